@@ -1,0 +1,72 @@
+"""Self-setting-up entry point used by the README's two commands (standard library only).
+
+    python3 -m pipelines.run demo   # create/refresh .venv from requirements.lock, run the demo end to end
+    python3 -m pipelines.run test   # create/refresh .venv from requirements.lock, run the test suite
+
+The virtualenv is rebuilt only when requirements.lock or pyproject.toml change (a stamp file holds
+their hash), so repeated calls are cheap and idempotent.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".utjamning-stamp"
+
+
+def _venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def _wanted_stamp() -> str:
+    h = hashlib.sha256()
+    for name in ("requirements.lock", "pyproject.toml"):
+        h.update((ROOT / name).read_bytes())
+    return h.hexdigest()
+
+
+def ensure_env() -> Path:
+    """Create the virtualenv and install the pinned tree plus this project (editable)."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python >= 3.11 is required, this is {sys.version.split()[0]}")
+    py = _venv_python()
+    want = _wanted_stamp()
+    if py.exists() and STAMP.exists() and STAMP.read_text() == want:
+        return py
+    if not py.exists():
+        print(f"[setup] creating virtualenv {VENV}", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    print("[setup] installing pinned dependencies (requirements.lock)", flush=True)
+    pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["install", "-r", str(ROOT / "requirements.lock")], check=True)
+    subprocess.run(pip + ["install", "--no-deps", "-e", str(ROOT)], check=True)
+    STAMP.write_text(want)
+    return py
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in {"demo", "test", "setup"}:
+        print(__doc__)
+        return 2
+    what, rest = argv[0], argv[1:]
+    py = ensure_env()
+    env = dict(os.environ)
+    env.setdefault("MPLBACKEND", "Agg")
+    if what == "setup":
+        return 0
+    if what == "test":
+        cmd = [str(py), "-m", "pytest", "-q", *rest]
+    else:
+        cmd = [str(py), "-m", "pipelines.cli", "demo", *rest]
+    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

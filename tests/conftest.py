@@ -1,0 +1,29 @@
+"""Shared test fixtures.
+
+Real public data lives beside the project in ../shared/data and is never copied into it; tests that
+need it use `shared_data` and skip with a clear reason when it is absent (e.g. a user's fresh clone).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"real reference data not present at {path} (only in the project's workspace, not in a fresh clone)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_spec() -> Path:
+    path = SHARED / "spec"
+    if not path.is_dir():
+        pytest.skip(f"specification folder not present at {path}")
+    return path
