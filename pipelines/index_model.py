@@ -1,0 +1,487 @@
+"""From gleshet measures to the fixed sparsity indices of SOU 2024:50 (GLESHET.md §3, §5, §6; SPEC §3.0(c),
+§3.11, §5).
+
+The seed publishes the resulting indices (Fasta index, L2741–L2911) but no coefficients (GLESHET.md §8.1). This
+module states one few-parameter relation per index and sets its coefficients either by **estimating** the
+committee's cost regression on a per-kommun cost panel, or by **calibrating** to a reference index table (by
+default the SOU's own tables), so that new grids / population years move the indices while the committee's
+relation is kept.
+
+Functional form (all four glesbygd indices)
+-------------------------------------------
+    s_k = ln(max(d_k, d_min))                         d_k = kommun's distance measure, km (3 000 or 15 000)
+    E_k = β·s_k + Σ_j γ_j·x_jk                        expected sparsity cost, in index units
+    symmetric  : GI_k = c + E_k                       (hemtjänst/äldreomsorg L14745; förskola, see below)
+    asymmetric : GI_k = c + max(0, E_k − τ)           (grundskola L10689, gymnasieskola L11709: every kommun
+                                                       without expected sparsity cost gets the same value c)
+    c such that Σ_k P_k·GI_k / Σ_k P_k = 1           (normalisation)
+
+x_j: ö-faktor for grundskola (L10681), regionalt befolkningsunderlag in millions for gymnasieskola (L11701; costs
+fall with it, so γ < 0 is expected). Why this form (measured on the 2024 national grid, see docs/decisions.md):
+the published förskola and hemtjänst columns are, to 4 decimals, linear in ln(distance) with a lower clamp (Solna,
+Stockholm and Sundbyberg share the minimum 0,9964 / 0,9758), and förskola − 1 ≈ 0,162·(hemtjänst − 1) for all
+290 kommuner; the population-weighted mean of every published glesbygd column is 1 to within 0,001 (weights =
+2024 grid population), and the asymmetric floors (0,9737 / 0,9535) are exactly the c of that normalisation.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares
+from scipy.stats import spearmanr
+
+from geo.matt import LAN_NAMES, RIKSOMRADE_BY_LAN, MeasureInputError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --------------------------------------------------------------------------------------------------------------
+# Parameters
+# --------------------------------------------------------------------------------------------------------------
+
+#: Reference (fasta index) tables: shipped in <repo>/data; in the development workspace ../shared/spec.
+REFERENCE_DIRS = (ROOT / "data", ROOT.parent / "shared" / "spec")
+REFERENCE_DEL1 = "fasta_index_kommuner_del1.csv"
+REFERENCE_DEL2 = "fasta_index_kommuner_del2.csv"
+REFERENCE_REGIONER = "fasta_index_regioner.csv"
+
+#: Distances below the finest grid resolution (250 m in tätorter, footnote 7 L9211) are not resolved; default
+#: lower clamp of the distance in ln(·) when it is not calibrated.
+D_MIN_KM_DEFAULT = 0.25
+#: Bounds of a calibrated clamp (km).
+D_MIN_BOUNDS_KM = (0.01, 5.0)
+#: Share of förskola's sparsity cost let through (salary share of gross cost, L9775).
+FORSKOLA_PASS_THROUGH = 0.791
+#: "Within tolerance" in the quality report: the tables are printed with 4 decimals; ±0,005 is the acceptance
+#: tolerance of the project (issue 5).
+TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """Which measure(s) an index uses and whether it is symmetric (GLESHET.md §5 table)."""
+
+    name: str
+    distance_col: str
+    extra_cols: tuple[str, ...]
+    symmetric: bool
+    pass_through: float = 1.0
+    source: str = ""
+
+
+INDEX_SPECS: dict[str, IndexSpec] = {
+    "glesbygd_forskola": IndexSpec("glesbygd_forskola", "avstand_3000_km", (), True, FORSKOLA_PASS_THROUGH,
+                                   "GLESHET.md §6.1; L9729–L9777 (not called asymmetric; continuous in the table)"),
+    "glesbygd_grundskola": IndexSpec("glesbygd_grundskola", "avstand_3000_km", ("ofaktor",), False, 1.0,
+                                     "GLESHET.md §6.2, §4; L10673–L10697, L10681 (ö-faktor), L10689 (asymmetric)"),
+    "glesbygd_gymnasieskola": IndexSpec("glesbygd_gymnasieskola", "avstand_15000_km",
+                                        ("regionalt_befolkningsunderlag_mn",), False, 1.0,
+                                        "GLESHET.md §6.3; L11687–L11717, L11701 (112,5 km), L11709 (asymmetric)"),
+    "glesbygd_hemtjanst": IndexSpec("glesbygd_hemtjanst", "avstand_3000_km", (), True, 1.0,
+                                    "GLESHET.md §6.4; L14727–L14747 (symmetric, L14745)"),
+}
+
+#: Politisk verksamhet (SPEC §3.11, L2589–L2599, L17979): MV = a + b·ln(P) + c·MD3000.
+POLITISK_CONST = 2355.5331
+POLITISK_LN_POP = -153.2238      # printed "–-153,2238" (L2595)
+POLITISK_MD = 11.59168
+POLITISK_MD_THRESHOLD_KM = 6.72  # bilaga reading (L2597)
+POLITISK_MV_TYPKOMMUN = 1018.0   # chapter reading: typkommun's modelled value (table 6.60, L17979)
+POLITISK_THRESHOLD_READINGS = ("bilaga", "kapitel")
+
+#: Kollektivtrafik's län model coefficient per km of MD15000 (SPEC §5, L2699).
+KOLLEKTIVTRAFIK_MD15000_COEF = 14.76467
+
+
+class IndexInputError(MeasureInputError):
+    """Bad input to the index model (one clear CLI message)."""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The relation
+# --------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class IndexCoefficients:
+    """Coefficients of one glesbygd index (see module docstring); ``method`` is 'calibrated' or 'estimated'."""
+
+    name: str
+    symmetric: bool
+    distance_col: str
+    d_min_km: float
+    beta: float
+    gammas: dict[str, float] = field(default_factory=dict)
+    tau: float = 0.0
+    constant: float = 1.0
+    method: str = ""
+    details: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def prepare_measures(measures: pd.DataFrame) -> pd.DataFrame:
+    """Derived columns the relation uses: regionalt befolkningsunderlag in millions."""
+    m = measures.copy()
+    if "regionalt_befolkningsunderlag" in m.columns:
+        m["regionalt_befolkningsunderlag_mn"] = m["regionalt_befolkningsunderlag"].astype("float64") / 1e6
+    return m
+
+
+def sparsity_signal(measures: pd.DataFrame, distance_col: str, d_min_km: float) -> np.ndarray:
+    """s_k = ln(max(d_k, d_min)) (km)."""
+    d = measures[distance_col].to_numpy(dtype="float64")
+    return np.log(np.maximum(d, d_min_km))
+
+
+def _extras(measures: pd.DataFrame, cols) -> np.ndarray:
+    missing = [c for c in cols if c not in measures.columns]
+    if missing:
+        raise IndexInputError(f"measure table lacks {missing} (needed by the index model)")
+    return np.column_stack([measures[c].to_numpy(dtype="float64") for c in cols]) if cols else \
+        np.zeros((len(measures), 0))
+
+
+def expected_cost(measures: pd.DataFrame, coef: IndexCoefficients) -> np.ndarray:
+    """E_k = β·s_k + Σ γ_j·x_jk, then max(0, E − τ) for asymmetric indices (index units, before c)."""
+    e = coef.beta * sparsity_signal(measures, coef.distance_col, coef.d_min_km)
+    if coef.gammas:
+        x = _extras(measures, list(coef.gammas))
+        e = e + x @ np.array(list(coef.gammas.values()), dtype="float64")
+    return e if coef.symmetric else np.maximum(0.0, e - coef.tau)
+
+
+def normalising_constant(e: np.ndarray, weights: np.ndarray) -> float:
+    """c such that the weighted mean of c + e is 1."""
+    w = np.asarray(weights, dtype="float64")
+    return float(1.0 - np.sum(w * e) / np.sum(w))
+
+
+def apply_index(measures: pd.DataFrame, coef: IndexCoefficients, normalise: bool = True,
+                weight_col: str = "befolkning") -> np.ndarray:
+    """The index per kommun. With ``normalise`` the constant is recomputed so the population-weighted mean
+    is 1 on *these* measures (new grids / population years move the level as the committee's normalisation
+    does); otherwise the stored constant is used."""
+    m = prepare_measures(measures)
+    e = expected_cost(m, coef)
+    c = normalising_constant(e, m[weight_col].to_numpy()) if normalise else coef.constant
+    return c + e
+
+
+# --------------------------------------------------------------------------------------------------------------
+# (b) Calibration to a reference table
+# --------------------------------------------------------------------------------------------------------------
+
+def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, normalise: bool = True,
+              weight_col: str = "befolkning", loss: str = "linear",
+              fixed_gammas: dict[str, float] | None = None) -> IndexCoefficients:
+    """Least-squares fit of (β, γ, τ, d_min) so the relation reproduces ``reference`` (aligned with
+    ``measures`` rows). The constant is profiled out by the normalisation (weighted mean 1) when ``normalise``,
+    else fitted. d_min is fitted for symmetric indices (the clamp visible in the tables) and fixed at
+    D_MIN_KM_DEFAULT for asymmetric ones (below the threshold it has no effect). An extra variable that is
+    constant (e.g. ö-faktor all 0 because no island data was given) cannot be identified: its γ is fixed at 0
+    and this is recorded in ``details``.
+    """
+    m = prepare_measures(measures)
+    y = np.asarray(reference, dtype="float64")
+    w = m[weight_col].to_numpy(dtype="float64")
+    d = m[spec.distance_col].to_numpy(dtype="float64")
+    if np.isnan(y).any() or np.isnan(d).any():
+        raise IndexInputError(f"{spec.name}: missing reference or distance values")
+    fixed_gammas = dict(fixed_gammas or {})
+    free, notes = [], []
+    for col in spec.extra_cols:
+        if col in fixed_gammas:
+            continue
+        x = _extras(m, [col])[:, 0]
+        if np.nanstd(x) == 0:
+            fixed_gammas[col] = 0.0
+            notes.append(f"{col} is constant in the measure table: γ fixed at 0 (not identifiable)")
+        else:
+            free.append(col)
+    X = _extras(m, free)
+    Xf = _extras(m, list(fixed_gammas)) @ np.array(list(fixed_gammas.values()), dtype="float64") \
+        if fixed_gammas else np.zeros(len(m))
+    s_scale = np.std(np.log(np.maximum(d, D_MIN_KM_DEFAULT))) or 1.0
+
+    def unpack(p):
+        beta = p[0]
+        g = p[1:1 + len(free)]
+        rest = p[1 + len(free):]
+        if spec.symmetric:
+            dmin, tau = math.exp(rest[0]), 0.0
+        else:
+            dmin, tau = D_MIN_KM_DEFAULT, rest[0]
+        const = rest[1] if not normalise else None
+        return beta, g, dmin, tau, const
+
+    def predict(p):
+        beta, g, dmin, tau, const = unpack(p)
+        e = beta * np.log(np.maximum(d, dmin)) + X @ g + Xf
+        if not spec.symmetric:
+            e = np.maximum(0.0, e - tau)
+        c = normalising_constant(e, w) if const is None else const
+        return c + e
+
+    # start values from a linear fit on ln(d)
+    s0 = np.log(np.maximum(d, D_MIN_KM_DEFAULT))
+    b0 = float(np.polyfit(s0, y, 1)[0]) or 0.01
+    p0 = [b0, *([0.0] * len(free))]
+    lo, hi = [-np.inf, *([-np.inf] * len(free))], [np.inf, *([np.inf] * len(free))]
+    if spec.symmetric:
+        p0.append(math.log(max(np.quantile(d, 0.02), D_MIN_BOUNDS_KM[0] * 1.01)))
+        lo.append(math.log(D_MIN_BOUNDS_KM[0]))
+        hi.append(math.log(D_MIN_BOUNDS_KM[1]))
+    else:
+        # threshold start: the reference's own floor share (kommuner at the minimum value)
+        at_floor = np.isclose(y, y.min(), atol=1e-6).mean()
+        p0.append(b0 * float(np.quantile(s0, min(max(at_floor, 0.05), 0.95))))
+        lo.append(-np.inf)
+        hi.append(np.inf)
+    if not normalise:
+        p0.append(float(y.min()))
+        lo.append(-np.inf)
+        hi.append(np.inf)
+    res = least_squares(lambda p: predict(p) - y, np.array(p0, dtype="float64"), bounds=(lo, hi), loss=loss,
+                        f_scale=TOLERANCE / 2, x_scale="jac", max_nfev=20000)
+    beta, g, dmin, tau, const = unpack(res.x)
+    pred = predict(res.x)
+    gammas = {**dict(zip(free, map(float, g))), **fixed_gammas}
+    coef = IndexCoefficients(spec.name, spec.symmetric, spec.distance_col, float(dmin), float(beta),
+                             {c: gammas[c] for c in spec.extra_cols}, float(tau), 0.0, "calibrated",
+                             {"loss": loss, "normalise": normalise, "nfev": int(res.nfev),
+                              "signal_scale": float(s_scale), "notes": notes})
+    e = expected_cost(m, coef)
+    coef.constant = float(normalising_constant(e, w) if const is None else const)
+    assert np.allclose(coef.constant + e, pred)
+    return coef
+
+
+# --------------------------------------------------------------------------------------------------------------
+# (a) Estimation from a cost panel (the committee's way)
+# --------------------------------------------------------------------------------------------------------------
+
+def riksomrade(kommun_kod: pd.Series) -> pd.Series:
+    """Riksområde (NUTS 2) of each kommun from its län code (RIKSOMRADE_BY_LAN)."""
+    r = kommun_kod.astype(str).str.zfill(4).str[:2].map(RIKSOMRADE_BY_LAN)
+    if r.isna().any():
+        raise IndexInputError(f"unknown län code in {sorted(set(kommun_kod[r.isna()]))[:5]}")
+    return r
+
+
+def _ols_clustered(y, X: pd.DataFrame, groups):
+    import statsmodels.api as sm
+
+    return sm.OLS(y, X).fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(groups)[0]})
+
+
+def design_matrix(panel: pd.DataFrame, regressors: dict[str, np.ndarray], controls: list[str]) -> pd.DataFrame:
+    """Constant, sparsity regressors, controls, riksområde dummies (reference = first) and year dummies
+    (reference = first year); GLESHET.md §3 (L9485, L9487, L4659–L4711)."""
+    X = pd.DataFrame({"const": 1.0, **regressors}, index=panel.index)
+    for c in controls:
+        X[c] = panel[c].astype("float64")
+    ro = pd.get_dummies(riksomrade(panel["kommun_kod"]), prefix="ro", drop_first=True, dtype="float64")
+    yr = pd.get_dummies(panel["ar"].astype(str), prefix="ar", drop_first=True, dtype="float64")
+    return pd.concat([X, ro.set_index(panel.index), yr.set_index(panel.index)], axis=1)
+
+
+def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_col: str, *,
+             controls: list[str] = (), d_min_km: float = D_MIN_KM_DEFAULT, weight_col: str = "befolkning",
+             pass_through: float | None = None, n_tau: int = 41) -> tuple[IndexCoefficients, object]:
+    """Estimate the cost relation on a panel ``kommun_kod, ar, <cost_col>, <controls>`` (cost per inhabitant of
+    the age group, kr) by OLS with a constant, year dummies, riksområde (NUTS 2) fixed effects and standard
+    errors clustered by kommun (GLESHET.md §3), then turn it into index coefficients:
+
+    * symmetric: cost = … + b·s_k + Σ g_j·x_jk; β = π·b/ȳ, γ_j = π·g_j/ȳ (ȳ = population-weighted mean cost
+      over kommuner, π = pass-through, e.g. 79,1 % for förskola, L9775);
+    * asymmetric: first the linear relation gives the sparsity score E⁰ = b·s + Σ g·x; then a segmented
+      regression cost = … + h·max(0, E⁰ − t) is fitted with t on a grid of E⁰ quantiles (profile least
+      squares; the threshold below which degrees of sparsity have no significant effect, L10689, L11709), and
+      β, γ, τ follow by scaling with h·π/ȳ.
+
+    Returns the coefficients and the statsmodels result of the final regression.
+    """
+    pass_through = spec.pass_through if pass_through is None else pass_through
+    m = prepare_measures(measures).set_index("kommun_kod")
+    p = panel.assign(kommun_kod=panel["kommun_kod"].astype(str).str.zfill(4))
+    unknown = sorted(set(p["kommun_kod"]) - set(m.index))
+    if unknown:
+        raise IndexInputError(f"cost panel has kommuner without measures: {unknown[:10]}")
+    mk = m.loc[p["kommun_kod"]]
+    s = np.log(np.maximum(mk[spec.distance_col].to_numpy(dtype="float64"), d_min_km))
+    regs = {"s": s, **{c: mk[c].to_numpy(dtype="float64") for c in spec.extra_cols}}
+    y = p[cost_col].to_numpy(dtype="float64")
+    fit = _ols_clustered(y, design_matrix(p, regs, list(controls)), p["kommun_kod"])
+    b = float(fit.params["s"])
+    g = {c: float(fit.params[c]) for c in spec.extra_cols}
+    w = m[weight_col].to_numpy(dtype="float64")
+    kmean = p.groupby("kommun_kod")[cost_col].mean().reindex(m.index)
+    ok = kmean.notna().to_numpy()
+    ybar = float(np.sum(w[ok] * kmean.to_numpy()[ok]) / np.sum(w[ok]))
+    details = {"n_obs": int(fit.nobs), "r2": float(fit.rsquared), "mean_cost": ybar, "pass_through": pass_through,
+               "linear_params": {k: float(v) for k, v in fit.params.items() if not k.startswith(("ro_", "ar_"))},
+               "linear_se_clustered": {k: float(v) for k, v in fit.bse.items() if not k.startswith(("ro_", "ar_"))}}
+    if spec.symmetric:
+        scale = pass_through / ybar
+        coef = IndexCoefficients(spec.name, True, spec.distance_col, d_min_km, b * scale,
+                                 {c: v * scale for c, v in g.items()}, 0.0, 0.0, "estimated", details)
+        final = fit
+    else:
+        e0 = b * s + sum(g[c] * regs[c] for c in spec.extra_cols)
+        e0_k = b * np.log(np.maximum(m[spec.distance_col].to_numpy(dtype="float64"), d_min_km)) + \
+            sum(g[c] * m[c].to_numpy(dtype="float64") for c in spec.extra_cols)
+        best = None
+        for t in np.unique(np.quantile(e0_k, np.linspace(0.0, 0.9, n_tau))):
+            f = _ols_clustered(y, design_matrix(p, {"hinge": np.maximum(0.0, e0 - t)}, list(controls)),
+                               p["kommun_kod"])
+            if best is None or f.ssr < best[1].ssr:
+                best = (t, f)
+        t, final = best
+        h = float(final.params["hinge"])
+        scale = h * pass_through / ybar
+        details.update({"threshold_e0": float(t), "hinge_coef": h, "hinge_se_clustered": float(final.bse["hinge"]),
+                        "r2_segmented": float(final.rsquared)})
+        coef = IndexCoefficients(spec.name, False, spec.distance_col, d_min_km, b * scale,
+                                 {c: v * scale for c, v in g.items()}, float(t * scale), 0.0, "estimated", details)
+    coef.constant = normalising_constant(expected_cost(m.reset_index(), coef), w)
+    return coef, final
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Quality report
+# --------------------------------------------------------------------------------------------------------------
+
+def quality(name: str, measures: pd.DataFrame, predicted: np.ndarray, reference: np.ndarray, measure_col: str,
+            n_worst: int = 5) -> dict:
+    """R², RMSE, max |error|, share within ±TOLERANCE, Spearman of measure vs reference and of index vs
+    reference, and the kommuner with the largest residuals."""
+    y = np.asarray(reference, dtype="float64")
+    e = np.asarray(predicted, dtype="float64") - y
+    ss_tot = float(np.sum((y - y.mean()) ** 2))
+    worst = np.argsort(-np.abs(e))[:n_worst]
+    label = measures["kommun"].astype(str).to_numpy() if "kommun" in measures.columns else \
+        measures["kommun_kod"].astype(str).to_numpy()
+    return {
+        "index": name, "n": int(len(y)),
+        "r2": 1.0 - float(np.sum(e ** 2)) / ss_tot if ss_tot > 0 else float("nan"),
+        "rmse": float(np.sqrt(np.mean(e ** 2))), "max_abs_error": float(np.max(np.abs(e))),
+        "share_within_tol": float(np.mean(np.abs(e) <= TOLERANCE + 1e-12)),
+        "spearman_measure_reference": float(spearmanr(measures[measure_col], y)[0]),
+        "spearman_index_reference": float(spearmanr(predicted, y)[0]),
+        "largest_residuals": "; ".join(f"{label[i]} {e[i]:+.4f}" for i in worst),
+    }
+
+
+def scatter_png(path, name: str, measures: pd.DataFrame, predicted, reference, measure_col: str) -> None:
+    """Two panels: reference and model index against the measure (log x), and model vs reference."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    x = measures[measure_col].to_numpy(dtype="float64")
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4.5))
+    ax[0].scatter(x, reference, s=10, label="reference", alpha=0.7)
+    ax[0].scatter(x, predicted, s=10, label="model", alpha=0.7)
+    ax[0].set_xscale("log")
+    ax[0].set_xlabel(f"{measure_col}")
+    ax[0].set_ylabel(name)
+    ax[0].legend()
+    lo, hi = float(np.nanmin([np.min(reference), np.min(predicted)])), float(np.nanmax([np.max(reference),
+                                                                                          np.max(predicted)]))
+    ax[1].plot([lo, hi], [lo, hi], "k-", lw=0.8)
+    ax[1].plot([lo, hi], [lo + TOLERANCE, hi + TOLERANCE], "k:", lw=0.6)
+    ax[1].plot([lo, hi], [lo - TOLERANCE, hi - TOLERANCE], "k:", lw=0.6)
+    ax[1].scatter(reference, predicted, s=10)
+    ax[1].set_xlabel("reference index")
+    ax[1].set_ylabel("model index")
+    fig.suptitle(name)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Reference tables and kommun matching
+# --------------------------------------------------------------------------------------------------------------
+
+def find_reference(name: str = REFERENCE_DEL1, directory: str | Path | None = None) -> Path:
+    """Path of a reference table: ``directory`` if given, else <repo>/data, else ../shared/spec (dev)."""
+    dirs = [Path(directory)] if directory is not None else list(REFERENCE_DIRS)
+    for d in dirs:
+        if (d / name).is_file():
+            return d / name
+    raise IndexInputError(f"reference table {name} not found in {[str(d) for d in dirs]}")
+
+
+def read_reference(path: str | Path) -> pd.DataFrame:
+    """A fasta index table as strings (so copied columns are written back unchanged)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Measures in the reference table's kommun order. Kommun names are unique in Sweden, so the join is on
+    ``kommun``; the län of every match is checked against ``lan``. Any reference kommun without measures is an
+    input error."""
+    if "kommun" not in measures.columns:
+        raise IndexInputError("measure table needs a 'kommun' name column to match the reference table")
+    m = measures.assign(kommun_kod=measures["kommun_kod"].astype(str).str.zfill(4)).drop_duplicates("kommun")
+    out = reference[["lan", "kommun"]].merge(m, on="kommun", how="left", validate="one_to_one")
+    missing = out.loc[out["kommun_kod"].isna(), "kommun"].tolist()
+    if missing:
+        raise IndexInputError(f"no measures for reference kommun(er) {missing[:10]}")
+    lan = out["kommun_kod"].str[:2].map(LAN_NAMES)
+    bad = out.loc[lan != out["lan"], "kommun"].tolist()
+    if bad:
+        raise IndexInputError(f"län of kommun(er) {bad[:10]} differs between measures and reference")
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Indices given by a formula in the law text
+# --------------------------------------------------------------------------------------------------------------
+
+def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str = "bilaga") -> pd.DataFrame:
+    """Merkostnadsindex för politisk verksamhet (SPEC §3.11; L2589–L2599, L17979, table 6.60).
+
+    MV = 2 355,5331 − 153,2238·ln(P) + 11,59168·MD3000; MI = 1 below the threshold, else MV / arithmetic mean of
+    all kommuners' MV. ``reading='bilaga'``: threshold MD3000 < 6,72 km (L2597); ``'kapitel'``: MV < the
+    typkommun's 1 018 (L17979). GLESHET.md §6.5 OPEN-17.
+    """
+    if reading not in POLITISK_THRESHOLD_READINGS:
+        raise IndexInputError(f"politisk verksamhet: reading must be one of {POLITISK_THRESHOLD_READINGS}")
+    p = np.asarray(befolkning, dtype="float64")
+    md = np.asarray(medeldistans_3000_km, dtype="float64")
+    mv = POLITISK_CONST + POLITISK_LN_POP * np.log(p) + POLITISK_MD * md
+    below = md < POLITISK_MD_THRESHOLD_KM if reading == "bilaga" else mv < POLITISK_MV_TYPKOMMUN
+    mi = np.where(below, 1.0, mv / mv.mean())
+    return pd.DataFrame({"modellvarde": mv, "merkostnadsindex": mi, "under_troskel": below})
+
+
+def lan_md15000(measures: pd.DataFrame) -> pd.DataFrame:
+    """Kollektivtrafik's MD15000 per län (SPEC §5, L2699): population-weighted mean over the län's kommuner of
+    avstand_15000_km (identical to the cell-level weighted mean because the weights are the cell
+    populations). Also its contribution 14,76467·MD15000 to the län's modelled value (kr/inv)."""
+    m = measures.assign(lan_kod=measures["kommun_kod"].astype(str).str.zfill(4).str[:2])
+    w = m["befolkning"].astype("float64")
+    g = (m["avstand_15000_km"].astype("float64") * w).groupby(m["lan_kod"]).sum() / w.groupby(m["lan_kod"]).sum()
+    out = pd.DataFrame({"lan": g.index.map(LAN_NAMES), "md15000_km": g.to_numpy(),
+                        "bidrag_modellvarde_kr": KOLLEKTIVTRAFIK_MD15000_COEF * g.to_numpy()}, index=g.index)
+    out.index.name = "lan_kod"
+    return out.reset_index()
+
+
+def reference_statistics(reference: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
+    """Measured normalisation of the published tables: per glesbygd column min, count at min, max, arithmetic
+    and population-weighted mean (weights aligned with the reference rows)."""
+    rows = []
+    w = np.asarray(weights, dtype="float64")
+    for name in INDEX_SPECS:
+        y = reference[name].astype("float64").to_numpy()
+        rows.append({"index": name, "min": y.min(), "n_at_min": int(np.sum(y == y.min())), "max": y.max(),
+                     "mean": y.mean(), "weighted_mean": float(np.sum(w * y) / np.sum(w))})
+    return pd.DataFrame(rows)
