@@ -1,0 +1,157 @@
+"""`utjamning index`: gleshet measures → fasta index tables (GLESHET.md §3, §5; SPEC §3.0(c), §3.11, §5).
+
+    utjamning index --matt DIR [--kalibrera-mot DIR | --skatta-mot COSTS] --ut DIR
+
+--matt DIR         output of `utjamning gleshet`: ``kommuner.csv`` with kommun_kod, kommun, lan_kod, befolkning,
+                   celler, avstand_3000_km, avstand_15000_km, ofaktor, regionalt_befolkningsunderlag, …
+--kalibrera-mot    directory with reference fasta index tables to calibrate the relation to (default: the
+                   SOU tables in <repo>/data, in development ../shared/spec). This is the default mode.
+--skatta-mot COSTS cost panel CSV: kommun_kod, ar and one column per glesbygd index to estimate, named as the
+                   index (cost per inhabitant of the age group, kr); columns ``kontroll_*`` are controls.
+--referens DIR     reference tables giving schema, kommun order and the columns not recomputed (default as
+                   --kalibrera-mot).
+
+Writes fasta_index_kommuner_del1.csv (4 glesbygd columns recomputed, the rest copied), del2 and regioner
+(copied), kvalitet.csv, koefficienter.json, politisk_verksamhet.csv, kollektivtrafik_md15000.csv, one PNG per
+index, manifest.json.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pipelines import index_model as im
+from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+
+INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("index", help="gleshetsmått → fasta index (kalibrera eller skatta)",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("--matt", required=True, type=Path, help="gleshet output directory with kommuner.csv")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--kalibrera-mot", type=Path, default=None, help="reference table directory to calibrate to")
+    mode.add_argument("--skatta-mot", type=Path, default=None, help="cost panel CSV to estimate from")
+    p.add_argument("--referens", type=Path, default=None, help="reference tables (schema/order/copied columns)")
+    p.add_argument("--ut", required=True, type=Path, help="output directory")
+    p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default="bilaga",
+                   help="politisk verksamhet threshold reading (SPEC §3.11 OPEN-17)")
+    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="calibration loss")
+    p.add_argument("--ingen-normalisering", action="store_true",
+                   help="do not re-normalise to population-weighted mean 1 (use the fitted constant)")
+    p.set_defaults(func=run)
+
+
+def _read_measures(matt_dir: Path) -> pd.DataFrame:
+    path = Path(matt_dir) / "kommuner.csv"
+    if not path.is_file():
+        raise im.IndexInputError(f"{path} not found (run `utjamning gleshet` first)")
+    m = pd.read_csv(path, dtype={"kommun_kod": str, "lan_kod": str})
+    need = ["kommun_kod", "kommun", "befolkning", "avstand_3000_km", "avstand_15000_km"]
+    missing = [c for c in need if c not in m.columns]
+    if missing:
+        raise im.IndexInputError(f"{path} lacks column(s) {missing}")
+    m["kommun_kod"] = m["kommun_kod"].str.zfill(4)
+    return m
+
+
+def _line_terminator(path: Path) -> str:
+    """The reference tables' own line ending (the shipped SOU tables use CRLF), so outputs match them."""
+    with open(path, "rb") as fh:
+        return "\r\n" if fh.readline().endswith(b"\r\n") else "\n"
+
+
+def _fmt(values: np.ndarray) -> list[str]:
+    return [f"{v:.{INDEX_DECIMALS}f}" for v in values]
+
+
+def run(args) -> int:
+    timer = Timer()
+    notes: list[str] = []
+    ref_dir = args.referens if args.referens is not None else args.kalibrera_mot
+    paths = {"del1": im.find_reference(im.REFERENCE_DEL1, ref_dir)}
+    for key, name in (("del2", im.REFERENCE_DEL2), ("regioner", im.REFERENCE_REGIONER)):
+        try:
+            paths[key] = im.find_reference(name, paths["del1"].parent)
+        except im.IndexInputError:
+            notes.append(f"{name} not found beside {paths['del1']}: not written")
+    with timer("read"):
+        measures = _read_measures(args.matt)
+        ref1 = im.read_reference(paths["del1"])
+        m = im.align_to_reference(measures, ref1)
+    for col in ("ofaktor", "regionalt_befolkningsunderlag"):
+        if col not in m.columns:
+            m[col] = 0.0
+            notes.append(f"{col} missing from kommuner.csv: treated as constant, its coefficient is fixed at 0")
+    panel = None
+    if args.skatta_mot is not None:
+        if not Path(args.skatta_mot).is_file():
+            raise im.IndexInputError(f"cost panel {args.skatta_mot} not found")
+        panel = pd.read_csv(args.skatta_mot, dtype={"kommun_kod": str})
+        for c in ("kommun_kod", "ar"):
+            if c not in panel.columns:
+                raise im.IndexInputError(f"cost panel lacks column {c!r}")
+    controls = [c for c in (panel.columns if panel is not None else []) if c.startswith("kontroll_")]
+    normalise = not args.ingen_normalisering
+
+    out1 = ref1.copy()
+    quality_rows, coefs = [], {}
+    with atomic_output_dir(args.ut) as out:
+        with timer("model"):
+            for name, spec in im.INDEX_SPECS.items():
+                y = ref1[name].astype("float64").to_numpy()
+                if panel is not None:
+                    if name not in panel.columns:
+                        quality_rows.append({"index": name, "status": "copied_from_reference",
+                                             "method": "no cost column in the panel"})
+                        continue
+                    coef, _ = im.estimate(panel, m, spec, name, controls=controls)
+                else:
+                    coef = im.calibrate(m, y, spec, normalise=normalise, loss=args.loss)
+                pred = im.apply_index(m, coef, normalise=normalise)
+                out1[name] = _fmt(pred)
+                q = im.quality(name, m, pred, y, spec.distance_col)
+                quality_rows.append({**q, "status": "recomputed", "method": coef.method,
+                                     "symmetric": spec.symmetric, "floor_or_min": float(pred.min()),
+                                     "n_at_floor": int(np.sum(np.isclose(pred, pred.min(), atol=1e-12))),
+                                     "weighted_mean": float(np.average(pred, weights=m["befolkning"]))})
+                coefs[name] = coef.to_dict()
+                im.scatter_png(out / f"{name}.png", name, m, pred, y, spec.distance_col)
+            for col in ref1.columns:
+                if col not in ("lan", "kommun") and col not in im.INDEX_SPECS:
+                    quality_rows.append({"index": col, "status": "copied_from_reference",
+                                         "method": "not recomputed by the model"})
+        out1.to_csv(out / im.REFERENCE_DEL1, index=False, lineterminator=_line_terminator(paths["del1"]))
+        for key in ("del2", "regioner"):
+            if key in paths:
+                shutil.copyfile(paths[key], out / paths[key].name)
+                ref = im.read_reference(paths[key])
+                for col in ref.columns:
+                    if col not in ("lan", "kommun", "region"):
+                        quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",
+                                             "method": "not recomputed by the model"})
+        pd.DataFrame(quality_rows).to_csv(out / "kvalitet.csv", index=False)
+        pol = im.politisk_verksamhet_index(m["befolkning"], m["avstand_3000_km"], args.politisk_troskel)
+        for reading in im.POLITISK_THRESHOLD_READINGS:
+            pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(
+                m["befolkning"], m["avstand_3000_km"], reading)["merkostnadsindex"].to_numpy()
+        pol.insert(0, "kommun", m["kommun"].to_numpy())
+        pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
+        pol.to_csv(out / "politisk_verksamhet.csv", index=False)
+        im.lan_md15000(m).to_csv(out / "kollektivtrafik_md15000.csv", index=False)
+        (out / "koefficienter.json").write_text(json.dumps(coefs, indent=2, ensure_ascii=False, default=float)
+                                                + "\n", encoding="utf-8")
+        write_manifest(out, command="index", arguments=vars(args) | {"func": None},
+                       inputs={"kommuner": Path(args.matt) / "kommuner.csv", "referens_del1": paths["del1"],
+                               **({"kostnader": args.skatta_mot} if args.skatta_mot else {})},
+                       parameters={"mode": "estimate" if panel is not None else "calibrate",
+                                   "normalise": normalise, "loss": args.loss,
+                                   "politisk_troskel": args.politisk_troskel, "tolerance": im.TOLERANCE,
+                                   "d_min_km_default": im.D_MIN_KM_DEFAULT, "controls": controls},
+                       timings=timer.timings, extra={"notes": notes})
+    return 0
