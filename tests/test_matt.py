@@ -1,0 +1,219 @@
+"""Tests of geo/matt.py: ö-faktor, befolkningsunderlag, invånardistans, medeldistans and aggregation."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geo import matt
+
+
+def _cells(rows):
+    """rows: (x, y, pop, kommun_kod)."""
+    df = pd.DataFrame(rows, columns=["x", "y", "pop", "kommun_kod"])
+    df["x"] = df["x"].astype("float64")
+    df["y"] = df["y"].astype("float64")
+    df["pop"] = df["pop"].astype("int64")
+    df["cell_id"] = [f"c{i}" for i in range(len(df))]
+    df["lan_kod"] = df["kommun_kod"].str[:2]
+    return df
+
+
+# ------------------------------------------------------------------------------------------------ aggregation
+
+def test_weighted_mean_by_matches_loop_and_skips_nan():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"g": rng.choice(list("abc"), 200), "v": rng.random(200) * 10,
+                       "pop": rng.integers(0, 50, 200)})
+    df.loc[::17, "v"] = np.nan
+    got = matt.weighted_mean_by(df, "v", "g")
+    for g, sub in df.dropna().groupby("g"):
+        assert got[g] == pytest.approx(np.sum(sub.v * sub["pop"]) / sub["pop"].sum(), rel=1e-12)
+    zero = pd.DataFrame({"g": ["z"], "v": [1.0], "pop": [0]})
+    assert np.isnan(matt.weighted_mean_by(zero, "v", "g")["z"])
+
+
+def test_medeldistans_by_lan_and_region_keeps_gotland():
+    cells = _cells([(0, 0, 10, "0180"), (0, 1000, 30, "0181"), (5e5, 0, 5, "0980"), (9e5, 0, 7, "2580")])
+    cells["r_3000_m"] = [1000.0, 3000.0, 20000.0, 50000.0]
+    cells["r_15000_m"] = [2000.0, 6000.0, 40000.0, 90000.0]
+    lan = matt.medeldistans_by_lan(cells)
+    st_ = lan.set_index("lan_kod").loc["01"]
+    assert st_["medeldistans_3000_km"] == pytest.approx((10 * 1 + 30 * 3) / 40)
+    assert st_["lan"] == "Stockholms län"
+    reg = matt.medeldistans_by_region(cells).set_index("lan_kod")
+    assert reg.loc["09", "region"] == "Gotlands kommun"
+    assert reg.loc["09", "medeldistans_15000_km"] == pytest.approx(40.0)
+    assert len(reg) == 3
+
+
+# ------------------------------------------------------------------------------------------------ ö-faktor
+
+def _island_fixture():
+    from shapely.geometry import box
+    import geopandas as gpd
+
+    rows = [
+        (0, 0, 5000, "0101"),                        # mainland
+        (10_000, 0, 500, "0101"),                     # bridged island (fixed connection): not counted
+        (20_000, 0, 1000, "0101"), (21_000, 0, 499, "0101"),   # island of 1 499: counted
+        (30_000, 0, 1000, "0101"), (31_000, 0, 500, "0101"),   # island of exactly 1 500: not counted
+        (40_000, 0, 600, "0101"), (41_000, 0, 400, "0102"),    # island of 1 000 split over 0101 / 0102
+        (50_000, 0, 900, "0101"), (51_000, 0, 800, "0102"),    # island of 1 700 split: parts < 1 500 but not counted
+        (60_000, 0, 2000, "0102"),                    # mainland of 0102
+    ]
+    islands = gpd.GeoDataFrame(
+        {"namn": ["bro", "o1499", "o1500", "delad", "delad_stor"],
+         "fast_forbindelse": [True, False, False, False, False]},
+        geometry=[box(9_000, -900, 11_000, 900), box(19_500, -900, 21_500, 900), box(29_500, -900, 31_500, 900),
+                  box(39_500, -900, 41_500, 900), box(49_500, -900, 51_500, 900)], crs=3006)
+    return _cells(rows), islands
+
+
+def test_ofaktor_islands_boundaries_bridges_and_split_islands():
+    cells, islands = _island_fixture()
+    r = matt.ofaktor(cells, islands=islands)
+    assert r.method == "island_polygons"
+    t = r.table
+    # 0101: 1 499 (island o1499) + 600 (its part of the split island) out of 5000+500+1499+1500+1000+900
+    assert t.loc["0101", "o_befolkning"] == 1499 + 600
+    assert t.loc["0101", "ofaktor"] == pytest.approx((1499 + 600) / (5000 + 500 + 1499 + 1500 + 600 + 900))
+    # 0102: only its 400 on the split 1 000 island; its 800 on the 1 700 island do not count
+    assert t.loc["0102", "o_befolkning"] == 400
+    assert t.loc["0102", "ofaktor"] == pytest.approx(400 / (400 + 800 + 2000))
+
+
+def test_ofaktor_limit_is_strict_and_parameterised():
+    cells, islands = _island_fixture()
+    r = matt.ofaktor(cells, islands=islands, limit=1501)      # now the 1 500 island counts too
+    assert r.table.loc["0101", "o_befolkning"] == 1499 + 1500 + 600
+
+
+def test_ofaktor_table_route_and_errors():
+    cells, _ = _island_fixture()
+    r = matt.ofaktor(cells, island_table=pd.DataFrame({"kommun_kod": ["101"], "o_befolkning": [1000]}))
+    assert r.method == "kommun_table"
+    assert r.table.loc["0101", "ofaktor"] == pytest.approx(1000 / 9999)
+    assert r.table.loc["0102", "ofaktor"] == 0.0
+    with pytest.raises(matt.MeasureInputError):
+        matt.ofaktor(cells)
+    with pytest.raises(matt.MeasureInputError):
+        matt.ofaktor(cells, island_table=pd.DataFrame({"kommun_kod": ["9999"], "o_befolkning": [1]}))
+
+
+# ------------------------------------------------------------------------------------------------ catchments
+
+def _brute_within(cells, centre, r):
+    d2 = (cells.x.to_numpy() - centre[0]) ** 2 + (cells.y.to_numpy() - centre[1]) ** 2
+    return cells["pop"].to_numpy()[d2 <= float(r) ** 2].sum()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(-20, 20), st.integers(-20, 20), st.integers(0, 500)), min_size=1, max_size=60),
+       st.lists(st.tuples(st.integers(-25, 25), st.integers(-25, 25)), min_size=1, max_size=5),
+       st.integers(0, 30))
+def test_population_within_equals_brute_force(cells_raw, centres, radius_units):
+    # integer km lattice so that cells lie exactly on the circle often (ties decided by ≤)
+    cells = _cells([(1000.0 * x, 1000.0 * y, p, "0101") for x, y, p in cells_raw])
+    cxy = np.array(centres, dtype="float64") * 1000.0
+    got = matt.population_within(cells, cxy, radius_units * 1000.0)
+    want = [_brute_within(cells, c, radius_units * 1000.0) for c in cxy]
+    np.testing.assert_array_equal(got, want)
+
+
+def test_befolkningsunderlag_straight_line_counts_across_borders_and_falls_back():
+    rows = [(0, 0, 1000, "0101"), (30_000, 0, 200, "0102"), (30_001, 0, 7, "0102"), (90_000, 0, 50, "0103"),
+            (-89_999, 0, 3, "0101"), (200_000, 0, 11, "0104")]
+    cells = _cells(rows)
+    tat = pd.DataFrame({"code": ["T1", "T2", "T3", "T4"], "name": ["Storby", "Lilleby", "Annanby", "Tredje"],
+                        "mun_code": ["0101", "0101", "0102", "0103"], "pop": [900, 100, 150, 40],
+                        "x_sweref99tm": [0.0, 5000.0, 30_000.0, 90_000.0], "y_sweref99tm": [0.0, 0.0, 0.0, 0.0]})
+    r = matt.befolkningsunderlag(cells, tatorter=tat)
+    assert r.method == "straight_line_90_30_km"
+    t = r.table
+    assert t.loc["0101", "centralort"] == "Storby"
+    # 30 km exactly is inside, 30,001 km is not; 90 km exactly (0103) inside the regional radius
+    assert t.loc["0101", "lokalt_befolkningsunderlag"] == 1000 + 200
+    assert t.loc["0101", "regionalt_befolkningsunderlag"] == 1000 + 200 + 7 + 50 + 3
+    assert t.loc["0104", "centre_source"] == "population_weighted_centroid"
+    assert t.loc["0104", "regionalt_befolkningsunderlag"] == 11
+    assert any("0104" in n for n in r.notes)
+
+
+def test_befolkningsunderlag_user_points_and_road_hook():
+    cells = _cells([(0, 0, 100, "0101"), (100_000, 0, 10, "0101"), (0, 40_000, 1, "0102")])
+    pts = pd.DataFrame({"kommun_kod": ["0101", "0102"], "x": [0.0, 0.0], "y": [0.0, 40_000.0]})
+
+    def manhattan_km(c, xy):
+        return (np.abs(xy[:, 0] - c[0]) + np.abs(xy[:, 1] - c[1])) / 1000.0
+
+    r = matt.befolkningsunderlag(cells, points=pts, road_distance_km=manhattan_km)
+    assert r.method == "road_112.5_37.5_km"
+    assert r.table.loc["0101", "regionalt_befolkningsunderlag"] == 111
+    assert r.table.loc["0101", "lokalt_befolkningsunderlag"] == 100
+    assert (r.table["centre_source"] == "user").all()
+
+
+@pytest.mark.shared
+def test_centralort_is_largest_tatort(shared_data):
+    tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
+    c = matt.centralorter_from_tatorter(tat).set_index("kommun_kod")
+    assert c.loc["0180", "centralort"] == "Stockholm"
+    assert c.loc["2584", "centralort"] == "Kiruna"
+    assert c.loc["1480", "centralort"] == "Göteborg"
+
+
+# ------------------------------------------------------------------------------------------------ invånardistans
+
+def test_invanardistans_formula_reproduces_seed_figures():
+    # SCB land area 2015 (km²) and population 2019: Arjeplog ≈ 2 300 m, Sundbyberg ≈ 14 m (L9189)
+    got = matt.invanardistans_m([2785, 52414], [12557.59, 8.69])
+    assert got[0] == pytest.approx(2282, abs=2)
+    assert got[1] == pytest.approx(13.84, abs=0.01)
+
+
+def test_invanardistans_area_routes():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    cells = _cells([(0, 0, 100, "0101"), (0, 0, 400, "0102")])
+    r = matt.invanardistans(cells, area_table=pd.DataFrame({"kommun_kod": ["0101", "0102"], "area_km2": [1.0, 4.0]}))
+    assert r.method == "area_table"
+    assert r.table.loc["0101", "invanardistans_m"] == pytest.approx(matt.INVANARDISTANS_LATTICE_FACTOR * 100.0)
+    polys = gpd.GeoDataFrame({"kommun_kod": ["0101", "0102"]}, geometry=[box(0, 0, 1000, 1000), box(0, 0, 2000, 2000)],
+                             crs=3006)
+    r2 = matt.invanardistans(cells, kommun_polygons=polys)
+    assert r2.method == "polygon_area"
+    np.testing.assert_allclose(r2.table["invanardistans_m"], r.table["invanardistans_m"])
+    with pytest.raises(matt.MeasureInputError):
+        matt.invanardistans(cells)
+
+
+@pytest.mark.shared
+def test_invanardistans_riket_is_unweighted_mean(shared_data):
+    d = shared_data / "kommun_tables_2019"
+    m = pd.read_csv(d / "SCB_markanvandning.csv")
+    area = m[m["markanvändningsklass"] == "total landareal"].set_index("region")["X2015"] / 100.0
+    pop = pd.read_csv(d / "SCB_alderkon.csv").groupby("region")["X2019"].sum()
+    assert len(area) == len(pop) == 290
+    ids = matt.invanardistans_m(pop.reindex(area.index).to_numpy(), area.to_numpy())
+    assert matt.invanardistans_riket(ids) == pytest.approx(283.91, abs=0.5)  # L20041
+
+
+# ------------------------------------------------------------------------------------------------ all measures
+
+def test_kommun_measures_table():
+    cells = _cells([(0, 0, 100, "0101"), (1000, 0, 300, "0101"), (50_000, 0, 50, "0102")])
+    cells["kommun"] = ["A", "A", "B"]
+    cells["r_3000_m"] = [1000.0, 2000.0, 50_000.0]
+    cells["r_15000_m"] = [10_000.0, 20_000.0, 60_000.0]
+    r = matt.kommun_measures(cells, island_table=pd.DataFrame({"kommun_kod": ["0102"], "o_befolkning": [10]}),
+                             area_table=pd.DataFrame({"kommun_kod": ["0101", "0102"], "area_km2": [10.0, 100.0]}))
+    t = r.table.set_index("kommun_kod")
+    assert t.loc["0101", "avstand_3000_km"] == pytest.approx((100 * 1 + 300 * 2) / 400)
+    assert t.loc["0102", "ofaktor"] == pytest.approx(0.2)
+    assert t.loc["0101", "regionalt_befolkningsunderlag"] == 450
+    assert "ofaktor=kommun_table" in r.method and "invanardistans=area_table" in r.method
+    assert list(t.columns[:3]) == ["kommun", "lan_kod", "befolkning"]
