@@ -135,7 +135,11 @@ def run(args) -> int:
                     if col not in ("lan", "kommun", "region"):
                         quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",
                                              "method": "not recomputed by the model"})
-        pd.DataFrame(quality_rows).to_csv(out / "kvalitet.csv", index=False)
+        qdf = pd.DataFrame(quality_rows)
+        for col in ("n", "n_at_floor"):
+            if col in qdf.columns:
+                qdf[col] = qdf[col].astype("Int64")
+        qdf.to_csv(out / "kvalitet.csv", index=False)
         pol = im.politisk_verksamhet_index(m["befolkning"], m["avstand_3000_km"], args.politisk_troskel)
         for reading in im.POLITISK_THRESHOLD_READINGS:
             pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(

@@ -10,11 +10,11 @@ relation is kept.
 Functional form (all four glesbygd indices)
 -------------------------------------------
     s_k = ln(max(d_k, d_min))                         d_k = kommun's distance measure, km (3 000 or 15 000)
-    E_k = β·s_k + Σ_j γ_j·x_jk                        expected sparsity cost, in index units
-    symmetric  : GI_k = c + E_k                       (hemtjänst/äldreomsorg L14745; förskola, see below)
-    asymmetric : GI_k = c + max(0, E_k − τ)           (grundskola L10689, gymnasieskola L11709: every kommun
-                                                       without expected sparsity cost gets the same value c)
-    c such that Σ_k P_k·GI_k / Σ_k P_k = 1           (normalisation)
+    symmetric  : E_k = β·s_k + Σ_j γ_j·x_jk           (hemtjänst/äldreomsorg L14745; förskola, see below)
+    asymmetric : E_k = max(0, β·max(0, s_k − ln d*) + Σ_j γ_j·x_jk)
+                 (grundskola L10689, gymnasieskola L11709: no effect of the distance below the threshold
+                  distance d*; every kommun without expected sparsity cost gets the same value c)
+    GI_k = c + E_k,   c such that Σ_k P_k·GI_k / Σ_k P_k = 1   (normalisation; E_k in index units)
 
 x_j: ö-faktor for grundskola (L10681), regionalt befolkningsunderlag in millions for gymnasieskola (L11701; costs
 fall with it, so γ < 0 is expected). Why this form (measured on the 2024 national grid, see docs/decisions.md):
@@ -114,7 +114,7 @@ class IndexCoefficients:
     d_min_km: float
     beta: float
     gammas: dict[str, float] = field(default_factory=dict)
-    tau: float = 0.0
+    threshold_km: float | None = None
     constant: float = 1.0
     method: str = ""
     details: dict = field(default_factory=dict)
@@ -146,12 +146,15 @@ def _extras(measures: pd.DataFrame, cols) -> np.ndarray:
 
 
 def expected_cost(measures: pd.DataFrame, coef: IndexCoefficients) -> np.ndarray:
-    """E_k = β·s_k + Σ γ_j·x_jk, then max(0, E − τ) for asymmetric indices (index units, before c)."""
-    e = coef.beta * sparsity_signal(measures, coef.distance_col, coef.d_min_km)
+    """E_k of the module docstring (index units, before the constant c)."""
+    s = sparsity_signal(measures, coef.distance_col, coef.d_min_km)
+    if not coef.symmetric:
+        s = np.maximum(0.0, s - math.log(coef.threshold_km))
+    e = coef.beta * s
     if coef.gammas:
         x = _extras(measures, list(coef.gammas))
         e = e + x @ np.array(list(coef.gammas.values()), dtype="float64")
-    return e if coef.symmetric else np.maximum(0.0, e - coef.tau)
+    return e if coef.symmetric else np.maximum(0.0, e)
 
 
 def normalising_constant(e: np.ndarray, weights: np.ndarray) -> float:
@@ -178,12 +181,12 @@ def apply_index(measures: pd.DataFrame, coef: IndexCoefficients, normalise: bool
 def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, normalise: bool = True,
               weight_col: str = "befolkning", loss: str = "linear",
               fixed_gammas: dict[str, float] | None = None) -> IndexCoefficients:
-    """Least-squares fit of (β, γ, τ, d_min) so the relation reproduces ``reference`` (aligned with
-    ``measures`` rows). The constant is profiled out by the normalisation (weighted mean 1) when ``normalise``,
-    else fitted. d_min is fitted for symmetric indices (the clamp visible in the tables) and fixed at
-    D_MIN_KM_DEFAULT for asymmetric ones (below the threshold it has no effect). An extra variable that is
-    constant (e.g. ö-faktor all 0 because no island data was given) cannot be identified: its γ is fixed at 0
-    and this is recorded in ``details``.
+    """Least-squares fit of the relation's parameters so it reproduces ``reference`` (aligned with the
+    ``measures`` rows): β, the γ_j, and d_min (symmetric: the lower clamp visible in the tables) or the threshold
+    distance d* (asymmetric; d_min then fixed at D_MIN_KM_DEFAULT, it has no effect below d*). The constant is
+    profiled out by the normalisation (weighted mean 1) when ``normalise``, else fitted. An extra variable that
+    is constant (e.g. ö-faktor all 0 because no island data was given) cannot be identified: its γ is fixed at 0
+    and this is recorded in ``details['notes']``.
     """
     m = prepare_measures(measures)
     y = np.asarray(reference, dtype="float64")
@@ -196,67 +199,48 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
     for col in spec.extra_cols:
         if col in fixed_gammas:
             continue
-        x = _extras(m, [col])[:, 0]
-        if np.nanstd(x) == 0:
+        if np.nanstd(_extras(m, [col])[:, 0]) == 0:
             fixed_gammas[col] = 0.0
             notes.append(f"{col} is constant in the measure table: γ fixed at 0 (not identifiable)")
         else:
             free.append(col)
     X = _extras(m, free)
-    Xf = _extras(m, list(fixed_gammas)) @ np.array(list(fixed_gammas.values()), dtype="float64") \
+    xf = _extras(m, list(fixed_gammas)) @ np.array(list(fixed_gammas.values()), dtype="float64") \
         if fixed_gammas else np.zeros(len(m))
-    s_scale = np.std(np.log(np.maximum(d, D_MIN_KM_DEFAULT))) or 1.0
+    nf = len(free)
 
-    def unpack(p):
-        beta = p[0]
-        g = p[1:1 + len(free)]
-        rest = p[1 + len(free):]
-        if spec.symmetric:
-            dmin, tau = math.exp(rest[0]), 0.0
-        else:
-            dmin, tau = D_MIN_KM_DEFAULT, rest[0]
-        const = rest[1] if not normalise else None
-        return beta, g, dmin, tau, const
+    def coef_from(p) -> tuple[IndexCoefficients, float | None]:
+        gam = {**dict(zip(free, map(float, p[1:1 + nf]))), **fixed_gammas}
+        dmin = math.exp(p[1 + nf]) if spec.symmetric else D_MIN_KM_DEFAULT
+        thr = None if spec.symmetric else math.exp(p[1 + nf])
+        c = IndexCoefficients(spec.name, spec.symmetric, spec.distance_col, dmin, float(p[0]),
+                              {k: gam[k] for k in spec.extra_cols}, thr)
+        return c, (None if normalise else float(p[2 + nf]))
 
     def predict(p):
-        beta, g, dmin, tau, const = unpack(p)
-        e = beta * np.log(np.maximum(d, dmin)) + X @ g + Xf
-        if not spec.symmetric:
-            e = np.maximum(0.0, e - tau)
-        c = normalising_constant(e, w) if const is None else const
-        return c + e
+        c, const = coef_from(p)
+        e = expected_cost(m, c)
+        return (normalising_constant(e, w) if const is None else const) + e
 
-    # start values from a linear fit on ln(d)
     s0 = np.log(np.maximum(d, D_MIN_KM_DEFAULT))
     b0 = float(np.polyfit(s0, y, 1)[0]) or 0.01
-    p0 = [b0, *([0.0] * len(free))]
-    lo, hi = [-np.inf, *([-np.inf] * len(free))], [np.inf, *([np.inf] * len(free))]
     if spec.symmetric:
-        p0.append(math.log(max(np.quantile(d, 0.02), D_MIN_BOUNDS_KM[0] * 1.01)))
-        lo.append(math.log(D_MIN_BOUNDS_KM[0]))
-        hi.append(math.log(D_MIN_BOUNDS_KM[1]))
-    else:
-        # threshold start: the reference's own floor share (kommuner at the minimum value)
-        at_floor = np.isclose(y, y.min(), atol=1e-6).mean()
-        p0.append(b0 * float(np.quantile(s0, min(max(at_floor, 0.05), 0.95))))
-        lo.append(-np.inf)
-        hi.append(np.inf)
-    if not normalise:
-        p0.append(float(y.min()))
-        lo.append(-np.inf)
-        hi.append(np.inf)
+        start = math.log(max(float(np.quantile(d, 0.02)), D_MIN_BOUNDS_KM[0] * 1.01))
+        bounds = (math.log(D_MIN_BOUNDS_KM[0]), math.log(D_MIN_BOUNDS_KM[1]))
+    else:   # threshold start: the reference's own share of kommuner at its minimum (the floor)
+        at_floor = float(np.isclose(y, y.min(), atol=1e-6).mean())
+        start = float(np.quantile(s0, min(max(at_floor, 0.05), 0.95)))
+        bounds = (float(s0.min()) - 1.0, float(s0.max()))
+    p0 = [b0, *([0.0] * nf), start] + ([] if normalise else [float(y.min())])
+    lo = [-np.inf] * (1 + nf) + [bounds[0]] + ([] if normalise else [-np.inf])
+    hi = [np.inf] * (1 + nf) + [bounds[1]] + ([] if normalise else [np.inf])
     res = least_squares(lambda p: predict(p) - y, np.array(p0, dtype="float64"), bounds=(lo, hi), loss=loss,
                         f_scale=TOLERANCE / 2, x_scale="jac", max_nfev=20000)
-    beta, g, dmin, tau, const = unpack(res.x)
-    pred = predict(res.x)
-    gammas = {**dict(zip(free, map(float, g))), **fixed_gammas}
-    coef = IndexCoefficients(spec.name, spec.symmetric, spec.distance_col, float(dmin), float(beta),
-                             {c: gammas[c] for c in spec.extra_cols}, float(tau), 0.0, "calibrated",
-                             {"loss": loss, "normalise": normalise, "nfev": int(res.nfev),
-                              "signal_scale": float(s_scale), "notes": notes})
+    coef, const = coef_from(res.x)
     e = expected_cost(m, coef)
     coef.constant = float(normalising_constant(e, w) if const is None else const)
-    assert np.allclose(coef.constant + e, pred)
+    coef.method = "calibrated"
+    coef.details = {"loss": loss, "normalise": normalise, "nfev": int(res.nfev), "notes": notes}
     return coef
 
 
@@ -291,19 +275,17 @@ def design_matrix(panel: pd.DataFrame, regressors: dict[str, np.ndarray], contro
 
 def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_col: str, *,
              controls: list[str] = (), d_min_km: float = D_MIN_KM_DEFAULT, weight_col: str = "befolkning",
-             pass_through: float | None = None, n_tau: int = 41) -> tuple[IndexCoefficients, object]:
+             pass_through: float | None = None, n_threshold: int = 41) -> tuple[IndexCoefficients, object]:
     """Estimate the cost relation on a panel ``kommun_kod, ar, <cost_col>, <controls>`` (cost per inhabitant of
     the age group, kr) by OLS with a constant, year dummies, riksområde (NUTS 2) fixed effects and standard
-    errors clustered by kommun (GLESHET.md §3), then turn it into index coefficients:
+    errors clustered by kommun (GLESHET.md §3, L9485–L9487), then turn it into index coefficients
+    β = π·b/ȳ, γ_j = π·g_j/ȳ (ȳ = population-weighted mean cost over kommuner, π = pass-through, 79,1 % for
+    förskola, L9775).
 
-    * symmetric: cost = … + b·s_k + Σ g_j·x_jk; β = π·b/ȳ, γ_j = π·g_j/ȳ (ȳ = population-weighted mean cost
-      over kommuner, π = pass-through, e.g. 79,1 % for förskola, L9775);
-    * asymmetric: first the linear relation gives the sparsity score E⁰ = b·s + Σ g·x; then a segmented
-      regression cost = … + h·max(0, E⁰ − t) is fitted with t on a grid of E⁰ quantiles (profile least
-      squares; the threshold below which degrees of sparsity have no significant effect, L10689, L11709), and
-      β, γ, τ follow by scaling with h·π/ȳ.
-
-    Returns the coefficients and the statsmodels result of the final regression.
+    symmetric: regressors s_k and x_jk. Asymmetric: regressors max(0, s_k − ln d*) and x_jk, with the threshold
+    distance d* chosen by profile least squares over ``n_threshold`` quantiles of s (segmented regression: no
+    effect of degrees of sparsity below d*, L10689, L11709). Returns the coefficients and the final
+    statsmodels result.
     """
     pass_through = spec.pass_through if pass_through is None else pass_through
     m = prepare_measures(measures).set_index("kommun_kod")
@@ -313,42 +295,37 @@ def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_
         raise IndexInputError(f"cost panel has kommuner without measures: {unknown[:10]}")
     mk = m.loc[p["kommun_kod"]]
     s = np.log(np.maximum(mk[spec.distance_col].to_numpy(dtype="float64"), d_min_km))
-    regs = {"s": s, **{c: mk[c].to_numpy(dtype="float64") for c in spec.extra_cols}}
+    xs = {c: mk[c].to_numpy(dtype="float64") for c in spec.extra_cols}
     y = p[cost_col].to_numpy(dtype="float64")
-    fit = _ols_clustered(y, design_matrix(p, regs, list(controls)), p["kommun_kod"])
-    b = float(fit.params["s"])
-    g = {c: float(fit.params[c]) for c in spec.extra_cols}
     w = m[weight_col].to_numpy(dtype="float64")
     kmean = p.groupby("kommun_kod")[cost_col].mean().reindex(m.index)
     ok = kmean.notna().to_numpy()
     ybar = float(np.sum(w[ok] * kmean.to_numpy()[ok]) / np.sum(w[ok]))
-    details = {"n_obs": int(fit.nobs), "r2": float(fit.rsquared), "mean_cost": ybar, "pass_through": pass_through,
-               "linear_params": {k: float(v) for k, v in fit.params.items() if not k.startswith(("ro_", "ar_"))},
-               "linear_se_clustered": {k: float(v) for k, v in fit.bse.items() if not k.startswith(("ro_", "ar_"))}}
     if spec.symmetric:
-        scale = pass_through / ybar
-        coef = IndexCoefficients(spec.name, True, spec.distance_col, d_min_km, b * scale,
-                                 {c: v * scale for c, v in g.items()}, 0.0, 0.0, "estimated", details)
-        final = fit
+        fit = _ols_clustered(y, design_matrix(p, {"s": s, **xs}, list(controls)), p["kommun_kod"])
+        threshold, grid = None, None
     else:
-        e0 = b * s + sum(g[c] * regs[c] for c in spec.extra_cols)
-        e0_k = b * np.log(np.maximum(m[spec.distance_col].to_numpy(dtype="float64"), d_min_km)) + \
-            sum(g[c] * m[c].to_numpy(dtype="float64") for c in spec.extra_cols)
+        s_k = np.log(np.maximum(m[spec.distance_col].to_numpy(dtype="float64"), d_min_km))
+        grid = np.unique(np.quantile(s_k, np.linspace(0.0, 0.95, n_threshold)))
         best = None
-        for t in np.unique(np.quantile(e0_k, np.linspace(0.0, 0.9, n_tau))):
-            f = _ols_clustered(y, design_matrix(p, {"hinge": np.maximum(0.0, e0 - t)}, list(controls)),
+        for t in grid:
+            f = _ols_clustered(y, design_matrix(p, {"s": np.maximum(0.0, s - t), **xs}, list(controls)),
                                p["kommun_kod"])
             if best is None or f.ssr < best[1].ssr:
                 best = (t, f)
-        t, final = best
-        h = float(final.params["hinge"])
-        scale = h * pass_through / ybar
-        details.update({"threshold_e0": float(t), "hinge_coef": h, "hinge_se_clustered": float(final.bse["hinge"]),
-                        "r2_segmented": float(final.rsquared)})
-        coef = IndexCoefficients(spec.name, False, spec.distance_col, d_min_km, b * scale,
-                                 {c: v * scale for c, v in g.items()}, float(t * scale), 0.0, "estimated", details)
+        t, fit = best
+        threshold = float(math.exp(t))
+    scale = pass_through / ybar
+    coef = IndexCoefficients(spec.name, spec.symmetric, spec.distance_col, d_min_km, float(fit.params["s"]) * scale,
+                             {c: float(fit.params[c]) * scale for c in spec.extra_cols}, threshold, 0.0, "estimated")
+    keep = lambda k: not k.startswith(("ro_", "ar_"))  # noqa: E731
+    coef.details = {"n_obs": int(fit.nobs), "r2": float(fit.rsquared), "mean_cost": ybar,
+                    "pass_through": pass_through,
+                    "params_kr": {k: float(v) for k, v in fit.params.items() if keep(k)},
+                    "se_clustered_kr": {k: float(v) for k, v in fit.bse.items() if keep(k)},
+                    "threshold_grid_km": None if grid is None else [float(math.exp(g)) for g in grid]}
     coef.constant = normalising_constant(expected_cost(m.reset_index(), coef), w)
-    return coef, final
+    return coef, fit
 
 
 # --------------------------------------------------------------------------------------------------------------
