@@ -286,24 +286,28 @@ def population_weighted_centroids(cells: pd.DataFrame) -> pd.DataFrame:
 
 def resolve_centres(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
                     points: pd.DataFrame | None = None) -> MeasureResult:
-    """One centre per kommun of the cell table: a user table of points (``kommun_kod, x, y``) wins, then the
-    largest tätort, then the population-weighted centroid of the kommun's cells (reported in ``notes``)."""
+    """One centre per kommun of the cell table, per kommun in this order: a user table of points
+    (``kommun_kod, x, y``), the largest tätort of an SCB tätort table, the population-weighted centroid of the
+    kommun's cells (reported in ``notes``). ``method`` lists the sources given."""
     _require(cells, ["kommun_kod", "x", "y", "pop"], "cell table")
     kommuner = np.sort(cells["kommun_kod"].astype(str).unique())
+    cols = ["centralort", "x", "y", "centre_source"]
+    sources, methods = [], []
     if points is not None:
         _require(points, ["kommun_kod", "x", "y"], "centre point table")
-        c = points.assign(kommun_kod=points["kommun_kod"].astype(str).str.zfill(4), centre_source="user")
-        if "centralort" not in c.columns:
-            c["centralort"] = pd.NA
-        method = "user_points"
-    elif tatorter is not None:
-        c = centralorter_from_tatorter(tatorter)
-        method = "largest_tatort"
-    else:
-        c = pd.DataFrame(columns=["kommun_kod", "centralort", "x", "y", "centre_source"])
-        method = "population_weighted_centroid"
-    c = c.drop_duplicates("kommun_kod").set_index("kommun_kod")[["centralort", "x", "y", "centre_source"]]
-    c = c.reindex(kommuner)
+        u = points.assign(kommun_kod=points["kommun_kod"].astype(str).str.zfill(4), centre_source="user")
+        if "centralort" not in u.columns:
+            u["centralort"] = pd.NA
+        sources.append(u)
+        methods.append("user_points")
+    if tatorter is not None:
+        sources.append(centralorter_from_tatorter(tatorter))
+        methods.append("largest_tatort")
+    c = pd.DataFrame(index=pd.Index(kommuner, name="kommun_kod"), columns=cols)
+    for src in sources:
+        src = src.drop_duplicates("kommun_kod").set_index("kommun_kod")[cols].reindex(kommuner)
+        fill = c["x"].isna().to_numpy() & src["x"].notna().to_numpy()
+        c.loc[fill, cols] = src.loc[fill, cols].to_numpy()
     missing = c.index[c["x"].isna()]
     notes = []
     if len(missing):
@@ -311,12 +315,12 @@ def resolve_centres(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
         c.loc[missing, "x"] = cen.loc[missing, "x"].to_numpy()
         c.loc[missing, "y"] = cen.loc[missing, "y"].to_numpy()
         c.loc[missing, "centre_source"] = "population_weighted_centroid"
-        if method != "population_weighted_centroid":
-            notes.append(f"{len(missing)} kommun(er) without a centre in the table use the population-weighted "
-                         f"centroid of their cells: {list(missing)}")
-    c.index.name = "kommun_kod"
+        if sources:
+            notes.append(f"{len(missing)} kommun(er) without a centre in the given table(s) use the "
+                         f"population-weighted centroid of their cells: {list(missing)}")
     c["x"] = c["x"].astype("float64")
     c["y"] = c["y"].astype("float64")
+    method = "+".join(methods) if methods else "population_weighted_centroid"
     return MeasureResult(c.reset_index(), method, notes)
 
 
@@ -377,7 +381,7 @@ def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = Non
         notes = ["road distances from the given road network"]
     table = c.assign(regionalt_befolkningsunderlag=reg, lokalt_befolkningsunderlag=lok,
                      befolkningsunderlag_basis=method).set_index("kommun_kod")
-    return MeasureResult(table, method, [*centres.notes, *notes])
+    return MeasureResult(table, method, [f"centralort source: {centres.method}", *centres.notes, *notes])
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -217,3 +217,17 @@ def test_kommun_measures_table():
     assert t.loc["0101", "regionalt_befolkningsunderlag"] == 450
     assert "ofaktor=kommun_table" in r.method and "invanardistans=area_table" in r.method
     assert list(t.columns[:3]) == ["kommun", "lan_kod", "befolkning"]
+
+
+def test_centres_user_points_then_tatort_then_centroid():
+    cells = _cells([(0, 0, 10, "0101"), (5000, 0, 10, "0102"), (9000, 0, 30, "0103"), (11_000, 0, 10, "0103")])
+    pts = pd.DataFrame({"kommun_kod": ["0101"], "x": [1.0], "y": [2.0]})
+    tat = pd.DataFrame({"code": ["T1", "T2"], "name": ["Ett", "Tva"], "mun_code": ["0101", "0102"], "pop": [5, 5],
+                        "x_sweref99tm": [100.0, 5100.0], "y_sweref99tm": [0.0, 0.0]})
+    r = matt.resolve_centres(cells, tatorter=tat, points=pts)
+    t = r.table.set_index("kommun_kod")
+    assert r.method == "user_points+largest_tatort"
+    assert (t.loc["0101", "x"], t.loc["0101", "centre_source"]) == (1.0, "user")
+    assert (t.loc["0102", "x"], t.loc["0102", "centralort"]) == (5100.0, "Tva")
+    assert t.loc["0103", "x"] == pytest.approx(9500.0) and t.loc["0103", "centre_source"] == "population_weighted_centroid"
+    assert "0103" in r.notes[0]
