@@ -18,12 +18,14 @@ Cells are sorted into rows of equal y and by x within a row, with a running popu
 within squared distance D of a point is then a sum over the rows |dy| ≤ √D of one prefix-sum difference per
 row, each x-range found by binary search (``_count``): O(rows · log) independent of how many cells lie inside.
 
-r is Lipschitz: |r_i − r_j| ≤ |c_i − c_j|. Cells are processed in sorted order, so the previous cell's radius
-brackets the next one's to an annulus of width 2·|c_i − c_j|. The bracket is narrowed by bisection with
-``_count`` until it is thin, then the cells in the annulus are enumerated, sorted by D and accumulated on top
-of the population inside the inner radius. The first squared distance at which the running sum reaches N is
-r². A bracket that fails its check (it cannot, but floating point is not trusted) falls back to a fresh
-exponential search, so the result never depends on the order or the chunking.
+r is Lipschitz: |r_i − r_j| ≤ |c_i − c_j|. Cells are processed in sorted order, so the radii of already
+computed neighbours (the previous cell of the row, the nearest cells of the previous row) bracket the next
+one's. A thin annulus around the nearest neighbour's radius is tried first (r varies slowly); otherwise the
+bracket is narrowed by bisection with ``_count``. The cells in the final annulus are enumerated and a weighted
+quickselect finds the first squared distance at which the population inside the inner radius plus the
+annulus cells reaches N: that is r². Every count is exact, so a miss only tightens the bracket; a bracket that
+fails its check (it cannot, but floating point is not trusted) falls back to a fresh exponential search, so
+the result never depends on the order or the chunking.
 
 Parallelism: the sorted cells are split into chunks; each chunk is one dask task running the numba kernel
 (``nogil``), on local threads by default or on a dask.distributed cluster (``scheduler="tcp://…"``) with
@@ -45,6 +47,8 @@ QUANTA_PER_M = 100
 DEFAULT_CHUNK_SIZE = 4096
 #: Bisection stops when the bracket is at most this wide (metres); then the annulus is enumerated.
 NARROW_WIDTH_M = 500.0
+#: Half-width (metres, plus a quarter of the neighbour distance) of the first, guessed annulus.
+GUESS_WIDTH_M = 300.0
 
 
 @dataclass(frozen=True)
@@ -284,7 +288,77 @@ def _fresh_bracket(xq, cum, row_y, row_start, xc, yc, N, D_start, D_max, hint_a,
 
 
 @nb.njit(cache=True, nogil=True)
-def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, D_start, D_max, buf_cap):
+def _resolve(inner, m, buf_d, buf_p, N):
+    """Smallest annulus D at which inner + the population of annulus cells with distance ≤ D reaches N
+    (cells at equal distance enter together); -1 if the whole annulus is not enough.
+
+    Weighted quickselect with a three-way partition, in place on buf_d/buf_p: O(m) expected, no sort.
+    """
+    need = N - inner
+    lo = 0
+    hi = m
+    total = np.int64(0)
+    for k in range(m):
+        total += buf_p[k]
+    if total < need:
+        return np.int64(-1)
+    while hi - lo > 0:
+        # median of three as pivot
+        a = buf_d[lo]
+        b = buf_d[(lo + hi) >> 1]
+        c = buf_d[hi - 1]
+        if a > b:
+            a, b = b, a
+        if b > c:
+            b = c
+            if a > b:
+                b = a
+        pivot = b
+        # Dutch-flag partition: [lo, lt) < pivot, [lt, gt) == pivot, [gt, hi) > pivot
+        lt = lo
+        gt = hi
+        k = lo
+        w_less = np.int64(0)
+        w_eq = np.int64(0)
+        while k < gt:
+            d = buf_d[k]
+            if d < pivot:
+                w_less += buf_p[k]
+                buf_d[k], buf_d[lt] = buf_d[lt], buf_d[k]
+                buf_p[k], buf_p[lt] = buf_p[lt], buf_p[k]
+                lt += 1
+                k += 1
+            elif d > pivot:
+                gt -= 1
+                buf_d[k], buf_d[gt] = buf_d[gt], buf_d[k]
+                buf_p[k], buf_p[gt] = buf_p[gt], buf_p[k]
+            else:
+                w_eq += buf_p[k]
+                k += 1
+        if w_less >= need:
+            hi = lt
+        elif w_less + w_eq >= need:
+            return pivot
+        else:
+            need -= w_less + w_eq
+            lo = gt
+    return np.int64(-1)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _to_D(lo_r, hi_r):
+    """Integer squared-distance bracket (D_lo, D_hi) safely enclosing the radius bracket [lo_r, hi_r]."""
+    D_hi = np.int64(math.ceil(hi_r * hi_r)) + 2
+    D_lo = np.int64(-1)
+    if lo_r > 0.0:
+        D_lo = np.int64(math.floor(lo_r * lo_r)) - 2
+        if D_lo < 0:
+            D_lo = np.int64(-1)
+    return D_lo, D_hi
+
+
+@nb.njit(cache=True, nogil=True)
+def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_q, D_start, D_max, buf_cap):
     """Exact squared radius (int64, quantised units) for sorted cells [start, stop); -1 where unreachable."""
     out = np.empty(stop - start, dtype=np.int64)
     buf_d = np.empty(buf_cap, dtype=np.int64)
@@ -301,6 +375,8 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, D_star
         # this row and the two cells of the previous row nearest in x. Intersecting the brackets keeps it thin.
         lo_r = 0.0
         hi_r = np.inf
+        best = np.inf
+        r_hat = 0.0
         for c in range(3):
             if c == 0:
                 j = i - 1
@@ -322,15 +398,30 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, D_star
             rj = math.sqrt(np.float64(out[j - start]))
             lo_r = max(lo_r, rj - delta)
             hi_r = min(hi_r, rj + delta)
+            if delta < best:
+                best = delta
+                r_hat = rj
         D_lo = np.int64(-1)
         D_hi = np.int64(-1)
         if hi_r < np.inf:
-            D_hi = np.int64(math.ceil(hi_r * hi_r)) + 2
-            if lo_r > 0.0:
-                D_lo = np.int64(math.floor(lo_r * lo_r)) - 2
-                if D_lo < 0:
-                    D_lo = np.int64(-1)
+            D_lo, D_hi = _to_D(lo_r, hi_r)
         result = np.int64(-2)
+        if hi_r < np.inf:
+            # r varies slowly: first try a thin annulus around the nearest neighbour's radius. Its counts are
+            # exact, so a miss still tightens the bracket in the right direction.
+            g = guess_q + 0.25 * best
+            gD_lo, gD_hi = _to_D(max(lo_r, r_hat - g), min(hi_r, r_hat + g))
+            if gD_lo < gD_hi:
+                inner, m = _annulus(xq, cum, row_y, row_start, xc, yc, gD_lo, gD_hi, buf_d, buf_p, hint_a, hint_b)
+                if m <= buf_cap:
+                    if inner >= N:
+                        D_hi = gD_lo
+                    else:
+                        res = _resolve(inner, m, buf_d, buf_p, N)
+                        if res >= 0:
+                            result = res
+                        else:
+                            D_lo = gD_hi
         attempt = 0
         while result == -2:
             if D_hi < 0 or attempt > 0:
@@ -371,30 +462,21 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, D_star
                 inner, m = _annulus(xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b)
             if inner >= N:
                 continue  # bracket invalid (lower bound already reaches N): fresh search
-            idx = np.argsort(buf_d[:m], kind="mergesort")
-            acc = inner
-            k = 0
-            while k < m:
-                d = buf_d[idx[k]]
-                while k < m and buf_d[idx[k]] == d:  # ties at one distance enter together
-                    acc += buf_p[idx[k]]
-                    k += 1
-                if acc >= N:
-                    result = d
-                    break
-            # acc < N after the whole annulus: upper bound invalid -> fresh search (loop again)
+            result = _resolve(inner, m, buf_d, buf_p, N)
+            if result < 0:
+                result = np.int64(-2)  # upper bound invalid: fresh search
         out[i - start] = result
     return out
 
 
 # --------------------------------------------------------------------------------------------- public API
 
-def _chunk_task(index: GridIndex, start: int, stop: int, N: int, narrow_q: float) -> np.ndarray:
+def _chunk_task(index: GridIndex, start: int, stop: int, N: int, narrow_q: float, guess_q: float) -> np.ndarray:
     ext = max(int(np.ptp(index.xq)), int(np.ptp(index.yq)), 1)
     D_max = np.int64(2 * ext * ext + 4)
     D_start = np.int64((1000 * index.quanta_per_m) ** 2)
     return _radii_chunk(index.xq, index.yq, index.cum, index.row_y, index.row_start,
-                        start, stop, np.int64(N), float(narrow_q), D_start, D_max, 1 << 16)
+                        start, stop, np.int64(N), float(narrow_q), float(guess_q), D_start, D_max, 1 << 16)
 
 
 def _chunks(n: int, chunk_size: int) -> list[tuple[int, int]]:
@@ -403,7 +485,7 @@ def _chunks(n: int, chunk_size: int) -> list[tuple[int, int]]:
 
 def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int = DEFAULT_CHUNK_SIZE,
                  scheduler: str | None = "threads", narrow_width_m: float = NARROW_WIDTH_M,
-                 progress: bool = False) -> np.ndarray:
+                 guess_width_m: float = GUESS_WIDTH_M, progress: bool = False) -> np.ndarray:
     """Squared radii (int64, quantised units, -1 = unreachable) in the index's sorted order, shape (n, T).
 
     `scheduler`: "threads" (dask local threads), "sync" (no parallelism), or a dask.distributed address
@@ -419,12 +501,13 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int
     if n == 0:
         return out
     narrow_q = narrow_width_m * index.quanta_per_m
+    guess_q = guess_width_m * index.quanta_per_m
     spans = _chunks(n, chunk_size)
     jobs = [(t, s, e) for t in range(len(thresholds)) for (s, e) in spans]
 
     if scheduler in (None, "threads", "sync", "synchronous", "single-threaded"):
         idx = dask.delayed(index, pure=True)
-        tasks = [dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q) for t, s, e in jobs]
+        tasks = [dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q) for t, s, e in jobs]
         sched = "threads" if scheduler in (None, "threads") else "sync"
         if progress:
             from dask.diagnostics import ProgressBar
@@ -436,7 +519,8 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int
         from distributed import Client
         with Client(scheduler) as client:
             fut_index = client.scatter(index, broadcast=True)
-            futures = [client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, pure=False)
+            futures = [client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q,
+                                     pure=False)
                        for t, s, e in jobs]
             if progress:
                 from distributed import progress as dprogress
@@ -450,7 +534,7 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int
 def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[int] = (3000, 15000), *,
           chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = "threads",
           quanta_per_m: int = QUANTA_PER_M, narrow_width_m: float = NARROW_WIDTH_M,
-          progress: bool = False) -> np.ndarray:
+          guess_width_m: float = GUESS_WIDTH_M, progress: bool = False) -> np.ndarray:
     """r_i(N) in metres for every cell (input order) and threshold: float64 array of shape (n, len(thresholds)).
 
     NaN (with a warning) for a threshold larger than the whole grid's population.
@@ -461,7 +545,7 @@ def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[in
             warnings.warn(f"threshold {t} exceeds the grid's total population {index.total}: r is NaN",
                           RuntimeWarning, stacklevel=2)
     d2 = radii_sorted(index, thresholds, chunk_size=chunk_size, scheduler=scheduler,
-                      narrow_width_m=narrow_width_m, progress=progress)
+                      narrow_width_m=narrow_width_m, guess_width_m=guess_width_m, progress=progress)
     r = np.full(d2.shape, np.nan)
     ok = d2 >= 0
     # D / Q² is exact whenever the coordinates are whole metres (SCB grids), so r equals sqrt(dx² + dy²) in metres
