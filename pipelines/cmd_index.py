@@ -33,12 +33,12 @@ INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 def register(subparsers) -> None:
     p = subparsers.add_parser("index", help="gleshetsmått → fasta index (kalibrera eller skatta)",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("--matt", required=True, type=Path, help="gleshet output directory with kommuner.csv")
+    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="gleshet output directory with kommuner.csv")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--kalibrera-mot", type=Path, default=None, help="reference table directory to calibrate to")
-    mode.add_argument("--skatta-mot", type=Path, default=None, help="cost panel CSV to estimate from")
-    p.add_argument("--referens", type=Path, default=None, help="reference tables (schema/order/copied columns)")
-    p.add_argument("--ut", required=True, type=Path, help="output directory")
+    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR", help="reference table directory to calibrate to")
+    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS", help="cost panel CSV to estimate from")
+    p.add_argument("--referens", type=Path, default=None, metavar="DIR", help="reference tables (schema/order/copied columns)")
+    p.add_argument("--ut", required=True, type=Path, metavar="DIR", help="output directory")
     p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default="bilaga",
                    help="politisk verksamhet threshold reading (SPEC §3.11 OPEN-17)")
     p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="calibration loss")

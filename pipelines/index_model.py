@@ -407,6 +407,7 @@ def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
     if "kommun" not in measures.columns:
         raise IndexInputError("measure table needs a 'kommun' name column to match the reference table")
     m = measures.assign(kommun_kod=measures["kommun_kod"].astype(str).str.zfill(4)).drop_duplicates("kommun")
+    m = m.drop(columns=[c for c in ("lan",) if c in m.columns])      # the reference's own län name is kept
     out = reference[["lan", "kommun"]].merge(m, on="kommun", how="left", validate="one_to_one")
     missing = out.loc[out["kommun_kod"].isna(), "kommun"].tolist()
     if missing:

@@ -231,7 +231,8 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     ref.to_csv(refdir / im.REFERENCE_DEL1, index=False, lineterminator="\r\n")
     ref[["lan", "kommun"]].assign(administration="1.0000").to_csv(refdir / im.REFERENCE_DEL2, index=False,
                                                                     lineterminator="\r\n")
-    m.sample(frac=1.0, random_state=2).to_csv(mattdir / "kommuner.csv", index=False)
+    m.assign(lan=m["lan_kod"].map(LAN_NAMES)).sample(frac=1.0, random_state=2).to_csv(mattdir / "kommuner.csv",
+                                                                                       index=False)
     out = tmp_path / "ut"
     assert main(["index", "--matt", str(mattdir), "--kalibrera-mot", str(refdir), "--ut", str(out)]) == 0
     got = pd.read_csv(out / im.REFERENCE_DEL1, dtype=str)
