@@ -231,3 +231,20 @@ def test_centres_user_points_then_tatort_then_centroid():
     assert (t.loc["0102", "x"], t.loc["0102", "centralort"]) == (5100.0, "Tva")
     assert t.loc["0103", "x"] == pytest.approx(9500.0) and t.loc["0103", "centre_source"] == "population_weighted_centroid"
     assert "0103" in r.notes[0]
+
+
+@pytest.mark.shared
+def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
+    g = pd.read_csv(shared_data / "dalarna_grid_1km_2025" / "befolkning_1km_2025_dalarna.csv", encoding="utf-8-sig",
+                    dtype={"kommunkod": str})
+    cells = _cells(list(zip(g["e"], g["n"], g["befolkning_2025"], g["kommunkod"].str.zfill(4))))
+    tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
+    r = matt.befolkningsunderlag(cells, tatorter=tat)
+    t = r.table
+    assert len(t) == 15 and (t["centre_source"] == "tatort").all()
+    assert t.loc["2080", "centralort"] == "Falun" and t.loc["2081", "centralort"] == "Borlänge"
+    for kod, row in t.iterrows():
+        c = (row["x"], row["y"])
+        assert row["regionalt_befolkningsunderlag"] == _brute_within(cells, c, 90_000.0)
+        assert row["lokalt_befolkningsunderlag"] == _brute_within(cells, c, 30_000.0)
+    assert t["regionalt_befolkningsunderlag"].max() <= cells["pop"].sum()
