@@ -1,0 +1,594 @@
+"""Population grid readers: every supported input becomes ONE cell table.
+
+The cell table is a pandas DataFrame with exactly the columns
+
+    cell_id (str) | x, y (float64, cell centre, SWEREF 99 TM EPSG:3006, metres) | size_m (int64) | pop (int64)
+
+and ``attrs = {"crs": "EPSG:3006", "source": <path>, "format": <fmt>}``. Rows with pop == 0 are kept; no
+row is ever dropped silently. Formats (``read_grid(path, fmt)``, auto-detected when ``fmt`` is None):
+
+* ``scb``     SCB "Statistik på rutor": CSV (.csv/.csv.gz, ``,`` or ``;``, optional BOM), GeoPackage or
+              Parquet; 13-digit id = 6-digit easting + 7-digit northing of the SOUTH-WEST corner (EPSG:3006).
+* ``geostat`` Eurostat GEOSTAT / Census 2021 grid: ``GRD_ID`` (``CRS3035RES1000mN3210000E4320000`` or old
+              style ``1kmN3210E4320``) and ``TOT_P``/``TOT_P_2021``/``OBS_VALUE_T``/``T``.
+* ``raster``  GeoTIFF of counts (band 1): each pixel with count > 0 is a cell, nodata/NaN ignored.
+* ``points``  CSV/Parquet with ``x``, ``y``, ``pop`` (optional ``id``) in the CRS given by ``crs=`` (required).
+
+Validation collects every problem of the file and raises one :class:`geo.errors.GridInputError`: missing
+columns, unparsable or wrong-length ids, duplicate ids, missing/negative/non-integer population, cell
+corners off their lattice, overlapping cells of mixed grids, centres outside Sweden (see
+:data:`SWEDEN_BOX_3006`), empty grids and unreadable files.
+"""
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo.errors import GridInputError, Problem
+
+CRS_OUT = "EPSG:3006"
+COLUMNS = ["cell_id", "x", "y", "size_m", "pop"]
+FORMATS = ("scb", "geostat", "raster", "points")
+
+#: Generous bounding box of Sweden in SWEREF 99 TM (EPSG:3006), metres: E 180 000–1 000 000,
+#: N 6 100 000–7 700 000. Every cell centre (after reprojection) must lie inside it (bounds included).
+SWEDEN_BOX_3006 = (180_000.0, 6_100_000.0, 1_000_000.0, 7_700_000.0)
+
+SCB_ID_COLUMNS = ("rutid_scb", "ruta", "rutid")
+SCB_POP_COLUMNS = ("beftotalt", "pop", "befolkning")
+#: Also accepted as the SCB population column when exactly one column matches, e.g. ``befolkning_2025``.
+SCB_POP_PATTERN = re.compile(r"^(beftotalt|befolkning|pop)_?(19|20)\d\d$", re.IGNORECASE)
+SCB_SIZE_COLUMNS = ("rutstorlek",)
+GEOSTAT_ID_COLUMNS = ("grd_id",)
+GEOSTAT_POP_COLUMNS = ("tot_p", "tot_p_2021", "obs_value_t", "t")
+POINT_POP_COLUMNS = ("pop", "population", "befolkning", "beftotalt")
+
+_RASTER_PROBLEMS_PER_KIND = 1000   # per kind of pixel problem; the rest are summarised in one problem
+_GEOSTAT_NEW = r"^CRS(?P<crs>\d{4,6})RES(?P<res>\d+)mN(?P<n>\d+)E(?P<e>\d+)$"
+_GEOSTAT_OLD = r"^(?P<res>\d+)(?P<unit>km|m)N(?P<n>\d+)E(?P<e>\d+)$"
+
+
+# ------------------------------------------------------------------------------------------------ public API
+
+def read_grid(path, fmt: str | None = None, crs: str | None = None, *, cell_size: int | None = None) -> pd.DataFrame:
+    """Read a population grid file into the cell table (module docstring). ``fmt`` ∈ {"scb", "geostat",
+    "raster", "points"} or None (detected from the extension and columns); ``crs`` is the CRS of generic
+    points or of a raster without one; ``cell_size`` (metres) is the SCB cell side when the file has no
+    ``rutstorlek`` column. Raises GridInputError listing every problem of the file."""
+    path = Path(path)
+    file = str(path)
+    if not path.exists():
+        raise GridInputError.single(file, "file not found")
+    if not path.is_file():
+        raise GridInputError.single(file, "not a file")
+    if fmt is None:
+        fmt = detect_format(path)
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise GridInputError.single(file, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if cell_size is not None and (int(cell_size) != cell_size or cell_size <= 0):
+        raise GridInputError.single(file, f"cell_size must be a positive integer number of metres, got {cell_size!r}")
+    if fmt == "scb":
+        df = _read_scb(path, cell_size)
+    elif fmt == "geostat":
+        df = _read_geostat(path)
+    elif fmt == "raster":
+        df = _read_raster(path, crs)
+    else:
+        df = _read_points(path, crs)
+    df.attrs = {"crs": CRS_OUT, "source": file, "format": fmt}
+    return df
+
+
+def detect_format(path) -> str:
+    """The format of a grid file from its extension and, for tables, its column names."""
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith((".tif", ".tiff")):
+        return "raster"
+    if _kind(path) is None:
+        raise GridInputError.single(str(path), "cannot detect the format from the file name (expected .csv, .csv.gz, "
+                                               ".gpkg, .parquet, .tif or .tiff); give the format explicitly")
+    cols = _table_columns(path)
+    low = {c.strip().lower() for c in cols}
+    if low & set(GEOSTAT_ID_COLUMNS):
+        return "geostat"
+    if low & set(SCB_ID_COLUMNS):
+        return "scb"
+    if {"x", "y"} <= low:
+        return "points"
+    raise GridInputError.single(str(path), "cannot detect the grid format: no SCB id column (rutid_scb, Ruta, rutid), "
+                                           "no GRD_ID and no x/y columns; columns found: " + _names(cols))
+
+
+# ------------------------------------------------------------------------------------------------ table I/O
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
+        return "csv"
+    if name.endswith(".gpkg"):
+        return "gpkg"
+    if name.endswith((".parquet", ".geoparquet", ".pq")):
+        return "parquet"
+    return None
+
+
+def _csv_sep(path: Path) -> str:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+        head = fh.readline()
+    counts = {s: head.count(s) for s in (";", ",", "\t")}
+    return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+
+
+def _table_columns(path: Path) -> list[str]:
+    kind = _kind(path)
+    try:
+        if kind == "csv":
+            return list(pd.read_csv(path, sep=_csv_sep(path), nrows=0, encoding="utf-8-sig").columns)
+        if kind == "gpkg":
+            import pyogrio
+            return list(pyogrio.read_info(path)["fields"])
+        import pyarrow.parquet as pq
+        return list(pq.read_schema(path).names)
+    except Exception as exc:  # noqa: BLE001 - any read failure is bad input
+        raise GridInputError.single(str(path), f"cannot read file: {exc}") from exc
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """All attribute columns of a CSV (every value as stripped text), GeoPackage or Parquet file."""
+    kind = _kind(path)
+    if kind is None:
+        raise GridInputError.single(str(path), "unsupported table file (expected .csv, .csv.gz, .gpkg or .parquet)")
+    try:
+        if kind == "csv":
+            df = pd.read_csv(path, sep=_csv_sep(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            df.columns = [str(c).strip() for c in df.columns]
+            return df
+        if kind == "gpkg":
+            import pyogrio
+            return pyogrio.read_dataframe(path, read_geometry=False)
+        return pd.read_parquet(path)
+    except pd.errors.EmptyDataError:
+        raise GridInputError.single(str(path), "file is empty (no header row)") from None
+    except Exception as exc:  # noqa: BLE001 - any read failure is bad input
+        raise GridInputError.single(str(path), f"cannot read file: {type(exc).__name__}: {exc}") from exc
+
+
+def _names(cols) -> str:
+    return ", ".join(repr(str(c)) for c in cols) if len(cols) else "(none)"
+
+
+def _find(cols, candidates) -> str | None:
+    """The first column (case-insensitive) among ``candidates``."""
+    low = {}
+    for c in cols:
+        low.setdefault(str(c).strip().lower(), c)
+    for cand in candidates:
+        if cand.lower() in low:
+            return low[cand.lower()]
+    return None
+
+
+def _as_text(s: pd.Series) -> pd.Series:
+    """Values as stripped text; integral floats (ids read as numbers) without the '.0'."""
+    if pd.api.types.is_float_dtype(s):
+        v = s.to_numpy(dtype="float64")
+        integral = np.isfinite(v) & (v == np.floor(v))
+        out = s.astype(str)
+        out[integral] = pd.Series(v[integral].astype("int64"), index=s.index[integral]).astype(str)
+        out[~np.isfinite(v)] = ""
+        return out
+    if pd.api.types.is_integer_dtype(s):
+        return s.astype(str)
+    return s.astype(str).where(s.notna(), "").str.strip()
+
+
+def _numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(float64 values, missing mask) of a column of text or numbers; unparsable text gives NaN."""
+    if pd.api.types.is_bool_dtype(s):
+        return np.full(len(s), np.nan), np.zeros(len(s), dtype=bool)
+    if pd.api.types.is_numeric_dtype(s):
+        v = s.to_numpy(dtype="float64", na_value=np.nan)
+        return v, np.isnan(v)
+    t = s.astype(str).where(s.notna(), "").str.strip()
+    v = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    return v, (t == "").to_numpy()
+
+
+def _raw(s: pd.Series, i: int) -> str:
+    return repr(s.iloc[i]) if not isinstance(s.iloc[i], str) else repr(s.iloc[i].strip())
+
+
+def _counts(s: pd.Series, col: str, file: str, problems: list[Problem], what: str = "population",
+            positive: bool = False) -> np.ndarray:
+    """Non-negative (or positive) integer counts of a column as int64; bad rows are recorded and set to 0."""
+    v, missing = _numbers(s)
+    nan = np.isnan(v) & ~missing
+    inf = np.isinf(v)
+    fin = np.isfinite(v)
+    neg = fin & ((v <= 0) if positive else (v < 0))
+    frac = fin & ~neg & (v != np.floor(v))
+    for mask, msg in ((missing, f"missing {what}"), (nan, f"{what} {{}} is not a number"),
+                      (inf, f"{what} {{}} is not finite"),
+                      (neg, f"{what} {{}} is {'not positive' if positive else 'negative'}"),
+                      (frac, f"{what} {{}} is not an integer")):
+        for i in np.flatnonzero(mask):
+            problems.append(Problem(file, int(i) + 1, col, msg.format(_raw(s, i))))
+    bad = missing | nan | inf | neg | frac
+    return np.where(bad, 0, np.nan_to_num(v)).astype("int64")
+
+
+def _require(df: pd.DataFrame, file: str, needs: dict[str, str | None]) -> None:
+    """Raise when required columns are missing; ``needs`` maps a description to the found column or None."""
+    missing = [what for what, col in needs.items() if col is None]
+    if missing:
+        raise GridInputError(file, [Problem(file, None, None, f"missing column {what}; columns found: "
+                                            f"{_names(list(df.columns))}") for what in missing])
+
+
+def _not_empty(df: pd.DataFrame, file: str) -> None:
+    if len(df) == 0:
+        raise GridInputError.single(file, "the grid is empty (no data rows)")
+
+
+def _duplicates(ids: pd.Series, valid: np.ndarray, col: str, file: str, problems: list[Problem], what="cell id") -> None:
+    """Each repeated occurrence of an id is a problem naming the row of its first occurrence."""
+    sub = ids[valid]
+    dup = sub.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return
+    rows = np.flatnonzero(valid)[dup] + 1
+    for key, grp in pd.Series(rows, index=sub[dup].to_numpy()).groupby(level=0, sort=False):
+        r = sorted(grp.tolist())
+        for other in r[1:]:
+            problems.append(Problem(file, int(other), col, f"duplicate {what} {key!r} (also in row {r[0]}; "
+                                                           f"rows {', '.join(map(str, r))})"))
+
+
+def _check_box(x: np.ndarray, y: np.ndarray, rows: np.ndarray, file: str, problems: list[Problem],
+               src: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, col: str | None = None) -> None:
+    """Centres (EPSG:3006) outside SWEDEN_BOX_3006 are problems; ``src`` = (x, y, crs-label per row) of the
+    declared coordinates, quoted in the message. ``rows`` are 1-based row numbers."""
+    e0, n0, e1, n1 = SWEDEN_BOX_3006
+    with np.errstate(invalid="ignore"):
+        out = ~((x >= e0) & (x <= e1) & (y >= n0) & (y <= n1))
+    for i in np.flatnonzero(out):
+        where = f" (from x={src[0][i]:.6g}, y={src[1][i]:.6g} in {src[2][i]})" if src is not None else ""
+        problems.append(Problem(file, int(rows[i]), col,
+                                f"cell centre E={x[i]:.1f}, N={y[i]:.1f} (EPSG:3006){where} is outside Sweden's "
+                                f"extent (E 180 000–1 000 000, N 6 100 000–7 700 000); is the CRS right?"))
+
+
+def _transformer(src_crs, file: str):
+    from pyproj import CRS, Transformer
+    try:
+        crs = CRS.from_user_input(src_crs)
+    except Exception as exc:  # noqa: BLE001
+        raise GridInputError.single(file, f"invalid CRS {src_crs!r}: {exc}") from exc
+    return crs, Transformer.from_crs(crs, CRS_OUT, always_xy=True)
+
+
+def _frame(cell_id, x, y, size, pop) -> pd.DataFrame:
+    return pd.DataFrame({
+        "cell_id": pd.Series(np.asarray(cell_id, dtype=object)).astype(str),
+        "x": np.asarray(x, dtype="float64"),
+        "y": np.asarray(y, dtype="float64"),
+        "size_m": np.asarray(size, dtype="int64"),
+        "pop": np.asarray(pop, dtype="int64"),
+    })
+
+
+# ------------------------------------------------------------------------------------------------ SCB
+
+def _scb_pop_column(cols, file: str) -> str | None:
+    col = _find(cols, SCB_POP_COLUMNS)
+    if col is not None:
+        return col
+    hits = [c for c in cols if SCB_POP_PATTERN.match(str(c).strip())]
+    if len(hits) > 1:
+        raise GridInputError.single(file, f"several population columns match ({_names(hits)}); keep one "
+                                          f"or rename it to 'beftotalt'")
+    return hits[0] if hits else None
+
+
+def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
+    """SCB "Statistik på rutor" (module docstring). Cell size from ``rutstorlek``, else ``cell_size``, else
+    1000 m when every corner is a multiple of 1000 m; a file with corners at multiples of 250 m only is a
+    250 m or mixed grid, where the size cannot be inferred (a 250 m cell can sit at a 1000 m corner)."""
+    file = str(path)
+    df = _read_table(path)
+    idc = _find(df.columns, SCB_ID_COLUMNS)
+    popc = _scb_pop_column(list(df.columns), file)
+    _require(df, file, {"with the SCB cell id (rutid_scb, Ruta, rutid or RutID)": idc,
+                        "with the population (beftotalt, pop or befolkning)": popc})
+    _not_empty(df, file)
+    problems: list[Problem] = []
+    n = len(df)
+    rows = np.arange(1, n + 1)
+
+    ids = _as_text(df[idc])
+    ok = ids.str.fullmatch(r"\d{13}").to_numpy(dtype=bool)
+    for i in np.flatnonzero(~ok):
+        text = ids.iloc[i]
+        why = "is empty" if text == "" else (f"has {len(text)} characters" if text.isdigit() else "is not all digits")
+        problems.append(Problem(file, int(i) + 1, idc, f"cell id {text!r} {why}; expected 13 digits "
+                                                       f"(6-digit easting + 7-digit northing of the SW corner)"))
+    digits = ids.where(ok, "0" * 13)
+    e = digits.str[:6].astype("int64").to_numpy()
+    nn = digits.str[6:].astype("int64").to_numpy()
+    _duplicates(ids, ok, idc, file, problems)
+
+    sizec = _find(df.columns, SCB_SIZE_COLUMNS)
+    size_known = True
+    if sizec is not None:
+        size = _counts(df[sizec], sizec, file, problems, what="cell size", positive=True)
+        size_ok = size > 0
+    else:
+        size_ok = np.ones(n, dtype=bool)
+        if cell_size is not None:
+            size = np.full(n, int(cell_size), dtype="int64")
+        else:
+            size = np.zeros(n, dtype="int64")
+            on1000 = ((e % 1000 == 0) & (nn % 1000 == 0))[ok]
+            on250 = ((e % 250 == 0) & (nn % 250 == 0))[ok]
+            if on1000.all():
+                size[:] = 1000
+            else:
+                size_known = False
+                first = int(np.flatnonzero(ok)[np.flatnonzero(~on1000)[0]]) + 1
+                if on250.all():
+                    problems.append(Problem(file, None, None,
+                        f"some cell corners are multiples of 250 m but not of 1000 m (first at row {first}): this is "
+                        f"a 250 m or mixed 250 m/1 km grid, whose cell size cannot be inferred because a 250 m cell "
+                        f"can sit at a 1000 m corner; add a column 'rutstorlek' (metres) or give cell_size "
+                        f"(--cell-size)"))
+                else:
+                    problems.append(Problem(file, None, None,
+                        f"some cell corners are not multiples of 250 m (first at row {first}); the cell size cannot "
+                        f"be inferred: add a column 'rutstorlek' (metres) or give cell_size (--cell-size)"))
+    pop = _counts(df[popc], popc, file, problems)
+
+    if size_known:
+        good = ok & size_ok
+        with np.errstate(divide="ignore", invalid="ignore"):
+            off = good & ((e % np.where(size_ok, size, 1) != 0) | (nn % np.where(size_ok, size, 1) != 0))
+        for i in np.flatnonzero(off):
+            problems.append(Problem(file, int(i) + 1, idc, f"corner E={e[i]}, N={nn[i]} of cell {ids.iloc[i]!r} "
+                                                           f"is not a multiple of its cell size {size[i]} m"))
+        good &= ~off
+        _scb_overlaps(e, nn, size, good, ids, idc, file, problems)
+        x = e + size / 2.0
+        y = nn + size / 2.0
+        _check_box(x[good], y[good], rows[good], file, problems, col=idc)
+    else:
+        x = y = np.zeros(n)
+    if problems:
+        raise GridInputError(file, problems)
+    return _frame(ids.to_numpy(), x, y, size, pop)
+
+
+def _scb_overlaps(e, n, size, good, ids, col, file, problems) -> None:
+    """Cells inside a larger cell of the same file (mixed grids) are problems."""
+    sizes = np.unique(size[good])
+    if len(sizes) < 2:
+        return
+    for i, s in enumerate(sizes):
+        for big in sizes[i + 1:]:
+            if big % s:
+                problems.append(Problem(file, None, None, f"cell sizes {s} m and {big} m do not nest; a grid may "
+                                                          f"only mix sizes that divide each other"))
+                continue
+            small_idx = np.flatnonzero(good & (size == s))
+            big_idx = np.flatnonzero(good & (size == big))
+            key_small = (e[small_idx] // big * big) * 10_000_000 + (n[small_idx] // big * big)
+            key_big = pd.Series(big_idx, index=e[big_idx] * 10_000_000 + n[big_idx])
+            key_big = key_big[~key_big.index.duplicated()]
+            hit = pd.Index(key_big.index).get_indexer(key_small)
+            for j in np.flatnonzero(hit >= 0):
+                a, b = int(small_idx[j]), int(key_big.iloc[hit[j]])
+                problems.append(Problem(file, a + 1, col, f"{s} m cell {ids.iloc[a]!r} overlaps the {big} m cell "
+                                                          f"{ids.iloc[b]!r} in row {b + 1}"))
+
+
+# ------------------------------------------------------------------------------------------------ GEOSTAT
+
+def _read_geostat(path: Path) -> pd.DataFrame:
+    """Eurostat GEOSTAT / Census 2021 grid: SW corner and resolution from GRD_ID, centre reprojected to
+    EPSG:3006. Old-style ids (``1kmN3210E4320``, ``100mN32100E43200``) count N/E in units of the resolution
+    and are in EPSG:3035."""
+    from pyproj import CRS, Transformer
+
+    file = str(path)
+    df = _read_table(path)
+    idc = _find(df.columns, GEOSTAT_ID_COLUMNS)
+    popc = _find(df.columns, GEOSTAT_POP_COLUMNS)
+    _require(df, file, {"GRD_ID": idc, "with the population (TOT_P, TOT_P_2021, OBS_VALUE_T or T)": popc})
+    _not_empty(df, file)
+    problems: list[Problem] = []
+    n = len(df)
+    rows = np.arange(1, n + 1)
+    ids = _as_text(df[idc])
+    new = ids.str.extract(_GEOSTAT_NEW)
+    old = ids.str.extract(_GEOSTAT_OLD)
+    is_new = new["res"].notna().to_numpy()
+    is_old = ~is_new & old["res"].notna().to_numpy()
+    ok = is_new | is_old
+    for i in np.flatnonzero(~ok):
+        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} is not a grid id like "
+                                                       f"'CRS3035RES1000mN3210000E4320000' or '1kmN3210E4320'"))
+    res = np.zeros(n, dtype="int64")
+    epsg = np.full(n, 3035, dtype="int64")
+    cn = np.zeros(n, dtype="int64")
+    ce = np.zeros(n, dtype="int64")
+    if is_new.any():
+        res[is_new] = new.loc[is_new, "res"].astype("int64").to_numpy()
+        epsg[is_new] = new.loc[is_new, "crs"].astype("int64").to_numpy()
+        cn[is_new] = new.loc[is_new, "n"].astype("int64").to_numpy()
+        ce[is_new] = new.loc[is_new, "e"].astype("int64").to_numpy()
+    if is_old.any():
+        r = old.loc[is_old, "res"].astype("int64").to_numpy() * np.where(old.loc[is_old, "unit"] == "km", 1000, 1)
+        res[is_old] = r
+        cn[is_old] = old.loc[is_old, "n"].astype("int64").to_numpy() * r
+        ce[is_old] = old.loc[is_old, "e"].astype("int64").to_numpy() * r
+    zero = ok & (res <= 0)
+    for i in np.flatnonzero(zero):
+        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} has resolution 0"))
+    ok &= ~zero
+    off = ok & ((cn % np.where(ok, res, 1) != 0) | (ce % np.where(ok, res, 1) != 0))
+    for i in np.flatnonzero(off):
+        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r}: corner is not a multiple of "
+                                                       f"the resolution {res[i]} m"))
+    _duplicates(ids, ok, idc, file, problems, what="GRD_ID")
+    pop = _counts(df[popc], popc, file, problems)
+
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    sx = ce + res / 2.0
+    sy = cn + res / 2.0
+    for code in np.unique(epsg[ok]):
+        sel = ok & (epsg == code)
+        try:
+            t = Transformer.from_crs(CRS.from_epsg(int(code)), CRS_OUT, always_xy=True)
+        except Exception:  # noqa: BLE001 - unknown EPSG code in the id
+            first = int(np.flatnonzero(sel)[0]) + 1
+            problems.append(Problem(file, first, idc, f"GRD_ID CRS code {code} is not a known EPSG code "
+                                                       f"({int(sel.sum())} rows)"))
+            continue
+        x[sel], y[sel] = t.transform(sx[sel], sy[sel])
+    good = ok & ~off & np.isfinite(x)
+    labels = np.array([f"EPSG:{c}" for c in epsg], dtype=object) if good.any() else np.array([], dtype=object)
+    _check_box(x[good], y[good], rows[good], file, problems, src=(sx[good], sy[good], labels[good]), col=idc)
+    if problems:
+        raise GridInputError(file, problems)
+    return _frame(ids.to_numpy(), x, y, res, pop)
+
+
+# ------------------------------------------------------------------------------------------------ raster
+
+def _pixel_problems(mask, arr, file, problems, text) -> None:
+    r, c = np.nonzero(mask)
+    for k in range(min(len(r), _RASTER_PROBLEMS_PER_KIND)):
+        problems.append(Problem(file, None, None, f"pixel row {r[k]}, col {c[k]}: count {arr[r[k], c[k]]:g} {text}"))
+    if len(r) > _RASTER_PROBLEMS_PER_KIND:
+        problems.append(Problem(file, None, None, f"{len(r) - _RASTER_PROBLEMS_PER_KIND} more pixels whose count "
+                                                  f"{text}"))
+
+
+def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
+    """GeoTIFF of counts (band 1). Each pixel with count > 0 becomes a cell ``r{row}c{col}`` (0-based) at the
+    pixel centre, reprojected to EPSG:3006; size_m is the pixel side if square, unrotated and in metres, else 0.
+    Nodata and NaN pixels are ignored; negative or non-integer counts are errors naming the pixel."""
+    import rasterio
+    from pyproj import CRS
+
+    file = str(path)
+    try:
+        with rasterio.open(path) as src:
+            src_crs = src.crs
+            band = src.read(1, masked=True)
+            T = src.transform
+    except Exception as exc:  # noqa: BLE001 - unreadable raster
+        raise GridInputError.single(file, f"cannot read raster: {type(exc).__name__}: {exc}") from exc
+    problems: list[Problem] = []
+    if src_crs is None and crs is None:
+        raise GridInputError.single(file, "the raster has no CRS; give its CRS (crs= / --crs), e.g. EPSG:3006")
+    if src_crs is not None:
+        raster_crs = CRS.from_user_input(src_crs.to_wkt())
+        if crs is not None and CRS.from_user_input(crs) != raster_crs:
+            raise GridInputError.single(file, f"the raster's CRS ({src_crs.to_string()}) differs from the "
+                                              f"given crs {crs!r}")
+    else:
+        raster_crs, _ = _transformer(crs, file)
+    arr = np.ma.filled(band.astype("float64"), np.nan)
+    valid = np.isfinite(arr)
+    neg = valid & (arr < 0)
+    frac = valid & ~neg & (arr != np.floor(arr))
+    _pixel_problems(neg, arr, file, problems, "is negative")
+    _pixel_problems(frac, arr, file, problems, "is not an integer")
+    if problems:
+        raise GridInputError(file, problems)
+    r, c = np.nonzero(valid & (arr > 0))
+    if len(r) == 0:
+        raise GridInputError.single(file, "the grid is empty (no pixel with a count > 0)")
+    px = T.a * (c + 0.5) + T.b * (r + 0.5) + T.c
+    py = T.d * (c + 0.5) + T.e * (r + 0.5) + T.f
+    if raster_crs.to_epsg() == 3006:
+        x, y = px, py
+    else:
+        _, t = _transformer(raster_crs, file)
+        x, y = t.transform(px, py)
+    unit = raster_crs.axis_info[0].unit_name if raster_crs.axis_info else ""
+    side = abs(T.a)
+    square = T.b == 0 and T.d == 0 and abs(abs(T.e) - side) < 1e-9 * max(side, 1.0)
+    size = int(round(side)) if (square and raster_crs.is_projected and unit in ("metre", "meter")
+                                and abs(side - round(side)) < 1e-6) else 0
+    ids = np.char.add(np.char.add("r", r.astype(str)), np.char.add("c", c.astype(str)))
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    e0, n0, e1, n1 = SWEDEN_BOX_3006
+    with np.errstate(invalid="ignore"):
+        out = ~((x >= e0) & (x <= e1) & (y >= n0) & (y <= n1))
+    for k in np.flatnonzero(out)[:_RASTER_PROBLEMS_PER_KIND]:
+        problems.append(Problem(file, None, None, f"pixel row {r[k]}, col {c[k]}: centre E={x[k]:.1f}, N={y[k]:.1f} "
+                                                  f"(EPSG:3006) is outside Sweden's extent (E 180 000–1 000 000, "
+                                                  f"N 6 100 000–7 700 000); is the CRS right?"))
+    if out.sum() > _RASTER_PROBLEMS_PER_KIND:
+        problems.append(Problem(file, None, None, f"{int(out.sum()) - _RASTER_PROBLEMS_PER_KIND} more pixels "
+                                                  f"outside Sweden's extent"))
+    if problems:
+        raise GridInputError(file, problems)
+    return _frame(ids, x, y, np.full(len(r), size), arr[r, c].astype("int64"))
+
+
+# ------------------------------------------------------------------------------------------------ points
+
+def _read_points(path: Path, crs: str | None) -> pd.DataFrame:
+    """Generic points: columns x, y (in ``crs``, required; EPSG:4326 means x = longitude, y = latitude),
+    pop and optional id (else ``p<row>``); size_m = 0."""
+    file = str(path)
+    if crs is None:
+        raise GridInputError.single(file, "generic points need the CRS of x and y (crs= / --crs), e.g. EPSG:4326")
+    src_crs, t = _transformer(crs, file)
+    df = _read_table(path)
+    xc, yc = _find(df.columns, ("x",)), _find(df.columns, ("y",))
+    popc = _find(df.columns, POINT_POP_COLUMNS)
+    _require(df, file, {"'x'": xc, "'y'": yc, "'pop'": popc})
+    _not_empty(df, file)
+    problems: list[Problem] = []
+    n = len(df)
+    rows = np.arange(1, n + 1)
+    coords = []
+    for col in (xc, yc):
+        v, missing = _numbers(df[col])
+        bad = ~np.isfinite(v)
+        for i in np.flatnonzero(bad):
+            msg = f"missing coordinate {col}" if missing[i] else f"coordinate {col} {_raw(df[col], i)} is not a number"
+            problems.append(Problem(file, int(i) + 1, col, msg))
+        coords.append((v, bad))
+    (sx, badx), (sy, bady) = coords
+    idc = _find(df.columns, ("id", "cell_id"))
+    if idc is not None:
+        ids = _as_text(df[idc])
+        empty = (ids == "").to_numpy()
+        for i in np.flatnonzero(empty):
+            problems.append(Problem(file, int(i) + 1, idc, "missing id"))
+        _duplicates(ids, ~empty, idc, file, problems, what="id")
+        ids = ids.to_numpy()
+    else:
+        ids = np.char.add("p", rows.astype(str))
+    pop = _counts(df[popc], popc, file, problems)
+    good = ~(badx | bady)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    x[good], y[good] = t.transform(sx[good], sy[good])
+    label = np.full(int(good.sum()), src_crs.to_string(), dtype=object)
+    _check_box(x[good], y[good], rows[good], file, problems, src=(sx[good], sy[good], label))
+    if problems:
+        raise GridInputError(file, problems)
+    return _frame(ids, x, y, np.zeros(n), pop)
