@@ -500,7 +500,7 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
         raise GridInputError.single(file, "the raster has no CRS; give its CRS (crs= / --crs), e.g. EPSG:3006")
     if src_crs is not None:
         raster_crs = CRS.from_user_input(src_crs.to_wkt())
-        if crs is not None and CRS.from_user_input(crs) != raster_crs:
+        if crs is not None and _transformer(crs, file)[0] != raster_crs:
             raise GridInputError.single(file, f"the raster's CRS ({src_crs.to_string()}) differs from the "
                                               f"given crs {crs!r}")
     else:

@@ -212,6 +212,34 @@ def test_raster_without_crs_needs_crs_and_non_integer_counts_are_errors(tmp_path
     assert "pixel row 1, col 1: count -3 is negative" in msg
 
 
+def test_raster_geographic_pixels_have_size_0_and_crs_conflict_is_an_error(tmp_path):
+    from rasterio.transform import from_origin
+
+    p = _tif(tmp_path / "wgs.tif", np.array([[1, 2]], dtype="int32"), "EPSG:4326", from_origin(15, 62, 0.01, 0.01))
+    df = read_grid(p)
+    ex, ey = Transformer.from_crs(4326, 3006, always_xy=True).transform([15.005, 15.015], [61.995, 61.995])
+    np.testing.assert_allclose(df["x"], ex, atol=1e-6)
+    np.testing.assert_allclose(df["y"], ey, atol=1e-6)
+    assert df["size_m"].tolist() == [0, 0]                     # degrees: no metric cell side
+    assert "differs from the given crs 'EPSG:3006'" in str(_error(p, crs="EPSG:3006"))
+    assert "invalid CRS 'bogus'" in str(_error(p, crs="bogus"))
+
+
+def test_geostat_geopackage(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    gdf = gpd.GeoDataFrame({"GRD_ID": ["CRS3035RES1000mN4331000E4583000"], "T": [9]},
+                           geometry=[box(4583000, 4331000, 4584000, 4332000)], crs="EPSG:3035")
+    p = tmp_path / "census2021.gpkg"
+    gdf.to_file(p, driver="GPKG", engine="pyogrio")
+    assert detect_format(p) == "geostat"
+    df = read_grid(p)
+    c = gdf.geometry.centroid.to_crs(3006)
+    assert df["x"][0] == pytest.approx(c.x[0], abs=1e-6) and df["y"][0] == pytest.approx(c.y[0], abs=1e-6)
+    assert df["pop"].tolist() == [9]
+
+
 # ------------------------------------------------------------------------------------------------ points
 
 def test_points_wgs84(tmp_path):
