@@ -5,7 +5,7 @@
 --matt DIR         output of `utjamning gleshet`: ``kommuner.csv`` with kommun_kod, kommun, lan_kod, befolkning,
                    celler, avstand_3000_km, avstand_15000_km, ofaktor, regionalt_befolkningsunderlag, …
 --kalibrera-mot    directory with reference fasta index tables to calibrate the relation to (default: the
-                   SOU tables in <repo>/data, in development ../shared/spec). This is the default mode.
+                   SOU tables in <repo>/data/fasta_index, in development ../shared/spec). This is the default mode.
 --skatta-mot COSTS cost panel CSV: kommun_kod, ar and one column per glesbygd index to estimate, named as the
                    index (cost per inhabitant of the age group, kr); columns ``kontroll_*`` are controls.
 --referens DIR     reference tables giving schema, kommun order and the columns not recomputed (default as

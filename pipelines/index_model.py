@@ -43,8 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Parameters
 # --------------------------------------------------------------------------------------------------------------
 
-#: Reference (fasta index) tables: shipped in <repo>/data; in the development workspace ../shared/spec.
-REFERENCE_DIRS = (ROOT / "data", ROOT.parent / "shared" / "spec")
+#: Reference (fasta index) tables: shipped in <repo>/data/fasta_index; in the development workspace ../shared/spec.
+REFERENCE_DIRS = (ROOT / "data" / "fasta_index", ROOT.parent / "shared" / "spec")
 REFERENCE_DEL1 = "fasta_index_kommuner_del1.csv"
 REFERENCE_DEL2 = "fasta_index_kommuner_del2.csv"
 REFERENCE_REGIONER = "fasta_index_regioner.csv"

@@ -1,0 +1,140 @@
+"""The kommun and region register and the fasta index tables.
+
+Kommun order everywhere is the order of the fasta index tables (data/kommuner.csv); region order is
+data/regioner.csv, whose codes are the län codes (Gotland, a kommun outside a region, has its own row "09").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+FASTA_INDEX_DIR = DATA / "fasta_index"
+FASTA_DEL1 = "fasta_index_kommuner_del1.csv"
+FASTA_DEL2 = "fasta_index_kommuner_del2.csv"
+FASTA_REGIONER = "fasta_index_regioner.csv"
+#: Spelling variants in the printed tables (SPEC OPEN-29): del 2 prints "Stenungssund".
+NAME_ALIASES = {"Stenungssund": "Stenungsund"}
+GOTLAND_LAN = "09"
+
+
+class RegisterError(ValueError):
+    is_input_error = True
+
+
+@lru_cache(maxsize=1)
+def kommuner() -> pd.DataFrame:
+    """kommun_kod, kommun, lan_kod, lan, region — 290 rows in fasta index order."""
+    return pd.read_csv(DATA / "kommuner.csv", dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def regioner() -> pd.DataFrame:
+    """region_kod (= län code), region, lan, ingar_i_region — 21 rows."""
+    r = pd.read_csv(DATA / "regioner.csv", dtype=str, keep_default_na=False)
+    r["ingar_i_region"] = r["ingar_i_region"] == "True"
+    return r
+
+
+def kommun_lan_index() -> np.ndarray:
+    """For every kommun the row of its län/region in regioner() (int array of length K)."""
+    pos = {c: i for i, c in enumerate(regioner()["region_kod"])}
+    return kommuner()["lan_kod"].map(pos).to_numpy(dtype="int64")
+
+
+@dataclass(frozen=True)
+class FastaIndex:
+    """Fasta index per kommun (del 1 + del 2 columns) and per region, in register order, as float64."""
+
+    kommun: pd.DataFrame
+    region: pd.DataFrame
+    katalog: str
+
+    def k(self, col: str) -> np.ndarray:
+        return self.kommun[col].to_numpy()
+
+    def r(self, col: str) -> np.ndarray:
+        return self.region[col].to_numpy()
+
+
+def _read(directory: Path, name: str) -> pd.DataFrame:
+    path = directory / name
+    if not path.is_file():
+        raise RegisterError(f"fasta index table {path} not found")
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...]) -> pd.DataFrame:
+    problems = []
+    out = df.copy()
+    for col in df.columns:
+        if col in skip:
+            continue
+        v = pd.to_numeric(df[col].str.replace(",", ".", regex=False), errors="coerce")
+        for i in np.flatnonzero(v.isna().to_numpy()):
+            problems.append(f"row {i + 1} ({df.iloc[i, 1]}), column {col!r}: not a number: {df[col].iloc[i]!r}")
+        out[col] = v.astype("float64")
+    if problems:
+        raise RegisterError(f"{path}: {len(problems)} problem(s)\n  - " + "\n  - ".join(problems[:50]))
+    return out
+
+
+def load_fasta_index(directory: str | Path | None = None) -> FastaIndex:
+    """Read the three fasta index tables from ``directory`` (default: the SOU 2024:50 tables in data/fasta_index).
+
+    Rows are matched to the register on (län, kommun) with the known spelling aliases; every register kommun
+    must be present exactly once and nothing else (a recomputed table from ``utjamning index`` has the same
+    schema and order).
+    """
+    d = Path(directory) if directory is not None else FASTA_INDEX_DIR
+    reg = kommuner()
+    parts = []
+    for name in (FASTA_DEL1, FASTA_DEL2):
+        t = _read(d, name)
+        t["kommun"] = t["kommun"].replace(NAME_ALIASES)
+        key = reg[["lan", "kommun"]]
+        problems = []
+        if t.duplicated(["lan", "kommun"]).any():
+            problems.append(f"duplicate kommuner {t.loc[t.duplicated(['lan', 'kommun']), 'kommun'].tolist()}")
+        unknown = t.merge(key, how="left", indicator=True).query("_merge == 'left_only'")["kommun"].tolist()
+        missing = key.merge(t[["lan", "kommun"]], how="left", indicator=True).query("_merge == 'left_only'")["kommun"].tolist()
+        if unknown:
+            problems.append(f"unknown kommun/län pairs {unknown[:10]}")
+        if missing:
+            problems.append(f"missing kommuner {missing[:10]} ({len(missing)} of {len(key)})")
+        if problems:
+            raise RegisterError(f"{d / name}: " + "; ".join(problems))
+        t = key.merge(t, on=["lan", "kommun"], how="left")
+        parts.append(_numeric(t, d / name, ("lan", "kommun")).drop(columns=["lan", "kommun"]))
+    k = pd.concat(parts, axis=1)
+    k.index = pd.Index(reg["kommun_kod"], name="kommun_kod")
+
+    r = _read(d, FASTA_REGIONER)
+    rr = regioner()[["region_kod", "region"]]
+    if sorted(r["region"]) != sorted(rr["region"]) or r["region"].duplicated().any():
+        raise RegisterError(f"{d / FASTA_REGIONER}: regions {sorted(r['region'])} do not match the register {sorted(rr['region'])}")
+    r = rr.merge(r, on="region", how="left")
+    r = _numeric(r, d / FASTA_REGIONER, ("region_kod", "region")).drop(columns=["region"]).set_index("region_kod")
+    return FastaIndex(kommun=k, region=r, katalog=str(d))
+
+
+class UnavailableIndex:
+    """Stands in for the fasta index tables of a rule set whose tables the seeds do not contain: any access
+    raises EjTillganglig, so the component is reported as not available instead of using another rule set's
+    tables."""
+
+    katalog = "ej tillgänglig"
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def k(self, col: str):
+        from engine.params import EjTillganglig
+        raise EjTillganglig(f"fasta index {col}", self.reason)
+
+    r = k
