@@ -1,0 +1,231 @@
+"""Reading and validating the engine's inputs (schema: engine/schema.py, docs/inputs.md).
+
+An input directory holds ``kommuner.*``, ``lan.*``, ``regioner.*`` and ``riket.*`` (CSV, Parquet or XLSX), or a
+single workbook ``indata.xlsx`` with sheets of those names. Validation collects *every* problem of every table
+(missing or unknown codes, wrong count, duplicates, missing or unknown columns, non-numeric values, negative
+counts, shares outside [0, 1], age groups that do not add up, vårdbehov cells that do not add up) and raises one
+:class:`IndataError`; nothing is computed or written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine import register, schema
+
+MAX_LISTED = 60
+KEYS = {schema.KOMMUN: "kommun_kod", schema.LAN: "lan_kod", schema.REGION: "region_kod"}
+NAME_COLUMNS = {schema.KOMMUN: {"kommun", "lan_kod", "lan", "region"}, schema.LAN: {"lan"}, schema.REGION: {"region", "lan"}}
+FILES = {schema.KOMMUN: "kommuner", schema.LAN: "lan", schema.REGION: "regioner", schema.RIKET: "riket"}
+SUFFIXES = (".csv", ".parquet", ".xlsx")
+#: Tolerance for "adds up": counts are whole persons, so sums must match exactly (up to float noise).
+SUM_TOL = 1e-6
+
+
+class IndataError(ValueError):
+    """Bad input: lists every problem found, naming file, row/kommun and column."""
+
+    is_input_error = True
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__(problems)
+
+    def __str__(self) -> str:
+        n = len(self.problems)
+        lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
+        if n > MAX_LISTED:
+            lines.append(f"  … and {n - MAX_LISTED} more")
+        return f"{n} problem{'s' if n != 1 else ''} in the input data; nothing was computed\n" + "\n".join(lines)
+
+
+@dataclass
+class Indata:
+    """Validated inputs in register order (float64), plus the files they came from."""
+
+    ar: int
+    kommun: pd.DataFrame            #: index kommun_kod, 290 rows
+    lan: pd.DataFrame               #: index lan_kod, 21 rows
+    region: pd.DataFrame            #: index region_kod, 21 rows
+    riket: dict[str, float]
+    files: dict[str, str] = field(default_factory=dict)
+
+
+def _find(directory: Path, stem: str) -> Path | None:
+    hits = [directory / f"{stem}{s}" for s in SUFFIXES if (directory / f"{stem}{s}").is_file()]
+    if len(hits) > 1:
+        raise IndataError([f"{directory}: several files for table {stem!r}: {[h.name for h in hits]} — keep one"])
+    return hits[0] if hits else None
+
+
+def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    if path.suffix == ".parquet":
+        return pd.read_parquet(path).astype({c: str for c in ("kommun_kod", "lan_kod", "region_kod")}, errors="ignore")
+    return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
+
+
+def read_tables(directory: str | Path) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """The raw tables of an input directory (or a single workbook)."""
+    d = Path(directory)
+    tables, files = {}, {}
+    if d.is_file() and d.suffix == ".xlsx":
+        book, d = d, d.parent
+    else:
+        book = d / "indata.xlsx" if (d / "indata.xlsx").is_file() else None
+    if not d.is_dir():
+        raise IndataError([f"{d}: input directory not found"])
+    if book is not None:
+        sheets = pd.ExcelFile(book).sheet_names
+        for niva, stem in FILES.items():
+            if stem in sheets:
+                tables[niva] = _read_table(book, stem)
+                files[niva] = f"{book}[{stem}]"
+    for niva, stem in FILES.items():
+        if niva in tables:
+            continue
+        path = _find(d, stem)
+        if path is not None:
+            try:
+                tables[niva] = _read_table(path)
+            except Exception as exc:  # noqa: BLE001 - unreadable file is an input problem
+                raise IndataError([f"{path}: cannot be read: {exc}"]) from None
+            files[niva] = str(path)
+    return tables, files
+
+
+def _codes(raw: pd.Series) -> pd.Series:
+    s = raw.astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    return s.where(~s.str.fullmatch(r"\d+"), s.str.zfill(2 if raw.name in ("lan_kod", "region_kod") else 4))
+
+
+def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problems: list[str]) -> pd.DataFrame | None:
+    key = KEYS[niva]
+    expected = (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]).tolist()
+    names = (register.kommuner().set_index("kommun_kod")["kommun"] if niva == schema.KOMMUN
+             else register.regioner().set_index("region_kod")["region"])
+    wanted = [v.name for v in schema.variables(niva, regelverk)]
+    known = {v.name for v in schema.variables(niva)}
+    if key not in df.columns:
+        problems.append(f"{file}: no key column {key!r} (columns: {list(df.columns)[:12]})")
+        return None
+    codes = _codes(df[key].rename(key))
+    dup = codes[codes.duplicated(keep=False)]
+    for c in sorted(set(dup)):
+        rows = [i + 2 for i in np.flatnonzero((codes == c).to_numpy())]
+        problems.append(f"{file}: {key} {c} appears on several rows {rows}")
+    unknown = [(i + 2, c) for i, c in enumerate(codes) if c not in names.index]
+    for row, c in unknown:
+        problems.append(f"{file}, row {row}: unknown {key} {c!r}")
+    missing = [c for c in expected if c not in set(codes)]
+    if missing:
+        problems.append(f"{file}: {len(missing)} of {len(expected)} {key} missing: "
+                        + ", ".join(f"{c} {names[c]}" for c in missing[:15]) + (" …" if len(missing) > 15 else ""))
+    if len(df) != len(expected):
+        problems.append(f"{file}: {len(df)} rows, expected {len(expected)} (one per {niva})")
+    miss_cols = [c for c in wanted if c not in df.columns]
+    if miss_cols:
+        problems.append(f"{file}: missing column(s) {miss_cols}")
+    extra = [c for c in df.columns if c != key and c not in known and c not in NAME_COLUMNS[niva]]
+    if extra:
+        problems.append(f"{file}: unknown column(s) {extra} (not in the schema, docs/inputs.md)")
+    out = {}
+    label = {c: f"{c} {names.get(c, '?')}" for c in codes}
+    for col in [c for c in wanted if c in df.columns]:
+        var = schema.BY_NAME[col]
+        raw = df[col].astype(str).str.strip().str.replace(",", ".", regex=False).str.replace(r"\s", "", regex=True)
+        vals = pd.to_numeric(raw, errors="coerce")
+        bad = {
+            "not a number": vals.isna() | ~np.isfinite(vals.fillna(0)),
+            "negative": vals < 0 if var.kind != "signed" else vals != vals,
+            "not a whole number": (vals % 1 != 0) if var.kind == "count" else vals != vals,
+            "share outside [0, 1]": (vals > 1) if var.kind == "share" else vals != vals,
+            "percent outside [0, 100]": (vals > 100) if var.kind == "percent" else vals != vals,
+        }
+        for what, mask in bad.items():
+            for i in np.flatnonzero(mask.to_numpy()):
+                problems.append(f"{file}, row {i + 2} ({label[codes.iloc[i]]}), column {col!r}: {what}: {df[col].iloc[i]!r}")
+        out[col] = vals.astype("float64").to_numpy()
+    t = pd.DataFrame(out, index=pd.Index(codes, name=key))
+    return t[~t.index.duplicated()].reindex(expected) if not unknown and not missing else t
+
+
+def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: list[str]) -> None:
+    names = register.kommuner().set_index("kommun_kod")["kommun"]
+    f = files[schema.KOMMUN]
+    if all(c in k.columns for c in (*schema.ALDERSGRUPPER, "folkmangd_31dec_t2")):
+        diff = k[list(schema.ALDERSGRUPPER)].sum(axis=1) - k["folkmangd_31dec_t2"]
+        for kod in diff.index[np.abs(diff.to_numpy()) > SUM_TOL]:
+            problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: age groups bef_0 … bef_90_w add up to "
+                            f"{k.loc[kod, list(schema.ALDERSGRUPPER)].sum():.0f}, not folkmangd_31dec_t2 {k.loc[kod, 'folkmangd_31dec_t2']:.0f}")
+    for e, band in schema.ENSAMBOENDE.items():
+        if e in k.columns and band in k.columns:
+            for kod in k.index[(k[e] > k[band]).to_numpy()]:
+                problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: {e} {k.loc[kod, e]:.0f} exceeds {band} {k.loc[kod, band]:.0f}")
+    if "utlandsk_bakgrund_7_15" in k.columns and all(c in k.columns for c in ("bef_7_9", "bef_10_12", "bef_13_15")):
+        over = k["utlandsk_bakgrund_7_15"] > k[["bef_7_9", "bef_10_12", "bef_13_15"]].sum(axis=1)
+        for kod in k.index[over.to_numpy()]:
+            problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: utlandsk_bakgrund_7_15 exceeds the children aged 7–15")
+    if r is not None and all(c in r.columns for c in schema.HOS_CELLER) and "folkmangd_31dec_t2" in k.columns:
+        lan = register.kommuner().set_index("kommun_kod")["lan_kod"]
+        pop = k["folkmangd_31dec_t2"].groupby(lan.reindex(k.index)).sum()
+        cells = r[list(schema.HOS_CELLER)].sum(axis=1)
+        for kod in r.index:
+            if kod in pop.index and abs(cells[kod] - pop[kod]) > SUM_TOL:
+                problems.append(f"{files[schema.REGION]}, region {kod}: the 28 vårdbehov cells add up to {cells[kod]:.0f}, "
+                                f"not the region's population 31 dec t−2 {pop[kod]:.0f} (sum of its kommuner)")
+
+
+def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: str, ar: int) -> Indata:
+    problems: list[str] = []
+    checked: dict[str, pd.DataFrame | None] = {}
+    for niva in (schema.KOMMUN, schema.LAN, schema.REGION):
+        need = schema.variables(niva, regelverk)
+        if niva not in tables:
+            if need:
+                problems.append(f"table {FILES[niva]!r} not found (kommuner/lan/regioner/riket as .csv, .parquet or .xlsx)")
+            checked[niva] = pd.DataFrame(index=pd.Index(
+                (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]),
+                name=KEYS[niva]))
+            continue
+        checked[niva] = _check_level(niva, tables[niva], files[niva], regelverk, problems)
+    riket: dict[str, float] = {}
+    need = [v.name for v in schema.variables(schema.RIKET, regelverk)]
+    if need:
+        t = tables.get(schema.RIKET)
+        if t is None:
+            problems.append("table 'riket' not found")
+        elif not {"variabel", "varde"} <= set(t.columns):
+            problems.append(f"{files[schema.RIKET]}: needs columns 'variabel' and 'varde'")
+        else:
+            known = {v.name for v in schema.variables(schema.RIKET)}
+            for i, row in t.iterrows():
+                name = str(row["variabel"]).strip()
+                if name not in known:
+                    problems.append(f"{files[schema.RIKET]}, row {i + 2}: unknown variabel {name!r}")
+                    continue
+                v = pd.to_numeric(str(row["varde"]).replace(",", ".").replace(" ", ""), errors="coerce")
+                if pd.isna(v) or v < 0:
+                    problems.append(f"{files[schema.RIKET]}, row {i + 2}, {name}: not a non-negative number: {row['varde']!r}")
+                else:
+                    riket[name] = float(v)
+            for name in need:
+                if name not in riket and not any(f"{name}:" in p for p in problems):
+                    problems.append(f"{files[schema.RIKET]}: variabel {name!r} missing")
+    k = checked[schema.KOMMUN]
+    if k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
+        _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
+    if problems:
+        raise IndataError(problems)
+    return Indata(ar=ar, kommun=checked[schema.KOMMUN], lan=checked[schema.LAN], region=checked[schema.REGION],
+                  riket=riket, files=files)
+
+
+def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:
+    """Read and validate an input directory for ``regelverk``; raises :class:`IndataError` listing all problems."""
+    tables, files = read_tables(directory)
+    return validate(tables, files, regelverk, ar)

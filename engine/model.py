@@ -1,0 +1,155 @@
+"""The orchestrator: one utjämning run for all kommuner and regioner (or a batch of parameter scenarios).
+
+    ctx = build_ctx(indata, params, fasta_index_dir)
+    res = berakna(ctx)            # dict of arrays: "<del>.<komponent>" → (K,) / (R,) or (S, K) / (S, R)
+    frames = to_frames(ctx, res)  # per-kommun and per-region DataFrames (single runs)
+
+Order of calculation (lag 2004:773):
+1. inkomstutjämning, kommuner and regioner (3–7 §§);
+2. every delmodell of the rule set (8 §), kommuner then regioner; the strukturkostnad is their sum (3 §);
+3. kostnadsutjämningsbidrag/-avgift = strukturkostnad − the riket mean (9–10 §§, OPEN-3), kr/inv and kronor.
+Befolkningsminskning (16 §) needs "det sammanlagda utfallet enligt lagen" of the same year (L2573), which
+contains the delmodell itself (OPEN-14): it is solved as a fixed point — start from the outcome without it,
+recompute until no kommun moves by more than 1e-6 kr/inv (it converges in a few rounds because the component
+is 0,1938·excess/P ≪ 1 times the outcome). docs/decisions.md records this.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engine import kostnad, register
+from engine.common import safe_div, wmean
+from engine.context import Ctx
+from engine.indata import Indata
+from engine.inkomst import inkomstutjamning, inkomstutjamning_region
+from engine.params import EjTillganglig, Params
+
+FIXPUNKT_TOL = 1e-6      # kr/inv
+FIXPUNKT_MAX = 100
+REGION_SUMS = ("folkmangd_1nov_t1", "folkmangd_31dec_t2", "folkmangd_1nov_t2", "folkmangd_1nov_t6",
+               "folkmangd_31dec_t7", "skatteunderlag_kr")
+
+
+def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = None) -> Ctx:
+    """Arrays in register order; region population and skatteunderlag summed from the kommuner of each län."""
+    kom, reg = register.kommuner(), register.regioner()
+    k = {c: indata.kommun[c].to_numpy(dtype="float64") for c in indata.kommun.columns}
+    kommun_lan = register.kommun_lan_index()
+    r = {c: indata.region[c].to_numpy(dtype="float64") for c in indata.region.columns}
+    onehot = np.zeros((len(kom), len(reg)))
+    onehot[np.arange(len(kom)), kommun_lan] = 1.0
+    for c in REGION_SUMS:
+        if c in k:
+            r[c] = k[c] @ onehot
+    if fasta_index is None and not params.has("allmant.fasta_index"):
+        idx = register.UnavailableIndex(params.leaves["allmant.fasta_index"].get("reason", "not in the seeds"))
+    else:
+        idx = register.load_fasta_index(fasta_index)
+    return Ctx(ar=indata.ar, p=params, k=k, lan={c: indata.lan[c].to_numpy(dtype="float64") for c in indata.lan.columns},
+               r=r, riket=dict(indata.riket), idx=idx, kommun_kod=kom["kommun_kod"].to_numpy(),
+               lan_kod=kom["lan_kod"].to_numpy(), kommun_lan=kommun_lan, region_kod=reg["region_kod"].to_numpy(),
+               ingar_i_region=reg["ingar_i_region"].to_numpy(), cache={"_lan_onehot": onehot})
+
+
+def _delmodell(ctx: Ctx, namn: str, fn, *args) -> dict[str, np.ndarray]:
+    """Run one delmodell; a rule-set element the seeds lack makes the whole delmodell NaN with a notice."""
+    try:
+        out = fn(ctx, *args)
+    except EjTillganglig as exc:
+        return {"standardkostnad": ctx.ej_tillganglig(namn, f"{exc.path}: {exc.reason}")}
+    if "standardkostnad" not in out:
+        raise RuntimeError(f"delmodell {namn} returned no 'standardkostnad'")
+    return out
+
+
+def _kostnadsutjamning(ctx: Ctx, lista: list[str], registry: dict, vikt: np.ndarray, extra: dict) -> dict[str, np.ndarray]:
+    res: dict[str, np.ndarray] = {}
+    total = 0.0
+    for namn in lista:
+        if namn not in registry:
+            raise KeyError(f"regelverk {ctx.p.namn}: unknown delmodell {namn!r} (known: {sorted(registry)})")
+        args = extra.get(namn, ())
+        parts = _delmodell(ctx, namn, kostnad.resolve(registry[namn]), *args)
+        for c, v in parts.items():
+            res[f"{namn}.{c}"] = np.asarray(v, dtype="float64")
+        total = total + res[f"{namn}.standardkostnad"]
+    riket = wmean(total, vikt)
+    res["kostnadsutjamning.strukturkostnad"] = total
+    res["kostnadsutjamning.strukturkostnad_riket"] = np.broadcast_to(riket, np.shape(total)).copy()
+    res["kostnadsutjamning.kostnadsutjamning"] = total - riket
+    res["kostnadsutjamning.kostnadsutjamning_kr"] = (total - riket) * vikt
+    return res
+
+
+def kostnadsutjamning(ctx: Ctx, utjamning: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Kostnadsutjämningsbidrag (+) / -avgift (−) per kommun (lag 8–10 §§; SPEC §3): strukturkostnad (the sum of
+    the delmodellernas standardkostnader, 3 §) minus the riket mean, weighted by ``allmant.kostnadsutjamning.
+    befolkning_kronor`` — the same population that turns kr/inv into kronor, so Σ bidrag = Σ avgifter."""
+    vikt = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    extra = {"befolkningsminskning": (np.zeros_like(vikt) if utjamning is None else utjamning,)}
+    return _kostnadsutjamning(ctx, ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun"), kostnad.KOMMUN, vikt, extra)
+
+
+def kostnadsutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
+    """Kostnadsutjämning per region (lag 8 § andra stycket; SPEC §4–§5): hälso- och sjukvård and the regional
+    part of kollektivtrafik (current rules: also befolkningsförändringar)."""
+    vikt = ctx.r[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    return _kostnadsutjamning(ctx, ctx.p.raw("allmant.kostnadsutjamning.delmodeller_region"), kostnad.REGION, vikt, {})
+
+
+def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
+    """One full run: ``{"kommun": {column: array}, "region": {column: array}}`` (kr/inv unless the column ends in
+    ``_kr``)."""
+    for key in [c for c in ctx.cache if not c.startswith("_")]:
+        del ctx.cache[key]
+    ctx.notes.clear()
+    iu_k = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning(ctx).items()}
+    iu_r = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning_region(ctx).items()}
+
+    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
+    ku = kostnadsutjamning(ctx)
+    iterationer = 0
+    if "befolkningsminskning" in lista:
+        # OPEN-14: fixed point of utjämning = IU + KU(befolkningsminskning(utjämning)).
+        for iterationer in range(1, FIXPUNKT_MAX + 1):
+            utj = iu_k["inkomstutjamning.inkomstutjamning"] + ku["kostnadsutjamning.kostnadsutjamning"]
+            ku_new = kostnadsutjamning(ctx, np.nan_to_num(utj))
+            change = np.nanmax(np.abs(ku_new["kostnadsutjamning.kostnadsutjamning"] - ku["kostnadsutjamning.kostnadsutjamning"]),
+                               initial=0.0)
+            ku = ku_new
+            if change <= FIXPUNKT_TOL:
+                break
+        else:  # pragma: no cover - the map is a contraction for any real data
+            raise RuntimeError(f"befolkningsminskning: no fixed point after {FIXPUNKT_MAX} iterations")
+    ku_r = kostnadsutjamning_region(ctx)
+    ctx.cache["fixpunkt_iterationer"] = iterationer
+    return {"kommun": {**iu_k, **ku}, "region": {**iu_r, **ku_r}}
+
+
+def to_frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:
+    """Per-kommun and per-region tables: register columns, populations, then every component."""
+    kom = register.kommuner().set_index("kommun_kod")[["kommun", "lan_kod", "lan"]]
+    k = pd.DataFrame({c: np.asarray(v) for c, v in res["kommun"].items()}, index=kom.index)
+    k.insert(0, "folkmangd_1nov_t1", ctx.k["folkmangd_1nov_t1"])
+    k.insert(1, "folkmangd_31dec_t2", ctx.k["folkmangd_31dec_t2"])
+    reg = register.regioner().set_index("region_kod")[["region", "lan"]]
+    r = pd.DataFrame({c: np.asarray(v) for c, v in res["region"].items()}, index=reg.index)
+    r.insert(0, "folkmangd_1nov_t1", ctx.r["folkmangd_1nov_t1"])
+    r.insert(1, "folkmangd_31dec_t2", ctx.r["folkmangd_31dec_t2"])
+    return {"kommun": pd.concat([kom, k], axis=1), "region": pd.concat([reg, r], axis=1)}
+
+
+def sammanfattning(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, float]:
+    """National totals (kronor) for the report and the identity checks."""
+    out = {}
+    for niva, d in res.items():
+        for c in ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr"):
+            v = np.asarray(d[c])
+            out[f"{niva}.{c}.bidrag"] = float(np.nansum(np.where(v > 0, v, 0.0)))
+            out[f"{niva}.{c}.avgift"] = float(-np.nansum(np.where(v < 0, v, 0.0)))
+    pk = ctx.k["folkmangd_1nov_t1"]
+    out["kommun.uppraknad_medelskattekraft"] = float(safe_div(np.sum(ctx.k["skatteunderlag_kr"]), np.sum(pk)))
+    return out

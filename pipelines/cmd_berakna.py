@@ -1,0 +1,94 @@
+"""`utjamning berakna`: one utjämning run for all kommuner and regioner.
+
+    utjamning berakna --ar 2024 --regelverk sou2024|2024 [--reform FILE] --indata DIR --ut DIR [--fasta-index DIR]
+
+Writes into DIR atomically: kommuner.csv/.parquet, regioner.csv/.parquet (every component as a column, kr/inv;
+columns ending in _kr are kronor), utjamning.xlsx (Swedish headings, kr/inv, thousands separators; sheets
+Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt (components not available in the
+rule set and why) and manifest.json (input hashes, rule set, reform, every parameter, versions, timings).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("berakna", help="beräkna utjämningen för alla kommuner och regioner",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ar", type=int, required=True, help="utjämningsår t")
+    p.add_argument("--regelverk", required=True, help="sou2024 (förslaget) or 2024 (nuvarande regler)")
+    p.add_argument("--reform", type=Path, default=None, help="YAML overlay of parameter paths and values")
+    p.add_argument("--indata", type=Path, required=True, help="input directory (docs/inputs.md)")
+    p.add_argument("--fasta-index", type=Path, default=None, help="fasta index tables (default: SOU 2024:50 tables in data/)")
+    p.add_argument("--ut", type=Path, required=True, help="output directory (replaced atomically)")
+    p.set_defaults(func=run)
+
+
+def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fasta_index: Path | None, timer: Timer):
+    from engine.indata import load_indata
+    from engine.model import berakna, build_ctx, to_frames
+    from engine.params import load_params
+
+    with timer("parametrar"):
+        params = load_params(regelverk, reform)
+    with timer("indata"):
+        indata = load_indata(indata_dir, regelverk, ar)
+    with timer("berakning"):
+        ctx = build_ctx(indata, params, fasta_index)
+        res = berakna(ctx)
+        frames = to_frames(ctx, res)
+    return params, indata, ctx, res, frames
+
+
+def sammanfattning_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    rows = []
+    for niva, df in frames.items():
+        for col in ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr"):
+            v = df[col]
+            rows.append({"nivå": niva, "post": col.split(".")[0], "bidrag_kr": float(v[v > 0].sum()),
+                         "avgift_kr": float(-v[v < 0].sum()), "netto_kr": float(v.sum()),
+                         "antal_bidrag": int((v > 0).sum()), "antal_avgift": int((v < 0).sum())})
+    return pd.DataFrame(rows)
+
+
+def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str]) -> None:
+    from pipelines.xlsx import write_workbook
+
+    for name, key in (("kommuner", "kommun"), ("regioner", "region")):
+        frames[key].to_csv(out / f"{name}.csv", float_format="%.6f", lineterminator="\n")
+        frames[key].to_parquet(out / f"{name}.parquet")
+    summ = sammanfattning_table(frames)
+    anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
+    par = pd.DataFrame(params.as_records())
+    (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
+    write_workbook(out / "utjamning.xlsx", {"Kommuner": frames["kommun"], "Regioner": frames["region"],
+                                            "Sammanfattning": summ, "Anmärkningar": anm, "Parametrar": par},
+                   translate=("Kommuner", "Regioner"))
+
+
+def run(args) -> int:
+    timer = Timer()
+    params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
+    with atomic_output_dir(args.ut) as tmp, timer("skriva"):
+        write_outputs(tmp, frames, params, ctx.notes)
+        inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
+        if args.reform:
+            inputs["reform"] = args.reform
+        if args.fasta_index:
+            for f in sorted(Path(args.fasta_index).glob("*.csv")):
+                inputs[f"fasta_index_{f.stem}"] = f
+        write_manifest(tmp, command="berakna", arguments=vars(args) | {"func": None},
+                       inputs=inputs, parameters={"regelverk": params.namn, "reformer": params.reformer,
+                                                  "fingerprint": params.fingerprint(), "varden": params.as_records()},
+                       timings=timer.timings, extra={"anmarkningar": ctx.notes,
+                                                     "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
+    k = frames["kommun"]
+    print(f"berakna {args.regelverk} {args.ar}: {len(k)} kommuner, {len(frames['region'])} regioner → {args.ut}"
+          + (f" ({len(ctx.notes)} components not available: see anmarkningar.txt)" if ctx.notes else ""), file=sys.stderr)
+    return 0
