@@ -1,0 +1,65 @@
+"""Delmodell 3: gymnasieskola (förordning 2004:881 8–8 g §§; SPEC §3.3)."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.common import kpif_faktor, safe_div, wmean
+from engine.context import Ctx
+from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
+                                     delmodell, gles_brutto, socioekonomiskt_index)
+
+
+def programkostnad_per_invanare(ctx: Ctx) -> np.ndarray:
+    """Programvalsfaktorns första steg (bilaga L2431): Σ_program elever · riksgenomsnittlig kostnad per elev, divided
+    by the kommun's inhabitants (input ``gy_programkostnad_kr``), KPIF t−1, t when ``programval_kpif``. Also "den
+    genomsnittliga programkostnaden per invånare" of 8 e § (L1763)."""
+    ctx.p("gymnasieskola.programval_modell")          # the current rules' variant is not in the seeds
+    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar) if ctx.p.raw("gymnasieskola.programval_kpif") else 1.0
+    return safe_div(ctx.k["gy_programkostnad_kr"], ctx.P) * f
+
+
+def programvalsfaktor(ctx: Ctx) -> np.ndarray:
+    """Tillägg eller avdrag för programval (8 c §, L1711–L1713; bilaga L2429–L2437): steg 1 − steg 2, where steg 2 =
+    the riket's weighted average cost per student (Σ programkostnad / Σ elever) × the kommun's students / P_k.
+    Σ_k (steg 1 − steg 2)·P_k = 0 by construction, so the law needs no invånarbaserat avdrag here."""
+    steg1 = programkostnad_per_invanare(ctx)
+    elever = ctx.k["gy_elever"]
+    snitt = np.sum(steg1 * ctx.P, axis=-1, keepdims=True) / np.sum(elever)
+    return steg1 - snitt * safe_div(elever, ctx.P)
+
+
+def gymnasieskola(ctx: Ctx) -> dict[str, np.ndarray]:
+    """Standardkostnad för gymnasieskola, kr/inv (förordning 8 § 1–7, L1663–L1699; 8 c–8 g §§, L1701–L1785;
+    bilaga L2423–L2467; SPEC §3.3; current rules SPEC §14).
+
+    * aldersersattning (8 a §, not reproduced): andel 16–18-åringar × kostnad per 16–18-åring (4 377 kr/inv, KPIF).
+    * gles_bebyggelse (8 b §, OPEN-5): (glesbygd_gymnasieskola − 1) · AE, avdrag.
+    * programval (8 c §): programvalsfaktorn, nets to zero (no avdrag).
+    * strukturellt_lonelage (8 d §): JL = (items 1–3 + 5–7) · 0,747 (current 0,678, items 1–3).
+    * socioekonomi (8 e §, L1745–L1749; bilaga L2451–L2467): (0,0269671 + 0,0007004 · SEI · skala) · steg 1, avdrag;
+      SEI over ungdomar 16–20 år; skala = 100 (OPEN-10).
+    * gymnasiefrekvens (8 f §, L1769–L1771): (GF_k − GF_riket) · 2/3 · AE, avdrag; GF_riket weighted by 16–18-åringar.
+    * overgripande_administration (8 g §, L1777–L1783): 0,138 · AE · (AI − 1) · 0,747, avdrag.
+    * befolkningsforandringar (8 e § current, L1739–L1761): 15 600 kr (2016) per ungdom beyond 2 pp, avdrag.
+    """
+    n = "gymnasieskola"
+    ae = sum(aldersersattningar(ctx, n).values())
+
+    def socio():
+        sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "16_20"))
+        andel = ctx.p(f"{n}.socioekonomi_konstant") + ctx.p(f"{n}.socioekonomi_lutning") * sei * ctx.p(f"{n}.socioekonomi_index_skala")
+        return andel * programkostnad_per_invanare(ctx)
+
+    def gymnasiefrekvens():
+        gf = ctx.k["gymnasiefrekvens"]
+        return (gf - wmean(gf, antal(ctx, "16_18"))) * ctx.p(f"{n}.gymnasiefrekvens_andel") * ae
+
+    return delmodell(ctx, n, {
+        "aldersersattning": lambda: ae,
+        "gles_bebyggelse": lambda: gles_brutto(ctx, "glesbygd_gymnasieskola", ae),
+        "programval": lambda: programvalsfaktor(ctx),
+        "socioekonomi": socio,
+        "gymnasiefrekvens": gymnasiefrekvens,
+        "overgripande_administration": lambda: administration_brutto(ctx, n, ae),
+        "befolkningsforandringar": lambda: befolkningsforandringar(ctx, n),
+    }, utan_avdrag=("aldersersattning", "programval"))
