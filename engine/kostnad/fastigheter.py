@@ -1,0 +1,31 @@
+"""Fastigheter — new delmodell (förordning 2004:881 18–20 §§ föreslagen lydelse, L2175–L2243; bilaga L2575–L2587;
+SPEC §3.10, OPEN-15, OPEN-16)."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.common import kpif_faktor
+from engine.context import Ctx
+from engine.kostnad._infra import saknas_i_regelverket, summa
+
+
+def fastigheter(ctx: Ctx) -> dict[str, np.ndarray]:
+    """Standardkostnad för fastigheter (18 §, L2181–L2187) = tillägg/avdrag för uppvärmning + för byggnation, kr/inv.
+
+    * uppvärmning (19 §, L2205–L2215; "18 a § 1" read as 18 § 1, OPEN-15): UI·SC_u − SC_u, UI = fasta index
+      ``uppvarmningsindex`` (L2579), SC_u = 300 (L2343);
+    * byggnation (20 §, L2239–L2243; "18 a § 2" read as 18 § 2): (BI/100)·SC_b − SC_b, BI = fasta index
+      ``byggnation`` printed on base 100 (``fastigheter.byggnationsindex_skala``, OPEN-16), SC_b = 3 150 (L2343);
+    * both uprated with KPIF t−1, t (L2349–L2351). No korrigeringsfaktor or invånarbaserat avdrag is stated: the
+      weighted means are only approximately zero (L16771, L17455) and a uniform shift cancels in the KU.
+    """
+    saknas = saknas_i_regelverket(ctx, "fastigheter", ["uppvarmning", "byggnation"])
+    if saknas is not None:
+        return saknas
+    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    sc_u = ctx.p("standardkostnader.fastigheter_uppvarmning") * f
+    sc_b = ctx.p("standardkostnader.fastigheter_byggnation") * f
+    ui = ctx.idx.k("uppvarmningsindex")
+    bi = ctx.idx.k("byggnation") / ctx.p("fastigheter.byggnationsindex_skala")
+    delar = {"uppvarmning": ui * sc_u - sc_u, "byggnation": bi * sc_b - sc_b}
+    return {**delar, "standardkostnad": summa(delar)}

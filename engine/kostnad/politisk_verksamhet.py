@@ -1,0 +1,53 @@
+"""Politisk verksamhet — new delmodell (förordning 2004:881 20 a § föreslagen lydelse, L2253–L2263; bilaga
+L2589–L2599; tabell 6.60, L17981–L18023; SPEC §3.11, OPEN-17, GLESHET.md §6.5)."""
+from __future__ import annotations
+
+import numpy as np
+
+from engine.common import kpif_faktor, korrigeringsfaktor
+from engine.context import Ctx
+from engine.kostnad._infra import saknas_i_regelverket
+
+
+def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
+    """(MV, MI): modellberäknat värde and merkostnadsindex (bilaga L2591–L2599).
+
+    MV = 2 355,5331 − 153,2238·ln(P) + 11,59168·MD3000 (MD = input ``medeldistans_3000_km``, 2022, not updated;
+    P = ``politisk_verksamhet.befolkning``, default 31 dec t−2). MI = 1 below the threshold
+    (``troskel_lasning``: ``bilaga`` MD3000 < 6,72 km, L2597; ``kapitel`` MV < 1 018, tabell 6.60), otherwise
+    MV / the arithmetic mean of every kommun's MV (L2597). Same rule as pipelines/index_model.py
+    ``politisk_verksamhet_index``."""
+    q = "politisk_verksamhet."
+    p = ctx.k[ctx.p.raw(q + "befolkning")]
+    md = ctx.k["medeldistans_3000_km"]
+    mv = (ctx.p(q + "modell.konstant") + ctx.p(q + "modell.koef_ln_befolkning") * np.log(p)
+          + ctx.p(q + "modell.koef_medeldistans") * md)
+    lasning = ctx.p.raw(q + "troskel_lasning")
+    if lasning == "bilaga":
+        under = md < ctx.p(q + "troskel_medeldistans_km")
+    elif lasning == "kapitel":
+        under = mv < ctx.p(q + "troskel_modellvarde")
+    else:
+        raise ValueError(f"politisk_verksamhet.troskel_lasning must be 'bilaga' or 'kapitel', got {lasning!r}")
+    mi = np.where(under, 1.0, mv / np.mean(mv, axis=-1, keepdims=True))
+    return mv, mi
+
+
+def politisk_verksamhet(ctx: Ctx) -> dict[str, np.ndarray]:
+    """Standardkostnad för politisk verksamhet (20 a §, L2253–L2263): MI × SC (687 kr 2022, L2343; KPIF t−1, t,
+    L2349–L2351) × K, K such that the standardkostnader weighted with P 31 dec t−2 average SC (L2255–L2259):
+    K = 1 / wmean(MI).
+
+    Worked example (tabell 6.60): Övertorneå MV 1 468, mean 918 → MI 1,597; 687 × 1,597 × 0,98797 = 1 085 →
+    KPIF 1 181 → +432 vs riket 748; Botkyrka MV 613 → MI 1.
+    """
+    saknas = saknas_i_regelverket(ctx, "politisk_verksamhet", ["politisk_verksamhet"])
+    if saknas is not None:
+        return saknas
+    mv, mi = merkostnadsindex(ctx)
+    sc = ctx.p("standardkostnader.politisk_verksamhet") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    k = korrigeringsfaktor(mi, 1.0, ctx.P)
+    ctx.cache.update({"politisk_verksamhet.modellvarde": mv, "politisk_verksamhet.merkostnadsindex": mi,
+                      "politisk_verksamhet.korrigeringsfaktor": k})
+    sk = mi * sc * k
+    return {"politisk_verksamhet": sk, "standardkostnad": sk}
