@@ -37,6 +37,42 @@ engine, never to read off a real kommun's outcome. Schema: docs/inputs.md.
 """
 
 
+#: National LSS counts of table 9.1 (L23623–L23705) and the 2022 price list, for plausible demo RS rows.
+LSS_RIKET = {"bss_vuxna": 29_338, "bss_barn": 814, "familjehem_barn": 41, "pa_lss": 4_811, "daglig_verksamhet": 41_181,
+             "korttidsvistelse": 8_702, "korttidstillsyn": 4_784, "avlosarservice": 4_008, "ledsagarservice": 6_427,
+             "kontaktperson": 17_100, "pa_sfb": 13_431}
+
+
+def _riket_lss(k: pd.DataFrame) -> dict[str, float]:
+    """RS rows consistent with the demo counts at the 2022 price list (so the per-insats costs come out near it)."""
+    s = {c: float(k[f"lss_{c}"].sum()) for c in LSS_RIKET}
+    fk = float(k["lss_ersattning_fk_kr"].sum())
+    pak_den = s["pa_lss"] - float(k["lss_pa_lss_och_bss_vuxna"].sum()) + 0.10 * s["pa_sfb"] + 0.50 * float(k["lss_pa_sfb_kommun_utforare"].sum())
+    kv_den = s["korttidsvistelse"] + 0.55 * s["korttidstillsyn"] + 0.25 * (s["avlosarservice"] + s["ledsagarservice"]) + 0.10 * s["kontaktperson"]
+    rows = {"lss_rs_5131_kr": 1_143_000 * s["bss_vuxna"], "lss_rs_5132_kr": 1_429_000 * (s["bss_barn"] + 0.45 * s["familjehem_barn"]),
+            "lss_rs_5133_kr": 682_000 * pak_den + fk, "lss_rs_konto_4538_kr": fk, "lss_rs_5135_kr": 229_000 * s["daglig_verksamhet"],
+            "lss_rs_5139_kr": 328_000 * kv_den}
+    rows["lss_nettokostnad_kr"] = sum(v for c, v in rows.items() if c != "lss_rs_konto_4538_kr")
+    return {c: round(v) for c, v in rows.items()}
+
+
+def _anslag(k: pd.DataFrame, ar: int) -> dict[str, float]:
+    """Anslag that give the SOU's simulated 2024 regleringspost at 116 % (kommuner +2 486, regioner −159 kr/inv,
+    L8357–L8363) when added to the demo's net inkomstutjämning (the other bidrag are small)."""
+    from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
+
+    lan = register.kommuner()["lan_kod"].to_numpy()
+    su, p = k["skatteunderlag_kr"].to_numpy(), k["folkmangd_1nov_t1"].to_numpy()
+    msk = su.sum() / p.sum()
+    rates = lansvisa_skattesatser("proposed")
+    kr_k, _ = inkomstutjamning_belopp(su, p, msk, 1.16, rates.loc[lan, "kommun_bidrag"].to_numpy(),
+                                      rates.loc[lan, "kommun_avgift"].to_numpy())
+    su_r, p_r = pd.Series(su).groupby(lan).sum(), pd.Series(p).groupby(lan).sum()
+    kr_r, _ = inkomstutjamning_belopp(su_r.to_numpy(), p_r.to_numpy(), msk, 1.16, rates.loc[su_r.index, "region_bidrag"].to_numpy(),
+                                      rates.loc[su_r.index, "region_avgift"].to_numpy())
+    return {"anslag_kommuner_kr": round(kr_k.sum() + 2486 * p.sum(), -6), "anslag_regioner_kr": round(kr_r.sum() - 159 * p.sum(), -6)}
+
+
 def _largest_remainder(total: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """Integer split of each total (n,) by shares (n, m) that adds up exactly."""
     raw = total[:, None] * shares / shares.sum(axis=1, keepdims=True)
@@ -138,6 +174,33 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
         if c not in k.columns or k[c].isna().any():
             k[c] = v if c not in k.columns else k[c].fillna(pd.Series(v, index=k.index))
 
+    # --- current-rule and bidrag inputs -------------------------------------------------------------------------
+    back5 = (1 + g4) ** 5
+    k["bef_16_20"] = np.round(k["bef_16_18"] * np.clip(1.64 + 0.05 * rng.standard_normal(n), 1.4, 1.9))
+    k["bef_1_5_31dec_t7"] = np.round(k["bef_1_5"] / back5 * np.exp(0.03 * rng.standard_normal(n)))
+    k["bef_6_15_31dec_t7"] = np.round((k["bef_6"] + k["bef_7_9"] + k["bef_10_12"] + k["bef_13_15"]) / back5)
+    k["bef_16_18_31dec_t7"] = np.round(k["bef_16_18"] / back5 * np.exp(0.03 * rng.standard_normal(n)))
+    p65 = k[["bef_65_74", "bef_75_79", "bef_80_84", "bef_85_89", "bef_90_w"]].sum(axis=1)
+    k["fodda_utanfor_norden_65_w"] = np.round(p65 * share(0.07, 0.5, 0.3))
+    k["folkmangd_31dec_2022"] = pop if ar == 2024 else np.round(pop / (1 + growth) ** (ar - 2024))
+    k["skatteunderlag_t1_kr"] = np.round(k["skatteunderlag_kr"] / 1.045 * k["folkmangd_1nov_t2"] / k["folkmangd_1nov_t1"])
+    k["utfall_t1_kostnadsutjamning_kr_per_inv"] = np.round(9000 * gles - 1200 * hog + 600 * soc + 300 * rng.standard_normal(n) - 200)
+    strukt = np.round(np.where(gles > 0.04, 6000 * (gles - 0.04) * np.exp(0.3 * rng.standard_normal(n)), 0.0))
+    k["utfall_t1_svagt_befolkningsunderlag_kr_per_inv"] = strukt
+    k["utfall_t1_fast_inforandebidrag_kr_per_inv"] = 0.0
+    k["utfall_t1_inforandebidrag_kr_per_inv"] = 0.0
+    k["strukturbidrag_kr_per_inv"] = strukt
+    k["raddningstjanst_klass_invanardistans_m"] = k["invanardistans_m"]
+    k["raddningstjanst_klass_lokalt_befolkningsunderlag"] = k["lokalt_befolkningsunderlag"]
+    k["administration_klass_invanardistans_m"] = k["invanardistans_m"]
+    k["administration_klass_folkmangd"] = pop
+    # LSS: national counts of table 9.1 (L23623–L23705) spread by population with noise
+    for name, total in LSS_RIKET.items():
+        k[f"lss_{name}"] = np.round(total * pop / pop.sum() * np.exp(0.25 * rng.standard_normal(n)))
+    k["lss_pa_lss_och_bss_vuxna"] = np.round(0.04 * np.minimum(k["lss_pa_lss"], k["lss_bss_vuxna"]))
+    k["lss_pa_sfb_kommun_utforare"] = np.round(k["lss_pa_sfb"] * np.clip(0.25 + 0.1 * rng.standard_normal(n), 0, 1))
+    k["lss_ersattning_fk_kr"] = np.round(k["lss_pa_sfb"] * 340_000 * np.exp(0.1 * rng.standard_normal(n)))
+
     # everything else in the schema (variables added later) gets a neutral, plausible value by kind
     for v in schema.variables(schema.KOMMUN):
         if v.name not in k.columns:
@@ -192,6 +255,11 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
             region[v.name] = {"share": 0.1, "count": 0.0, "percent": 20.0, "amount": 1.0, "signed": 0.0}[v.kind]
 
     riket = pd.DataFrame({"variabel": ["modersmal_larlon_manad", "modersmal_heltidstjanster"], "varde": [36_800.0, 4_900.0]})
+    riket_extra = _riket_lss(k) | _anslag(k, ar) | {"modersmal_deltagande_elever": 190_000.0,
+                                                    "utfall_t1_regleringspost_kommun_kr_per_inv": 3055.0,
+                                                    "utfall_t1_regleringspost_region_kr_per_inv": 730.0}
+    for name, val in riket_extra.items():
+        riket.loc[len(riket)] = [name, float(val)]
     for v in schema.variables(schema.RIKET):
         if v.name not in set(riket["variabel"]):
             riket.loc[len(riket)] = [v.name, 1.0]

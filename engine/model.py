@@ -54,29 +54,43 @@ def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = N
                ingar_i_region=reg["ingar_i_region"].to_numpy(), cache={"_lan_onehot": onehot})
 
 
-def _delmodell(ctx: Ctx, namn: str, fn, *args) -> dict[str, np.ndarray]:
+def _trace(ctx: Ctx, namn: str) -> None:
+    """Name the component being computed, for the audit trail of `utjamning forklara` (engine/forklara.py)."""
+    tr = ctx.cache.get("_trace")
+    if tr is not None:
+        tr.current = namn
+
+
+def _delmodell(ctx: Ctx, namn: str, fn, *args, n: int) -> dict[str, np.ndarray]:
     """Run one delmodell; a rule-set element the seeds lack makes the whole delmodell NaN with a notice."""
+    _trace(ctx, namn)
     try:
         out = fn(ctx, *args)
     except EjTillganglig as exc:
-        return {"standardkostnad": ctx.ej_tillganglig(namn, f"{exc.path}: {exc.reason}")}
+        return {"standardkostnad": ctx.ej_tillganglig(namn, f"{exc.path}: {exc.reason}", np.zeros(n))}
     if "standardkostnad" not in out:
         raise RuntimeError(f"delmodell {namn} returned no 'standardkostnad'")
     return out
 
 
-def _kostnadsutjamning(ctx: Ctx, lista: list[str], registry: dict, vikt: np.ndarray, extra: dict) -> dict[str, np.ndarray]:
+def _delmodeller(ctx: Ctx, lista: list[str], registry: dict, extra: dict) -> dict[str, np.ndarray]:
     res: dict[str, np.ndarray] = {}
-    total = 0.0
     for namn in lista:
         if namn not in registry:
             raise KeyError(f"regelverk {ctx.p.namn}: unknown delmodell {namn!r} (known: {sorted(registry)})")
-        args = extra.get(namn, ())
-        parts = _delmodell(ctx, namn, kostnad.resolve(registry[namn]), *args)
+        n = len(ctx.region_kod) if registry is kostnad.REGION else len(ctx.kommun_kod)
+        parts = _delmodell(ctx, namn, kostnad.resolve(registry[namn]), *extra.get(namn, ()), n=n)
         for c, v in parts.items():
             res[f"{namn}.{c}"] = np.asarray(v, dtype="float64")
-        total = total + res[f"{namn}.standardkostnad"]
+    return res
+
+
+def _utjamning(ctx: Ctx, lista: list[str], parts: dict[str, np.ndarray], vikt: np.ndarray) -> dict[str, np.ndarray]:
+    """Strukturkostnad = Σ standardkostnader (3 §); bidrag/avgift = strukturkostnad − riket mean (9–10 §§)."""
+    _trace(ctx, "kostnadsutjamning")
+    total = sum(parts[f"{namn}.standardkostnad"] for namn in lista)
     riket = wmean(total, vikt)
+    res = dict(parts)
     res["kostnadsutjamning.strukturkostnad"] = total
     res["kostnadsutjamning.strukturkostnad_riket"] = np.broadcast_to(riket, np.shape(total)).copy()
     res["kostnadsutjamning.kostnadsutjamning"] = total - riket
@@ -84,39 +98,54 @@ def _kostnadsutjamning(ctx: Ctx, lista: list[str], registry: dict, vikt: np.ndar
     return res
 
 
-def kostnadsutjamning(ctx: Ctx, utjamning: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def kostnadsutjamning(ctx: Ctx, utjamning: np.ndarray | None = None, fasta_delar: dict | None = None) -> dict[str, np.ndarray]:
     """Kostnadsutjämningsbidrag (+) / -avgift (−) per kommun (lag 8–10 §§; SPEC §3): strukturkostnad (the sum of
     the delmodellernas standardkostnader, 3 §) minus the riket mean, weighted by ``allmant.kostnadsutjamning.
-    befolkning_kronor`` — the same population that turns kr/inv into kronor, so Σ bidrag = Σ avgifter."""
+    befolkning_kronor`` — the same population that turns kr/inv into kronor, so Σ bidrag = Σ avgifter.
+
+    ``fasta_delar``: already computed delmodeller that do not depend on ``utjamning`` (the fixed point of
+    befolkningsminskning recomputes only that delmodell)."""
+    _trace(ctx, "kostnadsutjamning")
     vikt = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
     extra = {"befolkningsminskning": (np.zeros_like(vikt) if utjamning is None else utjamning,)}
-    return _kostnadsutjamning(ctx, ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun"), kostnad.KOMMUN, vikt, extra)
+    if fasta_delar is None:
+        parts = _delmodeller(ctx, lista, kostnad.KOMMUN, extra)
+    else:
+        parts = {**fasta_delar, **_delmodeller(ctx, [n for n in lista if n == "befolkningsminskning"], kostnad.KOMMUN, extra)}
+        parts = {c: parts[c] for c in [c for c in parts if c.split(".")[0] in lista]}
+    return _utjamning(ctx, lista, parts, vikt)
 
 
 def kostnadsutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
     """Kostnadsutjämning per region (lag 8 § andra stycket; SPEC §4–§5): hälso- och sjukvård and the regional
     part of kollektivtrafik (current rules: also befolkningsförändringar)."""
+    _trace(ctx, "kostnadsutjamning")
     vikt = ctx.r[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
-    return _kostnadsutjamning(ctx, ctx.p.raw("allmant.kostnadsutjamning.delmodeller_region"), kostnad.REGION, vikt, {})
+    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_region")
+    return _utjamning(ctx, lista, _delmodeller(ctx, lista, kostnad.REGION, {}), vikt)
 
 
 def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
     """One full run: ``{"kommun": {column: array}, "region": {column: array}}`` (kr/inv unless the column ends in
     ``_kr``)."""
-    for key in [c for c in ctx.cache if not c.startswith("_")]:
+    for key in [c for c in ctx.cache if not c.startswith("_")]:  # "_" keys persist: lan one-hot, tracer
         del ctx.cache[key]
     ctx.notes.clear()
+    _trace(ctx, "inkomstutjamning")
     iu_k = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning(ctx).items()}
     iu_r = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning_region(ctx).items()}
 
+    _trace(ctx, "kostnadsutjamning")
     lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
     ku = kostnadsutjamning(ctx)
     iterationer = 0
     if "befolkningsminskning" in lista:
         # OPEN-14: fixed point of utjämning = IU + KU(befolkningsminskning(utjämning)).
+        fasta = {c: v for c, v in ku.items() if c.split(".")[0] not in ("befolkningsminskning", "kostnadsutjamning")}
         for iterationer in range(1, FIXPUNKT_MAX + 1):
             utj = iu_k["inkomstutjamning.inkomstutjamning"] + ku["kostnadsutjamning.kostnadsutjamning"]
-            ku_new = kostnadsutjamning(ctx, np.nan_to_num(utj))
+            ku_new = kostnadsutjamning(ctx, np.nan_to_num(utj), fasta)
             change = np.nanmax(np.abs(ku_new["kostnadsutjamning.kostnadsutjamning"] - ku["kostnadsutjamning.kostnadsutjamning"]),
                                initial=0.0)
             ku = ku_new

@@ -1,0 +1,124 @@
+"""The whole engine on the demo inputs: identities, both rule sets, the CLI's three formats, determinism and the
+audit trail."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.demo import write_demo_inputs
+from engine.indata import load_indata
+from engine.model import berakna, build_ctx, to_frames
+from engine.params import load_params
+
+
+@pytest.fixture(scope="module")
+def indir(tmp_path_factory):
+    return write_demo_inputs(tmp_path_factory.mktemp("indata"), 2024)
+
+
+@pytest.fixture(scope="module")
+def run_sou(indir):
+    ctx = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
+    return ctx, berakna(ctx)
+
+
+def test_kostnadsutjamning_nets_to_zero_for_kommuner_and_regioner(run_sou):
+    ctx, res = run_sou
+    for niva in ("kommun", "region"):
+        kr = res[niva]["kostnadsutjamning.kostnadsutjamning_kr"]
+        assert np.isfinite(kr).all()
+        bidrag, avgift = kr[kr > 0].sum(), -kr[kr < 0].sum()
+        assert bidrag > 1e8 and abs(bidrag - avgift) < 1.0, niva       # bidrag = avgifter within 1 kr
+
+
+def test_every_delmodell_meets_its_genomsnittlig_standardkostnad(run_sou):
+    ctx, res = run_sou
+    f = 1.06 * 1.027                                                   # KPIF 2023, 2024 (L2351)
+    P = ctx.P
+    mean = {d: np.sum(res["kommun"][f"{d}.standardkostnad"] * P) / P.sum()
+            for d in ("forskola", "grundskola", "ifo", "aldreomsorg", "raddningstjanst", "politisk_verksamhet")}
+    assert mean["forskola"] == pytest.approx((7146 + 86 + 1623) * f, rel=1e-9)
+    assert mean["grundskola"] == pytest.approx((765 + 12251) * f, rel=1e-9)
+    assert mean["ifo"] == pytest.approx(4890 * f, rel=1e-9)
+    assert mean["aldreomsorg"] == pytest.approx(11692 * f, rel=1e-9)
+    assert mean["raddningstjanst"] == pytest.approx(831 * f, rel=1e-9)
+    assert mean["politisk_verksamhet"] == pytest.approx(687 * f, rel=1e-9)
+    s = res["kommun"]
+    parts = [c for c in s if c.endswith(".standardkostnad")]
+    assert np.allclose(sum(s[c] for c in parts), s["kostnadsutjamning.strukturkostnad"])
+
+
+def test_current_rules_run_and_report_what_is_not_available(indir):
+    ctx = build_ctx(load_indata(indir, "2024", 2024), load_params("2024"))
+    res = berakna(ctx)
+    iu = res["kommun"]["inkomstutjamning.inkomstutjamning"]
+    assert np.isfinite(iu).all()
+    assert np.isnan(res["kommun"]["kostnadsutjamning.strukturkostnad"]).all()   # never a guess
+    assert any("loneindex" in n and "ej tillgänglig" in n for n in ctx.notes)
+    # the current 115 % guarantee gives less bidrag than the proposal's 116 % for the poorest kommun
+    sou = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
+    i = np.argmin(ctx.k["skatteunderlag_kr"] / ctx.k["folkmangd_1nov_t1"])
+    assert berakna(sou)["kommun"]["inkomstutjamning.inkomstutjamning"][i] > iu[i]
+
+
+def test_scenario_batch_equals_separate_runs(indir):
+    base = load_params("sou2024")
+    ctx = build_ctx(load_indata(indir, "sou2024", 2024), base)
+    vals = {"inkomstutjamning.garantiniva": [1.12, 1.16], "tillagg.administration_andel": [0.10, 0.138],
+            "standardkostnader.grundskola": [12000.0, 12251.0]}
+    ctx.p = base.with_batch(vals)
+    b = berakna(ctx)
+    for i in range(2):
+        ctx.p = base.with_reform({"namn": "s", "andringar": {k: v[i] for k, v in vals.items()}})
+        one = berakna(ctx)
+        for niva in ("kommun", "region"):
+            for col, v in one[niva].items():     # columns no varied parameter touches stay unbatched (K,)
+                got = np.broadcast_to(b[niva][col], (2, *np.shape(v)))[i]
+                assert np.allclose(got, v, atol=1e-8, equal_nan=True), (niva, col)
+
+
+def test_berakna_cli_writes_three_formats_deterministically(indir, tmp_path):
+    from pipelines.cli import main
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        assert main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(indir), "--ut", str(out)]) == 0
+        outs.append(out)
+    for f in ("kommuner.csv", "kommuner.parquet", "regioner.csv", "utjamning.xlsx"):
+        assert (outs[0] / f).read_bytes() == (outs[1] / f).read_bytes(), f
+    k = pd.read_csv(outs[0] / "kommuner.csv", dtype={"kommun_kod": str})
+    assert len(k) == 290 and "forskola.aldersersattning" in k.columns
+    x = pd.read_excel(outs[0] / "utjamning.xlsx", sheet_name=None)
+    assert {"Kommuner", "Regioner", "Sammanfattning", "Anmärkningar", "Parametrar"} <= set(x)
+    assert "Förskola: åldersersättning (kr/inv)" in x["Kommuner"].columns
+    m = json.loads((outs[0] / "manifest.json").read_text())
+    assert m["parameters"]["regelverk"] == "sou2024" and m["inputs"]["indata_kommun"]["sha256"]
+    assert m["outputs"]["kommuner.csv"] == json.loads((outs[1] / "manifest.json").read_text())["outputs"]["kommuner.csv"]
+
+
+def test_reform_moves_only_what_it_touches(indir, tmp_path):
+    from pipelines.cli import main
+    reform = tmp_path / "reform.yaml"
+    reform.write_text("namn: lägre garantinivå\nandringar:\n  inkomstutjamning.garantiniva: 1.15\n", encoding="utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(indir), "--ut", str(a)])
+    main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--reform", str(reform), "--indata", str(indir), "--ut", str(b)])
+    ka, kb = pd.read_parquet(a / "kommuner.parquet"), pd.read_parquet(b / "kommuner.parquet")
+    assert (kb["inkomstutjamning.inkomstutjamning"] <= ka["inkomstutjamning.inkomstutjamning"] + 1e-9).all()
+    assert np.allclose(ka["grundskola.standardkostnad"], kb["grundskola.standardkostnad"])
+
+
+def test_forklara_lists_components_inputs_and_sources(indir, capsys):
+    from pipelines.cli import main
+    assert main(["forklara", "--kommun", "Övertorneå", "--regelverk", "sou2024", "--indata", str(indir)]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# Övertorneå (2518)")
+    assert "## raddningstjanst" in text and "raddningstjanst" in text and "1.7481" in text.replace(",", ".")
+    assert "inkomstutjamning.garantiniva" in text and "L615" in text
+    assert "kommun.skatteunderlag_kr" in text
+    with pytest.raises(SystemExit):
+        main(["forklara", "--regelverk", "sou2024", "--indata", str(indir)])
+    assert main(["forklara", "--kommun", "Atlantis", "--indata", str(indir)]) == 2
