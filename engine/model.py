@@ -155,7 +155,18 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
             raise RuntimeError(f"befolkningsminskning: no fixed point after {FIXPUNKT_MAX} iterations")
     ku_r = kostnadsutjamning_region(ctx)
     ctx.cache["fixpunkt_iterationer"] = iterationer
-    return {"kommun": {**iu_k, **ku}, "region": {**iu_r, **ku_r}}
+    return {"kommun": {**iu_k, **ku, **lss(ctx)}, "region": {**iu_r, **ku_r}}
+
+
+def lss(ctx: Ctx) -> dict[str, np.ndarray]:
+    """LSS-utjämning (lag 2008:342; SPEC §11): a separate law, so not part of the strukturkostnad."""
+    from engine.lss import lss_utjamning
+    _trace(ctx, "lss")
+    try:
+        out = lss_utjamning(ctx)
+    except EjTillganglig as exc:
+        out = {"utjamning": ctx.ej_tillganglig("lss", f"{exc.path}: {exc.reason}")}
+    return {f"lss.{c}": np.asarray(v, dtype="float64") for c, v in out.items()}
 
 
 def to_frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:

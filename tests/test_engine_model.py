@@ -47,7 +47,7 @@ def test_every_delmodell_meets_its_genomsnittlig_standardkostnad(run_sou):
     assert mean["raddningstjanst"] == pytest.approx(831 * f, rel=1e-9)
     assert mean["politisk_verksamhet"] == pytest.approx(687 * f, rel=1e-9)
     s = res["kommun"]
-    parts = [c for c in s if c.endswith(".standardkostnad")]
+    parts = [c for c in s if c.endswith(".standardkostnad") and not c.startswith("lss.")]   # LSS: a separate law
     assert np.allclose(sum(s[c] for c in parts), s["kostnadsutjamning.strukturkostnad"])
 
 
@@ -122,3 +122,10 @@ def test_forklara_lists_components_inputs_and_sources(indir, capsys):
     with pytest.raises(SystemExit):
         main(["forklara", "--regelverk", "sou2024", "--indata", str(indir)])
     assert main(["forklara", "--kommun", "Atlantis", "--indata", str(indir)]) == 2
+
+
+def test_lss_utjamning_balances_after_nivajustering(run_sou):
+    ctx, res = run_sou
+    kr = res["kommun"]["lss.utjamning_kr"]
+    assert np.isfinite(kr).all() and kr[kr > 0].sum() > 1e8
+    assert abs(kr.sum()) < 1.0                                         # Σ bidrag = Σ avgifter (1 § andra st., L4369)
