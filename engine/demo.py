@@ -167,7 +167,7 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
         k["invanardistans_m"] = (m["invanardistans_m"].round(1).to_numpy() if "invanardistans_m" in m.columns else np.nan)
     md3 = np.round(np.exp(0.2 + 14.0 * gles + 0.25 * rng.standard_normal(n)), 3)
     defaults = {"medeldistans_3000_km": md3,
-                "regionalt_befolkningsunderlag": np.round(np.clip(2.5e6 * np.exp(-16 * gles + 0.4 * rng.standard_normal(n)), 5e3, 4e6)),
+                "regionalt_befolkningsunderlag": np.round(np.clip(2.0e6 * np.exp(-32 * gles + 0.4 * rng.standard_normal(n)), 5e3, 4e6)),
                 "lokalt_befolkningsunderlag": np.round(np.clip(pop * 1.6 * np.exp(-4 * gles), 1e3, 2.5e6)),
                 "invanardistans_m": np.round(np.clip(40 * np.exp(12 * gles + 0.5 * rng.standard_normal(n)), 12, 2500), 1)}
     for c, v in defaults.items():
@@ -293,3 +293,47 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
+
+
+#: Bilaga 4 tabell 6 column → delmodell name of the engine
+BILAGA4_DELMODELLER = {"forskoleverksamhet_och_skolbarnomsorg": "forskola", "forskoleklass_och_grundskola": "grundskola",
+                       "gymnasieskola": "gymnasieskola", "kommunal_vuxenutbildning": "komvux",
+                       "individ_och_familjeomsorg": "ifo", "aldreomsorg": "aldreomsorg",
+                       "politisk_verksamhet": "politisk_verksamhet", "gator_och_vagar": "gator_och_vagar",
+                       "raddningstjanst": "raddningstjanst", "befolkningsminskning": "befolkningsminskning",
+                       "fastigheter": "fastigheter", "kollektivtrafik": "kollektivtrafik"}
+
+
+def write_demo_bas_utfall(indata_dir: str | Path, directory: str | Path, fasta_index: str | Path | None = None) -> Path:
+    """DEMO current-rule outcomes for `utjamning jamfor`, where the current rules cannot be computed (the
+    kostnadsutjämning, LSS): the demo proposal's outcome minus the change the committee published for the same
+    kommun (SOU 2024:50 Bilaga 4 tables 1, 2, 3 and 6). So the demo's changes have the committee's structure; the
+    levels are synthetic. Inkomstutjämning, strukturbidrag and regleringspost stay computed from the demo inputs."""
+    from engine.indata import load_indata
+    from engine.jamfor import delmodell_bidrag
+    from engine.model import berakna, build_ctx
+    from engine.params import load_params
+
+    b4 = register.DATA / "bilaga4"
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    ctx = build_ctx(load_indata(indata_dir, "sou2024", 2024), load_params("sou2024"), fasta_index)
+    res = berakna(ctx)
+    t1 = pd.read_csv(b4 / "tabell1_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
+    t2 = pd.read_csv(b4 / "tabell2_regioner.csv", dtype={"region_kod": str}).set_index("region_kod")
+    t3 = pd.read_csv(b4 / "tabell3_lss_inforande.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
+    t6 = pd.read_csv(b4 / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
+    k = pd.DataFrame(index=pd.Index(ctx.kommun_kod, name="kommun_kod"))
+    k["kostnadsutjamning"] = res["kommun"]["kostnadsutjamning.kostnadsutjamning"] - t1.loc[k.index, "kostnadsutjamning_forandring"].to_numpy()
+    k["lss_utjamning"] = res["kommun"]["lss.utjamning"] - t3.loc[k.index, "forandring"].to_numpy()
+    ku = delmodell_bidrag(ctx, res["kommun"], "kommun")
+    for col, namn in BILAGA4_DELMODELLER.items():
+        k[f"ku_{namn}"] = ku[namn].to_numpy() - t6.loc[k.index, col].to_numpy()
+    r = pd.DataFrame(index=pd.Index(ctx.region_kod, name="region_kod"))
+    r["kostnadsutjamning"] = res["region"]["kostnadsutjamning.kostnadsutjamning"] - t2.loc[r.index, "kostnadsutjamning_forandring"].to_numpy()
+    k.round(4).to_csv(d / "kommuner.csv", lineterminator="\n")
+    r.round(4).to_csv(d / "regioner.csv", lineterminator="\n")
+    (d / "README.md").write_text("# DEMO bas-utfall — not official statistics\n\nCurrent-rule outcomes for the demo: the "
+                                 "demo proposal minus the committee's published change (SOU 2024:50 Bilaga 4, data/bilaga4). "
+                                 "Made by engine.demo.write_demo_bas_utfall.\n", encoding="utf-8")
+    return d

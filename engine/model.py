@@ -126,6 +126,53 @@ def kostnadsutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
     return _utjamning(ctx, lista, _delmodeller(ctx, lista, kostnad.REGION, {}), vikt)
 
 
+def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
+    """Bidrag outside the kostnadsutjämning and the regleringspost, per kommun and region (lag 10 a, 11, 15–16 §§;
+    SPEC §6, §7, §10; engine/bidrag.py). The kostnadsutjämning is self-financed (Σ KU = 0 in kronor), so the
+    state's outlay — and the uniform regleringspost that brings it to the anslag — does not depend on it.
+    Fasta införandebidrag and införandebidrag need the comparison with the old law: `utjamning jamfor`."""
+    from engine import bidrag as b
+
+    out: dict[str, dict[str, np.ndarray]] = {"kommun": {}, "region": {}}
+    for niva, iu in (("kommun", iu_k), ("region", iu_r)):
+        _trace(ctx, "efterslapning")
+        e = b.efterslapning(ctx, niva)
+        out[niva]["efterslapning.efterslapning"] = e["efterslapning"]
+        out[niva]["efterslapning.efterslapning_kr"] = e["efterslapning_kr"]
+        out[niva]["efterslapning.uppfyller_kriterier"] = np.asarray(e["berattigad"], dtype="float64")
+        outlay = [iu["inkomstutjamning.inkomstutjamning_kr"]]
+        if ctx.p.has("bidrag.efterslapning.belopp"):        # current rules: a tillägg inside the kostnadsutjämning
+            outlay.append(e["efterslapning_kr"])
+        _trace(ctx, "svagt_befolkningsunderlag")
+        if niva == "kommun" and ctx.p.has("bidrag.svagt_befolkningsunderlag.grans_regionalt"):
+            sbu = b.svagt_befolkningsunderlag(ctx)
+            out[niva]["svagt_befolkningsunderlag.svagt_befolkningsunderlag"] = sbu["svagt_befolkningsunderlag"]
+            out[niva]["svagt_befolkningsunderlag.svagt_befolkningsunderlag_kr"] = sbu["svagt_befolkningsunderlag_kr"]
+            outlay.append(sbu["svagt_befolkningsunderlag_kr"])
+        if ctx.p.has("bidrag.strukturbidrag.modell"):
+            sb = b.strukturbidrag(ctx, niva)
+            out[niva]["strukturbidrag.strukturbidrag"] = sb["strukturbidrag"]
+            out[niva]["strukturbidrag.strukturbidrag_kr"] = sb["strukturbidrag_kr"]
+            outlay.append(sb["strukturbidrag_kr"])
+        _trace(ctx, "regleringspost")
+        pop = ctx.k if niva == "kommun" else ctx.r
+        anslag = ctx.riket["anslag_kommuner_kr" if niva == "kommun" else "anslag_regioner_kr"]
+        rp = b.regleringspost(ctx, sum(outlay), anslag, pop[ctx.p.raw("bidrag.regleringspost.befolkning")])
+        out[niva]["regleringspost.regleringspost"] = rp["regleringspost"]
+        out[niva]["regleringspost.regleringspost_kr"] = rp["regleringspost_kr"]
+    return out["kommun"], out["region"]
+
+
+def _totalt(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Sum of every bidrag/avgift of lag 2004:773 per inhabitant and in kronor (LSS is a separate law)."""
+    parts = [c for c in ("inkomstutjamning.inkomstutjamning", "kostnadsutjamning.kostnadsutjamning",
+                         "efterslapning.efterslapning", "svagt_befolkningsunderlag.svagt_befolkningsunderlag",
+                         "strukturbidrag.strukturbidrag", "fast_inforandebidrag.fast_inforandebidrag",
+                         "inforandebidrag.inforandebidrag", "regleringspost.regleringspost") if c in d]
+    tot = sum(np.asarray(d[c]) for c in parts)
+    return {"utjamning.totalt": tot, "utjamning.totalt_kr": sum(np.asarray(d[c + "_kr"]) for c in parts)}
+
+
 def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
     """One full run: ``{"kommun": {column: array}, "region": {column: array}}`` (kr/inv unless the column ends in
     ``_kr``)."""
@@ -135,16 +182,20 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
     _trace(ctx, "inkomstutjamning")
     iu_k = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning(ctx).items()}
     iu_r = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning_region(ctx).items()}
+    bid_k, bid_r = bidrag(ctx, iu_k, iu_r)
 
     _trace(ctx, "kostnadsutjamning")
     lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
     ku = kostnadsutjamning(ctx)
     iterationer = 0
     if "befolkningsminskning" in lista:
-        # OPEN-14: fixed point of utjämning = IU + KU(befolkningsminskning(utjämning)).
+        # OPEN-14: fixed point of utjämning = IU + övriga bidrag + KU(befolkningsminskning(utjämning)).
+        ovrigt = iu_k["inkomstutjamning.inkomstutjamning"] + sum(
+            np.nan_to_num(v) for c, v in bid_k.items() if c.endswith(tuple(f".{n}" for n in (
+                "efterslapning", "svagt_befolkningsunderlag", "strukturbidrag", "regleringspost"))))
         fasta = {c: v for c, v in ku.items() if c.split(".")[0] not in ("befolkningsminskning", "kostnadsutjamning")}
         for iterationer in range(1, FIXPUNKT_MAX + 1):
-            utj = iu_k["inkomstutjamning.inkomstutjamning"] + ku["kostnadsutjamning.kostnadsutjamning"]
+            utj = ovrigt + ku["kostnadsutjamning.kostnadsutjamning"]
             ku_new = kostnadsutjamning(ctx, np.nan_to_num(utj), fasta)
             change = np.nanmax(np.abs(ku_new["kostnadsutjamning.kostnadsutjamning"] - ku["kostnadsutjamning.kostnadsutjamning"]),
                                initial=0.0)
@@ -155,7 +206,11 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
             raise RuntimeError(f"befolkningsminskning: no fixed point after {FIXPUNKT_MAX} iterations")
     ku_r = kostnadsutjamning_region(ctx)
     ctx.cache["fixpunkt_iterationer"] = iterationer
-    return {"kommun": {**iu_k, **ku, **lss(ctx)}, "region": {**iu_r, **ku_r}}
+    kommun = {**iu_k, **ku, **bid_k}
+    region = {**iu_r, **ku_r, **bid_r}
+    kommun.update(_totalt(kommun))
+    region.update(_totalt(region))
+    return {"kommun": {**kommun, **lss(ctx)}, "region": region}
 
 
 def lss(ctx: Ctx) -> dict[str, np.ndarray]:

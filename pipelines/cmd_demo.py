@@ -1,10 +1,10 @@
 """`utjamning demo`: the README main job, end to end on the embedded demo data.
 
     grid (data/demo, synthetic) → gleshet measures → fasta index (calibrated to the SOU tables)
-        → utjämning engine on demo inputs, proposed (sou2024) and current (2024) rules
+        → utjämning engine on demo inputs, proposed (sou2024) and current (2024) rules → jamfor (Bilaga 4 tables)
 
 Everything is written under --out (default out/demo): gleshet/, index/, indata/, berakna_sou2024/,
-berakna_2024/, each with its manifest.
+berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
 """
 from __future__ import annotations
 
@@ -34,22 +34,22 @@ def run(args) -> int:
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    _step(f"1/4 gleshet: {args.grid.name} (SYNTHETIC demo grid) → {out / 'gleshet'}")
+    _step(f"1/5 gleshet: {args.grid.name} (SYNTHETIC demo grid) → {out / 'gleshet'}")
     rc = cli(["gleshet", "--grid", str(args.grid), "--out", str(out / "gleshet"), "--scheduler", args.scheduler])
     if rc:
         return rc
 
-    _step(f"2/4 index: gleshet measures → fasta index tables → {out / 'index'}")
+    _step(f"2/5 index: gleshet measures → fasta index tables → {out / 'index'}")
     rc = cli(["index", "--matt", str(out / "gleshet"), "--ut", str(out / "index")])
     if rc:
         return rc
 
     from engine.demo import write_demo_inputs
 
-    _step(f"3/4 demo inputs (DEMO DATA, not official statistics) → {out / 'indata'}")
+    _step(f"3/5 demo inputs (DEMO DATA, not official statistics) → {out / 'indata'}")
     write_demo_inputs(out / "indata", ar=2024, matt_dir=out / "gleshet")
 
-    _step("4/4 berakna: utjämning 2024 under the proposal (sou2024, with the recomputed fasta index) and the "
+    _step("4/5 berakna: utjämning 2024 under the proposal (sou2024, with the recomputed fasta index) and the "
           "current rules (2024)")
     for regelverk, extra in (("sou2024", ["--fasta-index", str(out / "index")]), ("2024", [])):
         # the recomputed tables are the proposal's glesbygd indices; the current rules keep their own (not in the seeds)
@@ -57,6 +57,16 @@ def run(args) -> int:
                   "--ut", str(out / f"berakna_{regelverk}")])
         if rc:
             return rc
+
+    from engine.demo import write_demo_bas_utfall
+
+    _step("5/5 jamfor: current rules → proposal (Bilaga 4 tables; DEMO bas-utfall = demo proposal minus the "
+          "committee's published change, since the current kostnadsutjämning cannot be computed from the seeds)")
+    write_demo_bas_utfall(out / "indata", out / "bas_utfall", fasta_index=out / "index")
+    rc = cli(["jamfor", "--ar", "2024", "--indata", str(out / "indata"), "--bas-utfall", str(out / "bas_utfall"),
+              "--fasta-index", str(out / "index"), "--ut", str(out / "jamfor")])
+    if rc:
+        return rc
     _summary(out)
     return 0
 
@@ -70,6 +80,6 @@ def _summary(out: Path) -> None:
     print(f"  gleshet: {len(k)} kommuner, {int(k['befolkning'].sum()):,} inhabitants; avstand_3000_km from "
           f"{k.iloc[0]['avstand_3000_km']:.2f} ({k.iloc[0]['kommun']}) to {k.iloc[-1]['avstand_3000_km']:.1f} "
           f"({k.iloc[-1]['kommun']}); map: {out / 'gleshet' / 'karta.png'}", file=sys.stderr)
-    for sub in sorted(out.glob("berakna_*")):
+    for sub in [*sorted(out.glob("berakna_*")), out / "jamfor"]:
         files = sorted(p.name for p in sub.iterdir() if p.is_file())
         print(f"  {sub.name}: {', '.join(files)}", file=sys.stderr)

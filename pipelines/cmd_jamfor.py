@@ -1,0 +1,100 @@
+"""`utjamning jamfor`: the current rules, the proposal and a reform compared in one run (SOU 2024:50 Bilaga 4).
+
+    utjamning jamfor --ar 2024 --bas 2024 --forslag sou2024 [--reform FILE] --indata DIR [--bas-utfall DIR | --bas-bilaga4]
+                     [--fasta-index DIR] --ut DIR
+
+--bas-utfall DIR  current-rule outcomes per kommun/region and component (kr/inv): kommuner.csv / regioner.csv with
+                  kommun_kod / region_kod and any of inkomstutjamning, kostnadsutjamning, strukturbidrag,
+                  regleringspost, totalt, lss_utjamning, ku_<delmodell>; they replace the computed values (the
+                  current kostnadsutjämning cannot be computed from the seeds)
+--bas-bilaga4     use the committee's own 2024 outcomes (data/bilaga4: förslag − förändring) as the bas
+
+Writes one CSV and Parquet per table (tabell1_kommuner … tabell7, systemeffekt, storleksklasser, vinnare_forlorare,
+reform_*), jamforelse.xlsx with one readable sheet per table (Swedish headings, kr/inv), anmarkningar.txt and
+manifest.json, atomically.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+
+SHEETS = {"tabell1_kommuner": "Tabell 1 Kommuner", "tabell2_regioner": "Tabell 2 Regioner",
+          "tabell3_lss_inforande": "Tabell 3 LSS införande", "tabell4_kommuner_inforande": "Tabell 4 Kommuner införande",
+          "tabell4_sammanfattning": "Tabell 4 per år", "tabell5_regioner_inforande": "Tabell 5 Regioner införande",
+          "tabell5_sammanfattning": "Tabell 5 per år", "tabell6_delmodeller_kommuner": "Tabell 6 Delmodeller kommuner",
+          "tabell7_delmodeller_regioner": "Tabell 7 Delmodeller regioner", "systemeffekt_kommuner": "Systemeffekt",
+          "storleksklasser": "Storleksklasser", "vinnare_forlorare": "Vinnare och förlorare",
+          "reform_kommuner": "Reform kommuner", "reform_regioner": "Reform regioner", "_anmarkningar": "Anmärkningar"}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("jamfor", help="jämför nuvarande regler, förslaget och en reform (Bilaga 4)",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--ar", type=int, default=2024)
+    p.add_argument("--bas", default="2024", help="rule set of the bas (default: 2024, the current rules)")
+    p.add_argument("--forslag", default="sou2024", help="rule set of the proposal (default: sou2024)")
+    p.add_argument("--reform", type=Path, default=None, help="reform overlay applied on top of the proposal")
+    p.add_argument("--indata", type=Path, required=True)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--bas-utfall", type=Path, default=None, metavar="DIR")
+    src.add_argument("--bas-bilaga4", action="store_true")
+    p.add_argument("--fasta-index", type=Path, default=None, help="recomputed fasta index for the proposal")
+    p.add_argument("--ut", type=Path, required=True)
+    p.set_defaults(func=run)
+
+
+def _with_names(df, key):
+    from engine import register as reg
+    import pandas as pd
+    if df.index.name == "kommun_kod" or (len(df) == 290 and df.index.name is None and key == "kommun"):
+        names = reg.kommuner().set_index("kommun_kod")[["kommun", "lan"]]
+        return pd.concat([names.reindex(df.index), df], axis=1)
+    if df.index.name == "region_kod":
+        names = reg.regioner().set_index("region_kod")[["region"]]
+        return pd.concat([names.reindex(df.index), df], axis=1)
+    return df
+
+
+def run(args) -> int:
+    from engine.indata import load_indata
+    from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
+    from engine.params import load_params
+    from engine.register import DATA
+    from pipelines.xlsx import write_workbook
+
+    timer = Timer()
+    with timer("berakning"):
+        pb, pf = load_params(args.bas), load_params(args.forslag)
+        pr = pf.with_reform(args.reform) if args.reform else None
+        ib, if_ = load_indata(args.indata, args.bas, args.ar), load_indata(args.indata, args.forslag, args.ar)
+        bas = bas_from_bilaga4(DATA / "bilaga4") if args.bas_bilaga4 else (
+            read_bas_utfall(args.bas_utfall) if args.bas_utfall else None)
+        tables = jamfor(ib, if_, pb, pf, pr, bas, args.fasta_index)
+    with atomic_output_dir(args.ut) as tmp, timer("skriva"):
+        sheets = {}
+        for name, df in tables.items():
+            df = _with_names(df, "kommun" if "kommun" in name else "region")
+            sheets[SHEETS.get(name, name)] = df
+            if name.startswith("_"):
+                continue
+            df.to_csv(tmp / f"{name}.csv", float_format="%.4f", lineterminator="\n")
+            df.to_parquet(tmp / f"{name}.parquet")
+        notes = tables["_anmarkningar"]["anmärkning"].tolist()
+        (tmp / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
+        write_workbook(tmp / "jamforelse.xlsx", sheets, translate=())
+        inputs = {"indata_kommun": args.indata / "kommuner.csv"}
+        if args.reform:
+            inputs["reform"] = args.reform
+        if args.bas_utfall:
+            inputs.update({f"bas_{f.stem}": f for f in sorted(args.bas_utfall.glob("*.csv"))})
+        write_manifest(tmp, command="jamfor", arguments=vars(args) | {"func": None}, inputs=inputs,
+                       parameters={"bas": pb.fingerprint(), "forslag": pf.fingerprint(),
+                                   "reform": pr.fingerprint() if pr else None, "reformer": pr.reformer if pr else []},
+                       timings=timer.timings)
+    v = tables["vinnare_forlorare"].iloc[0]
+    print(f"jamfor {args.bas} → {args.forslag}{' + reform' if pr else ''}: {int(v['vinnare'])} kommuner gain, "
+          f"{int(v['forlorare'])} lose (system effect) → {args.ut}", file=sys.stderr)
+    return 0
