@@ -61,7 +61,8 @@ def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame
     lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}")
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
-    return pd.DataFrame(out, index=ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
+    index = pd.Index(ctx.kommun_kod, name="kommun_kod") if niva == "kommun" else pd.Index(ctx.region_kod, name="region_kod")
+    return pd.DataFrame(out, index=index)
 
 
 def kor_lager(namn: str, indata, params, fasta_index=None):
