@@ -18,7 +18,7 @@ batch parameters are (S, 1) and results (S, K)); constants in ``data/regelverk/<
 reduction f of the regleringspost (f = Σ b·P / Σ P) is a fixed point in the scalar f. Every bidrag here is
 nondecreasing in f with slope ≤ 1, so f ↦ Σ w·b(f) is monotone and, as long as the kommuner that receive the
 bidrag hold less than the whole population, a contraction; :func:`los_finansiering` finds the fixed point exactly
-(closed form on the active set, found by monotone iteration). docs/decisions_bidrag.md records every choice.
+(closed form on the active set, found by monotone iteration). docs/decisions.md records every choice.
 """
 from __future__ import annotations
 

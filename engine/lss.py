@@ -14,7 +14,7 @@
 
 P = ``lss.befolkning_standardkostnad`` (proposal: 31 dec t−2, L4549; current: 1 nov t−1, L24435); P_kr =
 ``lss.befolkning_kronor`` (1 nov t−1). Everything is vectorised over kommuner (last axis) and broadcasts over a
-scenario axis (parameters of shape (S, 1)). Decisions: docs/decisions_lss.md.
+scenario axis (parameters of shape (S, 1)). Decisions: docs/decisions.md.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ RS = "lss_rs_{}_kr"
 
 
 def _n(ctx: Ctx, var: str) -> float:
-    """National count: the sum of the kommun counts (decision D1, docs/decisions_lss.md)."""
+    """National count: the sum of the kommun counts (decision D1, docs/decisions.md)."""
     return float(np.sum(ctx.k[var]))
 
 
@@ -81,7 +81,7 @@ def lss_kostnad_per_insats(ctx: Ctx) -> dict[str, np.ndarray | float]:
         dv = RS 5135 / N(9 § 10)                                                                 (L4513)
         kv = RS 5139 / (N(9 § 6) + 0,55·N(9 § 7) + 0,25·N(9 § 5) + 0,25·N(9 § 3) + 0,10·N(9 § 4))  (L4517)
         kt, as, ls, kp = 0,55 / 0,25 / 0,25 / 0,10 · kv                                          (L4519–L4529)
-    RS amounts are riket inputs; the national counts N are the sums of the kommun counts (docs/decisions_lss.md D1).
+    RS amounts are riket inputs; the national counts N are the sums of the kommun counts (docs/decisions.md D1).
     An insats nobody has gets price 0 (it multiplies only zero counts).
 
     ``lss.prislista.modell = fast`` (current rules): the printed price list, table 9.1 (L23623–L23707), no PAFKU.

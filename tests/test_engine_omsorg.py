@@ -179,7 +179,7 @@ def test_komvux_table_6_16_botkyrka():
     s = sum(float(r[d][0]) for d in a)
     assert float(r["forvarvsfrekvens"][0]) == pytest.approx((ff_riket / ff_bot - 1) * s, rel=1e-12)
     # The printed 74 kr is NOT reproducible from the printed 85,5/80,9 and Σ = 1 366: with the percentages rounded
-    # to 0,1 the formula of the table's own Anm. gives 75,9 … 81,4 kr (docs/decisions_omsorg.md). The engine follows
+    # to 0,1 the formula of the table's own Anm. gives 75,9 … 81,4 kr (docs/decisions.md). The engine follows
     # the Anm.; this documents the size of the discrepancy.
     lo, hi = (0.8545 / 0.8095 - 1) * s, (0.8555 / 0.8085 - 1) * s
     assert round(s) == 1366 and 74 < lo < 76 < hi

@@ -13,7 +13,7 @@ def intakt_per_invanare(ctx: Ctx, utjamning) -> np.ndarray:
     """Utjämningsårets intäkter från skatter, generella statsbidrag och utjämning per invånare (bilaga L2565–L2573):
     uppräknat skatteunderlag × the kommun's own kommunalskatt 2022 (L2569) per invånare, plus ``utjamning``.
     Per invånare of ``allmant.kostnadsutjamning.befolkning_kronor`` (the population the orchestrator pays the
-    utjämning per), so that skatt and utjämning are on the same basis (docs/decisions_infra.md)."""
+    utjämning per), so that skatt and utjämning are on the same basis (docs/decisions.md)."""
     pb = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
     skatt = safe_div(ctx.k["skatteunderlag_kr"] * ctx.k["kommunalskatt_2022"] / 100.0, pb)
     return skatt + np.asarray(utjamning, dtype="float64")

@@ -14,7 +14,7 @@ regional tasks), kr per inhabitant::
     lön_r    = max(0, LI_r − 100)/100 · JL_r − D            strukturellt löneläge, JL = (VB + gles + bem) · LKA
     standardkostnad_r = VB + gles + bem + lön
 
-P = folkmängd 31 dec t−2 (bilaga L2677). Choices (docs/decisions_region.md): no invånarbaserat avdrag on the
+P = folkmängd 31 dec t−2 (bilaga L2677). Choices (docs/decisions.md): no invånarbaserat avdrag on the
 symmetric glesbygd indices (``index_normalisering``); the löneläge add-on is asymmetric with an avdrag D
 (``lon_modell``, reproduces tabell 7.8's 0,9 mdkr); LKA 0,706 from the bilaga (OPEN-18, ``lonekostnadsandel``).
 """
@@ -72,7 +72,7 @@ def glesbygdstillagg(ctx: Ctx, index: str, vb) -> np.ndarray:
     """Vård i glesbygd (``index="vard_glesbygd"``) or bemanning i glesbygd (``"bemanning_glesbygd"``):
     (GI_r − 1) · VB_r (bilaga L2681, fasta index för regioner L4155–L4339; chapter L21093–L21233: the index is the
     ersättning "− viktat medelvärde" turned into an index "kopplas till vårdbehovet", L20427; SPEC §4 [inferred]).
-    No invånarbaserat avdrag unless ``index_normalisering`` says so (docs/decisions_region.md)."""
+    No invånarbaserat avdrag unless ``index_normalisering`` says so (docs/decisions.md)."""
     gi = ctx.idx.r(ctx.p.raw(f"{OMR}.index.{index}"))
     return _normalisera(ctx, (np.asarray(gi, dtype="float64") - 1.0) * vb)
 
