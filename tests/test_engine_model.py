@@ -129,3 +129,27 @@ def test_lss_utjamning_balances_after_nivajustering(run_sou):
     kr = res["kommun"]["lss.utjamning_kr"]
     assert np.isfinite(kr).all() and kr[kr > 0].sum() > 1e8
     assert abs(kr.sum()) < 1.0                                         # Σ bidrag = Σ avgifter (1 § andra st., L4369)
+
+
+def test_recomputed_fasta_index_tables_are_consumed(indir, tmp_path):
+    """`berakna --fasta-index DIR` (the output of `utjamning index`) replaces the shipped SOU tables."""
+    import shutil
+    from engine.register import FASTA_INDEX_DIR
+    from pipelines.cli import main
+    fi = tmp_path / "index"
+    shutil.copytree(FASTA_INDEX_DIR, fi)
+    d1 = pd.read_csv(fi / "fasta_index_kommuner_del1.csv", dtype=str, keep_default_na=False)
+    i = d1.index[d1["kommun"] == "Sorsele"][0]
+    d1.loc[i, "glesbygd_hemtjanst"] = f"{float(d1.loc[i, 'glesbygd_hemtjanst']) + 0.1:.4f}"
+    d1.to_csv(fi / "fasta_index_kommuner_del1.csv", index=False)
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(indir), "--ut", str(a)]) == 0
+    assert main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(indir), "--fasta-index", str(fi),
+                 "--ut", str(b)]) == 0
+    ka = pd.read_parquet(a / "kommuner.parquet").set_index("kommun")
+    kb = pd.read_parquet(b / "kommuner.parquet").set_index("kommun")
+    diff = kb["aldreomsorg.gles_bebyggelse"] - ka["aldreomsorg.gles_bebyggelse"]
+    ae = ka.loc["Sorsele", "aldreomsorg.aldersersattning"]
+    # (GI + 0,1 − 1)·AE − (GI − 1)·AE = 0,1·AE for Sorsele, minus the change of the invånarbaserat avdrag for all
+    assert diff["Sorsele"] - diff["Stockholm"] == pytest.approx(0.1 * ae, rel=1e-9)
+    assert "fasta_index_fasta_index_kommuner_del1" in json.loads((b / "manifest.json").read_text())["inputs"]
