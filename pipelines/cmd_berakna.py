@@ -47,13 +47,20 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
 
 
 def sammanfattning_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """National totals per post (kronor): bidrag, avgifter, net, and how many units receive / pay. A post the rule set
+    cannot compute is shown as not available rather than as a sum of the units that have a value."""
+    posts = ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr", "efterslapning.efterslapning_kr",
+             "svagt_befolkningsunderlag.svagt_befolkningsunderlag_kr", "strukturbidrag.strukturbidrag_kr",
+             "regleringspost.regleringspost_kr", "utjamning.totalt_kr", "lss.utjamning_kr")
     rows = []
     for niva, df in frames.items():
-        for col in ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr"):
+        for col in [c for c in posts if c in df.columns]:
             v = df[col]
-            rows.append({"nivå": niva, "post": col.split(".")[0], "bidrag_kr": float(v[v > 0].sum()),
-                         "avgift_kr": float(-v[v < 0].sum()), "netto_kr": float(v.sum()),
-                         "antal_bidrag": int((v > 0).sum()), "antal_avgift": int((v < 0).sum())})
+            ok = bool(v.notna().all())
+            rows.append({"nivå": niva, "post": col.split(".")[0], "bidrag (kr)": float(v[v > 0].sum()) if ok else None,
+                         "avgift (kr)": float(-v[v < 0].sum()) if ok else None, "netto (kr)": float(v.sum()) if ok else None,
+                         "antal med bidrag": int((v > 0).sum()), "antal med avgift": int((v < 0).sum()),
+                         "status": "beräknad" if ok else "ej tillgänglig i regelverket (se Anmärkningar)"})
     return pd.DataFrame(rows)
 
 
