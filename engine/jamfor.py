@@ -264,6 +264,18 @@ def vinnare_forlorare(serier: dict[str, pd.Series]) -> pd.DataFrame:
 def jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform=None, bas_utfall=None,
            fasta_index=None) -> dict[str, pd.DataFrame]:
     """The whole comparison; returns the named tables (per-unit tables indexed by kommun_kod / region_kod)."""
+    try:
+        return _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index)
+    except RuntimeError as exc:
+        if "inklusive finansiering" not in str(exc) and "införandebidrag" not in str(exc):
+            raise
+        # every unit would need the bidrag: the bas and the proposal cannot describe the same kommuner and year
+        raise IndataError([f"the införande rules have no solution for this comparison ({exc}). The bas outcomes and "
+                           "the proposal's inputs probably describe different data — e.g. synthetic demo inputs against "
+                           "the committee's real 2024 outcomes (--bas-bilaga4 needs the real 2024 inputs)."]) from None
+
+
+def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
     bas_c, _, _ = kor_lager("bas", indata_bas, params_bas)
     bk, br = bas_utfall if bas_utfall is not None else (None, None)
     bas = bas_lager(bas_c, bk, br)
