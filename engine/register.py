@@ -90,6 +90,18 @@ def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...]) -> pd.DataFram
 
 
 def load_fasta_index(directory: str | Path | None = None) -> FastaIndex:
+    """Cached :func:`read_fasta_index` (keyed by the directory and the files' modification times)."""
+    d = Path(directory) if directory is not None else FASTA_INDEX_DIR
+    stamp = tuple((d / n).stat().st_mtime_ns if (d / n).is_file() else None for n in (FASTA_DEL1, FASTA_DEL2, FASTA_REGIONER))
+    return _cached_fasta_index(str(d.resolve()), stamp)
+
+
+@lru_cache(maxsize=8)
+def _cached_fasta_index(directory: str, stamp: tuple) -> FastaIndex:
+    return read_fasta_index(directory)
+
+
+def read_fasta_index(directory: str | Path | None = None) -> FastaIndex:
     """Read the three fasta index tables from ``directory`` (default: the SOU 2024:50 tables in data/fasta_index).
 
     Rows are matched to the register on (län, kommun) with the known spelling aliases; every register kommun
