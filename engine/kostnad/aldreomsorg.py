@@ -25,7 +25,8 @@ import numpy as np
 
 from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, kpif_faktor, safe_div
 from engine.context import Ctx
-from engine.kostnad.tillagg import strukturellt_lonelage
+from engine.kostnad.tillagg import (gles_bebyggelsestruktur_brutto, overgripande_administration_brutto,
+                                    strukturellt_lonelage)
 from engine.params import EjTillganglig
 from engine.schema import ENSAMBOENDE
 
@@ -87,16 +88,14 @@ def dodlighet(ctx: Ctx, ae) -> np.ndarray:
 
 def gles_bebyggelse(ctx: Ctx, ae) -> np.ndarray:
     """Tillägg eller avdrag för gles bebyggelse, before IBA (14 § 3, 14 c §, L2025–L2037): GI · AE − AE, with
-    GI = the fasta index 'Hemtjänst' column (the symmetric 3 000-distance index; as tillagg.gles_bebyggelsestruktur)."""
-    gi = ctx.idx.k(ctx.p.raw("aldreomsorg.gles_bebyggelse.index_kolumn"))
-    return gi * ae - ae
+    GI = the fasta index 'Hemtjänst' column (the symmetric 3 000-distance index)."""
+    return gles_bebyggelsestruktur_brutto(ctx, ctx.p.raw("aldreomsorg.gles_bebyggelse.index_kolumn"), ae)
 
 
 def overgripande_administration(ctx: Ctx, ae) -> np.ndarray:
     """Tillägg eller avdrag för övergripande administration, before IBA (14 § 5, 14 g §, L2079–L2083):
-    0,138 · AE · (AI − 1) · lönekostnadsandel (as tillagg.overgripande_administration, SPEC §3.0(b))."""
-    ai = ctx.idx.k("administration")
-    return ctx.p("tillagg.administration_andel") * ae * (ai - 1.0) * ctx.p("aldreomsorg.lonekostnadsandel")
+    0,138 · AE · (AI − 1) · lönekostnadsandel (SPEC §3.0(b))."""
+    return overgripande_administration_brutto(ctx, ae, ctx.p("aldreomsorg.lonekostnadsandel"))
 
 
 def sprak(ctx: Ctx, ae) -> np.ndarray:

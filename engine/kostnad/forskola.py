@@ -13,7 +13,8 @@ import numpy as np
 
 from engine.common import invanarbaserat_avdrag, kpif_faktor, kostnad_per_person, safe_div, wmean
 from engine.context import Ctx
-from engine.kostnad.tillagg import strukturellt_lonelage
+from engine.kostnad.tillagg import (gles_bebyggelsestruktur_brutto, overgripande_administration_brutto,
+                                    strukturellt_lonelage)
 
 #: Age groups (31 Dec t−2) as sums of the schema's age variables.
 ALDERSGRUPPER = {
@@ -105,14 +106,13 @@ def delmodell(ctx: Ctx, namn: str, brutto: dict[str, Callable], utan_avdrag=("al
 
 def gles_brutto(ctx: Ctx, kolumn: str, ae) -> np.ndarray:
     """Gles bebyggelsestruktur before the avdrag: (GI − 1) · AE (6 e §, 7 c §, 8 b §; SPEC §3.0(c), OPEN-5)."""
-    return (ctx.idx.k(kolumn) - 1.0) * ae
+    return gles_bebyggelsestruktur_brutto(ctx, kolumn, ae)
 
 
 def administration_brutto(ctx: Ctx, namn: str, ae) -> np.ndarray:
     """Övergripande administration before the avdrag: 0,138 · AE · (AI − 1) · lönekostnadsandel
     (6 g §, 7 f §, 8 g §; SPEC §3.0(b))."""
-    return (ctx.p("tillagg.administration_andel") * ae * (ctx.idx.k("administration") - 1.0)
-            * ctx.p(f"{namn}.lonekostnadsandel"))
+    return overgripande_administration_brutto(ctx, ae, ctx.p(f"{namn}.lonekostnadsandel"))
 
 
 def forskola(ctx: Ctx) -> dict[str, np.ndarray]:

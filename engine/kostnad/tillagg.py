@@ -22,23 +22,24 @@ def strukturellt_lonelage(ctx: Ctx, justerad_lonekostnad, loneindex=None, befolk
     return invanarbaserat_avdrag(g, ctx.P if befolkning is None else befolkning)
 
 
-def overgripande_administration(ctx: Ctx, bas, lonekostnadsandel=1.0):
-    """Tillägg för övergripande administration (6 g §, 7 f §, 8 g §, 9 d §, 14 g §; LSS 6 a §; SPEC §3.0(b)).
+def overgripande_administration_brutto(ctx: Ctx, bas, lonekostnadsandel=1.0):
+    """Tillägg för övergripande administration before the avdrag (6 g §, 7 f §, 8 g §, 9 d §, 14 g §; LSS 6 a §;
+    SPEC §3.0(b)): g = 0,138 · bas · (AI − 1) · lönekostnadsandel. AI = fasta index ``administration`` (floored
+    at 1 in the table, so the component is asymmetric)."""
+    return ctx.p("tillagg.administration_andel") * np.asarray(bas) * (ctx.idx.k("administration") - 1.0) * lonekostnadsandel
 
-    g = 0,138 · bas · (AI − 1) · lönekostnadsandel, then the invånarbaserat avdrag. AI = fasta index
-    ``administration`` (floored at 1 in the table, so the component is asymmetric).
-    """
-    andel = ctx.p("tillagg.administration_andel")
-    ai = ctx.idx.k("administration")
-    g = andel * np.asarray(bas) * (ai - 1.0) * lonekostnadsandel
-    return invanarbaserat_avdrag(g, ctx.P)
+
+def overgripande_administration(ctx: Ctx, bas, lonekostnadsandel=1.0):
+    """:func:`overgripande_administration_brutto` less the invånarbaserat avdrag."""
+    return invanarbaserat_avdrag(overgripande_administration_brutto(ctx, bas, lonekostnadsandel), ctx.P)
+
+
+def gles_bebyggelsestruktur_brutto(ctx: Ctx, index_kolumn: str, aldersersattning):
+    """Tillägg för gles bebyggelsestruktur before the avdrag (6 e §, 7 c §, 8 b §, 14 c §; L2025–L2037;
+    SPEC §3.0(c), OPEN-5): g = (GI − 1) · AE (14 c §: "GI · AE − AE"), GI = the fasta index column."""
+    return (ctx.idx.k(index_kolumn) - 1.0) * np.asarray(aldersersattning)
 
 
 def gles_bebyggelsestruktur(ctx: Ctx, index_kolumn: str, aldersersattning):
-    """Tillägg för gles bebyggelsestruktur (6 e §, 7 c §, 8 b §, 14 c §; L2025–L2037; SPEC §3.0(c), OPEN-5).
-
-    g = (GI − 1) · AE (14 c §: "GI · AE − AE"), then the invånarbaserat avdrag. GI = the fasta index column.
-    """
-    gi = ctx.idx.k(index_kolumn)
-    g = (gi - 1.0) * np.asarray(aldersersattning)
-    return invanarbaserat_avdrag(g, ctx.P)
+    """:func:`gles_bebyggelsestruktur_brutto` less the invånarbaserat avdrag."""
+    return invanarbaserat_avdrag(gles_bebyggelsestruktur_brutto(ctx, index_kolumn, aldersersattning), ctx.P)
