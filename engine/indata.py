@@ -65,7 +65,9 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if path.suffix == ".csv":
         return pd.read_csv(path, dtype=str, keep_default_na=False)
     if path.suffix == ".parquet":
-        return pd.read_parquet(path).astype({c: str for c in ("kommun_kod", "lan_kod", "region_kod")}, errors="ignore")
+        t = pd.read_parquet(path)
+        # as text like CSV/XLSX, so one validation path parses every format (str(float) round-trips exactly)
+        return t.astype({c: str for c in t.columns})
     return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
 
 

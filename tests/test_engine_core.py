@@ -239,3 +239,21 @@ def test_berakna_cli_bad_input_exits_2_and_leaves_no_output(demo_dir, tmp_path, 
     assert rc == 2 and not out.exists()
     assert not list(tmp_path.glob(".ut.tmp-*"))
     assert "problems in the input data" in capsys.readouterr().err
+
+
+def test_inputs_load_identically_from_csv_parquet_and_one_xlsx_workbook(demo_dir, tmp_path):
+    csv = load_indata(demo_dir, "sou2024", 2024)
+    pq, xl = tmp_path / "pq", tmp_path / "xl"
+    pq.mkdir(), xl.mkdir()
+    tables = {n: pd.read_csv(demo_dir / f"{n}.csv", dtype={"kommun_kod": str, "lan_kod": str, "region_kod": str})
+              for n in ("kommuner", "lan", "regioner", "riket")}
+    for n, t in tables.items():
+        t.to_parquet(pq / f"{n}.parquet", index=False)
+    with pd.ExcelWriter(xl / "indata.xlsx") as w:
+        for n, t in tables.items():
+            t.to_excel(w, sheet_name=n, index=False)
+    for d in (pq, xl):
+        got = load_indata(d, "sou2024", 2024)
+        pd.testing.assert_frame_equal(got.kommun, csv.kommun)
+        pd.testing.assert_frame_equal(got.region, csv.region)
+        assert got.riket == csv.riket
