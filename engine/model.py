@@ -134,6 +134,10 @@ def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
     from engine import bidrag as b
 
     out: dict[str, dict[str, np.ndarray]] = {"kommun": {}, "region": {}}
+    if ctx.p.has("bidrag.fast_inforandebidrag.grans_kommun"):
+        ctx.notes.append("fast_inforandebidrag, inforandebidrag: not in a single rule-set run — they compare the old and "
+                         "the new law (lag 3 §, 11 a–14 §§): `utjamning jamfor` computes them; the regleringspost here is "
+                         "before their financing")
     for niva, iu in (("kommun", iu_k), ("region", iu_r)):
         _trace(ctx, "efterslapning")
         e = b.efterslapning(ctx, niva)
