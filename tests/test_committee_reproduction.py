@@ -1,0 +1,56 @@
+"""The engine against the committee's own published outcomes (SOU 2024:50 Bilaga 4, transcribed in data/bilaga4).
+
+The committee published, per kommun and region, the proposal's inkomstutjämning 2024 and its change from the
+current rules — but not the skattekraft behind them. The current outcome (förslag − förändring) under the current
+rules (115 %, SFS 2023:683 rates) pins down each unit's skattekraft given the riket medelskattekraft 270 753 kr
+(table 5.2, L7529–L7567). Running the engine's inkomstutjämning under the *proposal* (116 %, the proposed länsvisa
+skattesatser, bidrag/avgift side chosen by the engine) on that skattekraft must then give the committee's förslag,
+to the krona, for all 290 kommuner and 21 regioner. This checks the garantinivåer, both rate tables, the län
+mapping (incl. Gotland outside a region) and the bidrag/avgift rule against 311 published numbers.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
+from engine.params import Params
+from engine.register import DATA
+
+MSK_2024 = 270_753.0   # uppräknad medelskattekraft 2024, table 5.2 row B (L7535)
+
+
+@pytest.mark.parametrize("tabell,key,niva,n", [("tabell1_kommuner", "kommun_kod", "kommun", 290),
+                                               ("tabell2_regioner", "region_kod", "region", 21)])
+def test_proposed_inkomstutjamning_reproduces_bilaga4_to_the_krona(tabell, key, niva, n):
+    t = pd.read_csv(DATA / "bilaga4" / f"{tabell}.csv", dtype={key: str}).set_index(key)
+    assert len(t) == n
+    lan = t.index.str[:2]
+    nu, forslag = Params.load("2024"), Params.load("sou2024")
+    rc = lansvisa_skattesatser(nu.raw("inkomstutjamning.skattesatser_kolumn")).loc[lan]
+    rp = lansvisa_skattesatser(forslag.raw("inkomstutjamning.skattesatser_kolumn")).loc[lan]
+    f = t["inkomstutjamning_forslag"].to_numpy(dtype="float64")
+    c = f - t["inkomstutjamning_forandring"].to_numpy(dtype="float64")          # the current outcome 2024
+    s_c = np.where(c > 0, rc[f"{niva}_bidrag"], rc[f"{niva}_avgift"]) / 100
+    skattekraft = nu("inkomstutjamning.garantiniva") * MSK_2024 - c / s_c      # implied by the current rules
+    got, _ = inkomstutjamning_belopp(skattekraft, np.ones(n), MSK_2024, forslag("inkomstutjamning.garantiniva"),
+                                     rp[f"{niva}_bidrag"].to_numpy(), rp[f"{niva}_avgift"].to_numpy())
+    # the tables print whole kronor: rounding both printed numbers moves the result by < 1 kr
+    assert np.max(np.abs(got - f)) < 1.0
+
+
+def test_one_medelskattekraft_explains_every_kommuns_change():
+    """The change 115 % → 116 % with the new rates implies the riket medelskattekraft for each kommun separately;
+    all 290 agree with table 5.2's 270 753 kr within the rounding of the printed kronor."""
+    t = pd.read_csv(DATA / "bilaga4" / "tabell1_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
+    lan = t.index.str[:2]
+    rc, rp = lansvisa_skattesatser("current2024").loc[lan], lansvisa_skattesatser("proposed").loc[lan]
+    f = t["inkomstutjamning_forslag"].to_numpy(dtype="float64")
+    c = f - t["inkomstutjamning_forandring"].to_numpy(dtype="float64")
+    s_p = np.where(f > 0, rp["kommun_bidrag"], rp["kommun_avgift"]) / 100
+    s_c = np.where(c > 0, rc["kommun_bidrag"], rc["kommun_avgift"]) / 100
+    msk = (f / s_p - c / s_c) / (1.16 - 1.15)
+    bound = (0.5 / s_p + 0.5 / s_c) / 0.01                                       # ± half a krona in each table
+    assert np.all(np.abs(msk - MSK_2024) <= bound)
+    assert abs(np.median(msk) - MSK_2024) < 50
