@@ -54,3 +54,35 @@ def test_one_medelskattekraft_explains_every_kommuns_change():
     bound = (0.5 / s_p + 0.5 / s_c) / 0.01                                       # ± half a krona in each table
     assert np.all(np.abs(msk - MSK_2024) <= bound)
     assert abs(np.median(msk) - MSK_2024) < 50
+
+
+def test_raddningstjanst_change_per_kommun_matches_bilaga4_tabell6(shared_data):
+    """Tabell 6 gives each kommun's change in räddningstjänst (proposal − current, each net of its riket mean).
+    The engine's proposed delmodell (15 a §: RI · 831 · K · KPIF, the published index, population 31 dec 2021 as
+    the weights) minus that change must leave the *current* component, which is a class amount: 0 for 215 kommuner,
+    150/300/700 kr (2016 prices) × KPIF 2017–2024 for 40/20/15 (tabell 6.74, L19617–L19639). Every kommun falls on
+    one of the four levels within 2 kr, the class sizes are the published ones and the level spacing equals the
+    engine's current-rule amounts — so both rule sets' räddningstjänst agree with the committee."""
+    from engine.common import kpif_faktor
+    from engine.kostnad.raddningstjanst import raddningstjanst
+    from engine.register import load_fasta_index
+    from engine.testing import make_ctx
+
+    fi = load_fasta_index().kommun
+    panel = pd.read_csv(shared_data / "kommun_panel_2002_2022" / "municip_data22.csv")
+    pop = panel.assign(kommun_kod=panel["municip_code"].astype(str).str.zfill(4)).set_index("kommun_kod")["pop"]
+    P = pop.reindex(fi.index).to_numpy(dtype="float64")
+    ctx = make_ctx({"folkmangd_31dec_t2": P, "folkmangd_1nov_t1": P}, idx={"raddningstjanst": fi["raddningstjanst"]})
+    sk = raddningstjanst(ctx)["standardkostnad"]
+    ny = sk - np.sum(sk * P) / P.sum()
+    t6 = pd.read_csv(DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
+    nu = ny - t6.loc[fi.index, "raddningstjanst"].to_numpy()
+    nu = nu - np.median(nu)                                  # the 215 kommuner without tillägg sit at 0
+    nuv = Params.load("2024")
+    f = kpif_faktor(nuv("allmant.kpif"), 2024, ar_fran=2016)
+    q = "infrastruktur_och_skydd.raddningstjanst."
+    levels = np.array([0.0] + [nuv(q + b) * f for b in ("belopp_stor", "belopp_mellan", "belopp_liten")])
+    nearest = np.abs(nu[:, None] - levels[None, :])
+    assert nearest.min(axis=1).max() < 2.0
+    counts = np.bincount(nearest.argmin(axis=1), minlength=4)
+    assert counts.tolist() == [215, 40, 20, 15]
