@@ -45,19 +45,23 @@ def korrigeringsfaktor(modellvarde, genomsnittlig_standardkostnad, befolkning):
     return np.asarray(genomsnittlig_standardkostnad, dtype="float64") / wmean(modellvarde, befolkning)
 
 
-def kpif_faktor(kpif: dict, ar: int, ar_fran: int | None = None) -> float:
+def kpif_faktor(kpif: dict, ar: int, ar_fran: int | None = None, namn: str = "allmant.kpif") -> float:
     """KPIF uprating factor to utjämningsår ``ar`` (SPEC §0, L2349–L2351).
 
     Proposed rule: F = (1 + KPIF[t−1]/100)·(1 + KPIF[t]/100) from the bilaga's price level (2022 for t = 2024).
     With ``ar_fran`` given, the product over every year after ``ar_fran`` up to ``ar`` (the current rules'
-    "KPIF 2016 through t" for infrastruktur och skydd). ``kpif`` maps year (int or str) → percent.
+    "KPIF 2016 through t" for infrastruktur och skydd). ``kpif`` maps year (int or str) → percent; ``namn`` is its
+    parameter path, for the error message.
     """
     years = range(ar - 1, ar + 1) if ar_fran is None else range(ar_fran + 1, ar + 1)
     table = {int(k): float(v) for k, v in kpif.items()}
     missing = [y for y in years if y not in table]
     if missing:
-        raise KeyError(f"KPIF for year(s) {missing} not in the rule set (has {sorted(table)}); "
-                       "add them with a reform overlay (SPEC OPEN-2)")
+        from engine.params import ParameterError
+        have = ", ".join(f"{y}: {table[y]}" for y in sorted(table))
+        raise ParameterError(f"KPIF for year(s) {missing} is not in the rule set (it has {sorted(table)}; SPEC OPEN-2: "
+                             f"the bilaga lists KPIF up to 2024). Add it with a reform overlay, e.g. "
+                             f"andringar: {{{namn}: {{{have}, {', '.join(f'{y}: …' for y in missing)}}}}}")
     f = 1.0
     for y in years:
         f *= 1.0 + table[y] / 100.0

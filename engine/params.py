@@ -130,10 +130,13 @@ class Params:
                 problems.append(f"{path}: no such parameter in regelverk {self.namn}" + (f" (did you mean {close}?)" if close else ""))
                 continue
             leaf = leaves[path]
-            upd = dict(new) if isinstance(new, Mapping) else {"value": new}
-            if "value" not in upd:
+            if isinstance(new, Mapping) and "value" in new:
+                upd = dict(new)                                  # {value: …, source: …}
+            elif isinstance(new, Mapping) and not isinstance(leaf.get("value"), Mapping):
                 problems.append(f"{path}: an override needs a value")
                 continue
+            else:
+                upd = {"value": new}                             # a plain value (a mapping for mapping-valued leaves)
             leaf.pop("status", None), leaf.pop("reason", None)
             leaf.update(upd)
             leaf["source"] = upd.get("source", f"reform {label}")
