@@ -4,6 +4,8 @@
                    idx={"loneindex": [100, 104]}, regelverk="sou2024")
 
 Missing per-kommun index columns default to the neutral value (löneindex 100, other indices 1, byggnation 100);
+under a rule set without fasta index tables (the current rules) and with no ``idx``/``ridx`` given, reading an index
+raises EjTillganglig, as in a real run;
 every kommun is in län "01" unless ``lan_kod`` is given. Parameters come from the named rule set, optionally
 overridden with ``andringar={path: value}`` (a reform overlay).
 """
@@ -16,7 +18,7 @@ import pandas as pd
 
 from engine.context import Ctx
 from engine.params import Params
-from engine.register import FastaIndex
+from engine.register import FastaIndex, UnavailableIndex
 
 NEUTRAL = {"loneindex": 100.0, "byggnation": 100.0}
 
@@ -42,6 +44,10 @@ def make_ctx(k: Mapping, *, idx: Mapping | None = None, ridx: Mapping | None = N
     p = Params.load(regelverk)
     if andringar:
         p = p.with_reform({"namn": "test", "andringar": dict(andringar)})
+    index = FastaIndex(kidx, ridx_df, "test")
+    if idx is None and ridx is None and not p.has("allmant.fasta_index"):
+        # as engine.model.build_ctx: a rule set whose fasta index tables the seeds do not give (the current rules)
+        index = UnavailableIndex(p.leaves["allmant.fasta_index"].get("reason", "not in the seeds"))
     rr = {name: np.asarray(v, dtype="float64") for name, v in (r or {}).items()}
     onehot = np.zeros((n, len(codes)))
     onehot[np.arange(n), kommun_lan] = 1.0
@@ -49,7 +55,7 @@ def make_ctx(k: Mapping, *, idx: Mapping | None = None, ridx: Mapping | None = N
         if name in karr and name not in rr:
             rr[name] = karr[name] @ onehot
     return Ctx(ar=ar, p=p, k=karr, lan={n_: np.asarray(v, dtype="float64") for n_, v in (lan or {}).items()}, r=rr,
-               riket=dict(riket or {}), idx=FastaIndex(kidx, ridx_df, "test"),
+               riket=dict(riket or {}), idx=index,
                kommun_kod=np.array([f"{i:04d}" for i in range(n)], dtype=object), lan_kod=lan_kod,
                kommun_lan=kommun_lan, region_kod=np.asarray(codes, dtype=object),
                ingar_i_region=np.asarray([c != "09" for c in codes]))

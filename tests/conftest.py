@@ -5,9 +5,17 @@ need it use `shared_data` and skip with a clear reason when it is absent (e.g. a
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs every property test on a fixed, reproducible sequence of examples (a red CI must be reproducible);
+# developers' runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

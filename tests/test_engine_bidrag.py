@@ -231,7 +231,10 @@ def test_los_fast_inforandebidrag_is_a_true_fixed_point(n, seed):
     P = rng.integers(500, 900_000, n).astype(float)
     old = rng.normal(5_000, 3_000, n)
     ny = old - rng.normal(0, 1_200, n) - rng.exponential(400, n) * (rng.random(n) < 0.3)
-    ny[-1] = old[-1] + 2_000.0                            # at least one kommun gains: a fixed point exists
+    # one kommun gains so much that it never receives the bidrag, whatever the financing: then the kommuner that
+    # receive it hold less than the whole population and a fixed point exists (a gain of 2 000 kr was not enough:
+    # hypothesis found n=5, seed=4260 where the financing grew past it)
+    ny[-1] = old[-1] + 100_000.0
     S = np.where(rng.random(n) < 0.2, rng.uniform(0, 2_000, n), 0.0)
     anslag = float(np.sum(ny * P) + rng.normal(0, 100) * P.sum())
     ctx = make_ctx({"folkmangd_31dec_t2": P})
