@@ -85,16 +85,14 @@ INDEX_SPECS: dict[str, IndexSpec] = {
                                     "GLESHET.md §6.4; L14727–L14747 (symmetric, L14745)"),
 }
 
-#: Politisk verksamhet (SPEC §3.11, L2589–L2599, L17979): MV = a + b·ln(P) + c·MD3000.
-POLITISK_CONST = 2355.5331
-POLITISK_LN_POP = -153.2238      # printed "–-153,2238" (L2595)
-POLITISK_MD = 11.59168
-POLITISK_MD_THRESHOLD_KM = 6.72  # bilaga reading (L2597)
-POLITISK_MV_TYPKOMMUN = 1018.0   # chapter reading: typkommun's modelled value (table 6.60, L17979)
+#: Politisk verksamhet's threshold readings (OPEN-17). The law's constants (SPEC §3.11, L2589–L2599, L17979) and
+#: kollektivtrafik's MD15000 coefficient (SPEC §5, L2699) are read from the proposal's rule set (data/regelverk).
 POLITISK_THRESHOLD_READINGS = ("bilaga", "kapitel")
 
-#: Kollektivtrafik's län model coefficient per km of MD15000 (SPEC §5, L2699).
-KOLLEKTIVTRAFIK_MD15000_COEF = 14.76467
+
+def _regelverk():
+    from engine.params import Params
+    return Params.load("sou2024")
 
 
 class IndexInputError(MeasureInputError):
@@ -433,10 +431,13 @@ def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str = "
     """
     if reading not in POLITISK_THRESHOLD_READINGS:
         raise IndexInputError(f"politisk verksamhet: reading must be one of {POLITISK_THRESHOLD_READINGS}")
+    r = _regelverk()
     p = np.asarray(befolkning, dtype="float64")
     md = np.asarray(medeldistans_3000_km, dtype="float64")
-    mv = POLITISK_CONST + POLITISK_LN_POP * np.log(p) + POLITISK_MD * md
-    below = md < POLITISK_MD_THRESHOLD_KM if reading == "bilaga" else mv < POLITISK_MV_TYPKOMMUN
+    mv = (r("politisk_verksamhet.modell.konstant") + r("politisk_verksamhet.modell.koef_ln_befolkning") * np.log(p)
+          + r("politisk_verksamhet.modell.koef_medeldistans") * md)
+    below = (md < r("politisk_verksamhet.troskel_medeldistans_km") if reading == "bilaga"
+             else mv < r("politisk_verksamhet.troskel_modellvarde"))
     mi = np.where(below, 1.0, mv / mv.mean())
     return pd.DataFrame({"modellvarde": mv, "merkostnadsindex": mi, "under_troskel": below})
 
@@ -449,7 +450,7 @@ def lan_md15000(measures: pd.DataFrame) -> pd.DataFrame:
     w = m["befolkning"].astype("float64")
     g = (m["avstand_15000_km"].astype("float64") * w).groupby(m["lan_kod"]).sum() / w.groupby(m["lan_kod"]).sum()
     out = pd.DataFrame({"lan": g.index.map(LAN_NAMES), "md15000_km": g.to_numpy(),
-                        "bidrag_modellvarde_kr": KOLLEKTIVTRAFIK_MD15000_COEF * g.to_numpy()}, index=g.index)
+                        "bidrag_modellvarde_kr": _regelverk()("kollektivtrafik.lan_modell.medeldistans_15000") * g.to_numpy()}, index=g.index)
     out.index.name = "lan_kod"
     return out.reset_index()
 
