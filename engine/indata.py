@@ -172,6 +172,11 @@ def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: 
         over = k["utlandsk_bakgrund_7_15"] > k[["bef_7_9", "bef_10_12", "bef_13_15"]].sum(axis=1)
         for kod in k.index[over.to_numpy()]:
             problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: utlandsk_bakgrund_7_15 exceeds the children aged 7–15")
+    for sub, whole in (("lss_pa_lss_och_bss_vuxna", "lss_pa_lss"), ("lss_pa_lss_och_bss_vuxna", "lss_bss_vuxna"),
+                       ("lss_pa_sfb_kommun_utforare", "lss_pa_sfb")):
+        if sub in k.columns and whole in k.columns:
+            for kod in k.index[(k[sub] > k[whole]).to_numpy()]:
+                problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: {sub} {k.loc[kod, sub]:.0f} exceeds {whole} {k.loc[kod, whole]:.0f}")
     if r is not None and all(c in r.columns for c in schema.HOS_CELLER) and "folkmangd_31dec_t2" in k.columns:
         lan = register.kommuner().set_index("kommun_kod")["lan_kod"]
         pop = k["folkmangd_31dec_t2"].groupby(lan.reindex(k.index)).sum()

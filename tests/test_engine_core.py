@@ -216,6 +216,7 @@ def test_age_groups_that_do_not_add_up_are_reported(demo_dir, tmp_path):
     k = pd.read_csv(demo_dir / "kommuner.csv", dtype=str)
     k.loc[2, "bef_1_5"] = str(int(k.loc[2, "bef_1_5"]) + 1)
     k.loc[5, "ensamboende_90_w"] = str(int(k.loc[5, "bef_90_w"]) + 3)
+    k.loc[6, "lss_pa_sfb_kommun_utforare"] = str(int(k.loc[6, "lss_pa_sfb"]) + 1)
     for f in ("lan.csv", "regioner.csv", "riket.csv"):
         (tmp_path / f).write_bytes((demo_dir / f).read_bytes())
     k.to_csv(tmp_path / "kommuner.csv", index=False)
@@ -227,7 +228,8 @@ def test_age_groups_that_do_not_add_up_are_reported(demo_dir, tmp_path):
     msg = str(e.value)
     name2 = register.kommuner().loc[2, "kommun"]
     assert f"{name2}: age groups" in msg and "exceeds bef_90_w" in msg and "28 vårdbehov cells" in msg
-    assert len(e.value.problems) == 3
+    assert "lss_pa_sfb_kommun_utforare" in msg and "exceeds lss_pa_sfb" in msg
+    assert len(e.value.problems) == 4
 
 
 def test_berakna_cli_bad_input_exits_2_and_leaves_no_output(demo_dir, tmp_path, capsys):
