@@ -21,13 +21,13 @@ löneindex are not in the seeds: those parts are NaN with a notice.
 """
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
-from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, kpif_faktor, safe_div
+from engine.common import korrigeringsfaktor, kpif_faktor, safe_div
 from engine.context import Ctx
-from engine.kostnad.tillagg import (gles_bebyggelsestruktur_brutto, overgripande_administration_brutto,
-                                    strukturellt_lonelage)
-from engine.params import EjTillganglig
+from engine.kostnad.tillagg import delmodell, gles_bebyggelsestruktur_brutto, overgripande_administration_brutto
 from engine.schema import ENSAMBOENDE
 
 #: The five schema age groups 65+ (bef_<suffix>, ensamboende_<suffix>).
@@ -137,35 +137,9 @@ def aldreomsorg(ctx: Ctx) -> dict[str, np.ndarray]:
     Proposal: ``aldersersattning``, ``dodlighet``, ``gles_bebyggelse``, ``strukturellt_lonelage``,
     ``overgripande_administration``, ``standardkostnad``. Current rules: ``aldersersattning``, ``dodlighet``,
     ``sprak``, ``institutionsboende_glesbygd`` (NaN), ``hemtjanst_glesbygd`` (NaN), ``strukturellt_lonelage``
-    (NaN), ``standardkostnad`` (NaN). Every tillägg is after its invånarbaserat avdrag.
+    (NaN), ``standardkostnad`` (NaN). Every tillägg is after its invånarbaserat avdrag; the justerad lönekostnad
+    (14 f §) is the sum of ``aldreomsorg.lonelage_underlag`` after or before the avdrag (OPEN-4).
     """
-    komponenter = list(ctx.p.raw("aldreomsorg.komponenter"))
     ae = ctx.komponent("aldreomsorg.aldersersattning", korrigerad_aldersersattning, ctx)
-    fore = {"aldersersattning": ae}                  # before IBA (the åldersersättning has none)
-    out = {"aldersersattning": ae}
-    for namn in komponenter:
-        if namn in ("aldersersattning", "strukturellt_lonelage"):
-            continue
-        fore[namn] = ctx.komponent(f"aldreomsorg.{namn}", TILLAGG[namn], ctx, ae)
-        out[namn] = invanarbaserat_avdrag(fore[namn], ctx.P)
-    if "strukturellt_lonelage" in komponenter:
-        out["strukturellt_lonelage"] = _lon(ctx, fore, out)
-    out = {namn: out[namn] for namn in komponenter}
-    out["standardkostnad"] = sum(out.values())
-    return out
-
-
-def _lon(ctx: Ctx, fore: dict, efter: dict) -> np.ndarray:
-    """Lönekostnadsskillnader (14 f §): JL = Σ of ``aldreomsorg.lonelage_underlag`` × lönekostnadsandel, the components
-    after (``lonelage_underlag_steg = efter_iba``) or before their invånarbaserat avdrag (SPEC OPEN-4)."""
-    underlag = list(ctx.p.raw("aldreomsorg.lonelage_underlag"))
-    val = {"efter_iba": efter, "fore_iba": fore}[ctx.p.raw("aldreomsorg.lonelage_underlag_steg")]
-    saknas = [c for c in underlag if np.isnan(val[c]).all()]
-    if saknas:
-        return ctx.ej_tillganglig("aldreomsorg.strukturellt_lonelage",
-                                  f"the justerad lönekostnad (14 f §) needs {', '.join(saknas)}, not available")
-    try:
-        jl = sum(val[c] for c in underlag) * ctx.p("aldreomsorg.lonekostnadsandel")
-    except EjTillganglig as exc:
-        return ctx.ej_tillganglig("aldreomsorg.strukturellt_lonelage", f"{exc.path}: {exc.reason}")
-    return ctx.komponent("aldreomsorg.strukturellt_lonelage", strukturellt_lonelage, ctx, jl)
+    brutto = {namn: partial(fn, ctx, ae) for namn, fn in TILLAGG.items()}
+    return delmodell(ctx, "aldreomsorg", {"aldersersattning": lambda: ae, **brutto})

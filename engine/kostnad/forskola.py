@@ -1,20 +1,17 @@
 """Delmodell 1: förskola, fritidshem och annan pedagogisk verksamhet (förordning 2004:881 6–6 g §§; SPEC §3.1).
 
 Also holds the building blocks the three school delmodeller share (age groups, åldersersättning from the
-``aldersersattning_termer`` of the rule set, socioekonomiskt index, befolkningsförändringar of the current rules,
-and the evaluation of a delmodell's component list). Every tillägg/avdrag is computed *gross* (kr/inv before the
+``aldersersattning_termer`` of the rule set, socioekonomiskt index, befolkningsförändringar of the current rules);
+the evaluation of a delmodell's component list is ``engine.kostnad.tillagg.delmodell``. Every tillägg/avdrag is computed *gross* (kr/inv before the
 invånarbaserat avdrag) and then net; the delmodell returns the net amounts (the law's "tillägg eller avdrag").
 """
 from __future__ import annotations
 
-from typing import Callable
-
 import numpy as np
 
-from engine.common import invanarbaserat_avdrag, kpif_faktor, kostnad_per_person, safe_div, wmean
+from engine.common import kpif_faktor, kostnad_per_person, safe_div, wmean
 from engine.context import Ctx
-from engine.kostnad.tillagg import (gles_bebyggelsestruktur_brutto, overgripande_administration_brutto,
-                                    strukturellt_lonelage)
+from engine.kostnad.tillagg import delmodell, gles_bebyggelsestruktur_brutto, overgripande_administration_brutto
 
 #: Age groups (31 Dec t−2) as sums of the schema's age variables.
 ALDERSGRUPPER = {
@@ -75,33 +72,6 @@ def befolkningsforandringar(ctx: Ctx, delmodell: str) -> np.ndarray:
     belopp = ctx.p(f"{pre}_belopp") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar - 2,
                                                    ar_fran=int(ctx.p.raw(f"{pre}_prisbasar")))
     return safe_div(excess * n7, ctx.P) * belopp
-
-
-def delmodell(ctx: Ctx, namn: str, brutto: dict[str, Callable], utan_avdrag=("aldersersattning",)) -> dict:
-    """Evaluate the components listed in ``<namn>.komponenter`` (the rule set's paragraph items, in order).
-
-    ``brutto[c]()`` gives component c before the invånarbaserat avdrag (kr/inv); each is wrapped in
-    ``ctx.komponent`` so an element the rule set lacks makes only that component NaN (with a notice). Components
-    in ``utan_avdrag`` get no avdrag. The strukturellt löneläge comes last: its justerad lönekostnad is the sum of
-    ``<namn>.lonelage_underlag`` (after or before their avdrag: OPEN-4, ``lonelage_underlag_steg``) × the
-    lönekostnadsandel (SPEC §3.0(a)). ``standardkostnad`` = the sum of the parts (NaN if any part is NaN).
-    """
-    lista = ctx.p.raw(f"{namn}.komponenter")
-    g, net = {}, {}
-    for c in lista:
-        if c == "strukturellt_lonelage":
-            continue
-        g[c] = np.asarray(ctx.komponent(f"{namn}.{c}", brutto[c]), dtype="float64")
-        net[c] = g[c] if c in utan_avdrag else invanarbaserat_avdrag(g[c], ctx.P)
-    if "strukturellt_lonelage" in lista:
-        def lon():
-            bas = net if ctx.p.raw(f"{namn}.lonelage_underlag_steg") == "efter_iba" else g
-            jl = sum(bas[c] for c in ctx.p.raw(f"{namn}.lonelage_underlag")) * ctx.p(f"{namn}.lonekostnadsandel")
-            return strukturellt_lonelage(ctx, jl)
-        net["strukturellt_lonelage"] = np.asarray(ctx.komponent(f"{namn}.strukturellt_lonelage", lon), dtype="float64")
-    out = {c: net[c] for c in lista}
-    out["standardkostnad"] = sum(out.values())
-    return out
 
 
 def gles_brutto(ctx: Ctx, kolumn: str, ae) -> np.ndarray:

@@ -6,7 +6,8 @@ import numpy as np
 from engine.common import kpif_faktor, safe_div
 from engine.context import Ctx
 from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
-                                     delmodell, gles_brutto, socioekonomiskt_index)
+                                     gles_brutto, socioekonomiskt_index)
+from engine.kostnad.tillagg import delmodell
 
 
 def modersmal_kostnad_per_barn(ctx: Ctx) -> float:

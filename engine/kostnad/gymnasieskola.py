@@ -6,7 +6,8 @@ import numpy as np
 from engine.common import kpif_faktor, safe_div, wmean
 from engine.context import Ctx
 from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
-                                     delmodell, gles_brutto, socioekonomiskt_index)
+                                     gles_brutto, socioekonomiskt_index)
+from engine.kostnad.tillagg import delmodell
 
 
 def programkostnad_per_invanare(ctx: Ctx) -> np.ndarray:
