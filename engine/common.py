@@ -68,14 +68,6 @@ def kpif_faktor(kpif: dict, ar: int, ar_fran: int | None = None, namn: str = "al
     return f
 
 
-def aldersersattning(antal_per_grupp: dict, kostnad_per_person: dict, befolkning):
-    """Σ_g (N_k(g) / P_k) · c_g in kr/inv: the common shape of every åldersersättning."""
-    total = 0.0
-    for g, c in kostnad_per_person.items():
-        total = total + safe_div(antal_per_grupp[g], befolkning) * c
-    return total
-
-
 def kostnad_per_person(standardkostnad_per_inv, befolkning_riket, antal_riket):
     """Turn a genomsnittlig standardkostnad per inhabitant into a cost per person of a group:
     SC · P_riket / N_riket(group), so that the population-weighted mean of the resulting åldersersättning equals

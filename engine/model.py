@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from engine import kostnad, register
-from engine.common import safe_div, wmean
+from engine.common import wmean
 from engine.context import Ctx
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
@@ -239,16 +239,3 @@ def to_frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.D
     r.insert(0, "folkmangd_1nov_t1", ctx.r["folkmangd_1nov_t1"])
     r.insert(1, "folkmangd_31dec_t2", ctx.r["folkmangd_31dec_t2"])
     return {"kommun": pd.concat([kom, k], axis=1), "region": pd.concat([reg, r], axis=1)}
-
-
-def sammanfattning(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, float]:
-    """National totals (kronor) for the report and the identity checks."""
-    out = {}
-    for niva, d in res.items():
-        for c in ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr"):
-            v = np.asarray(d[c])
-            out[f"{niva}.{c}.bidrag"] = float(np.nansum(np.where(v > 0, v, 0.0)))
-            out[f"{niva}.{c}.avgift"] = float(-np.nansum(np.where(v < 0, v, 0.0)))
-    pk = ctx.k["folkmangd_1nov_t1"]
-    out["kommun.uppraknad_medelskattekraft"] = float(safe_div(np.sum(ctx.k["skatteunderlag_kr"]), np.sum(pk)))
-    return out

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import json
 import re
 import statistics

@@ -19,7 +19,6 @@ import warnings
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
 from pipelines.outputs import Timer, atomic_output_dir, write_manifest
@@ -80,7 +79,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                 scheduler: str = "threads", chunk_size: int | None = None, karta: bool = True,
                 quiet: bool = False) -> Path:
     """The whole gleshet pipeline; returns the output directory."""
-    from geo import gleshet, matt
+    from geo import gleshet
     from geo.kommuner import assign_kommuner, load_kommun_boundaries
     from geo.readers import read_grid
 

@@ -203,9 +203,6 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
             notes.append(f"{col} is constant in the measure table: γ fixed at 0 (not identifiable)")
         else:
             free.append(col)
-    X = _extras(m, free)
-    xf = _extras(m, list(fixed_gammas)) @ np.array(list(fixed_gammas.values()), dtype="float64") \
-        if fixed_gammas else np.zeros(len(m))
     nf = len(free)
 
     def coef_from(p) -> tuple[IndexCoefficients, float | None]:

@@ -10,7 +10,7 @@ import pytest
 
 from engine.demo import write_demo_inputs
 from engine.indata import load_indata
-from engine.model import berakna, build_ctx, to_frames
+from engine.model import berakna, build_ctx
 from engine.params import load_params
 
 
