@@ -25,18 +25,14 @@ from functools import partial
 
 import numpy as np
 
-from engine.common import korrigeringsfaktor, kpif_faktor, safe_div
+from engine.common import korrigeringsfaktor, safe_div
 from engine.context import Ctx
-from engine.kostnad.tillagg import delmodell, gles_bebyggelsestruktur_brutto, overgripande_administration_brutto
+from engine.kostnad.tillagg import (delmodell, genomsnittlig_standardkostnad, gles_bebyggelsestruktur_brutto,
+                                    overgripande_administration_brutto)
 from engine.schema import ENSAMBOENDE
 
 #: The five schema age groups 65+ (bef_<suffix>, ensamboende_<suffix>).
 ALDER_65_W = tuple(e.removeprefix("ensamboende_") for e in ENSAMBOENDE)
-
-
-def _sc(ctx: Ctx):
-    """Genomsnittlig standardkostnad för äldreomsorg uprated to the utjämningsår (L2335, L2349–L2351)."""
-    return ctx.p("standardkostnader.aldreomsorg") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
 
 
 def _n65(ctx: Ctx) -> np.ndarray:
@@ -59,7 +55,7 @@ def korrigerad_aldersersattning(ctx: Ctx) -> np.ndarray:
     """Korrigerad åldersersättning (14 § 1, 14 a §; bilaga 'Beräkning av korrigeringsfaktorn' L2511–L2513), kr/inv:
     the population-weighted mean equals the uprated genomsnittlig standardkostnad (11 692 · F)."""
     ae = aldersersattning_okorrigerad(ctx)
-    return ae * korrigeringsfaktor(ae, _sc(ctx), ctx.P)
+    return ae * korrigeringsfaktor(ae, genomsnittlig_standardkostnad(ctx, "aldreomsorg"), ctx.P)
 
 
 def _halvera_negativa(ctx: Ctx, g):
@@ -104,7 +100,7 @@ def sprak(ctx: Ctx, ae) -> np.ndarray:
     invånare: SC·F · P_riket / N_65+,riket) for each person 65+ born outside the Nordic countries, per inhabitant."""
     andel = ctx.p("aldreomsorg.sprak.andel")
     n65 = _n65(ctx)
-    kostnad_65 = _sc(ctx) * safe_div(np.sum(ctx.P, axis=-1, keepdims=True), np.sum(n65, axis=-1, keepdims=True))
+    kostnad_65 = genomsnittlig_standardkostnad(ctx, "aldreomsorg") * safe_div(np.sum(ctx.P, axis=-1, keepdims=True), np.sum(n65, axis=-1, keepdims=True))
     return andel * kostnad_65 * safe_div(ctx.k["fodda_utanfor_norden_65_w"], ctx.P)
 
 

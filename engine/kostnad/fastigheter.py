@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor
 from engine.context import Ctx
+from engine.kostnad.tillagg import kpif
 from engine.kostnad._infra import saknas_i_regelverket, summa
 
 
@@ -22,7 +22,7 @@ def fastigheter(ctx: Ctx) -> dict[str, np.ndarray]:
     saknas = saknas_i_regelverket(ctx, "fastigheter", ["uppvarmning", "byggnation"])
     if saknas is not None:
         return saknas
-    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    f = kpif(ctx)
     sc_u = ctx.p("standardkostnader.fastigheter_uppvarmning") * f
     sc_b = ctx.p("standardkostnader.fastigheter_byggnation") * f
     ui = ctx.idx.k("uppvarmningsindex")

@@ -11,7 +11,7 @@ import numpy as np
 
 from engine.common import kpif_faktor, kostnad_per_person, safe_div, wmean
 from engine.context import Ctx
-from engine.kostnad.tillagg import delmodell, gles_bebyggelsestruktur_brutto, overgripande_administration_brutto
+from engine.kostnad.tillagg import delmodell, gles_bebyggelsestruktur_brutto, kpif, overgripande_administration_brutto
 
 #: Age groups (31 Dec t−2) as sums of the schema's age variables.
 ALDERSGRUPPER = {
@@ -35,7 +35,7 @@ def aldersersattningar(ctx: Ctx, delmodell: str) -> dict[str, np.ndarray]:
     standardkostnad (bilaga L2331, kr/inv 2022) and F the KPIF factor t−1, t (L2349–L2351). AE_k = N_k(grupp)/P_k ·
     cost, so the population-weighted mean of the whole AE equals Σ andel·SC·F over the terms. P = folkmängd 31 dec t−2.
     """
-    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    f = kpif(ctx)
     p_riket = np.sum(ctx.P)
     out: dict[str, np.ndarray] = {}
     for t in ctx.p.raw(f"{delmodell}.aldersersattning_termer"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, korrigeringsfaktor, wmean
+from engine.common import korrigeringsfaktor, wmean
 from engine.context import Ctx
+from engine.kostnad.tillagg import kpif
 from engine.kostnad._infra import i_lista, saknas_i_regelverket, summa
 
 DELAR = ["trafikbelastning", "vintervaghallning"]
@@ -65,6 +66,6 @@ def gator_och_vagar(ctx: Ctx) -> dict[str, np.ndarray]:
         ctx.cache["gator_och_vagar.korrigeringsfaktor_vinter"] = k_vinter
     elif modell != "ingen":
         raise ValueError(f"gator_och_vagar.normalisering must be 'korrigeringsfaktor' or 'ingen', got {modell!r}")
-    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    f = kpif(ctx)
     delar = {"trafikbelastning": trafik * f, "vintervaghallning": vinter * f}
     return {**delar, "standardkostnad": summa(delar)}

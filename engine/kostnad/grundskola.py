@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, safe_div
+from engine.common import safe_div
 from engine.context import Ctx
 from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
                                      gles_brutto, socioekonomiskt_index)
-from engine.kostnad.tillagg import delmodell
+from engine.kostnad.tillagg import delmodell, kpif
 
 
 def modersmal_kostnad_per_barn(ctx: Ctx) -> float:
@@ -21,7 +21,7 @@ def modersmal_kostnad_per_barn(ctx: Ctx) -> float:
     antal_riket = np.sum(ctx.k[namnare]) if namnare in ctx.k else ctx.riket[namnare]
     lon = ctx.riket["modersmal_larlon_manad"] * (1.0 + ctx.p(f"{n}.modersmal_lonekostnadspalagg"))
     c = lon * ctx.p(f"{n}.modersmal_manader") * ctx.riket["modersmal_heltidstjanster"] / antal_riket
-    return c * (kpif_faktor(ctx.p("allmant.kpif"), ctx.ar) if ctx.p.raw(f"{n}.modersmal_kpif") else 1.0)
+    return c * (kpif(ctx) if ctx.p.raw(f"{n}.modersmal_kpif") else 1.0)
 
 
 def grundskola(ctx: Ctx) -> dict[str, np.ndarray]:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, safe_div, wmean
+from engine.common import safe_div, wmean
 from engine.context import Ctx
 from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
                                      gles_brutto, socioekonomiskt_index)
-from engine.kostnad.tillagg import delmodell
+from engine.kostnad.tillagg import delmodell, kpif
 
 
 def programkostnad_per_invanare(ctx: Ctx) -> np.ndarray:
@@ -15,7 +15,7 @@ def programkostnad_per_invanare(ctx: Ctx) -> np.ndarray:
     by the kommun's inhabitants (input ``gy_programkostnad_kr``), KPIF t−1, t when ``programval_kpif``. Also "den
     genomsnittliga programkostnaden per invånare" of 8 e § (L1763)."""
     ctx.p("gymnasieskola.programval_modell")          # the current rules' variant is not in the seeds
-    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar) if ctx.p.raw("gymnasieskola.programval_kpif") else 1.0
+    f = kpif(ctx) if ctx.p.raw("gymnasieskola.programval_kpif") else 1.0
     return safe_div(ctx.k["gy_programkostnad_kr"], ctx.P) * f
 
 

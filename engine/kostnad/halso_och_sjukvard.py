@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, kpif_faktor, safe_div
+from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, safe_div
 from engine.context import Ctx
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.params import EjTillganglig, ParameterError
 
 OMR = "halso_och_sjukvard"
@@ -55,7 +56,7 @@ def vardbehov(ctx: Ctx) -> np.ndarray:
                                "of the current delmodell is not in the seeds)" if any(c.startswith("hos2024_") for c in saknas) else ""))
     kostnad = sum(np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items())
     vb_raw = safe_div(kostnad, ctx.P_region)
-    sc = ctx.p("standardkostnader.halso_och_sjukvard") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    sc = genomsnittlig_standardkostnad(ctx, "halso_och_sjukvard")
     return korrigeringsfaktor(vb_raw, sc, ctx.P_region) * vb_raw
 
 

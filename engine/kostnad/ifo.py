@@ -23,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, korrigeringsfaktor
+from engine.common import korrigeringsfaktor
 from engine.context import Ctx
-from engine.kostnad.tillagg import overgripande_administration, strukturellt_lonelage
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad, overgripande_administration, strukturellt_lonelage
 
 #: The model terms: coefficient name (leaf under ``ifo.<delmodell>.koefficienter``) → its variable.
 TERMER = {
@@ -52,11 +52,6 @@ def modellvarde(ctx: Ctx, delmodell: str) -> np.ndarray:
     return np.broadcast_to(mv, np.broadcast(mv, ctx.P).shape).astype("float64")
 
 
-def _sc(ctx: Ctx, verksamhet: str):
-    """Genomsnittlig standardkostnad uprated to the utjämningsår (bilaga L2331–L2351, SPEC §0)."""
-    return ctx.p(f"standardkostnader.{verksamhet}") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
-
-
 def korrigerad_delmodell(ctx: Ctx, delmodell: str) -> np.ndarray:
     """SK_BoU (9 a §, L1829–L1861) or SK_övr (9 b §, L1865–L1881): model value × korrigeringsfaktor, kr/inv.
 
@@ -67,16 +62,16 @@ def korrigerad_delmodell(ctx: Ctx, delmodell: str) -> np.ndarray:
     sc_namn = {"barn_och_unga": "ifo_barn_och_unga", "ovrig_ifo": "ifo_ovrig"}[delmodell]
     mv = modellvarde(ctx, delmodell)
     if ctx.p.raw("ifo.korrigeringsfaktor") == "per_delmodell":
-        k = korrigeringsfaktor(mv, _sc(ctx, sc_namn), ctx.P)
+        k = korrigeringsfaktor(mv, genomsnittlig_standardkostnad(ctx, sc_namn), ctx.P)
     else:
-        k = korrigeringsfaktor(modellvarde(ctx, "barn_och_unga") + modellvarde(ctx, "ovrig_ifo"), _sc(ctx, "ifo"), ctx.P)
+        k = korrigeringsfaktor(modellvarde(ctx, "barn_och_unga") + modellvarde(ctx, "ovrig_ifo"), genomsnittlig_standardkostnad(ctx, "ifo"), ctx.P)
     return mv * k
 
 
 def korrigerat_modellvarde(ctx: Ctx) -> np.ndarray:
     """Current rules (9 § nuvarande lydelse, L1803–L1823): one model value × korrigeringsfaktor to SC_IFO, kr/inv."""
     mv = modellvarde(ctx, "en_modell")
-    return mv * korrigeringsfaktor(mv, _sc(ctx, "ifo"), ctx.P)
+    return mv * korrigeringsfaktor(mv, genomsnittlig_standardkostnad(ctx, "ifo"), ctx.P)
 
 
 def ifo(ctx: Ctx) -> dict[str, np.ndarray]:

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import korrigeringsfaktor, kpif_faktor, safe_div
+from engine.common import korrigeringsfaktor, safe_div
 from engine.context import Ctx
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.params import EjTillganglig, ParameterError
 
 OMR = "kollektivtrafik"
@@ -40,7 +41,7 @@ def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     t11 = ctx.lan_sum(ctx.k["tatort_over_11000_bef"])
     mv = a0 + a_t * t11 + a_p * ctx.lan["pendlare_andel_procent"] + a_m * ctx.lan["medeldistans_15000_km"]
     befolkning = ctx.lan_sum(ctx.P)
-    sc = ctx.p("standardkostnader.kollektivtrafik") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    sc = genomsnittlig_standardkostnad(ctx, "kollektivtrafik")
     k = korrigeringsfaktor(mv, sc, befolkning)
     sthlm = np.asarray(ctx.region_kod) == str(ctx.p.raw(f"{OMR}.stockholms_lan"))
     region_andel = np.where(sthlm, p("region_andel_stockholm"), p("region_andel"))

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kostnad_per_person, kpif_faktor, safe_div, wmean
+from engine.common import kostnad_per_person, safe_div, wmean
 from engine.context import Ctx
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 
 #: 10 § p. 1–3: verksamhet → (standardkostnad leaf, target-group input) (L12355–L12373).
 MALGRUPPER = {
@@ -31,7 +32,7 @@ MALGRUPPER = {
 def malgruppskostnad(ctx: Ctx, verksamhet: str) -> np.ndarray:
     """Kostnad för behov av vuxenutbildning (10 § p. 1–3): target group × national cost per person / P, kr/inv."""
     sc_namn, malgrupp = MALGRUPPER[verksamhet]
-    sc = ctx.p(f"standardkostnader.{sc_namn}") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    sc = genomsnittlig_standardkostnad(ctx, f"{sc_namn}")
     m = ctx.k[malgrupp]
     c = kostnad_per_person(sc, np.sum(ctx.P, axis=-1, keepdims=True), np.sum(m, axis=-1, keepdims=True))
     return safe_div(m * c, ctx.P)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, korrigeringsfaktor
+from engine.common import korrigeringsfaktor
 from engine.context import Ctx
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.kostnad._infra import saknas_i_regelverket
 
 
@@ -45,7 +46,7 @@ def politisk_verksamhet(ctx: Ctx) -> dict[str, np.ndarray]:
     if saknas is not None:
         return saknas
     mv, mi = merkostnadsindex(ctx)
-    sc = ctx.p("standardkostnader.politisk_verksamhet") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    sc = genomsnittlig_standardkostnad(ctx, "politisk_verksamhet")
     k = korrigeringsfaktor(mi, 1.0, ctx.P)
     ctx.cache.update({"politisk_verksamhet.modellvarde": mv, "politisk_verksamhet.merkostnadsindex": mi,
                       "politisk_verksamhet.korrigeringsfaktor": k})

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, korrigeringsfaktor
+from engine.common import korrigeringsfaktor
 from engine.context import Ctx
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.kostnad._infra import saknas_i_regelverket
 
 
@@ -21,7 +22,7 @@ def raddningstjanst(ctx: Ctx) -> dict[str, np.ndarray]:
     if saknas is not None:
         return saknas
     ri = ctx.idx.k("raddningstjanst")
-    sc = ctx.p("standardkostnader.raddningstjanst") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+    sc = genomsnittlig_standardkostnad(ctx, "raddningstjanst")
     k = korrigeringsfaktor(ri * sc, sc, ctx.P)
     ctx.cache["raddningstjanst.korrigeringsfaktor"] = k
     sk = ri * sc * k

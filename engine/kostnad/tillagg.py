@@ -8,8 +8,19 @@ import numpy as np
 
 from typing import Callable
 
-from engine.common import invanarbaserat_avdrag
+from engine.common import invanarbaserat_avdrag, kpif_faktor
 from engine.context import Ctx
+
+
+def kpif(ctx: Ctx):
+    """The KPIF uprating factor to the utjämningsår, KPIF t−1 and t (bilaga L2349–L2351; SPEC §0)."""
+    return kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
+
+
+def genomsnittlig_standardkostnad(ctx: Ctx, verksamhet: str):
+    """The genomsnittlig standardkostnad of ``verksamhet`` (kr/inv, bilaga L2331–L2345, 2022 level) uprated to the
+    utjämningsår with KPIF (L2349–L2351)."""
+    return ctx.p(f"standardkostnader.{verksamhet}") * kpif(ctx)
 
 
 def strukturellt_lonelage(ctx: Ctx, justerad_lonekostnad, loneindex=None, befolkning=None):
