@@ -69,9 +69,8 @@ def kor_lager(namn: str, indata, params, fasta_index=None):
     """Compute one layer; returns (Lager, ctx, raw results)."""
     ctx = build_ctx(indata, params, fasta_index)
     res = berakna(ctx)
-    kmap = {k: v for k, v in KOLUMN.items()}
-    k = _frame(res["kommun"], pd.Index(ctx.kommun_kod, name="kommun_kod"), kmap)
-    r = _frame(res["region"], pd.Index(ctx.region_kod, name="region_kod"), kmap)
+    k = _frame(res["kommun"], pd.Index(ctx.kommun_kod, name="kommun_kod"), KOLUMN)
+    r = _frame(res["region"], pd.Index(ctx.region_kod, name="region_kod"), KOLUMN)
     lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
                   list(ctx.notes))
     return lager, ctx, res
@@ -178,14 +177,12 @@ def tabell_effekter(forslag: Lager, bas: Lager, niva: str) -> pd.DataFrame:
     f = forslag.kommun if niva == "kommun" else forslag.region
     bt = bas.kommun if niva == "kommun" else bas.region
     out = pd.DataFrame(index=f.index)
-    bas_map = {"inkomstutjamning": "inkomstutjamning", "kostnadsutjamning": "kostnadsutjamning", "efterslapning": "efterslapning",
-               "regleringspost": "regleringspost"}
     for c in KOMPONENTER:
         if niva == "region" and c == "svagt_befolkningsunderlag":
             continue
         out[f"{c}_forslag"] = f[c]
-        if c in bas_map:
-            out[f"{c}_forandring"] = f[c] - bt[bas_map[c]]
+        if c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "regleringspost"):   # same post in the bas
+            out[f"{c}_forandring"] = f[c] - bt[c]
     # the strukturbidrag is replaced by svagt befolkningsunderlag and the fast införandebidrag (Bilaga 4: one column)
     sb = bt["strukturbidrag"] if "strukturbidrag" in bt.columns else 0.0
     if niva == "kommun":

@@ -46,15 +46,14 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def _with_names(df, key):
-    from engine import register as reg
+def _with_names(df):
+    """Put the kommun/region name (and län) in front of a per-unit table; summary tables stay as they are."""
     import pandas as pd
-    if df.index.name == "kommun_kod" or (len(df) == 290 and df.index.name is None and key == "kommun"):
-        names = reg.kommuner().set_index("kommun_kod")[["kommun", "lan"]]
-        return pd.concat([names.reindex(df.index), df], axis=1)
+    from engine import register as reg
+    if df.index.name == "kommun_kod":
+        return pd.concat([reg.kommuner().set_index("kommun_kod")[["kommun", "lan"]].reindex(df.index), df], axis=1)
     if df.index.name == "region_kod":
-        names = reg.regioner().set_index("region_kod")[["region"]]
-        return pd.concat([names.reindex(df.index), df], axis=1)
+        return pd.concat([reg.regioner().set_index("region_kod")[["region"]].reindex(df.index), df], axis=1)
     return df
 
 
@@ -76,7 +75,7 @@ def run(args) -> int:
     with atomic_output_dir(args.ut) as tmp, timer("skriva"):
         sheets = {}
         for name, df in tables.items():
-            df = _with_names(df, "kommun" if "kommun" in name else "region")
+            df = _with_names(df)
             sheets[SHEETS.get(name, name)] = df
             if name.startswith("_"):
                 continue
