@@ -33,6 +33,21 @@ def _v(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, regelver
     return Variable(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, frozenset(regelverk))
 
 
+def _sei(delmodell, namn, grupp, paragraf, rader, regelverk, utbildning_nu="", inkomst_def="",
+         vistelse="högst fyra års vistelsetid i Sverige"):
+    """The three shares behind a socioekonomiskt index (bilaga L2363–L2373, L2407–L2421, L2457–L2467): parents with
+    at most two-year gymnasieskola [t−2], low disposable income [t−3], short time in Sweden [t−2]."""
+    anv = f"{namn} socioekonomi ({paragraf}, L{{}})"
+    return (
+        _v(f"sei_{delmodell}_utbildning", KOMMUN, "share", "andel", "t−2", _SEI,
+           f"Andel {grupp} vars föräldrar har högst tvåårig gymnasieutbildning{utbildning_nu}", anv.format(rader[0]), regelverk),
+        _v(f"sei_{delmodell}_inkomst", KOMMUN, "share", "andel", "t−3", _SEI,
+           f"Andel {grupp} i hushåll med låg disponibel inkomst{inkomst_def}", anv.format(rader[1]), regelverk),
+        _v(f"sei_{delmodell}_vistelsetid", KOMMUN, "share", "andel", "t−2", _SEI,
+           f"Andel {grupp} med {vistelse}", anv.format(rader[2]), regelverk),
+    )
+
+
 #: The age partition at 31 Dec t−2: these must add up to folkmangd_31dec_t2 for every kommun.
 ALDERSGRUPPER = ("bef_0", "bef_1_5", "bef_6", "bef_7_9", "bef_10_12", "bef_13_15", "bef_16_18", "bef_19_64",
                  "bef_65_74", "bef_75_79", "bef_80_84", "bef_85_89", "bef_90_w")
@@ -84,38 +99,20 @@ VARIABLES: tuple[Variable, ...] = (
     _v("kommunalskatt_2022", KOMMUN, "percent", "procent", "2022", "SCB, kommunalskattesatser",
        "Kommunens egen skattesats 2022", "befolkningsminskning, intäkt per invånare (L2569)", {"sou2024"}),
     # --- förskola ----------------------------------------------------------------------------------------------------
-    _v("sei_forskola_utbildning", KOMMUN, "share", "andel", "t−2", _SEI,
-       "Andel barn 1–5 år vars föräldrar har högst tvåårig gymnasieutbildning (nuvarande: saknar eftergymnasial)",
-       "förskola socioekonomi (6 d §, L2365)"),
-    _v("sei_forskola_inkomst", KOMMUN, "share", "andel", "t−3", _SEI,
-       "Andel barn 1–5 år i hushåll med låg disponibel inkomst (< 60 % av medianen per konsumtionsenhet)",
-       "förskola socioekonomi (6 d §, L2369)"),
-    _v("sei_forskola_vistelsetid", KOMMUN, "share", "andel", "t−2", _SEI,
-       "Andel barn 1–5 år med minst en förälder med högst fyra års vistelsetid i Sverige (nuvarande: uppehållstillstånd)",
-       "förskola socioekonomi (6 d §, L2371)"),
+    *_sei("forskola", "förskola", "barn 1–5 år", "6 d §", (2365, 2369, 2371), BADA,
+          utbildning_nu=" (nuvarande: saknar eftergymnasial)", inkomst_def=" (< 60 % av medianen per konsumtionsenhet)",
+          vistelse="minst en förälder med högst fyra års vistelsetid i Sverige (nuvarande: uppehållstillstånd)"),
     # --- grundskola --------------------------------------------------------------------------------------------------
     _v("utlandsk_bakgrund_7_15", KOMMUN, "count", "inv", "31 dec t−2", "SCB (utländsk bakgrund)",
        "Barn 7–15 år med utländsk bakgrund (nuvarande: födda utanför Sverige, Norge, Danmark eller båda föräldrarna)",
        "grundskola modersmål och svenska som andraspråk (7 b §, L2393–L2395)"),
-    _v("sei_grundskola_utbildning", KOMMUN, "share", "andel", "t−2", _SEI,
-       "Andel barn 6–15 år vars föräldrar har högst tvåårig gymnasieutbildning", "grundskola socioekonomi (7 e §, L2409)",
-       {"sou2024"}),
-    _v("sei_grundskola_inkomst", KOMMUN, "share", "andel", "t−3", _SEI,
-       "Andel barn 6–15 år i hushåll med låg disponibel inkomst", "grundskola socioekonomi (7 e §, L2413)", {"sou2024"}),
-    _v("sei_grundskola_vistelsetid", KOMMUN, "share", "andel", "t−2", _SEI,
-       "Andel barn 6–15 år med högst fyra års vistelsetid i Sverige", "grundskola socioekonomi (7 e §, L2415)", {"sou2024"}),
+    *_sei("grundskola", "grundskola", "barn 6–15 år", "7 e §", (2409, 2413, 2415), {"sou2024"}),
     # --- gymnasieskola -----------------------------------------------------------------------------------------------
     _v("gy_elever", KOMMUN, "count", "elever", "läsår HT t−2/VT t−1", "Skolverket (elever per hemkommun och program)",
        "Gymnasieelever folkbokförda i kommunen (hemkommun)", "programvalsfaktor (8 c §, L2429–L2439)"),
     _v("gy_programkostnad_kr", KOMMUN, "amount", "kr", "läsår HT t−2/VT t−1", "Skolverket (riksprislistan) × elever per program",
        "Σ över program av elever·riksgenomsnittlig kostnad per elev på programmet", "programvalsfaktor step 1 (8 c §), socioekonomi (8 e §)"),
-    _v("sei_gymnasieskola_utbildning", KOMMUN, "share", "andel", "t−2", _SEI,
-       "Andel ungdomar 16–20 år vars föräldrar har högst tvåårig gymnasieutbildning", "gymnasieskola socioekonomi (8 e §, L2457)",
-       {"sou2024"}),
-    _v("sei_gymnasieskola_inkomst", KOMMUN, "share", "andel", "t−3", _SEI,
-       "Andel ungdomar 16–20 år i hushåll med låg disponibel inkomst", "gymnasieskola socioekonomi (8 e §, L2461)", {"sou2024"}),
-    _v("sei_gymnasieskola_vistelsetid", KOMMUN, "share", "andel", "t−2", _SEI,
-       "Andel ungdomar 16–20 år med högst fyra års vistelsetid i Sverige", "gymnasieskola socioekonomi (8 e §, L2465)", {"sou2024"}),
+    *_sei("gymnasieskola", "gymnasieskola", "ungdomar 16–20 år", "8 e §", (2457, 2461, 2465), {"sou2024"}),
     _v("gymnasiefrekvens", KOMMUN, "share", "andel", "t−2", "Skolverket/SCB",
        "Andel 16–18-åringar som går i gymnasieskola", "gymnasiefrekvens (8 f §, L1769–L1771)", {"sou2024"}),
     # --- individ- och familjeomsorg ------------------------------------------------------------------------------
