@@ -63,12 +63,12 @@ class Ctx:
         n = len(self.kommun_kod) if shape_of is None else np.shape(shape_of)[-1]
         return np.full(n, np.nan)
 
-    def komponent(self, name: str, fn, *args, **kwargs) -> np.ndarray:
+    def komponent(self, name: str, fn, *args, region: bool = False, **kwargs) -> np.ndarray:
         """Run ``fn(*args)`` for one tillägg/avdrag; if the rule set lacks an element it needs (EjTillganglig: a
         parameter with status ej_tillganglig, or fasta index tables the seeds do not give), return NaN for this
-        component and record why, so the other components of the delmodell are still shown."""
+        component (per region when ``region``) and record why, so the other components are still shown."""
         from engine.params import EjTillganglig
         try:
             return fn(*args, **kwargs)
         except EjTillganglig as exc:
-            return self.ej_tillganglig(name, f"{exc.path}: {exc.reason}")
+            return self.ej_tillganglig(name, f"{exc.path}: {exc.reason}", self.region_kod if region else None)

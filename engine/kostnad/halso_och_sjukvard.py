@@ -31,15 +31,6 @@ OMR = "halso_och_sjukvard"
 BEF = "befolkningsforandringar_region"
 
 
-def region_komponent(ctx: Ctx, name: str, fn, *args) -> np.ndarray:
-    """``ctx.komponent`` for a per-region component: NaN of region length (R,) with a notice when the rule set
-    lacks an element (``ctx.komponent`` would return a per-kommun NaN array)."""
-    try:
-        return fn(*args)
-    except EjTillganglig as exc:
-        return ctx.ej_tillganglig(name, f"{exc.path}: {exc.reason}", shape_of=ctx.region_kod)
-
-
 def vardbehov(ctx: Ctx) -> np.ndarray:
     """Kostnad för befolkningens vårdbehov (bilaga L2603–L2669 proposed; tabell 7.2–7.4 L20325–L20419 current;
     SPEC §4), after the korrigeringsfaktor (bilaga L2673–L2679).
@@ -105,11 +96,11 @@ def halso_och_sjukvard(ctx: Ctx) -> dict[str, np.ndarray]:
     given; the current glesbygd and löne indices are not in the seeds, so those components (and the total) are
     NaN with a notice — never a guess.
     """
-    vb = region_komponent(ctx, f"{OMR}.vardbehov", vardbehov, ctx)
-    gles = region_komponent(ctx, f"{OMR}.vard_i_glesbygd", glesbygdstillagg, ctx, "vard_glesbygd", vb)
-    bem = region_komponent(ctx, f"{OMR}.bemanning_i_glesbygd", glesbygdstillagg, ctx, "bemanning_glesbygd", vb)
+    vb = ctx.komponent(f"{OMR}.vardbehov", vardbehov, ctx, region=True)
+    gles = ctx.komponent(f"{OMR}.vard_i_glesbygd", glesbygdstillagg, ctx, "vard_glesbygd", vb, region=True)
+    bem = ctx.komponent(f"{OMR}.bemanning_i_glesbygd", glesbygdstillagg, ctx, "bemanning_glesbygd", vb, region=True)
     delar = {"vardbehov": vb, "vard_i_glesbygd": gles, "bemanning_i_glesbygd": bem}
-    lon = region_komponent(ctx, f"{OMR}.strukturellt_lonelage", strukturellt_lonelage_region, ctx, delar)
+    lon = ctx.komponent(f"{OMR}.strukturellt_lonelage", strukturellt_lonelage_region, ctx, delar, region=True)
     return {**delar, "strukturellt_lonelage": lon, "standardkostnad": vb + gles + bem + lon}
 
 
@@ -148,8 +139,8 @@ def befolkningsforandringar_region(ctx: Ctx) -> dict[str, np.ndarray]:
     lydelse L669–L673; 25 a–25 c §§; SPEC §14): kraftig befolkningsförändring and eftersläpning. Abolished in
     SOU 2024:50 (L949, L21843). Components the seeds do not specify are NaN with a notice."""
     if f"{BEF}.avskaffad" in ctx.p.leaves:
-        nan = region_komponent(ctx, BEF, ctx.p, f"{BEF}.avskaffad")
+        nan = ctx.komponent(BEF, ctx.p, f"{BEF}.avskaffad", region=True)
         return {"kraftig_befolkningsforandring": nan, "efterslapning": nan, "standardkostnad": nan}
-    kraftig = region_komponent(ctx, f"{BEF}.kraftig_befolkningsforandring", kraftig_befolkningsforandring, ctx)
-    eft = region_komponent(ctx, f"{BEF}.efterslapning", ctx.p, f"{BEF}.efterslapning")
+    kraftig = ctx.komponent(f"{BEF}.kraftig_befolkningsforandring", kraftig_befolkningsforandring, ctx, region=True)
+    eft = ctx.komponent(f"{BEF}.efterslapning", ctx.p, f"{BEF}.efterslapning", region=True)
     return {"kraftig_befolkningsforandring": kraftig, "efterslapning": eft, "standardkostnad": kraftig + eft}
