@@ -66,11 +66,16 @@ def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame
 
 
 def kor_lager(namn: str, indata, params, fasta_index=None):
-    """Compute one layer; returns (Lager, ctx, raw results)."""
+    """Compute one layer; returns (Lager, ctx, raw results). Every post is per inhabitant of the population amounts
+    are paid on, like Bilaga 4 — so the eftersläpning is its kronor over that population (its own kr/inv figure in
+    `berakna` is per folkmängd 31 dec t−2, bilaga L2729)."""
     ctx = build_ctx(indata, params, fasta_index)
     res = berakna(ctx)
     k = _frame(res["kommun"], pd.Index(ctx.kommun_kod, name="kommun_kod"), KOLUMN)
     r = _frame(res["region"], pd.Index(ctx.region_kod, name="region_kod"), KOLUMN)
+    vikt = ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")
+    for t, d, pop in ((k, res["kommun"], ctx.k[vikt]), (r, res["region"], ctx.r[vikt])):
+        t["efterslapning"] = np.asarray(d["efterslapning.efterslapning_kr"]) / pop
     lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
                   list(ctx.notes))
     return lager, ctx, res

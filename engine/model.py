@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from engine import kostnad, register
-from engine.common import wmean
+from engine.common import safe_div, wmean
 from engine.context import Ctx
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
@@ -167,14 +167,22 @@ def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
     return out["kommun"], out["region"]
 
 
-def _totalt(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Sum of every bidrag/avgift of lag 2004:773 per inhabitant and in kronor (LSS is a separate law)."""
-    parts = [c for c in ("inkomstutjamning.inkomstutjamning", "kostnadsutjamning.kostnadsutjamning",
-                         "efterslapning.efterslapning", "svagt_befolkningsunderlag.svagt_befolkningsunderlag",
-                         "strukturbidrag.strukturbidrag", "fast_inforandebidrag.fast_inforandebidrag",
-                         "inforandebidrag.inforandebidrag", "regleringspost.regleringspost") if c in d]
-    tot = sum(np.asarray(d[c]) for c in parts)
-    return {"utjamning.totalt": tot, "utjamning.totalt_kr": sum(np.asarray(d[c + "_kr"]) for c in parts)}
+#: The posts of lag 2004:773 (LSS is a separate law); each has a kronor column ``<post>_kr``.
+POSTER = ("inkomstutjamning.inkomstutjamning", "kostnadsutjamning.kostnadsutjamning", "efterslapning.efterslapning",
+          "svagt_befolkningsunderlag.svagt_befolkningsunderlag", "strukturbidrag.strukturbidrag",
+          "fast_inforandebidrag.fast_inforandebidrag", "inforandebidrag.inforandebidrag", "regleringspost.regleringspost")
+
+
+def _kronor(d: dict[str, np.ndarray], utan: tuple[str, ...] = ()) -> np.ndarray:
+    """Kronor of every post present in ``d`` (except ``utan``). Kronor are what is paid: the eftersläpning's own
+    per-inhabitant figure is per folkmängd 31 dec t−2 (bilaga L2729), every other post's per 1 nov t−1."""
+    return sum(np.asarray(d[c + "_kr"]) for c in POSTER if c in d and c not in utan)
+
+
+def _totalt(d: dict[str, np.ndarray], befolkning: np.ndarray) -> dict[str, np.ndarray]:
+    """Sum of the posts in kronor and per inhabitant of the population amounts are paid on."""
+    kr = _kronor(d)
+    return {"utjamning.totalt": safe_div(kr, befolkning), "utjamning.totalt_kr": kr}
 
 
 def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
@@ -190,13 +198,12 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
 
     _trace(ctx, "kostnadsutjamning")
     lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
+    vikt_k = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
     ku = kostnadsutjamning(ctx)
     iterationer = 0
     if "befolkningsminskning" in lista:
         # OPEN-14: fixed point of utjämning = IU + övriga bidrag + KU(befolkningsminskning(utjämning)).
-        ovrigt = iu_k["inkomstutjamning.inkomstutjamning"] + sum(
-            np.nan_to_num(v) for c, v in bid_k.items() if c.endswith(tuple(f".{n}" for n in (
-                "efterslapning", "svagt_befolkningsunderlag", "strukturbidrag", "regleringspost"))))
+        ovrigt = safe_div(_kronor({c: np.nan_to_num(v) for c, v in {**iu_k, **bid_k}.items()}), vikt_k)
         fasta = {c: v for c, v in ku.items() if c.split(".")[0] not in ("befolkningsminskning", "kostnadsutjamning")}
         for iterationer in range(1, FIXPUNKT_MAX + 1):
             utj = ovrigt + ku["kostnadsutjamning.kostnadsutjamning"]
@@ -212,8 +219,8 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
     ctx.cache["fixpunkt_iterationer"] = iterationer
     kommun = {**iu_k, **ku, **bid_k}
     region = {**iu_r, **ku_r, **bid_r}
-    kommun.update(_totalt(kommun))
-    region.update(_totalt(region))
+    kommun.update(_totalt(kommun, vikt_k))
+    region.update(_totalt(region, ctx.r[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]))
     return {"kommun": {**kommun, **lss(ctx)}, "region": region}
 
 

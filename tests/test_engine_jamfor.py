@@ -124,3 +124,17 @@ def test_jamfor_cli_writes_every_table_and_workbook(dirs, tmp_path):
     (bad / "kommuner.csv").write_text("kommun_kod,kostnadsutjamning,okand\n0114,x,1\n", encoding="utf-8")
     assert main(["jamfor", "--indata", str(ind), "--bas-utfall", str(bad), "--ut", str(tmp_path / "no")]) == 2
     assert not (tmp_path / "no").exists()
+
+
+def test_jamfor_regleringspost_is_berakna_minus_the_fast_inforandebidrag_financing(tables, dirs):
+    """The proposal layer's regleringspost equals the single-rule-set run's, less the uniform financing of the fasta
+    införandebidrag — so both paths count every post in the same kronor (incl. the eftersläpning, whose own kr/inv
+    figure is per folkmängd 31 dec t−2)."""
+    from engine.model import berakna, build_ctx
+    t, ind = tables
+    res = berakna(build_ctx(ind, load_params("sou2024")))
+    P = ind.kommun["folkmangd_1nov_t1"].to_numpy()
+    t1 = t["tabell1_kommuner"]
+    fin = np.sum(t1["fast_inforandebidrag_forslag"].to_numpy() * P) / P.sum()
+    assert t1["regleringspost_forslag"].iloc[0] + fin == pytest.approx(res["kommun"]["regleringspost.regleringspost"][0], abs=1e-6)
+    assert np.sum(t1["efterslapning_forslag"].to_numpy() * P) == pytest.approx(np.sum(res["kommun"]["efterslapning.efterslapning_kr"]))
