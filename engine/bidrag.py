@@ -27,6 +27,7 @@ import numpy as np
 from engine.common import safe_div
 from engine.context import Ctx
 from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
+from engine.params import ParameterError
 
 KOMMUN, REGION = "kommun", "region"
 
@@ -54,8 +55,8 @@ def jamfor(a, b, jamforelse: str):
 def _per_ar(ctx: Ctx, path: str, ar: int):
     table = {int(k): v for k, v in ctx.p.raw(path).items()}
     if ar not in table:
-        raise KeyError(f"{path}: no value for year {ar} in regelverk {ctx.p.namn} (has {sorted(table)}); "
-                       "add it with a reform overlay")
+        raise ParameterError(f"{path}: no value for year {ar} in regelverk {ctx.p.namn} (has {sorted(table)}); "
+                             "add it with a reform overlay")
     return table[ar]
 
 
