@@ -48,7 +48,9 @@ identical results.
 """
 from __future__ import annotations
 
+import asyncio
 import math
+import re
 import warnings
 from dataclasses import dataclass
 from typing import Sequence
@@ -62,6 +64,11 @@ METRICS = ("euclidean", "manhattan", "chebyshev")
 QUANTA_PER_M = 100
 #: Cells per dask task.
 DEFAULT_CHUNK_SIZE = 4096
+#: Allowed values of ``scheduler`` (the CLI's --scheduler): dask's local threads, no parallelism, or the address
+#: of a running dask.distributed scheduler.
+SCHEDULERS = ("threads", "sync", "tcp://host:port")
+#: Seconds to wait for a dask.distributed scheduler to answer before giving up.
+SCHEDULER_CONNECT_TIMEOUT_S = 5.0
 #: Bisection stops when the bracket is at most this wide (metres); then the annulus is enumerated.
 NARROW_WIDTH_M = 500.0
 #: Half-width (metres, plus a quarter of the neighbour distance) of the first, guessed annulus.
@@ -549,6 +556,68 @@ def _check_own_cell(own_cell) -> bool:
     return bool(own_cell)
 
 
+_TCP_ADDRESS = re.compile(r"tcp://(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(?P<port>[0-9]{1,5})")
+
+
+def check_scheduler(scheduler: str | None) -> str:
+    """The scheduler as :func:`radii` takes it ("threads", "sync" or "tcp://host:port", None = "threads"); an
+    input error naming --scheduler for anything else (no connection is attempted here)."""
+    if scheduler is None:
+        return "threads"
+    text = str(scheduler).strip()
+    if text in ("threads", "sync"):
+        return text
+    m = _TCP_ADDRESS.fullmatch(text)
+    if m is None or not 1 <= int(m["port"]) <= 65535:
+        why = ("porten måste vara ett heltal 1–65535" if text.startswith("tcp://") and ":" in text[6:]
+               else "väntade adressen till en dask.distributed-schemaläggare")
+        raise KernelInputError(f"--scheduler {text!r}: {why}; tillåtna värden: {', '.join(SCHEDULERS)} "
+                               f"(t.ex. tcp://127.0.0.1:8786)")
+    return text
+
+
+async def _scheduler_identity(address: str, timeout: float) -> dict:
+    from distributed.core import rpc
+
+    remote = rpc(address, timeout=timeout)
+    try:
+        return await asyncio.wait_for(remote.identity(), timeout)
+    finally:
+        await remote.close_rpc()
+
+
+def _connect(address: str):
+    """A dask.distributed Client for a checked tcp address; an input error naming --scheduler, within about
+    SCHEDULER_CONNECT_TIMEOUT_S, when no dask scheduler answers there. A plain socket connection first (a
+    refused port or an unknown host fails at once), then the address is asked for its identity in a private
+    event loop, so that a silent host or a server speaking another protocol fails cleanly, not in the Client."""
+    import socket
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed import Client
+
+    m = _TCP_ADDRESS.fullmatch(address)
+    try:
+        with socket.create_connection((m["host"].strip("[]"), int(m["port"])), SCHEDULER_CONNECT_TIMEOUT_S):
+            pass  # a refused port or an unknown host fails here at once
+        with ThreadPoolExecutor(1) as pool:  # its own thread: the caller may be running an event loop
+            who = pool.submit(asyncio.run, _scheduler_identity(address, SCHEDULER_CONNECT_TIMEOUT_S)).result()
+        if not isinstance(who, dict) or who.get("type") != "Scheduler":
+            raise ValueError(f"svaret är inte en schemaläggares ({who!r:.80})")
+    except Exception as exc:  # noqa: BLE001 - whatever answers (or not) there, it is not a usable scheduler
+        raise KernelInputError(f"--scheduler {address!r}: ingen dask.distributed-schemaläggare svarar där inom "
+                               f"{SCHEDULER_CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}: {exc}); starta en "
+                               f"(dask scheduler) eller använd --scheduler threads") from None
+    return Client(address, timeout=SCHEDULER_CONNECT_TIMEOUT_S, set_as_default=False)
+
+
+def _check_chunk_size(chunk_size) -> int:
+    if isinstance(chunk_size, (bool, np.bool_)) or not isinstance(chunk_size, (int, np.integer)) or chunk_size <= 0:
+        raise KernelInputError(f"--chunk-size (rutor per dask-uppgift) måste vara ett positivt heltal, "
+                               f"inte {chunk_size!r}")
+    return int(chunk_size)
+
+
 def _chunk_task(index: GridIndex, start: int, stop: int, N: int, narrow_q: float, guess_q: float,
                 metric: int = _EUCLIDEAN, own_cell: bool = True) -> np.ndarray:
     ext = max(int(np.ptp(index.xq)), int(np.ptp(index.yq)), 1)
@@ -569,14 +638,17 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, metric: str = "
     """Radius keys (int64, quantised units, -1 = unreachable) in the index's sorted order, shape (n, T): the
     squared radius for euclidean, the radius itself for manhattan and chebyshev (see :func:`key_to_metres`).
 
-    `metric` ∈ :data:`METRICS` and `own_cell` as in the module docstring. `scheduler`: "threads" (dask local
-    threads), "sync" (no parallelism), or a dask.distributed address ("tcp://host:port") to run the same tasks
-    on an existing cluster.
+    `metric` ∈ :data:`METRICS` and `own_cell` as in the module docstring. `scheduler` ∈ :data:`SCHEDULERS`:
+    "threads" (dask local threads), "sync" (no parallelism), or a dask.distributed address ("tcp://host:port")
+    to run the same tasks on an existing cluster; `chunk_size` cells per task (> 0). The result does not depend
+    on the scheduler or the chunking.
     """
     import dask
 
     code = _check_metric(metric)
     own = _check_own_cell(own_cell)
+    scheduler = check_scheduler(scheduler)
+    chunk_size = _check_chunk_size(chunk_size)
     thresholds = [int(t) for t in thresholds]
     if any(t <= 0 for t in thresholds):
         raise ValueError("thresholds must be positive integers")
@@ -589,20 +661,18 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, metric: str = "
     spans = _chunks(n, chunk_size)
     jobs = [(t, s, e) for t in range(len(thresholds)) for (s, e) in spans]
 
-    if scheduler in (None, "threads", "sync", "synchronous", "single-threaded"):
+    if scheduler in ("threads", "sync"):
         idx = dask.delayed(index, pure=True)
         tasks = [dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q, code, own)
                  for t, s, e in jobs]
-        sched = "threads" if scheduler in (None, "threads") else "sync"
         if progress:
             from dask.diagnostics import ProgressBar
             with ProgressBar(dt=1.0):
-                results = dask.compute(*tasks, scheduler=sched)
+                results = dask.compute(*tasks, scheduler=scheduler)
         else:
-            results = dask.compute(*tasks, scheduler=sched)
+            results = dask.compute(*tasks, scheduler=scheduler)
     else:
-        from distributed import Client
-        with Client(scheduler) as client:
+        with _connect(scheduler) as client:
             fut_index = client.scatter(index, broadcast=True)
             futures = [client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q, code, own,
                                      pure=False)
@@ -644,6 +714,8 @@ def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[in
     """
     _check_metric(metric)
     _check_own_cell(own_cell)
+    check_scheduler(scheduler)
+    _check_chunk_size(chunk_size)
     index = build_index(x, y, pop, quanta_per_m)
     for t in thresholds:
         if int(t) > index.total:

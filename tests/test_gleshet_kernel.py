@@ -1,6 +1,7 @@
 """The radius kernel against an O(n²) brute-force oracle, its properties, and the real national grid."""
 from __future__ import annotations
 
+import socket
 import warnings
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from geo import gleshet
 from geo.gleshet import METRICS, QUANTA_PER_M, KernelInputError, build_index, radii, weighted_mean
 
 OPTIONS = [(m, own) for m in METRICS for own in (True, False)]
@@ -218,15 +220,72 @@ def test_threads_equal_sync_and_chunking():
 
 
 def test_distributed_scheduler_identical():
+    """The same tasks on a real dask.distributed LocalCluster (2 workers, loopback TCP) give the threaded radii."""
     distributed = pytest.importorskip("distributed")
     rng = np.random.default_rng(3)
     x = rng.integers(0, 200, 3000) * 1000.0
     y = rng.integers(0, 200, 3000) * 1000.0
     pop = rng.poisson(5, 3000)
-    local = radii(x, y, pop, [3000, 15000], scheduler="threads", chunk_size=500)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cl:
-        remote = radii(x, y, pop, [3000, 15000], scheduler=cl.scheduler_address, chunk_size=500)
-    np.testing.assert_array_equal(local, remote)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        for metric, own_cell in (("euclidean", True), ("manhattan", False)):
+            local = radii(x, y, pop, [3000, 15000], metric=metric, own_cell=own_cell, scheduler="threads",
+                          chunk_size=500)
+            remote = radii(x, y, pop, [3000, 15000], metric=metric, own_cell=own_cell,
+                           scheduler=cluster.scheduler_address, chunk_size=333)
+            np.testing.assert_array_equal(local, remote)
+
+
+def _closed_port() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"tcp://127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("address", ["bogus", "tcp://", "tcp://host:notaport", "tcp://127.0.0.1:0",
+                                     "tcp://127.0.0.1:70000", "thread", "inproc://x", "closed"])
+def test_bad_scheduler_is_an_input_error(address):
+    """A malformed address, or one where nothing listens (a closed loopback port), is an input error naming
+    --scheduler with the allowed values, raised before any work (the CLI exits 2)."""
+    address = _closed_port() if address == "closed" else address
+    with pytest.raises(KernelInputError, match="^--scheduler ") as exc:
+        radii(np.zeros(3), np.zeros(3), np.ones(3, dtype=int), [2], scheduler=address)
+    assert exc.value.is_input_error
+    if address.startswith("tcp://127.0.0.1:") and address != "tcp://127.0.0.1:0" and "70000" not in address:
+        assert "ingen dask.distributed-schemaläggare svarar" in str(exc.value)
+    else:
+        assert "tillåtna värden: threads, sync, tcp://host:port" in str(exc.value)
+
+
+def test_scheduler_values():
+    assert gleshet.SCHEDULERS == ("threads", "sync", "tcp://host:port")
+    assert [gleshet.check_scheduler(v) for v in (None, "threads", "sync", "tcp://10.0.0.7:8786",
+                                                 "tcp://[::1]:8786")] == \
+        ["threads", "threads", "sync", "tcp://10.0.0.7:8786", "tcp://[::1]:8786"]
+
+
+@pytest.mark.parametrize("chunk_size", [0, -4096, 2.5, True, "100"])
+def test_chunk_size_must_be_a_positive_integer(chunk_size):
+    """A chunk size <= 0 once left the radii uninitialised (no tasks); now it is an input error."""
+    with pytest.raises(KernelInputError, match="--chunk-size .* positivt heltal"):
+        radii(np.zeros(3), np.zeros(3), np.ones(3, dtype=int), [2], chunk_size=chunk_size)
+    index = build_index(np.zeros(3), np.zeros(3), np.ones(3, dtype=int))
+    with pytest.raises(KernelInputError, match="--chunk-size"):
+        gleshet.radii_sorted(index, [2], chunk_size=chunk_size)
+
+
+def test_cli_bad_scheduler_exits_2_and_writes_nothing(tmp_path, capsys):
+    from pipelines.cli import main
+
+    grid = tmp_path / "rutor.csv"
+    grid.write_text("rutid_scb,beftotalt\n6740006580000,120\n6750006580000,80\n", encoding="utf-8")
+    out = tmp_path / "ut"
+    assert main(["gleshet", "--grid", str(grid), "--out", str(out), "--scheduler", "tcp://host:notaport",
+                 "--no-karta", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "--scheduler 'tcp://host:notaport'" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_weighted_mean_by_group():
