@@ -8,7 +8,7 @@ Writes into DIR atomically (nothing is left behind on error):
   cells.parquet   one row per cell: cell_id, x, y, size_m, kommun_kod, lan_kod, pop, assigned, r_<N>_m
   kommuner.csv    kommun_kod, kommun, lan_kod, lan, befolkning, celler, avstand_<N>_km, (+ measures of geo.matt)
   lan.csv         lan_kod, lan, befolkning, celler, avstand_<N>_km (medeldistans per län)
-  karta.png       choropleth of avstand_<first N>_km per kommun (log colour scale)
+  karta_<N>.png   map of avstand_<N>_km per kommun for every threshold N (geo/karta.py)
   manifest.json   input hashes, arguments, versions, timings, kommun assignment report
 """
 from __future__ import annotations
@@ -54,7 +54,7 @@ def register(subparsers) -> None:
     p.add_argument("--scheduler", default="threads",
                    help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
     p.add_argument("--chunk-size", type=int, default=None, help="cells per dask task")
-    p.add_argument("--no-karta", action="store_true", help="skip karta.png")
+    p.add_argument("--no-karta", action="store_true", help="skip the maps karta_<N>.png")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run)
 
@@ -118,12 +118,9 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
             kommun_table.to_csv(tmp / "kommuner.csv", index=False, float_format="%.6f", lineterminator="\n")
             lan_table.to_csv(tmp / "lan.csv", index=False, float_format="%.6f", lineterminator="\n")
         if karta:
-            from geo.karta import plot_kommun_choropleth
-            col = f"avstand_{thresholds[0]}_km"
+            from geo.karta import gleshet_kartor
             with timer("karta"):
-                plot_kommun_choropleth(boundaries, kommun_table.set_index("kommun_kod")[col], tmp / "karta.png",
-                                       column=col, title=f"Genomsnittligt avstånd för att samla "
-                                       f"{thresholds[0]:,} invånare (km)".replace(",", " "))
+                gleshet_kartor(boundaries, kommun_table, thresholds, tmp, grid=grid)
         total = int(cells["pop"].sum())
         if int(kommun_table["befolkning"].sum()) != total:
             raise AssertionError("kommun populations do not add up to the grid total")
