@@ -139,3 +139,63 @@ def explain(ctx, res, tracer: Tracer, kod: str) -> str:
         out.append("## anmärkningar")
         out += [f"  - {n}" for n in ctx.notes]
     return "\n".join(out) + "\n"
+
+
+def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
+    """The audit trail of kommun ``kod`` (4 digits) or region ``kod`` (2 digits) as data, for reports: per del of the
+    utjämning its components (value, unit), the inputs it read (value, riket total of counts, unit, reference date,
+    source), the fasta index values and the parameters (``Params.describe``). Values are floats (NaN where not
+    available); a fasta index the rule set lacks has ``None``."""
+    from engine.params import EjTillganglig
+
+    niva = "kommun" if len(kod) == 4 else "region"
+    codes = list(ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
+    if kod not in codes:
+        raise KeyError(f"{niva} {kod} not in the register")
+    i = codes.index(kod)
+    lan_i = ctx.kommun_lan[i] if niva == "kommun" else i
+    name = (register.kommuner().set_index("kommun_kod").loc[kod, "kommun"] if niva == "kommun"
+            else register.regioner().set_index("region_kod").loc[kod, "region"])
+    cols = res[niva]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for c in cols:
+        groups[c.split(".")[0]].append(c)
+    sources = {"kommun": ctx.k, "region": ctx.r, "lan": ctx.lan, "riket": ctx.riket}
+    delar = []
+    for g, cs in groups.items():
+        komponenter = []
+        for c in cs:
+            v = np.asarray(cols[c])
+            komponenter.append({"kolumn": c, "komponent": c.split(".", 1)[1],
+                                "varde": float(v[..., i]) if v.ndim else float(v),
+                                "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv"})
+        indata = []
+        for lvl, var in sorted(tracer.inputs.get(g, ())):
+            src = sources[lvl]
+            meta = schema.BY_NAME.get(var)
+            rad = {"niva": lvl, "variabel": var, "varde": float("nan"), "riket": None,
+                   "enhet": meta.unit if meta else "", "referens": meta.referens if meta else "",
+                   "kalla": meta.kalla if meta else ""}
+            if var in src:
+                arr = dict.__getitem__(src, var)
+                j = i if lvl == niva else lan_i
+                if lvl == "riket":
+                    rad["varde"] = float(arr)
+                elif lvl != "kommun" or niva == "kommun":
+                    rad["varde"] = float(np.asarray(arr)[j])
+                if lvl != "riket" and meta and meta.kind == "count":
+                    rad["riket"] = float(np.sum(arr))
+            indata.append(rad)
+        index = []
+        for lvl, col in sorted(tracer.index.get(g, ())):
+            j = i if lvl == niva else lan_i
+            try:
+                val = float(np.asarray(ctx.idx._idx.k(col) if lvl == "kommun" else ctx.idx._idx.r(col))[j])
+            except EjTillganglig:
+                val = None
+            index.append({"niva": lvl, "kolumn": col, "varde": val, "katalog": str(ctx.idx.katalog)})
+        parametrar = [{"sokvag": path, **ctx.p.describe(path)} for path in sorted(tracer.params.get(g, ()))]
+        delar.append({"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index,
+                      "parametrar": parametrar})
+    return {"kod": kod, "namn": str(name), "niva": niva, "ar": int(ctx.ar), "regelverk": ctx.p.namn,
+            "reformer": list(ctx.p.reformer), "delar": delar, "anmarkningar": list(ctx.notes)}
