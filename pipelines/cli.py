@@ -17,6 +17,7 @@ COMMANDS = {
     "jamfor": "pipelines.cmd_jamfor",
     "forklara": "pipelines.cmd_forklara",
     "demo": "pipelines.cmd_demo",
+    "natt": "pipelines.cmd_natt",
 }
 
 

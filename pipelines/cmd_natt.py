@@ -1,0 +1,45 @@
+"""`utjamning natt`: the nightly recomputation — gleshet → fasta index → utjämning → jämförelse — as one command.
+
+    utjamning natt --konfig natt.toml [-q | -v] [--logg-json FIL]
+    utjamning natt --exempel > natt.toml        # a commented example that runs on the embedded demo data
+
+Each step is computed only when its inputs (file contents), parameters or the program version changed; otherwise
+the previous result is reused. Each run writes korningar/<UTC-tid>-<hash>/ under the output root with its
+manifest, log, change report (andringar/) and HTML report (rapport/index.html); the pointer `senaste` moves to it
+only when every step succeeded. See pipelines/natt_korning.py for the layout and pipelines/natt_konfig.py for the
+configuration.
+
+Felkoder: 0 klart; 1 klart, men ändringar utöver toleransen sedan förra körningen; 2 fel i konfiguration eller
+indata; 3 internt fel (spårutskriften i körningens natt.log); 4 en annan körning håller låset.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("natt", help="nattlig omräkning: hela kedjan, inkrementellt, med rapport",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--konfig", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
+    what.add_argument("--exempel", action="store_true",
+                      help="skriv en kommenterad exempelkonfiguration för demodata till stdout")
+    p.add_argument("--logg-json", type=Path, default=None, metavar="FIL",
+                   help="skriv också loggen som JSON-rader (en per händelse) till FIL, för schemaläggarens logg")
+    p.add_argument("-q", "--quiet", action="store_true", help="bara varningar och fel")
+    p.add_argument("-v", "--verbose", action="store_true", help="mer utskrift, och spårutskriften vid internt fel")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pipelines.natt_konfig import exempel, load_config
+    from pipelines.natt_korning import kor
+
+    if args.exempel:
+        sys.stdout.write(exempel())
+        return 0
+    konfig = load_config(args.konfig)
+    logg_json = args.logg_json.resolve() if args.logg_json else None
+    return kor(konfig, tyst=bool(args.quiet) and not args.verbose, utforlig=bool(args.verbose), logg_json=logg_json)
