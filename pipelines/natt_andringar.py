@@ -55,6 +55,40 @@ RUBRIKER = {
     "folkmangd_1nov_t1": ("Folkmängd 1 nov t−1", "invånare", "invanare"),
     "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invånare", "invanare"),
 }
+#: Swedish names of the engine's components (``<del>.<komponent>``; a name ending in ``_kr`` is the same in kronor).
+KOMPONENTER = {
+    "administration": "administration", "aldersersattning": "åldersersättning", "barn_och_unga": "barn och unga",
+    "befolkningsforandringar": "befolkningsförändringar", "befolkningsminskning": "befolkningsminskning",
+    "behov_forskola": "behov förskola", "behov_fritidshem": "behov fritidshem",
+    "bemanning_i_glesbygd": "bemanning i glesbygd", "byggnation": "byggnation", "dodlighet": "dödlighet",
+    "efterslapning": "eftersläpningsbidrag", "forvarvsfrekvens": "förvärvsfrekvens",
+    "garanterad_skattekraft_kr_per_inv": "garanterad skattekraft", "gles_bebyggelse": "gles bebyggelse",
+    "grundlaggande": "grundläggande", "grundlaggande_del": "grundläggande del",
+    "grundlaggande_standardkostnad": "grundläggande standardkostnad", "gymnasial": "gymnasial",
+    "gymnasiefrekvens": "gymnasiefrekvens", "hemtjanst_glesbygd": "hemtjänst i glesbygd",
+    "inkomstutjamning": "bidrag (+) / avgift (−)", "institutionsboende_glesbygd": "institutionsboende i glesbygd",
+    "klimattillagg": "klimattillägg", "korrigerat_modellvarde": "korrigerat modellvärde",
+    "korrigeringsfaktor": "korrigeringsfaktor", "kostnadsutjamning": "bidrag (+) / avgift (−)",
+    "kraftig_befolkningsforandring": "kraftig befolkningsförändring",
+    "lansvis_skattesats_procent": "länsvis skattesats", "lonekostnader": "lönekostnader", "modersmal": "modersmål",
+    "nivajustering": "nivåjustering", "ortstillagg": "ortstillägg",
+    "overgripande_administration": "övergripande administration", "ovrig_ifo": "övrig individ- och familjeomsorg",
+    "personalkostnadsindex": "personalkostnadsindex", "personalkostnadsindex_del": "personalkostnadsindexets del",
+    "politisk_verksamhet": "politisk verksamhet", "programval": "programval", "raddningstjanst": "räddningstjänst",
+    "regleringspost": "regleringsbidrag (+) / regleringsavgift (−)", "sfi": "svenska för invandrare",
+    "skattekraft_kr_per_inv": "skattekraft", "socioekonomi": "socioekonomi", "sprak": "språk",
+    "standardkostnad": "standardkostnad", "standardkostnad_riket": "standardkostnad i riket",
+    "strukturbidrag": "strukturbidrag", "strukturellt_lonelage": "strukturellt löneläge",
+    "strukturkostnad": "strukturkostnad", "strukturkostnad_riket": "strukturkostnad i riket",
+    "svagt_befolkningsunderlag": "bidrag för svagt befolkningsunderlag", "totalt": "totalt",
+    "trafikbelastning": "trafikbelastning", "uppfyller_kriterier": "uppfyller kriterierna",
+    "uppvarmning": "uppvärmning", "utjamning": "utjämning", "vard_i_glesbygd": "vård i glesbygd",
+    "vardbehov": "vårdbehov", "vintervaghallning": "vinterväghållning",
+}
+#: Headings of the dels that pipelines/xlsx.py does not name.
+DELAR_EXTRA = {"efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
+               "strukturbidrag": "Strukturbidrag", "regleringspost": "Regleringspost", "utjamning": "Utjämning",
+               "lss": "LSS-utjämning"}
 KALLOR = {"gleshet": "Gleshetsmått", "index": "Fasta index"}
 NIVAER = {"kommun": "kommun", "lan": "län", "lan_kommuner": "län (kommunerna)", "region": "region"}
 #: Index-step columns that are readings or flags, not quantities.
@@ -68,6 +102,18 @@ def kalla_rubrik(kalla: str) -> str:
     return KALLOR.get(kalla, kalla)
 
 
+def del_rubrik(del_: str) -> str:
+    """Swedish heading of a del of the engine's results (``forskola`` → "Förskola")."""
+    from pipelines.xlsx import DELAR
+    return DELAR.get(del_) or DELAR_EXTRA.get(del_) or del_.replace("_", " ").capitalize()
+
+
+def komponent_rubrik(kolumn: str) -> str:
+    """Swedish name of a component ``<del>.<komponent>`` (without its del)."""
+    komp = kolumn.split(".", 1)[1].removesuffix("_kr")
+    return KOMPONENTER.get(komp, komp.replace("_", " "))
+
+
 def storhet_info(kolumn: str) -> tuple[str, str, str]:
     """(heading, unit shown, tolerance class) of a result column."""
     if kolumn in RUBRIKER:
@@ -79,8 +125,7 @@ def storhet_info(kolumn: str) -> tuple[str, str, str]:
     if m:
         return f"Politisk verksamhet: merkostnadsindex ({m.group(1)}ns läsning)", "index", "index"
     if "." in kolumn:
-        from pipelines.xlsx import rubrik
-        head = re.sub(r"\s*\([^()]*\)$", "", rubrik(kolumn))
+        head = f"{del_rubrik(kolumn.split('.', 1)[0])}: {komponent_rubrik(kolumn)}"
         komp = kolumn.split(".", 1)[1]
         if komp.endswith("_procent"):
             return head, "%", "ovrigt"

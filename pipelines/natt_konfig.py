@@ -273,12 +273,18 @@ def _rule_set(value, key: str, problem: _Problem) -> str | None:
 
 
 def _choice_or_path(value, key: str, choices: tuple[str, ...], bas: Path, problem: _Problem):
+    """One of ``choices`` or a folder that exists."""
+    alternatives = f"{' eller '.join(repr(c) for c in choices)} eller en sökväg till en mapp"
     if isinstance(value, str) and value in choices:
         return value
-    if isinstance(value, str) and ("/" in value or "\\" in value or value.startswith(".")):
-        return _path(value, key, bas, problem)
-    problem.add(f"{key}: {value!r} ska vara {' eller '.join(repr(c) for c in choices)} eller en sökväg till en mapp")
-    return None
+    if not isinstance(value, str) or not value.strip():
+        problem.add(f"{key}: {value!r} ska vara {alternatives}")
+        return None
+    p = _path(value, key, bas, _Problem())
+    if p is None or not p.is_dir():
+        problem.add(f"{key}: {value!r} är varken {alternatives} som finns")
+        return None
+    return p
 
 
 def _table(data: dict, key: str, problem: _Problem, *, required: bool = False) -> dict | None:
@@ -296,7 +302,7 @@ def _table(data: dict, key: str, problem: _Problem, *, required: bool = False) -
 def _unknown(table: dict, allowed: set[str], where: str, problem: _Problem) -> None:
     for k in table:
         if k not in allowed:
-            problem.add(f"{where} {k}: okänd nyckel (tillåtna nycklar: {', '.join(sorted(allowed))})")
+            problem.add(f"{where} {k}: okänd nyckel (tillåtna nycklar: {', '.join(sorted(allowed))})".lstrip())
 
 
 def load_config(path: str | Path) -> Konfig:

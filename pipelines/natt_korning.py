@@ -195,10 +195,11 @@ def publicera(rot: Path, run_dir: Path) -> None:
 
 
 def gallra(rot: Path, behall: int, lager: Steglager, skydda: set[str]) -> list[str]:
-    """Keep the newest ``behall`` runs plus those in ``skydda`` (senaste's target, the current run); delete the
+    """Keep the newest ``behall`` runs, senaste's target and the runs in ``skydda`` (the current one); delete the
     others and the stored steps no kept run refers to. Returns the names of the deleted runs."""
     runs = sorted(p for p in (rot / KORNINGAR).iterdir() if p.is_dir() and KORNING_NAMN.match(p.name))
-    keep = {p.name for p in runs[-behall:]} | skydda
+    good = senaste_korning(rot)
+    keep = {p.name for p in runs[-behall:]} | skydda | ({good.name} if good is not None else set())
     deleted = []
     for p in runs:
         if p.name not in keep:
@@ -438,8 +439,8 @@ def kor_steg(k: Korning) -> None:
             bas_in, bas_argv = {"bas_utfall": j.bas_utfall}, ["--bas-utfall", str(j.bas_utfall)]
         k.steg("jamfor", f"jamfor: {j.bas} → {j.forslag} (bilaga 4)",
                {"indata": indata_in, **fi_in, **bas_in, **j.anrop.sokvagar},
-               {"ar": c.ar, "bas_utfall": j.bas_utfall if isinstance(j.bas_utfall, str) else "mapp",
-                **j.anrop.parametrar},
+               # a bas folder (or the demo step's) counts by its contents; only the committee's tables are a setting
+               {"ar": c.ar, **({"bas_bilaga4": True} if j.bas_utfall == "bilaga4" else {}), **j.anrop.parametrar},
                lambda ut: kor_kommando(["jamfor", "--ar", str(c.ar), *j.anrop.argv, "--indata", str(indata_dir),
                                         *bas_argv, *fi_argv, "--ut", str(ut)]))
 
@@ -520,7 +521,7 @@ def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], *, tyst: bool,
         except BaseException as exc:  # noqa: BLE001 - every failure ends in a failure summary and an exit code
             manifest["steg"] = {n: r.manifest() for n, r in k.resultat.items()}
             code = _misslyckad(k, exc, manifest, tidigare, t0, utforlig=utforlig)
-            gallra(rot, konfig.behall_korningar, lager, {run_dir.name} | ({tidigare.name} if tidigare else set()))
+            gallra(rot, konfig.behall_korningar, lager, {run_dir.name})
             return code
         manifest.update({"status": "lyckad", "slut": _utc(), "sekunder": round(time.time() - t0, 2)})
         _skriv_manifest(run_dir, manifest)

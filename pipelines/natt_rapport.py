@@ -35,10 +35,6 @@ POSTER = {"inkomstutjamning.inkomstutjamning": "Inkomstutjämning", "kostnadsutj
           "efterslapning.efterslapning": "Eftersläpningsbidrag", "regleringspost.regleringspost":
           "Regleringsbidrag (+) / regleringsavgift (−)", "utjamning.totalt": "Utjämning totalt (lag 2004:773)",
           "lss.utjamning": "LSS-utjämning (lag 2008:342)"}
-#: Headings of the dels that pipelines/xlsx.py does not name.
-DELAR_EXTRA = {"efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
-               "strukturbidrag": "Strukturbidrag", "regleringspost": "Regleringspost", "utjamning": "Utjämning totalt",
-               "lss": "LSS-utjämning"}
 AVSER = {"kommun": "kommunen", "region": "regionen", "lan": "länet", "riket": "riket"}
 MAX_RADER = 400                 # rows of the beyond-tolerance table shown inline (the CSV has all)
 
@@ -472,17 +468,6 @@ def _kommun_sida(k, kod: str, lang: pd.DataFrame, andringar, forklaringar: dict,
     return sida(f"{namn} ({kod})", f"{namn} ({kod})", body, under=f'<div class="liten">{e(lan)}</div>', djup=1)
 
 
-def _komponent_rubrik(kolumn: str) -> str:
-    from pipelines.xlsx import ORD
-    komp = kolumn.split(".", 1)[1]
-    return ORD.get(komp, komp.removesuffix("_kr").replace("_", " "))
-
-
-def _del_rubrik(del_: str) -> str:
-    from pipelines.xlsx import DELAR
-    return DELAR.get(del_) or DELAR_EXTRA.get(del_) or del_.replace("_", " ").capitalize()
-
-
 def _forklaring_html(namn: str, f: dict, kod: str) -> str:
     """The engine's explanation of one kommun under one rule set: the posts first, then every del in detail."""
     from engine import schema
@@ -499,7 +484,7 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
            "<h3>Sammanfattning per post</h3><p class='liten'>Bidrag positivt, avgift negativt.</p>"
            + tabell(["Post", "kr/inv", "kr"], rows, sorterbar=False) + "<h3>Detaljer per del</h3>")
     for d, spec in delar.items():
-        comp_rows = [[td(_komponent_rubrik(c)), td_tal(v.get(c), sortering=False), td(enhet)]
+        comp_rows = [[td(na.komponent_rubrik(c)), td_tal(v.get(c), sortering=False), td(enhet)]
                      for c, enhet in spec["komponenter"]]
         part = tabell(["Komponent", "Värde", "Enhet"], comp_rows, sorterbar=False)
         if spec["indata"]:
@@ -522,7 +507,7 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
         if spec["parametrar"]:
             part += (f'<p>Parametrar: <a href="../parametrar_{e(namn)}.html#del-{e(d)}">{len(spec["parametrar"])} '
                      f'parametrar med värde, enhet och källa</a>.</p>')
-        out += f"<details><summary>{e(_del_rubrik(d))}</summary>{part}</details>"
+        out += f"<details><summary>{e(na.del_rubrik(d))}</summary>{part}</details>"
     return out
 
 
@@ -544,6 +529,6 @@ def _parametrar_sida(namn: str, f: dict) -> str:
                     tal(val) if isinstance(val, (int, float)) and not isinstance(val, bool) else str(val))
                 rows.append([f"<td><code>{e(path)}</code></td>", td(text), td(p.get("unit", "")),
                              td(p.get("source", p.get("reason", ""))), td(p.get("valid_from", ""))])
-            body += (f'<h2 id="del-{e(d)}">{e(_del_rubrik(d))}</h2>'
+            body += (f'<h2 id="del-{e(d)}">{e(na.del_rubrik(d))}</h2>'
                      + tabell(["Parameter", "Värde", "Enhet", "Källa", "Gäller från"], rows))
     return sida(f"Parametrar {namn}", f"Parametrar — {namn} ({f['regelverk']})", body)
