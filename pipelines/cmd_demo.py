@@ -79,7 +79,7 @@ def _summary(out: Path) -> None:
     print(f"\nDemo finished: {out}", file=sys.stderr)
     print(f"  gleshet: {len(k)} kommuner, {int(k['befolkning'].sum()):,} inhabitants; avstand_3000_km from "
           f"{k.iloc[0]['avstand_3000_km']:.2f} ({k.iloc[0]['kommun']}) to {k.iloc[-1]['avstand_3000_km']:.1f} "
-          f"({k.iloc[-1]['kommun']}); map: {out / 'gleshet' / 'karta.png'}", file=sys.stderr)
+          f"({k.iloc[-1]['kommun']}); maps: {out / 'gleshet' / 'karta_3000.png'}, karta_15000.png", file=sys.stderr)
     for sub in [*sorted(out.glob("berakna_*")), out / "jamfor"]:
         files = sorted(p.name for p in sub.iterdir() if p.is_file())
         print(f"  {sub.name}: {', '.join(files)}", file=sys.stderr)
