@@ -477,12 +477,12 @@ def kor(konfig: Konfig, *, tyst: bool = False, utforlig: bool = False, logg_json
             log.error("utjamning natt: %s", exc)
             return EXIT_INDATA
         try:
-            return _kor_last(konfig, rot, indata, tyst=tyst, utforlig=utforlig)
+            return _kor_last(konfig, rot, indata, tyst=tyst)
         finally:
             slapp_las(las)
 
 
-def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], *, tyst: bool, utforlig: bool) -> int:
+def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], *, tyst: bool) -> int:
     t0 = time.time()
     kod = kodversion()
     hashes = {k: innehall(p) for k, p in sorted(indata.items())}
@@ -520,7 +520,7 @@ def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], *, tyst: bool,
             manifest["kartor"] = kartor
         except BaseException as exc:  # noqa: BLE001 - every failure ends in a failure summary and an exit code
             manifest["steg"] = {n: r.manifest() for n, r in k.resultat.items()}
-            code = _misslyckad(k, exc, manifest, tidigare, t0, utforlig=utforlig)
+            code = _misslyckad(k, exc, manifest, tidigare, t0)
             gallra(rot, konfig.behall_korningar, lager, {run_dir.name})
             return code
         manifest.update({"status": "lyckad", "slut": _utc(), "sekunder": round(time.time() - t0, 2)})
@@ -564,13 +564,11 @@ def _skriv_manifest(run_dir: Path, manifest: dict) -> None:
     os.replace(tmp, run_dir / "manifest.json")
 
 
-def _misslyckad(k: Korning, exc: BaseException, manifest: dict, tidigare: Path | None, t0: float, *,
-                utforlig: bool) -> int:
+def _misslyckad(k: Korning, exc: BaseException, manifest: dict, tidigare: Path | None, t0: float) -> int:
     """Failure summary (MISSLYCKAD.txt, Swedish), manifest and log; the exit code: 2 for input errors, 3 for bugs."""
     input_error = bool(getattr(exc, "is_input_error", False))
     code = EXIT_INDATA if input_error else EXIT_INTERNT
-    tb = "".join(traceback.format_exception(exc))
-    log.debug("%s", tb.rstrip())
+    log.debug("%s", "".join(traceback.format_exception(exc)).rstrip())     # natt.log always, stderr with -v
     done = [f"{n} ({r.status})" for n, r in k.resultat.items()]
     failed_step = next((s for s in _planerade_steg(k.konfig) if s not in k.resultat), "rapporten")
     if isinstance(exc, KeyboardInterrupt):
@@ -598,8 +596,6 @@ def _misslyckad(k: Korning, exc: BaseException, manifest: dict, tidigare: Path |
                              "felkod": code}})
     _skriv_manifest(k.katalog, manifest)
     log.error("utjamning natt: körningen misslyckades i steget %s: %s", failed_step, exc)
-    if code == EXIT_INTERNT and utforlig:
-        sys.stderr.write(tb)
     log.error("%s; sammanfattning: %s", pekare[0].upper() + pekare[1:], k.katalog / "MISSLYCKAD.txt")
     return code
 

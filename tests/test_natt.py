@@ -155,6 +155,27 @@ def test_a_held_lock_exits_4_and_writes_no_run(tmp_path, capsys):
     assert not (root / nk.KORNINGAR).exists()
 
 
+def test_an_internal_error_exits_3_with_a_summary_and_the_traceback_in_the_log(tmp_path, monkeypatch, capsys):
+    p = _write(tmp_path, exempel())
+
+    def boom(k):
+        raise ZeroDivisionError("ett fel i programmet")
+
+    monkeypatch.setattr(nk, "kor_steg", boom)
+    assert main(["natt", "--konfig", str(p)]) == 3
+    err = capsys.readouterr().err
+    assert "misslyckades i steget gleshet: ett fel i programmet" in err and "Traceback" not in err
+    (run,) = (tmp_path / "natt-ut" / nk.KORNINGAR).iterdir()
+    assert "internt fel" in (run / "MISSLYCKAD.txt").read_text()
+    assert "'senaste' finns ännu inte" in (run / "MISSLYCKAD.txt").read_text()
+    log = (run / "natt.log").read_text()
+    assert "Traceback" in log and "ZeroDivisionError" in log
+    assert json.loads((run / "manifest.json").read_text())["fel"]["felkod"] == 3
+    assert not (tmp_path / "natt-ut" / "senaste.json").exists() and not (tmp_path / "natt-ut" / nk.LASFIL).exists()
+    assert main(["natt", "--konfig", str(p), "-v"]) == 3                   # -v: the traceback on stderr too
+    assert "Traceback" in capsys.readouterr().err
+
+
 def test_output_root_that_is_a_strangers_folder_or_the_working_directory_is_refused(tmp_path, monkeypatch):
     stranger = tmp_path / "annans"
     stranger.mkdir()
