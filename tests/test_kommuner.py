@@ -68,8 +68,10 @@ def test_border_inside_and_nearest_assignment(squares):
     assert out["assigned"].tolist() == ["inside", "inside", "nearest", "nearest", "nearest", "inside"]
     assert out["kommun"].tolist()[:2] == ["Södertälje", "Stockholm"]
     assert set(out["lan"]) == {"Stockholms län"} and set(out["lan_kod"]) == {"01"}
-    assert rep == {"boundaries": str(squares), "cells_inside": 3, "cells_nearest": 3, "pop_nearest": 70,
-                   "max_nearest_distance_m": 1000.0, "kommuner_without_cells": ["2580"]}
+    assert rep == {"boundaries": str(squares), "tatorter": None, "max_distance_m": 2000.0,
+                   "cells_inside": 3, "cells_tatort": 0, "cells_nearest": 3, "cells_excluded": 0,
+                   "pop_inside": 35, "pop_tatort": 0, "pop_nearest": 70, "pop_excluded": 0,
+                   "max_nearest_distance_m": 1000.0, "excluded": [], "kommuner_without_cells": ["2580"]}
     assert "kommun_kod" not in cells.columns                              # input untouched
 
 

@@ -159,7 +159,7 @@ def test_befolkningsunderlag_user_points_and_road_hook():
 @pytest.mark.shared
 def test_centralort_is_largest_tatort(shared_data):
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
-    c = matt.centralorter_from_tatorter(tat).set_index("kommun_kod")
+    c = matt.centralorter(tat).set_index("kommun_kod")
     assert c.loc["0180", "centralort"] == "Stockholm"
     assert c.loc["2584", "centralort"] == "Kiruna"
     assert c.loc["1480", "centralort"] == "Göteborg"
@@ -241,7 +241,7 @@ def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
     r = matt.befolkningsunderlag(cells, tatorter=tat)
     t = r.table
-    assert len(t) == 15 and (t["centre_source"] == "tatort").all()
+    assert len(t) == 15 and (t["centre_source"] == "storsta_tatort").all()
     assert t.loc["2080", "centralort"] == "Falun" and t.loc["2081", "centralort"] == "Borlänge"
     for kod, row in t.iterrows():
         c = (row["x"], row["y"])
