@@ -527,3 +527,44 @@ def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tat
     else:
         notes.append("invanardistans not computed: no area table or kommun polygons")
     return MeasureResult(t.reset_index(), ";".join(methods), notes)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measures the law freezes (docs/decisions.md "Frysta mått")
+# --------------------------------------------------------------------------------------------------------------
+
+#: Measures fixed by law at their 2022 values, shipped as data: medeldistans for politisk verksamhet ("avser år
+#: 2022 och uppdateras inte", förordningens bilaga, SOU 2024:50 s. 63) and the befolkningsunderlag of the bidrag
+#: för svagt befolkningsunderlag (lag 11 §, "fast bidrag", SOU 2024:50 s. 738).
+FRYSTA_MATT = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "frysta_matt_2022.csv"
+#: kommuner.csv column → frozen column (the engine input of the same name takes the frozen value).
+FRYSTA_KOLUMNER = {"medeldistans_km": "medeldistans_3000_km",
+                   "regionalt_befolkningsunderlag": "regionalt_befolkningsunderlag",
+                   "lokalt_befolkningsunderlag": "lokalt_befolkningsunderlag"}
+
+
+def frysta_matt(path=None) -> pd.DataFrame:
+    """The frozen 2022 measures per kommun (kommun_kod + the values of FRYSTA_KOLUMNER)."""
+    t = pd.read_csv(path or FRYSTA_MATT, dtype={"kommun_kod": str})
+    _require(t, ["kommun_kod", *FRYSTA_KOLUMNER.values()], "frozen measure table")
+    return t
+
+
+def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Recomputed measures against the frozen ones: one row per kommun and measure with ``fryst`` (the value the
+    law fixes; engine inputs take it), ``beraknad`` (this run), ``skillnad`` and ``skillnad_andel``. A run
+    reports this but never overwrites the frozen values. Measures missing from the run are left out."""
+    f = (frysta if frysta is not None else frysta_matt()).set_index("kommun_kod")
+    k = kommun_table.assign(kommun_kod=kommun_table["kommun_kod"].astype(str)).set_index("kommun_kod")
+    rows = []
+    for run_col, frozen_col in FRYSTA_KOLUMNER.items():
+        if run_col not in k.columns:
+            continue
+        codes = sorted(set(k.index) | set(f.index))
+        fr = f[frozen_col].reindex(codes).astype("float64")
+        be = k[run_col].reindex(codes).astype("float64")
+        rows.append(pd.DataFrame({"kommun_kod": codes, "matt": frozen_col, "fryst": fr.to_numpy(),
+                                  "beraknad": be.to_numpy(), "skillnad": (be - fr).to_numpy(),
+                                  "skillnad_andel": ((be - fr) / fr).to_numpy()}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["kommun_kod", "matt", "fryst", "beraknad", "skillnad", "skillnad_andel"])

@@ -1,11 +1,12 @@
-"""Slow, flexible reference radii for the gleshet definition study (issue 10; not used by the pipeline).
+"""Exact radii for the definition variants of the committee's medeldistans (issue 10; docs/decisions.md).
 
 r_i(N) = the smallest distance d at which the inhabitants of the cells counted within d of cell i reach N.
 Variants: ``metric`` "euclidean" (p=2), "manhattan" (p=1), "chebyshev" (p=inf); ``own_cell`` whether cell i's
 own inhabitants count (at d = 0); ``edge`` "centre" (distance to the other cell's centre) or "far" (to its far
 edge/corner, i.e. the whole cell must be inside d; half side ``half`` m). Exact for every variant: candidates
 come from a cKDTree k-nearest query by centre distance, k doubled until the k-th candidate lies beyond the
-answer plus the largest possible centre-to-far-edge offset.
+answer plus the largest possible centre-to-far-edge offset. Oracle-tested against brute force in
+tests/test_matt.py. ``geo.gleshet.radii`` is the fast kernel for the Euclidean, own-cell definition.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Synthetic 250 m grid inside tätorter (issue 10, definition study; not used by the pipeline).
+"""Synthetic 250 m grid inside tätorter (issue 10; the committee definition of data/gleshet/definitioner.yaml).
 
 SOU 2024:50 (footnote 7, s. 308) says the measure used 250 m cells in tätorter and 1 km cells elsewhere. SCB's
 open grid is 1 km, so the effect is estimated: every 1 km cell whose centre lies within √(area/π) of an SCB
