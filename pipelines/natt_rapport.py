@@ -296,11 +296,21 @@ def _andringar_html(andringar: na.Andringar | None, tol: dict[str, float]) -> st
             + tabell(["Enhet", "Tolerans"], tol_rows, sorterbar=False) + "</details>")
     if andringar is not None and andringar.frysta is not None:
         f = andringar.frysta
-        rows = [[td(v) if not isinstance(v, float) else td_tal(v) for v in r] for r in f.itertuples(index=False)]
-        out += ("<h3>Mått som lagen fryser</h3><p>Lagen låser medeldistansen 2022 (politisk verksamhet) och "
-                "befolkningsunderlaget 2022 (svagt befolkningsunderlag). Tabellen visar vad detta rutnät skulle ge; "
-                "värdena redovisas men används inte.</p>" + tabell(list(map(str, f.columns)), rows))
-    elif andringar is not None:
+        moved = f[f["over_tolerans"]]
+        out += ("<h3>Mått som lagen fryser</h3><p>Medeldistansen för politisk verksamhet och befolkningsunderlagen "
+                "för bidraget för svagt befolkningsunderlag gäller med sina värden för år 2022 och uppdateras inte "
+                "(förordningens bilaga; lag 11 §; SOU 2024:50 s. 63 och s. 738). Här redovisas vad detta rutnät "
+                "skulle ge; värdena används inte. Alla kommuner: "
+                '<a href="../andringar/frysta_matt.csv">frysta_matt.csv</a>.</p>')
+        summary = [[td(r), td(g["enhet"].iloc[0]), td_tal(int(g["over_tolerans"].sum())),
+                    td_tal(g["skillnad"].abs().max())] for r, g in f.groupby("rubrik", sort=False)]
+        out += tabell(["Mått", "Enhet", "Kommuner utöver toleransen", "Största skillnad"], summary, sorterbar=False)
+        if len(moved):
+            rows = [[_namn_cell("kommun", r.kommun_kod, r.kommun), td(r.rubrik), td(r.enhet), td_tal(r.fryst),
+                     td_tal(r.beraknad), td_tal(r.skillnad, tecken=True), td_tal(r.skillnad_procent, 1, tecken=True)]
+                    for r in moved.head(MAX_RADER).itertuples()]
+            out += tabell(["Kommun", "Mått", "Enhet", "Fryst värde", "Detta rutnät", "Skillnad", "Skillnad (%)"], rows)
+    if andringar is not None:
         out += "".join(f'<p class="liten">{e(a)}</p>' for a in andringar.anmarkningar)
     return out
 
