@@ -262,10 +262,11 @@ def jamfor_korningar(tidigare: pd.DataFrame, nu: pd.DataFrame, toleranser: dict[
     cols = ["kalla", "niva", "kod", "namn", "storhet", "rubrik", "enhet", "tidigare", "nu", "forandring",
             "relativ_procent", "tolerans", "over_tolerans"]
     # per source and quantity, the largest changes first
-    alla = m.loc[changed, cols].assign(_abs=m["forandring"].abs()).sort_values(
+    alla = m.loc[changed, cols]
+    alla = alla.assign(_abs=alla["forandring"].abs()).sort_values(
         ["kalla", "storhet", "niva", "_abs", "kod"], ascending=[True, True, True, False, True], kind="stable",
         na_position="first").drop(columns="_abs").reset_index(drop=True)
-    over = alla[alla["over_tolerans"].astype(bool)].reset_index(drop=True)
+    over = alla[alla["over_tolerans"]].reset_index(drop=True)
     summ = _sammanfattning(m, changed)
     return Andringar(tidigare_namn, alla, over, summ)
 
