@@ -306,14 +306,16 @@ def kor_kommando(argv: list[str], *, fanga: bool = True) -> None:
     for flag in ("verbose", "quiet"):
         setattr(args, flag, bool(getattr(args, flag, False) or getattr(args, f"global_{flag}", False)))
     out = io.StringIO()
-    with contextlib.ExitStack() as stack:
-        if fanga:
-            stack.enter_context(contextlib.redirect_stdout(out))
-            stack.enter_context(contextlib.redirect_stderr(out))
-        rc = int(args.func(args) or 0)
-    for line in out.getvalue().splitlines():
-        if line.strip():
-            log.info("  %s: %s", argv[0], line.rstrip())
+    try:
+        with contextlib.ExitStack() as stack:
+            if fanga:
+                stack.enter_context(contextlib.redirect_stdout(out))
+                stack.enter_context(contextlib.redirect_stderr(out))
+            rc = int(args.func(args) or 0)
+    finally:                                   # what the command printed, also when it failed
+        for line in out.getvalue().splitlines():
+            if line.strip():
+                log.info("  %s: %s", argv[0], line.rstrip())
     if rc:
         raise StegFel(f"utjamning {argv[0]} avslutades med status {rc}")
 
@@ -464,7 +466,8 @@ def _korningskatalog(rot: Path, kort: str) -> Path:
 
 def kor(konfig: Konfig, *, tyst: bool = False, utforlig: bool = False, logg_json: Path | None = None) -> int:
     """One nightly run; returns the exit code (0, 1, 2, 3 or 4)."""
-    with loggning(tyst=tyst, utforlig=utforlig, logg_json=logg_json, korning={"konfig": str(konfig.fil)}):
+    info = {"konfig": str(konfig.fil)}          # every JSON log line names the configuration and, once known, the run
+    with loggning(tyst=tyst, utforlig=utforlig, logg_json=logg_json, korning=info):
         rot = konfig.utdata
         try:
             indata = konfig.indatafiler()
@@ -477,18 +480,24 @@ def kor(konfig: Konfig, *, tyst: bool = False, utforlig: bool = False, logg_json
             log.error("utjamning natt: %s", exc)
             return EXIT_INDATA
         try:
-            return _kor_last(konfig, rot, indata, tyst=tyst)
+            try:
+                hashes = {k: innehall(p) for k, p in sorted(indata.items())}
+            except OSError as exc:
+                log.error("utjamning natt: indata kan inte läsas: %s", exc)
+                return EXIT_INDATA
+            return _kor_last(konfig, rot, indata, hashes, tyst=tyst, info=info)
         finally:
             slapp_las(las)
 
 
-def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], *, tyst: bool) -> int:
+def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[str, str], *, tyst: bool,
+              info: dict[str, str]) -> int:
     t0 = time.time()
     kod = kodversion()
-    hashes = {k: innehall(p) for k, p in sorted(indata.items())}
     kort = sha256_json({"konfig": konfig.text, "indata": hashes, "kod": kod})[:8]
     tidigare = senaste_korning(rot)
     run_dir = _korningskatalog(rot, kort)
+    info["korning"] = run_dir.name
     lager = Steglager(rot / "steg", kod)
     k = Korning(konfig, rot, lager, run_dir, tyst)
     manifest: dict[str, Any] = {

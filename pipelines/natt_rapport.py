@@ -26,6 +26,7 @@ import pandas as pd
 
 from geo.karta import svenskt_tal
 from pipelines import natt_andringar as na
+from pipelines.natt_steg import sha256_json
 
 #: The posts shown first on a kommun page, in the order of lag (2004:773) — those the rule set has — then the
 #: LSS-utjämning of its own law (lag 2008:342).
@@ -225,10 +226,10 @@ def kartor(k, lang: pd.DataFrame, andringar: na.Andringar | None) -> list[dict]:
             ch_specs.append({"fil": fil, "titel": f"Ändring: {q['titel']}", "legend": "Ändring", "enhet": q["enhet"],
                              "undertitel": f"Sedan körningen {andringar.tidigare}", "skala": "divergerande"})
         if ch_specs:
-            digest = {s["fil"]: ch_values[s["fil"]].round(12).to_dict() for s in ch_specs}
+            digest = sha256_json({s["fil"]: ch_values[s["fil"]].round(12).to_dict() for s in ch_specs})
             k.steg("andringskartor", "kartor: ändringar sedan förra körningen", {},
-                         {"kalla": kalla, "ar": ar, "kartor": ch_specs, "varden": digest},
-                         lambda ut: draw(ut, ch_specs, ch_values), mal="rapport/kartor")
+                   {"kalla": kalla, "ar": ar, "kartor": ch_specs, "varden_sha256": digest},
+                   lambda ut: draw(ut, ch_specs, ch_values), mal="rapport/kartor")
             records += [{"fil": s["fil"], "titel": s["titel"], "text": s["undertitel"], "slag": "andring"}
                         for s in ch_specs]
     return records
@@ -377,7 +378,7 @@ def skriv_rapport(k, andringar: na.Andringar | None, manifest: dict) -> list[dic
     inputs = {n: k.resultat[n] for n in ("gleshet", "index") if n in k.resultat}
     inputs |= {f"forklaring_{n}": k.resultat[f"forklaring_{n}"] for n in names}
     inputs |= {f"berakna_{n}": k.resultat[f"berakna_{n}"] for n in names}
-    params = {"andringar": mine.to_csv(index=False) if len(mine) else "",
+    params = {"andringar_sha256": sha256_json(mine.to_csv(index=False)) if len(mine) else None,
               "tidigare": andringar.tidigare if andringar is not None and len(mine) else None,
               "berakningar": names}
     k.steg("kommunsidor", "rapport: kommunsidor och parametrar", inputs, params,

@@ -123,6 +123,7 @@ def test_json_log_has_one_event_per_line(kedja):
     rows = [json.loads(line) for line in (kedja.dir / "natt.jsonl").read_text().splitlines()]
     assert rows and all({"tid", "niva", "meddelande", "konfig"} <= set(r) for r in rows)
     assert any("publicerad" in r["meddelande"] for r in rows)
+    assert {r.get("korning") for r in rows if "publicerad" in r["meddelande"]} == {kedja.runs["forsta"].korning}
 
 
 def test_second_run_with_nothing_changed_computes_nothing_and_says_so(kedja):
