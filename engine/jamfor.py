@@ -55,9 +55,10 @@ def _frame(res: dict[str, np.ndarray], index: pd.Index, mapping: dict[str, str])
 
 
 def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame:
-    """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean
-    (the parts add up to the kostnadsutjämning, Bilaga 4 tables 6–7)."""
-    vikt = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean,
+    weighted like the strukturkostnad's (``befolkning_medelvarde``), so the parts add up to the kostnadsutjämning
+    (Bilaga 4 tables 6–7)."""
+    vikt = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde")]
     lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}")
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
@@ -141,6 +142,23 @@ def bas_lager(computed: Lager, bas_kommun: pd.DataFrame | None, bas_region: pd.D
     dk = pd.DataFrame({c[3:]: bas_kommun[c] for c in bas_kommun.columns if c.startswith("ku_")}) if bas_kommun is not None else pd.DataFrame()
     dr = pd.DataFrame({c[3:]: bas_region[c] for c in bas_region.columns if c.startswith("ku_")}) if bas_region is not None else pd.DataFrame()
     return Lager("bas", out[0], out[1], dk, dr, computed.notes)
+
+
+def bas_regleringspost(bas: Lager, ctx) -> Lager:
+    """The current rules' regleringspost where the bas table does not give it but gives the kostnadsutjämning the
+    current rules cannot compute: the anslag less the outlay on inkomstutjämning, that kostnadsutjämning (its net in
+    kronor is not 0: mean weighted 31 dec t−2, paid per 1 nov t−1), strukturbidrag and införandebidrag (lag
+    2004:773 15–16 §§; engine.model.regleringspost does the same inside one run)."""
+    for niva, t in (("kommun", bas.kommun), ("region", bas.region)):
+        if not t["regleringspost"].isna().any():
+            continue
+        delar = [t[c] for c in ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "inforandebidrag") if c in t.columns]
+        if any(d.isna().any() for d in delar):
+            continue
+        P = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("bidrag.regleringspost.befolkning")]
+        anslag = ctx.riket["anslag_kommuner_kr" if niva == "kommun" else "anslag_regioner_kr"]
+        t["regleringspost"] = b.regleringspost(ctx, sum(delar).to_numpy() * P, anslag, P)["regleringspost"]
+    return bas
 
 
 def _bas_totalt(t: pd.DataFrame) -> pd.Series:
@@ -278,9 +296,9 @@ def jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform
 
 
 def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
-    bas_c, _, _ = kor_lager("bas", indata_bas, params_bas)
+    bas_c, ctx_b, _ = kor_lager("bas", indata_bas, params_bas)
     bk, br = bas_utfall if bas_utfall is not None else (None, None)
-    bas = bas_lager(bas_c, bk, br)
+    bas = bas_regleringspost(bas_lager(bas_c, bk, br), ctx_b)
     missing = [c for c in ("inkomstutjamning", "kostnadsutjamning", "regleringspost") if bas.kommun[c].isna().any()]
     if missing:
         raise IndataError([f"the current rules cannot compute {missing} for every kommun (see the notes) — give them "
