@@ -261,7 +261,7 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     for name, val in riket_extra.items():
         riket.loc[len(riket)] = [name, float(val)]
     for v in schema.variables(schema.RIKET):
-        if v.name not in set(riket["variabel"]):
+        if v.name not in set(riket["variabel"]) and not v.ersattning:
             riket.loc[len(riket)] = [v.name, 1.0]
     kvars = [v.name for v in schema.variables(schema.KOMMUN)]
     k = k[["kommun", *kvars]].reset_index()

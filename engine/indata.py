@@ -1,9 +1,12 @@
 """Reading and validating the engine's inputs (schema: engine/schema.py, docs/inputs.md).
 
-An input directory holds ``kommuner.*``, ``lan.*``, ``regioner.*`` and ``riket.*`` (CSV, Parquet or XLSX), or a
-single workbook ``indata.xlsx`` with sheets of those names. Validation collects *every* problem of every table
-(missing or unknown codes, wrong count, duplicates, missing or unknown columns, non-numeric values, negative
-counts, shares outside [0, 1], age groups that do not add up, vårdbehov cells that do not add up) and raises one
+An input directory holds ``kommuner.*`` and, as far as the user has them, ``lan.*``, ``regioner.*`` and ``riket.*``
+(CSV, Parquet or XLSX), or a single workbook ``indata.xlsx`` with sheets of those names. A table or column the user
+does not have is not an error: the engine computes every component whose inputs are present and marks the others
+"ej tillgänglig" naming what is missing (the inkomstutjämning needs only ``folkmangd_1nov_t1`` and
+``skatteunderlag_kr``). What *is* given is validated strictly: validation collects every problem of every table
+(missing or unknown codes, wrong count, duplicates, unknown columns, non-numeric values, negative counts, shares
+outside [0, 1], age groups that do not add up, vårdbehov cells that do not add up) and raises one
 :class:`IndataError`; nothing is computed or written.
 """
 from __future__ import annotations
@@ -129,9 +132,7 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
                         + ", ".join(f"{c} {names[c]}" for c in missing[:15]) + (" …" if len(missing) > 15 else ""))
     if len(df) != len(expected):
         problems.append(f"{file}: {len(df)} rows, expected {len(expected)} (one per {niva})")
-    miss_cols = [c for c in wanted if c not in df.columns]
-    if miss_cols:
-        problems.append(f"{file}: missing column(s) {miss_cols}")
+    # a column the user does not have is not a problem: the components reading it are "ej tillgänglig"
     extra = [c for c in df.columns if c != key and c not in known and c not in NAME_COLUMNS[niva]]
     if extra:
         problems.append(f"{file}: unknown column(s) {extra} (not in the schema, docs/inputs.md)")
@@ -191,40 +192,36 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
     problems: list[str] = []
     checked: dict[str, pd.DataFrame | None] = {}
     for niva in (schema.KOMMUN, schema.LAN, schema.REGION):
-        need = schema.variables(niva, regelverk)
         if niva not in tables:
-            if need:
-                problems.append(f"table {FILES[niva]!r} not found (kommuner/lan/regioner/riket as .csv, .parquet or .xlsx)")
+            if niva == schema.KOMMUN:
+                problems.append("table 'kommuner' not found (kommuner.csv, .parquet or .xlsx, or a sheet 'kommuner' in "
+                                "indata.xlsx; lan/regioner/riket are optional)")
             checked[niva] = pd.DataFrame(index=pd.Index(
                 (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]),
                 name=KEYS[niva]))
             continue
         checked[niva] = _check_level(niva, tables[niva], files[niva], regelverk, problems)
     riket: dict[str, float] = {}
-    need = [v.name for v in schema.variables(schema.RIKET, regelverk)]
-    if need:
-        t = tables.get(schema.RIKET)
-        if t is None:
-            problems.append("table 'riket' not found")
-        elif not {"variabel", "varde"} <= set(t.columns):
+    t = tables.get(schema.RIKET)
+    if t is not None:
+        if not {"variabel", "varde"} <= set(t.columns):
             problems.append(f"{files[schema.RIKET]}: needs columns 'variabel' and 'varde'")
         else:
-            known = {v.name for v in schema.variables(schema.RIKET)}
+            known = {v.name: v for v in schema.variables(schema.RIKET)}
             for i, row in t.iterrows():
                 name = str(row["variabel"]).strip()
                 if name not in known:
                     problems.append(f"{files[schema.RIKET]}, row {i + 2}: unknown variabel {name!r}")
                     continue
                 v = pd.to_numeric(str(row["varde"]).replace(",", ".").replace(" ", ""), errors="coerce")
-                if pd.isna(v) or v < 0:
-                    problems.append(f"{files[schema.RIKET]}, row {i + 2}, {name}: not a non-negative number: {row['varde']!r}")
+                signed = known[name].kind == "signed"
+                if pd.isna(v) or (v < 0 and not signed):
+                    problems.append(f"{files[schema.RIKET]}, row {i + 2}, {name}: not a {'' if signed else 'non-negative '}"
+                                    f"number: {row['varde']!r}")
                 else:
                     riket[name] = float(v)
-            for name in need:
-                if name not in riket and not any(f"{name}:" in p for p in problems):
-                    problems.append(f"{files[schema.RIKET]}: variabel {name!r} missing")
     k = checked[schema.KOMMUN]
-    if k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
+    if schema.KOMMUN in tables and k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
         _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
     if problems:
         raise IndataError(problems)

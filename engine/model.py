@@ -92,8 +92,10 @@ def _delmodeller(ctx: Ctx, lista: list[str], registry: dict, extra: dict) -> dic
     for namn in lista:
         if namn not in registry:
             raise KeyError(f"regelverk {ctx.p.namn}: unknown delmodell {namn!r} (known: {sorted(registry)})")
-        n = len(ctx.region_kod) if registry is kostnad.REGION else len(ctx.kommun_kod)
-        parts = _delmodell(ctx, namn, kostnad.resolve(registry[namn]), *extra.get(namn, ()), n=n)
+        region = registry is kostnad.REGION
+        n = len(ctx.region_kod) if region else len(ctx.kommun_kod)
+        etikett = f"{namn} (region)" if region and namn in kostnad.KOMMUN else namn     # kollektivtrafik: both levels
+        parts = _delmodell(ctx, etikett, kostnad.resolve(registry[namn]), *extra.get(namn, ()), n=n)
         for c, v in parts.items():
             res[f"{namn}.{c}"] = np.asarray(v, dtype="float64")
     return res
