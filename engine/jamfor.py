@@ -296,7 +296,7 @@ def jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform
 
 
 def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
-    bas_c, ctx_b, _ = kor_lager("bas", indata_bas, params_bas)
+    bas_c, ctx_b, res_b = kor_lager("bas", indata_bas, params_bas)
     bk, br = bas_utfall if bas_utfall is not None else (None, None)
     bas = bas_regleringspost(bas_lager(bas_c, bk, br), ctx_b)
     missing = [c for c in ("inkomstutjamning", "kostnadsutjamning", "regleringspost") if bas.kommun[c].isna().any()]
@@ -355,8 +355,25 @@ def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_refor
             tables[f"reform_{niva}"] = cmp
         vf["kommuner, reform mot förslag"] = rt1["totalt_forslag"] - t1["totalt_forslag"]
     tables["vinnare_forlorare"] = vinnare_forlorare(vf)
+    tables["omfordelning"] = omfordelning_per_lager({"bas": (ctx_b, res_b), **{n: (c, r) for n, (_, c, r) in results.items()}})
     tables["_anmarkningar"] = pd.DataFrame({"anmärkning": [f"bas: {n}" for n in bas_c.notes] + [f"förslag: {n}" for n in lag.notes]})
     return tables
+
+
+def omfordelning_per_lager(lager: dict[str, tuple]) -> pd.DataFrame:
+    """The SOU's summary of the kostnadsutjämning per rule set (engine/sammanfattning.py): omfördelning, kommuner
+    with tillägg / avdrag and the extremes of the kostnadsutjämning, every delmodell and every component — for the
+    bas as far as its rule set computes them (the current rules' indices are not in the seeds), the proposal and
+    the reform. The posts after the införande rules are in tables 1–5."""
+    from engine.sammanfattning import for_run
+
+    delar = []
+    for namn, (ctx, res) in lager.items():
+        t = for_run(ctx, res)
+        t = t[(t["komponent"] != "") | (t["post"] == "kostnadsutjamning")]
+        t.insert(0, "regelverk", f"{namn}: {ctx.p.namn}" + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
+        delar.append(t)
+    return pd.concat(delar, ignore_index=True)
 
 
 def bas_from_bilaga4(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -27,9 +27,45 @@ POSTER = (("inkomstutjamning", "inkomstutjamning.inkomstutjamning"), ("kostnadsu
           ("svagt_befolkningsunderlag", "svagt_befolkningsunderlag.svagt_befolkningsunderlag"),
           ("strukturbidrag", "strukturbidrag.strukturbidrag"), ("regleringspost", "regleringspost.regleringspost"),
           ("totalt", "utjamning.totalt"), ("lss", "lss.utjamning"))
-KOLUMNER = ("nivå", "post", "komponent", "status", "bidrag/tillägg (kr)", "avgift/avdrag (kr)", "netto (kr)",
+KOLUMNER = ("nivå", "post", "komponent", "benämning", "status", "bidrag/tillägg (kr)", "avgift/avdrag (kr)", "netto (kr)",
             "omfördelning (kr)", "antal med bidrag/tillägg", "antal med avgift/avdrag", "störst bidrag/tillägg",
             "störst bidrag/tillägg (kr/inv)", "störst avgift/avdrag", "störst avgift/avdrag (kr/inv)")
+
+#: Swedish names of the parts (delmodeller and other result groups), their components and the posts, for headings.
+DELAR = {
+    "inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
+    "forskola": "Förskola", "grundskola": "Förskoleklass och grundskola", "gymnasieskola": "Gymnasieskola",
+    "ifo": "Individ- och familjeomsorg", "komvux": "Kommunal vuxenutbildning", "aldreomsorg": "Äldreomsorg",
+    "gator_och_vagar": "Gator och vägar", "raddningstjanst": "Räddningstjänst",
+    "befolkningsminskning": "Befolkningsminskning", "fastigheter": "Fastigheter",
+    "politisk_verksamhet": "Politisk verksamhet", "kollektivtrafik": "Kollektivtrafik",
+    "infrastruktur_och_skydd": "Infrastruktur och skydd", "verksamhetsovergripande": "Verksamhetsövergripande kostnader",
+    "halso_och_sjukvard": "Hälso- och sjukvård", "befolkningsforandringar_region": "Befolkningsförändringar",
+}
+KOMPONENT_NAMN = {
+    "strukturellt_lonelage": "strukturellt löneläge", "overgripande_administration": "övergripande administration",
+    "gles_bebyggelse": "gles bebyggelsestruktur", "behov_forskola": "behov av förskola",
+    "behov_fritidshem": "behov av fritidshem", "modersmal": "modersmål", "ovrig_ifo": "övrig individ- och familjeomsorg",
+    "barn_och_unga": "barn- och ungdomsvård", "korrigerat_modellvarde": "korrigerat modellvärde",
+    "grundlaggande": "grundläggande vuxenutbildning", "gymnasial": "gymnasial vuxenutbildning",
+    "forvarvsfrekvens": "förvärvsfrekvens", "dodlighet": "dödlighet (ohälsa)", "sprak": "språk",
+    "hemtjanst_glesbygd": "hemtjänst i glesbygd", "institutionsboende_glesbygd": "institutionsboende i glesbygd",
+    "vintervaghallning": "vinterväghållning", "uppvarmning": "uppvärmning", "klimattillagg": "klimattillägg",
+    "ortstillagg": "ortstillägg", "befolkningsforandringar": "befolkningsförändringar", "raddningstjanst": "räddningstjänst",
+    "vardbehov": "vårdbehov", "vard_i_glesbygd": "vård i glesbygd", "bemanning_i_glesbygd": "bemanning i glesbygd",
+    "politisk_verksamhet": "politisk verksamhet"}
+POST_NAMN = {"inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
+             "efterslapning": "Bidrag för eftersläpning av intäkter",
+             "svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag", "strukturbidrag": "Strukturbidrag",
+             "regleringspost": "Regleringsbidrag (+) / -avgift (−)", "totalt": "Utjämningen totalt", "lss": "LSS-utjämning"}
+
+
+def benamning(post: str, komponent: str = "") -> str:
+    """Swedish name of a summary row: a post, a delmodell (komponent 'standardkostnad') or one of its components."""
+    if not komponent:
+        return POST_NAMN.get(post, post.replace("_", " ").capitalize())
+    del_ = DELAR.get(post, post.replace("_", " ").capitalize())
+    return del_ if komponent == "standardkostnad" else f"{del_}: {KOMPONENT_NAMN.get(komponent, komponent.replace('_', ' '))}"
 
 
 def omfordelning(varden, befolkning, namn) -> dict:
@@ -99,18 +135,30 @@ def sammanfattning(res: dict[str, dict[str, np.ndarray]], befolkning: dict[str, 
             if p == "kostnadsutjamning" and row and p31 is not None:
                 row["omfördelning (kr)"] = omfordelning(d["kostnadsutjamning.strukturkostnad"], p31, names).get("omfördelning (kr)")
             nycklar = [f"{p} ({niva})", p] if p != "totalt" else [f"{q} ({niva})" for q, _ in POSTER] + [q for q, _ in POSTER]
-            rows.append({"nivå": niva, "post": p, "komponent": "", "status": _status(ej, nycklar, bool(row)), **row})
+            rows.append({"nivå": niva, "post": p, "komponent": "", "benämning": benamning(p),
+                         "status": _status(ej, nycklar, bool(row)), **row})
         for dm in delmodeller[niva]:
             nycklar = [dm, f"{dm} ({niva})", f"{dm}_{niva}"]
             sk = d.get(f"{dm}.standardkostnad", nan)
             row = omfordelning(sk, nan if p31 is None else p31, names)
-            rows.append({"nivå": niva, "post": dm, "komponent": "standardkostnad", "status": _status(ej, nycklar, bool(row)),
-                         **row})
+            rows.append({"nivå": niva, "post": dm, "komponent": "standardkostnad", "benämning": benamning(dm, "standardkostnad"),
+                         "status": _status(ej, nycklar, bool(row)), **row})
             komp = [c for c in d if c.startswith(dm + ".") and c != f"{dm}.standardkostnad"]
             if len(komp) == 1 and np.array_equal(d[komp[0]], sk, equal_nan=True):
                 continue                                   # a single component is the delmodell itself
             for c in komp:
                 row = omfordelning(d[c], nan if p31 is None else p31, names)
-                rows.append({"nivå": niva, "post": dm, "komponent": c.split(".", 1)[1],
+                k = c.split(".", 1)[1]
+                rows.append({"nivå": niva, "post": dm, "komponent": k, "benämning": benamning(dm, k),
                              "status": _status(ej, [c, *nycklar], bool(row)), **row})
     return pd.DataFrame(rows, columns=list(KOLUMNER))
+
+
+def for_run(ctx, res: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
+    """:func:`sammanfattning` of one engine run (``engine.model.berakna(ctx)``)."""
+    from engine import register
+
+    return sammanfattning(res, {"kommun": ctx.k.get("folkmangd_31dec_t2"), "region": ctx.r.get("folkmangd_31dec_t2")},
+                          {"kommun": register.kommuner()["kommun"].tolist(), "region": register.regioner()["region"].tolist()},
+                          {n: list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{n}")) for n in ("kommun", "region")},
+                          ctx.ej_tillgangliga)

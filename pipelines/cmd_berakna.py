@@ -52,22 +52,6 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     return params, indata, ctx, res, frames
 
 
-def sammanfattning_table(ctx, res) -> pd.DataFrame:
-    """National totals per post (kronor: bidrag, avgifter, net) and the SOU's summary of every delmodell and
-    component (omfördelning, kommuner with tillägg / avdrag, the extremes; engine/sammanfattning.py), with a
-    Swedish name per row. What is not available says why (the missing inputs or the rule set's reason)."""
-    from engine import register
-    from engine.sammanfattning import sammanfattning
-    from pipelines.xlsx import benamning
-
-    t = sammanfattning(res, {"kommun": ctx.k.get("folkmangd_31dec_t2"), "region": ctx.r.get("folkmangd_31dec_t2")},
-                       {"kommun": register.kommuner()["kommun"].tolist(), "region": register.regioner()["region"].tolist()},
-                       {n: list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{n}")) for n in ("kommun", "region")},
-                       ctx.ej_tillgangliga)
-    t.insert(3, "benämning", [benamning(p, k) for p, k in zip(t["post"], t["komponent"])])
-    return t
-
-
 def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame) -> None:
     from pipelines.xlsx import write_workbook
 
@@ -84,10 +68,12 @@ def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: lis
 
 
 def run(args) -> int:
+    from engine.sammanfattning import for_run
+
     timer = Timer()
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
     with atomic_output_dir(args.ut) as tmp, timer("skriva"):
-        write_outputs(tmp, frames, params, ctx.notes, sammanfattning_table(ctx, res))
+        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res))
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
             inputs["reform"] = args.reform

@@ -9,18 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.sammanfattning import DELAR, KOMPONENT_NAMN
+
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
-DELAR = {
-    "inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
-    "forskola": "Förskola", "grundskola": "Förskoleklass och grundskola", "gymnasieskola": "Gymnasieskola",
-    "ifo": "Individ- och familjeomsorg", "komvux": "Kommunal vuxenutbildning", "aldreomsorg": "Äldreomsorg",
-    "gator_och_vagar": "Gator och vägar", "raddningstjanst": "Räddningstjänst",
-    "befolkningsminskning": "Befolkningsminskning", "fastigheter": "Fastigheter",
-    "politisk_verksamhet": "Politisk verksamhet", "kollektivtrafik": "Kollektivtrafik",
-    "infrastruktur_och_skydd": "Infrastruktur och skydd", "verksamhetsovergripande": "Verksamhetsövergripande kostnader",
-    "halso_och_sjukvard": "Hälso- och sjukvård", "befolkningsforandringar_region": "Befolkningsförändringar",
-}
 ORD = {"aldersersattning": "åldersersättning", "lon": "strukturellt löneläge", "lonelage": "strukturellt löneläge",
        "administration": "övergripande administration", "gleshet": "gles bebyggelse", "standardkostnad": "standardkostnad",
        "socioekonomi": "socioekonomi", "strukturkostnad": "strukturkostnad", "strukturkostnad_riket": "strukturkostnad riket",
@@ -30,31 +22,7 @@ ORD = {"aldersersattning": "åldersersättning", "lon": "strukturellt löneläge
        "lansvis_skattesats_procent": "länsvis skattesats", "folkmangd_1nov_t1": "Folkmängd 1 nov t−1",
        "folkmangd_31dec_t2": "Folkmängd 31 dec t−2", "kommun": "Kommun", "region": "Region", "lan": "Län",
        "lan_kod": "Länskod", "kommun_kod": "Kommunkod", "region_kod": "Regionkod",
-       # components of the delmodeller (the paragraphs' names)
-       "strukturellt_lonelage": "strukturellt löneläge", "overgripande_administration": "övergripande administration",
-       "gles_bebyggelse": "gles bebyggelsestruktur", "behov_forskola": "behov av förskola",
-       "behov_fritidshem": "behov av fritidshem", "modersmal": "modersmål", "ovrig_ifo": "övrig individ- och familjeomsorg",
-       "barn_och_unga": "barn- och ungdomsvård", "korrigerat_modellvarde": "korrigerat modellvärde",
-       "grundlaggande": "grundläggande vuxenutbildning", "gymnasial": "gymnasial vuxenutbildning",
-       "forvarvsfrekvens": "förvärvsfrekvens", "dodlighet": "dödlighet (ohälsa)", "sprak": "språk",
-       "hemtjanst_glesbygd": "hemtjänst i glesbygd", "institutionsboende_glesbygd": "institutionsboende i glesbygd",
-       "vintervaghallning": "vinterväghållning", "uppvarmning": "uppvärmning", "klimattillagg": "klimattillägg",
-       "ortstillagg": "ortstillägg", "befolkningsforandringar": "befolkningsförändringar", "raddningstjanst": "räddningstjänst",
-       "vardbehov": "vårdbehov", "vard_i_glesbygd": "vård i glesbygd", "bemanning_i_glesbygd": "bemanning i glesbygd",
-       "politisk_verksamhet": "politisk verksamhet"}
-#: The posts of lag 2004:773 and LSS as one row of a summary.
-POSTER = {"inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
-          "efterslapning": "Bidrag för eftersläpning av intäkter", "svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag",
-          "strukturbidrag": "Strukturbidrag", "regleringspost": "Regleringsbidrag (+) / -avgift (−)",
-          "totalt": "Utjämningen totalt", "lss": "LSS-utjämning"}
-
-
-def benamning(post: str, komponent: str = "") -> str:
-    """Swedish name of a summary row: a post, a delmodell (komponent 'standardkostnad') or one of its components."""
-    if not komponent:
-        return POSTER.get(post, post.replace("_", " ").capitalize())
-    del_ = DELAR.get(post, post.replace("_", " ").capitalize())
-    return del_ if komponent == "standardkostnad" else f"{del_}: {ORD.get(komponent, komponent.replace('_', ' '))}"
+       **KOMPONENT_NAMN}
 
 
 def rubrik(col: str) -> str:
