@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from engine.params import EjTillganglig, Params
-from engine.register import FastaIndex
+from engine.register import FastaIndex, Skattesatser
 
 #: The input table each level's variables come from (docs/inputs.md), for messages naming a missing input.
 TABELL = {"kommun": "kommuner", "region": "regioner", "lan": "lan", "riket": "riket"}
@@ -60,6 +60,8 @@ class Ctx:
     kommun_lan: np.ndarray                #: (K,) int: row of the kommun's län/region in the region order
     region_kod: np.ndarray                #: (R,) str (= län codes; "09" is Gotland)
     ingar_i_region: np.ndarray            #: (R,) bool; False for Gotland (kommun outside a region)
+    #: tables of länsvisa skattesatser by name (engine.register.Skattesatser; "indata": the user's table)
+    skattesatser: Skattesatser = field(default_factory=Skattesatser)
     cache: dict[str, Any] = field(default_factory=dict)   #: intermediate results shared between components
     notes: list[str] = field(default_factory=list)        #: "not available" and other notices for the output
     #: component → why it is not available (Swedish; the missing inputs or the rule set's reason), for the summary

@@ -23,6 +23,8 @@ MAX_LISTED = 60
 KEYS = {schema.KOMMUN: "kommun_kod", schema.LAN: "lan_kod", schema.REGION: "region_kod"}
 NAME_COLUMNS = {schema.KOMMUN: {"kommun", "lan_kod", "lan", "region"}, schema.LAN: {"lan"}, schema.REGION: {"region", "lan"}}
 FILES = {schema.KOMMUN: "kommuner", schema.LAN: "lan", schema.REGION: "regioner", schema.RIKET: "riket"}
+#: Optional table of the utjämningsår's länsvisa skattesatser (förordning 2004:881 2–3 §§), one row per region code.
+SKATTESATSER = "lansvisa_skattesatser"
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: Tolerance for "adds up": counts are whole persons, so sums must match exactly (up to float noise).
 SUM_TOL = 1e-6
@@ -55,6 +57,8 @@ class Indata:
     region: pd.DataFrame            #: index region_kod, 21 rows
     riket: dict[str, float]
     files: dict[str, str] = field(default_factory=dict)
+    #: the user's länsvisa skattesatser (percent; index region_kod, columns engine.register.SATSER), or None
+    skattesatser: pd.DataFrame | None = None
 
 
 def _find(directory: Path, stem: str) -> Path | None:
@@ -86,11 +90,11 @@ def read_tables(directory: str | Path) -> tuple[dict[str, pd.DataFrame], dict[st
         raise IndataError([f"{d}: input directory not found"])
     if book is not None:
         sheets = pd.ExcelFile(book).sheet_names
-        for niva, stem in FILES.items():
+        for niva, stem in {**FILES, SKATTESATSER: SKATTESATSER}.items():
             if stem in sheets:
                 tables[niva] = _read_table(book, stem)
                 files[niva] = f"{book}[{stem}]"
-    for niva, stem in FILES.items():
+    for niva, stem in {**FILES, SKATTESATSER: SKATTESATSER}.items():
         if niva in tables:
             continue
         path = _find(d, stem)
@@ -157,6 +161,42 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
     return t[~t.index.duplicated()].reindex(expected) if not unknown and not missing else t
 
 
+def _check_skattesatser(df: pd.DataFrame, file: str, problems: list[str]) -> pd.DataFrame | None:
+    """The user's länsvisa skattesatser: every region code (incl. 09, the kommun outside a region) once, the four
+    rates in percent."""
+    if "region_kod" not in df.columns:
+        problems.append(f"{file}: no key column 'region_kod' (columns: {list(df.columns)[:12]})")
+        return None
+    codes = _codes(df["region_kod"].rename("region_kod"))
+    expected = register.regioner()["region_kod"].tolist()
+    n = len(problems)
+    for c in sorted(set(codes[codes.duplicated()])):
+        problems.append(f"{file}: region_kod {c} appears on several rows")
+    unknown = sorted(set(codes) - set(expected))
+    missing = [c for c in expected if c not in set(codes)]
+    if unknown:
+        problems.append(f"{file}: unknown region_kod {unknown}")
+    if missing:
+        problems.append(f"{file}: region_kod {missing} missing (one row per län; 09 = Gotland, kommun outside a region)")
+    cols = [c for c in register.SATSER if c not in df.columns]
+    if cols:
+        problems.append(f"{file}: missing column(s) {cols} (all four rates in percent)")
+    extra = [c for c in df.columns if c not in (*register.SATSER, "region_kod", "lan", "region")]
+    if extra:
+        problems.append(f"{file}: unknown column(s) {extra}")
+    out = {}
+    for col in [c for c in register.SATSER if c in df.columns]:
+        raw = df[col].astype(str).str.strip().str.replace(",", ".", regex=False)
+        vals = pd.to_numeric(raw, errors="coerce")
+        for i in np.flatnonzero((vals.isna() | (vals < 0) | (vals > 100)).to_numpy()):
+            problems.append(f"{file}, row {i + 2} (region_kod {codes.iloc[i]}), column {col!r}: not a percentage in "
+                            f"[0, 100]: {df[col].iloc[i]!r}")
+        out[col] = vals.astype("float64").to_numpy()
+    if len(problems) > n:
+        return None
+    return pd.DataFrame(out, index=pd.Index(codes, name="region_kod")).reindex(expected)
+
+
 def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: list[str]) -> None:
     names = register.kommuner().set_index("kommun_kod")["kommun"]
     f = files[schema.KOMMUN]
@@ -220,13 +260,16 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
                                     f"number: {row['varde']!r}")
                 else:
                     riket[name] = float(v)
+    satser = None
+    if SKATTESATSER in tables:
+        satser = _check_skattesatser(tables[SKATTESATSER], files[SKATTESATSER], problems)
     k = checked[schema.KOMMUN]
     if schema.KOMMUN in tables and k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
         _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
     if problems:
         raise IndataError(problems)
     return Indata(ar=ar, kommun=checked[schema.KOMMUN], lan=checked[schema.LAN], region=checked[schema.REGION],
-                  riket=riket, files=files)
+                  riket=riket, files=files, skattesatser=satser)
 
 
 def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:

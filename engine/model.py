@@ -62,7 +62,9 @@ def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = N
                r=Indatatabell(r, "region", len(reg), REGION_SUMS), riket=Indatatabell(indata.riket, "riket"), idx=idx,
                kommun_kod=kom["kommun_kod"].to_numpy(),
                lan_kod=kom["lan_kod"].to_numpy(), kommun_lan=kommun_lan, region_kod=reg["region_kod"].to_numpy(),
-               ingar_i_region=reg["ingar_i_region"].to_numpy(), cache={"_lan_onehot": onehot})
+               ingar_i_region=reg["ingar_i_region"].to_numpy(), cache={"_lan_onehot": onehot},
+               skattesatser=register.Skattesatser({} if indata.skattesatser is None else
+                                                  {register.Skattesatser.INDATA: indata.skattesatser}))
 
 
 def _trace(ctx: Ctx, namn: str) -> None:

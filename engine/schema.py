@@ -326,6 +326,13 @@ def markdown() -> str:
         for v in variables(niva):
             rv = ", ".join(sorted(v.regelverk))
             out.append(f"| `{v.name}` | {v.kind} | {v.unit} | {v.referens} | {v.kalla} | {v.beskrivning} | {v.anvands_i} | {rv} |")
+    out += ["", "## Länsvisa skattesatser (`lansvisa_skattesatser.*`, optional, 21 rows)", "",
+            "The länsvisa skattesatser of the utjämningsår (förordning 2004:881 2–3 §§), in percent: columns",
+            "`region_kod` (all 21, 09 = Gotland, the kommun outside a region), `kommun_bidrag`, `region_bidrag`,",
+            "`kommun_avgift`, `region_avgift` (a `lan` name column is ignored). A rule set whose rates are those of the",
+            "year's förordning (`inkomstutjamning.skattesatser_indata: true`, the current rules) uses it instead of its",
+            "shipped SFS 2023:683 rates; the proposal keeps its own and says so in the anmärkningar. Example: the 2019",
+            "rates in `data/exempel/2019/`."]
     return "\n".join(out) + "\n"
 
 
