@@ -92,9 +92,10 @@ class Ctx:
 
     def ej_tillganglig(self, komponent: str, reason: str, shape_of: np.ndarray | None = None) -> np.ndarray:
         """NaN for a component the rule set does not specify, with a notice in the output (never a guess)."""
-        return self._ej_tillganglig(komponent, f"ej tillgänglig i regelverk {self.p.namn} — {reason}", shape_of)
+        return self.notera_ej_tillganglig(komponent, f"ej tillgänglig i regelverk {self.p.namn} — {reason}", shape_of)
 
-    def _ej_tillganglig(self, komponent: str, text: str, shape_of: np.ndarray | None) -> np.ndarray:
+    def notera_ej_tillganglig(self, komponent: str, text: str, shape_of: np.ndarray | None) -> np.ndarray:
+        """NaN for ``komponent`` with the notice ``text`` (Swedish, beginning "ej tillgänglig")."""
         note = f"{komponent}: {text}"
         if note not in self.notes:
             self.notes.append(note)
@@ -130,7 +131,7 @@ class Ctx:
     def indata_saknas(self, komponent: str, exc: SaknadIndata, fn, *args, shape_of=None, **kwargs) -> np.ndarray:
         """NaN for a component whose inputs are incomplete, with a notice naming every missing input."""
         saknade = self.saknade_indata(fn, *args, **kwargs) or [exc.path]
-        return self._ej_tillganglig(komponent, "ej tillgänglig — indata saknas: " + ", ".join(saknade), shape_of)
+        return self.notera_ej_tillganglig(komponent, "ej tillgänglig — indata saknas: " + ", ".join(saknade), shape_of)
 
     def komponent(self, name: str, fn, *args, region: bool = False, **kwargs) -> np.ndarray:
         """Run ``fn(*args)`` for one tillägg/avdrag; if the rule set lacks an element it needs (EjTillganglig: a

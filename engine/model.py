@@ -247,13 +247,15 @@ def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[s
     if np.isnan(ku).any():
         if KU_NETTO[niva] in ctx.riket:
             ku_netto = ctx.riket[KU_NETTO[niva]]
-            ctx.notes.append(f"{namn}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
-                             f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)".replace(",", " "))
+            note = (f"{namn}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
+                    f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)").replace(",", " ")
+            if note not in ctx.notes:
+                ctx.notes.append(note)
         else:
             saknas.append(f"kostnadsutjamning (ange nettot i kronor som riket.{KU_NETTO[niva]})")
     saknas += [f"riket.{ANSLAG[niva]}"] * (anslag is None) + ["befolkning"] * (befolkning is None)
     if saknas:
-        nan = ctx._ej_tillganglig(namn, "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§) är anslaget minus "
+        nan = ctx.notera_ej_tillganglig(namn, "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§) är anslaget minus "
                                   "statens utgift för alla andra poster och kräver " + ", ".join(saknas), np.zeros(n))
         return {"regleringspost.regleringspost": nan, "regleringspost.regleringspost_kr": nan.copy()}
     rp = b.regleringspost(ctx, sum(delar.values()), anslag - ku_netto, befolkning)
@@ -329,7 +331,7 @@ def _utfall_saknas(ctx: Ctx, poster: dict[str, np.ndarray]) -> None:
     """Befolkningsminskning cannot be computed: its intäkt contains the year's whole outcome (bilaga, "det
     sammanlagda utfallet enligt lagen (2004:773)"), and a post of it is not available."""
     saknas = [c.split(".")[0] for c in POSTER if c + "_kr" in poster and np.isnan(poster[c + "_kr"]).any()]
-    ctx._ej_tillganglig("befolkningsminskning", "ej tillgänglig — intäkten omfattar det sammanlagda utfallet enligt lagen "
+    ctx.notera_ej_tillganglig("befolkningsminskning", "ej tillgänglig — intäkten omfattar det sammanlagda utfallet enligt lagen "
                         "(2004:773) för utjämningsåret (förordning 2004:881 bilaga, SOU 2024:50 s. 87), men "
                         + ", ".join(saknas or ["utfallet"]) + " kan inte beräknas", None)
 
