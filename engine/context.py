@@ -19,11 +19,17 @@ TABELL = {"kommun": "kommuner", "region": "regioner", "lan": "lan", "riket": "ri
 
 
 class SaknadIndata(EjTillganglig):
-    """A variable the user's input tables do not contain: the component that reads it is not available."""
+    """A variable the user's input tables do not contain: the component that reads it is not available. Where no
+    component catches it (a step that needs the variable itself) it is an input error (exit 2) naming it."""
+
+    is_input_error = True
 
     def __init__(self, niva: str, namn: str):
         self.niva, self.namn = niva, namn
         super().__init__(f"{TABELL[niva]}.{namn}", "indata saknas")
+
+    def __str__(self) -> str:
+        return f"indata saknas: {self.path} (docs/inputs.md)"
 
 
 class Indatatabell(dict):

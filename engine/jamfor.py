@@ -58,7 +58,8 @@ def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame
     """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean,
     weighted like the strukturkostnad's (``befolkning_medelvarde``), so the parts add up to the kostnadsutjämning
     (Bilaga 4 tables 6–7)."""
-    vikt = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde")]
+    vikt = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"),
+                                                      np.nan)
     lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}")
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
@@ -75,7 +76,7 @@ def kor_lager(namn: str, indata, params, fasta_index=None):
     k = _frame(res["kommun"], pd.Index(ctx.kommun_kod, name="kommun_kod"), KOLUMN)
     r = _frame(res["region"], pd.Index(ctx.region_kod, name="region_kod"), KOLUMN)
     vikt = ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")
-    for t, d, pop in ((k, res["kommun"], ctx.k[vikt]), (r, res["region"], ctx.r[vikt])):
+    for t, d, pop in ((k, res["kommun"], ctx.k.get(vikt, np.nan)), (r, res["region"], ctx.r.get(vikt, np.nan))):
         t["efterslapning"] = np.asarray(d["efterslapning.efterslapning_kr"]) / pop
     lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
                   list(ctx.notes))
@@ -308,6 +309,13 @@ def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_refor
     results = {}
     for namn, params in layers:
         lag, ctx, res = kor_lager(namn, indata_forslag, params, fasta_index)
+        saknas = [f"{niva}: {c}" for niva, t in (("kommuner", lag.kommun), ("regioner", lag.region))
+                  for c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag")
+                  if c in t.columns and t[c].isna().any()]
+        if saknas:      # the införande rules compare every post: the inputs must give them all
+            raise IndataError([f"{namn} ({params.namn}): {', '.join(saknas)} kan inte beräknas med dessa indata; "
+                               "jämförelsen kräver alla poster (lag 2004:773 11 a–14 §§)"]
+                              + [n for n in lag.notes if "ej tillgänglig" in n][:20])
         lag = forslag_med_inforande(lag, ctx, bas)
         results[namn] = (lag, ctx, res)
     lag, ctx, res = results["forslag"]

@@ -104,3 +104,13 @@ def test_without_the_kommun_table_nothing_is_computed(full, tmp_path, capsys):
     (d / "riket.csv").write_bytes((full / "riket.csv").read_bytes())
     assert main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(d), "--ut", str(tmp_path / "u")]) == 2
     assert "table 'kommuner' not found" in capsys.readouterr().err
+
+
+def test_jamfor_needs_every_post_and_says_which_are_missing(full, tmp_path, capsys):
+    """The change analysis compares every post (the införande rules, lag 11 a–14 §§): with partial inputs it stops
+    with one input error naming the posts and the missing inputs, instead of a financing without a fixed point."""
+    d = _only(full, tmp_path, MINIMUM, riket=True)
+    assert main(["jamfor", "--indata", str(d), "--bas-bilaga4", "--ut", str(tmp_path / "jf")]) == 2
+    err = capsys.readouterr().err
+    assert "kommuner: kostnadsutjamning" in err and "jämförelsen kräver alla poster" in err
+    assert "indata saknas: kommuner.bef_10_12" in err and not (tmp_path / "jf").exists()
