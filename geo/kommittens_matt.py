@@ -161,6 +161,26 @@ def harled(folkmangd_2022: pd.Series, invanardistans_m: pd.Series, folkmangd_kla
     return out
 
 
+KALLA_BERAKNAD = "beräknad: definition {definition}, SCB:s 1 km-rutnät 2024"
+KALLA_BEGRANSAD = "beräknad, begränsad till tabell 6:s övre gräns (index 1)"
+
+
+def frysta_medeldistans(beraknad: pd.Series, definition: str, harledd: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The frozen 2022 medeldistans per kommun (förordningens bilaga: "avser år 2022 och uppdateras inte"):
+    the committee's value recovered from tabell 6 where it has a tillägg; elsewhere ``beraknad`` (kommun_kod →
+    km, our best definition), capped at tabell 6's upper bound (the published figure wins: a value above it would
+    give a tillägg the committee did not give). Columns kommun_kod, medeldistans_3000_km, medeldistans_kalla."""
+    h = (harledd if harledd is not None else las_harledd()).set_index("kommun_kod")
+    b = beraknad.reindex(h.index).astype("float64")
+    if b.isna().any():
+        raise ValueError(f"beräknad medeldistans saknas för {list(b.index[b.isna()])}")
+    t = h["tillagg"].astype(bool)
+    capped = ~t & (b > h["medeldistans_max_km"])
+    value = np.where(t, h["medeldistans_km"], np.minimum(b, h["medeldistans_max_km"]))
+    kalla = np.where(t, KALLA, np.where(capped, KALLA_BEGRANSAD, KALLA_BERAKNAD.format(definition=definition)))
+    return pd.DataFrame({"kommun_kod": h.index, "medeldistans_3000_km": value, "medeldistans_kalla": kalla})
+
+
 def _dela_befolkning(shared: Path) -> tuple[pd.Series, pd.Series]:
     """Population 31 Dec 2022 (each kommun's own trend 2017–2021 carried one year past the 2021 register) and
     31 Dec 2016 (interpolated 2013–2017) from the shared kommun panel."""
@@ -181,7 +201,24 @@ def main(argv=None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--ut", type=Path, default=UTFIL)
+    ap.add_argument("--frysta-fran", type=Path, default=None,
+                    help="kommuner.csv från `utjamning gleshet` (standarddefinitionen): skriv om medeldistansen i "
+                         "data/gleshet/frysta_matt_2022.csv")
     args = ap.parse_args(argv)
+    if args.frysta_fran is not None:
+        from geo.definition import default_definition
+        from geo.matt import FRYSTA_MATT
+
+        run = pd.read_csv(args.frysta_fran, dtype={"kommun_kod": str}).set_index("kommun_kod")["medeldistans_km"]
+        f = pd.read_csv(FRYSTA_MATT, dtype={"kommun_kod": str})
+        new = frysta_medeldistans(run, default_definition()).set_index("kommun_kod")
+        f["medeldistans_3000_km"] = new["medeldistans_3000_km"].reindex(f["kommun_kod"]).round(3).to_numpy()
+        f["medeldistans_kalla"] = new["medeldistans_kalla"].reindex(f["kommun_kod"]).to_numpy()
+        tmp = FRYSTA_MATT.with_suffix(".tmp")
+        f.to_csv(tmp, index=False, lineterminator="\n")
+        tmp.replace(FRYSTA_MATT)
+        print(f"{FRYSTA_MATT}: {f['medeldistans_kalla'].value_counts().to_dict()}")
+        return 0
     p22, p16 = _dela_befolkning(args.shared)
     area = pd.read_csv(args.shared / "kommun_tables_2019" / "SCB_markanvandning.csv")
     area = area[area["markanvändningsklass"] == "total landareal"].set_index("region")["X2015"]
