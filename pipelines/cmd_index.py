@@ -140,10 +140,26 @@ def run(args) -> int:
             if col in qdf.columns:
                 qdf[col] = qdf[col].astype("Int64")
         qdf.to_csv(out / "kvalitet.csv", index=False)
-        pol = im.politisk_verksamhet_index(m["befolkning"], m["avstand_3000_km"], args.politisk_troskel)
+        # medeldistans 2022 is frozen by law (förordningens bilaga): the frozen value, the run's own beside it
+        from geo.matt import fryst_medeldistans
+        md = fryst_medeldistans(m["kommun_kod"], strict=False)
+        own = m["medeldistans_km" if "medeldistans_km" in m.columns else "avstand_3000_km"].to_numpy(dtype="float64")
+        if np.isnan(md).any():
+            notes.append(f"politisk verksamhet: {int(np.isnan(md).sum())} kommunkoder saknar fryst medeldistans 2022 "
+                         f"(data/gleshet/frysta_matt_2022.csv); körningens egen medeldistans används för dem")
+            md = np.where(np.isnan(md), own, md)
+        pol = im.politisk_verksamhet_index(m["befolkning"], md, args.politisk_troskel)
         for reading in im.POLITISK_THRESHOLD_READINGS:
             pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(
-                m["befolkning"], m["avstand_3000_km"], reading)["merkostnadsindex"].to_numpy()
+                m["befolkning"], md, reading)["merkostnadsindex"].to_numpy()
+        pol.insert(0, "medeldistans_3000_km", md)
+        if "medeldistans_km" in m.columns:
+            pol.insert(1, "medeldistans_beraknad_km", m["medeldistans_km"].to_numpy())
+            moved = int((np.abs(own - md) > 5e-4).sum())
+            if moved:
+                notes.append(f"politisk verksamhet: den frysta medeldistansen 2022 används; {moved} kommuner har en "
+                             f"annan beräknad medeldistans i {Path(args.matt) / 'kommuner.csv'} "
+                             f"(medeldistans_beraknad_km)")
         pol.insert(0, "kommun", m["kommun"].to_numpy())
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
         pol.to_csv(out / "politisk_verksamhet.csv", index=False)
