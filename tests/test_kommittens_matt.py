@@ -124,3 +124,55 @@ def test_engine_recomputes_tabell6_politisk_verksamhet(shared_data, harledd):
     assert off.sum() <= 3 and set(kod[off]) <= set(kod[edge])
     assert np.median(np.abs(diff["kapitel"])) < 0.5
     assert (np.abs(diff["bilaga"]) > 2.0).sum() > 50
+
+
+@pytest.fixture(scope="session")
+def national_medeldistans(shared_data):
+    """medeldistans_km per kommun of the default definition on the SCB 1 km grid 2024 with the default kommun
+    assignment, once per session."""
+    from geo.definition import default_definition, radius_per_cell
+    from geo.kommuner import assign_kommuner, load_tatorter
+    from geo.matt import weighted_mean_by
+    from geo.readers import read_grid
+
+    tat = load_tatorter()
+    cells, _ = assign_kommuner(read_grid(shared_data / "scb_grid_1km_2024" / "befolkning_1km_2024.csv.gz"),
+                               tatorter=tat)
+    cells = cells[cells["assigned"] != "excluded"].reset_index(drop=True)
+    cells["r"] = radius_per_cell(cells, 3000, default_definition(), tat)
+    return weighted_mean_by(cells, "r", "kommun_kod") / 1000.0
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_default_definition_fits_the_committees_medeldistans(shared_data, national_medeldistans, harledd):
+    """The default definition against the 77 recovered kommuner and the SOU's aggregates (docs/validation.md,
+    "Medeldistans: definitionen"): median relative error 6,4 %, logs correlate 0,993, tillägg yes/no (modellvärde
+    ≥ 1 018) as tabell 6 for 289 of 290, mean over kommuner 6,76 km (s. 515: 6,72)."""
+    h = harledd.set_index("kommun_kod")
+    md = national_medeldistans.reindex(h.index)
+    t = h["tillagg"].astype(bool)
+    rel = (md[t] / h.loc[t, "medeldistans_km"] - 1).abs()
+    assert rel.median() == pytest.approx(0.064, abs=0.003)
+    assert np.corrcoef(np.log(md[t]), np.log(h.loc[t, "medeldistans_km"]))[0, 1] > 0.99
+    p22, _ = km._dela_befolkning(shared_data)
+    m = km.politisk_modell()
+    modell = m["konstant"] + m["koef_ln"] * np.log(p22.reindex(h.index)) + m["koef_md"] * md
+    assert int(((modell >= 1018) == t).sum()) == 289
+    assert md.mean() == pytest.approx(6.76, abs=0.01)
+    assert md["2518"] == pytest.approx(32.1, abs=0.1) and md["0127"] == pytest.approx(0.68, abs=0.01)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_regional_ranking_of_page_580(national_medeldistans):
+    """SOU 2024:50 s. 580: 'Den högsta genomsnittliga medeldistansen finns i Jämtland följt av Västerbotten och
+    Norrbotten. Lägst medeldistans finns i Stockholm.' The kommuner's medeldistans averaged per region as a
+    median (or geometric mean) reproduces it; the population-weighted mean puts Norrbotten second."""
+    md = national_medeldistans
+    lan = md.index.str[:2]
+    for per_region in (md.groupby(lan).median(), np.exp(np.log(md).groupby(lan).mean())):
+        assert list(per_region.sort_values(ascending=False).index[:3]) == ["23", "24", "25"]
+        assert per_region.idxmin() == "01"
+    arithmetic = md.groupby(lan).mean()
+    assert list(arithmetic.sort_values(ascending=False).index[:3]) == ["24", "23", "25"]
