@@ -36,7 +36,6 @@ PARAMETRAR = ROOT / "data" / "gleshet" / "kommitten_tabell6.yaml"
 UTFIL = ROOT / "data" / "gleshet" / "medeldistans_kommitten_2022.csv"
 TABELL6 = ROOT / "data" / "bilaga4" / "tabell6_delmodeller_kommuner.csv"
 KALLA = "härledd ur SOU 2024:50 bilaga 4 tabell 6"
-KLASSER = ("A", "B", "C", "D", "0")
 
 
 def parametrar() -> dict:
