@@ -1,9 +1,12 @@
 """Reading and validating the engine's inputs (schema: engine/schema.py, docs/inputs.md).
 
-An input directory holds ``kommuner.*``, ``lan.*``, ``regioner.*`` and ``riket.*`` (CSV, Parquet or XLSX), or a
-single workbook ``indata.xlsx`` with sheets of those names. Validation collects *every* problem of every table
-(missing or unknown codes, wrong count, duplicates, missing or unknown columns, non-numeric values, negative
-counts, shares outside [0, 1], age groups that do not add up, vårdbehov cells that do not add up) and raises one
+An input directory holds ``kommuner.*`` and, as far as the user has them, ``lan.*``, ``regioner.*`` and ``riket.*``
+(CSV, Parquet or XLSX), or a single workbook ``indata.xlsx`` with sheets of those names. A table or column the user
+does not have is not an error: the engine computes every component whose inputs are present and marks the others
+"ej tillgänglig" naming what is missing (the inkomstutjämning needs only ``folkmangd_1nov_t1`` and
+``skatteunderlag_kr``). What *is* given is validated strictly: validation collects every problem of every table
+(missing or unknown codes, wrong count, duplicates, unknown columns, non-numeric values, negative counts, shares
+outside [0, 1], age groups that do not add up, vårdbehov cells that do not add up) and raises one
 :class:`IndataError`; nothing is computed or written.
 """
 from __future__ import annotations
@@ -20,6 +23,8 @@ MAX_LISTED = 60
 KEYS = {schema.KOMMUN: "kommun_kod", schema.LAN: "lan_kod", schema.REGION: "region_kod"}
 NAME_COLUMNS = {schema.KOMMUN: {"kommun", "lan_kod", "lan", "region"}, schema.LAN: {"lan"}, schema.REGION: {"region", "lan"}}
 FILES = {schema.KOMMUN: "kommuner", schema.LAN: "lan", schema.REGION: "regioner", schema.RIKET: "riket"}
+#: Optional table of the utjämningsår's länsvisa skattesatser (förordning 2004:881 2–3 §§), one row per region code.
+SKATTESATSER = "lansvisa_skattesatser"
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: Tolerance for "adds up": counts are whole persons, so sums must match exactly (up to float noise).
 SUM_TOL = 1e-6
@@ -52,6 +57,8 @@ class Indata:
     region: pd.DataFrame            #: index region_kod, 21 rows
     riket: dict[str, float]
     files: dict[str, str] = field(default_factory=dict)
+    #: the user's länsvisa skattesatser (percent; index region_kod, columns engine.register.SATSER), or None
+    skattesatser: pd.DataFrame | None = None
 
 
 def _find(directory: Path, stem: str) -> Path | None:
@@ -83,11 +90,11 @@ def read_tables(directory: str | Path) -> tuple[dict[str, pd.DataFrame], dict[st
         raise IndataError([f"{d}: input directory not found"])
     if book is not None:
         sheets = pd.ExcelFile(book).sheet_names
-        for niva, stem in FILES.items():
+        for niva, stem in {**FILES, SKATTESATSER: SKATTESATSER}.items():
             if stem in sheets:
                 tables[niva] = _read_table(book, stem)
                 files[niva] = f"{book}[{stem}]"
-    for niva, stem in FILES.items():
+    for niva, stem in {**FILES, SKATTESATSER: SKATTESATSER}.items():
         if niva in tables:
             continue
         path = _find(d, stem)
@@ -129,9 +136,7 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
                         + ", ".join(f"{c} {names[c]}" for c in missing[:15]) + (" …" if len(missing) > 15 else ""))
     if len(df) != len(expected):
         problems.append(f"{file}: {len(df)} rows, expected {len(expected)} (one per {niva})")
-    miss_cols = [c for c in wanted if c not in df.columns]
-    if miss_cols:
-        problems.append(f"{file}: missing column(s) {miss_cols}")
+    # a column the user does not have is not a problem: the components reading it are "ej tillgänglig"
     extra = [c for c in df.columns if c != key and c not in known and c not in NAME_COLUMNS[niva]]
     if extra:
         problems.append(f"{file}: unknown column(s) {extra} (not in the schema, docs/inputs.md)")
@@ -154,6 +159,42 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
         out[col] = vals.astype("float64").to_numpy()
     t = pd.DataFrame(out, index=pd.Index(codes, name=key))
     return t[~t.index.duplicated()].reindex(expected) if not unknown and not missing else t
+
+
+def _check_skattesatser(df: pd.DataFrame, file: str, problems: list[str]) -> pd.DataFrame | None:
+    """The user's länsvisa skattesatser: every region code (incl. 09, the kommun outside a region) once, the four
+    rates in percent."""
+    if "region_kod" not in df.columns:
+        problems.append(f"{file}: no key column 'region_kod' (columns: {list(df.columns)[:12]})")
+        return None
+    codes = _codes(df["region_kod"].rename("region_kod"))
+    expected = register.regioner()["region_kod"].tolist()
+    n = len(problems)
+    for c in sorted(set(codes[codes.duplicated()])):
+        problems.append(f"{file}: region_kod {c} appears on several rows")
+    unknown = sorted(set(codes) - set(expected))
+    missing = [c for c in expected if c not in set(codes)]
+    if unknown:
+        problems.append(f"{file}: unknown region_kod {unknown}")
+    if missing:
+        problems.append(f"{file}: region_kod {missing} missing (one row per län; 09 = Gotland, kommun outside a region)")
+    cols = [c for c in register.SATSER if c not in df.columns]
+    if cols:
+        problems.append(f"{file}: missing column(s) {cols} (all four rates in percent)")
+    extra = [c for c in df.columns if c not in (*register.SATSER, "region_kod", "lan", "region")]
+    if extra:
+        problems.append(f"{file}: unknown column(s) {extra}")
+    out = {}
+    for col in [c for c in register.SATSER if c in df.columns]:
+        raw = df[col].astype(str).str.strip().str.replace(",", ".", regex=False)
+        vals = pd.to_numeric(raw, errors="coerce")
+        for i in np.flatnonzero((vals.isna() | (vals < 0) | (vals > 100)).to_numpy()):
+            problems.append(f"{file}, row {i + 2} (region_kod {codes.iloc[i]}), column {col!r}: not a percentage in "
+                            f"[0, 100]: {df[col].iloc[i]!r}")
+        out[col] = vals.astype("float64").to_numpy()
+    if len(problems) > n:
+        return None
+    return pd.DataFrame(out, index=pd.Index(codes, name="region_kod")).reindex(expected)
 
 
 def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: list[str]) -> None:
@@ -191,45 +232,44 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
     problems: list[str] = []
     checked: dict[str, pd.DataFrame | None] = {}
     for niva in (schema.KOMMUN, schema.LAN, schema.REGION):
-        need = schema.variables(niva, regelverk)
         if niva not in tables:
-            if need:
-                problems.append(f"table {FILES[niva]!r} not found (kommuner/lan/regioner/riket as .csv, .parquet or .xlsx)")
+            if niva == schema.KOMMUN:
+                problems.append("table 'kommuner' not found (kommuner.csv, .parquet or .xlsx, or a sheet 'kommuner' in "
+                                "indata.xlsx; lan/regioner/riket are optional)")
             checked[niva] = pd.DataFrame(index=pd.Index(
                 (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]),
                 name=KEYS[niva]))
             continue
         checked[niva] = _check_level(niva, tables[niva], files[niva], regelverk, problems)
     riket: dict[str, float] = {}
-    need = [v.name for v in schema.variables(schema.RIKET, regelverk)]
-    if need:
-        t = tables.get(schema.RIKET)
-        if t is None:
-            problems.append("table 'riket' not found")
-        elif not {"variabel", "varde"} <= set(t.columns):
+    t = tables.get(schema.RIKET)
+    if t is not None:
+        if not {"variabel", "varde"} <= set(t.columns):
             problems.append(f"{files[schema.RIKET]}: needs columns 'variabel' and 'varde'")
         else:
-            known = {v.name for v in schema.variables(schema.RIKET)}
+            known = {v.name: v for v in schema.variables(schema.RIKET)}
             for i, row in t.iterrows():
                 name = str(row["variabel"]).strip()
                 if name not in known:
                     problems.append(f"{files[schema.RIKET]}, row {i + 2}: unknown variabel {name!r}")
                     continue
                 v = pd.to_numeric(str(row["varde"]).replace(",", ".").replace(" ", ""), errors="coerce")
-                if pd.isna(v) or v < 0:
-                    problems.append(f"{files[schema.RIKET]}, row {i + 2}, {name}: not a non-negative number: {row['varde']!r}")
+                signed = known[name].kind == "signed"
+                if pd.isna(v) or (v < 0 and not signed):
+                    problems.append(f"{files[schema.RIKET]}, row {i + 2}, {name}: not a {'' if signed else 'non-negative '}"
+                                    f"number: {row['varde']!r}")
                 else:
                     riket[name] = float(v)
-            for name in need:
-                if name not in riket and not any(f"{name}:" in p for p in problems):
-                    problems.append(f"{files[schema.RIKET]}: variabel {name!r} missing")
+    satser = None
+    if SKATTESATSER in tables:
+        satser = _check_skattesatser(tables[SKATTESATSER], files[SKATTESATSER], problems)
     k = checked[schema.KOMMUN]
-    if k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
+    if schema.KOMMUN in tables and k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
         _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
     if problems:
         raise IndataError(problems)
     return Indata(ar=ar, kommun=checked[schema.KOMMUN], lan=checked[schema.LAN], region=checked[schema.REGION],
-                  riket=riket, files=files)
+                  riket=riket, files=files, skattesatser=satser)
 
 
 def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:
