@@ -50,6 +50,8 @@ RUBRIKER = {
     "bemanning_glesbygd": ("Bemanning i glesbygd", "index", "index"),
     "vard_glesbygd": ("Vård i glesbygd", "index", "index"),
     "modellvarde": ("Politisk verksamhet: modellvärde", "kr/inv", "kr_per_inv"),
+    "medeldistans_3000_km": ("Politisk verksamhet: medeldistans 2022 (fryst)", "km", "km"),
+    "medeldistans_beraknad_km": ("Politisk verksamhet: medeldistans enligt detta rutnät", "km", "km"),
     "merkostnadsindex": ("Politisk verksamhet: merkostnadsindex", "index", "index"),
     "md15000_km": ("Medeldistans 15 000 i länet (kollektivtrafik)", "km", "km"),
     "bidrag_modellvarde_kr": ("Kollektivtrafik: medeldistansens bidrag till modellvärdet", "kr/inv", "kr_per_inv"),
