@@ -351,8 +351,8 @@ def skriv_forklaring(ut: Path, *, ar: int, regelverk: str, indata: Path, fasta_i
                 enhet["indata"][key] = r["varde"]
                 if r["riket"] is not None:
                     enhet["riket"][key] = r["riket"]
-                out["variabler"].setdefault(r["variabel"], {"enhet": r["enhet"], "referens": r["referens"],
-                                                            "kalla": r["kalla"]})
+                out["variabler"].setdefault(r["variabel"], {"enhet": r["enhet"] or "", "referens": r["referens"] or "",
+                                                            "kalla": r["kalla"] or ""})
             for r in del_["fasta_index"]:
                 enhet["fasta_index"][f"{r['niva']}.{r['kolumn']}"] = r["varde"]
             for p in del_["parametrar"]:
