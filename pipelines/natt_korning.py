@@ -480,14 +480,36 @@ def kor(konfig: Konfig, *, tyst: bool = False, utforlig: bool = False, logg_json
             log.error("utjamning natt: %s", exc)
             return EXIT_INDATA
         try:
-            try:
-                hashes = {k: innehall(p) for k, p in sorted(indata.items())}
-            except OSError as exc:
-                log.error("utjamning natt: indata kan inte läsas: %s", exc)
-                return EXIT_INDATA
-            return _kor_last(konfig, rot, indata, hashes, tyst=tyst, info=info)
+            with _avbrott_som_undantag():
+                try:
+                    hashes = {k: innehall(p) for k, p in sorted(indata.items())}
+                except OSError as exc:
+                    log.error("utjamning natt: indata kan inte läsas: %s", exc)
+                    return EXIT_INDATA
+                return _kor_last(konfig, rot, indata, hashes, tyst=tyst, info=info)
         finally:
             slapp_las(las)
+
+
+@contextlib.contextmanager
+def _avbrott_som_undantag() -> Iterator[None]:
+    """SIGTERM (systemd stopping the unit, kill) ends the run like Ctrl-C: a failure summary, `senaste` untouched,
+    the lock released. Only the main thread can set a signal handler; elsewhere the default stays."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[str, str], *, tyst: bool,

@@ -354,13 +354,16 @@ def _kommun_tabell(k, lang: pd.DataFrame) -> str:
 
 
 def _lan_tabell(lang: pd.DataFrame) -> str:
+    """One row per län: its gleshet measures, the regional fasta index and the kollektivtrafik values."""
+    from engine import register as reg
     d = lang[(lang["niva"].isin(["lan", "region"])) & (lang["kalla"].isin(["gleshet", "index"]))]
     if not len(d):
         return ""
-    wide = d.pivot_table(index=["kod", "namn"], columns="storhet", values="varde", aggfunc="first")
+    wide = d.pivot_table(index="kod", columns="storhet", values="varde", aggfunc="first")
+    names = reg.regioner().set_index("region_kod")["lan"]
     cols = list(wide.columns)
-    heads = ["Kod", "Namn"] + [f"{na.storhet_info(c)[0]} ({na.storhet_info(c)[1]})" for c in cols]
-    rows = [[td(kod), td(namn)] + [td_tal(wide.loc[(kod, namn), c]) for c in cols] for kod, namn in wide.index]
+    heads = ["Kod", "Län"] + [f"{na.storhet_info(c)[0]} ({na.storhet_info(c)[1]})" for c in cols]
+    rows = [[td(kod), td(names.get(kod, kod))] + [td_tal(wide.loc[kod, c]) for c in cols] for kod in wide.index]
     return tabell(heads, rows)
 
 

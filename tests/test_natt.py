@@ -176,6 +176,18 @@ def test_an_internal_error_exits_3_with_a_summary_and_the_traceback_in_the_log(t
     assert "Traceback" in capsys.readouterr().err
 
 
+def test_sigterm_ends_the_run_with_a_summary_and_releases_the_lock(tmp_path, monkeypatch):
+    import signal
+    p = _write(tmp_path, exempel())
+    monkeypatch.setattr(nk, "kor_steg", lambda k: os.kill(os.getpid(), signal.SIGTERM))
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["natt", "--konfig", str(p), "-q"]) == 3
+    (run,) = (tmp_path / "natt-ut" / nk.KORNINGAR).iterdir()
+    assert "avbruten" in (run / "MISSLYCKAD.txt").read_text()
+    assert not (tmp_path / "natt-ut" / nk.LASFIL).exists()
+    assert signal.getsignal(signal.SIGTERM) is before                       # the handler is restored
+
+
 def test_output_root_that_is_a_strangers_folder_or_the_working_directory_is_refused(tmp_path, monkeypatch):
     stranger = tmp_path / "annans"
     stranger.mkdir()
