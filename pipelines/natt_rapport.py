@@ -100,6 +100,11 @@ def _num(v) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def dec(enhet: str) -> int | None:
+    """Decimals by unit: indices as in the published tables (four); other numbers by their size."""
+    return 4 if enhet == "index" else None
+
+
 def td_tal(v, decimaler: int | None = None, *, tecken: bool = False, sortering: bool = True) -> str:
     """A numeric cell: Swedish print; for sortable tables the raw value in data-v."""
     f = _num(v)
@@ -284,7 +289,7 @@ def _andringar_html(andringar: na.Andringar | None, tol: dict[str, float]) -> st
         if len(o):
             shown = o.head(MAX_RADER)
             rows = [[td(na.kalla_rubrik(r.kalla)), td(na.NIVAER.get(r.niva, r.niva)), _namn_cell(r.niva, r.kod, r.namn),
-                     td(r.rubrik), td(r.enhet), td_tal(r.tidigare), td_tal(r.nu), td_tal(r.forandring, tecken=True),
+                     td(r.rubrik), td(r.enhet), *_andring_celler(r),
                      td_tal(r.relativ_procent, 2, tecken=True)] for r in shown.itertuples()]
             more = (f'<p class="liten">Visar {tal(MAX_RADER)} av {tal(len(o))} rader; alla finns i '
                     f'<a href="../andringar/over_tolerans.csv">over_tolerans.csv</a>.</p>' if len(o) > MAX_RADER else "")
@@ -314,6 +319,12 @@ def _andringar_html(andringar: na.Andringar | None, tol: dict[str, float]) -> st
     if andringar is not None:
         out += "".join(f'<p class="liten">{e(a)}</p>' for a in andringar.anmarkningar)
     return out
+
+
+def _andring_celler(r) -> list[str]:
+    """Previous value, this run's and the change, in the unit's decimals."""
+    d = dec(r.enhet)
+    return [td_tal(r.tidigare, d), td_tal(r.nu, d), td_tal(r.forandring, d, tecken=True)]
 
 
 def _namn_cell(niva: str, kod: str, namn: str) -> str:
@@ -348,7 +359,7 @@ def _kommun_tabell(k, lang: pd.DataFrame) -> str:
     rows = []
     for kod, r in kom.sort_index().iterrows():
         rows.append([td(kod), f'<td><a href="kommun/{e(kod)}.html">{e(r["kommun"])}</a></td>', td(r["lan"])]
-                    + [td_tal(series[c].get(kod)) for c in cols])
+                    + [td_tal(series[c].get(kod), dec(na.storhet_info(c[1])[1])) for c in cols])
     return ('<p><input class="filter" data-tabell="kommuntabell" placeholder="Filtrera (namn, län, kod) …" '
             'aria-label="Filtrera kommuner"></p>' + tabell(heads, rows, id_="kommuntabell"))
 
@@ -359,11 +370,12 @@ def _lan_tabell(lang: pd.DataFrame) -> str:
     d = lang[(lang["niva"].isin(["lan", "region"])) & (lang["kalla"].isin(["gleshet", "index"]))]
     if not len(d):
         return ""
-    wide = d.pivot_table(index="kod", columns="storhet", values="varde", aggfunc="first")
+    wide = d.pivot_table(index="kod", columns="storhet", values="varde", aggfunc="first")[list(pd.unique(d["storhet"]))]
     names = reg.regioner().set_index("region_kod")["lan"]
     cols = list(wide.columns)
     heads = ["Kod", "Län"] + [f"{na.storhet_info(c)[0]} ({na.storhet_info(c)[1]})" for c in cols]
-    rows = [[td(kod), td(names.get(kod, kod))] + [td_tal(wide.loc[kod, c]) for c in cols] for kod in wide.index]
+    rows = [[td(kod), td(names.get(kod, kod))] + [td_tal(wide.loc[kod, c], dec(na.storhet_info(c)[1])) for c in cols]
+            for kod in wide.index]
     return tabell(heads, rows)
 
 
@@ -459,14 +471,14 @@ def _kommun_sida(k, kod: str, lang: pd.DataFrame, andringar, forklaringar: dict,
     body = ""
     g = mine[mine["kalla"] == "gleshet"]
     if len(g):
-        rows = [[td(r.rubrik), td_tal(r.varde), td(r.enhet)] for r in g.itertuples()]
+        rows = [[td(r.rubrik), td_tal(r.varde, dec(r.enhet)), td(r.enhet)] for r in g.itertuples()]
         body += "<h2>Gleshetsmått</h2>" + tabell(["Mått", "Värde", "Enhet"], rows, sorterbar=False)
     ix = mine[mine["kalla"] == "index"]
     if len(ix):
         rows = []
         for r in ix.itertuples():
             rv = ref.loc[kod, r.storhet] if ref is not None and r.storhet in ref.columns and kod in ref.index else None
-            rows.append([td(r.rubrik), td_tal(r.varde), td_tal(rv), td(r.enhet)])
+            rows.append([td(r.rubrik), td_tal(r.varde, dec(r.enhet)), td_tal(rv, dec(r.enhet)), td(r.enhet)])
         body += ("<h2>Fasta index</h2><p class='liten'>Omräknade från gleshetsmåtten; referensen är tabellen som "
                  "indexen kalibrerades mot (förordningens bilaga enligt SOU 2024:50).</p>"
                  + tabell(["Index", "Denna körning", "Referens", "Enhet"], rows, sorterbar=False))
@@ -475,8 +487,8 @@ def _kommun_sida(k, kod: str, lang: pd.DataFrame, andringar, forklaringar: dict,
     if andringar is not None and len(andringar.alla):
         a = andringar.alla[(andringar.alla["kod"] == kod) & (andringar.alla["niva"] == "kommun")]
         if len(a):
-            rows = [[td(na.kalla_rubrik(r.kalla)), td(r.rubrik), td(r.enhet), td_tal(r.tidigare), td_tal(r.nu),
-                     td_tal(r.forandring, tecken=True), td("ja" if r.over_tolerans else "nej")] for r in a.itertuples()]
+            rows = [[td(na.kalla_rubrik(r.kalla)), td(r.rubrik), td(r.enhet), *_andring_celler(r),
+                     td("ja" if r.over_tolerans else "nej")] for r in a.itertuples()]
             body += (f"<h2>Ändringar sedan körningen {e(andringar.tidigare)}</h2>"
                      + tabell(["Källa", "Storhet", "Enhet", "Förra", "Denna", "Ändring", "Utöver toleransen"], rows))
     return sida(f"{namn} ({kod})", f"{namn} ({kod})", body, under=f'<div class="liten">{e(lan)}</div>', djup=1)
@@ -515,7 +527,8 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
             part += "<h4>Indata</h4>" + tabell(["Variabel", "Avser", "Värde", "Riket", "Enhet", "Referenstid"],
                                                 in_rows, sorterbar=False)
         if spec["fasta_index"]:
-            ix_rows = [[td(na.storhet_info(key.split(".", 1)[1])[0]), td_tal(u["fasta_index"].get(key), sortering=False)]
+            ix_rows = [[td(na.storhet_info(key.split(".", 1)[1])[0]),
+                        td_tal(u["fasta_index"].get(key), dec(na.storhet_info(key.split(".", 1)[1])[1]), sortering=False)]
                        for key in spec["fasta_index"]]
             part += "<h4>Fasta index</h4>" + tabell(["Index", "Värde"], ix_rows, sorterbar=False)
         if spec["parametrar"]:
