@@ -45,17 +45,23 @@ def _files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def filhashar(folder: Path, *, utan: frozenset[str] = frozenset()) -> dict[str, str]:
-    """``{relative posix path: sha256}`` of every file under ``folder`` (names in ``utan`` left out)."""
-    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in _files(folder) if p.name not in utan}
+def filhashar(folder: Path) -> dict[str, str]:
+    """``{relative posix path: sha256}`` of every file under ``folder``."""
+    return {p.relative_to(folder).as_posix(): sha256_file(p) for p in _files(folder)}
 
 
-def innehall(path: Path, *, utan: frozenset[str] = frozenset()) -> str:
-    """sha256 of a file's bytes, or of a folder's (relative path, sha256) list."""
+def innehall_av(filer: dict[str, str]) -> str:
+    """Content hash of a folder from its file list, without the files that are not content (a manifest)."""
+    return sha256_json({k: v for k, v in filer.items() if Path(k).name not in EJ_INNEHALL})
+
+
+def innehall(path: Path) -> str:
+    """sha256 of a file's bytes, or of a folder's content (:func:`innehall_av`): a folder of inputs and a stored
+    step with the same files have the same hash."""
     path = Path(path)
     if path.is_file():
         return sha256_file(path)
-    return sha256_json(filhashar(path, utan=utan))
+    return innehall_av(filhashar(path))
 
 
 def kodversion() -> dict[str, str]:
@@ -131,12 +137,8 @@ class Steglager:
         filer = self.kor_steg(steg, final, key, hashes)
         secs = round(time.perf_counter() - t0, 3)
         log.info("%s: klart på %.1f s", steg.beskrivning, secs)
-        return Resultat(steg.namn, key, final / "data", self._innehall(filer), filer, "beräknad", secs, hashes,
+        return Resultat(steg.namn, key, final / "data", innehall_av(filer), filer, "beräknad", secs, hashes,
                         steg.parametrar, steg.beskrivning)
-
-    @staticmethod
-    def _innehall(filer: dict[str, str]) -> str:
-        return sha256_json({k: v for k, v in filer.items() if Path(k).name not in EJ_INNEHALL})
 
     def kor_steg(self, steg: Steg, final: Path, key: str, hashes: dict[str, str]) -> dict[str, str]:
         """Compute the step into a temporary folder beside its place in the store and move it there when done;
@@ -151,7 +153,7 @@ class Steglager:
                 raise RuntimeError(f"steget {steg.namn} skrev ingen utdata")
             filer = filhashar(tmp / "data")
             meta = {"steg": steg.namn, "nyckel": key, "kod": self.kod, "indata": hashes,
-                    "parametrar": steg.parametrar, "filer": filer, "innehall": self._innehall(filer),
+                    "parametrar": steg.parametrar, "filer": filer, "innehall": innehall_av(filer),
                     "skapad": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
             (tmp / "steg.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str) + "\n",
                                            encoding="utf-8")

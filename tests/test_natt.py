@@ -290,6 +290,8 @@ def test_folder_content_hash_is_order_and_location_independent(tmp_path):
         (d / "x.csv").write_text("1")
         (d / "sub" / "y.csv").write_text("2")
     assert innehall(tmp_path / "a") == innehall(tmp_path / "b")
+    (tmp_path / "b" / "manifest.json").write_text('{"timings_s": 1.5}')     # a manifest is not content
+    assert innehall(tmp_path / "a") == innehall(tmp_path / "b")
     (tmp_path / "b" / "sub" / "y.csv").write_text("3")
     assert innehall(tmp_path / "a") != innehall(tmp_path / "b")
 
