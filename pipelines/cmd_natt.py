@@ -42,4 +42,8 @@ def run(args) -> int:
         return 0
     konfig = load_config(args.konfig)
     logg_json = args.logg_json.resolve() if args.logg_json else None
+    if logg_json is not None and (not logg_json.parent.is_dir() or logg_json.is_dir()):
+        from pipelines.natt_korning import NattFel
+        raise NattFel(f"--logg-json {args.logg_json}: mappen {logg_json.parent} finns inte" if not
+                      logg_json.parent.is_dir() else f"--logg-json {args.logg_json}: är en mapp, inte en fil")
     return kor(konfig, tyst=bool(args.quiet) and not args.verbose, utforlig=bool(args.verbose), logg_json=logg_json)

@@ -104,6 +104,12 @@ def test_options_natt_sets_itself_and_exclusive_options_are_refused(tmp_path):
     assert "[index]: --skatta-mot: kan inte kombineras med --kalibrera-mot" in msg
 
 
+def test_json_log_in_a_missing_folder_is_a_usage_error(tmp_path, capsys):
+    p = _write(tmp_path, exempel())
+    assert main(["natt", "--konfig", str(p), "--logg-json", str(tmp_path / "saknas" / "natt.jsonl")]) == 2
+    assert "--logg-json" in capsys.readouterr().err and not (tmp_path / "natt-ut").exists()
+
+
 def test_a_config_that_is_not_toml_is_an_input_error(tmp_path):
     with pytest.raises(KonfigFel, match="inte giltig TOML"):
         load_config(_write(tmp_path, "utdata = \n"))
