@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import register, schema
-from engine.params import Params
+from engine.params import EjTillganglig, Params
 
 
 @dataclass
@@ -124,9 +124,12 @@ def explain(ctx, res, tracer: Tracer, kod: str) -> str:
         if idx:
             out.append("  fasta index:")
             for lvl, col in idx:
-                arr = ctx.idx._idx.k(col) if lvl == "kommun" else ctx.idx._idx.r(col)
                 j = i if lvl == niva else lan_i
-                out.append(f"    {col:<42} {_fmt(float(np.asarray(arr)[j])):>14}  [{ctx.idx.katalog}]")
+                try:
+                    val = _fmt(float(np.asarray(ctx.idx._idx.k(col) if lvl == "kommun" else ctx.idx._idx.r(col))[j]))
+                except EjTillganglig:   # the rule set has no such table (current rules): the component said so too
+                    val = "ej tillgänglig"
+                out.append(f"    {col:<42} {val:>14}  [{ctx.idx.katalog}]")
         params = sorted(tracer.params.get(g, ()))
         if params:
             out.append("  parametrar:")

@@ -10,23 +10,29 @@ rule set and why) and manifest.json (input hashes, rule set, reform, every param
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines import argtypes
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+
+log = logging.getLogger("utjamning")
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("berakna", help="beräkna utjämningen för alla kommuner och regioner",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ar", type=int, required=True, help="utjämningsår t")
-    p.add_argument("--regelverk", required=True, help="sou2024 (förslaget) or 2024 (nuvarande regler)")
-    p.add_argument("--reform", type=Path, default=None, help="YAML overlay of parameter paths and values")
-    p.add_argument("--indata", type=Path, required=True, help="input directory (docs/inputs.md)")
-    p.add_argument("--fasta-index", type=Path, default=None, help="fasta index tables (default: SOU 2024:50 tables in data/)")
-    p.add_argument("--ut", type=Path, required=True, help="output directory (replaced atomically)")
+    p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")
+    p.add_argument("--regelverk", type=argtypes.regelverk, required=True,
+                   help="sou2024 (förslaget) eller 2024 (nuvarande regler)")
+    p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
+    p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
+    p.add_argument("--fasta-index", type=Path, default=None,
+                   help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)")
+    p.add_argument("--ut", type=Path, required=True,
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
     p.set_defaults(func=run)
 
 
@@ -79,10 +85,17 @@ def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: lis
                    translate=("Kommuner", "Regioner"))
 
 
+def inputs_of(args) -> dict:
+    """The command's input paths (an output must not replace any of them)."""
+    return {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
+
+
 def run(args) -> int:
     timer = Timer()
+    require_inputs(inputs_of(args))
+    check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
-    with atomic_output_dir(args.ut) as tmp, timer("skriva"):
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
         write_outputs(tmp, frames, params, ctx.notes)
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
@@ -96,6 +109,6 @@ def run(args) -> int:
                        timings=timer.timings, extra={"anmarkningar": ctx.notes,
                                                      "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
     k = frames["kommun"]
-    print(f"berakna {args.regelverk} {args.ar}: {len(k)} kommuner, {len(frames['region'])} regioner → {args.ut}"
-          + (f" ({len(ctx.notes)} components not available: see anmarkningar.txt)" if ctx.notes else ""), file=sys.stderr)
+    log.info("berakna %s %s: %d kommuner, %d regioner → %s%s", args.regelverk, args.ar, len(k), len(frames["region"]),
+             args.ut, f" ({len(ctx.notes)} anmärkningar: se anmarkningar.txt)" if ctx.notes else "")
     return 0

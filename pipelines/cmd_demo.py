@@ -14,15 +14,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_GRID = ROOT / "data" / "demo" / "befolkning_demo.csv.gz"
+#: What the demo writes under --out (each a directory a later demo run replaces); nothing else may be there.
+DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024", "bas_utfall", "jamfor")
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("demo", help="kör hela kedjan på inbäddade demodata",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", type=Path, default=ROOT / "out" / "demo")
-    p.add_argument("--grid", type=Path, default=DEMO_GRID, help="population grid (default: the embedded demo grid)")
-    p.add_argument("--scheduler", default="threads")
+    p.add_argument("--out", type=Path, default=ROOT / "out" / "demo",
+                   help="utdatakatalog (standard out/demo): ny, tom eller en tidigare demo-körnings")
+    p.add_argument("--grid", type=Path, default=DEMO_GRID, help="befolkningsrutor (standard: de inbäddade demodata)")
+    p.add_argument("--scheduler", default="threads", help="threads (standard), sync eller tcp://värd:port")
     p.set_defaults(func=run)
+
+
+def _adopt_earlier_demo(d: Path) -> None:
+    """Demo input tables written by versions before manifests (README "# DEMO …", only the demo's files) are
+    recognisably the demo's own: give them a manifest, so this run may replace them like any earlier output."""
+    from pipelines.outputs import MANIFEST, write_manifest
+
+    files = {"kommuner.csv", "lan.csv", "regioner.csv", "riket.csv", "README.md"}
+    if (d.is_dir() and not (d / MANIFEST).exists() and (d / "README.md").is_file()
+            and (d / "README.md").read_text(encoding="utf-8").startswith("# DEMO")
+            and {p.name for p in d.iterdir()} <= files):
+        write_manifest(d, command="demo (tidigare version)", arguments={}, inputs={})
 
 
 def _step(title: str) -> None:
@@ -30,9 +45,15 @@ def _step(title: str) -> None:
 
 
 def run(args) -> int:
-    from pipelines.cli import main as cli
+    from pipelines.cli import main as _cli
+    from pipelines.outputs import atomic_output_dir, check_output_dir, require_inputs, write_manifest
+
+    def cli(argv: list[str]) -> int:
+        return _cli((["-q"] if args.quiet else []) + (["-v"] if args.verbose else []) + argv)
 
     out: Path = args.out
+    require_inputs({"--grid": args.grid})
+    check_output_dir(out, option="--out", inputs={"--grid": args.grid}, entries=DEMO_ENTRIES)
     out.mkdir(parents=True, exist_ok=True)
     _step(f"1/5 gleshet: {args.grid.name} (SYNTHETIC demo grid) → {out / 'gleshet'}")
     rc = cli(["gleshet", "--grid", str(args.grid), "--out", str(out / "gleshet"), "--scheduler", args.scheduler])
@@ -47,7 +68,10 @@ def run(args) -> int:
     from engine.demo import write_demo_inputs
 
     _step(f"3/5 demo inputs (DEMO DATA, not official statistics) → {out / 'indata'}")
-    write_demo_inputs(out / "indata", ar=2024, matt_dir=out / "gleshet")
+    _adopt_earlier_demo(out / "indata")
+    with atomic_output_dir(out / "indata", option="--out", inputs={"--grid": args.grid}) as tmp:
+        write_demo_inputs(tmp, ar=2024, matt_dir=out / "gleshet")
+        write_manifest(tmp, command="demo indata", arguments={"ar": 2024}, inputs={"matt": out / "gleshet" / "kommuner.csv"})
 
     _step("4/5 berakna: utjämning 2024 under the proposal (sou2024, with the recomputed fasta index) and the "
           "current rules (2024)")
@@ -62,7 +86,10 @@ def run(args) -> int:
 
     _step("5/5 jamfor: current rules → proposal (Bilaga 4 tables; DEMO bas-utfall = demo proposal minus the "
           "committee's published change, since the current kostnadsutjämning cannot be computed from the seeds)")
-    write_demo_bas_utfall(out / "indata", out / "bas_utfall", fasta_index=out / "index")
+    _adopt_earlier_demo(out / "bas_utfall")
+    with atomic_output_dir(out / "bas_utfall", option="--out", inputs={"--indata": out / "indata"}) as tmp:
+        write_demo_bas_utfall(out / "indata", tmp, fasta_index=out / "index")
+        write_manifest(tmp, command="demo bas_utfall", arguments={}, inputs={"indata_kommuner": out / "indata" / "kommuner.csv"})
     rc = cli(["jamfor", "--ar", "2024", "--indata", str(out / "indata"), "--bas-utfall", str(out / "bas_utfall"),
               "--fasta-index", str(out / "index"), "--ut", str(out / "jamfor")])
     if rc:

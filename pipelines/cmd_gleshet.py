@@ -21,7 +21,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines import argtypes
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
 
 
 def _thresholds(text: str) -> list[int]:
@@ -53,7 +54,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
     p.add_argument("--scheduler", default="threads",
                    help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
-    p.add_argument("--chunk-size", type=int, default=None, help="cells per dask task")
+    p.add_argument("--chunk-size", type=argtypes.positive_int, default=None, help="celler per dask-uppgift (≥ 1)")
     p.add_argument("--no-karta", action="store_true", help="skip karta.png")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run)
@@ -84,6 +85,10 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     from geo.readers import read_grid
 
     thresholds = [int(t) for t in thresholds]
+    inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
+              "--areal": areal}
+    require_inputs(inputs)
+    check_output_dir(out, option="--out", inputs=inputs)
     timer = Timer()
     with timer("read_grid"):
         cells = read_grid(grid, fmt, crs, cell_size=cell_size)
@@ -98,7 +103,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         warnings.simplefilter("always", RuntimeWarning)
         kw = {"chunk_size": chunk_size} if chunk_size else {}
         r = gleshet.radii(cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy(), thresholds,
-                          scheduler=scheduler, progress=not quiet, **kw)
+                          scheduler=scheduler, progress=not quiet and sys.stderr.isatty(), **kw)
     for w in caught:
         _log(quiet, f"warning: {w.message}")
     for j, n in enumerate(thresholds):
@@ -110,7 +115,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     for note in measure_notes:
         _log(quiet, note)
 
-    with atomic_output_dir(out) as tmp:
+    with atomic_output_dir(out, option="--out", inputs=inputs) as tmp:
         with timer("write"):
             cols = ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"] + \
                    [f"r_{n}_m" for n in thresholds]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import index_model as im
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
 
 INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
@@ -73,6 +73,10 @@ def _fmt(values: np.ndarray) -> list[str]:
 def run(args) -> int:
     timer = Timer()
     notes: list[str] = []
+    inputs = {"--matt": args.matt, "--kalibrera-mot": args.kalibrera_mot, "--skatta-mot": args.skatta_mot,
+              "--referens": args.referens}
+    require_inputs(inputs)
+    check_output_dir(args.ut, option="--ut", inputs=inputs)
     ref_dir = args.referens if args.referens is not None else args.kalibrera_mot
     paths = {"del1": im.find_reference(im.REFERENCE_DEL1, ref_dir)}
     for key, name in (("del2", im.REFERENCE_DEL2), ("regioner", im.REFERENCE_REGIONER)):
@@ -101,7 +105,7 @@ def run(args) -> int:
 
     out1 = ref1.copy()
     quality_rows, coefs = [], {}
-    with atomic_output_dir(args.ut) as out:
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as out:
         with timer("model"):
             for name, spec in im.INDEX_SPECS.items():
                 y = ref1[name].astype("float64").to_numpy()

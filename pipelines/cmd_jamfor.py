@@ -16,10 +16,13 @@ manifest.json, atomically.
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
 
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines import argtypes
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+
+log = logging.getLogger("utjamning")
 
 SHEETS = {"tabell1_kommuner": "Tabell 1 Kommuner", "tabell2_regioner": "Tabell 2 Regioner",
           "tabell3_lss_inforande": "Tabell 3 LSS införande", "tabell4_kommuner_inforande": "Tabell 4 Kommuner införande",
@@ -33,16 +36,21 @@ SHEETS = {"tabell1_kommuner": "Tabell 1 Kommuner", "tabell2_regioner": "Tabell 2
 def register(subparsers) -> None:
     p = subparsers.add_parser("jamfor", help="jämför nuvarande regler, förslaget och en reform (Bilaga 4)",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ar", type=int, default=2024)
-    p.add_argument("--bas", default="2024", help="rule set of the bas (default: 2024, the current rules)")
-    p.add_argument("--forslag", default="sou2024", help="rule set of the proposal (default: sou2024)")
-    p.add_argument("--reform", type=Path, default=None, help="reform overlay applied on top of the proposal")
-    p.add_argument("--indata", type=Path, required=True)
+    p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
+    p.add_argument("--bas", type=argtypes.regelverk, default="2024",
+                   help="basens regelverk (standard 2024, nuvarande regler)")
+    p.add_argument("--forslag", type=argtypes.regelverk, default="sou2024",
+                   help="förslagets regelverk (standard sou2024)")
+    p.add_argument("--reform", type=Path, default=None, help="reform (YAML) som läggs ovanpå förslaget")
+    p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
     src = p.add_mutually_exclusive_group()
-    src.add_argument("--bas-utfall", type=Path, default=None, metavar="DIR")
-    src.add_argument("--bas-bilaga4", action="store_true")
-    p.add_argument("--fasta-index", type=Path, default=None, help="recomputed fasta index for the proposal")
-    p.add_argument("--ut", type=Path, required=True)
+    src.add_argument("--bas-utfall", type=Path, default=None, metavar="DIR",
+                     help="katalog med utfallet enligt nuvarande regler (kommuner.csv, regioner.csv)")
+    src.add_argument("--bas-bilaga4", action="store_true",
+                     help="kommitténs eget utfall 2024 (SOU 2024:50 bilaga 4) som bas")
+    p.add_argument("--fasta-index", type=Path, default=None, help="omräknade fasta index för förslaget")
+    p.add_argument("--ut", type=Path, required=True,
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
     p.set_defaults(func=run)
 
 
@@ -65,6 +73,10 @@ def run(args) -> int:
     from pipelines.xlsx import write_workbook
 
     timer = Timer()
+    inputs = {"--indata": args.indata, "--reform": args.reform, "--bas-utfall": args.bas_utfall,
+              "--fasta-index": args.fasta_index}
+    require_inputs(inputs)
+    check_output_dir(args.ut, option="--ut", inputs=inputs)
     with timer("berakning"):
         pb, pf = load_params(args.bas), load_params(args.forslag)
         pr = pf.with_reform(args.reform) if args.reform else None
@@ -72,7 +84,7 @@ def run(args) -> int:
         bas = bas_from_bilaga4(DATA / "bilaga4") if args.bas_bilaga4 else (
             read_bas_utfall(args.bas_utfall) if args.bas_utfall else None)
         tables = jamfor(ib, if_, pb, pf, pr, bas, args.fasta_index)
-    with atomic_output_dir(args.ut) as tmp, timer("skriva"):
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as tmp, timer("skriva"):
         sheets = {}
         for name, df in tables.items():
             df = _with_names(df)
@@ -84,16 +96,16 @@ def run(args) -> int:
         notes = tables["_anmarkningar"]["anmärkning"].tolist()
         (tmp / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
         write_workbook(tmp / "jamforelse.xlsx", sheets, translate=())
-        inputs = {"indata_kommun": args.indata / "kommuner.csv"}
+        hashed = {"indata_kommun": args.indata / "kommuner.csv"}
         if args.reform:
-            inputs["reform"] = args.reform
+            hashed["reform"] = args.reform
         if args.bas_utfall:
-            inputs.update({f"bas_{f.stem}": f for f in sorted(args.bas_utfall.glob("*.csv"))})
-        write_manifest(tmp, command="jamfor", arguments=vars(args) | {"func": None}, inputs=inputs,
+            hashed.update({f"bas_{f.stem}": f for f in sorted(args.bas_utfall.glob("*.csv"))})
+        write_manifest(tmp, command="jamfor", arguments=vars(args) | {"func": None}, inputs=hashed,
                        parameters={"bas": pb.fingerprint(), "forslag": pf.fingerprint(),
                                    "reform": pr.fingerprint() if pr else None, "reformer": pr.reformer if pr else []},
                        timings=timer.timings)
     v = tables["vinnare_forlorare"].iloc[0]
-    print(f"jamfor {args.bas} → {args.forslag}{' + reform' if pr else ''}: {int(v['vinnare'])} kommuner gain, "
-          f"{int(v['forlorare'])} lose (system effect) → {args.ut}", file=sys.stderr)
+    log.info("jamfor %s → %s%s: %d kommuner vinner, %d förlorar (systemeffekt) → %s", args.bas, args.forslag,
+             " + reform" if pr else "", int(v["vinnare"]), int(v["forlorare"]), args.ut)
     return 0
