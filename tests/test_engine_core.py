@@ -48,7 +48,7 @@ def test_reform_overlay_changes_value_and_rejects_unknown_paths(tmp_path):
 
 
 def test_unknown_rule_set_and_unavailable_parameter():
-    with pytest.raises(ParameterError, match="unknown regelverk"):
+    with pytest.raises(ParameterError, match="okänt regelverk"):
         Params.load("2099")
     p = Params.load("2024")
     with pytest.raises(EjTillganglig):
