@@ -48,6 +48,7 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     with timer("berakning"):
         ctx = build_ctx(indata, params, fasta_index)
         res = berakna(ctx)
+        ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
         frames = to_frames(ctx, res)
     return params, indata, ctx, res, frames
 

@@ -73,9 +73,12 @@ def run(args) -> int:
         check_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE)
     kod = resolve_code(args.kommun, args.region)
     params = load_params(args.regelverk, args.reform)
-    ctx = build_ctx(load_indata(args.indata, args.regelverk, args.ar), params, args.fasta_index)
+    indata = load_indata(args.indata, args.regelverk, args.ar)
+    ctx = build_ctx(indata, params, args.fasta_index)
     tracer = attach_tracer(ctx)
-    text = explain(ctx, berakna(ctx), tracer, kod)
+    res = berakna(ctx)
+    ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
+    text = explain(ctx, res, tracer, kod)
     if args.ut:
         with atomic_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE) as tmp:
             tmp.write_text(f"{SIGNATURE}\n{text}", encoding="utf-8")

@@ -65,6 +65,38 @@ def _with_names(df):
     return df
 
 
+def bilaga4_avvikelse(tables, ar: int) -> list[str]:
+    """Why ``--bas-bilaga4`` may not fit these inputs: the bas is the committee's outcome 2024, computed on the
+    committee's inputs. With those inputs the engine's proposed inkomstutjämning reproduces Bilaga 4 tabell 1 and 2
+    within 1 kr per invånare (tests/test_committee_reproduction.py); a larger deviation, or another year, means
+    other inputs, and the changes then mix input differences with rule changes. Returns the notes (none if it fits)."""
+    import numpy as np
+    import pandas as pd
+    from engine.register import DATA
+    from engine.schema import bilaga4_check
+
+    check = bilaga4_check()
+    tol, notes = float(check["tolerans_kr_per_inv"]), []
+    if ar != int(check["ar"]):
+        notes.append(f"--bas-bilaga4: basen är kommitténs utfall för utjämningsåret {check['ar']} (SOU 2024:50 bilaga 4), "
+                     f"men förslaget beräknas för {ar}; förändringarna blandar årens skillnader med regeländringarna.")
+    for nr, tabell, key, niva in ((1, "tabell1_kommuner", "kommun_kod", "kommuner"),
+                                  (2, "tabell2_regioner", "region_kod", "regioner")):
+        ref = pd.read_csv(DATA / "bilaga4" / f"{tabell}.csv", dtype={key: str}).set_index(key)
+        got = tables[tabell]["inkomstutjamning_forslag"].reindex(ref.index).to_numpy(dtype="float64")
+        diff = np.abs(got - ref["inkomstutjamning_forslag"].to_numpy(dtype="float64"))
+        off = np.flatnonzero(~(diff <= tol))
+        if len(off):
+            w = int(off[np.argmax(np.nan_to_num(diff[off], nan=np.inf))])
+            notes.append(f"--bas-bilaga4: indata är inte kommitténs underlag för 2024: den beräknade inkomstutjämningen "
+                         f"enligt förslaget avviker från SOU 2024:50 bilaga 4 tabell {nr} med mer än {tol:g} kr/inv för "
+                         f"{len(off)} av {len(ref)} {niva} (störst {ref.index[w]} {ref.iloc[w, 0]}: "
+                         f"{f'{diff[w]:,.0f}'.replace(',', ' ')} kr/inv). Basen (kommitténs utfall) och förslaget "
+                         f"(dessa indata) bygger då på olika underlag, och förändringarna blandar underlagsskillnader "
+                         f"med regeländringar; använd --bas-utfall med utfallet för samma indata.")
+    return notes
+
+
 def run(args) -> int:
     from engine.indata import load_indata
     from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
@@ -84,6 +116,17 @@ def run(args) -> int:
         bas = bas_from_bilaga4(DATA / "bilaga4") if args.bas_bilaga4 else (
             read_bas_utfall(args.bas_utfall) if args.bas_utfall else None)
         tables = jamfor(ib, if_, pb, pf, pr, bas, args.fasta_index)
+    notes = list(dict.fromkeys(ib.varningar + if_.varningar))     # unusual input values (on stderr already), once
+    if args.fasta_index:
+        from engine.register import load_fasta_index
+        notes += load_fasta_index(args.fasta_index).varningar
+    if args.bas_bilaga4:
+        for n in bilaga4_avvikelse(tables, args.ar):
+            log.warning("%s", n)
+            notes.append(n)
+    import pandas as pd
+    tables["_anmarkningar"] = pd.concat([pd.DataFrame({"anmärkning": notes}), tables["_anmarkningar"]],
+                                        ignore_index=True)
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as tmp, timer("skriva"):
         sheets = {}
         for name, df in tables.items():
