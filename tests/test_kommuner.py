@@ -104,10 +104,10 @@ def test_bad_boundary_files_report_every_problem(tmp_path):
     with pytest.raises(GridInputError) as info:
         load_kommun_boundaries(p)
     msg = str(info.value)
-    assert "bad.gpkg" in msg and "4 problems found" in msg
-    assert "row 1" in msg and "'18' is not 4 digits" in msg
-    assert "row 2" in msg and "'12345' is not 4 digits" in msg
-    assert "row 5" in msg and "unknown län code '99'" in msg
+    assert "bad.gpkg" in msg and "4 problem" in msg
+    assert "rad 1" in msg and "'18' is not 4 digits" in msg
+    assert "rad 2" in msg and "'12345' is not 4 digits" in msg
+    assert "rad 5" in msg and "unknown län code '99'" in msg
     assert "'0180' has several names" in msg
     nocode = tmp_path / "nocode.gpkg"
     g.rename(columns={"kod": "x"}).to_file(nocode, driver="GPKG", engine="pyogrio")
