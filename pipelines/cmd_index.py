@@ -47,16 +47,48 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+#: Numeric columns of the measure table (`utjamning gleshet`'s kommuner.csv) the model reads: (lowest allowed, why).
+MEASURE_COLUMNS = {"befolkning": (1.0, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
+                   "avstand_3000_km": (0.0, "ett avstånd är positivt"),
+                   "avstand_15000_km": (0.0, "ett avstånd är positivt"),
+                   "ofaktor": (0.0, "ö-faktorn är en andel ≥ 0"),
+                   "regionalt_befolkningsunderlag": (0.0, "ett befolkningsunderlag är ≥ 0")}
+
+
 def _read_measures(matt_dir: Path) -> pd.DataFrame:
+    """The measure table: every kommun once, every number the model reads finite and in its range (a negative
+    distance, a NaN or a kommun given twice is an error naming the row), so nothing implausible is fitted."""
+    from engine.indata import read_csv_text
+
     path = Path(matt_dir) / "kommuner.csv"
     if not path.is_file():
-        raise im.IndexInputError(f"{path} not found (run `utjamning gleshet` first)")
-    m = pd.read_csv(path, dtype={"kommun_kod": str, "lan_kod": str})
+        raise im.IndexInputError(f"{path} finns inte (kör `utjamning gleshet` först)")
+    m = read_csv_text(path)
     need = ["kommun_kod", "kommun", "befolkning", "avstand_3000_km", "avstand_15000_km"]
     missing = [c for c in need if c not in m.columns]
     if missing:
-        raise im.IndexInputError(f"{path} lacks column(s) {missing}")
-    m["kommun_kod"] = m["kommun_kod"].str.zfill(4)
+        raise im.IndexInputError(f"{path}: kolumn(er) saknas: {missing}")
+    m["kommun_kod"] = m["kommun_kod"].str.strip().str.zfill(4)
+    if "lan_kod" in m.columns:
+        m["lan_kod"] = m["lan_kod"].str.strip().str.zfill(2)
+    problems = []
+    for key in ("kommun_kod", "kommun"):
+        for value, rows in m.groupby(key).groups.items():
+            if len(rows) > 1:
+                same = len(m.loc[rows].drop_duplicates()) == 1
+                problems.append(f"{key} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}"
+                                + (" (samma värden)" if same else " med olika värden — vilken rad gäller?"))
+    for col, (low, why) in MEASURE_COLUMNS.items():
+        if col not in m.columns:
+            continue
+        v = pd.to_numeric(m[col].str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype="float64")
+        for i in np.flatnonzero(~np.isfinite(v)):
+            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}")
+        for i in np.flatnonzero(np.isfinite(v) & ((v < low) | ((v <= 0) if col.startswith("avstand") else False))):
+            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: {v[i]:g} — {why}")
+        m[col] = v
+    if problems:
+        raise im.IndexInputError(f"{path}: {len(problems)} problem\n  - " + "\n  - ".join(problems[:50]))
     return m
 
 
@@ -83,23 +115,21 @@ def run(args) -> int:
         try:
             paths[key] = im.find_reference(name, paths["del1"].parent)
         except im.IndexInputError:
-            notes.append(f"{name} not found beside {paths['del1']}: not written")
+            notes.append(f"{name} finns inte bredvid {paths['del1']}: skrivs inte")
     with timer("read"):
         measures = _read_measures(args.matt)
         ref1 = im.read_reference(paths["del1"])
+        others = {key: im.read_reference(paths[key]) for key in ("del2", "regioner") if key in paths}
         m = im.align_to_reference(measures, ref1)
     for col in ("ofaktor", "regionalt_befolkningsunderlag"):
         if col not in m.columns:
             m[col] = 0.0
-            notes.append(f"{col} missing from kommuner.csv: treated as constant, its coefficient is fixed at 0")
+            notes.append(f"{col} saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0")
     panel = None
     if args.skatta_mot is not None:
         if not Path(args.skatta_mot).is_file():
-            raise im.IndexInputError(f"cost panel {args.skatta_mot} not found")
-        panel = pd.read_csv(args.skatta_mot, dtype={"kommun_kod": str})
-        for c in ("kommun_kod", "ar"):
-            if c not in panel.columns:
-                raise im.IndexInputError(f"cost panel lacks column {c!r}")
+            raise im.IndexInputError(f"kostnadspanelen {args.skatta_mot} finns inte")
+        panel = im.read_cost_panel(args.skatta_mot)
     controls = [c for c in (panel.columns if panel is not None else []) if c.startswith("kontroll_")]
     normalise = not args.ingen_normalisering
 
@@ -134,7 +164,7 @@ def run(args) -> int:
         for key in ("del2", "regioner"):
             if key in paths:
                 shutil.copyfile(paths[key], out / paths[key].name)
-                ref = im.read_reference(paths[key])
+                ref = others[key]
                 for col in ref.columns:
                     if col not in ("lan", "kommun", "region"):
                         quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",
