@@ -3,29 +3,44 @@
 Definition (GLESHET.md §2; SOU 2024:50 L9207–L9221). Each cell i has its population p_i at its centre c_i
 (SWEREF 99 TM, EPSG:3006, metres). For a threshold N
 
-    r_i(N) = min { d : Σ_{j : |c_j − c_i| ≤ d} p_j ≥ N }
+    r_i(N) = min { d : Σ_{j : d(c_j, c_i) ≤ d} p_j ≥ N }
 
-with the own cell included at d = 0, straight-line distance, searching *all* cells of the grid (the measure
-crosses kommun borders). If the whole grid holds fewer than N inhabitants, r is NaN (with a warning). Per kommun
-the measure is the population-weighted mean of r_i over the kommun's cells (`avstand_3000_km`, …).
+searching *all* cells of the grid (the measure crosses kommun borders). If the grid holds fewer than N
+inhabitants, r is NaN (with a warning). Per kommun the measure is the population-weighted mean of r_i over the
+kommun's cells (`avstand_3000_km`, …). Two options choose between readings of the definition (issue 10;
+the pipeline picks the default, the kernel keeps euclidean with the own cell counted):
+
+* ``metric`` (allowed values in :data:`METRICS`):
+  ``"euclidean"`` d = √(Δx² + Δy²), straight line (the ball is a disc);
+  ``"manhattan"`` d = |Δx| + |Δy| (L1), what a raster cost distance with 4-connected moves gives (a diamond);
+  ``"chebyshev"`` d = max(|Δx|, |Δy|) (L∞, a square).
+* ``own_cell``: ``True`` counts the cell's own population at d = 0 (the definition above). ``False`` leaves it
+  out: r_i = min { d : Σ_{j ≠ i, d(c_j, c_i) ≤ d} p_j ≥ N }, i.e. the definition above with the per-cell
+  threshold N + p_i. Other cells at the same centre still count at d = 0. A cell whose grid holds fewer than
+  N inhabitants besides its own gets NaN.
 
 Algorithm (exact, no approximation anywhere)
 --------------------------------------------
 Coordinates are quantised to integers (1 cm by default; SCB grid centres are whole metres, so nothing is lost)
-and every distance is handled as an exact int64 *squared* distance D, so ties and "≤ d" are decided exactly.
+and every distance is handled as an exact int64 *key* D that is monotone in the distance — Δx² + Δy² for
+euclidean, |Δx| + |Δy| for manhattan, max(|Δx|, |Δy|) for chebyshev — so ties and "≤ d" are decided in integer
+arithmetic. A metric is two small functions: its key (``_key``) and its row half-width (``_half_width``: the
+largest |Δx| with key(Δx, Δy) ≤ D in a row at Δy; ⌊√(D − Δy²)⌋, D − |Δy| and D). Adding a metric means adding
+a branch to these two and to the radius ↔ key conversions (``_radius``, ``_key_of_radius``), nothing else.
 
 Cells are sorted into rows of equal y and by x within a row, with a running population sum. The population
-within squared distance D of a point is then a sum over the rows |dy| ≤ √D of one prefix-sum difference per
-row, each x-range found by binary search (``_count``): O(rows · log) independent of how many cells lie inside.
+within key D of a point is then a sum over the rows within reach of one prefix-sum difference per row, each
+x-range found by binary search (``_count``): O(rows · log) independent of how many cells lie inside.
 
-r is Lipschitz: |r_i − r_j| ≤ |c_i − c_j|. Cells are processed in sorted order, so the radii of already
-computed neighbours (the previous cell of the row, the nearest cells of the previous row) bracket the next
-one's. A thin annulus around the nearest neighbour's radius is tried first (r varies slowly); otherwise the
-bracket is narrowed by bisection with ``_count``. The cells in the final annulus are enumerated and a weighted
-quickselect finds the first squared distance at which the population inside the inner radius plus the
-annulus cells reaches N: that is r². Every count is exact, so a miss only tightens the bracket; a bracket that
-fails its check (it cannot, but floating point is not trusted) falls back to a fresh exponential search, so
-the result never depends on the order or the chunking.
+With the own cell counted, r is Lipschitz in every metric: |r_i − r_j| ≤ d(c_i, c_j). Cells are processed in
+sorted order, so the radii of already computed neighbours (the previous cell of the row, the nearest cells of
+the previous row) bracket the next one's. A thin annulus around the nearest neighbour's radius is tried first
+(r varies slowly); otherwise the bracket is narrowed by bisection with ``_count``. The cells in the final
+annulus are enumerated and a weighted quickselect finds the first key at which the population inside the
+inner radius plus the annulus cells reaches N: that is r's key. Every count is exact, so a miss only tightens
+the bracket; a bracket that fails its check (floating point is not trusted, and without the own cell the
+per-cell thresholds N + p_i make the bracket a mere guess) falls back to a fresh exponential search, so the
+result never depends on the order, the chunking or the bracket.
 
 Parallelism: the sorted cells are split into chunks; each chunk is one dask task running the numba kernel
 (``nogil``), on local threads by default or on a dask.distributed cluster (``scheduler="tcp://…"``) with
@@ -41,6 +56,8 @@ from typing import Sequence
 import numba as nb
 import numpy as np
 
+#: Allowed values of ``metric`` (module docstring); the CLI and configuration take their choices from here.
+METRICS = ("euclidean", "manhattan", "chebyshev")
 #: Coordinates are quantised to this many units per metre before any distance is computed.
 QUANTA_PER_M = 100
 #: Cells per dask task.
@@ -49,6 +66,12 @@ DEFAULT_CHUNK_SIZE = 4096
 NARROW_WIDTH_M = 500.0
 #: Half-width (metres, plus a quarter of the neighbour distance) of the first, guessed annulus.
 GUESS_WIDTH_M = 300.0
+
+
+class KernelInputError(ValueError):
+    """A kernel option with a value outside its allowed values (the CLI prints it and exits with status 2)."""
+
+    is_input_error = True
 
 
 @dataclass(frozen=True)
@@ -200,22 +223,62 @@ def _gallop_upper(a, lo, hi, v, h):
     return _upper_bound(a, left + 1, right, v)
 
 
+# Metric codes of the numba kernel, in the order of METRICS.
+_EUCLIDEAN, _MANHATTAN, _CHEBYSHEV = 0, 1, 2
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _key(metric, dx, dy):
+    """Integer distance key of the offset (dx, dy): monotone in the metric's distance."""
+    if metric == _EUCLIDEAN:
+        return dx * dx + dy * dy
+    if metric == _MANHATTAN:
+        return abs(dx) + abs(dy)
+    return max(abs(dx), abs(dy))
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _half_width(metric, D, dy):
+    """Largest |dx| with key(dx, dy) <= D (the ball's half-width in the row at dy); negative if none."""
+    if metric == _EUCLIDEAN:
+        v = D - dy * dy
+        return _isqrt(v) if v >= 0 else np.int64(-1)
+    if metric == _MANHATTAN:
+        return D - abs(dy)
+    return D if abs(dy) <= D else np.int64(-1)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _radius(metric, D):
+    """The distance (quanta, float) whose key is D >= 0; only used to steer the search, never to decide."""
+    if metric == _EUCLIDEAN:
+        return math.sqrt(np.float64(D))
+    return np.float64(D)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _key_of_radius(metric, r):
+    """floor of the key of distance r >= 0 (quanta, float); callers add their own safety margin."""
+    if metric == _EUCLIDEAN:
+        return np.int64(math.floor(r * r))
+    return np.int64(math.floor(r))
+
+
 @nb.njit(cache=True, nogil=True)
-def _count(xq, cum, row_y, row_start, xc, yc, D, hint_a, hint_b):
-    """Population of all cells with squared distance <= D from (xc, yc); D < 0 means none.
+def _count(metric, xq, cum, row_y, row_start, xc, yc, D, hint_a, hint_b):
+    """Population of all cells with key <= D from (xc, yc); D < 0 means none.
 
     hint_a / hint_b hold, per row, the last left / right boundary found; consecutive queries from nearby
     points move them little, so galloping from them is much cheaper than a fresh binary search.
     """
     if D < 0:
         return np.int64(0)
-    h = _isqrt(D)
+    h = _half_width(metric, D, np.int64(0))
     r0 = _lower_bound(row_y, 0, row_y.size, yc - h)
     r1 = _upper_bound(row_y, r0, row_y.size, yc + h)
     total = np.int64(0)
     for r in range(r0, r1):
-        dy = row_y[r] - yc
-        w = _isqrt(D - dy * dy)
+        w = _half_width(metric, D, row_y[r] - yc)
         s = row_start[r]
         e = row_start[r + 1]
         a = _gallop_lower(xq, s, e, xc - w, hint_a[r])
@@ -227,29 +290,28 @@ def _count(xq, cum, row_y, row_start, xc, yc, D, hint_a, hint_b):
 
 
 @nb.njit(cache=True, nogil=True)
-def _annulus(xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b):
-    """Population with D <= D_lo, and the cells with D_lo < D <= D_hi written to (buf_d, buf_p).
+def _annulus(metric, xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b):
+    """Population with key <= D_lo, and the cells with D_lo < key <= D_hi written to (buf_d, buf_p).
 
     Returns (inner_population, n_annulus); n_annulus > buf size means the buffer overflowed (contents partial).
     """
     inner = np.int64(0)
     m = 0
     cap = buf_d.size
-    h = _isqrt(D_hi)
+    h = _half_width(metric, D_hi, np.int64(0))
     r0 = _lower_bound(row_y, 0, row_y.size, yc - h)
     r1 = _upper_bound(row_y, r0, row_y.size, yc + h)
     for r in range(r0, r1):
         dy = row_y[r] - yc
-        dy2 = dy * dy
-        w_hi = _isqrt(D_hi - dy2)
+        w_hi = _half_width(metric, D_hi, dy)
         s = row_start[r]
         e = row_start[r + 1]
         a0 = _gallop_lower(xq, s, e, xc - w_hi, hint_a[r])
         b0 = _gallop_upper(xq, a0, e, xc + w_hi, max(a0, hint_b[r]))
         hint_a[r] = a0
         hint_b[r] = b0
-        if D_lo >= dy2:
-            w_lo = _isqrt(D_lo - dy2)
+        w_lo = _half_width(metric, D_lo, dy) if D_lo >= 0 else np.int64(-1)
+        if w_lo >= 0:
             a1 = _gallop_lower(xq, a0, b0, xc - w_lo, a0)
             b1 = _gallop_upper(xq, a1, b0, xc + w_lo, b0)
             inner += cum[b1] - cum[a1]
@@ -258,33 +320,31 @@ def _annulus(xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a
             b1 = b0
         for k in range(a0, a1):
             if m < cap:
-                dx = xq[k] - xc
-                buf_d[m] = dx * dx + dy2
+                buf_d[m] = _key(metric, xq[k] - xc, dy)
                 buf_p[m] = cum[k + 1] - cum[k]
             m += 1
         for k in range(b1, b0):
             if m < cap:
-                dx = xq[k] - xc
-                buf_d[m] = dx * dx + dy2
+                buf_d[m] = _key(metric, xq[k] - xc, dy)
                 buf_p[m] = cum[k + 1] - cum[k]
             m += 1
     return inner, m
 
 
 @nb.njit(cache=True, nogil=True)
-def _fresh_bracket(xq, cum, row_y, row_start, xc, yc, N, D_start, D_max, hint_a, hint_b):
+def _fresh_bracket(metric, xq, cum, row_y, row_start, xc, yc, N, D_start, D_max, hint_a, hint_b):
     """Exponential search: (D_lo, D_hi) with count(D_lo) < N <= count(D_hi); D_hi = -1 if never reached."""
-    if _count(xq, cum, row_y, row_start, xc, yc, np.int64(0), hint_a, hint_b) >= N:
+    if _count(metric, xq, cum, row_y, row_start, xc, yc, np.int64(0), hint_a, hint_b) >= N:
         return np.int64(-1), np.int64(0)
     D_lo = np.int64(0)
     D = D_start
     while True:
-        if _count(xq, cum, row_y, row_start, xc, yc, D, hint_a, hint_b) >= N:
+        if _count(metric, xq, cum, row_y, row_start, xc, yc, D, hint_a, hint_b) >= N:
             return D_lo, D
         if D >= D_max:
             return D_lo, np.int64(-1)
         D_lo = D
-        D = min(D * 4, D_max)
+        D = min(_key_of_radius(metric, 2.0 * _radius(metric, D)) + 1, D_max)  # double the radius
 
 
 @nb.njit(cache=True, nogil=True)
@@ -346,20 +406,23 @@ def _resolve(inner, m, buf_d, buf_p, N):
 
 
 @nb.njit(cache=True, nogil=True, inline="always")
-def _to_D(lo_r, hi_r):
-    """Integer squared-distance bracket (D_lo, D_hi) safely enclosing the radius bracket [lo_r, hi_r]."""
-    D_hi = np.int64(math.ceil(hi_r * hi_r)) + 2
+def _to_D(metric, lo_r, hi_r):
+    """Integer key bracket (D_lo, D_hi) safely enclosing the radius bracket [lo_r, hi_r] (quanta)."""
+    D_hi = _key_of_radius(metric, hi_r) + 3
     D_lo = np.int64(-1)
     if lo_r > 0.0:
-        D_lo = np.int64(math.floor(lo_r * lo_r)) - 2
+        D_lo = _key_of_radius(metric, lo_r) - 2
         if D_lo < 0:
             D_lo = np.int64(-1)
     return D_lo, D_hi
 
 
 @nb.njit(cache=True, nogil=True)
-def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_q, D_start, D_max, buf_cap):
-    """Exact squared radius (int64, quantised units) for sorted cells [start, stop); -1 where unreachable."""
+def _radii_chunk(metric, own_cell, xq, yq, cum, row_y, row_start, start, stop, N0, narrow_q, guess_q, D_start,
+                 D_max, buf_cap):
+    """Exact radius key (int64, quantised units) for sorted cells [start, stop); -1 where unreachable.
+
+    Without the own cell (own_cell false) the threshold of cell i is N0 + p_i (module docstring)."""
     out = np.empty(stop - start, dtype=np.int64)
     buf_d = np.empty(buf_cap, dtype=np.int64)
     buf_p = np.empty(buf_cap, dtype=np.int64)
@@ -371,6 +434,7 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_
             row += 1
         xc = xq[i]
         yc = yq[i]
+        N = N0 if own_cell else N0 + (cum[i + 1] - cum[i])
         # Lipschitz bracket |r_i - r_j| <= |c_i - c_j| from already computed neighbours: the previous cell of
         # this row and the two cells of the previous row nearest in x. Intersecting the brackets keeps it thin.
         lo_r = 0.0
@@ -392,10 +456,8 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_
                     continue
             if j < start or out[j - start] < 0:
                 continue
-            ddx = np.float64(xc - xq[j])
-            ddy = np.float64(yc - yq[j])
-            delta = math.sqrt(ddx * ddx + ddy * ddy)
-            rj = math.sqrt(np.float64(out[j - start]))
+            delta = _radius(metric, _key(metric, xc - xq[j], yc - yq[j]))
+            rj = _radius(metric, out[j - start])
             lo_r = max(lo_r, rj - delta)
             hi_r = min(hi_r, rj + delta)
             if delta < best:
@@ -404,15 +466,16 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_
         D_lo = np.int64(-1)
         D_hi = np.int64(-1)
         if hi_r < np.inf:
-            D_lo, D_hi = _to_D(lo_r, hi_r)
+            D_lo, D_hi = _to_D(metric, lo_r, hi_r)
         result = np.int64(-2)
         if hi_r < np.inf:
             # r varies slowly: first try a thin annulus around the nearest neighbour's radius. Its counts are
             # exact, so a miss still tightens the bracket in the right direction.
             g = guess_q + 0.25 * best
-            gD_lo, gD_hi = _to_D(max(lo_r, r_hat - g), min(hi_r, r_hat + g))
+            gD_lo, gD_hi = _to_D(metric, max(lo_r, r_hat - g), min(hi_r, r_hat + g))
             if gD_lo < gD_hi:
-                inner, m = _annulus(xq, cum, row_y, row_start, xc, yc, gD_lo, gD_hi, buf_d, buf_p, hint_a, hint_b)
+                inner, m = _annulus(metric, xq, cum, row_y, row_start, xc, yc, gD_lo, gD_hi, buf_d, buf_p,
+                                    hint_a, hint_b)
                 if m <= buf_cap:
                     if inner >= N:
                         D_hi = gD_lo
@@ -425,7 +488,8 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_
         attempt = 0
         while result == -2:
             if D_hi < 0 or attempt > 0:
-                D_lo, D_hi = _fresh_bracket(xq, cum, row_y, row_start, xc, yc, N, D_start, D_max, hint_a, hint_b)
+                D_lo, D_hi = _fresh_bracket(metric, xq, cum, row_y, row_start, xc, yc, N, D_start, D_max,
+                                            hint_a, hint_b)
                 if D_hi < 0:
                     result = np.int64(-1)
                     break
@@ -435,31 +499,31 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_
             attempt += 1
             # Bisection on the radius until the annulus is thin.
             while True:
-                r_lo = math.sqrt(np.float64(D_lo)) if D_lo > 0 else 0.0
-                r_hi = math.sqrt(np.float64(D_hi))
+                r_lo = _radius(metric, D_lo) if D_lo > 0 else 0.0
+                r_hi = _radius(metric, D_hi)
                 if r_hi - r_lo <= narrow_q:
                     break
                 r_mid = 0.5 * (r_lo + r_hi)
-                D_mid = np.int64(r_mid * r_mid)
+                D_mid = _key_of_radius(metric, r_mid)
                 if D_mid <= D_lo or D_mid >= D_hi:
                     break
-                if _count(xq, cum, row_y, row_start, xc, yc, D_mid, hint_a, hint_b) >= N:
+                if _count(metric, xq, cum, row_y, row_start, xc, yc, D_mid, hint_a, hint_b) >= N:
                     D_hi = D_mid
                 else:
                     D_lo = D_mid
-            inner, m = _annulus(xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b)
+            inner, m = _annulus(metric, xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b)
             while m > buf_cap:  # annulus too populated for the buffer: halve it and retry
-                r_lo = math.sqrt(np.float64(D_lo)) if D_lo > 0 else 0.0
-                r_hi = math.sqrt(np.float64(D_hi))
+                r_lo = _radius(metric, D_lo) if D_lo > 0 else 0.0
+                r_hi = _radius(metric, D_hi)
                 r_mid = 0.5 * (r_lo + r_hi)
-                D_mid = np.int64(r_mid * r_mid)
+                D_mid = _key_of_radius(metric, r_mid)
                 if D_mid <= D_lo:
                     D_mid = D_lo + (D_hi - D_lo) // 2
-                if _count(xq, cum, row_y, row_start, xc, yc, D_mid, hint_a, hint_b) >= N:
+                if _count(metric, xq, cum, row_y, row_start, xc, yc, D_mid, hint_a, hint_b) >= N:
                     D_hi = D_mid
                 else:
                     D_lo = D_mid
-                inner, m = _annulus(xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b)
+                inner, m = _annulus(metric, xq, cum, row_y, row_start, xc, yc, D_lo, D_hi, buf_d, buf_p, hint_a, hint_b)
             if inner >= N:
                 continue  # bracket invalid (lower bound already reaches N): fresh search
             result = _resolve(inner, m, buf_d, buf_p, N)
@@ -471,11 +535,26 @@ def _radii_chunk(xq, yq, cum, row_y, row_start, start, stop, N, narrow_q, guess_
 
 # --------------------------------------------------------------------------------------------- public API
 
-def _chunk_task(index: GridIndex, start: int, stop: int, N: int, narrow_q: float, guess_q: float) -> np.ndarray:
+def _check_metric(metric: str) -> int:
+    """The kernel's code of a metric name; an input error naming the allowed values otherwise."""
+    if metric not in METRICS:
+        raise KernelInputError(f"okänt avståndsmått {metric!r}; tillåtna värden: {', '.join(METRICS)}")
+    return METRICS.index(metric)
+
+
+def _check_own_cell(own_cell) -> bool:
+    if not isinstance(own_cell, (bool, np.bool_)):
+        raise KernelInputError(f"own_cell (egna rutans befolkning räknas) måste vara sant eller falskt, "
+                               f"inte {own_cell!r}")
+    return bool(own_cell)
+
+
+def _chunk_task(index: GridIndex, start: int, stop: int, N: int, narrow_q: float, guess_q: float,
+                metric: int = _EUCLIDEAN, own_cell: bool = True) -> np.ndarray:
     ext = max(int(np.ptp(index.xq)), int(np.ptp(index.yq)), 1)
-    D_max = np.int64(2 * ext * ext + 4)
-    D_start = np.int64((1000 * index.quanta_per_m) ** 2)
-    return _radii_chunk(index.xq, index.yq, index.cum, index.row_y, index.row_start,
+    D_max = _key(metric, np.int64(ext), np.int64(ext)) + 4
+    D_start = _key_of_radius(metric, 1000.0 * index.quanta_per_m)
+    return _radii_chunk(metric, own_cell, index.xq, index.yq, index.cum, index.row_y, index.row_start,
                         start, stop, np.int64(N), float(narrow_q), float(guess_q), D_start, D_max, 1 << 16)
 
 
@@ -483,16 +562,21 @@ def _chunks(n: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(s, min(s + chunk_size, n)) for s in range(0, n, chunk_size)]
 
 
-def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 scheduler: str | None = "threads", narrow_width_m: float = NARROW_WIDTH_M,
-                 guess_width_m: float = GUESS_WIDTH_M, progress: bool = False) -> np.ndarray:
-    """Squared radii (int64, quantised units, -1 = unreachable) in the index's sorted order, shape (n, T).
+def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, metric: str = "euclidean", own_cell: bool = True,
+                 chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = "threads",
+                 narrow_width_m: float = NARROW_WIDTH_M, guess_width_m: float = GUESS_WIDTH_M,
+                 progress: bool = False) -> np.ndarray:
+    """Radius keys (int64, quantised units, -1 = unreachable) in the index's sorted order, shape (n, T): the
+    squared radius for euclidean, the radius itself for manhattan and chebyshev (see :func:`key_to_metres`).
 
-    `scheduler`: "threads" (dask local threads), "sync" (no parallelism), or a dask.distributed address
-    ("tcp://host:port") to run the same tasks on an existing cluster.
+    `metric` ∈ :data:`METRICS` and `own_cell` as in the module docstring. `scheduler`: "threads" (dask local
+    threads), "sync" (no parallelism), or a dask.distributed address ("tcp://host:port") to run the same tasks
+    on an existing cluster.
     """
     import dask
 
+    code = _check_metric(metric)
+    own = _check_own_cell(own_cell)
     thresholds = [int(t) for t in thresholds]
     if any(t <= 0 for t in thresholds):
         raise ValueError("thresholds must be positive integers")
@@ -507,7 +591,8 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int
 
     if scheduler in (None, "threads", "sync", "synchronous", "single-threaded"):
         idx = dask.delayed(index, pure=True)
-        tasks = [dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q) for t, s, e in jobs]
+        tasks = [dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q, code, own)
+                 for t, s, e in jobs]
         sched = "threads" if scheduler in (None, "threads") else "sync"
         if progress:
             from dask.diagnostics import ProgressBar
@@ -519,7 +604,7 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int
         from distributed import Client
         with Client(scheduler) as client:
             fut_index = client.scatter(index, broadcast=True)
-            futures = [client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q,
+            futures = [client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q, code, own,
                                      pure=False)
                        for t, s, e in jobs]
             if progress:
@@ -531,26 +616,49 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, chunk_size: int
     return out
 
 
+def key_to_metres(keys: np.ndarray, metric: str, quanta_per_m: int = QUANTA_PER_M) -> np.ndarray:
+    """Radius keys of :func:`radii_sorted` as distances in metres (float64; NaN where the key is -1)."""
+    _check_metric(metric)
+    keys = np.asarray(keys)
+    r = np.full(keys.shape, np.nan)
+    ok = keys >= 0
+    if metric == "euclidean":
+        # D / Q² is exact whenever the coordinates are whole metres (SCB grids), so r equals sqrt(dx² + dy²) in
+        # metres bit for bit; sqrt(D) / Q would differ in the last bit.
+        r[ok] = np.sqrt(keys[ok].astype(np.float64) / float(quanta_per_m * quanta_per_m))
+    else:
+        r[ok] = keys[ok].astype(np.float64) / float(quanta_per_m)
+    return r
+
+
 def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[int] = (3000, 15000), *,
-          chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = "threads",
-          quanta_per_m: int = QUANTA_PER_M, narrow_width_m: float = NARROW_WIDTH_M,
-          guess_width_m: float = GUESS_WIDTH_M, progress: bool = False) -> np.ndarray:
+          metric: str = "euclidean", own_cell: bool = True, chunk_size: int = DEFAULT_CHUNK_SIZE,
+          scheduler: str | None = "threads", quanta_per_m: int = QUANTA_PER_M,
+          narrow_width_m: float = NARROW_WIDTH_M, guess_width_m: float = GUESS_WIDTH_M,
+          progress: bool = False) -> np.ndarray:
     """r_i(N) in metres for every cell (input order) and threshold: float64 array of shape (n, len(thresholds)).
 
-    NaN (with a warning) for a threshold larger than the whole grid's population.
+    `metric` ∈ :data:`METRICS` (default "euclidean") and `own_cell` (default True: the cell's own population
+    counts at distance 0) as defined in the module docstring. NaN, with a warning, where a cell cannot gather
+    N inhabitants in the whole grid.
     """
+    _check_metric(metric)
+    _check_own_cell(own_cell)
     index = build_index(x, y, pop, quanta_per_m)
     for t in thresholds:
         if int(t) > index.total:
-            warnings.warn(f"threshold {t} exceeds the grid's total population {index.total}: r is NaN",
+            warnings.warn(f"tröskeln {t} överstiger rutnätets totala befolkning {index.total}: avståndet blir NaN",
                           RuntimeWarning, stacklevel=2)
-    d2 = radii_sorted(index, thresholds, chunk_size=chunk_size, scheduler=scheduler,
-                      narrow_width_m=narrow_width_m, guess_width_m=guess_width_m, progress=progress)
-    r = np.full(d2.shape, np.nan)
-    ok = d2 >= 0
-    # D / Q² is exact whenever the coordinates are whole metres (SCB grids), so r equals sqrt(dx² + dy²) in metres
-    # bit for bit; sqrt(D) / Q would differ in the last bit.
-    r[ok] = np.sqrt(d2[ok].astype(np.float64) / float(quanta_per_m * quanta_per_m))
+    keys = radii_sorted(index, thresholds, metric=metric, own_cell=own_cell, chunk_size=chunk_size,
+                        scheduler=scheduler, narrow_width_m=narrow_width_m, guess_width_m=guess_width_m,
+                        progress=progress)
+    r = key_to_metres(keys, metric, quanta_per_m)
+    if not own_cell:
+        for j, t in enumerate(thresholds):
+            k = int((keys[:, j] < 0).sum())
+            if k and int(t) <= index.total:
+                warnings.warn(f"tröskeln {t}: {k} rutor når inte {t} invånare utanför den egna rutan i hela "
+                              f"rutnätet: avståndet blir NaN", RuntimeWarning, stacklevel=2)
     out = np.empty_like(r)
     out[index.order] = r
     return out

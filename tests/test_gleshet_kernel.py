@@ -8,23 +8,34 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.gleshet import QUANTA_PER_M, build_index, radii, weighted_mean
+from geo.gleshet import METRICS, QUANTA_PER_M, KernelInputError, build_index, radii, weighted_mean
+
+OPTIONS = [(m, own) for m in METRICS for own in (True, False)]
 
 
-def oracle(x, y, pop, thresholds):
-    """Brute force: sort every cell's squared distances to all cells, accumulate population."""
+def oracle(x, y, pop, thresholds, metric="euclidean", own_cell=True):
+    """Brute force: every cell's distances to all cells (the own cell left out when own_cell is False),
+    sorted, population accumulated; the first distance at which the running sum reaches N."""
     xq = np.rint(np.asarray(x) * QUANTA_PER_M).astype(np.int64)
     yq = np.rint(np.asarray(y) * QUANTA_PER_M).astype(np.int64)
     pop = np.asarray(pop, dtype=np.int64)
     out = np.full((xq.size, len(thresholds)), np.nan)
     for i in range(xq.size):
-        d2 = (xq - xq[i]) ** 2 + (yq - yq[i]) ** 2
-        o = np.argsort(d2, kind="stable")
-        c = np.cumsum(pop[o])
+        dx, dy = np.abs(xq - xq[i]), np.abs(yq - yq[i])
+        if metric == "euclidean":  # exact integer squared distance, one rounding at the end
+            d = np.sqrt((dx**2 + dy**2) / float(QUANTA_PER_M**2))
+        elif metric == "manhattan":
+            d = (dx + dy) / float(QUANTA_PER_M)
+        else:
+            d = np.maximum(dx, dy) / float(QUANTA_PER_M)
+        others = np.arange(xq.size) != i if not own_cell else np.ones(xq.size, dtype=bool)
+        d, p = d[others], pop[others]
+        o = np.argsort(d, kind="stable")
+        c = np.cumsum(p[o])
         for t, n in enumerate(thresholds):
             k = np.searchsorted(c, n)  # first position whose running sum reaches n
             if k < c.size:
-                out[i, t] = np.sqrt(d2[o][k] / float(QUANTA_PER_M**2))
+                out[i, t] = d[o][k]
     return out
 
 
@@ -33,7 +44,7 @@ def grids(draw):
     """Small grids with the awkward cases: lattice ties, duplicate distances, clusters, empty areas,
     zero-population cells, cells holding more than N on their own, sub-metre coordinates."""
     n = draw(st.integers(1, 120))
-    spacing = draw(st.sampled_from([1.0, 250.0, 1000.0, 0.37]))
+    spacing = draw(st.sampled_from([1.0, 250.0, 1000.0, 0.37, 0.01]))  # 0.01: one quantum
     extent = draw(st.integers(1, 40))
     clustered = draw(st.booleans())
     ix = draw(st.lists(st.integers(0, extent), min_size=n, max_size=n))
@@ -48,15 +59,17 @@ def grids(draw):
     return x, y, np.array(pop, dtype=np.int64)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("metric,own_cell", OPTIONS)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grid=grids(), thresholds=st.lists(st.integers(1, 3000), min_size=1, max_size=3),
        chunk=st.integers(1, 50))
-def test_kernel_equals_brute_force(grid, thresholds, chunk):
+def test_kernel_equals_brute_force(metric, own_cell, grid, thresholds, chunk):
     x, y, pop = grid
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        got = radii(x, y, pop, thresholds, chunk_size=chunk, scheduler="sync", narrow_width_m=0.5 + chunk)
-    np.testing.assert_array_equal(got, oracle(x, y, pop, thresholds))
+        got = radii(x, y, pop, thresholds, metric=metric, own_cell=own_cell, chunk_size=chunk, scheduler="sync",
+                    narrow_width_m=0.5 + chunk)
+    np.testing.assert_array_equal(got, oracle(x, y, pop, thresholds, metric, own_cell))
 
 
 def test_hand_computed_line():
@@ -73,25 +86,125 @@ def test_hand_computed_line():
     np.testing.assert_array_equal(r[1], [0.0, 1000.0, 1000.0, 3000.0])
 
 
+# Four cells around A = (0, 0): B at (300, 400), C at (600, 0), D at (0, -550). Seen from A they come in a
+# different order in each metric: euclidean B 500, D 550, C 600; manhattan D 550, C 600, B 700; chebyshev
+# B 400, D 550, C 600.
+TOY_X = np.array([0.0, 300.0, 600.0, 0.0])
+TOY_Y = np.array([0.0, 400.0, 0.0, -550.0])
+TOY_POP = np.array([5, 7, 11, 13])
+
+
+@pytest.mark.parametrize("metric,with_own,without_own", [
+    # own cell counted, N = 12, 20, 36 (the total):  A's 5 + B's 7 = 12; + D's 13 = 25; all 36
+    # own cell not counted, N = 7, 20, 31, 32:       B's 7; B + D = 20; all others = 31; 32 unreachable
+    ("euclidean", [500.0, 550.0, 600.0], [500.0, 550.0, 600.0, np.nan]),
+    # manhattan: 5 + D's 13 = 18 ≥ 12 at 550; + C's 11 = 29 ≥ 20 at 600; B last at 700.
+    # without own cell: D's 13 ≥ 7 at 550; D + C = 24 ≥ 20 at 600
+    ("manhattan", [550.0, 600.0, 700.0], [550.0, 600.0, 700.0, np.nan]),
+    ("chebyshev", [400.0, 550.0, 600.0], [400.0, 550.0, 600.0, np.nan]),
+])
+def test_hand_computed_metrics(metric, with_own, without_own):
+    r = radii(TOY_X, TOY_Y, TOY_POP, [12, 20, 36], metric=metric, scheduler="sync")
+    np.testing.assert_array_equal(r[0], with_own)
+    # 36 − 5 = 31 others reach only A's 31 (B, C, D lack it), and no cell reaches 32
+    with pytest.warns(RuntimeWarning, match="tröskeln 31: 3 rutor når inte 31 invånare utanför den egna rutan"), \
+            pytest.warns(RuntimeWarning, match="tröskeln 32: 4 rutor"):
+        r = radii(TOY_X, TOY_Y, TOY_POP, [7, 20, 31, 32], metric=metric, own_cell=False, scheduler="sync")
+    np.testing.assert_array_equal(r[0], without_own)
+
+
+@pytest.mark.parametrize("metric,diagonal", [("euclidean", np.sqrt(2e6)), ("manhattan", 2000.0),
+                                             ("chebyshev", 1000.0)])
+@pytest.mark.parametrize("own_cell", [True, False])
+def test_hand_computed_square(metric, diagonal, own_cell):
+    """A 2×2 square of 1 km cells with 1, 2, 3, 4 inhabitants (SW, SE, NW, NE)."""
+    x = np.array([0.0, 1000.0, 0.0, 1000.0])
+    y = np.array([0.0, 0.0, 1000.0, 1000.0])
+    pop = np.array([1, 2, 3, 4])
+    own = 1 if own_cell else 0
+    # SW: its own 1 (if counted), then SE 2 and NW 3 at 1 km, NE 4 across the diagonal.
+    with warnings.catch_warnings():  # without the own cell only SW gathers the 9 others
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = radii(x, y, pop, [own + 5, own + 9], metric=metric, own_cell=own_cell, scheduler="sync")
+    np.testing.assert_array_equal(r[0], [1000.0, diagonal])
+    # NE (4): with its own cell 4 ≥ 4 at 0; without it SE's 2 + NW's 3 = 5 ≥ 4 at 1 km
+    r = radii(x, y, pop, [4], metric=metric, own_cell=own_cell, scheduler="sync")
+    assert r[3, 0] == (0.0 if own_cell else 1000.0)
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@settings(max_examples=60, deadline=None)
+@given(grid=grids(), data=st.data())
+def test_count_at_exact_cell_distances(metric, grid, data):
+    """The row primitive (``_count``: population within key D) against brute force, with D equal to a cell's
+    exact key and one quantum either side, where a boundary error in a half-width would show."""
+    from geo.gleshet import _count, _key
+
+    x, y, pop = grid
+    index = build_index(x, y, pop)
+    code = METRICS.index(metric)
+    i = data.draw(st.integers(0, index.n - 1))
+    j = data.draw(st.integers(0, index.n - 1))
+    xc, yc = index.xq[i], index.yq[i]
+    keys = np.array([_key(code, index.xq[k] - xc, index.yq[k] - yc) for k in range(index.n)])
+    pops = np.diff(index.cum)
+    for D in (keys[j] - 1, keys[j], keys[j] + 1):
+        hints = index.row_start[:-1].copy(), index.row_start[:-1].copy()
+        got = _count(code, index.xq, index.cum, index.row_y, index.row_start, xc, yc, np.int64(D), *hints)
+        assert got == pops[keys <= D].sum(), (D, keys[j])
+
+
+def test_manhattan_is_chebyshev_rotated():
+    """|dx| + |dy| = max(|dx + dy|, |dx − dy|): L1 radii on a grid equal L∞ radii on the grid turned by 45°
+    (and scaled by √2), a cross-metric identity independent of the oracle."""
+    rng = np.random.default_rng(11)
+    x = rng.integers(0, 60, 2000) * 250.0
+    y = rng.integers(0, 60, 2000) * 250.0
+    pop = rng.poisson(4, 2000)
+    for own_cell in (True, False):
+        l1 = radii(x, y, pop, [50, 3000], metric="manhattan", own_cell=own_cell, scheduler="sync")
+        linf = radii(x + y, x - y, pop, [50, 3000], metric="chebyshev", own_cell=own_cell, scheduler="sync")
+        np.testing.assert_array_equal(l1, linf)
+
+
+def test_options_are_checked():
+    with pytest.raises(KernelInputError, match="okänt avståndsmått 'octagonal'; tillåtna värden: "
+                                               "euclidean, manhattan, chebyshev") as exc:
+        radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], metric="octagonal")
+    assert exc.value.is_input_error
+    with pytest.raises(KernelInputError, match="own_cell .* sant eller falskt"):
+        radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], own_cell="nej")
+
+
 def test_threshold_above_total_is_nan_with_warning():
-    with pytest.warns(RuntimeWarning, match="exceeds the grid's total population 30"):
+    with pytest.warns(RuntimeWarning, match="tröskeln 31 överstiger rutnätets totala befolkning 30"):
         r = radii(np.array([0.0, 1.0]), np.array([0.0, 0.0]), np.array([10, 20]), [25, 31], scheduler="sync")
     assert np.array_equal(r[:, 0], [1.0, 1.0]) and np.isnan(r[:, 1]).all()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(grid=grids(), seed=st.integers(0, 2**32 - 1), shift=st.tuples(st.integers(-10**5, 10**5),
-                                                                          st.integers(-10**5, 10**5)))
-def test_properties_monotone_permutation_translation(grid, seed, shift):
+                                                                          st.integers(-10**5, 10**5)),
+       option=st.sampled_from(OPTIONS))
+def test_properties_monotone_permutation_translation(grid, seed, shift, option):
     x, y, pop = grid
+    metric, own_cell = option
     if pop.sum() == 0:
         return
     ns = sorted({1, max(1, int(pop.sum()) // 3), int(pop.sum())})
-    r = radii(x, y, pop, ns, scheduler="sync")
-    assert (np.diff(r, axis=1) >= 0).all()  # r non-decreasing in N
-    perm = np.random.default_rng(seed).permutation(x.size)
-    np.testing.assert_array_equal(radii(x[perm], y[perm], pop[perm], ns, scheduler="sync"), r[perm])
-    np.testing.assert_array_equal(radii(x + shift[0], y + shift[1], pop, ns, scheduler="sync"), r)
+    kw = dict(metric=metric, own_cell=own_cell, scheduler="sync")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = radii(x, y, pop, ns, **kw)
+        assert (np.diff(r, axis=1)[~np.isnan(r[:, 1:])] >= 0).all()  # r non-decreasing in N
+        if own_cell:
+            assert not np.isnan(r).any()
+        else:  # not counting the own cell never shrinks the radius
+            r_own = radii(x, y, pop, ns, metric=metric, scheduler="sync")
+            assert (np.isnan(r) | (r >= r_own)).all()
+        perm = np.random.default_rng(seed).permutation(x.size)
+        np.testing.assert_array_equal(radii(x[perm], y[perm], pop[perm], ns, **kw), r[perm])
+        np.testing.assert_array_equal(radii(x + shift[0], y + shift[1], pop, ns, **kw), r)
 
 
 def test_threads_equal_sync_and_chunking():

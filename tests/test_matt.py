@@ -159,7 +159,7 @@ def test_befolkningsunderlag_user_points_and_road_hook():
 @pytest.mark.shared
 def test_centralort_is_largest_tatort(shared_data):
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
-    c = matt.centralorter_from_tatorter(tat).set_index("kommun_kod")
+    c = matt.centralorter(tat).set_index("kommun_kod")
     assert c.loc["0180", "centralort"] == "Stockholm"
     assert c.loc["2584", "centralort"] == "Kiruna"
     assert c.loc["1480", "centralort"] == "Göteborg"
@@ -241,10 +241,105 @@ def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
     r = matt.befolkningsunderlag(cells, tatorter=tat)
     t = r.table
-    assert len(t) == 15 and (t["centre_source"] == "tatort").all()
+    assert len(t) == 15 and (t["centre_source"] == "storsta_tatort").all()
     assert t.loc["2080", "centralort"] == "Falun" and t.loc["2081", "centralort"] == "Borlänge"
     for kod, row in t.iterrows():
         c = (row["x"], row["y"])
         assert row["regionalt_befolkningsunderlag"] == _brute_within(cells, c, 90_000.0)
         assert row["lokalt_befolkningsunderlag"] == _brute_within(cells, c, 30_000.0)
     assert t["regionalt_befolkningsunderlag"].max() <= cells["pop"].sum()
+
+
+# ------------------------------------------------------------------------------------------------ issue 10
+
+def test_centralort_rule_with_exceptions(tmp_path):
+    tat = pd.DataFrame({"tatort_kod": ["A1", "A2", "B1"], "tatort": ["Stor", "Säte", "Bort"],
+                        "kommun_kod": ["0101", "0101", "0102"], "area_ha": [1.0, 1.0, 1.0],
+                        "befolkning": [900.0, 500.0, 50.0], "x": [0.0, 10.0, 20.0], "y": [0.0, 0.0, 0.0]})
+    assert matt.centralorter(tat).set_index("kommun_kod")["centralort"].to_dict() == {"0101": "Stor", "0102": "Bort"}
+    p = tmp_path / "u.csv"
+    p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n101,Säte,A2,,,x\n"
+                 "0103,Sergels torg,,59.3293,18.0686,y\n", encoding="utf-8")
+    c = matt.centralorter(tat, matt.read_centralort_undantag(p)).set_index("kommun_kod")
+    assert (c.loc["0101", "centralort"], c.loc["0101", "x"], c.loc["0101", "centre_source"]) == ("Säte", 10.0,
+                                                                                                 "undantag_tatort")
+    assert c.loc["0103", "centre_source"] == "undantag_punkt"
+    # Sergels torg in SWEREF 99 TM (the same point as tests/test_kommuner.py SERGELS_TORG)
+    assert c.loc["0103", "x"] == pytest.approx(674571.87, abs=1) and c.loc["0103", "y"] == pytest.approx(6580743.01, abs=1)
+    p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n0101,X,A2,59,18,z\n0102,Y,,40,18,z\n",
+                 encoding="utf-8")
+    with pytest.raises(matt.MeasureInputError, match="antingen tatort_kod eller lat/lon.*ligger inte i Sverige"):
+        matt.read_centralort_undantag(p)
+
+
+def test_shipped_centralorter_are_administrative_centres():
+    """Every kommun above 20 000 inhabitants (SCB tätorter 2020 as proxy: the kommuner whose tätorter hold more
+    than 20 000) gets a centre in a tätort of ≥ 1 000; Huddinge, Upplands Väsby, Danderyd, Mölndal get their own."""
+    from geo.kommuner import load_tatorter
+
+    tat = load_tatorter()
+    c = matt.centralorter(tat, matt.read_centralort_undantag()).set_index("kommun_kod")
+    assert len(c) == 290
+    assert c.loc["0126", "centralort"] == "Huddinge" and c.loc["0114", "centralort"] == "Upplands Väsby"
+    assert c.loc["0162", "centre_source"] == "undantag_punkt" and c.loc["1481", "centralort"] == "Mölndal"
+    own = c[c["centre_source"] != "undantag_punkt"]
+    size = tat.set_index("tatort_kod")["befolkning"]
+    big = tat.groupby("kommun_kod")["befolkning"].sum() > 20_000
+    small_centre = [k for k in own.index if big.get(k, False) and size[own.loc[k, "tatort_kod"]] < 1000]
+    assert small_centre == []
+
+
+def test_radii_variants_equal_brute_force():
+    from geo.radier_varianter import far_distance, radii
+
+    rng = np.random.default_rng(7)
+    xy = np.unique(np.c_[rng.integers(0, 30, 250), rng.integers(0, 30, 250)] * 1000.0 + 500.0, axis=0)
+    x, y = xy[:, 0], xy[:, 1]
+    pop = rng.integers(0, 40, len(x))
+    for metric in ("euclidean", "manhattan", "chebyshev"):
+        for own in (True, False):
+            for edge in ("centre", "far"):
+                want = []
+                for i in range(len(x)):
+                    dx, dy = x - x[i], y - y[i]
+                    d = far_distance(dx, dy, metric, 500.0) if edge == "far" else {
+                        "euclidean": np.hypot(dx, dy), "manhattan": np.abs(dx) + np.abs(dy),
+                        "chebyshev": np.maximum(np.abs(dx), np.abs(dy))}[metric]
+                    w = pop.astype(float).copy()
+                    if own:
+                        d[i] = 0.0
+                    else:
+                        w[i], d[i] = 0.0, np.inf
+                    o = np.argsort(d, kind="stable")
+                    cs = np.cumsum(w[o])
+                    want.append(d[o][np.argmax(cs >= 200)] if cs[-1] >= 200 else np.nan)
+                got = radii(x, y, pop, 200, metric=metric, own_cell=own, edge=edge, k0=4)
+                np.testing.assert_array_equal(got, np.array(want), err_msg=f"{metric} {own} {edge}")
+
+
+def test_split_250_keeps_population_and_is_deterministic():
+    from geo.delning_250 import split
+
+    cells = pd.DataFrame({"x": [500.0, 5500.0], "y": [500.0, 500.0], "pop": [37, 5]})
+    tat = pd.DataFrame({"x": [500.0], "y": [500.0], "area_ha": [10.0]})
+    s = split(cells, tat)
+    assert len(s) == 17 and s["pop"].sum() == 42
+    sub = s[s["parent"] == 0]
+    assert sorted(sub["pop"].tolist()) == [2] * 11 + [3] * 5
+    assert sub["x"].min() == 125.0 and sub["x"].max() == 875.0
+
+
+def test_frozen_measures_are_reported_not_overwritten():
+    frysta = pd.DataFrame({"kommun_kod": ["0101", "0102"], "medeldistans_3000_km": [10.0, 2.0],
+                           "regionalt_befolkningsunderlag": [1000.0, 5000.0], "lokalt_befolkningsunderlag": [100, 500]})
+    run = pd.DataFrame({"kommun_kod": ["0101", "0102"], "medeldistans_km": [11.0, 2.0],
+                        "regionalt_befolkningsunderlag": [1000.0, 4000.0]})
+    j = matt.frysta_jamforelse(run, frysta).set_index(["matt", "kommun_kod"])
+    assert j.loc[("medeldistans_3000_km", "0101"), "skillnad"] == pytest.approx(1.0)
+    assert j.loc[("medeldistans_3000_km", "0101"), "skillnad_andel"] == pytest.approx(0.1)
+    assert j.loc[("regionalt_befolkningsunderlag", "0102"), "fryst"] == 5000.0
+    assert "lokalt_befolkningsunderlag" not in j.index.get_level_values(0)
+    shipped = matt.frysta_matt()
+    assert len(shipped) == 290 and shipped["kommun_kod"].is_unique
+    s = shipped.set_index("kommun_kod")
+    assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(34.3, abs=0.5)     # implied by tabell 6.60
