@@ -111,7 +111,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
 
     thresholds = [int(t) for t in thresholds]
     inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
-              "--areal": areal}
+              "--areal": areal, "--referensbefolkning": referensbefolkning, "--centralorter": centralorter}
     require_inputs(inputs)
     check_output_dir(out, option="--out", inputs=inputs)
     timer = Timer()

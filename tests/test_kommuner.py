@@ -252,8 +252,8 @@ def test_reference_population_input_errors(tmp_path):
     with pytest.raises(GridInputError) as info:
         read_reference_population(p)
     msg = str(info.value)
-    assert "4 problems" in msg and "row 2" in msg and "0180 förekommer flera gånger" in msg
-    assert "row 3" in msg and "'12345'" in msg and "'x'" in msg and "row 4" in msg and "'-5'" in msg
+    assert "4 problem" in msg and "rad 2" in msg and "0180 förekommer flera gånger" in msg
+    assert "rad 3" in msg and "'12345'" in msg and "'x'" in msg and "rad 4" in msg and "'-5'" in msg
     p.write_text("kod;pop\n114;47820\n", encoding="utf-8")
     t = read_reference_population(p)
     assert t["kommun_kod"].tolist() == ["0114"] and t["folkmangd"].tolist() == [47820.0]
