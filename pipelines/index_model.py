@@ -200,7 +200,7 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
             continue
         if np.nanstd(_extras(m, [col])[:, 0]) == 0:
             fixed_gammas[col] = 0.0
-            notes.append(f"{col} is constant in the measure table: γ fixed at 0 (not identifiable)")
+            notes.append(f"{col} är konstant i mätvärdestabellen: γ sätts till 0 (kan inte skattas)")
         else:
             free.append(col)
     nf = len(free)
