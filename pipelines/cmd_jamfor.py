@@ -78,7 +78,7 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
     check = bilaga4_check()
     tol, notes = float(check["tolerans_kr_per_inv"]), []
     if ar != int(check["ar"]):
-        notes.append(f"--bas-bilaga4: basen är kommitténs utfall för utjämningsåret {check['ar']} (SOU 2024:50 bilaga 4), "
+        notes.append(f"--bas-bilaga4: basen är kommitténs utfall för utjämningsåret {check['ar']} (SOU 2024:50 bilaga 4, s. 857 ff.), "
                      f"men förslaget beräknas för {ar}; förändringarna blandar årens skillnader med regeländringarna.")
     for nr, tabell, key, niva in ((1, "tabell1_kommuner", "kommun_kod", "kommuner"),
                                   (2, "tabell2_regioner", "region_kod", "regioner")):
@@ -89,7 +89,7 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
         if len(off):
             w = int(off[np.argmax(np.nan_to_num(diff[off], nan=np.inf))])
             notes.append(f"--bas-bilaga4: indata är inte kommitténs underlag för 2024: den beräknade inkomstutjämningen "
-                         f"enligt förslaget avviker från SOU 2024:50 bilaga 4 tabell {nr} med mer än {tol:g} kr/inv för "
+                         f"enligt förslaget (lag 2004:773 4 § föreslagen lydelse) avviker från SOU 2024:50 bilaga 4 tabell {nr} (s. 857 ff.) med mer än {tol:g} kr/inv för "
                          f"{len(off)} av {len(ref)} {niva} (störst {ref.index[w]} {ref.iloc[w, 0]}: "
                          f"{f'{diff[w]:,.0f}'.replace(',', ' ')} kr/inv). Basen (kommitténs utfall) och förslaget "
                          f"(dessa indata) bygger då på olika underlag, och förändringarna blandar underlagsskillnader "
