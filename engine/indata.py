@@ -64,6 +64,18 @@ class Indata:
     varningar: list[str] = field(default_factory=list)
 
 
+def problem_list(head: str, problems: list[str], limit: int = 50) -> str:
+    """``head: N problem`` and the first ``limit`` problems, one per line (the rest counted)."""
+    more = f"\n  … och {len(problems) - limit} till" if len(problems) > limit else ""
+    return f"{head}: {len(problems)} problem\n  - " + "\n  - ".join(problems[:limit]) + more
+
+
+def parse_numbers(raw: pd.Series) -> pd.Series:
+    """Text → float64 (decimal comma and thousands spaces allowed); unparsable or empty text gives NaN."""
+    text = raw.astype(str).str.strip().str.replace(",", ".", regex=False).str.replace(r"\s", "", regex=True)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
 def _find(directory: Path, stem: str) -> Path | None:
     hits = [directory / f"{stem}{s}" for s in SUFFIXES if (directory / f"{stem}{s}").is_file()]
     if len(hits) > 1:
@@ -147,10 +159,23 @@ def _codes(raw: pd.Series) -> pd.Series:
     return s.where(~s.str.fullmatch(r"\d+"), s.str.zfill(2 if raw.name in ("lan_kod", "region_kod") else 4))
 
 
-def _parse_numbers(raw: pd.Series) -> pd.Series:
-    """Text → float64 (decimal comma and thousands spaces allowed); unparsable text gives NaN."""
-    text = raw.astype(str).str.strip().str.replace(",", ".", regex=False).str.replace(r"\s", "", regex=True)
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+def _compared(b: schema.Band, vals: pd.Series, divisor: pd.Series | None) -> np.ndarray | None:
+    """The values the band speaks of: the values themselves, or per ``b.per`` (NaN where the divisor is not a positive
+    number: that row is left to the divisor's own check); None when the divisor column is absent."""
+    v = vals.to_numpy(dtype="float64")
+    if b.per is None:
+        return v
+    if divisor is None:
+        return None
+    d = divisor.to_numpy(dtype="float64")
+    ok = np.isfinite(d) & (d > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(ok, v / np.where(ok, d, 1.0), np.nan)
+
+
+def _outside(x: np.ndarray, interval: tuple[float, float]) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(x) & ((x < interval[0]) | (x > interval[1]))
 
 
 def _value_problems(var: schema.Variable, vals: pd.Series, divisor: pd.Series | None) -> dict[str, np.ndarray]:
@@ -161,16 +186,9 @@ def _value_problems(var: schema.Variable, vals: pd.Series, divisor: pd.Series | 
     out = {"är inte ett ändligt tal": ~finite}
     if var.kind == "count":
         out["är inte ett heltal"] = finite & (v != np.floor(v))
-    x = v
-    if b.per is not None:
-        if divisor is None:
-            return out
-        d = divisor.to_numpy(dtype="float64")
-        ok = np.isfinite(d) & (d > 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(ok, v / np.where(ok, d, 1.0), np.nan)
-    with np.errstate(invalid="ignore"):
-        out["utanför"] = np.isfinite(x) & ((x < b.fel[0]) | (x > b.fel[1]))
+    x = _compared(b, vals, divisor)
+    if x is not None:
+        out["utanför"] = _outside(x, b.fel)
     return out
 
 
@@ -185,18 +203,10 @@ def _band_message(var: schema.Variable, value: float, divisor: float | None, int
 def _unusual(var: schema.Variable, vals: pd.Series, divisor: pd.Series | None, labels: list[str], file: str) -> str | None:
     """One note for the values of a column that are legal but outside its warning band."""
     b = schema.band(var.name)
-    if b.varning is None:
+    x = _compared(b, vals, divisor)
+    if b.varning is None or x is None:
         return None
-    v = vals.to_numpy(dtype="float64")
-    x = v
-    if b.per is not None:
-        if divisor is None:
-            return None
-        d = divisor.to_numpy(dtype="float64")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = np.where(np.isfinite(d) & (d > 0), v / d, np.nan)
-    with np.errstate(invalid="ignore"):
-        hit = np.flatnonzero(np.isfinite(x) & ((x < b.varning[0]) | (x > b.varning[1])))
+    hit = np.flatnonzero(_outside(x, b.varning))
     if len(hit) == 0:
         return None
     ex = ", ".join(f"{labels[i]} {schema._num(x[i])}" for i in hit[:WARN_EXAMPLES])
@@ -238,7 +248,7 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
     if extra:
         problems.append(f"{file}: okända kolumner {extra} (finns inte i schemat, docs/inputs.md)")
     present = [c for c in wanted if c in df.columns]
-    parsed = {col: _parse_numbers(df[col]) for col in present}
+    parsed = {col: parse_numbers(df[col]) for col in present}
     label = [f"{c} {names.get(c, '?')}" for c in codes]
     for col in present:
         var = schema.BY_NAME[col]
@@ -304,7 +314,7 @@ def _check_riket(t: pd.DataFrame, file: str, need: list[str], problems: list[str
     for name in sorted(set(names[names.duplicated()])):
         rows = [i + 2 for i in np.flatnonzero((names == name).to_numpy())]
         problems.append(f"{file}: variabeln {name!r} förekommer på flera rader {rows} (vilket värde gäller?)")
-    values = _parse_numbers(t["varde"])
+    values = parse_numbers(t["varde"])
     for i, name in enumerate(names):
         if name not in known:
             problems.append(f"{file}, rad {i + 2}: okänd variabel {name!r}")

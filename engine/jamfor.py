@@ -23,7 +23,7 @@ import pandas as pd
 from engine import bidrag as b
 from engine import register, schema
 from engine.common import wmean
-from engine.indata import IndataError, read_csv_text
+from engine.indata import IndataError, parse_numbers, read_csv_text
 from engine.model import berakna, build_ctx
 
 #: Components of Tabell 1/2 (in order) and the result column each comes from.
@@ -114,7 +114,7 @@ def read_bas_utfall(directory: str | Path) -> tuple[pd.DataFrame | None, pd.Data
             problems.append(f"{f}: okända kolumner {extra} (tillåtna: {list(BAS_KOLUMNER)} och ku_<delmodell>)")
         lo, hi = band.fel
         for c in cols:
-            v = pd.to_numeric(t[c].str.strip().str.replace(",", ".", regex=False), errors="coerce")
+            v = parse_numbers(t[c])
             x = v.to_numpy(dtype="float64")
             for i in np.flatnonzero((t[c].str.strip() != "").to_numpy() & ~np.isfinite(x)):
                 problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: inte ett ändligt tal: {t[c].iloc[i]!r}")

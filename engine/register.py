@@ -87,6 +87,7 @@ def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...], warnings: list
     """Every value column as float64: a finite number inside its plausibility band (data/rimlighet.yaml: every index
     is > 0; löneindex and byggnation are around 100, the others around 1), else one error listing every cell. Values
     outside the band's warning interval are noted in ``warnings``."""
+    from engine.indata import parse_numbers, problem_list
     from engine.schema import _num, fasta_index_band
 
     problems = []
@@ -94,7 +95,7 @@ def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...], warnings: list
     for col in df.columns:
         if col in skip:
             continue
-        v = pd.to_numeric(df[col].str.strip().str.replace(",", ".", regex=False), errors="coerce").astype("float64")
+        v = parse_numbers(df[col])
         x = v.to_numpy()
         b = fasta_index_band(col)
         for i in np.flatnonzero(~np.isfinite(x)):
@@ -111,8 +112,7 @@ def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...], warnings: list
                             f"intervallet {b.text(b.varning)} ({ex}{' …' if len(odd) > 5 else ''}); använda som de är.")
         out[col] = v
     if problems:
-        raise RegisterError(f"{path}: {len(problems)} problem\n  - " + "\n  - ".join(problems[:50])
-                            + (f"\n  … och {len(problems) - 50} till" if len(problems) > 50 else ""))
+        raise RegisterError(problem_list(str(path), problems))
     return out
 
 

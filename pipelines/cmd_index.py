@@ -58,7 +58,7 @@ MEASURE_COLUMNS = {"befolkning": (1.0, "en kommuns befolkning (vikten i normalis
 def _read_measures(matt_dir: Path) -> pd.DataFrame:
     """The measure table: every kommun once, every number the model reads finite and in its range (a negative
     distance, a NaN or a kommun given twice is an error naming the row), so nothing implausible is fitted."""
-    from engine.indata import read_csv_text
+    from engine.indata import parse_numbers, problem_list, read_csv_text
 
     path = Path(matt_dir) / "kommuner.csv"
     if not path.is_file():
@@ -81,14 +81,14 @@ def _read_measures(matt_dir: Path) -> pd.DataFrame:
     for col, (low, why) in MEASURE_COLUMNS.items():
         if col not in m.columns:
             continue
-        v = pd.to_numeric(m[col].str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype="float64")
+        v = parse_numbers(m[col]).to_numpy()
         for i in np.flatnonzero(~np.isfinite(v)):
             problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}")
         for i in np.flatnonzero(np.isfinite(v) & ((v < low) | ((v <= 0) if col.startswith("avstand") else False))):
             problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: {v[i]:g} — {why}")
         m[col] = v
     if problems:
-        raise im.IndexInputError(f"{path}: {len(problems)} problem\n  - " + "\n  - ".join(problems[:50]))
+        raise im.IndexInputError(problem_list(str(path), problems))
     return m
 
 

@@ -395,7 +395,7 @@ def read_reference(path: str | Path) -> pd.DataFrame:
     """A fasta index table as strings (so copied columns are written back unchanged). Every kommun (or region) once,
     every index value a finite number inside its plausibility band (data/rimlighet.yaml: > 0), so no NaN or
     negative reference value is fitted or copied into the output."""
-    from engine.indata import read_csv_text
+    from engine.indata import parse_numbers, problem_list, read_csv_text
     from engine.schema import fasta_index_band
 
     t = read_csv_text(path)
@@ -407,7 +407,7 @@ def read_reference(path: str | Path) -> pd.DataFrame:
         if len(rows) > 1:
             problems.append(f"{name} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}")
     for col in [c for c in t.columns if c not in ("lan", "kommun", "region", "lan_kod", "kommun_kod", "region_kod")]:
-        v = pd.to_numeric(t[col].str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype="float64")
+        v = parse_numbers(t[col]).to_numpy()
         b = fasta_index_band(col)
         for i in np.flatnonzero(~np.isfinite(v)):
             problems.append(f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}")
@@ -415,14 +415,14 @@ def read_reference(path: str | Path) -> pd.DataFrame:
             problems.append(f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: {v[i]:g} ligger utanför det rimliga "
                             f"intervallet {b.text(b.fel)} — {b.skal}")
     if problems:
-        raise IndexInputError(f"{path}: {len(problems)} problem\n  - " + "\n  - ".join(problems[:50]))
+        raise IndexInputError(problem_list(str(path), problems))
     return t
 
 
 def read_cost_panel(path: str | Path) -> pd.DataFrame:
     """The cost panel of ``--skatta-mot``: kommun_kod, ar and cost columns; one row per kommun and year, every cost
     a finite number ≥ 0."""
-    from engine.indata import read_csv_text
+    from engine.indata import parse_numbers, problem_list, read_csv_text
 
     t = read_csv_text(path)
     missing = [c for c in ("kommun_kod", "ar") if c not in t.columns]
@@ -438,7 +438,7 @@ def read_cost_panel(path: str | Path) -> pd.DataFrame:
     for (k, a), rows in t[dup].groupby(["kommun_kod", "ar"]).groups.items():
         problems.append(f"kommun {k}, år {a:g} förekommer på raderna {[int(r) + 2 for r in rows]}")
     for col in [c for c in t.columns if c not in ("kommun_kod", "ar", "kommun")]:
-        v = pd.to_numeric(t[col].str.strip().str.replace(",", ".", regex=False), errors="coerce")
+        v = parse_numbers(t[col])
         x = v.to_numpy(dtype="float64")
         for i in np.flatnonzero((t[col].str.strip() != "").to_numpy() & ~np.isfinite(x)):
             problems.append(f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}")
@@ -447,7 +447,7 @@ def read_cost_panel(path: str | Path) -> pd.DataFrame:
                 problems.append(f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: en kostnad är ≥ 0, fick {x[i]:g}")
         t[col] = v
     if problems:
-        raise IndexInputError(f"{path}: {len(problems)} problem\n  - " + "\n  - ".join(problems[:50]))
+        raise IndexInputError(problem_list(str(path), problems))
     return t
 
 

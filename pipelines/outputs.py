@@ -148,6 +148,13 @@ def check_output_dir(final: str | os.PathLike, *, option: str = "--ut", inputs=(
     return final
 
 
+def _make_parent(final: Path, option: str) -> None:
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputPathError(f"{option} {final}: katalogen ovanför kan inte skapas ({exc.strerror})") from None
+
+
 def _try_lock(fh) -> bool:
     """An exclusive, non-blocking lock on an open file; False when another process holds it."""
     try:
@@ -226,10 +233,7 @@ def atomic_output_dir(final: str | os.PathLike, *, option: str = "--ut", inputs=
     ``option`` names the command-line option in messages; ``inputs`` are the command's input paths.
     """
     final = check_output_dir(final, option=option, inputs=inputs)
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputPathError(f"{option} {final}: katalogen ovanför kan inte skapas ({exc.strerror})") from None
+    _make_parent(final, option)
     clean_stale(final)
     tmp, marker = _new_tmp(final)
     try:
@@ -273,12 +277,8 @@ def check_output_file(final: str | os.PathLike, *, option: str, inputs=(), signa
 def atomic_output_file(final: str | os.PathLike, *, option: str, inputs=(), signature: str) -> Iterator[Path]:
     """Yield a temporary file beside ``final``; on success it replaces ``final`` (checked by
     :func:`check_output_file`; the caller writes ``signature`` as the file's first line)."""
-    shown = f"{option} {final}"
     final = check_output_file(final, option=option, inputs=inputs, signature=signature)
-    try:
-        final.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputPathError(f"{shown}: katalogen ovanför kan inte skapas ({exc.strerror})") from None
+    _make_parent(final, option)
     tmp = final.with_name(f".{final.name}.tmp-{secrets.token_hex(6)}")
     try:
         yield tmp
