@@ -196,7 +196,7 @@ def _band_message(var: schema.Variable, value: float, divisor: float | None, int
     b = schema.band(var.name)
     shown = f"{value:.10g}"
     if b.per is not None and divisor:
-        shown += f" ({schema._num(value / divisor)} per {b.per})"
+        shown += f" ({schema.format_number(value / divisor)} per {b.per})"
     return f"{shown} ligger utanför det rimliga intervallet {b.text(interval)} — {b.skal}"
 
 
@@ -209,7 +209,7 @@ def _unusual(var: schema.Variable, vals: pd.Series, divisor: pd.Series | None, l
     hit = np.flatnonzero(_outside(x, b.varning))
     if len(hit) == 0:
         return None
-    ex = ", ".join(f"{labels[i]} {schema._num(x[i])}" for i in hit[:WARN_EXAMPLES])
+    ex = ", ".join(f"{labels[i]} {schema.format_number(x[i])}" for i in hit[:WARN_EXAMPLES])
     more = f" och {len(hit) - WARN_EXAMPLES} till" if len(hit) > WARN_EXAMPLES else ""
     return (f"Ovanligt värde i indata: {file}, kolumn {var.name!r}"
             + (f" per {b.per}" if b.per else "") + f": {len(hit)} värden utanför det vanliga intervallet "

@@ -235,6 +235,9 @@ class Params:
     @classmethod
     def load(cls, namn: str, directory: str | Path | None = None) -> "Params":
         """Load rule set ``namn`` (``sou2024`` or ``2024``) from ``data/regelverk/<namn>/*.yaml``."""
+        if directory is None and any(sep in str(namn) for sep in ("/", "\\")):
+            raise ParameterError(f"okänt regelverk {namn!r}: ange regelverkets namn ({', '.join(available_rule_sets())}), "
+                                 f"inte en sökväg; egna värden ges som en reform")
         d = Path(directory) if directory is not None else REGELVERK_DIR / str(namn)
         if not d.is_dir():
             raise ParameterError(f"okänt regelverk {namn!r}: {d} finns inte (tillgängliga: {', '.join(available_rule_sets())})")

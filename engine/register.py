@@ -88,7 +88,7 @@ def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...], warnings: list
     is > 0; löneindex and byggnation are around 100, the others around 1), else one error listing every cell. Values
     outside the band's warning interval are noted in ``warnings``."""
     from engine.indata import parse_numbers, problem_list
-    from engine.schema import _num, fasta_index_band
+    from engine.schema import fasta_index_band, format_number
 
     problems = []
     out = df.copy()
@@ -107,7 +107,7 @@ def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...], warnings: list
             odd = np.flatnonzero(np.isfinite(x) & (x >= b.fel[0]) & (x <= b.fel[1])
                                  & ((x < b.varning[0]) | (x > b.varning[1]))) if b.varning else []
         if warnings is not None and len(odd):
-            ex = ", ".join(f"{df.iloc[i, 1]} {_num(x[i])}" for i in odd[:5])
+            ex = ", ".join(f"{df.iloc[i, 1]} {format_number(x[i])}" for i in odd[:5])
             warnings.append(f"Ovanligt värde i fasta index: {path}, kolumn {col!r}: {len(odd)} värden utanför det vanliga "
                             f"intervallet {b.text(b.varning)} ({ex}{' …' if len(odd) > 5 else ''}); använda som de är.")
         out[col] = v

@@ -299,10 +299,11 @@ class Band:
 
     def text(self, interval: tuple[float, float]) -> str:
         """``[a, b] enhet`` with Swedish number formatting."""
-        return f"[{_num(interval[0])}, {_num(interval[1])}]" + (f" {self.enhet}" if self.enhet else "")
+        return f"[{format_number(interval[0])}, {format_number(interval[1])}]" + (f" {self.enhet}" if self.enhet else "")
 
 
-def _num(x: float) -> str:
+def format_number(x: float) -> str:
+    """A number as a Swedish reader writes it: space between thousands, decimal comma, ∞."""
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     if x != 0 and (abs(x) >= 1e9 or abs(x) < 1e-3):

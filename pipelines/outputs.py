@@ -28,6 +28,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
 ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
 
 VERSIONED_PACKAGES = (
@@ -106,7 +111,7 @@ def _foreign_entries(directory: Path) -> list[str]:
     entries = sorted(p.name for p in directory.iterdir())
     if not entries or not is_tool_output(directory):
         return entries
-    known = {MANIFEST, *(_manifest(directory) or {}).get("outputs", {}), *(_manifest(directory) or {}).get("kataloger", [])}
+    known = {MANIFEST, *(_manifest(directory) or {}).get("outputs", {})}
     return [e for e in entries if e not in known]
 
 
@@ -157,9 +162,7 @@ def _make_parent(final: Path, option: str) -> None:
 
 def _try_lock(fh) -> bool:
     """An exclusive, non-blocking lock on an open file; False when another process holds it."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: no advisory locks, age decides (STALE_AFTER_S)
+    if fcntl is None:  # pragma: no cover - Windows: no advisory locks, age decides (STALE_AFTER_S)
         return True
     try:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -173,17 +176,13 @@ def _is_stale(tmp: Path) -> bool | None:
     marker = tmp / RUN_MARKER
     if not marker.is_file():
         return None
+    if fcntl is None:  # pragma: no cover
+        return time.time() - marker.stat().st_mtime > STALE_AFTER_S
     try:
         with open(marker, "r+", encoding="utf-8") as fh:
-            if not _try_lock(fh):
-                return False
+            return _try_lock(fh)
     except OSError:
         return False
-    try:
-        import fcntl  # noqa: F401
-    except ImportError:  # pragma: no cover
-        return time.time() - marker.stat().st_mtime > STALE_AFTER_S
-    return True
 
 
 def clean_stale(final: str | os.PathLike) -> list[str]:
