@@ -366,8 +366,6 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
         _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
     if problems:
         raise IndataError(problems)
-    for w in warnings:
-        log.warning("%s", w)
     return Indata(ar=ar, kommun=checked[schema.KOMMUN], lan=checked[schema.LAN], region=checked[schema.REGION],
                   riket=riket, files=files, varningar=warnings)
 

@@ -50,6 +50,8 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
         res = berakna(ctx)
         ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
         frames = to_frames(ctx, res)
+    for w in indata.varningar:
+        log.warning("%s", w)
     return params, indata, ctx, res, frames
 
 

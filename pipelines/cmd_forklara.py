@@ -78,6 +78,8 @@ def run(args) -> int:
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
     ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
+    for w in indata.varningar:
+        log.warning("%s", w)
     text = explain(ctx, res, tracer, kod)
     if args.ut:
         with atomic_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE) as tmp:

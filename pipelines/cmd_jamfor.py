@@ -116,7 +116,9 @@ def run(args) -> int:
         bas = bas_from_bilaga4(DATA / "bilaga4") if args.bas_bilaga4 else (
             read_bas_utfall(args.bas_utfall) if args.bas_utfall else None)
         tables = jamfor(ib, if_, pb, pf, pr, bas, args.fasta_index)
-    notes = list(dict.fromkeys(ib.varningar + if_.varningar))     # unusual input values (on stderr already), once
+    notes = list(dict.fromkeys(ib.varningar + if_.varningar))     # unusual input values, once
+    for n in notes:
+        log.warning("%s", n)
     if args.fasta_index:
         from engine.register import load_fasta_index
         notes += load_fasta_index(args.fasta_index).varningar
