@@ -59,12 +59,12 @@ def _riket_lss(k: pd.DataFrame) -> dict[str, float]:
 def _anslag(k: pd.DataFrame, ar: int) -> dict[str, float]:
     """Anslag that give the SOU's simulated 2024 regleringspost at 116 % (kommuner +2 486, regioner −159 kr/inv,
     L8357–L8363) when added to the demo's net inkomstutjämning (the other bidrag are small)."""
-    from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
+    from engine.inkomst import inkomstutjamning_belopp
 
     lan = register.kommuner()["lan_kod"].to_numpy()
     su, p = k["skatteunderlag_kr"].to_numpy(), k["folkmangd_1nov_t1"].to_numpy()
     msk = su.sum() / p.sum()
-    rates = lansvisa_skattesatser("proposed")
+    rates = register.load_lansvisa_skattesatser("proposed")
     kr_k, _ = inkomstutjamning_belopp(su, p, msk, 1.16, rates.loc[lan, "kommun_bidrag"].to_numpy(),
                                       rates.loc[lan, "kommun_avgift"].to_numpy())
     su_r, p_r = pd.Series(su).groupby(lan).sum(), pd.Series(p).groupby(lan).sum()
@@ -261,7 +261,7 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     for name, val in riket_extra.items():
         riket.loc[len(riket)] = [name, float(val)]
     for v in schema.variables(schema.RIKET):
-        if v.name not in set(riket["variabel"]):
+        if v.name not in set(riket["variabel"]) and not v.ersattning:
             riket.loc[len(riket)] = [v.name, 1.0]
     kvars = [v.name for v in schema.variables(schema.KOMMUN)]
     k = k[["kommun", *kvars]].reset_index()

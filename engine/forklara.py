@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine import register, schema
+from engine.context import Indatatabell
 from engine.params import EjTillganglig, Params
 
 
@@ -38,10 +39,10 @@ class TracingParams(Params):
         return super().raw(path)
 
 
-class TracingDict(dict):
+class TracingDict(Indatatabell):
     def __init__(self, data, tracer: Tracer, niva: str):
-        super().__init__(data)
-        self.tracer, self.niva = tracer, niva
+        super().__init__(data, niva, getattr(data, "n", None), getattr(data, "harledda", ()))
+        self.tracer = tracer
 
     def __getitem__(self, key):
         self.tracer.inputs[self.tracer.current].add((self.niva, key))
@@ -113,6 +114,9 @@ def explain(ctx, res, tracer: Tracer, kod: str) -> str:
             out.append("  indata:")
             for lvl, var in inputs:
                 src = {"kommun": ctx.k, "region": ctx.r, "lan": ctx.lan, "riket": ctx.riket}[lvl]
+                if var not in src:
+                    out.append(f"    {lvl}.{var:<40} {'saknas i indata':>14}")
+                    continue
                 arr = dict.__getitem__(src, var)
                 j = i if lvl == niva else lan_i
                 val = arr if lvl == "riket" else np.asarray(arr)[j] if lvl != "kommun" or niva == "kommun" else np.nan

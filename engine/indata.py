@@ -1,8 +1,11 @@
 """Reading and validating the engine's inputs (schema: engine/schema.py, docs/inputs.md).
 
-An input directory holds ``kommuner.*``, ``lan.*``, ``regioner.*`` and ``riket.*`` (CSV, Parquet or XLSX), or a
-single workbook ``indata.xlsx`` with sheets of those names. Validation collects *every* problem of every table
-(missing or unknown codes, wrong count, duplicates, missing or unknown columns, non-numeric or non-finite values,
+An input directory holds ``kommuner.*`` and, as far as the user has them, ``lan.*``, ``regioner.*`` and ``riket.*``
+(CSV, Parquet or XLSX), or a single workbook ``indata.xlsx`` with sheets of those names. A table or column the user
+does not have is not an error: the engine computes every component whose inputs are present and marks the others
+"ej tillgänglig" naming what is missing (the inkomstutjämning needs only ``folkmangd_1nov_t1`` and
+``skatteunderlag_kr``). What *is* given is validated strictly: validation collects every problem of every table
+(missing or unknown codes, wrong count, duplicates, unknown columns, non-numeric or non-finite values,
 values outside their plausibility band — negative counts, shares outside [0, 1], percent given as a fraction, kr
 given in tkr, a population of 0 —, riket variables given twice, age groups that do not add up, vårdbehov cells that
 do not add up) and raises one :class:`IndataError`; nothing is computed or written. A value that is legal but
@@ -28,6 +31,8 @@ WARN_EXAMPLES = 5
 KEYS = {schema.KOMMUN: "kommun_kod", schema.LAN: "lan_kod", schema.REGION: "region_kod"}
 NAME_COLUMNS = {schema.KOMMUN: {"kommun", "lan_kod", "lan", "region"}, schema.LAN: {"lan"}, schema.REGION: {"region", "lan"}}
 FILES = {schema.KOMMUN: "kommuner", schema.LAN: "lan", schema.REGION: "regioner", schema.RIKET: "riket"}
+#: Optional table of the utjämningsår's länsvisa skattesatser (förordning 2004:881 2–3 §§), one row per region code.
+SKATTESATSER = "lansvisa_skattesatser"
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: Tolerance for "adds up": counts are whole persons, so sums must match exactly (up to float noise).
 SUM_TOL = 1e-6
@@ -62,6 +67,8 @@ class Indata:
     files: dict[str, str] = field(default_factory=dict)
     #: legal but unusual values (outside the warning band of data/rimlighet.yaml), one note per file and column
     varningar: list[str] = field(default_factory=list)
+    #: the user's länsvisa skattesatser (percent; index region_kod, columns engine.register.SATSER), or None
+    skattesatser: pd.DataFrame | None = None
 
 
 def problem_list(head: str, problems: list[str], limit: int = 50) -> str:
@@ -135,11 +142,11 @@ def read_tables(directory: str | Path) -> tuple[dict[str, pd.DataFrame], dict[st
             sheets = pd.ExcelFile(book).sheet_names
         except Exception as exc:  # noqa: BLE001 - an unreadable workbook is an input problem
             raise IndataError([f"{book}: kan inte läsas som XLSX: {exc}"]) from None
-        for niva, stem in FILES.items():
+        for niva, stem in {**FILES, SKATTESATSER: SKATTESATSER}.items():
             if stem in sheets:
                 tables[niva] = _read_table(book, stem)
                 files[niva] = f"{book}[{stem}]"
-    for niva, stem in FILES.items():
+    for niva, stem in {**FILES, SKATTESATSER: SKATTESATSER}.items():
         if niva in tables:
             continue
         path = _find(d, stem)
@@ -241,9 +248,7 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
                         + ", ".join(f"{c} {names[c]}" for c in missing[:15]) + (" …" if len(missing) > 15 else ""))
     if len(df) != len(expected):
         problems.append(f"{file}: {len(df)} rader, väntade {len(expected)} (en per {niva})")
-    miss_cols = [c for c in wanted if c not in df.columns]
-    if miss_cols:
-        problems.append(f"{file}: kolumn(er) saknas: {miss_cols}")
+    # a column the user does not have is not a problem: the components reading it are "ej tillgänglig"
     extra = [c for c in df.columns if c != key and c not in known and c not in NAME_COLUMNS[niva]]
     if extra:
         problems.append(f"{file}: okända kolumner {extra} (finns inte i schemat, docs/inputs.md)")
@@ -268,6 +273,41 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
             warnings.append(note)
     t = pd.DataFrame({col: parsed[col].to_numpy() for col in present}, index=pd.Index(codes, name=key))
     return t[~t.index.duplicated()].reindex(expected) if not unknown and not missing else t
+
+
+def _check_skattesatser(df: pd.DataFrame, file: str, problems: list[str]) -> pd.DataFrame | None:
+    """The user's länsvisa skattesatser: every region code (incl. 09, the kommun outside a region) once, the four
+    rates in percent (a finite number in [0, 100])."""
+    if "region_kod" not in df.columns:
+        problems.append(f"{file}: ingen nyckelkolumn 'region_kod' (kolumner: {list(df.columns)[:12]})")
+        return None
+    codes = _codes(df["region_kod"].rename("region_kod"))
+    expected = register.regioner()["region_kod"].tolist()
+    n = len(problems)
+    for c in sorted(set(codes[codes.duplicated()])):
+        problems.append(f"{file}: region_kod {c} förekommer på flera rader")
+    unknown = sorted(set(codes) - set(expected))
+    missing = [c for c in expected if c not in set(codes)]
+    if unknown:
+        problems.append(f"{file}: okänd region_kod {unknown}")
+    if missing:
+        problems.append(f"{file}: region_kod {missing} saknas (en rad per län; 09 = Gotland, kommunen utanför region)")
+    cols = [c for c in register.SATSER if c not in df.columns]
+    if cols:
+        problems.append(f"{file}: kolumn(er) saknas: {cols} (alla fyra skattesatserna i procent)")
+    extra = [c for c in df.columns if c not in (*register.SATSER, "region_kod", "lan", "region")]
+    if extra:
+        problems.append(f"{file}: okända kolumner {extra}")
+    out = {}
+    for col in [c for c in register.SATSER if c in df.columns]:
+        vals = parse_numbers(df[col])
+        for i in np.flatnonzero(~(vals.between(0, 100)).to_numpy()):
+            problems.append(f"{file}, rad {i + 2} (region_kod {codes.iloc[i]}), kolumn {col!r}: inte en procentsats i "
+                            f"[0, 100]: {df[col].iloc[i]!r}")
+        out[col] = vals.to_numpy()
+    if len(problems) > n:
+        return None
+    return pd.DataFrame(out, index=pd.Index(codes, name="region_kod")).reindex(expected)
 
 
 def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: list[str]) -> None:
@@ -306,7 +346,7 @@ def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: 
                                 f"dess kommuner)")
 
 
-def _check_riket(t: pd.DataFrame, file: str, need: list[str], problems: list[str], warnings: list[str]) -> dict:
+def _check_riket(t: pd.DataFrame, file: str, problems: list[str], warnings: list[str]) -> dict:
     """The riket table (variabel, varde): every variable once, known, a finite number inside its band."""
     riket: dict[str, float] = {}
     known = {v.name for v in schema.variables(schema.RIKET)}
@@ -330,9 +370,6 @@ def _check_riket(t: pd.DataFrame, file: str, need: list[str], problems: list[str
             note = _unusual(var, pd.Series([v]), None, ["riket"], file)
             if note:
                 warnings.append(note)
-    for name in need:
-        if name not in riket and name not in set(names):
-            problems.append(f"{file}: variabeln {name!r} saknas")
     return riket
 
 
@@ -341,33 +378,32 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
     warnings: list[str] = []
     checked: dict[str, pd.DataFrame | None] = {}
     for niva in (schema.KOMMUN, schema.LAN, schema.REGION):
-        need = schema.variables(niva, regelverk)
         if niva not in tables:
-            if need:
-                problems.append(f"tabellen {FILES[niva]!r} finns inte (kommuner/lan/regioner/riket som .csv, .parquet "
-                                f"eller .xlsx)")
+            if niva == schema.KOMMUN:
+                problems.append("tabellen 'kommuner' finns inte (kommuner.csv, .parquet eller .xlsx, eller ett blad "
+                                "'kommuner' i indata.xlsx; lan/regioner/riket är frivilliga)")
             checked[niva] = pd.DataFrame(index=pd.Index(
                 (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]),
                 name=KEYS[niva]))
             continue
         checked[niva] = _check_level(niva, tables[niva], files[niva], regelverk, problems, warnings)
     riket: dict[str, float] = {}
-    need = [v.name for v in schema.variables(schema.RIKET, regelverk)]
-    if need:
-        t = tables.get(schema.RIKET)
-        if t is None:
-            problems.append("tabellen 'riket' finns inte")
-        elif not {"variabel", "varde"} <= set(t.columns):
+    t = tables.get(schema.RIKET)
+    if t is not None:
+        if not {"variabel", "varde"} <= set(t.columns):
             problems.append(f"{files[schema.RIKET]}: behöver kolumnerna 'variabel' och 'varde'")
         else:
-            riket = _check_riket(t, files[schema.RIKET], need, problems, warnings)
+            riket = _check_riket(t, files[schema.RIKET], problems, warnings)
+    satser = None
+    if SKATTESATSER in tables:
+        satser = _check_skattesatser(tables[SKATTESATSER], files[SKATTESATSER], problems)
     k = checked[schema.KOMMUN]
-    if k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
+    if schema.KOMMUN in tables and k is not None and list(k.index) == register.kommuner()["kommun_kod"].tolist():
         _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
     if problems:
         raise IndataError(problems)
     return Indata(ar=ar, kommun=checked[schema.KOMMUN], lan=checked[schema.LAN], region=checked[schema.REGION],
-                  riket=riket, files=files, varningar=warnings)
+                  riket=riket, files=files, varningar=warnings, skattesatser=satser)
 
 
 def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:

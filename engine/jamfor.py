@@ -55,9 +55,11 @@ def _frame(res: dict[str, np.ndarray], index: pd.Index, mapping: dict[str, str])
 
 
 def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame:
-    """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean
-    (the parts add up to the kostnadsutjämning, Bilaga 4 tables 6–7)."""
-    vikt = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean,
+    weighted like the strukturkostnad's (``befolkning_medelvarde``), so the parts add up to the kostnadsutjämning
+    (Bilaga 4 tables 6–7)."""
+    vikt = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"),
+                                                      np.nan)
     lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}")
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
@@ -74,7 +76,7 @@ def kor_lager(namn: str, indata, params, fasta_index=None):
     k = _frame(res["kommun"], pd.Index(ctx.kommun_kod, name="kommun_kod"), KOLUMN)
     r = _frame(res["region"], pd.Index(ctx.region_kod, name="region_kod"), KOLUMN)
     vikt = ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")
-    for t, d, pop in ((k, res["kommun"], ctx.k[vikt]), (r, res["region"], ctx.r[vikt])):
+    for t, d, pop in ((k, res["kommun"], ctx.k.get(vikt, np.nan)), (r, res["region"], ctx.r.get(vikt, np.nan))):
         t["efterslapning"] = np.asarray(d["efterslapning.efterslapning_kr"]) / pop
     lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
                   list(ctx.notes))
@@ -148,6 +150,23 @@ def bas_lager(computed: Lager, bas_kommun: pd.DataFrame | None, bas_region: pd.D
     dk = pd.DataFrame({c[3:]: bas_kommun[c] for c in bas_kommun.columns if c.startswith("ku_")}) if bas_kommun is not None else pd.DataFrame()
     dr = pd.DataFrame({c[3:]: bas_region[c] for c in bas_region.columns if c.startswith("ku_")}) if bas_region is not None else pd.DataFrame()
     return Lager("bas", out[0], out[1], dk, dr, computed.notes)
+
+
+def bas_regleringspost(bas: Lager, ctx) -> Lager:
+    """The current rules' regleringspost where the bas table does not give it but gives the kostnadsutjämning the
+    current rules cannot compute: the anslag less the outlay on inkomstutjämning, that kostnadsutjämning (its net in
+    kronor is not 0: mean weighted 31 dec t−2, paid per 1 nov t−1), strukturbidrag and införandebidrag (lag
+    2004:773 15–16 §§; engine.model.regleringspost does the same inside one run)."""
+    for niva, t in (("kommun", bas.kommun), ("region", bas.region)):
+        if not t["regleringspost"].isna().any():
+            continue
+        delar = [t[c] for c in ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "inforandebidrag") if c in t.columns]
+        if any(d.isna().any() for d in delar):
+            continue
+        P = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("bidrag.regleringspost.befolkning")]
+        anslag = ctx.riket["anslag_kommuner_kr" if niva == "kommun" else "anslag_regioner_kr"]
+        t["regleringspost"] = b.regleringspost(ctx, sum(delar).to_numpy() * P, anslag, P)["regleringspost"]
+    return bas
 
 
 def _bas_totalt(t: pd.DataFrame) -> pd.Series:
@@ -285,9 +304,9 @@ def jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform
 
 
 def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
-    bas_c, _, _ = kor_lager("bas", indata_bas, params_bas)
+    bas_c, ctx_b, res_b = kor_lager("bas", indata_bas, params_bas)
     bk, br = bas_utfall if bas_utfall is not None else (None, None)
-    bas = bas_lager(bas_c, bk, br)
+    bas = bas_regleringspost(bas_lager(bas_c, bk, br), ctx_b)
     missing = [c for c in ("inkomstutjamning", "kostnadsutjamning", "regleringspost") if bas.kommun[c].isna().any()]
     if missing:
         raise IndataError([f"the current rules cannot compute {missing} for every kommun (see the notes) — give them "
@@ -297,6 +316,13 @@ def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_refor
     results = {}
     for namn, params in layers:
         lag, ctx, res = kor_lager(namn, indata_forslag, params, fasta_index)
+        saknas = [f"{niva}: {c}" for niva, t in (("kommuner", lag.kommun), ("regioner", lag.region))
+                  for c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag")
+                  if c in t.columns and t[c].isna().any()]
+        if saknas:      # the införande rules compare every post: the inputs must give them all
+            raise IndataError([f"{namn} ({params.namn}): {', '.join(saknas)} kan inte beräknas med dessa indata; "
+                               "jämförelsen kräver alla poster (lag 2004:773 11 a–14 §§)"]
+                              + [n for n in lag.notes if "ej tillgänglig" in n][:20])
         lag = forslag_med_inforande(lag, ctx, bas)
         results[namn] = (lag, ctx, res)
     lag, ctx, res = results["forslag"]
@@ -344,8 +370,25 @@ def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_refor
             tables[f"reform_{niva}"] = cmp
         vf["kommuner, reform mot förslag"] = rt1["totalt_forslag"] - t1["totalt_forslag"]
     tables["vinnare_forlorare"] = vinnare_forlorare(vf)
+    tables["omfordelning"] = omfordelning_per_lager({"bas": (ctx_b, res_b), **{n: (c, r) for n, (_, c, r) in results.items()}})
     tables["_anmarkningar"] = pd.DataFrame({"anmärkning": [f"bas: {n}" for n in bas_c.notes] + [f"förslag: {n}" for n in lag.notes]})
     return tables
+
+
+def omfordelning_per_lager(lager: dict[str, tuple]) -> pd.DataFrame:
+    """The SOU's summary of the kostnadsutjämning per rule set (engine/sammanfattning.py): omfördelning, kommuner
+    with tillägg / avdrag and the extremes of the kostnadsutjämning, every delmodell and every component — for the
+    bas as far as its rule set computes them (the current rules' indices are not in the seeds), the proposal and
+    the reform. The posts after the införande rules are in tables 1–5."""
+    from engine.sammanfattning import for_run
+
+    delar = []
+    for namn, (ctx, res) in lager.items():
+        t = for_run(ctx, res)
+        t = t[(t["komponent"] != "") | (t["post"] == "kostnadsutjamning")]
+        t.insert(0, "regelverk", f"{namn}: {ctx.p.namn}" + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
+        delar.append(t)
+    return pd.concat(delar, ignore_index=True)
 
 
 def bas_from_bilaga4(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

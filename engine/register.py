@@ -19,6 +19,9 @@ FASTA_INDEX_DIR = DATA / "fasta_index"
 FASTA_DEL1 = "fasta_index_kommuner_del1.csv"
 FASTA_DEL2 = "fasta_index_kommuner_del2.csv"
 FASTA_REGIONER = "fasta_index_regioner.csv"
+SKATTESATSER = DATA / "tabeller" / "lansvisa_skattesatser.csv"
+#: The four länsvisa skattesatser (percent) of förordning 2004:881 2–3 §§, per region code.
+SATSER = ("kommun_bidrag", "region_bidrag", "kommun_avgift", "region_avgift")
 #: Spelling variants in the printed tables (SPEC OPEN-29): del 2 prints "Stenungssund".
 NAME_ALIASES = {"Stenungssund": "Stenungsund"}
 GOTLAND_LAN = "09"
@@ -168,6 +171,35 @@ def read_fasta_index(directory: str | Path | None = None) -> FastaIndex:
     for w in warnings:
         logging.getLogger("utjamning").warning("%s", w)
     return FastaIndex(kommun=k, region=r, katalog=str(d), varningar=tuple(warnings))
+
+
+@lru_cache(maxsize=8)
+def load_lansvisa_skattesatser(kolumn: str) -> pd.DataFrame:
+    """Länsvisa skattesatser (percent) per region code — columns kommun_bidrag, region_bidrag, kommun_avgift,
+    region_avgift — of the shipped table data/tabeller/lansvisa_skattesatser.csv, column prefix ``kolumn``
+    (``proposed``, ``current2024``); the rule sets name the prefix."""
+    t = pd.read_csv(SKATTESATSER)
+    names = {r.lan.removesuffix(" län"): r.region_kod for r in regioner().itertuples()}
+    t["region_kod"] = [GOTLAND_LAN if "Gotland" in n else names.get(n) for n in t["lan"]]
+    if t["region_kod"].isna().any() or t["region_kod"].duplicated().any():
+        raise RegisterError(f"{SKATTESATSER}: län names do not match the register: {t.loc[t['region_kod'].isna(), 'lan'].tolist()}")
+    cols = {f"{kolumn}_{c}": c for c in SATSER}
+    missing = [c for c in cols if c not in t.columns]
+    if missing:
+        raise RegisterError(f"{SKATTESATSER}: no columns {missing} (rule set column prefix {kolumn!r})")
+    return t.set_index("region_kod")[list(cols)].rename(columns=cols).reindex(regioner()["region_kod"])
+
+
+class Skattesatser(dict):
+    """The tables of länsvisa skattesatser a run may use, by name: a column prefix of the shipped table (read on
+    first use, :func:`load_lansvisa_skattesatser`) or ``"indata"``, the user's table of the utjämningsår (engine/
+    indata.py). The law modules look tables up here and read no file themselves."""
+
+    INDATA = "indata"
+
+    def __missing__(self, kolumn: str) -> pd.DataFrame:
+        self[kolumn] = load_lansvisa_skattesatser(kolumn)
+        return self[kolumn]
 
 
 class UnavailableIndex:

@@ -32,10 +32,12 @@ class Variable:
     beskrivning: str
     anvands_i: str
     regelverk: frozenset = field(default=BADA)
+    #: a substitute for what a rule set cannot compute (e.g. a published net): never generated for the demo
+    ersattning: bool = False
 
 
-def _v(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, regelverk=BADA):
-    return Variable(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, frozenset(regelverk))
+def _v(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, regelverk=BADA, ersattning=False):
+    return Variable(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, frozenset(regelverk), ersattning)
 
 
 def _sei(delmodell, namn, grupp, paragraf, rader, regelverk, utbildning_nu="", inkomst_def="",
@@ -257,6 +259,12 @@ VARIABLES: tuple[Variable, ...] = (
        "Anslaget för kommunalekonomisk utjämning, kommunernas del", "regleringspost kommuner (lag 15–16 §§, L789–L807; OPEN-25)"),
     _v("anslag_regioner_kr", RIKET, "amount", "kr", "utjämningsår t", "Statsbudgeten, anslag 1:1 UO 25 (regionernas del)",
        "Anslaget för kommunalekonomisk utjämning, regionernas del", "regleringspost regioner (lag 15–16 §§, L789–L807; OPEN-25)"),
+    *[_v(f"kostnadsutjamning_netto_{n}_kr", RIKET, "signed", "kr", "utjämningsår t",
+         "SCB:s utfall / SKR:s cirkulär (2024: −97 mnkr kommuner, −42 mnkr regioner, SKR 23:62)",
+         f"Kostnadsutjämningens nettoutfall i kronor för {n} (bidrag − avgifter): valfri, används bara där regelverket "
+         "inte kan beräkna kostnadsutjämningen (nuvarande regler)",
+         f"regleringspost {n} (lag 15–16 §§): statens utgift för kostnadsutjämningen (medel vägt 31 dec t−2, betalas per "
+         "1 nov t−1)", ersattning=True) for n in ("kommuner", "regioner")],
     *[_v(f"utfall_t1_regleringspost_{n}_kr_per_inv", RIKET, "signed", "kr/inv", "utfall år t−1", "SCB (utjämningens utfall t−1)",
          f"Regleringsbidrag (+) / -avgift (−) för {t} året före utjämningsåret, kr per invånare",
          f"eftersläpning, {t} (bilaga L2737–L2739)", {"sou2024"}) for n, t in (("kommun", "kommuner"), ("region", "regioner"))],
@@ -359,8 +367,13 @@ def markdown() -> str:
         "An input directory holds one table per level, as CSV, Parquet or XLSX (`kommuner.*`, `lan.*`, `regioner.*`,",
         "`riket.*`), or one XLSX workbook `indata.xlsx` with those four sheets. Keys: `kommun_kod` (4 digits, all 290",
         "kommuner), `lan_kod` and `region_kod` (2 digits, all 21 län/regioner incl. 09 Gotland); `riket` has two columns",
-        "`variabel, varde`. A name column (`kommun`, `lan`, `region`) may be present and is ignored. Every problem of",
-        "every table is reported at once (missing or unknown codes, wrong count, missing/unknown columns, non-numeric",
+        "`variabel, varde`. A name column (`kommun`, `lan`, `region`) may be present and is ignored.",
+        "",
+        "**Give what you have.** Only `kommuner.*` is required, and no column is: every component whose inputs are",
+        "present is computed, every other one is marked *ej tillgänglig* naming the missing inputs (in",
+        "`anmarkningar.txt` and the Sammanfattning). The minimum for the inkomstutjämning of kommuner and regioner is",
+        "`kommun_kod, folkmangd_1nov_t1, skatteunderlag_kr`. What is given is validated strictly: every problem of",
+        "every table is reported at once (missing or unknown codes, wrong count, unknown columns, non-numeric",
         "values, negative counts, shares outside [0, 1], age groups that do not add up to the population, vårdbehov",
         "cells that do not add up to the region's population) and nothing is computed or written.",
         "",
@@ -388,6 +401,13 @@ def markdown() -> str:
                    + (f"; {b.text(b.varning)}" if b.varning else ""))
             out.append(f"| `{v.name}` | {v.kind} | {v.unit} | {rim} | {v.referens} | {v.kalla} | {v.beskrivning} | "
                        f"{v.anvands_i} | {rv} |")
+    out += ["", "## Länsvisa skattesatser (`lansvisa_skattesatser.*`, optional, 21 rows)", "",
+            "The länsvisa skattesatser of the utjämningsår (förordning 2004:881 2–3 §§), in percent: columns",
+            "`region_kod` (all 21, 09 = Gotland, the kommun outside a region), `kommun_bidrag`, `region_bidrag`,",
+            "`kommun_avgift`, `region_avgift` (a `lan` name column is ignored). A rule set whose rates are those of the",
+            "year's förordning (`inkomstutjamning.skattesatser_indata: true`, the current rules) uses it instead of its",
+            "shipped SFS 2023:683 rates; the proposal keeps its own and says so in the anmärkningar. Example: the 2019",
+            "rates in `data/exempel/2019/`."]
     return "\n".join(out) + "\n"
 
 

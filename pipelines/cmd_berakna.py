@@ -3,9 +3,15 @@
     utjamning berakna --ar 2024 --regelverk sou2024|2024 [--reform FILE] --indata DIR --ut DIR [--fasta-index DIR]
 
 Writes into DIR atomically: kommuner.csv/.parquet, regioner.csv/.parquet (every component as a column, kr/inv;
-columns ending in _kr are kronor), utjamning.xlsx (Swedish headings, kr/inv, thousands separators; sheets
-Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt (components not available in the
-rule set and why) and manifest.json (input hashes, rule set, reform, every parameter, versions, timings).
+columns ending in _kr are kronor), sammanfattning.csv (per post: bidrag, avgifter, net in kronor; per delmodell
+and component: omfördelning — the sum of the positive net amounts in kronor — the number of kommuner with tillägg
+and avdrag, the largest of each; status), utjamning.xlsx (Swedish headings, kr/inv, thousands separators; sheets
+Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt (components not available and
+why: the rule set lacks an element, or the inputs lack a variable — named) and manifest.json (input hashes, rule
+set, reform, every parameter, versions, timings).
+
+Inputs: only kommuner.* is required and no column is; the inkomstutjämning needs kommun_kod, folkmangd_1nov_t1
+and skatteunderlag_kr. Exit codes: 0 ok; 2 input or usage error (nothing written); 3 internal error.
 """
 from __future__ import annotations
 
@@ -55,31 +61,13 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     return params, indata, ctx, res, frames
 
 
-def sammanfattning_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """National totals per post (kronor): bidrag, avgifter, net, and how many units receive / pay. A post the rule set
-    cannot compute is shown as not available rather than as a sum of the units that have a value."""
-    posts = ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr", "efterslapning.efterslapning_kr",
-             "svagt_befolkningsunderlag.svagt_befolkningsunderlag_kr", "strukturbidrag.strukturbidrag_kr",
-             "regleringspost.regleringspost_kr", "utjamning.totalt_kr", "lss.utjamning_kr")
-    rows = []
-    for niva, df in frames.items():
-        for col in [c for c in posts if c in df.columns]:
-            v = df[col]
-            ok = bool(v.notna().all())
-            rows.append({"nivå": niva, "post": col.split(".")[0], "bidrag (kr)": float(v[v > 0].sum()) if ok else None,
-                         "avgift (kr)": float(-v[v < 0].sum()) if ok else None, "netto (kr)": float(v.sum()) if ok else None,
-                         "antal med bidrag": int((v > 0).sum()), "antal med avgift": int((v < 0).sum()),
-                         "status": "beräknad" if ok else "ej tillgänglig i regelverket (se Anmärkningar)"})
-    return pd.DataFrame(rows)
-
-
-def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str]) -> None:
+def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame) -> None:
     from pipelines.xlsx import write_workbook
 
     for name, key in (("kommuner", "kommun"), ("regioner", "region")):
         frames[key].to_csv(out / f"{name}.csv", float_format="%.6f", lineterminator="\n")
         frames[key].to_parquet(out / f"{name}.parquet")
-    summ = sammanfattning_table(frames)
+    summ.to_csv(out / "sammanfattning.csv", index=False, float_format="%.6f", lineterminator="\n")
     anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
     par = pd.DataFrame(params.as_records())
     (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
@@ -94,12 +82,14 @@ def inputs_of(args) -> dict:
 
 
 def run(args) -> int:
+    from engine.sammanfattning import for_run
+
     timer = Timer()
     require_inputs(inputs_of(args))
     check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
-        write_outputs(tmp, frames, params, ctx.notes)
+        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res))
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
             inputs["reform"] = args.reform
@@ -113,5 +103,6 @@ def run(args) -> int:
                                                      "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
     k = frames["kommun"]
     log.info("berakna %s %s: %d kommuner, %d regioner → %s%s", args.regelverk, args.ar, len(k), len(frames["region"]),
-             args.ut, f" ({len(ctx.notes)} anmärkningar: se anmarkningar.txt)" if ctx.notes else "")
+             args.ut, f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+             if ctx.ej_tillgangliga else "")
     return 0

@@ -10,7 +10,8 @@
 --bas-bilaga4     use the committee's own 2024 outcomes (data/bilaga4: förslag − förändring) as the bas
 
 Writes one CSV and Parquet per table (tabell1_kommuner … tabell7, systemeffekt, storleksklasser, vinnare_forlorare,
-reform_*), jamforelse.xlsx with one readable sheet per table (Swedish headings, kr/inv), anmarkningar.txt and
+reform_*, omfordelning — per rule set the omfördelning, tillägg/avdrag counts and extremes of the kostnadsutjämning,
+every delmodell and component), jamforelse.xlsx with one readable sheet per table (Swedish headings, kr/inv), anmarkningar.txt and
 manifest.json, atomically.
 """
 from __future__ import annotations
@@ -30,7 +31,8 @@ SHEETS = {"tabell1_kommuner": "Tabell 1 Kommuner", "tabell2_regioner": "Tabell 2
           "tabell5_sammanfattning": "Tabell 5 per år", "tabell6_delmodeller_kommuner": "Tabell 6 Delmodeller kommuner",
           "tabell7_delmodeller_regioner": "Tabell 7 Delmodeller regioner", "systemeffekt_kommuner": "Systemeffekt",
           "storleksklasser": "Storleksklasser", "vinnare_forlorare": "Vinnare och förlorare",
-          "reform_kommuner": "Reform kommuner", "reform_regioner": "Reform regioner", "_anmarkningar": "Anmärkningar"}
+          "reform_kommuner": "Reform kommuner", "reform_regioner": "Reform regioner", "omfordelning": "Omfördelning",
+          "_anmarkningar": "Anmärkningar"}
 
 
 def register(subparsers) -> None:

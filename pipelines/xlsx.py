@@ -9,18 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.sammanfattning import DELAR, KOMPONENT_NAMN
+
 FIXED_TIME = dt.datetime(2000, 1, 1)
 
-DELAR = {
-    "inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
-    "forskola": "Förskola", "grundskola": "Förskoleklass och grundskola", "gymnasieskola": "Gymnasieskola",
-    "ifo": "Individ- och familjeomsorg", "komvux": "Kommunal vuxenutbildning", "aldreomsorg": "Äldreomsorg",
-    "gator_och_vagar": "Gator och vägar", "raddningstjanst": "Räddningstjänst",
-    "befolkningsminskning": "Befolkningsminskning", "fastigheter": "Fastigheter",
-    "politisk_verksamhet": "Politisk verksamhet", "kollektivtrafik": "Kollektivtrafik",
-    "infrastruktur_och_skydd": "Infrastruktur och skydd", "verksamhetsovergripande": "Verksamhetsövergripande kostnader",
-    "halso_och_sjukvard": "Hälso- och sjukvård", "befolkningsforandringar_region": "Befolkningsförändringar",
-}
 ORD = {"aldersersattning": "åldersersättning", "lon": "strukturellt löneläge", "lonelage": "strukturellt löneläge",
        "administration": "övergripande administration", "gleshet": "gles bebyggelse", "standardkostnad": "standardkostnad",
        "socioekonomi": "socioekonomi", "strukturkostnad": "strukturkostnad", "strukturkostnad_riket": "strukturkostnad riket",
@@ -29,7 +21,8 @@ ORD = {"aldersersattning": "åldersersättning", "lon": "strukturellt löneläge
        "skattekraft_kr_per_inv": "skattekraft", "garanterad_skattekraft_kr_per_inv": "garanterad skattekraft",
        "lansvis_skattesats_procent": "länsvis skattesats", "folkmangd_1nov_t1": "Folkmängd 1 nov t−1",
        "folkmangd_31dec_t2": "Folkmängd 31 dec t−2", "kommun": "Kommun", "region": "Region", "lan": "Län",
-       "lan_kod": "Länskod", "kommun_kod": "Kommunkod", "region_kod": "Regionkod"}
+       "lan_kod": "Länskod", "kommun_kod": "Kommunkod", "region_kod": "Regionkod",
+       **KOMPONENT_NAMN}
 
 
 def rubrik(col: str) -> str:

@@ -13,8 +13,9 @@ import yaml
 from engine import register, schema
 from engine.common import invanarbaserat_avdrag, kpif_faktor, korrigeringsfaktor
 from engine.indata import IndataError, load_indata
-from engine.inkomst import inkomstutjamning, inkomstutjamning_region, lansvisa_skattesatser
+from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, ParameterError, Params, load_params
+from engine.register import load_lansvisa_skattesatser as lansvisa_skattesatser
 from engine.testing import make_ctx
 
 ROOT = Path(__file__).resolve().parent.parent
