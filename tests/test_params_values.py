@@ -26,8 +26,8 @@ def test_shipped_rule_sets_pass_their_own_checks(namn):
     assert len(choices) >= 20
     for k in choices:
         assert p.leaves[k]["value"] in p.leaves[k]["allowed"], k
-        if "alternativ" in p.leaves[k]:
-            assert p.leaves[k]["alternativ"] in p.leaves[k]["allowed"], k
+        if "alternativ" in p.leaves[k] and p.leaves[k]["unit"] != "text":   # the alternative's name, then prose
+            assert str(p.leaves[k]["alternativ"]).split()[0] in p.leaves[k]["allowed"], k
 
 
 @pytest.mark.parametrize("path,value,fragment", [
@@ -157,3 +157,16 @@ def test_hypothesis_values_inside_the_range_are_accepted(path, u):
 
 def test_yaml_loader_keeps_plain_documents():
     assert yaml.safe_load("a: 1") == {"a": 1}
+
+
+@pytest.mark.parametrize("namn", ["sou2024", "2024"])
+def test_every_enumerated_choice_declares_its_allowed_values(namn):
+    """A string the engine compares (an identifier, not a description) must list its allowed values, so a typo in a
+    reform is an error and not silently the other branch; free text (unit 'text' with prose) and paths are exempt."""
+    import re
+
+    p = Params.load(namn)
+    missing = [k for k, leaf in p.leaves.items()
+               if isinstance(leaf.get("value"), str) and "allowed" not in leaf and leaf.get("unit") != "katalog"
+               and (leaf.get("unit") != "text" or re.fullmatch(r"[a-z0-9_<>=,.\-]+", leaf["value"]))]
+    assert missing == []
