@@ -160,7 +160,10 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     tatort11 = np.where(pop > 26_000, np.round(pop * np.clip(0.72 + 0.08 * rng.standard_normal(n), 0.45, 0.95)), 0.0)
     k["tatort_over_11000_bef"] = tatort11
     if matt is not None:
-        k["medeldistans_3000_km"] = m["avstand_3000_km"].round(3).to_numpy()
+        # the law freezes medeldistans at 2022 (förordningens bilaga, SOU 2024:50 s. 63): the engine takes the frozen
+        # value; the gleshet run reports its own medeldistans_km against it (frysta.csv)
+        from geo.matt import fryst_medeldistans
+        k["medeldistans_3000_km"] = fryst_medeldistans(kom["kommun_kod"])
         for src, dst in (("regionalt_befolkningsunderlag", "regionalt_befolkningsunderlag"),
                          ("lokalt_befolkningsunderlag", "lokalt_befolkningsunderlag")):
             k[dst] = m[src].round().to_numpy() if src in m.columns else np.nan

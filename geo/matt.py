@@ -550,6 +550,18 @@ def frysta_matt(path=None) -> pd.DataFrame:
     return t
 
 
+def fryst_medeldistans(kommun_kod, strict: bool = True) -> np.ndarray:
+    """The frozen 2022 medeldistans (km) of politisk verksamhet for the given kommun codes, in their order: the
+    engine input ``medeldistans_3000_km`` ("avser år 2022 och uppdateras inte", förordningens bilaga, SOU 2024:50
+    s. 63). A code without a frozen value is an input error (``strict``) or NaN."""
+    kod = pd.Series(np.asarray(kommun_kod, dtype=str)).str.zfill(4)
+    v = frysta_matt().set_index("kommun_kod")["medeldistans_3000_km"].reindex(kod)
+    if strict and v.isna().any():
+        raise MeasureInputError(f"fryst medeldistans 2022 saknas för kommun(er) {list(kod[v.isna().to_numpy()])[:10]} "
+                                f"({FRYSTA_MATT.name})")
+    return v.to_numpy(dtype="float64")
+
+
 def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = None) -> pd.DataFrame:
     """Recomputed measures against the frozen ones: one row per kommun and measure with ``fryst`` (the value the
     law fixes; engine inputs take it), ``beraknad`` (this run), ``skillnad`` and ``skillnad_andel``. A run

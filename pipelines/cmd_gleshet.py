@@ -98,7 +98,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                 definition: str | None = None) -> Path:
     """The whole gleshet pipeline; returns the output directory."""
     from geo import gleshet, matt
-    from geo.definition import default_definition, radius_per_cell
+    from geo.definition import default_definition, definitions, radius_per_cell
     from geo.kommuner import (assign_kommuner, compare_with_reference, load_kommun_boundaries, load_tatorter,
                               read_reference_population)
     from geo.readers import read_grid
@@ -146,7 +146,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     for j, n in enumerate(thresholds):
         cells[f"r_{n}_m"] = r[:, j]
     with timer("medeldistans"):
-        cells["r_medeldistans_m"] = radius_per_cell(cells, 3000, definition, tat)
+        cells["r_medeldistans_m"] = radius_per_cell(cells, 3000, definition, tat, scheduler=scheduler, **kw)
 
     with timer("measures"):
         kommun_table, lan_table, measure_notes, measure_method = _measures(
@@ -212,7 +212,8 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                     "areal": areal, "referensbefolkning": referensbefolkning, "centralorter": centralorter},
             parameters={"definition": "r_i(N) = min d: sum of p_j with |c_j - c_i| <= d >= N, own cell included, "
                                       "straight line, all cells (GLESHET.md §2, SOU 2024:50 L9207)",
-                        "medeldistans_km": f"definition {definition} (data/gleshet/definitioner.yaml)",
+                        "medeldistans_km": f"definition {definition} (data/gleshet/definitioner.yaml): "
+                                           f"{definitions()[definition]}",
                         "quanta_per_m": gleshet.QUANTA_PER_M, "crs": "EPSG:3006"},
             timings=timer.timings,
             extra={"grid": {"cells": int(len(cells)), "population": total},

@@ -35,12 +35,18 @@ def register(subparsers) -> None:
                               description=__doc__.split("\n\n")[0])
     p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR", help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)")
-    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS", help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från")
-    p.add_argument("--referens", type=Path, default=None, metavar="DIR", help="referenstabeller (schema, ordning, kolumner som kopieras)")
-    p.add_argument("--ut", required=True, type=Path, metavar="DIR", help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
-    p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default="bilaga",
-                   help="läsning av tröskeln för politisk verksamhet: bilaga (MD3000 < 6,72 km) eller kapitel (modellvärde < 1 018)")
+    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR",
+                      help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)")
+    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS",
+                      help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från")
+    p.add_argument("--referens", type=Path, default=None, metavar="DIR",
+                   help="referenstabeller (schema, ordning, kolumner som kopieras)")
+    p.add_argument("--ut", required=True, type=Path, metavar="DIR",
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
+    p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default=None,
+                   help="när index för politisk verksamhet är 1 (20 a §, SOU 2024:50 s. 515): 'kapitel' = modellvärdet "
+                        "under typkommunens 1 018 kr, 'bilaga' = medeldistansen under 6,72 km (standard: regelverkets "
+                        "val, kapitel)")
     p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="förlustfunktion i kalibreringen")
     p.add_argument("--ingen-normalisering", action="store_true",
                    help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)")
@@ -174,10 +180,26 @@ def run(args) -> int:
             if col in qdf.columns:
                 qdf[col] = qdf[col].astype("Int64")
         qdf.to_csv(out / "kvalitet.csv", index=False)
-        pol = im.politisk_verksamhet_index(m["befolkning"], m["avstand_3000_km"], args.politisk_troskel)
+        # medeldistans 2022 is frozen by law (förordningens bilaga): the frozen value, the run's own beside it
+        from geo.matt import fryst_medeldistans
+        md = fryst_medeldistans(m["kommun_kod"], strict=False)
+        own = m["medeldistans_km" if "medeldistans_km" in m.columns else "avstand_3000_km"].to_numpy(dtype="float64")
+        if np.isnan(md).any():
+            notes.append(f"politisk verksamhet: {int(np.isnan(md).sum())} kommunkoder saknar fryst medeldistans 2022 "
+                         f"(data/gleshet/frysta_matt_2022.csv); körningens egen medeldistans används för dem")
+            md = np.where(np.isnan(md), own, md)
+        pol = im.politisk_verksamhet_index(m["befolkning"], md, args.politisk_troskel)
         for reading in im.POLITISK_THRESHOLD_READINGS:
             pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(
-                m["befolkning"], m["avstand_3000_km"], reading)["merkostnadsindex"].to_numpy()
+                m["befolkning"], md, reading)["merkostnadsindex"].to_numpy()
+        pol.insert(0, "medeldistans_3000_km", md)
+        if "medeldistans_km" in m.columns:
+            pol.insert(1, "medeldistans_beraknad_km", m["medeldistans_km"].to_numpy())
+            moved = int((np.abs(own - md) > 5e-4).sum())
+            if moved:
+                notes.append(f"politisk verksamhet: den frysta medeldistansen 2022 används; {moved} kommuner har en "
+                             f"annan beräknad medeldistans i {Path(args.matt) / 'kommuner.csv'} "
+                             f"(medeldistans_beraknad_km)")
         pol.insert(0, "kommun", m["kommun"].to_numpy())
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
         pol.to_csv(out / "politisk_verksamhet.csv", index=False)
@@ -189,7 +211,7 @@ def run(args) -> int:
                                **({"kostnader": args.skatta_mot} if args.skatta_mot else {})},
                        parameters={"mode": "estimate" if panel is not None else "calibrate",
                                    "normalise": normalise, "loss": args.loss,
-                                   "politisk_troskel": args.politisk_troskel, "tolerance": im.TOLERANCE,
+                                   "politisk_troskel": args.politisk_troskel or im._regelverk().raw("politisk_verksamhet.troskel_lasning"), "tolerance": im.TOLERANCE,
                                    "d_min_km_default": im.D_MIN_KM_DEFAULT, "controls": controls},
                        timings=timer.timings, extra={"notes": notes})
     return 0

