@@ -72,7 +72,8 @@ def run(args) -> int:
     _adopt_earlier_demo(out / "indata")
     with atomic_output_dir(out / "indata", option="--out", inputs={"--grid": args.grid}) as tmp:
         write_demo_inputs(tmp, ar=2024, matt_dir=out / "gleshet")
-        write_manifest(tmp, command="demo indata", arguments={"ar": 2024}, inputs={"matt": out / "gleshet" / "kommuner.csv"})
+        write_manifest(tmp, command="demo indata", arguments={"ar": 2024},
+                       inputs={"matt": out / "gleshet" / "kommuner.csv"})
 
     _step("4/5 berakna: utjämning 2024 enligt förslaget (sou2024, med de omräknade fasta indexen) och enligt "
           "nuvarande regler (2024)")
@@ -86,11 +87,13 @@ def run(args) -> int:
     from engine.demo import write_demo_bas_utfall
 
     _step("5/5 jamfor: nuvarande regler → förslaget (bilaga 4:s tabeller; DEMO-basutfall = demoförslaget minus "
-          "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur källorna)")
+          "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur "
+          "källorna)")
     _adopt_earlier_demo(out / "bas_utfall")
     with atomic_output_dir(out / "bas_utfall", option="--out", inputs={"--indata": out / "indata"}) as tmp:
         write_demo_bas_utfall(out / "indata", tmp, fasta_index=out / "index")
-        write_manifest(tmp, command="demo bas_utfall", arguments={}, inputs={"indata_kommuner": out / "indata" / "kommuner.csv"})
+        write_manifest(tmp, command="demo bas_utfall", arguments={},
+                       inputs={"indata_kommuner": out / "indata" / "kommuner.csv"})
     rc = cli(["jamfor", "--ar", "2024", "--indata", str(out / "indata"), "--bas-utfall", str(out / "bas_utfall"),
               "--fasta-index", str(out / "index"), "--ut", str(out / "jamfor")])
     if rc:

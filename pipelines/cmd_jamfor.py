@@ -80,8 +80,9 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
     check = bilaga4_check()
     tol, notes = float(check["tolerans_kr_per_inv"]), []
     if ar != int(check["ar"]):
-        notes.append(f"--bas-bilaga4: basen är kommitténs utfall för utjämningsåret {check['ar']} (SOU 2024:50 bilaga 4, s. 857 ff.), "
-                     f"men förslaget beräknas för {ar}; förändringarna blandar årens skillnader med regeländringarna.")
+        notes.append(f"--bas-bilaga4: basen är kommitténs utfall för utjämningsåret {check['ar']} (SOU 2024:50 bilaga 4, "
+                     f"s. 857 ff.), men förslaget beräknas för {ar}; förändringarna blandar årens skillnader med "
+                     f"regeländringarna.")
     for nr, tabell, key, niva in ((1, "tabell1_kommuner", "kommun_kod", "kommuner"),
                                   (2, "tabell2_regioner", "region_kod", "regioner")):
         ref = pd.read_csv(DATA / "bilaga4" / f"{tabell}.csv", dtype={key: str}).set_index(key)
@@ -91,8 +92,9 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
         if len(off):
             w = int(off[np.argmax(np.nan_to_num(diff[off], nan=np.inf))])
             notes.append(f"--bas-bilaga4: indata är inte kommitténs underlag för 2024: den beräknade inkomstutjämningen "
-                         f"enligt förslaget (lag 2004:773 4 § föreslagen lydelse) avviker från SOU 2024:50 bilaga 4 tabell {nr} (s. 857 ff.) med mer än {tol:g} kr/inv för "
-                         f"{len(off)} av {len(ref)} {niva} (störst {ref.index[w]} {ref.iloc[w, 0]}: "
+                         f"enligt förslaget (lag 2004:773 4 § föreslagen lydelse) avviker från SOU 2024:50 bilaga 4 "
+                         f"tabell {nr} (s. 857 ff.) med mer än {tol:g} kr/inv för {len(off)} av {len(ref)} {niva} "
+                         f"(störst {ref.index[w]} {ref.iloc[w, 0]}: "
                          f"{f'{diff[w]:,.0f}'.replace(',', ' ')} kr/inv). Basen (kommitténs utfall) och förslaget "
                          f"(dessa indata) bygger då på olika underlag, och förändringarna blandar underlagsskillnader "
                          f"med regeländringar; använd --bas-utfall med utfallet för samma indata.")
@@ -100,6 +102,7 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
 
 
 def run(args) -> int:
+    import pandas as pd
     from engine.indata import load_indata
     from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
     from engine.params import load_params
@@ -128,7 +131,6 @@ def run(args) -> int:
         for n in bilaga4_avvikelse(tables, args.ar):
             log.warning("%s", n)
             notes.append(n)
-    import pandas as pd
     tables["_anmarkningar"] = pd.concat([pd.DataFrame({"anmärkning": notes}), tables["_anmarkningar"]],
                                         ignore_index=True)
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as tmp, timer("skriva"):
