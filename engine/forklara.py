@@ -14,7 +14,7 @@ import numpy as np
 
 from engine import register, schema
 from engine.context import Indatatabell
-from engine.params import Params
+from engine.params import EjTillganglig, Params
 
 
 @dataclass
@@ -132,8 +132,6 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
     source; ``saknas`` when the input tables lack it), the fasta index values and the parameters
     (``Params.describe``). Values keep their type (NaN where not available); a fasta index the rule set lacks has
     ``None``."""
-    from engine.params import EjTillganglig
-
     niva = "kommun" if len(kod) == 4 else "region"
     codes = list(ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
     if kod not in codes:

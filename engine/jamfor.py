@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from engine import bidrag as b
-from engine import register
+from engine import register, schema
 from engine.common import wmean
-from engine.indata import IndataError
+from engine.indata import IndataError, parse_numbers, read_csv_text
 from engine.model import berakna, build_ctx
 
 #: Components of Tabell 1/2 (in order) and the result column each comes from.
@@ -88,40 +88,47 @@ def read_bas_utfall(directory: str | Path) -> tuple[pd.DataFrame | None, pd.Data
     and/or ``regioner.csv`` (region_kod, …), kr per inhabitant. Every problem is reported at once."""
     d = Path(directory)
     problems, out = [], []
+    band = schema.band("utfall_t1_kostnadsutjamning_kr_per_inv")      # an outcome in kr/inv, bidrag + / avgift −
     for stem, key, reg in (("kommuner", "kommun_kod", register.kommuner()["kommun_kod"]),
                            ("regioner", "region_kod", register.regioner()["region_kod"])):
         f = d / f"{stem}.csv"
         if not f.is_file():
             out.append(None)
             continue
-        t = pd.read_csv(f, dtype={key: str})
+        t = read_csv_text(f)
         if key not in t.columns:
-            problems.append(f"{f}: no column {key!r}")
+            problems.append(f"{f}: ingen kolumn {key!r} (bas-utfall)")
             out.append(None)
             continue
-        t[key] = t[key].str.zfill(4 if key == "kommun_kod" else 2)
+        t[key] = t[key].str.strip().str.zfill(4 if key == "kommun_kod" else 2)
         unknown = sorted(set(t[key]) - set(reg))
         missing = sorted(set(reg) - set(t[key]))
         if unknown:
-            problems.append(f"{f}: unknown {key} {unknown[:10]}")
+            problems.append(f"{f}: okänd {key} {unknown[:10]}")
         if missing:
-            problems.append(f"{f}: {len(missing)} {key} missing, e.g. {missing[:10]}")
-        if t[key].duplicated().any():
-            problems.append(f"{f}: duplicate {key} {t.loc[t[key].duplicated(), key].tolist()[:10]}")
+            problems.append(f"{f}: {len(missing)} {key} saknas, t.ex. {missing[:10]}")
+        dup = t[key].duplicated().any()
+        if dup:
+            problems.append(f"{f}: {key} förekommer flera gånger: {t.loc[t[key].duplicated(), key].tolist()[:10]}")
         cols = [c for c in t.columns if c in BAS_KOLUMNER or c.startswith("ku_")]
         extra = [c for c in t.columns if c not in cols and c not in (key, "kommun", "region", "lan")]
         if extra:
-            problems.append(f"{f}: unknown column(s) {extra} (allowed: {list(BAS_KOLUMNER)} and ku_<delmodell>)")
+            problems.append(f"{f}: okända kolumner {extra} (tillåtna: {list(BAS_KOLUMNER)} och ku_<delmodell>)")
+        lo, hi = band.fel
         for c in cols:
-            v = pd.to_numeric(t[c], errors="coerce")
-            for i in np.flatnonzero(v.isna().to_numpy() & t[c].notna().to_numpy()):
-                problems.append(f"{f}, row {i + 2} ({t[key].iloc[i]}), column {c!r}: not a number: {t[c].iloc[i]!r}")
+            v = parse_numbers(t[c])
+            x = v.to_numpy(dtype="float64")
+            for i in np.flatnonzero((t[c].str.strip() != "").to_numpy() & ~np.isfinite(x)):
+                problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: inte ett ändligt tal: {t[c].iloc[i]!r}")
+            for i in np.flatnonzero(np.isfinite(x) & ((x < lo) | (x > hi))):
+                problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: {x[i]:g} kr/inv ligger utanför "
+                                f"det rimliga intervallet {band.text(band.fel)} (ett utfall i kronor per invånare)")
             t[c] = v
-        out.append(t.set_index(key)[cols].reindex(reg) if not (unknown or missing) else None)
+        out.append(t.set_index(key)[cols].reindex(reg) if not (unknown or missing or dup) else None)
     if problems:
         raise IndataError(problems)
     if out[0] is None and out[1] is None:
-        raise IndataError([f"{d}: neither kommuner.csv nor regioner.csv found (bas-utfall)"])
+        raise IndataError([f"{d}: varken kommuner.csv eller regioner.csv finns (bas-utfall)"])
     return out[0], out[1]
 
 

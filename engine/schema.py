@@ -6,14 +6,19 @@ Reference dates follow SPEC.md §13; ``t`` is the utjämningsår.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 KOMMUN, LAN, REGION, RIKET = "kommun", "lan", "region", "riket"
+#: Plausibility bands of every numeric input (data/rimlighet.yaml): an error band and a warning band per variable.
+RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
 BADA = frozenset({"sou2024", "2024"})
 
-#: kinds: how a value is checked
+#: kinds: how a value is checked (and its default band in data/rimlighet.yaml)
 #:   count   whole number ≥ 0 (persons)          share  in [0, 1]         percent  in [0, 100]
-#:   amount  ≥ 0 (kr, km, m, days)               signed any finite number
+#:   amount  ≥ 0 (kr, km, m, days)               signed any finite number (bidrag +, avgift −)
 
 
 @dataclass(frozen=True)
@@ -289,6 +294,65 @@ VARIABLES: tuple[Variable, ...] = (
 BY_NAME = {v.name: v for v in VARIABLES}
 
 
+@dataclass(frozen=True)
+class Band:
+    """Plausibility band of one input (data/rimlighet.yaml): outside ``fel`` is an input error, outside ``varning``
+    (but inside ``fel``) a note; ``per`` divides the value by another variable of the same row first."""
+
+    fel: tuple[float, float]
+    varning: tuple[float, float] | None = None
+    per: str | None = None
+    enhet: str = ""
+    skal: str = ""
+
+    def text(self, interval: tuple[float, float]) -> str:
+        """``[a, b] enhet`` with Swedish number formatting."""
+        return f"[{format_number(interval[0])}, {format_number(interval[1])}]" + (f" {self.enhet}" if self.enhet else "")
+
+
+def format_number(x: float) -> str:
+    """A number as a Swedish reader writes it: space between thousands, decimal comma, ∞."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x != 0 and (abs(x) >= 1e9 or abs(x) < 1e-3):
+        return f"{x:.3g}".replace(".", ",")
+    return f"{x:,.10g}".replace(",", " ").replace(".", ",")
+
+
+def _interval(pair) -> tuple[float, float]:
+    lo, hi = pair
+    return (-math.inf if lo is None else float(lo), math.inf if hi is None else float(hi))
+
+
+def _band(d: dict) -> Band:
+    return Band(_interval(d["fel"]), _interval(d["varning"]) if "varning" in d else None, d.get("per"),
+                str(d.get("enhet", "")), str(d.get("skal", "")))
+
+
+@lru_cache(maxsize=1)
+def _rimlighet() -> dict:
+    from engine.params import load_yaml
+    return load_yaml(RIMLIGHET)
+
+
+def band(name: str) -> Band:
+    """The plausibility band of input variable ``name``: its own entry, else its kind's default."""
+    doc = _rimlighet()
+    own = doc["indata"].get(name)
+    return _band(own if own is not None else doc["standard"][BY_NAME[name].kind])
+
+
+def fasta_index_band(column: str) -> Band:
+    """The plausibility band of a fasta index column (every value must be > 0)."""
+    doc = _rimlighet()["fasta_index"]
+    return _band(doc.get(column, doc["standard"]))
+
+
+def bilaga4_check() -> dict:
+    """Tolerance (kr/inv) and year of the check behind ``jamfor --bas-bilaga4`` (data/rimlighet.yaml)."""
+    return dict(_rimlighet()["bilaga4"])
+
+
 def variables(niva: str, regelverk: str | None = None) -> list[Variable]:
     return [v for v in VARIABLES if v.niva == niva and (regelverk is None or regelverk in v.regelverk)]
 
@@ -316,16 +380,27 @@ def markdown() -> str:
         "`t` is the utjämningsår. *Regelverk* says which rule sets need the variable. Regions' population and",
         "skatteunderlag are the sums over the län's kommuner (Gotland: kommun outside a region).",
         "",
-        "Kinds: *count* — whole number ≥ 0; *share* — in [0, 1]; *percent* — in [0, 100]; *amount* — ≥ 0.",
+        "Kinds: *count* — whole number ≥ 0; *share* — in [0, 1]; *percent* — in [0, 100]; *amount* — ≥ 0;",
+        "*signed* — any sign (bidrag +, avgift −).",
+        "",
+        "*Rimligt* is the plausibility band of `data/rimlighet.yaml`: a value outside the first interval (*fel*) is an",
+        "input error (a wrong unit such as percent given as a fraction or tkr instead of kr, zero where the law divides",
+        "by the value, a nonsense magnitude); outside the second (*varning*) it is legal but unusual and gets a note in",
+        "the output's anmärkningar. `per X` means the value divided by X of the same row (e.g. kr per invånare).",
     ]
     titles = {KOMMUN: "Per kommun (`kommuner.*`, 290 rows)", LAN: "Per län (`lan.*`, 21 rows)",
               REGION: "Per region (`regioner.*`, 21 rows)", RIKET: "Riket (`riket.*`: variabel, varde)"}
     for niva, title in titles.items():
-        out += ["", f"## {title}", "", "| variabel | kind | enhet | referensdatum | källa | beskrivning | används i | regelverk |",
-                "|---|---|---|---|---|---|---|---|"]
+        out += ["", f"## {title}", "",
+                "| variabel | kind | enhet | rimligt (fel; varning) | referensdatum | källa | beskrivning | används i | regelverk |",
+                "|---|---|---|---|---|---|---|---|---|"]
         for v in variables(niva):
             rv = ", ".join(sorted(v.regelverk))
-            out.append(f"| `{v.name}` | {v.kind} | {v.unit} | {v.referens} | {v.kalla} | {v.beskrivning} | {v.anvands_i} | {rv} |")
+            b = band(v.name)
+            rim = (f"{'per ' + b.per + ': ' if b.per else ''}{b.text(b.fel)}"
+                   + (f"; {b.text(b.varning)}" if b.varning else ""))
+            out.append(f"| `{v.name}` | {v.kind} | {v.unit} | {rim} | {v.referens} | {v.kalla} | {v.beskrivning} | "
+                       f"{v.anvands_i} | {rv} |")
     out += ["", "## Länsvisa skattesatser (`lansvisa_skattesatser.*`, optional, 21 rows)", "",
             "The länsvisa skattesatser of the utjämningsår (förordning 2004:881 2–3 §§), in percent: columns",
             "`region_kod` (all 21, 09 = Gotland, the kommun outside a region), `kommun_bidrag`, `region_bidrag`,",

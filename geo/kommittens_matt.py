@@ -126,7 +126,12 @@ def harled_medeldistans(index: pd.DataFrame, folkmangd) -> pd.DataFrame:
     mbar = _v(pf["genomsnittligt_modellvarde"])
     p = np.asarray(folkmangd, dtype="float64")
     t = index["tillagg"].to_numpy()
-    md = medeldistans_ur_modellvarde(mbar * index["merkostnadsindex"].to_numpy(), p)
+    # A tillägg means MV ≥ the typkommun's 1 018 (20 a §, chapter reading): where the central index's MV falls just
+    # below it (Gnosjö, Munkedal), take the middle of the part of its rounding interval that gives the tillägg.
+    mi_min_tillagg = _v(pf["typkommun_modellvarde"]) / mbar
+    mi, mi_max = index["merkostnadsindex"].to_numpy(), index["merkostnadsindex_max"].to_numpy()
+    mi = np.where(t & (mi < mi_min_tillagg) & (mi_max >= mi_min_tillagg), (mi_min_tillagg + mi_max) / 2, mi)
+    md = medeldistans_ur_modellvarde(mbar * mi, p)
     lo = medeldistans_ur_modellvarde((mbar - h) * index["merkostnadsindex_min"].to_numpy(), p * (1 - u))
     hi = medeldistans_ur_modellvarde((mbar + h) * index["merkostnadsindex_max"].to_numpy(), p * (1 + u))
     bound = medeldistans_ur_modellvarde(_v(pf["typkommun_modellvarde"]) + h, p * (1 + u))

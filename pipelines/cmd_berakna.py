@@ -16,23 +16,29 @@ and skatteunderlag_kr. Exit codes: 0 ok; 2 input or usage error (nothing written
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines import argtypes
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+
+log = logging.getLogger("utjamning")
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("berakna", help="beräkna utjämningen för alla kommuner och regioner",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ar", type=int, required=True, help="utjämningsår t")
-    p.add_argument("--regelverk", required=True, help="sou2024 (förslaget) or 2024 (nuvarande regler)")
-    p.add_argument("--reform", type=Path, default=None, help="YAML overlay of parameter paths and values")
-    p.add_argument("--indata", type=Path, required=True, help="input directory (docs/inputs.md)")
-    p.add_argument("--fasta-index", type=Path, default=None, help="fasta index tables (default: SOU 2024:50 tables in data/)")
-    p.add_argument("--ut", type=Path, required=True, help="output directory (replaced atomically)")
+    p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")
+    p.add_argument("--regelverk", type=argtypes.regelverk, required=True,
+                   help="sou2024 (förslaget) eller 2024 (nuvarande regler)")
+    p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
+    p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
+    p.add_argument("--fasta-index", type=Path, default=None,
+                   help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)")
+    p.add_argument("--ut", type=Path, required=True,
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
     p.set_defaults(func=run)
 
 
@@ -48,7 +54,10 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     with timer("berakning"):
         ctx = build_ctx(indata, params, fasta_index)
         res = berakna(ctx)
+        ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
         frames = to_frames(ctx, res)
+    for w in indata.varningar:
+        log.warning("%s", w)
     return params, indata, ctx, res, frames
 
 
@@ -67,12 +76,19 @@ def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: lis
                    translate=("Kommuner", "Regioner"))
 
 
+def inputs_of(args) -> dict:
+    """The command's input paths (an output must not replace any of them)."""
+    return {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
+
+
 def run(args) -> int:
     from engine.sammanfattning import for_run
 
     timer = Timer()
+    require_inputs(inputs_of(args))
+    check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
-    with atomic_output_dir(args.ut) as tmp, timer("skriva"):
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
         write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res))
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
@@ -86,7 +102,7 @@ def run(args) -> int:
                        timings=timer.timings, extra={"anmarkningar": ctx.notes,
                                                      "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
     k = frames["kommun"]
-    print(f"berakna {args.regelverk} {args.ar}: {len(k)} kommuner, {len(frames['region'])} regioner → {args.ut}"
-          + (f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)" if ctx.ej_tillgangliga else ""),
-          file=sys.stderr)
+    log.info("berakna %s %s: %d kommuner, %d regioner → %s%s", args.regelverk, args.ar, len(k), len(frames["region"]),
+             args.ut, f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+             if ctx.ej_tillgangliga else "")
     return 0

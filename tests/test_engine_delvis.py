@@ -79,9 +79,9 @@ def test_one_missing_column_touches_only_the_components_reading_it(full, tmp_pat
 
 
 @pytest.mark.parametrize("bad, message", [
-    ("negative", "column 'skatteunderlag_kr': negative"),
-    ("unknown", "unknown column(s) ['skatteunderlg_kr']"),
-    ("row", "1 of 290 kommun_kod missing: 0127 Botkyrka"),
+    ("negative", "kolumn 'skatteunderlag_kr': -5 ("),
+    ("unknown", "okända kolumner ['skatteunderlg_kr']"),
+    ("row", "1 av 290 kommun_kod saknas: 0127 Botkyrka"),
 ])
 def test_what_is_given_is_validated_as_strictly_as_before(full, tmp_path, capsys, bad, message):
     d = _only(full, tmp_path, MINIMUM)
@@ -103,7 +103,7 @@ def test_without_the_kommun_table_nothing_is_computed(full, tmp_path, capsys):
     d.mkdir()
     (d / "riket.csv").write_bytes((full / "riket.csv").read_bytes())
     assert main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(d), "--ut", str(tmp_path / "u")]) == 2
-    assert "table 'kommuner' not found" in capsys.readouterr().err
+    assert "tabellen 'kommuner' finns inte" in capsys.readouterr().err
 
 
 def test_jamfor_needs_every_post_and_says_which_are_missing(full, tmp_path, capsys):

@@ -106,10 +106,10 @@ def test_bad_boundary_files_report_every_problem(tmp_path):
     with pytest.raises(GridInputError) as info:
         load_kommun_boundaries(p)
     msg = str(info.value)
-    assert "bad.gpkg" in msg and "4 problems found" in msg
-    assert "row 1" in msg and "'18' is not 4 digits" in msg
-    assert "row 2" in msg and "'12345' is not 4 digits" in msg
-    assert "row 5" in msg and "unknown län code '99'" in msg
+    assert "bad.gpkg" in msg and "4 problem" in msg
+    assert "rad 1" in msg and "'18' is not 4 digits" in msg
+    assert "rad 2" in msg and "'12345' is not 4 digits" in msg
+    assert "rad 5" in msg and "unknown län code '99'" in msg
     assert "'0180' has several names" in msg
     nocode = tmp_path / "nocode.gpkg"
     g.rename(columns={"kod": "x"}).to_file(nocode, driver="GPKG", engine="pyogrio")
@@ -252,8 +252,8 @@ def test_reference_population_input_errors(tmp_path):
     with pytest.raises(GridInputError) as info:
         read_reference_population(p)
     msg = str(info.value)
-    assert "4 problems" in msg and "row 2" in msg and "0180 förekommer flera gånger" in msg
-    assert "row 3" in msg and "'12345'" in msg and "'x'" in msg and "row 4" in msg and "'-5'" in msg
+    assert "4 problem" in msg and "rad 2" in msg and "0180 förekommer flera gånger" in msg
+    assert "rad 3" in msg and "'12345'" in msg and "'x'" in msg and "rad 4" in msg and "'-5'" in msg
     p.write_text("kod;pop\n114;47820\n", encoding="utf-8")
     t = read_reference_population(p)
     assert t["kommun_kod"].tolist() == ["0114"] and t["folkmangd"].tolist() == [47820.0]
