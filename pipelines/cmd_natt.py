@@ -7,10 +7,8 @@ Each step is computed only when its inputs (file contents), parameters or the pr
 the previous result is reused. Each run writes korningar/<UTC-tid>-<hash>/ under the output root with its
 manifest, log, change report (andringar/) and HTML report (rapport/index.html); the pointer `senaste` moves to it
 only when every step succeeded. See pipelines/natt_korning.py for the layout and pipelines/natt_konfig.py for the
-configuration.
-
-Felkoder: 0 klart; 1 klart, men ändringar utöver toleransen sedan förra körningen; 2 fel i konfiguration eller
-indata; 3 internt fel (spårutskriften i körningens natt.log); 4 en annan körning håller låset.
+configuration. Exit codes: 0 ok; 1 ok, but changes beyond tolerance since the previous good run; 2 configuration
+or input error; 3 internal error (the traceback in the run's natt.log); 4 another run holds the lock.
 """
 from __future__ import annotations
 
@@ -19,9 +17,21 @@ import sys
 from pathlib import Path
 
 
+BESKRIVNING = """\
+Nattlig omräkning: gleshetsmått → fasta index → utjämning per regelverk och reform → jämförelse, i ett kommando.
+
+    utjamning natt --exempel > natt.toml        # en kommenterad exempelkonfiguration för de inbäddade demodata
+    utjamning natt --konfig natt.toml [-q | -v] [--logg-json FIL]
+
+Ett steg räknas bara om när dess indata (filernas innehåll), parametrar eller programversion har ändrats; annars
+återanvänds det förra resultatet. Varje körning skriver korningar/<UTC-tid>-<hash>/ under utdataroten med manifest,
+logg (natt.log), ändringsrapport (andringar/) och rapport (rapport/index.html); pekaren "senaste" flyttas dit först
+när alla steg lyckats. En misslyckad körning lämnar "senaste" orörd och skriver MISSLYCKAD.txt."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("natt", help="nattlig omräkning: hela kedjan, inkrementellt, med rapport",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                              description=BESKRIVNING, formatter_class=argparse.RawDescriptionHelpFormatter)
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--konfig", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
     what.add_argument("--exempel", action="store_true",

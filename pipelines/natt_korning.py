@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from pipelines import natt_andringar as na
 from pipelines.natt_konfig import Konfig
-from pipelines.natt_steg import Resultat, Steg, Steglager, innehall, kodversion, lanka, sha256_json
+from pipelines.natt_steg import KOD_MAPPAR, ROOT, Resultat, Steg, Steglager, innehall, kodversion, lanka, sha256_json
 from pipelines.outputs import package_versions
 
 EXIT_OK, EXIT_ANDRINGAR, EXIT_INDATA, EXIT_INTERNT, EXIT_LAST = 0, 1, 2, 3, 4
@@ -144,7 +144,9 @@ def forbered_rot(rot: Path, indata: dict[str, Path]) -> None:
     cwd = Path.cwd().resolve()
     if _inside(cwd, rot):
         raise NattFel(f"utdata = {rot} är arbetsmappen eller en mapp ovanför den; välj en egen mapp för körningarna")
-    for key, p in indata.items():
+    # the program's own folders are inputs too: their hash is the code version of every step
+    own = {f"programmets mapp {name}/": ROOT / name for name in (*KOD_MAPPAR, "data")}
+    for key, p in {**indata, **own}.items():
         p = p.resolve()
         if _inside(p, rot) or _inside(rot, p):
             raise NattFel(f"utdata = {rot} och indata {key} = {p} överlappar; utdata måste vara en egen mapp")

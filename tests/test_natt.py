@@ -208,6 +208,9 @@ def test_output_root_that_is_a_strangers_folder_or_the_working_directory_is_refu
     grid.write_text("x")
     with pytest.raises(nk.NattFel, match="överlappar"):
         nk.forbered_rot(tmp_path / "in", {"gleshet.grid": grid})
+    with pytest.raises(nk.NattFel, match="programmets mapp data/"):          # would change the code version
+        nk.forbered_rot(nk.ROOT / "data" / "natt-ut", {})
+    assert not (nk.ROOT / "data" / "natt-ut").exists()
     assert (stranger / "viktig.txt").read_text() == "rör mig inte"
 
 
