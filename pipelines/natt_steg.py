@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
-from pipelines.outputs import sha256_file
+from pipelines.outputs import atomic_output_dir, clean_stale, sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
 KOD_MAPPAR = ("geo", "engine", "pipelines")
@@ -141,13 +141,12 @@ class Steglager:
                         steg.parametrar, steg.beskrivning)
 
     def kor_steg(self, steg: Steg, final: Path, key: str, hashes: dict[str, str]) -> dict[str, str]:
-        """Compute the step into a temporary folder beside its place in the store and move it there when done;
-        a failure leaves nothing in the store."""
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.parent / f".tmp-{key[:16]}-{os.getpid()}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        try:
+        """Compute the step into a temporary folder beside its place in the store and move it there when done
+        (pipelines.outputs.atomic_output_dir); a failure leaves nothing in the store."""
+        if final.exists():                            # a damaged entry (see _las): computed again from scratch
+            shutil.rmtree(final)
+        paths = [v for v in steg.indata.values() if isinstance(v, Path)]
+        with atomic_output_dir(final, option=f"steglagret ({steg.namn})", inputs=paths) as tmp:
             steg.kor(tmp / "data")
             if not (tmp / "data").is_dir():
                 raise RuntimeError(f"steget {steg.namn} skrev ingen utdata")
@@ -157,12 +156,6 @@ class Steglager:
                     "skapad": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
             (tmp / "steg.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str) + "\n",
                                            encoding="utf-8")
-            if final.exists():                       # a damaged entry (checked in _las): replaced
-                shutil.rmtree(final)
-            os.rename(tmp, final)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return filer
 
     def _las(self, final: Path) -> dict | None:
@@ -184,15 +177,18 @@ class Steglager:
         return meta
 
     def stada(self, behall: set[tuple[str, str]]) -> int:
-        """Remove stored steps no kept run refers to (``behall`` = {(step, key)}) and temporary folders of killed
-        runs; return how many entries were removed. Only folders of the store's own layout are touched."""
+        """Remove stored steps no kept run refers to (``behall`` = {(step, key)}) and the temporary folders killed
+        runs left (pipelines.outputs.clean_stale); return how many entries were removed. Only folders of the
+        store's own layout are touched."""
         removed = 0
         for step_dir in sorted(p for p in self.rot.iterdir() if p.is_dir()):
             for entry in sorted(step_dir.iterdir()):
-                ours = entry.name.startswith(".tmp-") or (entry / "steg.json").is_file()
-                if not entry.is_dir() or not ours:
+                if entry.name.startswith("."):           # .<key>.tmp-… of a killed run (or .old-…)
+                    if entry.exists():
+                        clean_stale(step_dir / entry.name[1:].split(".", 1)[0])
+                        removed += not entry.exists()
                     continue
-                if entry.name.startswith(".tmp-") or (step_dir.name, entry.name) not in behall:
+                if entry.is_dir() and (entry / "steg.json").is_file() and (step_dir.name, entry.name) not in behall:
                     shutil.rmtree(entry, ignore_errors=True)
                     removed += 1
         return removed

@@ -239,8 +239,17 @@ def test_publication_and_retention_keep_senaste_and_the_newest_runs(tmp_path):
     assert deleted == [names[1]]                                           # senaste's target is never deleted
     assert sorted(p.name for p in (tmp_path / nk.KORNINGAR).iterdir()) == [names[0], names[2], names[3]]
     assert sorted(p.name for p in (tmp_path / "steg" / "gleshet").iterdir()) == ["a" * 64, "b" * 64, "c" * 64]
+    # a killed run's temporary store folder (its run marker no longer locked) goes; a stranger's folder stays
+    from pipelines.outputs import RUN_MARKER
+    killed = tmp_path / "steg" / "gleshet" / f".{'d' * 64}.tmp-0123456789ab"
+    killed.mkdir()
+    (killed / RUN_MARKER).write_text("pid 1\n")
+    stranger = tmp_path / "steg" / "gleshet" / "anteckningar"
+    stranger.mkdir()
     nk.publicera(tmp_path, tmp_path / nk.KORNINGAR / names[3])
     nk.gallra(tmp_path, 1, lager, set())
+    assert not killed.exists() and stranger.exists()
+    stranger.rmdir()
     assert [p.name for p in (tmp_path / nk.KORNINGAR).iterdir()] == [names[3]]
     assert [p.name for p in (tmp_path / "steg" / "gleshet").iterdir()] == ["c" * 64]   # unreferenced steps go too
     assert json.loads((tmp_path / "senaste.json").read_text())["korning"] == names[3]
