@@ -153,7 +153,8 @@ def _mapped_quantities(run_dir: Path) -> list[dict]:
                     "legend": storhet, "enhet": "km", "skala": "log"})
     if "medeldistans_km" in k:
         out.append({"kalla": "gleshet", "storhet": "medeldistans_km", "titel": "Medeldistans (kommitténs definition)",
-                    "undertitel": "Medeldistansen som utjämningens indata använder", "legend": "Medeldistans",
+                    "undertitel": "Medeldistans 3 000 invånare enligt kommitténs definition (SOU 2024:50 s. 297)",
+                    "legend": "Medeldistans",
                     "enhet": "km", "skala": "log"})
     q = run_dir / "index" / "kvalitet.csv"
     if q.is_file():
