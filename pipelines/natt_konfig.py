@@ -482,7 +482,8 @@ thresholds = [3000, 15000]      # invånare att samla (medeldistans 3 000 och 15
 
 [index]
 # Fasta index räknas om från gleshetsmåtten (utjamning index), kalibrerade mot SOU 2024:50:s tabeller.
-politisk_troskel = "bilaga"     # läsningen av tröskeln för politisk verksamhet: "bilaga" eller "kapitel"
+# politisk_troskel = "kapitel"   # när index för politisk verksamhet är 1: "kapitel" (modellvärdet under 1 018 kr,
+#                                 # standard, som bilaga 4) eller "bilaga" (medeldistansen under 6,72 km)
 # referens = "mapp"               # referenstabeller (standard: förordningens bilaga enligt förslaget, data/fasta_index)
 # skatta_mot = "kostnader.csv"    # skatta i stället mot en kostnadspanel
 

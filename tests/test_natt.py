@@ -55,7 +55,7 @@ def test_example_is_printed_by_the_command(capsys):
     ('[gleshet]', "[gleshet]: tabellen saknas"),
     ('schemalaggare = "threads"', "schemalaggare: 'proc' ska vara"),
     ('ar = 2024', "ar: ska vara ett utjämningsår"),
-    ('politisk_troskel = "bilaga"', "[index] politisk_troskel: 'mitten' är inte ett av de tillåtna värdena bilaga, kapitel"),
+    ('# politisk_troskel = "kapitel"', "[index] politisk_troskel: 'mitten' är inte ett av de tillåtna värdena bilaga, kapitel"),
     ('thresholds = [3000, 15000]', "[gleshet] thresholds: ogiltigt värde [3000, -5]"),
     ('regelverk = "2024"', "[berakning 2024] regelverk: okänt regelverk '2099'"),
     ('bas_utfall = "demo"', "[jamforelse] bas_utfall: 'bilaga5' är varken 'bilaga4' eller 'demo' eller en sökväg till en mapp som finns"),
@@ -64,7 +64,7 @@ def test_example_is_printed_by_the_command(capsys):
 ])
 def test_a_bad_value_is_an_error_naming_its_key(tmp_path, change, fragment):
     bad = {'utdata = "natt-ut"': "", "[gleshet]": "[gleshet_x]", 'schemalaggare = "threads"': 'schemalaggare = "proc"',
-           "ar = 2024": 'ar = "2024"', 'politisk_troskel = "bilaga"': 'politisk_troskel = "mitten"',
+           "ar = 2024": 'ar = "2024"', '# politisk_troskel = "kapitel"': 'politisk_troskel = "mitten"',
            "thresholds = [3000, 15000]": "thresholds = [3000, -5]", 'regelverk = "2024"': 'regelverk = "2099"',
            'bas_utfall = "demo"': 'bas_utfall = "bilaga5"', "kr_per_inv = 1.0": "kr_per_inv = -1",
            "behall_korningar = 30": "behall_korningar = 0"}[change]
