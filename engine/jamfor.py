@@ -35,6 +35,8 @@ KOLUMN = {"inkomstutjamning": "inkomstutjamning.inkomstutjamning", "kostnadsutja
           "lss_utjamning": "lss.utjamning"}
 BAS_KOLUMNER = ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "strukturbidrag", "strukturbidrag_ej_sbu",
                 "inforandebidrag", "regleringspost", "totalt", "lss_utjamning")
+#: The layers as a reader calls them (the omfördelning table's 'regelverk' column).
+LAGER_NAMN = {"bas": "nuvarande regler", "forslag": "förslaget", "reform": "reform"}
 STORLEKSKLASSER = (0, 5_000, 10_000, 25_000, 50_000, 100_000, np.inf)
 
 
@@ -386,7 +388,8 @@ def omfordelning_per_lager(lager: dict[str, tuple]) -> pd.DataFrame:
     for namn, (ctx, res) in lager.items():
         t = for_run(ctx, res)
         t = t[(t["komponent"] != "") | (t["post"] == "kostnadsutjamning")]
-        t.insert(0, "regelverk", f"{namn}: {ctx.p.namn}" + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
+        t.insert(0, "regelverk", f"{LAGER_NAMN.get(namn, namn)}: {ctx.p.namn}"
+                 + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
         delar.append(t)
     return pd.concat(delar, ignore_index=True)
 
