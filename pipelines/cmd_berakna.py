@@ -23,7 +23,7 @@ import pandas as pd
 
 from pipelines import argtypes
 from pipelines.csvdialekt import add_csv_option
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
 log = logging.getLogger("utjamning")
 
@@ -112,7 +112,8 @@ def run(args) -> int:
                        timings=timer.timings, extra={"anmarkningar": ctx.notes,
                                                      "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
     k = frames["kommun"]
-    log.info("berakna %s %s: %d kommuner, %d regioner → %s%s", args.regelverk, args.ar, len(k), len(frames["region"]),
-             args.ut, f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+    log.info("berakna %s %s: %d kommuner, %d regioner%s", args.regelverk, args.ar, len(k), len(frames["region"]),
+             f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
              if ctx.ej_tillgangliga else "")
+    skrev("berakna", args.ut)
     return 0

@@ -3,10 +3,12 @@
     utjamning gleshet --grid PATH [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner PATH]
                       [--thresholds 3000,15000] [--tatorter PATH] [--oar PATH | --o-tabell PATH]
                       [--areal PATH] [--referensbefolkning TABELL] [--centralorter TABELL]
-                      [--definition NAMN] --out DIR [--scheduler ADDR]
+                      [--definition NAMN] --ut DIR [--scheduler ADDR] [--csv standard|excel-sv]
 
 Writes into DIR atomically (nothing is left behind on error):
   cells.parquet   one row per cell: cell_id, x, y, size_m, kommun_kod, lan_kod, pop, assigned, r_<N>_m
+  cells.geoparquet  the same cells as GeoParquet: geometry = the cell's square (a point where the input has no
+                  cell side), EPSG:3006 in the metadata — opens as a map layer in QGIS
   kommuner.csv    kommun_kod, kommun, lan_kod, lan, befolkning, celler, avstand_<N>_km, medeldistans_km (the
                   committee's 3 000 measure, --definition), + measures of geo.matt
   referensjamforelse.csv  assigned population per kommun vs the reference register (with --referensbefolkning)
@@ -28,7 +30,8 @@ from typing import Sequence
 import pandas as pd
 
 from pipelines import argtypes
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.csvdialekt import add_csv_option, write_csv
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
 
 def _thresholds(text: str) -> list[int]:
@@ -67,12 +70,15 @@ def register(subparsers) -> None:
     p.add_argument("--oar", type=Path, default=None, help="island polygons with attribute fast_forbindelse (ö-faktor)")
     p.add_argument("--o-tabell", type=Path, default=None, help="per-kommun island population table (ö-faktor)")
     p.add_argument("--areal", type=Path, default=None, help="per-kommun land area table (kommun_kod, area_km2)")
-    p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
+    p.add_argument("--ut", "--out", dest="ut", required=True, type=Path,
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep); "
+                        "--out är ett äldre namn för samma flagga")
     p.add_argument("--scheduler", default="threads",
                    help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
     p.add_argument("--chunk-size", type=argtypes.positive_int, default=None, help="celler per dask-uppgift (≥ 1)")
     p.add_argument("--no-karta", action="store_true", help="skip karta.png")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument("-q", "--quiet", action="store_true", help="bara varningar och fel")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -86,7 +92,8 @@ def _read_table(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     if path.suffix.lower() in (".xlsx", ".xls"):
         return pd.read_excel(path, dtype={"kommun_kod": str})
-    return pd.read_csv(path, dtype={"kommun_kod": str, "code": str, "mun_code": str}, sep=None, engine="python")
+    from engine.indata import read_csv_numbers
+    return read_csv_numbers(path, text=("kommun_kod", "code", "mun_code", "kommun"))
 
 
 def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | None = None,
@@ -95,12 +102,13 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                 oar: Path | None = None, o_tabell: Path | None = None, areal: Path | None = None,
                 scheduler: str = "threads", chunk_size: int | None = None, karta: bool = True,
                 quiet: bool = False, referensbefolkning: Path | None = None, centralorter: Path | None = None,
-                definition: str | None = None) -> Path:
+                definition: str | None = None, csv: str = "standard") -> Path:
     """The whole gleshet pipeline; returns the output directory."""
     from geo import gleshet, matt
     from geo.definition import default_definition, definitions, radius_per_cell
     from geo.kommuner import (assign_kommuner, compare_with_reference, load_kommun_boundaries, load_tatorter,
                               read_reference_population)
+    from geo.celler import write_geoparquet
     from geo.readers import read_grid
 
     definition = definition or default_definition()
@@ -114,7 +122,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
               "--areal": areal, "--referensbefolkning": referensbefolkning, "--centralorter": centralorter}
     require_inputs(inputs)
-    check_output_dir(out, option="--out", inputs=inputs)
+    check_output_dir(out, option="--ut", inputs=inputs)
     timer = Timer()
     with timer("read_grid"):
         cells = read_grid(grid, fmt, crs, cell_size=cell_size)
@@ -176,18 +184,17 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
               f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "
               f"frysta värdena gäller och skrivs inte över (frysta.csv)")
 
-    with atomic_output_dir(out, option="--out", inputs=inputs) as tmp:
+    with atomic_output_dir(out, option="--ut", inputs=inputs) as tmp:
         with timer("write"):
             cols = ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"] + \
                    [f"r_{n}_m" for n in thresholds] + ["r_medeldistans_m"]
             cells[cols].to_parquet(tmp / "cells.parquet", index=False)
-            csv = {"index": False, "float_format": "%.6f", "lineterminator": "\n"}
-            if jamforelse is not None:
-                jamforelse.to_csv(tmp / "referensjamforelse.csv", **csv)
-            excluded[["cell_id", "x", "y", "pop"]].to_csv(tmp / "utanfor.csv", **csv)
-            frysta.to_csv(tmp / "frysta.csv", **csv)
-            kommun_table.to_csv(tmp / "kommuner.csv", index=False, float_format="%.6f", lineterminator="\n")
-            lan_table.to_csv(tmp / "lan.csv", index=False, float_format="%.6f", lineterminator="\n")
+            write_geoparquet(cells[cols], tmp / "cells.geoparquet")
+            tables = {"kommuner": kommun_table, "lan": lan_table, "frysta": frysta,
+                      "utanfor": excluded[["cell_id", "x", "y", "pop"]], "referensjamforelse": jamforelse}
+            for name, table in tables.items():
+                if table is not None:
+                    write_csv(table, tmp / f"{name}.csv", csv, float_format="%.6f", index=False)
         if karta:
             from geo.karta import plot_kommun_choropleth
             col = f"avstand_{thresholds[0]}_km"
@@ -227,7 +234,8 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                    "varningar": varningar,
                    "warnings": [str(w.message) for w in caught]},
         )
-    _log(quiet, f"wrote {out} ({', '.join(f'{k} {v:.2f}s' for k, v in timer.timings.items())})")
+    _log(quiet, "tider: " + ", ".join(f"{k} {v:.2f} s" for k, v in timer.timings.items()))
+    skrev("gleshet", out)
     return out
 
 
@@ -261,9 +269,9 @@ def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorte
 
 
 def run(args) -> int:
-    run_gleshet(args.grid, args.out, fmt=args.fmt, crs=args.crs, cell_size=args.cell_size, kommuner=args.kommuner,
+    run_gleshet(args.grid, args.ut, fmt=args.fmt, crs=args.crs, cell_size=args.cell_size, kommuner=args.kommuner,
                 thresholds=args.thresholds, tatorter=args.tatorter, oar=args.oar, o_tabell=args.o_tabell,
                 areal=args.areal, scheduler=args.scheduler, chunk_size=args.chunk_size, karta=not args.no_karta,
                 quiet=args.quiet, referensbefolkning=args.referensbefolkning, centralorter=args.centralorter,
-                definition=args.definition)
+                definition=args.definition, csv=args.csv)
     return 0

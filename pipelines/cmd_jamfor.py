@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pipelines import argtypes
 from pipelines.csvdialekt import add_csv_option
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
 log = logging.getLogger("utjamning")
 
@@ -161,6 +161,7 @@ def run(args) -> int:
                                    "reform": pr.fingerprint() if pr else None, "reformer": pr.reformer if pr else []},
                        timings=timer.timings)
     v = tables["vinnare_forlorare"].iloc[0]
-    log.info("jamfor %s → %s%s: %d kommuner vinner, %d förlorar (systemeffekt) → %s", args.bas, args.forslag,
-             " + reform" if pr else "", int(v["vinnare"]), int(v["forlorare"]), args.ut)
+    log.info("jamfor %s → %s%s: %d kommuner vinner, %d förlorar (systemeffekt)", args.bas, args.forslag,
+             " + reform" if pr else "", int(v["vinnare"]), int(v["forlorare"]))
+    skrev("jamfor", args.ut)
     return 0

@@ -23,13 +23,33 @@ def add_csv_option(parser) -> None:
                              "(';', decimalkomma och UTF-8 med BOM, för Excel med svenska inställningar)")
 
 
+#: A number written as text (e.g. an index table keeping its printed decimals): gets the dialect's decimal sign.
+TEXTTAL = r"^-?\d+\.\d+$"
+
+
 def write_csv(df: pd.DataFrame, path: str | Path, dialekt: str = STANDARD, *, float_format: str | None = None,
-              index: bool | None = None) -> Path:
+              index: bool | None = None, lineterminator: str = "\n") -> Path:
     """Write ``df`` as CSV in ``dialekt``; the index is written when it is named (a key such as kommun_kod), never
-    an unnamed row number, unless ``index`` says otherwise. Lines end in ``\\n``; same table → same bytes."""
+    an unnamed row number, unless ``index`` says otherwise. In ``excel-sv`` numbers held as text (``"0.9972"``) get
+    the decimal comma too. Same table → same bytes."""
     d = DIALEKTER[dialekt]
     if index is None:
         index = any(n is not None for n in df.index.names)
+    if d["decimal"] != ".":
+        df = df.copy()
+        for c in df.columns:
+            if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
+                s = df[c].astype("string")
+                df[c] = s.where(~s.str.match(TEXTTAL, na=False), s.str.replace(".", d["decimal"], regex=False))
     df.to_csv(path, sep=d["sep"], decimal=d["decimal"], encoding=d["encoding"], float_format=float_format,
-              index=index, lineterminator="\n")
+              index=index, lineterminator=lineterminator)
+    return Path(path)
+
+
+def konvertera(path: str | Path, dialekt: str) -> Path:
+    """Rewrite the tool's own standard CSV file ``path`` in ``dialekt``, every value kept as written."""
+    from engine.indata import read_csv_text
+
+    if dialekt != STANDARD:
+        write_csv(read_csv_text(path), path, dialekt, index=False)
     return Path(path)
