@@ -117,6 +117,23 @@ def read_csv_text(path: str | Path) -> pd.DataFrame:
     return t
 
 
+def as_numbers(t: pd.DataFrame, skip=()) -> pd.DataFrame:
+    """``t`` with every column (except ``skip``) whose non-empty values all parse as numbers (decimal comma and
+    thousands spaces allowed, :func:`parse_numbers`) as float64; the others stay text."""
+    for c in t.columns:
+        if c not in skip:
+            v = parse_numbers(t[c])
+            if v.notna().sum() == (t[c].astype(str).str.strip() != "").sum():
+                t[c] = v
+    return t
+
+
+def read_csv_numbers(path: str | Path, text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table the tool wrote, in either CSV dialect (:func:`read_csv_text`), its numbers as float64 and the
+    columns in ``text`` (codes, names) as text (:func:`as_numbers`)."""
+    return as_numbers(read_csv_text(path), skip=text)
+
+
 def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if path.suffix == ".csv":
         return read_csv_text(path)
