@@ -145,7 +145,7 @@ def efterslapning_belopp(ctx: Ctx, niva: str, e, p_t2, p_31dec_t2, skatteunderla
     """
     t1 = ctx.ar - 1
     g = _per_ar(ctx, "bidrag.efterslapning.garantiniva_t1", t1)
-    satser = lansvisa_skattesatser(_per_ar(ctx, "bidrag.efterslapning.skattesatser_kolumn_t1", t1))
+    satser = lansvisa_skattesatser(ctx, _per_ar(ctx, "bidrag.efterslapning.skattesatser_kolumn_t1", t1))
     if niva == KOMMUN:
         rows = satser.loc[ctx.region_kod].iloc[ctx.kommun_lan]
         s_b, s_a = rows["kommun_bidrag"].to_numpy(), rows["kommun_avgift"].to_numpy()

@@ -59,12 +59,12 @@ def _riket_lss(k: pd.DataFrame) -> dict[str, float]:
 def _anslag(k: pd.DataFrame, ar: int) -> dict[str, float]:
     """Anslag that give the SOU's simulated 2024 regleringspost at 116 % (kommuner +2 486, regioner −159 kr/inv,
     L8357–L8363) when added to the demo's net inkomstutjämning (the other bidrag are small)."""
-    from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
+    from engine.inkomst import inkomstutjamning_belopp
 
     lan = register.kommuner()["lan_kod"].to_numpy()
     su, p = k["skatteunderlag_kr"].to_numpy(), k["folkmangd_1nov_t1"].to_numpy()
     msk = su.sum() / p.sum()
-    rates = lansvisa_skattesatser("proposed")
+    rates = register.load_lansvisa_skattesatser("proposed")
     kr_k, _ = inkomstutjamning_belopp(su, p, msk, 1.16, rates.loc[lan, "kommun_bidrag"].to_numpy(),
                                       rates.loc[lan, "kommun_avgift"].to_numpy())
     su_r, p_r = pd.Series(su).groupby(lan).sum(), pd.Series(p).groupby(lan).sum()
@@ -160,7 +160,10 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     tatort11 = np.where(pop > 26_000, np.round(pop * np.clip(0.72 + 0.08 * rng.standard_normal(n), 0.45, 0.95)), 0.0)
     k["tatort_over_11000_bef"] = tatort11
     if matt is not None:
-        k["medeldistans_3000_km"] = m["avstand_3000_km"].round(3).to_numpy()
+        # the law freezes medeldistans at 2022 (förordningens bilaga, SOU 2024:50 s. 63): the engine takes the frozen
+        # value; the gleshet run reports its own medeldistans_km against it (frysta.csv)
+        from geo.matt import fryst_medeldistans
+        k["medeldistans_3000_km"] = fryst_medeldistans(kom["kommun_kod"])
         for src, dst in (("regionalt_befolkningsunderlag", "regionalt_befolkningsunderlag"),
                          ("lokalt_befolkningsunderlag", "lokalt_befolkningsunderlag")):
             k[dst] = m[src].round().to_numpy() if src in m.columns else np.nan
@@ -261,7 +264,7 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     for name, val in riket_extra.items():
         riket.loc[len(riket)] = [name, float(val)]
     for v in schema.variables(schema.RIKET):
-        if v.name not in set(riket["variabel"]):
+        if v.name not in set(riket["variabel"]) and not v.ersattning:
             riket.loc[len(riket)] = [v.name, 1.0]
     kvars = [v.name for v in schema.variables(schema.KOMMUN)]
     k = k[["kommun", *kvars]].reset_index()
@@ -274,7 +277,8 @@ def write_demo_inputs(directory: str | Path, ar: int = 2024, matt_dir: str | Pat
     d.mkdir(parents=True, exist_ok=True)
     matt = None
     if matt_dir is not None and (Path(matt_dir) / "kommuner.csv").is_file():
-        matt = pd.read_csv(Path(matt_dir) / "kommuner.csv", dtype={"kommun_kod": str, "lan_kod": str})
+        from engine.indata import read_csv_numbers
+        matt = read_csv_numbers(Path(matt_dir) / "kommuner.csv", text=("kommun_kod", "kommun", "lan_kod", "lan"))
     for name, t in demo_tables(ar, matt).items():
         t.to_csv(d / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
     (d / "README.md").write_text(README.format(seed=SEED, ar=ar), encoding="utf-8")

@@ -12,32 +12,31 @@ Eda 110 940 × 19,97 % = 22 155 kr/inv.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
 from engine.common import safe_div
 from engine.context import Ctx
-from engine.register import DATA, GOTLAND_LAN, regioner
-
-SKATTESATSER = DATA / "tabeller" / "lansvisa_skattesatser.csv"
+from engine.register import Skattesatser
 
 
-@lru_cache(maxsize=4)
-def lansvisa_skattesatser(kolumn: str) -> pd.DataFrame:
-    """Länsvisa skattesatser (percent) per region code, columns kommun_bidrag, region_bidrag, kommun_avgift,
-    region_avgift, for the rule set's column prefix (``proposed`` / ``current2024``)."""
-    t = pd.read_csv(SKATTESATSER)
-    names = {r.lan.removesuffix(" län"): r.region_kod for r in regioner().itertuples()}
-    t["region_kod"] = [GOTLAND_LAN if "Gotland" in n else names.get(n) for n in t["lan"]]
-    if t["region_kod"].isna().any() or t["region_kod"].duplicated().any():
-        raise ValueError(f"{SKATTESATSER}: län names do not match the register: {t.loc[t['region_kod'].isna(), 'lan'].tolist()}")
-    cols = {f"{kolumn}_{c}": c for c in ("kommun_bidrag", "region_bidrag", "kommun_avgift", "region_avgift")}
-    missing = [c for c in cols if c not in t.columns]
-    if missing:
-        raise ValueError(f"{SKATTESATSER}: no columns {missing} (rule set column prefix {kolumn!r})")
-    return t.set_index("region_kod")[list(cols)].rename(columns=cols).reindex(regioner()["region_kod"])
+def lansvisa_skattesatser(ctx: Ctx, kolumn: str | None = None) -> pd.DataFrame:
+    """Länsvisa skattesatser (percent) per region code — columns kommun_bidrag, region_bidrag, kommun_avgift,
+    region_avgift — of förordning 2004:881 2–3 §§: the table ``kolumn`` (a column prefix of the shipped table, e.g.
+    the t−1 rates of the eftersläpning), or for the utjämningsår (``kolumn`` None) the user's table in the inputs
+    where the rule set takes the rates of the year from there (``inkomstutjamning.skattesatser_indata``: the current
+    rules, whose rates the förordning sets anew at every skatteväxling), else the rule set's
+    ``inkomstutjamning.skattesatser_kolumn``."""
+    if kolumn is not None:
+        return ctx.skattesatser[kolumn]
+    if Skattesatser.INDATA in ctx.skattesatser:
+        if ctx.p.raw("inkomstutjamning.skattesatser_indata"):
+            return ctx.skattesatser[Skattesatser.INDATA]
+        note = (f"inkomstutjamning: indatatabellen lansvisa_skattesatser används inte — regelverk {ctx.p.namn} har egna "
+                "länsvisa skattesatser (förordning 2004:881 2–3 §§; inkomstutjamning.skattesatser_indata)")
+        if note not in ctx.notes:
+            ctx.notes.append(note)
+    return ctx.skattesatser[ctx.p.raw("inkomstutjamning.skattesatser_kolumn")]
 
 
 def inkomstutjamning_belopp(skatteunderlag, befolkning, medelskattekraft, garantiniva, s_bidrag, s_avgift):
@@ -62,7 +61,7 @@ def inkomstutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
 def _inkomstutjamning(ctx: Ctx, niva: str) -> dict[str, np.ndarray]:
     su_k, p_k = ctx.k["skatteunderlag_kr"], ctx.k["folkmangd_1nov_t1"]
     msk = np.sum(su_k) / np.sum(p_k)                                     # uppräknad medelskattekraft (L593)
-    satser = lansvisa_skattesatser(ctx.p.raw("inkomstutjamning.skattesatser_kolumn"))
+    satser = lansvisa_skattesatser(ctx)
     if niva == "kommun":
         su, p = su_k, p_k
         lan_rows = satser.loc[ctx.region_kod].iloc[ctx.kommun_lan]

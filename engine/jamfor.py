@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from engine import bidrag as b
-from engine import register
+from engine import register, schema
 from engine.common import wmean
-from engine.indata import IndataError
+from engine.indata import IndataError, parse_numbers, read_csv_text
 from engine.model import berakna, build_ctx
 
 #: Components of Tabell 1/2 (in order) and the result column each comes from.
@@ -35,6 +35,8 @@ KOLUMN = {"inkomstutjamning": "inkomstutjamning.inkomstutjamning", "kostnadsutja
           "lss_utjamning": "lss.utjamning"}
 BAS_KOLUMNER = ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "strukturbidrag", "strukturbidrag_ej_sbu",
                 "inforandebidrag", "regleringspost", "totalt", "lss_utjamning")
+#: The layers as a reader calls them (the omfördelning table's 'regelverk' column).
+LAGER_NAMN = {"bas": "nuvarande regler", "forslag": "förslaget", "reform": "reform"}
 STORLEKSKLASSER = (0, 5_000, 10_000, 25_000, 50_000, 100_000, np.inf)
 
 
@@ -55,9 +57,11 @@ def _frame(res: dict[str, np.ndarray], index: pd.Index, mapping: dict[str, str])
 
 
 def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame:
-    """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean
-    (the parts add up to the kostnadsutjämning, Bilaga 4 tables 6–7)."""
-    vikt = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean,
+    weighted like the strukturkostnad's (``befolkning_medelvarde``), so the parts add up to the kostnadsutjämning
+    (Bilaga 4 tables 6–7)."""
+    vikt = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"),
+                                                      np.nan)
     lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}")
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
@@ -74,7 +78,7 @@ def kor_lager(namn: str, indata, params, fasta_index=None):
     k = _frame(res["kommun"], pd.Index(ctx.kommun_kod, name="kommun_kod"), KOLUMN)
     r = _frame(res["region"], pd.Index(ctx.region_kod, name="region_kod"), KOLUMN)
     vikt = ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")
-    for t, d, pop in ((k, res["kommun"], ctx.k[vikt]), (r, res["region"], ctx.r[vikt])):
+    for t, d, pop in ((k, res["kommun"], ctx.k.get(vikt, np.nan)), (r, res["region"], ctx.r.get(vikt, np.nan))):
         t["efterslapning"] = np.asarray(d["efterslapning.efterslapning_kr"]) / pop
     lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
                   list(ctx.notes))
@@ -86,40 +90,47 @@ def read_bas_utfall(directory: str | Path) -> tuple[pd.DataFrame | None, pd.Data
     and/or ``regioner.csv`` (region_kod, …), kr per inhabitant. Every problem is reported at once."""
     d = Path(directory)
     problems, out = [], []
+    band = schema.band("utfall_t1_kostnadsutjamning_kr_per_inv")      # an outcome in kr/inv, bidrag + / avgift −
     for stem, key, reg in (("kommuner", "kommun_kod", register.kommuner()["kommun_kod"]),
                            ("regioner", "region_kod", register.regioner()["region_kod"])):
         f = d / f"{stem}.csv"
         if not f.is_file():
             out.append(None)
             continue
-        t = pd.read_csv(f, dtype={key: str})
+        t = read_csv_text(f)
         if key not in t.columns:
-            problems.append(f"{f}: no column {key!r}")
+            problems.append(f"{f}: ingen kolumn {key!r} (bas-utfall)")
             out.append(None)
             continue
-        t[key] = t[key].str.zfill(4 if key == "kommun_kod" else 2)
+        t[key] = t[key].str.strip().str.zfill(4 if key == "kommun_kod" else 2)
         unknown = sorted(set(t[key]) - set(reg))
         missing = sorted(set(reg) - set(t[key]))
         if unknown:
-            problems.append(f"{f}: unknown {key} {unknown[:10]}")
+            problems.append(f"{f}: okänd {key} {unknown[:10]}")
         if missing:
-            problems.append(f"{f}: {len(missing)} {key} missing, e.g. {missing[:10]}")
-        if t[key].duplicated().any():
-            problems.append(f"{f}: duplicate {key} {t.loc[t[key].duplicated(), key].tolist()[:10]}")
+            problems.append(f"{f}: {len(missing)} {key} saknas, t.ex. {missing[:10]}")
+        dup = t[key].duplicated().any()
+        if dup:
+            problems.append(f"{f}: {key} förekommer flera gånger: {t.loc[t[key].duplicated(), key].tolist()[:10]}")
         cols = [c for c in t.columns if c in BAS_KOLUMNER or c.startswith("ku_")]
         extra = [c for c in t.columns if c not in cols and c not in (key, "kommun", "region", "lan")]
         if extra:
-            problems.append(f"{f}: unknown column(s) {extra} (allowed: {list(BAS_KOLUMNER)} and ku_<delmodell>)")
+            problems.append(f"{f}: okända kolumner {extra} (tillåtna: {list(BAS_KOLUMNER)} och ku_<delmodell>)")
+        lo, hi = band.fel
         for c in cols:
-            v = pd.to_numeric(t[c], errors="coerce")
-            for i in np.flatnonzero(v.isna().to_numpy() & t[c].notna().to_numpy()):
-                problems.append(f"{f}, row {i + 2} ({t[key].iloc[i]}), column {c!r}: not a number: {t[c].iloc[i]!r}")
+            v = parse_numbers(t[c])
+            x = v.to_numpy(dtype="float64")
+            for i in np.flatnonzero((t[c].str.strip() != "").to_numpy() & ~np.isfinite(x)):
+                problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: inte ett ändligt tal: {t[c].iloc[i]!r}")
+            for i in np.flatnonzero(np.isfinite(x) & ((x < lo) | (x > hi))):
+                problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: {x[i]:g} kr/inv ligger utanför "
+                                f"det rimliga intervallet {band.text(band.fel)} (ett utfall i kronor per invånare)")
             t[c] = v
-        out.append(t.set_index(key)[cols].reindex(reg) if not (unknown or missing) else None)
+        out.append(t.set_index(key)[cols].reindex(reg) if not (unknown or missing or dup) else None)
     if problems:
         raise IndataError(problems)
     if out[0] is None and out[1] is None:
-        raise IndataError([f"{d}: neither kommuner.csv nor regioner.csv found (bas-utfall)"])
+        raise IndataError([f"{d}: varken kommuner.csv eller regioner.csv finns (bas-utfall)"])
     return out[0], out[1]
 
 
@@ -141,6 +152,23 @@ def bas_lager(computed: Lager, bas_kommun: pd.DataFrame | None, bas_region: pd.D
     dk = pd.DataFrame({c[3:]: bas_kommun[c] for c in bas_kommun.columns if c.startswith("ku_")}) if bas_kommun is not None else pd.DataFrame()
     dr = pd.DataFrame({c[3:]: bas_region[c] for c in bas_region.columns if c.startswith("ku_")}) if bas_region is not None else pd.DataFrame()
     return Lager("bas", out[0], out[1], dk, dr, computed.notes)
+
+
+def bas_regleringspost(bas: Lager, ctx) -> Lager:
+    """The current rules' regleringspost where the bas table does not give it but gives the kostnadsutjämning the
+    current rules cannot compute: the anslag less the outlay on inkomstutjämning, that kostnadsutjämning (its net in
+    kronor is not 0: mean weighted 31 dec t−2, paid per 1 nov t−1), strukturbidrag and införandebidrag (lag
+    2004:773 15–16 §§; engine.model.regleringspost does the same inside one run)."""
+    for niva, t in (("kommun", bas.kommun), ("region", bas.region)):
+        if not t["regleringspost"].isna().any():
+            continue
+        delar = [t[c] for c in ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "inforandebidrag") if c in t.columns]
+        if any(d.isna().any() for d in delar):
+            continue
+        P = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("bidrag.regleringspost.befolkning")]
+        anslag = ctx.riket["anslag_kommuner_kr" if niva == "kommun" else "anslag_regioner_kr"]
+        t["regleringspost"] = b.regleringspost(ctx, sum(delar).to_numpy() * P, anslag, P)["regleringspost"]
+    return bas
 
 
 def _bas_totalt(t: pd.DataFrame) -> pd.Series:
@@ -272,24 +300,33 @@ def jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform
         if "inklusive finansiering" not in str(exc) and "införandebidrag" not in str(exc):
             raise
         # every unit would need the bidrag: the bas and the proposal cannot describe the same kommuner and year
-        raise IndataError([f"the införande rules have no solution for this comparison ({exc}). The bas outcomes and "
-                           "the proposal's inputs probably describe different data — e.g. synthetic demo inputs against "
-                           "the committee's real 2024 outcomes (--bas-bilaga4 needs the real 2024 inputs)."]) from None
+        raise IndataError([f"införandereglerna (lag 2004:773 11 a–14 §§) har ingen lösning för denna jämförelse ({exc}). "
+                           "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
+                           "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
+                           "2024)."]) from None
 
 
 def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
-    bas_c, _, _ = kor_lager("bas", indata_bas, params_bas)
+    bas_c, ctx_b, res_b = kor_lager("bas", indata_bas, params_bas)
     bk, br = bas_utfall if bas_utfall is not None else (None, None)
-    bas = bas_lager(bas_c, bk, br)
+    bas = bas_regleringspost(bas_lager(bas_c, bk, br), ctx_b)
     missing = [c for c in ("inkomstutjamning", "kostnadsutjamning", "regleringspost") if bas.kommun[c].isna().any()]
     if missing:
-        raise IndataError([f"the current rules cannot compute {missing} for every kommun (see the notes) — give them "
-                           f"with --bas-utfall (e.g. the committee's outcomes in data/bilaga4)"] + bas_c.notes[:20])
+        raise IndataError([f"nuvarande regler kan inte beräkna {', '.join(missing)} för varje kommun (se anmärkningarna "
+                           f"nedan) — ange utfallet med --bas-utfall (t.ex. kommitténs utfall: --bas-bilaga4)"]
+                          + bas_c.notes[:20])
     tables: dict[str, pd.DataFrame] = {}
     layers = [("forslag", params_forslag)] + ([("reform", params_reform)] if params_reform is not None else [])
     results = {}
     for namn, params in layers:
         lag, ctx, res = kor_lager(namn, indata_forslag, params, fasta_index)
+        saknas = [f"{niva}: {c}" for niva, t in (("kommuner", lag.kommun), ("regioner", lag.region))
+                  for c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag")
+                  if c in t.columns and t[c].isna().any()]
+        if saknas:      # the införande rules compare every post: the inputs must give them all
+            raise IndataError([f"{namn} ({params.namn}): {', '.join(saknas)} kan inte beräknas med dessa indata; "
+                               "jämförelsen kräver alla poster (lag 2004:773 11 a–14 §§)"]
+                              + [n for n in lag.notes if "ej tillgänglig" in n][:20])
         lag = forslag_med_inforande(lag, ctx, bas)
         results[namn] = (lag, ctx, res)
     lag, ctx, res = results["forslag"]
@@ -337,8 +374,26 @@ def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_refor
             tables[f"reform_{niva}"] = cmp
         vf["kommuner, reform mot förslag"] = rt1["totalt_forslag"] - t1["totalt_forslag"]
     tables["vinnare_forlorare"] = vinnare_forlorare(vf)
+    tables["omfordelning"] = omfordelning_per_lager({"bas": (ctx_b, res_b), **{n: (c, r) for n, (_, c, r) in results.items()}})
     tables["_anmarkningar"] = pd.DataFrame({"anmärkning": [f"bas: {n}" for n in bas_c.notes] + [f"förslag: {n}" for n in lag.notes]})
     return tables
+
+
+def omfordelning_per_lager(lager: dict[str, tuple]) -> pd.DataFrame:
+    """The SOU's summary of the kostnadsutjämning per rule set (engine/sammanfattning.py): omfördelning, kommuner
+    with tillägg / avdrag and the extremes of the kostnadsutjämning, every delmodell and every component — for the
+    bas as far as its rule set computes them (the current rules' indices are not in the seeds), the proposal and
+    the reform. The posts after the införande rules are in tables 1–5."""
+    from engine.sammanfattning import for_run
+
+    delar = []
+    for namn, (ctx, res) in lager.items():
+        t = for_run(ctx, res)
+        t = t[(t["komponent"] != "") | (t["post"] == "kostnadsutjamning")]
+        t.insert(0, "regelverk", f"{LAGER_NAMN.get(namn, namn)}: {ctx.p.namn}"
+                 + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
+        delar.append(t)
+    return pd.concat(delar, ignore_index=True)
 
 
 def bas_from_bilaga4(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -2,16 +2,25 @@
 
     ctx = build_ctx(indata, params, fasta_index_dir)
     res = berakna(ctx)            # dict of arrays: "<del>.<komponent>" → (K,) / (R,) or (S, K) / (S, R)
-    frames = to_frames(ctx, res)  # per-kommun and per-region DataFrames (single runs)
+    frames = to_frames(ctx, res)  # per-kommun and per-region DataFrames (a batch: indexed by scenario too)
 
 Order of calculation (lag 2004:773):
 1. inkomstutjämning, kommuner and regioner (3–7 §§);
 2. every delmodell of the rule set (8 §), kommuner then regioner; the strukturkostnad is their sum (3 §);
-3. kostnadsutjämningsbidrag/-avgift = strukturkostnad − the riket mean (9–10 §§, OPEN-3), kr/inv and kronor.
+3. kostnadsutjämningsbidrag/-avgift = strukturkostnad − the riket mean (9–10 §§, OPEN-3), kr/inv and kronor: the
+   mean is weighted with ``allmant.kostnadsutjamning.befolkning_medelvarde`` (folkmängd 31 dec t−2), the amounts
+   are paid per ``befolkning_kronor`` (1 nov t−1), so the kronor net to a small amount, not to zero;
+4. the other bidrag (10 a, 11 §§) and the regleringspost (15–16 §§), which brings the state's outlay — including
+   that net of the kostnadsutjämning — to the anslag.
 Befolkningsminskning (16 §) needs "det sammanlagda utfallet enligt lagen" of the same year (L2573), which
-contains the delmodell itself (OPEN-14): it is solved as a fixed point — start from the outcome without it,
-recompute until no kommun moves by more than 1e-6 kr/inv (it converges in a few rounds because the component
-is 0,1938·excess/P ≪ 1 times the outcome). docs/decisions.md records this.
+contains the delmodell itself and, through the kostnadsutjämning's net, the regleringspost (OPEN-14): both are
+solved as one fixed point — start from the outcome without the delmodell, recompute until no kommun moves by more
+than 1e-6 kr/inv (it converges in a few rounds because the component is 0,1938·excess/P ≪ 1 times the outcome).
+docs/decisions.md records this.
+
+A variable the user's inputs lack makes only the components that read it "ej tillgänglig" (engine/context.py,
+:class:`~engine.context.Indatatabell`); the minimum for the inkomstutjämning is ``folkmangd_1nov_t1`` and
+``skatteunderlag_kr`` per kommun.
 """
 from __future__ import annotations
 
@@ -22,7 +31,7 @@ import pandas as pd
 
 from engine import kostnad, register
 from engine.common import safe_div, wmean
-from engine.context import Ctx
+from engine.context import Ctx, Indatatabell, SaknadIndata
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, Params
@@ -48,10 +57,14 @@ def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = N
         idx = register.UnavailableIndex(params.leaves["allmant.fasta_index"].get("reason", "not in the seeds"))
     else:
         idx = register.load_fasta_index(fasta_index)
-    return Ctx(ar=indata.ar, p=params, k=k, lan={c: indata.lan[c].to_numpy(dtype="float64") for c in indata.lan.columns},
-               r=r, riket=dict(indata.riket), idx=idx, kommun_kod=kom["kommun_kod"].to_numpy(),
+    lan = {c: indata.lan[c].to_numpy(dtype="float64") for c in indata.lan.columns}
+    return Ctx(ar=indata.ar, p=params, k=Indatatabell(k, "kommun", len(kom)), lan=Indatatabell(lan, "lan", len(reg)),
+               r=Indatatabell(r, "region", len(reg), REGION_SUMS), riket=Indatatabell(indata.riket, "riket"), idx=idx,
+               kommun_kod=kom["kommun_kod"].to_numpy(),
                lan_kod=kom["lan_kod"].to_numpy(), kommun_lan=kommun_lan, region_kod=reg["region_kod"].to_numpy(),
-               ingar_i_region=reg["ingar_i_region"].to_numpy(), cache={"_lan_onehot": onehot})
+               ingar_i_region=reg["ingar_i_region"].to_numpy(), cache={"_lan_onehot": onehot},
+               skattesatser=register.Skattesatser({} if indata.skattesatser is None else
+                                                  {register.Skattesatser.INDATA: indata.skattesatser}))
 
 
 def _trace(ctx: Ctx, namn: str) -> None:
@@ -62,10 +75,13 @@ def _trace(ctx: Ctx, namn: str) -> None:
 
 
 def _delmodell(ctx: Ctx, namn: str, fn, *args, n: int) -> dict[str, np.ndarray]:
-    """Run one delmodell; a rule-set element the seeds lack makes the whole delmodell NaN with a notice."""
+    """Run one delmodell; a rule-set element the seeds lack, or an input the user did not supply, makes the whole
+    delmodell NaN with a notice (its single components already report their own)."""
     _trace(ctx, namn)
     try:
         out = fn(ctx, *args)
+    except SaknadIndata as exc:
+        return {"standardkostnad": ctx.indata_saknas(namn, exc, fn, ctx, *args, shape_of=np.zeros(n))}
     except EjTillganglig as exc:
         return {"standardkostnad": ctx.ej_tillganglig(namn, f"{exc.path}: {exc.reason}", np.zeros(n))}
     if "standardkostnad" not in out:
@@ -78,93 +94,172 @@ def _delmodeller(ctx: Ctx, lista: list[str], registry: dict, extra: dict) -> dic
     for namn in lista:
         if namn not in registry:
             raise KeyError(f"regelverk {ctx.p.namn}: unknown delmodell {namn!r} (known: {sorted(registry)})")
-        n = len(ctx.region_kod) if registry is kostnad.REGION else len(ctx.kommun_kod)
-        parts = _delmodell(ctx, namn, kostnad.resolve(registry[namn]), *extra.get(namn, ()), n=n)
+        region = registry is kostnad.REGION
+        n = len(ctx.region_kod) if region else len(ctx.kommun_kod)
+        etikett = f"{namn} (region)" if region and namn in kostnad.KOMMUN else namn     # kollektivtrafik: both levels
+        parts = _delmodell(ctx, etikett, kostnad.resolve(registry[namn]), *extra.get(namn, ()), n=n)
         for c, v in parts.items():
             res[f"{namn}.{c}"] = np.asarray(v, dtype="float64")
     return res
 
 
-def _utjamning(ctx: Ctx, lista: list[str], parts: dict[str, np.ndarray], vikt: np.ndarray) -> dict[str, np.ndarray]:
-    """Strukturkostnad = Σ standardkostnader (3 §); bidrag/avgift = strukturkostnad − riket mean (9–10 §§)."""
+def vikter(ctx: Ctx, niva: str) -> tuple[np.ndarray, np.ndarray]:
+    """(population of the riket mean, population amounts are paid on) of the kostnadsutjämning for ``niva``:
+    ``allmant.kostnadsutjamning.befolkning_medelvarde`` and ``befolkning_kronor`` (lag 9–10 §§; OPEN-3)."""
+    pop = ctx.k if niva == "kommun" else ctx.r
+    return (pop[ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde")],
+            pop[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")])
+
+
+def _utjamning(ctx: Ctx, lista: list[str], parts: dict[str, np.ndarray], niva: str) -> dict[str, np.ndarray]:
+    """Strukturkostnad = Σ standardkostnader (3 §); bidrag/avgift = strukturkostnad − the riket mean (9–10 §§).
+
+    The mean is weighted with folkmängd 31 dec t−2 and the amounts are paid per invånare 1 nov t−1, so the kronor
+    net to Σ (SK − mean)·P[1 nov t−1], not to 0 (SKR cirkulär 23:62: −97 mnkr kommuner 2024); the regleringspost
+    bears it."""
     _trace(ctx, "kostnadsutjamning")
     total = sum(parts[f"{namn}.standardkostnad"] for namn in lista)
-    riket = wmean(total, vikt)
     res = dict(parts)
+    try:
+        medel, kronor = vikter(ctx, niva)
+    except SaknadIndata as exc:
+        nan = ctx.indata_saknas("kostnadsutjamning", exc, vikter, ctx, niva, shape_of=total)
+        medel = kronor = nan
+    riket = wmean(total, medel)
     res["kostnadsutjamning.strukturkostnad"] = total
     res["kostnadsutjamning.strukturkostnad_riket"] = np.broadcast_to(riket, np.shape(total)).copy()
     res["kostnadsutjamning.kostnadsutjamning"] = total - riket
-    res["kostnadsutjamning.kostnadsutjamning_kr"] = (total - riket) * vikt
+    res["kostnadsutjamning.kostnadsutjamning_kr"] = (total - riket) * kronor
     return res
 
 
 def kostnadsutjamning(ctx: Ctx, utjamning: np.ndarray | None = None, fasta_delar: dict | None = None) -> dict[str, np.ndarray]:
     """Kostnadsutjämningsbidrag (+) / -avgift (−) per kommun (lag 8–10 §§; SPEC §3): strukturkostnad (the sum of
-    the delmodellernas standardkostnader, 3 §) minus the riket mean, weighted by ``allmant.kostnadsutjamning.
-    befolkning_kronor`` — the same population that turns kr/inv into kronor, so Σ bidrag = Σ avgifter.
+    the delmodellernas standardkostnader, 3 §) minus the riket mean weighted with ``allmant.kostnadsutjamning.
+    befolkning_medelvarde``; kronor are per ``befolkning_kronor`` (:func:`_utjamning`).
 
     ``fasta_delar``: already computed delmodeller that do not depend on ``utjamning`` (the fixed point of
     befolkningsminskning recomputes only that delmodell)."""
     _trace(ctx, "kostnadsutjamning")
-    vikt = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
     lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
-    extra = {"befolkningsminskning": (np.zeros_like(vikt) if utjamning is None else utjamning,)}
+    extra = {"befolkningsminskning": (np.zeros(len(ctx.kommun_kod)) if utjamning is None else utjamning,)}
     if fasta_delar is None:
         parts = _delmodeller(ctx, lista, kostnad.KOMMUN, extra)
     else:
         parts = {**fasta_delar, **_delmodeller(ctx, [n for n in lista if n == "befolkningsminskning"], kostnad.KOMMUN, extra)}
         parts = {c: parts[c] for c in [c for c in parts if c.split(".")[0] in lista]}
-    return _utjamning(ctx, lista, parts, vikt)
+    return _utjamning(ctx, lista, parts, "kommun")
 
 
 def kostnadsutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
     """Kostnadsutjämning per region (lag 8 § andra stycket; SPEC §4–§5): hälso- och sjukvård and the regional
     part of kollektivtrafik (current rules: also befolkningsförändringar)."""
     _trace(ctx, "kostnadsutjamning")
-    vikt = ctx.r[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
     lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_region")
-    return _utjamning(ctx, lista, _delmodeller(ctx, lista, kostnad.REGION, {}), vikt)
+    return _utjamning(ctx, lista, _delmodeller(ctx, lista, kostnad.REGION, {}), "region")
+
+
+def _n(ctx: Ctx, niva: str) -> int:
+    return len(ctx.kommun_kod) if niva == "kommun" else len(ctx.region_kod)
+
+
+def _post(ctx: Ctx, namn: str, nycklar: tuple[str, ...], fn, *args, niva: str = "kommun") -> dict[str, np.ndarray]:
+    """Run the bidrag function ``fn(ctx, *args)``; an input the user did not supply makes its ``nycklar`` NaN with a
+    notice naming every missing input."""
+    try:
+        return fn(ctx, *args)
+    except SaknadIndata as exc:
+        nan = ctx.indata_saknas(namn, exc, fn, ctx, *args, shape_of=np.zeros(_n(ctx, niva)))
+        return {k: nan.copy() for k in nycklar}
+
+
+def inkomst(ctx: Ctx, niva: str) -> dict[str, np.ndarray]:
+    """Inkomstutjämning of ``niva`` as ``inkomstutjamning.<column>`` (engine/inkomst.py); without skatteunderlag or
+    population in the inputs it is "ej tillgänglig"."""
+    _trace(ctx, "inkomstutjamning")
+    fn = inkomstutjamning if niva == "kommun" else inkomstutjamning_region
+    out = _post(ctx, f"inkomstutjamning ({niva})", ("inkomstutjamning", "inkomstutjamning_kr"), fn, niva=niva)
+    return {f"inkomstutjamning.{c}": v for c, v in out.items()}
 
 
 def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
-    """Bidrag outside the kostnadsutjämning and the regleringspost, per kommun and region (lag 10 a, 11, 15–16 §§;
-    SPEC §6, §7, §10; engine/bidrag.py). The kostnadsutjämning is self-financed (Σ KU = 0 in kronor), so the
-    state's outlay — and the uniform regleringspost that brings it to the anslag — does not depend on it.
+    """Bidrag outside the kostnadsutjämning, per kommun and region (lag 10 a, 11 §§; SPEC §6, §7; engine/bidrag.py);
+    the regleringspost follows in :func:`regleringspost`, once the kostnadsutjämning's net is known.
     Fasta införandebidrag and införandebidrag need the comparison with the old law: `utjamning jamfor`."""
     from engine import bidrag as b
 
     out: dict[str, dict[str, np.ndarray]] = {"kommun": {}, "region": {}}
     if ctx.p.has("bidrag.fast_inforandebidrag.grans_kommun"):
-        ctx.notes.append("fast_inforandebidrag, inforandebidrag: not in a single rule-set run — they compare the old and "
-                         "the new law (lag 3 §, 11 a–14 §§): `utjamning jamfor` computes them; the regleringspost here is "
-                         "before their financing")
-    for niva, iu in (("kommun", iu_k), ("region", iu_r)):
+        ctx.notes.append("fast_inforandebidrag, inforandebidrag: beräknas inte i en körning med ett regelverk — de jämför "
+                         "den gamla och den nya lagen (lag 2004:773 3 §, 11 a–14 §§) och beräknas av `utjamning jamfor`; "
+                         "regleringsposten här är före deras finansiering")
+    for niva in ("kommun", "region"):
         _trace(ctx, "efterslapning")
-        e = b.efterslapning(ctx, niva)
+        e = _post(ctx, f"efterslapning ({niva})", ("efterslapning", "efterslapning_kr", "berattigad"), b.efterslapning,
+                  niva, niva=niva)
         out[niva]["efterslapning.efterslapning"] = e["efterslapning"]
         out[niva]["efterslapning.efterslapning_kr"] = e["efterslapning_kr"]
         out[niva]["efterslapning.uppfyller_kriterier"] = np.asarray(e["berattigad"], dtype="float64")
-        outlay = [iu["inkomstutjamning.inkomstutjamning_kr"]]
-        if ctx.p.has("bidrag.efterslapning.belopp"):        # current rules: a tillägg inside the kostnadsutjämning
-            outlay.append(e["efterslapning_kr"])
         _trace(ctx, "svagt_befolkningsunderlag")
         if niva == "kommun" and ctx.p.has("bidrag.svagt_befolkningsunderlag.grans_regionalt"):
-            sbu = b.svagt_befolkningsunderlag(ctx)
+            sbu = _post(ctx, "svagt_befolkningsunderlag", ("svagt_befolkningsunderlag", "svagt_befolkningsunderlag_kr"),
+                        b.svagt_befolkningsunderlag)
             out[niva]["svagt_befolkningsunderlag.svagt_befolkningsunderlag"] = sbu["svagt_befolkningsunderlag"]
             out[niva]["svagt_befolkningsunderlag.svagt_befolkningsunderlag_kr"] = sbu["svagt_befolkningsunderlag_kr"]
-            outlay.append(sbu["svagt_befolkningsunderlag_kr"])
         if ctx.p.has("bidrag.strukturbidrag.modell"):
-            sb = b.strukturbidrag(ctx, niva)
+            sb = _post(ctx, f"strukturbidrag ({niva})", ("strukturbidrag", "strukturbidrag_kr"), b.strukturbidrag, niva,
+                       niva=niva)
             out[niva]["strukturbidrag.strukturbidrag"] = sb["strukturbidrag"]
             out[niva]["strukturbidrag.strukturbidrag_kr"] = sb["strukturbidrag_kr"]
-            outlay.append(sb["strukturbidrag_kr"])
-        _trace(ctx, "regleringspost")
-        pop = ctx.k if niva == "kommun" else ctx.r
-        anslag = ctx.riket["anslag_kommuner_kr" if niva == "kommun" else "anslag_regioner_kr"]
-        rp = b.regleringspost(ctx, sum(outlay), anslag, pop[ctx.p.raw("bidrag.regleringspost.befolkning")])
-        out[niva]["regleringspost.regleringspost"] = rp["regleringspost"]
-        out[niva]["regleringspost.regleringspost_kr"] = rp["regleringspost_kr"]
     return out["kommun"], out["region"]
+
+
+#: Riket input: the kostnadsutjämning's net in kronor where the rule set cannot compute it (e.g. SKR cirkulär 23:62).
+KU_NETTO = {"kommun": "kostnadsutjamning_netto_kommuner_kr", "region": "kostnadsutjamning_netto_regioner_kr"}
+ANSLAG = {"kommun": "anslag_kommuner_kr", "region": "anslag_regioner_kr"}
+
+
+def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Regleringsbidrag (+) / -avgift (−) of ``niva`` (lag 2004:773 15–16 §§; SPEC §10; :func:`engine.bidrag.
+    regleringspost`): the anslag less the state's outlay on every other post in kronor — inkomstutjämning, the
+    kostnadsutjämning's net (Σ (SK − mean)·P[1 nov t−1], not 0), eftersläpning (proposal: outside the
+    kostnadsutjämning), svagt befolkningsunderlag, strukturbidrag (current rules) — per inhabitant.
+
+    Where the rule set cannot compute the kostnadsutjämning (the current rules' fasta index tables are not in the
+    seeds) its published net is read from the riket input ``kostnadsutjamning_netto_<kommuner|regioner>_kr`` (SKR
+    cirkulär 23:62 for 2024: −97 mnkr / −42 mnkr); without it, or without a post or the anslag, the regleringspost
+    is "ej tillgänglig" — never computed on an assumed net of 0."""
+    from engine import bidrag as b
+
+    _trace(ctx, "regleringspost")
+    namn, n = f"regleringspost ({niva})", _n(ctx, niva)
+    delar = {"inkomstutjamning": poster["inkomstutjamning.inkomstutjamning_kr"]}
+    if ctx.p.has("bidrag.efterslapning.belopp"):        # current rules: a tillägg inside the kostnadsutjämning
+        delar["efterslapning"] = poster["efterslapning.efterslapning_kr"]
+    for c in ("svagt_befolkningsunderlag", "strukturbidrag"):
+        if f"{c}.{c}_kr" in poster:
+            delar[c] = poster[f"{c}.{c}_kr"]
+    saknas = [c for c, v in delar.items() if np.isnan(v).any()]
+    anslag = ctx.riket.get(ANSLAG[niva])
+    befolkning = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("bidrag.regleringspost.befolkning"))
+    ku = poster["kostnadsutjamning.kostnadsutjamning_kr"]
+    ku_netto = np.sum(ku, axis=-1, keepdims=True)
+    if np.isnan(ku).any():
+        if KU_NETTO[niva] in ctx.riket:
+            ku_netto = ctx.riket[KU_NETTO[niva]]
+            note = (f"{namn}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
+                    f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)").replace(",", " ")
+            if note not in ctx.notes:
+                ctx.notes.append(note)
+        else:
+            saknas.append(f"kostnadsutjamning (ange nettot i kronor som riket.{KU_NETTO[niva]})")
+    saknas += [f"riket.{ANSLAG[niva]}"] * (anslag is None) + ["befolkning"] * (befolkning is None)
+    if saknas:
+        nan = ctx.notera_ej_tillganglig(namn, "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§) är anslaget minus "
+                                  "statens utgift för alla andra poster och kräver " + ", ".join(saknas), np.zeros(n))
+        return {"regleringspost.regleringspost": nan, "regleringspost.regleringspost_kr": nan.copy()}
+    rp = b.regleringspost(ctx, sum(delar.values()), anslag - ku_netto, befolkning)
+    return {"regleringspost.regleringspost": rp["regleringspost"], "regleringspost.regleringspost_kr": rp["regleringspost_kr"]}
 
 
 #: The posts of lag 2004:773 (LSS is a separate law); each has a kronor column ``<post>_kr``.
@@ -191,37 +286,54 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
     for key in [c for c in ctx.cache if not c.startswith("_")]:  # "_" keys persist: lan one-hot, tracer
         del ctx.cache[key]
     ctx.notes.clear()
-    _trace(ctx, "inkomstutjamning")
-    iu_k = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning(ctx).items()}
-    iu_r = {f"inkomstutjamning.{c}": v for c, v in inkomstutjamning_region(ctx).items()}
+    ctx.ej_tillgangliga.clear()
+    iu_k, iu_r = inkomst(ctx, "kommun"), inkomst(ctx, "region")
     bid_k, bid_r = bidrag(ctx, iu_k, iu_r)
 
     _trace(ctx, "kostnadsutjamning")
     lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
-    vikt_k = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
+    vikt_k = ctx.k.get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor"), np.full(len(ctx.kommun_kod), np.nan))
     ku = kostnadsutjamning(ctx)
+    rp_k = regleringspost(ctx, "kommun", {**iu_k, **bid_k, **ku})
     iterationer = 0
     if "befolkningsminskning" in lista:
-        # OPEN-14: fixed point of utjämning = IU + övriga bidrag + KU(befolkningsminskning(utjämning)).
-        ovrigt = safe_div(_kronor({c: np.nan_to_num(v) for c, v in {**iu_k, **bid_k}.items()}), vikt_k)
+        # OPEN-14: fixed point of utjämning = IU + övriga bidrag + regleringspost(KU) + KU(befolkningsminskning(utjämning))
         fasta = {c: v for c, v in ku.items() if c.split(".")[0] not in ("befolkningsminskning", "kostnadsutjamning")}
         for iterationer in range(1, FIXPUNKT_MAX + 1):
-            utj = ovrigt + ku["kostnadsutjamning.kostnadsutjamning"]
-            ku_new = kostnadsutjamning(ctx, np.nan_to_num(utj), fasta)
-            change = np.nanmax(np.abs(ku_new["kostnadsutjamning.kostnadsutjamning"] - ku["kostnadsutjamning.kostnadsutjamning"]),
-                               initial=0.0)
-            ku = ku_new
+            utj = safe_div(_kronor({**iu_k, **bid_k, **rp_k}), vikt_k) + ku["kostnadsutjamning.kostnadsutjamning"]
+            if not np.isfinite(utj).all():
+                _utfall_saknas(ctx, {**iu_k, **bid_k, **rp_k})
+                ku = kostnadsutjamning(ctx, np.full(len(ctx.kommun_kod), np.nan), fasta)
+                rp_k = regleringspost(ctx, "kommun", {**iu_k, **bid_k, **ku})
+                break
+            ku_new = kostnadsutjamning(ctx, utj, fasta)
+            rp_new = regleringspost(ctx, "kommun", {**iu_k, **bid_k, **ku_new})
+            change = np.max(np.abs(np.concatenate([
+                np.ravel(ku_new["kostnadsutjamning.kostnadsutjamning"] - ku["kostnadsutjamning.kostnadsutjamning"]),
+                np.ravel(rp_new["regleringspost.regleringspost"] - rp_k["regleringspost.regleringspost"])])))
+            ku, rp_k = ku_new, rp_new
             if change <= FIXPUNKT_TOL:
                 break
         else:  # pragma: no cover - the map is a contraction for any real data
             raise RuntimeError(f"befolkningsminskning: no fixed point after {FIXPUNKT_MAX} iterations")
     ku_r = kostnadsutjamning_region(ctx)
+    rp_r = regleringspost(ctx, "region", {**iu_r, **bid_r, **ku_r})
     ctx.cache["fixpunkt_iterationer"] = iterationer
-    kommun = {**iu_k, **ku, **bid_k}
-    region = {**iu_r, **ku_r, **bid_r}
+    kommun = {**iu_k, **ku, **bid_k, **rp_k}
+    region = {**iu_r, **ku_r, **bid_r, **rp_r}
     kommun.update(_totalt(kommun, vikt_k))
-    region.update(_totalt(region, ctx.r[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]))
+    region.update(_totalt(region, ctx.r.get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor"),
+                                            np.full(len(ctx.region_kod), np.nan))))
     return {"kommun": {**kommun, **lss(ctx)}, "region": region}
+
+
+def _utfall_saknas(ctx: Ctx, poster: dict[str, np.ndarray]) -> None:
+    """Befolkningsminskning cannot be computed: its intäkt contains the year's whole outcome (bilaga, "det
+    sammanlagda utfallet enligt lagen (2004:773)"), and a post of it is not available."""
+    saknas = [c.split(".")[0] for c in POSTER if c + "_kr" in poster and np.isnan(poster[c + "_kr"]).any()]
+    ctx.notera_ej_tillganglig("befolkningsminskning", "ej tillgänglig — intäkten omfattar det sammanlagda utfallet enligt lagen "
+                        "(2004:773) för utjämningsåret (förordning 2004:881 bilaga, SOU 2024:50 s. 87), men "
+                        + ", ".join(saknas or ["utfallet"]) + " kan inte beräknas", None)
 
 
 def lss(ctx: Ctx) -> dict[str, np.ndarray]:
@@ -230,19 +342,46 @@ def lss(ctx: Ctx) -> dict[str, np.ndarray]:
     _trace(ctx, "lss")
     try:
         out = lss_utjamning(ctx)
+    except SaknadIndata as exc:
+        out = {"utjamning": ctx.indata_saknas("lss", exc, lss_utjamning, ctx)}
     except EjTillganglig as exc:
         out = {"utjamning": ctx.ej_tillganglig("lss", f"{exc.path}: {exc.reason}")}
+    out.setdefault("utjamning_kr", out["utjamning"] * np.nan)
     return {f"lss.{c}": np.asarray(v, dtype="float64") for c, v in out.items()}
 
 
+def _scenarier(res: dict[str, dict[str, np.ndarray]]) -> int | None:
+    """S when any result has a scenario axis ((S, K) / (S, R)), else None."""
+    sizes = {np.shape(v)[0] for d in res.values() for v in d.values() if np.ndim(v) == 2}
+    return max(sizes) if sizes else None
+
+
 def to_frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:
-    """Per-kommun and per-region tables: register columns, populations, then every component."""
+    """Per-kommun and per-region tables: register columns, populations, then every component (kr/inv unless the
+    column ends in ``_kr``), rows in register order.
+
+    Under a scenario batch (``Params.with_batch``: arrays (S, K)) the tables hold one block of rows per scenario,
+    indexed by (``scenario``, ``kommun_kod``) / (``scenario``, ``region_kod``) with scenario = 0 … S−1 in the order
+    of the batch's values; a column no varied parameter touches repeats its one value in every block.
+    ``df.xs(s, level="scenario")`` is scenario s as a single run; ``df.reset_index()`` the long format."""
+    n_s = _scenarier(res)
+    if n_s is None:
+        return _frames(ctx, res)
+    blocks = []
+    for s in range(n_s):
+        one = {niva: {c: np.broadcast_to(v, (n_s, np.shape(v)[-1]))[s] for c, v in d.items()} for niva, d in res.items()}
+        blocks.append(_frames(ctx, one))
+    return {niva: pd.concat([b[niva] for b in blocks], keys=range(n_s), names=["scenario"])
+            for niva in ("kommun", "region")}
+
+
+def _frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:
     kom = register.kommuner().set_index("kommun_kod")[["kommun", "lan_kod", "lan"]]
     k = pd.DataFrame({c: np.asarray(v) for c, v in res["kommun"].items()}, index=kom.index)
-    k.insert(0, "folkmangd_1nov_t1", ctx.k["folkmangd_1nov_t1"])
-    k.insert(1, "folkmangd_31dec_t2", ctx.k["folkmangd_31dec_t2"])
+    for i, c in enumerate(("folkmangd_1nov_t1", "folkmangd_31dec_t2")):     # NaN where the inputs lack it
+        k.insert(i, c, ctx.k.get(c, np.full(len(k), np.nan)))
     reg = register.regioner().set_index("region_kod")[["region", "lan"]]
     r = pd.DataFrame({c: np.asarray(v) for c, v in res["region"].items()}, index=reg.index)
-    r.insert(0, "folkmangd_1nov_t1", ctx.r["folkmangd_1nov_t1"])
-    r.insert(1, "folkmangd_31dec_t2", ctx.r["folkmangd_31dec_t2"])
+    for i, c in enumerate(("folkmangd_1nov_t1", "folkmangd_31dec_t2")):
+        r.insert(i, c, ctx.r.get(c, np.full(len(r), np.nan)))
     return {"kommun": pd.concat([kom, k], axis=1), "region": pd.concat([reg, r], axis=1)}

@@ -5,6 +5,7 @@ data/regioner.csv, whose codes are the län codes (Gotland, a kommun outside a r
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,9 @@ FASTA_INDEX_DIR = DATA / "fasta_index"
 FASTA_DEL1 = "fasta_index_kommuner_del1.csv"
 FASTA_DEL2 = "fasta_index_kommuner_del2.csv"
 FASTA_REGIONER = "fasta_index_regioner.csv"
+SKATTESATSER = DATA / "tabeller" / "lansvisa_skattesatser.csv"
+#: The four länsvisa skattesatser (percent) of förordning 2004:881 2–3 §§, per region code.
+SATSER = ("kommun_bidrag", "region_bidrag", "kommun_avgift", "region_avgift")
 #: Spelling variants in the printed tables (SPEC OPEN-29): del 2 prints "Stenungssund".
 NAME_ALIASES = {"Stenungssund": "Stenungsund"}
 GOTLAND_LAN = "09"
@@ -54,6 +58,8 @@ class FastaIndex:
     kommun: pd.DataFrame
     region: pd.DataFrame
     katalog: str
+    #: unusual (but legal) values, for the output's anmärkningar
+    varningar: tuple[str, ...] = ()
 
     def __post_init__(self):
         # numpy columns once: components read them on every run (pandas column access is ~50× slower)
@@ -67,25 +73,49 @@ class FastaIndex:
         return self._r[col]
 
 
-def _read(directory: Path, name: str) -> pd.DataFrame:
+def _read(directory: Path, name: str, keys: tuple[str, ...]) -> pd.DataFrame:
+    from engine.indata import read_csv_text
+
     path = directory / name
     if not path.is_file():
-        raise RegisterError(f"fasta index table {path} not found")
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+        raise RegisterError(f"tabellen med fasta index {path} finns inte")
+    t = read_csv_text(path)
+    missing = [k for k in keys if k not in t.columns]
+    if missing:
+        raise RegisterError(f"{path}: kolumn(er) {missing} saknas (kolumner: {list(t.columns)[:12]})")
+    return t
 
 
-def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...]) -> pd.DataFrame:
+def _numeric(df: pd.DataFrame, path: Path, skip: tuple[str, ...], warnings: list[str] | None = None) -> pd.DataFrame:
+    """Every value column as float64: a finite number inside its plausibility band (data/rimlighet.yaml: every index
+    is > 0; löneindex and byggnation are around 100, the others around 1), else one error listing every cell. Values
+    outside the band's warning interval are noted in ``warnings``."""
+    from engine.indata import parse_numbers, problem_list
+    from engine.schema import fasta_index_band, format_number
+
     problems = []
     out = df.copy()
     for col in df.columns:
         if col in skip:
             continue
-        v = pd.to_numeric(df[col].str.replace(",", ".", regex=False), errors="coerce")
-        for i in np.flatnonzero(v.isna().to_numpy()):
-            problems.append(f"row {i + 1} ({df.iloc[i, 1]}), column {col!r}: not a number: {df[col].iloc[i]!r}")
-        out[col] = v.astype("float64")
+        v = parse_numbers(df[col])
+        x = v.to_numpy()
+        b = fasta_index_band(col)
+        for i in np.flatnonzero(~np.isfinite(x)):
+            problems.append(f"rad {i + 1} ({df.iloc[i, 1]}), kolumn {col!r}: inte ett ändligt tal: {df[col].iloc[i]!r}")
+        with np.errstate(invalid="ignore"):
+            for i in np.flatnonzero(np.isfinite(x) & ((x < b.fel[0]) | (x > b.fel[1]))):
+                problems.append(f"rad {i + 1} ({df.iloc[i, 1]}), kolumn {col!r}: {x[i]:g} ligger utanför det rimliga "
+                                f"intervallet {b.text(b.fel)} — {b.skal}")
+            odd = np.flatnonzero(np.isfinite(x) & (x >= b.fel[0]) & (x <= b.fel[1])
+                                 & ((x < b.varning[0]) | (x > b.varning[1]))) if b.varning else []
+        if warnings is not None and len(odd):
+            ex = ", ".join(f"{df.iloc[i, 1]} {format_number(x[i])}" for i in odd[:5])
+            warnings.append(f"Ovanligt värde i fasta index: {path}, kolumn {col!r}: {len(odd)} värden utanför det vanliga "
+                            f"intervallet {b.text(b.varning)} ({ex}{' …' if len(odd) > 5 else ''}); använda som de är.")
+        out[col] = v
     if problems:
-        raise RegisterError(f"{path}: {len(problems)} problem(s)\n  - " + "\n  - ".join(problems[:50]))
+        raise RegisterError(problem_list(str(path), problems))
     return out
 
 
@@ -110,34 +140,66 @@ def read_fasta_index(directory: str | Path | None = None) -> FastaIndex:
     """
     d = Path(directory) if directory is not None else FASTA_INDEX_DIR
     reg = kommuner()
-    parts = []
+    parts, warnings = [], []
     for name in (FASTA_DEL1, FASTA_DEL2):
-        t = _read(d, name)
+        t = _read(d, name, ("lan", "kommun"))
         t["kommun"] = t["kommun"].replace(NAME_ALIASES)
         key = reg[["lan", "kommun"]]
         problems = []
         if t.duplicated(["lan", "kommun"]).any():
-            problems.append(f"duplicate kommuner {t.loc[t.duplicated(['lan', 'kommun']), 'kommun'].tolist()}")
+            problems.append(f"kommuner som förekommer flera gånger: {t.loc[t.duplicated(['lan', 'kommun']), 'kommun'].tolist()}")
         unknown = t.merge(key, how="left", indicator=True).query("_merge == 'left_only'")["kommun"].tolist()
         missing = key.merge(t[["lan", "kommun"]], how="left", indicator=True).query("_merge == 'left_only'")["kommun"].tolist()
         if unknown:
-            problems.append(f"unknown kommun/län pairs {unknown[:10]}")
+            problems.append(f"okända kommun/län-par {unknown[:10]}")
         if missing:
-            problems.append(f"missing kommuner {missing[:10]} ({len(missing)} of {len(key)})")
+            problems.append(f"kommuner saknas: {missing[:10]} ({len(missing)} av {len(key)})")
         if problems:
             raise RegisterError(f"{d / name}: " + "; ".join(problems))
         t = key.merge(t, on=["lan", "kommun"], how="left")
-        parts.append(_numeric(t, d / name, ("lan", "kommun")).drop(columns=["lan", "kommun"]))
+        parts.append(_numeric(t, d / name, ("lan", "kommun"), warnings).drop(columns=["lan", "kommun"]))
     k = pd.concat(parts, axis=1)
     k.index = pd.Index(reg["kommun_kod"], name="kommun_kod")
 
-    r = _read(d, FASTA_REGIONER)
+    r = _read(d, FASTA_REGIONER, ("region",))
     rr = regioner()[["region_kod", "region"]]
     if sorted(r["region"]) != sorted(rr["region"]) or r["region"].duplicated().any():
-        raise RegisterError(f"{d / FASTA_REGIONER}: regions {sorted(r['region'])} do not match the register {sorted(rr['region'])}")
+        raise RegisterError(f"{d / FASTA_REGIONER}: regionerna {sorted(r['region'])} stämmer inte med registret "
+                            f"{sorted(rr['region'])} (var och en en gång)")
     r = rr.merge(r, on="region", how="left")
-    r = _numeric(r, d / FASTA_REGIONER, ("region_kod", "region")).drop(columns=["region"]).set_index("region_kod")
-    return FastaIndex(kommun=k, region=r, katalog=str(d))
+    r = _numeric(r, d / FASTA_REGIONER, ("region_kod", "region"), warnings).drop(columns=["region"]).set_index("region_kod")
+    for w in warnings:
+        logging.getLogger("utjamning").warning("%s", w)
+    return FastaIndex(kommun=k, region=r, katalog=str(d), varningar=tuple(warnings))
+
+
+@lru_cache(maxsize=8)
+def load_lansvisa_skattesatser(kolumn: str) -> pd.DataFrame:
+    """Länsvisa skattesatser (percent) per region code — columns kommun_bidrag, region_bidrag, kommun_avgift,
+    region_avgift — of the shipped table data/tabeller/lansvisa_skattesatser.csv, column prefix ``kolumn``
+    (``proposed``, ``current2024``); the rule sets name the prefix."""
+    t = pd.read_csv(SKATTESATSER)
+    names = {r.lan.removesuffix(" län"): r.region_kod for r in regioner().itertuples()}
+    t["region_kod"] = [GOTLAND_LAN if "Gotland" in n else names.get(n) for n in t["lan"]]
+    if t["region_kod"].isna().any() or t["region_kod"].duplicated().any():
+        raise RegisterError(f"{SKATTESATSER}: län names do not match the register: {t.loc[t['region_kod'].isna(), 'lan'].tolist()}")
+    cols = {f"{kolumn}_{c}": c for c in SATSER}
+    missing = [c for c in cols if c not in t.columns]
+    if missing:
+        raise RegisterError(f"{SKATTESATSER}: no columns {missing} (rule set column prefix {kolumn!r})")
+    return t.set_index("region_kod")[list(cols)].rename(columns=cols).reindex(regioner()["region_kod"])
+
+
+class Skattesatser(dict):
+    """The tables of länsvisa skattesatser a run may use, by name: a column prefix of the shipped table (read on
+    first use, :func:`load_lansvisa_skattesatser`) or ``"indata"``, the user's table of the utjämningsår (engine/
+    indata.py). The law modules look tables up here and read no file themselves."""
+
+    INDATA = "indata"
+
+    def __missing__(self, kolumn: str) -> pd.DataFrame:
+        self[kolumn] = load_lansvisa_skattesatser(kolumn)
+        return self[kolumn]
 
 
 class UnavailableIndex:

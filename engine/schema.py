@@ -6,14 +6,19 @@ Reference dates follow SPEC.md §13; ``t`` is the utjämningsår.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 KOMMUN, LAN, REGION, RIKET = "kommun", "lan", "region", "riket"
+#: Plausibility bands of every numeric input (data/rimlighet.yaml): an error band and a warning band per variable.
+RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
 BADA = frozenset({"sou2024", "2024"})
 
-#: kinds: how a value is checked
+#: kinds: how a value is checked (and its default band in data/rimlighet.yaml)
 #:   count   whole number ≥ 0 (persons)          share  in [0, 1]         percent  in [0, 100]
-#:   amount  ≥ 0 (kr, km, m, days)               signed any finite number
+#:   amount  ≥ 0 (kr, km, m, days)               signed any finite number (bidrag +, avgift −)
 
 
 @dataclass(frozen=True)
@@ -27,10 +32,12 @@ class Variable:
     beskrivning: str
     anvands_i: str
     regelverk: frozenset = field(default=BADA)
+    #: a substitute for what a rule set cannot compute (e.g. a published net): never generated for the demo
+    ersattning: bool = False
 
 
-def _v(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, regelverk=BADA):
-    return Variable(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, frozenset(regelverk))
+def _v(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, regelverk=BADA, ersattning=False):
+    return Variable(name, niva, kind, unit, referens, kalla, beskrivning, anvands_i, frozenset(regelverk), ersattning)
 
 
 def _sei(delmodell, namn, grupp, paragraf, rader, regelverk, utbildning_nu="", inkomst_def="",
@@ -151,8 +158,10 @@ VARIABLES: tuple[Variable, ...] = (
        "Personer 65 år och äldre födda utanför Norden (Sverige, Norge, Danmark, Finland, Island); ≤ bef_65_74 + … + bef_90_w",
        "äldreomsorg, personer födda utanför Norden (14 c § nuvarande lydelse, L2015–L2023)", {"2024"}),
     # --- politisk verksamhet, kollektivtrafik, svagt befolkningsunderlag ---------------------------------------------
-    _v("medeldistans_3000_km", KOMMUN, "amount", "km", "2022 (ligger fast)", "utjamning gleshet (avstand_3000_km) / SOU 2024:50",
-       "Medeldistans för att samla 3 000 invånare", "politisk verksamhet (20 a §, L2589–L2599)", {"sou2024"}),
+    _v("medeldistans_3000_km", KOMMUN, "amount", "km", "2022 (ligger fast)",
+       "data/gleshet/frysta_matt_2022.csv (kommitténs värden ur SOU 2024:50 bilaga 4 tabell 6; övriga: utjamning gleshet, "
+       "medeldistans_km)", "Medeldistans för att samla 3 000 invånare (kommitténs definition: Manhattanavstånd, egen ruta "
+       "medräknad)", "politisk verksamhet (20 a §, L2589–L2599)", {"sou2024"}),
     _v("tatort_over_11000_bef", KOMMUN, "count", "inv", "tätortsgrad 2020 (uppdateras vart femte år)", "SCB (tätorter)",
        "Invånare i kommunens tätorter med mer än 11 000 invånare", "kollektivtrafik: länets T11 (L2695) och fördelningen i fyra län (L2717)"),
     _v("invanardistans_m", KOMMUN, "amount", "m", "t−2", "SCB / utjamning gleshet",
@@ -252,6 +261,12 @@ VARIABLES: tuple[Variable, ...] = (
        "Anslaget för kommunalekonomisk utjämning, kommunernas del", "regleringspost kommuner (lag 15–16 §§, L789–L807; OPEN-25)"),
     _v("anslag_regioner_kr", RIKET, "amount", "kr", "utjämningsår t", "Statsbudgeten, anslag 1:1 UO 25 (regionernas del)",
        "Anslaget för kommunalekonomisk utjämning, regionernas del", "regleringspost regioner (lag 15–16 §§, L789–L807; OPEN-25)"),
+    *[_v(f"kostnadsutjamning_netto_{n}_kr", RIKET, "signed", "kr", "utjämningsår t",
+         "SCB:s utfall / SKR:s cirkulär (2024: −97 mnkr kommuner, −42 mnkr regioner, SKR 23:62)",
+         f"Kostnadsutjämningens nettoutfall i kronor för {n} (bidrag − avgifter): valfri, används bara där regelverket "
+         "inte kan beräkna kostnadsutjämningen (nuvarande regler)",
+         f"regleringspost {n} (lag 15–16 §§): statens utgift för kostnadsutjämningen (medel vägt 31 dec t−2, betalas per "
+         "1 nov t−1)", ersattning=True) for n in ("kommuner", "regioner")],
     *[_v(f"utfall_t1_regleringspost_{n}_kr_per_inv", RIKET, "signed", "kr/inv", "utfall år t−1", "SCB (utjämningens utfall t−1)",
          f"Regleringsbidrag (+) / -avgift (−) för {t} året före utjämningsåret, kr per invånare",
          f"eftersläpning, {t} (bilaga L2737–L2739)", {"sou2024"}) for n, t in (("kommun", "kommuner"), ("region", "regioner"))],
@@ -281,6 +296,65 @@ VARIABLES: tuple[Variable, ...] = (
 BY_NAME = {v.name: v for v in VARIABLES}
 
 
+@dataclass(frozen=True)
+class Band:
+    """Plausibility band of one input (data/rimlighet.yaml): outside ``fel`` is an input error, outside ``varning``
+    (but inside ``fel``) a note; ``per`` divides the value by another variable of the same row first."""
+
+    fel: tuple[float, float]
+    varning: tuple[float, float] | None = None
+    per: str | None = None
+    enhet: str = ""
+    skal: str = ""
+
+    def text(self, interval: tuple[float, float]) -> str:
+        """``[a, b] enhet`` with Swedish number formatting."""
+        return f"[{format_number(interval[0])}, {format_number(interval[1])}]" + (f" {self.enhet}" if self.enhet else "")
+
+
+def format_number(x: float) -> str:
+    """A number as a Swedish reader writes it: space between thousands, decimal comma, ∞."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if x != 0 and (abs(x) >= 1e9 or abs(x) < 1e-3):
+        return f"{x:.3g}".replace(".", ",")
+    return f"{x:,.10g}".replace(",", " ").replace(".", ",")
+
+
+def _interval(pair) -> tuple[float, float]:
+    lo, hi = pair
+    return (-math.inf if lo is None else float(lo), math.inf if hi is None else float(hi))
+
+
+def _band(d: dict) -> Band:
+    return Band(_interval(d["fel"]), _interval(d["varning"]) if "varning" in d else None, d.get("per"),
+                str(d.get("enhet", "")), str(d.get("skal", "")))
+
+
+@lru_cache(maxsize=1)
+def _rimlighet() -> dict:
+    from engine.params import load_yaml
+    return load_yaml(RIMLIGHET)
+
+
+def band(name: str) -> Band:
+    """The plausibility band of input variable ``name``: its own entry, else its kind's default."""
+    doc = _rimlighet()
+    own = doc["indata"].get(name)
+    return _band(own if own is not None else doc["standard"][BY_NAME[name].kind])
+
+
+def fasta_index_band(column: str) -> Band:
+    """The plausibility band of a fasta index column (every value must be > 0)."""
+    doc = _rimlighet()["fasta_index"]
+    return _band(doc.get(column, doc["standard"]))
+
+
+def bilaga4_check() -> dict:
+    """Tolerance (kr/inv) and year of the check behind ``jamfor --bas-bilaga4`` (data/rimlighet.yaml)."""
+    return dict(_rimlighet()["bilaga4"])
+
+
 def variables(niva: str, regelverk: str | None = None) -> list[Variable]:
     return [v for v in VARIABLES if v.niva == niva and (regelverk is None or regelverk in v.regelverk)]
 
@@ -295,24 +369,47 @@ def markdown() -> str:
         "An input directory holds one table per level, as CSV, Parquet or XLSX (`kommuner.*`, `lan.*`, `regioner.*`,",
         "`riket.*`), or one XLSX workbook `indata.xlsx` with those four sheets. Keys: `kommun_kod` (4 digits, all 290",
         "kommuner), `lan_kod` and `region_kod` (2 digits, all 21 län/regioner incl. 09 Gotland); `riket` has two columns",
-        "`variabel, varde`. A name column (`kommun`, `lan`, `region`) may be present and is ignored. Every problem of",
-        "every table is reported at once (missing or unknown codes, wrong count, missing/unknown columns, non-numeric",
+        "`variabel, varde`. A name column (`kommun`, `lan`, `region`) may be present and is ignored.",
+        "",
+        "**Give what you have.** Only `kommuner.*` is required, and no column is: every component whose inputs are",
+        "present is computed, every other one is marked *ej tillgänglig* naming the missing inputs (in",
+        "`anmarkningar.txt` and the Sammanfattning). The minimum for the inkomstutjämning of kommuner and regioner is",
+        "`kommun_kod, folkmangd_1nov_t1, skatteunderlag_kr`. What is given is validated strictly: every problem of",
+        "every table is reported at once (missing or unknown codes, wrong count, unknown columns, non-numeric",
         "values, negative counts, shares outside [0, 1], age groups that do not add up to the population, vårdbehov",
         "cells that do not add up to the region's population) and nothing is computed or written.",
         "",
         "`t` is the utjämningsår. *Regelverk* says which rule sets need the variable. Regions' population and",
         "skatteunderlag are the sums over the län's kommuner (Gotland: kommun outside a region).",
         "",
-        "Kinds: *count* — whole number ≥ 0; *share* — in [0, 1]; *percent* — in [0, 100]; *amount* — ≥ 0.",
+        "Kinds: *count* — whole number ≥ 0; *share* — in [0, 1]; *percent* — in [0, 100]; *amount* — ≥ 0;",
+        "*signed* — any sign (bidrag +, avgift −).",
+        "",
+        "*Rimligt* is the plausibility band of `data/rimlighet.yaml`: a value outside the first interval (*fel*) is an",
+        "input error (a wrong unit such as percent given as a fraction or tkr instead of kr, zero where the law divides",
+        "by the value, a nonsense magnitude); outside the second (*varning*) it is legal but unusual and gets a note in",
+        "the output's anmärkningar. `per X` means the value divided by X of the same row (e.g. kr per invånare).",
     ]
     titles = {KOMMUN: "Per kommun (`kommuner.*`, 290 rows)", LAN: "Per län (`lan.*`, 21 rows)",
               REGION: "Per region (`regioner.*`, 21 rows)", RIKET: "Riket (`riket.*`: variabel, varde)"}
     for niva, title in titles.items():
-        out += ["", f"## {title}", "", "| variabel | kind | enhet | referensdatum | källa | beskrivning | används i | regelverk |",
-                "|---|---|---|---|---|---|---|---|"]
+        out += ["", f"## {title}", "",
+                "| variabel | kind | enhet | rimligt (fel; varning) | referensdatum | källa | beskrivning | används i | regelverk |",
+                "|---|---|---|---|---|---|---|---|---|"]
         for v in variables(niva):
             rv = ", ".join(sorted(v.regelverk))
-            out.append(f"| `{v.name}` | {v.kind} | {v.unit} | {v.referens} | {v.kalla} | {v.beskrivning} | {v.anvands_i} | {rv} |")
+            b = band(v.name)
+            rim = (f"{'per ' + b.per + ': ' if b.per else ''}{b.text(b.fel)}"
+                   + (f"; {b.text(b.varning)}" if b.varning else ""))
+            out.append(f"| `{v.name}` | {v.kind} | {v.unit} | {rim} | {v.referens} | {v.kalla} | {v.beskrivning} | "
+                       f"{v.anvands_i} | {rv} |")
+    out += ["", "## Länsvisa skattesatser (`lansvisa_skattesatser.*`, optional, 21 rows)", "",
+            "The länsvisa skattesatser of the utjämningsår (förordning 2004:881 2–3 §§), in percent: columns",
+            "`region_kod` (all 21, 09 = Gotland, the kommun outside a region), `kommun_bidrag`, `region_bidrag`,",
+            "`kommun_avgift`, `region_avgift` (a `lan` name column is ignored). A rule set whose rates are those of the",
+            "year's förordning (`inkomstutjamning.skattesatser_indata: true`, the current rules) uses it instead of its",
+            "shipped SFS 2023:683 rates; the proposal keeps its own and says so in the anmärkningar. Example: the 2019",
+            "rates in `data/exempel/2019/`."]
     return "\n".join(out) + "\n"
 
 

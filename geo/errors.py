@@ -2,7 +2,7 @@
 
 Readers collect *every* problem of a file and raise one :class:`GridInputError` at the end, so a user fixes
 a file in one pass. The CLI (``pipelines/cli.py``) prints any exception with ``is_input_error`` as one
-message and exits with status 2.
+message and exits with status 2. Messages are in Swedish ("rad" = 1-based data row, "kolumn").
 """
 from __future__ import annotations
 
@@ -26,9 +26,9 @@ class Problem:
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"rad {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
+            where.append(f"kolumn {self.column!r}")
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
@@ -51,8 +51,8 @@ class GridInputError(ValueError):
 
     def __str__(self) -> str:
         n = len(self.problems)
-        head = f"{self.file}: {n} problem{'s' if n != 1 else ''} found"
+        head = f"{self.file}: {n} problem"
         lines = [f"  - {p}" for p in self.problems[:MAX_LISTED]]
         if n > MAX_LISTED:
-            lines.append(f"  … and {n - MAX_LISTED} more")
+            lines.append(f"  … och {n - MAX_LISTED} till")
         return head + "\n" + "\n".join(lines)

@@ -23,6 +23,7 @@ Every function returns plain pandas objects; functions whose method depends on t
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -260,22 +261,81 @@ def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None
 # Centralort and befolkningsunderlag (GLESHET.md §6.9; SPEC §7)
 # --------------------------------------------------------------------------------------------------------------
 
-#: Column names of SCB's tätort table as shipped in tatorter_2020_points.csv.
-TATORT_COLUMNS = {"code": "tatort_kod", "name": "centralort", "mun_code": "kommun_kod", "pop": "tatort_pop",
-                  "x_sweref99tm": "x", "y_sweref99tm": "y"}
+#: The shipped exceptions to the centralort rule (kommun_kod → tätort code or WGS 84 point; replaceable).
+CENTRALORT_UNDANTAG = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "centralort_undantag.csv"
 
 
-def centralorter_from_tatorter(tatorter: pd.DataFrame) -> pd.DataFrame:
-    """Centralort = the kommun's largest tätort (by population) in an SCB tätort table (columns code, name,
-    mun_code, pop, x_sweref99tm, y_sweref99tm, EPSG:3006). Ties: lowest tätort code. Returns
-    ``kommun_kod, centralort, x, y`` with ``centre_source="tatort"``."""
-    _require(tatorter, list(TATORT_COLUMNS), "tätort table")
-    t = tatorter[list(TATORT_COLUMNS)].rename(columns=TATORT_COLUMNS)
-    t = t.assign(kommun_kod=t["kommun_kod"].astype(str).str.zfill(4))
-    t = t.sort_values(["kommun_kod", "tatort_pop", "tatort_kod"], ascending=[True, False, True])
-    t = t.drop_duplicates("kommun_kod")
-    return t.assign(centre_source="tatort")[["kommun_kod", "centralort", "x", "y", "centre_source"]
-                                            ].reset_index(drop=True)
+def read_centralort_undantag(path=None) -> pd.DataFrame:
+    """Exceptions to the centralort rule: kommun_kod, centralort, and either tatort_kod (a tätort of the tätort
+    table) or lat/lon (WGS 84) of the kommun's administrative centre. Default: the shipped table."""
+    src = Path(path) if path is not None else CENTRALORT_UNDANTAG
+    if not src.is_file():
+        raise MeasureInputError(f"{src}: centralortstabellen finns inte")
+    from engine.indata import parse_numbers, read_csv_text
+
+    u = read_csv_text(src)
+    for c in ("lat", "lon"):                          # decimal comma (Swedish Excel) → point
+        if c in u.columns:
+            u[c] = u[c].str.strip().str.replace(",", ".", regex=False)
+    missing = [c for c in ("kommun_kod", "centralort", "tatort_kod", "lat", "lon") if c not in u.columns]
+    if missing:
+        raise MeasureInputError(f"{src}: kolumn(er) {missing} saknas")
+    u["kommun_kod"] = u["kommun_kod"].str.strip().str.zfill(4)
+    errors = []
+    for i, r in u.iterrows():
+        has_point = r["lat"].strip() != "" and r["lon"].strip() != ""
+        if (r["tatort_kod"].strip() != "") == has_point:
+            errors.append(f"rad {i + 1} ({r['kommun_kod']}): ange antingen tatort_kod eller lat/lon")
+        if has_point:
+            lat, lon = parse_numbers(pd.Series([r["lat"], r["lon"]])).tolist()
+            if not (55.0 <= lat <= 69.5 and 10.5 <= lon <= 24.5):
+                errors.append(f"rad {i + 1} ({r['kommun_kod']}): lat/lon {r['lat']}, {r['lon']} ligger inte i Sverige")
+    if u["kommun_kod"].duplicated().any():
+        errors.append(f"kommunkod(er) flera gånger: {sorted(set(u.loc[u['kommun_kod'].duplicated(), 'kommun_kod']))}")
+    if errors:
+        raise MeasureInputError(f"{src}: " + "; ".join(errors))
+    return u
+
+
+def centralorter(tatorter: pd.DataFrame, undantag: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Centralort of every kommun that has a tätort or an exception (GLESHET.md §6.9; docs/decisions.md).
+
+    Rule: the kommun's administrative centre. It is the kommun's largest tätort (ties: lowest tätort code)
+    unless the exception table names another tätort (tatort_kod) or, where the centre lies in a tätort coded to
+    another kommun (Huddinge, Solna and Mölndal in Stockholm's and Göteborg's tätorter), a point (lat/lon,
+    WGS 84). ``tatorter``: geo.kommuner.load_tatorter columns (tatort_kod, tatort, kommun_kod, befolkning, x, y).
+    Returns ``kommun_kod, centralort, tatort_kod, x, y, centre_source`` with centre_source
+    "storsta_tatort", "undantag_tatort" or "undantag_punkt"."""
+    from pyproj import Transformer
+
+    from geo.kommuner import TATORT_SCB_NAMES
+
+    t = tatorter.rename(columns=TATORT_SCB_NAMES)
+    _require(t, ["tatort_kod", "tatort", "kommun_kod", "befolkning", "x", "y"], "tätort table")
+    t = t.assign(kommun_kod=t["kommun_kod"].astype(str).str.zfill(4), befolkning=t["befolkning"].astype("float64"))
+    rule = t.sort_values(["kommun_kod", "befolkning", "tatort_kod"], ascending=[True, False, True]
+                         ).drop_duplicates("kommun_kod")
+    out = pd.DataFrame({"kommun_kod": rule["kommun_kod"], "centralort": rule["tatort"],
+                        "tatort_kod": rule["tatort_kod"], "x": rule["x"].astype("float64"),
+                        "y": rule["y"].astype("float64"), "centre_source": "storsta_tatort"}).set_index("kommun_kod")
+    if undantag is not None and len(undantag):
+        by_code = t.set_index("tatort_kod")
+        to3006 = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
+        for _, r in undantag.iterrows():
+            if r["tatort_kod"].strip():
+                if r["tatort_kod"] not in by_code.index:
+                    raise MeasureInputError(f"centralortsundantag {r['kommun_kod']}: tätortskoden "
+                                            f"{r['tatort_kod']!r} finns inte i tätortstabellen")
+                tr = by_code.loc[r["tatort_kod"]]
+                out.loc[r["kommun_kod"], ["centralort", "tatort_kod", "x", "y", "centre_source"]] = [
+                    r["centralort"], r["tatort_kod"], float(tr["x"]), float(tr["y"]), "undantag_tatort"]
+            else:
+                x, y = to3006.transform(float(r["lon"]), float(r["lat"]))
+                out.loc[r["kommun_kod"], ["centralort", "tatort_kod", "x", "y", "centre_source"]] = [
+                    r["centralort"], "", float(x), float(y), "undantag_punkt"]
+    out["x"] = out["x"].astype("float64")
+    out["y"] = out["y"].astype("float64")
+    return out.sort_index().reset_index()
 
 
 def population_weighted_centroids(cells: pd.DataFrame) -> pd.DataFrame:
@@ -285,10 +345,10 @@ def population_weighted_centroids(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def resolve_centres(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
-                    points: pd.DataFrame | None = None) -> MeasureResult:
+                    points: pd.DataFrame | None = None, undantag: pd.DataFrame | None = None) -> MeasureResult:
     """One centre per kommun of the cell table, per kommun in this order: a user table of points
-    (``kommun_kod, x, y``), the largest tätort of an SCB tätort table, the population-weighted centroid of the
-    kommun's cells (reported in ``notes``). ``method`` lists the sources given."""
+    (``kommun_kod, x, y``), the centralort rule on a tätort table (``centralorter`` with ``undantag``), the
+    population-weighted centroid of the kommun's cells (reported in ``notes``). ``method`` lists the sources."""
     _require(cells, ["kommun_kod", "x", "y", "pop"], "cell table")
     kommuner = np.sort(cells["kommun_kod"].astype(str).unique())
     cols = ["centralort", "x", "y", "centre_source"]
@@ -301,8 +361,8 @@ def resolve_centres(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
         sources.append(u)
         methods.append("user_points")
     if tatorter is not None:
-        sources.append(centralorter_from_tatorter(tatorter))
-        methods.append("largest_tatort")
+        sources.append(centralorter(tatorter, undantag))
+        methods.append("centralort_rule" if undantag is not None and len(undantag) else "largest_tatort")
     c = pd.DataFrame(index=pd.Index(kommuner, name="kommun_kod"), columns=cols)
     for src in sources:
         src = src.drop_duplicates("kommun_kod").set_index("kommun_kod")[cols].reindex(kommuner)
@@ -350,7 +410,7 @@ def population_within(cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: flo
 def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
                         points: pd.DataFrame | None = None,
                         road_distance_km: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-                        ) -> MeasureResult:
+                        undantag: pd.DataFrame | None = None) -> MeasureResult:
     """Regionalt and lokalt befolkningsunderlag per kommun (GLESHET.md §5 gymnasieskola, §6.9; SPEC §7):
     inhabitants of all cells (across kommun borders) within 112,5 / 37,5 km road distance of the centralort.
 
@@ -359,7 +419,7 @@ def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = Non
     ``method`` says so (``"straight_line_90_30_km"`` vs ``"road_112.5_37.5_km"``). The centre source per kommun
     is in column ``centre_source``.
     """
-    centres = resolve_centres(cells, tatorter, points)
+    centres = resolve_centres(cells, tatorter, points, undantag)
     c = centres.table
     cxy = c[["x", "y"]].to_numpy(dtype="float64")
     if road_distance_km is None:
@@ -439,7 +499,7 @@ def invanardistans(cells: pd.DataFrame, area_table: pd.DataFrame | None = None, 
 
 
 def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tatorter=None, points=None,
-                    area_table=None, kommun_polygons=None, road_distance_km=None) -> MeasureResult:
+                    area_table=None, kommun_polygons=None, road_distance_km=None, undantag=None) -> MeasureResult:
     """All kommun measures in one table (columns of the gleshet output ``kommuner.csv``): kommun_kod, kommun,
     lan_kod, befolkning, celler, avstand_3000_km, avstand_15000_km, ofaktor, regionalt_/lokalt_
     befolkningsunderlag, invanardistans_m. Measures whose inputs are missing are left out and listed in notes;
@@ -459,7 +519,7 @@ def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tat
         notes += r.notes
     else:
         notes.append("ofaktor not computed: no island layer or island table")
-    r = befolkningsunderlag(c, tatorter, points, road_distance_km)
+    r = befolkningsunderlag(c, tatorter, points, road_distance_km, undantag)
     for col in ("centralort", "centre_source", "regionalt_befolkningsunderlag", "lokalt_befolkningsunderlag"):
         t[col] = r.table[col]
     methods.append(f"befolkningsunderlag={r.method}")
@@ -472,3 +532,56 @@ def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tat
     else:
         notes.append("invanardistans not computed: no area table or kommun polygons")
     return MeasureResult(t.reset_index(), ";".join(methods), notes)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Measures the law freezes (docs/decisions.md "Frysta mått")
+# --------------------------------------------------------------------------------------------------------------
+
+#: Measures fixed by law at their 2022 values, shipped as data: medeldistans for politisk verksamhet ("avser år
+#: 2022 och uppdateras inte", förordningens bilaga, SOU 2024:50 s. 63) and the befolkningsunderlag of the bidrag
+#: för svagt befolkningsunderlag (lag 11 §, "fast bidrag", SOU 2024:50 s. 738).
+FRYSTA_MATT = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "frysta_matt_2022.csv"
+#: kommuner.csv column → frozen column (the engine input of the same name takes the frozen value).
+FRYSTA_KOLUMNER = {"medeldistans_km": "medeldistans_3000_km",
+                   "regionalt_befolkningsunderlag": "regionalt_befolkningsunderlag",
+                   "lokalt_befolkningsunderlag": "lokalt_befolkningsunderlag"}
+
+
+def frysta_matt(path=None) -> pd.DataFrame:
+    """The frozen 2022 measures per kommun (kommun_kod + the values of FRYSTA_KOLUMNER)."""
+    t = pd.read_csv(path or FRYSTA_MATT, dtype={"kommun_kod": str})
+    _require(t, ["kommun_kod", *FRYSTA_KOLUMNER.values()], "frozen measure table")
+    return t
+
+
+def fryst_medeldistans(kommun_kod, strict: bool = True) -> np.ndarray:
+    """The frozen 2022 medeldistans (km) of politisk verksamhet for the given kommun codes, in their order: the
+    engine input ``medeldistans_3000_km`` ("avser år 2022 och uppdateras inte", förordningens bilaga, SOU 2024:50
+    s. 63). A code without a frozen value is an input error (``strict``) or NaN."""
+    kod = pd.Series(np.asarray(kommun_kod, dtype=str)).str.zfill(4)
+    v = frysta_matt().set_index("kommun_kod")["medeldistans_3000_km"].reindex(kod)
+    if strict and v.isna().any():
+        raise MeasureInputError(f"fryst medeldistans 2022 saknas för kommun(er) {list(kod[v.isna().to_numpy()])[:10]} "
+                                f"({FRYSTA_MATT.name})")
+    return v.to_numpy(dtype="float64")
+
+
+def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Recomputed measures against the frozen ones: one row per kommun and measure with ``fryst`` (the value the
+    law fixes; engine inputs take it), ``beraknad`` (this run), ``skillnad`` and ``skillnad_andel``. A run
+    reports this but never overwrites the frozen values. Measures missing from the run are left out."""
+    f = (frysta if frysta is not None else frysta_matt()).set_index("kommun_kod")
+    k = kommun_table.assign(kommun_kod=kommun_table["kommun_kod"].astype(str)).set_index("kommun_kod")
+    rows = []
+    for run_col, frozen_col in FRYSTA_KOLUMNER.items():
+        if run_col not in k.columns:
+            continue
+        codes = sorted(set(k.index) | set(f.index))
+        fr = f[frozen_col].reindex(codes).astype("float64")
+        be = k[run_col].reindex(codes).astype("float64")
+        rows.append(pd.DataFrame({"kommun_kod": codes, "matt": frozen_col, "fryst": fr.to_numpy(),
+                                  "beraknad": be.to_numpy(), "skillnad": (be - fr).to_numpy(),
+                                  "skillnad_andel": ((be - fr) / fr).to_numpy()}))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
+        columns=["kommun_kod", "matt", "fryst", "beraknad", "skillnad", "skillnad_andel"])

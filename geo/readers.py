@@ -15,14 +15,16 @@ row is ever dropped silently. Formats (``read_grid(path, fmt)``, auto-detected w
 * ``points``  CSV/Parquet with ``x``, ``y``, ``pop`` (optional ``id``) in the CRS given by ``crs=`` (required).
 
 Validation collects every problem of the file and raises one :class:`geo.errors.GridInputError`: missing
-columns, unparsable or wrong-length ids, duplicate ids, missing/negative/non-integer population, cell
-corners off their lattice, overlapping cells of mixed grids, centres outside Sweden (see
-:data:`SWEDEN_BOX_3006`), empty grids and unreadable files.
+columns, unparsable or wrong-length ids, duplicate ids, missing/negative/non-integer/infinite population or one
+above the band of data/rimlighet.yaml (per cell, and the grid's total: an all-zero grid is an error), cell corners
+off their lattice, overlapping cells of mixed grids, centres outside Sweden (see :data:`SWEDEN_BOX_3006`), empty
+grids and unreadable files. Messages are in Swedish and name the file, row (or pixel) and column.
 """
 from __future__ import annotations
 
 import gzip
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,7 @@ import pandas as pd
 from geo.errors import GridInputError, Problem
 
 CRS_OUT = "EPSG:3006"
+RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
 COLUMNS = ["cell_id", "x", "y", "size_m", "pop"]
 FORMATS = ("scb", "geostat", "raster", "points")
 
@@ -62,16 +65,16 @@ def read_grid(path, fmt: str | None = None, crs: str | None = None, *, cell_size
     path = Path(path)
     file = str(path)
     if not path.exists():
-        raise GridInputError.single(file, "file not found")
+        raise GridInputError.single(file, "filen finns inte")
     if not path.is_file():
-        raise GridInputError.single(file, "not a file")
+        raise GridInputError.single(file, "är inte en fil")
     if fmt is None:
         fmt = detect_format(path)
     fmt = fmt.lower()
     if fmt not in FORMATS:
-        raise GridInputError.single(file, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        raise GridInputError.single(file, f"okänt format {fmt!r}; väntade ett av {', '.join(FORMATS)}")
     if cell_size is not None and (int(cell_size) != cell_size or cell_size <= 0):
-        raise GridInputError.single(file, f"cell_size must be a positive integer number of metres, got {cell_size!r}")
+        raise GridInputError.single(file, f"rutstorleken (--cell-size) ska vara ett positivt heltal meter, fick {cell_size!r}")
     if fmt == "scb":
         df = _read_scb(path, cell_size)
     elif fmt == "geostat":
@@ -80,8 +83,18 @@ def read_grid(path, fmt: str | None = None, crs: str | None = None, *, cell_size
         df = _read_raster(path, crs)
     else:
         df = _read_points(path, crs)
+    _check_total(df, file)
     df.attrs = {"crs": CRS_OUT, "source": file, "format": fmt}
     return df
+
+
+def _check_total(df: pd.DataFrame, file: str) -> None:
+    """The grid's whole population inside its band (data/rimlighet.yaml): an all-zero grid has no distances."""
+    b = grid_bands()["befolkning_totalt"]
+    total = int(df["pop"].sum())
+    if not b["fel"][0] <= total <= b["fel"][1]:
+        raise GridInputError.single(file, f"rutnätets befolkning summerar till {_num(total)} invånare "
+                                          f"({len(df):,} rutor); {b['skal']}".replace(",", " "))
 
 
 def detect_format(path) -> str:
@@ -91,8 +104,8 @@ def detect_format(path) -> str:
     if name.endswith((".tif", ".tiff")):
         return "raster"
     if _kind(path) is None:
-        raise GridInputError.single(str(path), "cannot detect the format from the file name (expected .csv, .csv.gz, "
-                                               ".gpkg, .parquet, .tif or .tiff); give the format explicitly")
+        raise GridInputError.single(str(path), "formatet kan inte avgöras av filnamnet (väntade .csv, .csv.gz, "
+                                               ".gpkg, .parquet, .tif eller .tiff); ange formatet med --format")
     cols = _table_columns(path)
     low = {c.strip().lower() for c in cols}
     if low & set(GEOSTAT_ID_COLUMNS):
@@ -101,8 +114,8 @@ def detect_format(path) -> str:
         return "scb"
     if {"x", "y"} <= low:
         return "points"
-    raise GridInputError.single(str(path), "cannot detect the grid format: no SCB id column (rutid_scb, Ruta, rutid), "
-                                           "no GRD_ID and no x/y columns; columns found: " + _names(cols))
+    raise GridInputError.single(str(path), "rutnätets format kan inte avgöras: ingen SCB-rutkolumn (rutid_scb, Ruta, "
+                                           "rutid), ingen GRD_ID och inga x/y-kolumner; kolumner: " + _names(cols))
 
 
 # ------------------------------------------------------------------------------------------------ table I/O
@@ -118,9 +131,23 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def _csv_sep(path: Path) -> str:
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 — what Excel with Swedish settings writes."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+    with opener(path, "rb") as fh:
+        head = fh.read(1 << 22)
+    for cut in range(4):                      # the sample may end inside a multi-byte character
+        try:
+            head[: len(head) - cut].decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            continue
+    return "cp1252"
+
+
+def _csv_sep(path: Path, encoding: str = "utf-8-sig") -> str:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, newline="") as fh:
         head = fh.readline()
     counts = {s: head.count(s) for s in (";", ",", "\t")}
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
@@ -130,24 +157,28 @@ def _table_columns(path: Path) -> list[str]:
     kind = _kind(path)
     try:
         if kind == "csv":
-            return list(pd.read_csv(path, sep=_csv_sep(path), nrows=0, encoding="utf-8-sig").columns)
+            enc = _csv_encoding(path)
+            return list(pd.read_csv(path, sep=_csv_sep(path, enc), nrows=0, encoding=enc).columns)
         if kind == "gpkg":
             import pyogrio
             return list(pyogrio.read_info(path)["fields"])
         import pyarrow.parquet as pq
         return list(pq.read_schema(path).names)
+    except pd.errors.EmptyDataError:
+        raise GridInputError.single(str(path), "filen är tom (ingen rubrikrad)") from None
     except Exception as exc:  # noqa: BLE001 - any read failure is bad input
-        raise GridInputError.single(str(path), f"cannot read file: {exc}") from exc
+        raise GridInputError.single(str(path), f"filen kan inte läsas: {exc}") from exc
 
 
 def _read_table(path: Path) -> pd.DataFrame:
     """All attribute columns of a CSV (every value as stripped text), GeoPackage or Parquet file."""
     kind = _kind(path)
     if kind is None:
-        raise GridInputError.single(str(path), "unsupported table file (expected .csv, .csv.gz, .gpkg or .parquet)")
+        raise GridInputError.single(str(path), "tabellformatet stöds inte (väntade .csv, .csv.gz, .gpkg eller .parquet)")
     try:
         if kind == "csv":
-            df = pd.read_csv(path, sep=_csv_sep(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            enc = _csv_encoding(path)
+            df = pd.read_csv(path, sep=_csv_sep(path, enc), dtype=str, keep_default_na=False, encoding=enc)
             df.columns = [str(c).strip() for c in df.columns]
             return df
         if kind == "gpkg":
@@ -155,9 +186,9 @@ def _read_table(path: Path) -> pd.DataFrame:
             return pyogrio.read_dataframe(path, read_geometry=False)
         return pd.read_parquet(path)
     except pd.errors.EmptyDataError:
-        raise GridInputError.single(str(path), "file is empty (no header row)") from None
+        raise GridInputError.single(str(path), "filen är tom (ingen rubrikrad)") from None
     except Exception as exc:  # noqa: BLE001 - any read failure is bad input
-        raise GridInputError.single(str(path), f"cannot read file: {type(exc).__name__}: {exc}") from exc
+        raise GridInputError.single(str(path), f"filen kan inte läsas: {type(exc).__name__}: {exc}") from exc
 
 
 def _names(cols) -> str:
@@ -196,8 +227,10 @@ def _numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(s):
         v = s.to_numpy(dtype="float64", na_value=np.nan)
         return v, np.isnan(v)
+    from engine.indata import parse_numbers
+
     t = s.astype(str).where(s.notna(), "").str.strip()
-    v = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    v = parse_numbers(t).to_numpy(dtype="float64", na_value=np.nan)       # decimal comma allowed (Swedish Excel)
     return v, (t == "").to_numpy()
 
 
@@ -205,22 +238,39 @@ def _raw(s: pd.Series, i: int) -> str:
     return repr(s.iloc[i]) if not isinstance(s.iloc[i], str) else repr(s.iloc[i].strip())
 
 
-def _counts(s: pd.Series, col: str, file: str, problems: list[Problem], what: str = "population",
-            positive: bool = False) -> np.ndarray:
-    """Non-negative (or positive) integer counts of a column as int64; bad rows are recorded and set to 0."""
+@lru_cache(maxsize=1)
+def grid_bands() -> dict:
+    """Plausibility bands of grids (data/rimlighet.yaml ``rutnat``): per cell, total, cell side."""
+    from engine.params import load_yaml
+
+    return load_yaml(RIMLIGHET)["rutnat"]
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}".replace(",", " ")
+
+
+def _counts(s: pd.Series, col: str, file: str, problems: list[Problem], what: str = "befolkningen",
+            positive: bool = False, band: str = "befolkning_per_ruta") -> np.ndarray:
+    """Non-negative (or positive) integer counts of a column as int64; bad rows are recorded and set to 0. A value
+    above the band's maximum (data/rimlighet.yaml; also every value that would overflow int64) is an error."""
+    b = grid_bands()[band]
+    hi = float(b["fel"][1])
     v, missing = _numbers(s)
     nan = np.isnan(v) & ~missing
     inf = np.isinf(v)
     fin = np.isfinite(v)
     neg = fin & ((v <= 0) if positive else (v < 0))
-    frac = fin & ~neg & (v != np.floor(v))
-    for mask, msg in ((missing, f"missing {what}"), (nan, f"{what} {{}} is not a number"),
-                      (inf, f"{what} {{}} is not finite"),
-                      (neg, f"{what} {{}} is {'not positive' if positive else 'negative'}"),
-                      (frac, f"{what} {{}} is not an integer")):
+    huge = fin & ~neg & (v > hi)
+    frac = fin & ~neg & ~huge & (v != np.floor(v))
+    for mask, msg in ((missing, f"{what} saknas"), (nan, f"{what} {{}} är inte ett tal"),
+                      (inf, f"{what} {{}} är inte ändlig"),
+                      (neg, f"{what} {{}} är {'inte positiv' if positive else 'negativ'}"),
+                      (frac, f"{what} {{}} är inte ett heltal"),
+                      (huge, f"{what} {{}} är orimligt stor (högst {_num(hi)}: {b['skal']})")):
         for i in np.flatnonzero(mask):
             problems.append(Problem(file, int(i) + 1, col, msg.format(_raw(s, i))))
-    bad = missing | nan | inf | neg | frac
+    bad = missing | nan | inf | neg | frac | huge
     return np.where(bad, 0, np.nan_to_num(v)).astype("int64")
 
 
@@ -228,16 +278,16 @@ def _require(df: pd.DataFrame, file: str, needs: dict[str, str | None]) -> None:
     """Raise when required columns are missing; ``needs`` maps a description to the found column or None."""
     missing = [what for what, col in needs.items() if col is None]
     if missing:
-        raise GridInputError(file, [Problem(file, None, None, f"missing column {what}; columns found: "
+        raise GridInputError(file, [Problem(file, None, None, f"kolumn {what} saknas; kolumner: "
                                             f"{_names(list(df.columns))}") for what in missing])
 
 
 def _not_empty(df: pd.DataFrame, file: str) -> None:
     if len(df) == 0:
-        raise GridInputError.single(file, "the grid is empty (no data rows)")
+        raise GridInputError.single(file, "rutnätet är tomt (inga datarader)")
 
 
-def _duplicates(ids: pd.Series, valid: np.ndarray, col: str, file: str, problems: list[Problem], what="cell id") -> None:
+def _duplicates(ids: pd.Series, valid: np.ndarray, col: str, file: str, problems: list[Problem], what="rut-id") -> None:
     """Each repeated occurrence of an id is a problem naming the row of its first occurrence."""
     sub = ids[valid]
     dup = sub.duplicated(keep=False).to_numpy()
@@ -247,8 +297,8 @@ def _duplicates(ids: pd.Series, valid: np.ndarray, col: str, file: str, problems
     for key, grp in pd.Series(rows, index=sub[dup].to_numpy()).groupby(level=0, sort=False):
         r = sorted(grp.tolist())
         for other in r[1:]:
-            problems.append(Problem(file, int(other), col, f"duplicate {what} {key!r} (also in row {r[0]}; "
-                                                           f"rows {', '.join(map(str, r))})"))
+            problems.append(Problem(file, int(other), col, f"{what} {key!r} förekommer flera gånger (också på rad "
+                                                           f"{r[0]}; rader {', '.join(map(str, r))})"))
 
 
 def _check_box(x: np.ndarray, y: np.ndarray, rows: np.ndarray, file: str, problems: list[Problem],
@@ -259,10 +309,11 @@ def _check_box(x: np.ndarray, y: np.ndarray, rows: np.ndarray, file: str, proble
     with np.errstate(invalid="ignore"):
         out = ~((x >= e0) & (x <= e1) & (y >= n0) & (y <= n1))
     for i in np.flatnonzero(out):
-        where = f" (from x={src[0][i]:.6g}, y={src[1][i]:.6g} in {src[2][i]})" if src is not None else ""
+        where = f" (från x={src[0][i]:.6g}, y={src[1][i]:.6g} i {src[2][i]})" if src is not None else ""
         problems.append(Problem(file, int(rows[i]), col,
-                                f"cell centre E={x[i]:.1f}, N={y[i]:.1f} (EPSG:3006){where} is outside Sweden's "
-                                f"extent (E 180 000–1 000 000, N 6 100 000–7 700 000); is the CRS right?"))
+                                f"rutans mittpunkt E={x[i]:.1f}, N={y[i]:.1f} (EPSG:3006){where} ligger utanför "
+                                f"Sveriges utsträckning (E 180 000–1 000 000, N 6 100 000–7 700 000); stämmer "
+                                f"koordinatsystemet?"))
 
 
 def _transformer(src_crs, file: str):
@@ -270,7 +321,7 @@ def _transformer(src_crs, file: str):
     try:
         crs = CRS.from_user_input(src_crs)
     except Exception as exc:  # noqa: BLE001
-        raise GridInputError.single(file, f"invalid CRS {src_crs!r}: {exc}") from exc
+        raise GridInputError.single(file, f"ogiltigt koordinatsystem {src_crs!r}: {exc}") from exc
     return crs, Transformer.from_crs(crs, CRS_OUT, always_xy=True)
 
 
@@ -292,8 +343,8 @@ def _scb_pop_column(cols, file: str) -> str | None:
         return col
     hits = [c for c in cols if SCB_POP_PATTERN.match(str(c).strip())]
     if len(hits) > 1:
-        raise GridInputError.single(file, f"several population columns match ({_names(hits)}); keep one "
-                                          f"or rename it to 'beftotalt'")
+        raise GridInputError.single(file, f"flera befolkningskolumner passar ({_names(hits)}); behåll en "
+                                          f"eller byt namn på den till 'beftotalt'")
     return hits[0] if hits else None
 
 
@@ -305,8 +356,8 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
     df = _read_table(path)
     idc = _find(df.columns, SCB_ID_COLUMNS)
     popc = _scb_pop_column(list(df.columns), file)
-    _require(df, file, {"with the SCB cell id (rutid_scb, Ruta, rutid or RutID)": idc,
-                        "with the population (beftotalt, pop or befolkning)": popc})
+    _require(df, file, {"med SCB:s rut-id (rutid_scb, Ruta, rutid eller RutID)": idc,
+                        "med befolkningen (beftotalt, pop eller befolkning)": popc})
     _not_empty(df, file)
     problems: list[Problem] = []
     n = len(df)
@@ -316,9 +367,9 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
     ok = ids.str.fullmatch(r"\d{13}").to_numpy(dtype=bool)
     for i in np.flatnonzero(~ok):
         text = ids.iloc[i]
-        why = "is empty" if text == "" else (f"has {len(text)} characters" if text.isdigit() else "is not all digits")
-        problems.append(Problem(file, int(i) + 1, idc, f"cell id {text!r} {why}; expected 13 digits "
-                                                       f"(6-digit easting + 7-digit northing of the SW corner)"))
+        why = "är tomt" if text == "" else (f"har {len(text)} tecken" if text.isdigit() else "är inte bara siffror")
+        problems.append(Problem(file, int(i) + 1, idc, f"rut-id {text!r} {why}; väntade 13 siffror "
+                                                       f"(6 siffror östlig + 7 siffror nordlig koordinat för SV-hörnet)"))
     digits = ids.where(ok, "0" * 13)
     e = digits.str[:6].astype("int64").to_numpy()
     nn = digits.str[6:].astype("int64").to_numpy()
@@ -327,7 +378,7 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
     sizec = _find(df.columns, SCB_SIZE_COLUMNS)
     size_known = True
     if sizec is not None:
-        size = _counts(df[sizec], sizec, file, problems, what="cell size", positive=True)
+        size = _counts(df[sizec], sizec, file, problems, what="rutstorleken", positive=True, band="rutstorlek_m")
         size_ok = size > 0
     else:
         size_ok = np.ones(n, dtype=bool)
@@ -344,14 +395,14 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
                 first = int(np.flatnonzero(ok)[np.flatnonzero(~on1000)[0]]) + 1
                 if on250.all():
                     problems.append(Problem(file, None, None,
-                        f"some cell corners are multiples of 250 m but not of 1000 m (first at row {first}): this is "
-                        f"a 250 m or mixed 250 m/1 km grid, whose cell size cannot be inferred because a 250 m cell "
-                        f"can sit at a 1000 m corner; add a column 'rutstorlek' (metres) or give cell_size "
+                        f"några hörn är multipler av 250 m men inte av 1000 m (första på rad {first}): ett 250 m- "
+                        f"eller blandat 250 m/1 km-rutnät, vars rutstorlek inte kan avgöras eftersom en 250 m-ruta "
+                        f"kan ligga i ett 1000 m-hörn; lägg till kolumnen 'rutstorlek' (meter) eller ange cell_size "
                         f"(--cell-size)"))
                 else:
                     problems.append(Problem(file, None, None,
-                        f"some cell corners are not multiples of 250 m (first at row {first}); the cell size cannot "
-                        f"be inferred: add a column 'rutstorlek' (metres) or give cell_size (--cell-size)"))
+                        f"några hörn är inte multipler av 250 m (första på rad {first}); rutstorleken kan inte "
+                        f"avgöras: lägg till kolumnen 'rutstorlek' (meter) eller ange cell_size (--cell-size)"))
     pop = _counts(df[popc], popc, file, problems)
 
     if size_known:
@@ -359,8 +410,8 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
         with np.errstate(divide="ignore", invalid="ignore"):
             off = good & ((e % np.where(size_ok, size, 1) != 0) | (nn % np.where(size_ok, size, 1) != 0))
         for i in np.flatnonzero(off):
-            problems.append(Problem(file, int(i) + 1, idc, f"corner E={e[i]}, N={nn[i]} of cell {ids.iloc[i]!r} "
-                                                           f"is not a multiple of its cell size {size[i]} m"))
+            problems.append(Problem(file, int(i) + 1, idc, f"hörnet E={e[i]}, N={nn[i]} för rutan {ids.iloc[i]!r} "
+                                                           f"är inte en multipel av rutstorleken {size[i]} m"))
         good &= ~off
         _scb_overlaps(e, nn, size, good, ids, idc, file, problems)
         x = e + size / 2.0
@@ -381,8 +432,8 @@ def _scb_overlaps(e, n, size, good, ids, col, file, problems) -> None:
     for i, s in enumerate(sizes):
         for big in sizes[i + 1:]:
             if big % s:
-                problems.append(Problem(file, None, None, f"cell sizes {s} m and {big} m do not nest; a grid may "
-                                                          f"only mix sizes that divide each other"))
+                problems.append(Problem(file, None, None, f"rutstorlekarna {s} m och {big} m går inte jämnt upp; ett "
+                                                          f"rutnät får bara blanda storlekar som delar varandra"))
                 continue
             small_idx = np.flatnonzero(good & (size == s))
             big_idx = np.flatnonzero(good & (size == big))
@@ -392,8 +443,8 @@ def _scb_overlaps(e, n, size, good, ids, col, file, problems) -> None:
             hit = pd.Index(key_big.index).get_indexer(key_small)
             for j in np.flatnonzero(hit >= 0):
                 a, b = int(small_idx[j]), int(key_big.iloc[hit[j]])
-                problems.append(Problem(file, a + 1, col, f"{s} m cell {ids.iloc[a]!r} overlaps the {big} m cell "
-                                                          f"{ids.iloc[b]!r} in row {b + 1}"))
+                problems.append(Problem(file, a + 1, col, f"{s} m-rutan {ids.iloc[a]!r} överlappar {big} m-rutan "
+                                                          f"{ids.iloc[b]!r} på rad {b + 1}"))
 
 
 # ------------------------------------------------------------------------------------------------ GEOSTAT
@@ -408,7 +459,7 @@ def _read_geostat(path: Path) -> pd.DataFrame:
     df = _read_table(path)
     idc = _find(df.columns, GEOSTAT_ID_COLUMNS)
     popc = _find(df.columns, GEOSTAT_POP_COLUMNS)
-    _require(df, file, {"GRD_ID": idc, "with the population (TOT_P, TOT_P_2021, OBS_VALUE_T or T)": popc})
+    _require(df, file, {"GRD_ID": idc, "med befolkningen (TOT_P, TOT_P_2021, OBS_VALUE_T eller T)": popc})
     _not_empty(df, file)
     problems: list[Problem] = []
     n = len(df)
@@ -420,8 +471,8 @@ def _read_geostat(path: Path) -> pd.DataFrame:
     is_old = ~is_new & old["res"].notna().to_numpy()
     ok = is_new | is_old
     for i in np.flatnonzero(~ok):
-        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} is not a grid id like "
-                                                       f"'CRS3035RES1000mN3210000E4320000' or '1kmN3210E4320'"))
+        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} är inte ett rut-id som "
+                                                       f"'CRS3035RES1000mN3210000E4320000' eller '1kmN3210E4320'"))
     res = np.zeros(n, dtype="int64")
     epsg = np.full(n, 3035, dtype="int64")
     cn = np.zeros(n, dtype="int64")
@@ -438,12 +489,12 @@ def _read_geostat(path: Path) -> pd.DataFrame:
         ce[is_old] = old.loc[is_old, "e"].astype("int64").to_numpy() * r
     zero = ok & (res <= 0)
     for i in np.flatnonzero(zero):
-        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} has resolution 0"))
+        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} har upplösningen 0"))
     ok &= ~zero
     off = ok & ((cn % np.where(ok, res, 1) != 0) | (ce % np.where(ok, res, 1) != 0))
     for i in np.flatnonzero(off):
-        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r}: corner is not a multiple of "
-                                                       f"the resolution {res[i]} m"))
+        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r}: hörnet är inte en multipel av "
+                                                       f"upplösningen {res[i]} m"))
     _duplicates(ids, ok, idc, file, problems, what="GRD_ID")
     pop = _counts(df[popc], popc, file, problems)
 
@@ -457,8 +508,8 @@ def _read_geostat(path: Path) -> pd.DataFrame:
             t = Transformer.from_crs(CRS.from_epsg(int(code)), CRS_OUT, always_xy=True)
         except Exception:  # noqa: BLE001 - unknown EPSG code in the id
             first = int(np.flatnonzero(sel)[0]) + 1
-            problems.append(Problem(file, first, idc, f"GRD_ID CRS code {code} is not a known EPSG code "
-                                                       f"({int(sel.sum())} rows)"))
+            problems.append(Problem(file, first, idc, f"GRD_ID:s koordinatsystemskod {code} är ingen känd "
+                                                       f"EPSG-kod ({int(sel.sum())} rader)"))
             continue
         x[sel], y[sel] = t.transform(sx[sel], sy[sel])
     good = ok & ~off & np.isfinite(x)
@@ -474,16 +525,17 @@ def _read_geostat(path: Path) -> pd.DataFrame:
 def _pixel_problems(mask, arr, file, problems, text) -> None:
     r, c = np.nonzero(mask)
     for k in range(min(len(r), _RASTER_PROBLEMS_PER_KIND)):
-        problems.append(Problem(file, None, None, f"pixel row {r[k]}, col {c[k]}: count {arr[r[k], c[k]]:g} {text}"))
+        problems.append(Problem(file, None, None, f"pixel rad {r[k]}, kolumn {c[k]}: värdet {arr[r[k], c[k]]:g} {text}"))
     if len(r) > _RASTER_PROBLEMS_PER_KIND:
-        problems.append(Problem(file, None, None, f"{len(r) - _RASTER_PROBLEMS_PER_KIND} more pixels whose count "
+        problems.append(Problem(file, None, None, f"{len(r) - _RASTER_PROBLEMS_PER_KIND} pixlar till vars värde "
                                                   f"{text}"))
 
 
 def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
     """GeoTIFF of counts (band 1). Each pixel with count > 0 becomes a cell ``r{row}c{col}`` (0-based) at the
     pixel centre, reprojected to EPSG:3006; size_m is the pixel side if square, unrotated and in metres, else 0.
-    Nodata and NaN pixels are ignored; negative or non-integer counts are errors naming the pixel."""
+    Nodata and NaN pixels are ignored; infinite, negative, implausibly large or non-integer counts are errors naming
+    the pixel."""
     import rasterio
     from pyproj import CRS
 
@@ -494,28 +546,32 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
             band = src.read(1, masked=True)
             T = src.transform
     except Exception as exc:  # noqa: BLE001 - unreadable raster
-        raise GridInputError.single(file, f"cannot read raster: {type(exc).__name__}: {exc}") from exc
+        raise GridInputError.single(file, f"rastret kan inte läsas: {type(exc).__name__}: {exc}") from exc
     problems: list[Problem] = []
     if src_crs is None and crs is None:
-        raise GridInputError.single(file, "the raster has no CRS; give its CRS (crs= / --crs), e.g. EPSG:3006")
+        raise GridInputError.single(file, "rastret saknar koordinatsystem; ange det (crs= / --crs), t.ex. EPSG:3006")
     if src_crs is not None:
         raster_crs = CRS.from_user_input(src_crs.to_wkt())
         if crs is not None and _transformer(crs, file)[0] != raster_crs:
-            raise GridInputError.single(file, f"the raster's CRS ({src_crs.to_string()}) differs from the "
-                                              f"given crs {crs!r}")
+            raise GridInputError.single(file, f"rastrets koordinatsystem ({src_crs.to_string()}) skiljer sig "
+                                              f"från det angivna {crs!r}")
     else:
         raster_crs, _ = _transformer(crs, file)
     arr = np.ma.filled(band.astype("float64"), np.nan)
     valid = np.isfinite(arr)
+    hi = float(grid_bands()["befolkning_per_ruta"]["fel"][1])
     neg = valid & (arr < 0)
-    frac = valid & ~neg & (arr != np.floor(arr))
-    _pixel_problems(neg, arr, file, problems, "is negative")
-    _pixel_problems(frac, arr, file, problems, "is not an integer")
+    huge = valid & (arr > hi)
+    frac = valid & ~neg & ~huge & (arr != np.floor(arr))
+    _pixel_problems(np.isinf(arr), arr, file, problems, "är inte ändligt (bara nodata och NaN hoppas över)")
+    _pixel_problems(neg, arr, file, problems, "är negativt")
+    _pixel_problems(huge, arr, file, problems, f"är orimligt stort (högst {_num(hi)} invånare per ruta)")
+    _pixel_problems(frac, arr, file, problems, "är inte ett heltal")
     if problems:
         raise GridInputError(file, problems)
     r, c = np.nonzero(valid & (arr > 0))
     if len(r) == 0:
-        raise GridInputError.single(file, "the grid is empty (no pixel with a count > 0)")
+        raise GridInputError.single(file, "rutnätet är tomt (ingen pixel med ett värde > 0)")
     px = T.a * (c + 0.5) + T.b * (r + 0.5) + T.c
     py = T.d * (c + 0.5) + T.e * (r + 0.5) + T.f
     if raster_crs.to_epsg() == 3006:
@@ -535,12 +591,12 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         out = ~((x >= e0) & (x <= e1) & (y >= n0) & (y <= n1))
     for k in np.flatnonzero(out)[:_RASTER_PROBLEMS_PER_KIND]:
-        problems.append(Problem(file, None, None, f"pixel row {r[k]}, col {c[k]}: centre E={x[k]:.1f}, N={y[k]:.1f} "
-                                                  f"(EPSG:3006) is outside Sweden's extent (E 180 000–1 000 000, "
-                                                  f"N 6 100 000–7 700 000); is the CRS right?"))
+        problems.append(Problem(file, None, None, f"pixel rad {r[k]}, kolumn {c[k]}: mittpunkten E={x[k]:.1f}, "
+                                                  f"N={y[k]:.1f} (EPSG:3006) ligger utanför Sveriges utsträckning "
+                                                  f"(E 180 000–1 000 000, N 6 100 000–7 700 000); stämmer koordinatsystemet?"))
     if out.sum() > _RASTER_PROBLEMS_PER_KIND:
-        problems.append(Problem(file, None, None, f"{int(out.sum()) - _RASTER_PROBLEMS_PER_KIND} more pixels "
-                                                  f"outside Sweden's extent"))
+        problems.append(Problem(file, None, None, f"{int(out.sum()) - _RASTER_PROBLEMS_PER_KIND} pixlar till "
+                                                  f"utanför Sveriges utsträckning"))
     if problems:
         raise GridInputError(file, problems)
     return _frame(ids, x, y, np.full(len(r), size), arr[r, c].astype("int64"))
@@ -553,7 +609,7 @@ def _read_points(path: Path, crs: str | None) -> pd.DataFrame:
     pop and optional id (else ``p<row>``); size_m = 0."""
     file = str(path)
     if crs is None:
-        raise GridInputError.single(file, "generic points need the CRS of x and y (crs= / --crs), e.g. EPSG:4326")
+        raise GridInputError.single(file, "punkter behöver koordinatsystemet för x och y (crs= / --crs), t.ex. EPSG:4326")
     src_crs, t = _transformer(crs, file)
     df = _read_table(path)
     xc, yc = _find(df.columns, ("x",)), _find(df.columns, ("y",))
@@ -568,7 +624,7 @@ def _read_points(path: Path, crs: str | None) -> pd.DataFrame:
         v, missing = _numbers(df[col])
         bad = ~np.isfinite(v)
         for i in np.flatnonzero(bad):
-            msg = f"missing coordinate {col}" if missing[i] else f"coordinate {col} {_raw(df[col], i)} is not a number"
+            msg = f"koordinaten {col} saknas" if missing[i] else f"koordinaten {col} {_raw(df[col], i)} är inte ett tal"
             problems.append(Problem(file, int(i) + 1, col, msg))
         coords.append((v, bad))
     (sx, badx), (sy, bady) = coords
@@ -577,7 +633,7 @@ def _read_points(path: Path, crs: str | None) -> pd.DataFrame:
         ids = _as_text(df[idc])
         empty = (ids == "").to_numpy()
         for i in np.flatnonzero(empty):
-            problems.append(Problem(file, int(i) + 1, idc, "missing id"))
+            problems.append(Problem(file, int(i) + 1, idc, "id saknas"))
         _duplicates(ids, ~empty, idc, file, problems, what="id")
         ids = ids.to_numpy()
     else:

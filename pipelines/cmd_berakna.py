@@ -3,30 +3,44 @@
     utjamning berakna --ar 2024 --regelverk sou2024|2024 [--reform FILE] --indata DIR --ut DIR [--fasta-index DIR]
 
 Writes into DIR atomically: kommuner.csv/.parquet, regioner.csv/.parquet (every component as a column, kr/inv;
-columns ending in _kr are kronor), utjamning.xlsx (Swedish headings, kr/inv, thousands separators; sheets
-Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt (components not available in the
-rule set and why) and manifest.json (input hashes, rule set, reform, every parameter, versions, timings).
+columns ending in _kr are kronor), sammanfattning.csv (per post: bidrag, avgifter, net in kronor; per delmodell
+and component: omfördelning — the sum of the positive net amounts in kronor — the number of kommuner with tillägg
+and avdrag, the largest of each; status), utjamning.xlsx (Swedish headings, kr/inv, thousands separators; sheets
+Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt (components not available and
+why: the rule set lacks an element, or the inputs lack a variable — named) and manifest.json (input hashes, rule
+set, reform, every parameter, versions, timings).
+
+Inputs: only kommuner.* is required and no column is; the inkomstutjämning needs kommun_kod, folkmangd_1nov_t1
+and skatteunderlag_kr. Exit codes: 0 ok; 2 input or usage error (nothing written); 3 internal error.
 """
 from __future__ import annotations
 
 import argparse
-import sys
+import logging
 from pathlib import Path
 
 import pandas as pd
 
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines import argtypes
+from pipelines.csvdialekt import add_csv_option
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
+
+log = logging.getLogger("utjamning")
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("berakna", help="beräkna utjämningen för alla kommuner och regioner",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ar", type=int, required=True, help="utjämningsår t")
-    p.add_argument("--regelverk", required=True, help="sou2024 (förslaget) or 2024 (nuvarande regler)")
-    p.add_argument("--reform", type=Path, default=None, help="YAML overlay of parameter paths and values")
-    p.add_argument("--indata", type=Path, required=True, help="input directory (docs/inputs.md)")
-    p.add_argument("--fasta-index", type=Path, default=None, help="fasta index tables (default: SOU 2024:50 tables in data/)")
-    p.add_argument("--ut", type=Path, required=True, help="output directory (replaced atomically)")
+    p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")
+    p.add_argument("--regelverk", type=argtypes.regelverk, required=True,
+                   help="sou2024 (förslaget) eller 2024 (nuvarande regler)")
+    p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
+    p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
+    p.add_argument("--fasta-index", type=Path, default=None,
+                   help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)")
+    p.add_argument("--ut", type=Path, required=True,
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -42,48 +56,50 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     with timer("berakning"):
         ctx = build_ctx(indata, params, fasta_index)
         res = berakna(ctx)
+        ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
         frames = to_frames(ctx, res)
+    for w in indata.varningar:
+        log.warning("%s", w)
     return params, indata, ctx, res, frames
 
 
-def sammanfattning_table(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """National totals per post (kronor): bidrag, avgifter, net, and how many units receive / pay. A post the rule set
-    cannot compute is shown as not available rather than as a sum of the units that have a value."""
-    posts = ("inkomstutjamning.inkomstutjamning_kr", "kostnadsutjamning.kostnadsutjamning_kr", "efterslapning.efterslapning_kr",
-             "svagt_befolkningsunderlag.svagt_befolkningsunderlag_kr", "strukturbidrag.strukturbidrag_kr",
-             "regleringspost.regleringspost_kr", "utjamning.totalt_kr", "lss.utjamning_kr")
-    rows = []
-    for niva, df in frames.items():
-        for col in [c for c in posts if c in df.columns]:
-            v = df[col]
-            ok = bool(v.notna().all())
-            rows.append({"nivå": niva, "post": col.split(".")[0], "bidrag (kr)": float(v[v > 0].sum()) if ok else None,
-                         "avgift (kr)": float(-v[v < 0].sum()) if ok else None, "netto (kr)": float(v.sum()) if ok else None,
-                         "antal med bidrag": int((v > 0).sum()), "antal med avgift": int((v < 0).sum()),
-                         "status": "beräknad" if ok else "ej tillgänglig i regelverket (se Anmärkningar)"})
-    return pd.DataFrame(rows)
+def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame,
+                  csv: str = "standard") -> None:
+    """The run's tables: per kommun and region (rows in code order) as CSV and Parquet, the summary, the notes and
+    the workbook for people (Swedish headings and formats from pipelines.rubriker; the totals and posts first)."""
+    from pipelines.csvdialekt import write_csv
+    from pipelines.rubriker import totalerna_forst
+    from pipelines.xlsx import Blad, write_workbook
 
-
-def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str]) -> None:
-    from pipelines.xlsx import write_workbook
-
+    tables = {key: frames[key].sort_index() for key in ("kommun", "region")}
     for name, key in (("kommuner", "kommun"), ("regioner", "region")):
-        frames[key].to_csv(out / f"{name}.csv", float_format="%.6f", lineterminator="\n")
-        frames[key].to_parquet(out / f"{name}.parquet")
-    summ = sammanfattning_table(frames)
+        write_csv(tables[key], out / f"{name}.csv", csv, float_format="%.6f")
+        tables[key].to_parquet(out / f"{name}.parquet")
+    write_csv(summ, out / "sammanfattning.csv", csv, float_format="%.6f")
     anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
     par = pd.DataFrame(params.as_records())
     (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
-    write_workbook(out / "utjamning.xlsx", {"Kommuner": frames["kommun"], "Regioner": frames["region"],
-                                            "Sammanfattning": summ, "Anmärkningar": anm, "Parametrar": par},
-                   translate=("Kommuner", "Regioner"))
+    write_workbook(out / "utjamning.xlsx", [
+        Blad("Kommuner", tables["kommun"][totalerna_forst(tables["kommun"].columns)]),
+        Blad("Regioner", tables["region"][totalerna_forst(tables["region"].columns)]),
+        Blad("Sammanfattning", summ, utan=("post", "komponent")), Blad("Anmärkningar", anm),
+        Blad("Parametrar", par)], titel=f"Utjämning {params.namn}")
+
+
+def inputs_of(args) -> dict:
+    """The command's input paths (an output must not replace any of them)."""
+    return {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
 
 
 def run(args) -> int:
+    from engine.sammanfattning import for_run
+
     timer = Timer()
+    require_inputs(inputs_of(args))
+    check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
-    with atomic_output_dir(args.ut) as tmp, timer("skriva"):
-        write_outputs(tmp, frames, params, ctx.notes)
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
+        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res), args.csv)
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
             inputs["reform"] = args.reform
@@ -96,6 +112,8 @@ def run(args) -> int:
                        timings=timer.timings, extra={"anmarkningar": ctx.notes,
                                                      "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
     k = frames["kommun"]
-    print(f"berakna {args.regelverk} {args.ar}: {len(k)} kommuner, {len(frames['region'])} regioner → {args.ut}"
-          + (f" ({len(ctx.notes)} components not available: see anmarkningar.txt)" if ctx.notes else ""), file=sys.stderr)
+    log.info("berakna %s %s: %d kommuner, %d regioner%s", args.regelverk, args.ar, len(k), len(frames["region"]),
+             f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+             if ctx.ej_tillgangliga else "")
+    skrev("berakna", args.ut)
     return 0

@@ -9,8 +9,15 @@ paragraph and SOU 2024:50 line) that produced it. The same engine run as `utjamn
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
+
+from pipelines import argtypes
+
+log = logging.getLogger("utjamning")
+#: First line of a report written with --ut: marks the file as one a later run may replace.
+SIGNATURE = "<!-- utjamning forklara -->"
 
 
 def register(subparsers) -> None:
@@ -19,12 +26,15 @@ def register(subparsers) -> None:
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--kommun", help="kommunkod (4 siffror) eller namn")
     who.add_argument("--region", help="regionkod (2 siffror) eller namn")
-    p.add_argument("--ar", type=int, default=2024)
-    p.add_argument("--regelverk", default="sou2024")
-    p.add_argument("--reform", type=Path, default=None)
-    p.add_argument("--indata", type=Path, required=True)
-    p.add_argument("--fasta-index", type=Path, default=None)
-    p.add_argument("--ut", type=Path, default=None, help="write the report to this file instead of stdout")
+    p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
+    p.add_argument("--regelverk", type=argtypes.regelverk, default="sou2024",
+                   help="sou2024 (förslaget, standard) eller 2024 (nuvarande regler)")
+    p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
+    p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
+    p.add_argument("--fasta-index", type=Path, default=None, help="katalog med fasta index")
+    p.add_argument("--ut", type=Path, default=None,
+                   help="skriv rapporten till denna fil i stället för till standard ut (en befintlig fil ersätts "
+                        "bara om utjamning skrev den)")
     p.set_defaults(func=run)
 
 
@@ -38,6 +48,7 @@ def resolve_code(kommun: str | None, region: str | None) -> str:
         t, key, name, want = reg.kommuner(), "kommun_kod", "kommun", kommun.strip()
     else:
         t, key, name, want = reg.regioner(), "region_kod", "region", region.strip()
+    option = "--kommun" if kommun is not None else "--region"
     if want.isdigit():
         want = want.zfill(4 if kommun is not None else 2)
         if want in set(t[key]):
@@ -45,8 +56,8 @@ def resolve_code(kommun: str | None, region: str | None) -> str:
     hits = t[t[name].str.casefold() == want.casefold()]
     if len(hits) == 1:
         return hits[key].iloc[0]
-    close = t[t[name].str.casefold().str.startswith(want[:3].casefold())][name].tolist()[:8]
-    raise ForklaraError(f"no {name} {want!r}" + (f" (did you mean {close}?)" if close else ""))
+    close = t[t[name].str.casefold().str.startswith(want[:3].casefold())][name].tolist()[:8] if want else []
+    raise ForklaraError(f"{option}: ingen {name} {want!r}" + (f" (menade du {', '.join(close)}?)" if close else ""))
 
 
 def run(args) -> int:
@@ -54,15 +65,27 @@ def run(args) -> int:
     from engine.indata import load_indata
     from engine.model import berakna, build_ctx
     from engine.params import load_params
+    from pipelines.outputs import atomic_output_file, check_output_file, require_inputs, skrev
 
+    inputs = {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
+    require_inputs(inputs)
+    if args.ut:
+        check_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE)
     kod = resolve_code(args.kommun, args.region)
     params = load_params(args.regelverk, args.reform)
-    ctx = build_ctx(load_indata(args.indata, args.regelverk, args.ar), params, args.fasta_index)
+    indata = load_indata(args.indata, args.regelverk, args.ar)
+    ctx = build_ctx(indata, params, args.fasta_index)
     tracer = attach_tracer(ctx)
-    text = explain(ctx, berakna(ctx), tracer, kod)
+    res = berakna(ctx)
+    ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
+    for w in indata.varningar:
+        log.warning("%s", w)
+    text = explain(ctx, res, tracer, kod)
     if args.ut:
-        args.ut.write_text(text, encoding="utf-8")
-        print(f"forklara: {args.ut}", file=sys.stderr)
+        with atomic_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE) as tmp:
+            tmp.write_text(f"{SIGNATURE}\n{text}", encoding="utf-8")
+        skrev("forklara", args.ut)
     else:
         sys.stdout.write(text)
+        log.info("forklara: skrev förklaringen till standard ut")
     return 0

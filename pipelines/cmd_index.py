@@ -18,6 +18,7 @@ index, manifest.json.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -25,39 +26,80 @@ import numpy as np
 import pandas as pd
 
 from pipelines import index_model as im
-from pipelines.outputs import Timer, atomic_output_dir, write_manifest
+from pipelines.csvdialekt import add_csv_option
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
+log = logging.getLogger("utjamning")
 INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("index", help="gleshetsmått → fasta index (kalibrera eller skatta)",
                               description=__doc__.split("\n\n")[0])
-    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="gleshet output directory with kommuner.csv")
+    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR", help="reference table directory to calibrate to")
-    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS", help="cost panel CSV to estimate from")
-    p.add_argument("--referens", type=Path, default=None, metavar="DIR", help="reference tables (schema/order/copied columns)")
-    p.add_argument("--ut", required=True, type=Path, metavar="DIR", help="output directory")
-    p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default="bilaga",
-                   help="politisk verksamhet threshold reading (SPEC §3.11 OPEN-17)")
-    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="calibration loss")
+    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR",
+                      help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)")
+    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS",
+                      help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från")
+    p.add_argument("--referens", type=Path, default=None, metavar="DIR",
+                   help="referenstabeller (schema, ordning, kolumner som kopieras)")
+    p.add_argument("--ut", required=True, type=Path, metavar="DIR",
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
+    p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default=None,
+                   help="när index för politisk verksamhet är 1 (20 a §, SOU 2024:50 s. 515): 'kapitel' = modellvärdet "
+                        "under typkommunens 1 018 kr, 'bilaga' = medeldistansen under 6,72 km (standard: regelverkets "
+                        "val, kapitel)")
+    p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="förlustfunktion i kalibreringen")
     p.add_argument("--ingen-normalisering", action="store_true",
-                   help="do not re-normalise to population-weighted mean 1 (use the fitted constant)")
+                   help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
+#: Numeric columns of the measure table (`utjamning gleshet`'s kommuner.csv) the model reads: (lowest allowed, why).
+MEASURE_COLUMNS = {"befolkning": (1.0, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
+                   "avstand_3000_km": (0.0, "ett avstånd är positivt"),
+                   "avstand_15000_km": (0.0, "ett avstånd är positivt"),
+                   "ofaktor": (0.0, "ö-faktorn är en andel ≥ 0"),
+                   "regionalt_befolkningsunderlag": (0.0, "ett befolkningsunderlag är ≥ 0")}
+
+
 def _read_measures(matt_dir: Path) -> pd.DataFrame:
+    """The measure table: every kommun once, every number the model reads finite and in its range (a negative
+    distance, a NaN or a kommun given twice is an error naming the row), so nothing implausible is fitted."""
+    from engine.indata import as_numbers, parse_numbers, problem_list, read_csv_text
+
     path = Path(matt_dir) / "kommuner.csv"
     if not path.is_file():
-        raise im.IndexInputError(f"{path} not found (run `utjamning gleshet` first)")
-    m = pd.read_csv(path, dtype={"kommun_kod": str, "lan_kod": str})
+        raise im.IndexInputError(f"{path} finns inte (kör `utjamning gleshet` först)")
+    m = read_csv_text(path)
     need = ["kommun_kod", "kommun", "befolkning", "avstand_3000_km", "avstand_15000_km"]
     missing = [c for c in need if c not in m.columns]
     if missing:
-        raise im.IndexInputError(f"{path} lacks column(s) {missing}")
-    m["kommun_kod"] = m["kommun_kod"].str.zfill(4)
-    return m
+        raise im.IndexInputError(f"{path}: kolumn(er) saknas: {missing}")
+    m["kommun_kod"] = m["kommun_kod"].str.strip().str.zfill(4)
+    if "lan_kod" in m.columns:
+        m["lan_kod"] = m["lan_kod"].str.strip().str.zfill(2)
+    problems = []
+    for key in ("kommun_kod", "kommun"):
+        for value, rows in m.groupby(key).groups.items():
+            if len(rows) > 1:
+                same = len(m.loc[rows].drop_duplicates()) == 1
+                problems.append(f"{key} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}"
+                                + (" (samma värden)" if same else " med olika värden — vilken rad gäller?"))
+    for col, (low, why) in MEASURE_COLUMNS.items():
+        if col not in m.columns:
+            continue
+        v = parse_numbers(m[col]).to_numpy()
+        for i in np.flatnonzero(~np.isfinite(v)):
+            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}")
+        for i in np.flatnonzero(np.isfinite(v) & ((v < low) | ((v <= 0) if col.startswith("avstand") else False))):
+            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: {v[i]:g} — {why}")
+        m[col] = v
+    if problems:
+        raise im.IndexInputError(problem_list(str(path), problems))
+    return as_numbers(m, skip=(*MEASURE_COLUMNS, "kommun_kod", "kommun", "lan_kod", "lan"))   # either CSV dialect
 
 
 def _line_terminator(path: Path) -> str:
@@ -71,40 +113,45 @@ def _fmt(values: np.ndarray) -> list[str]:
 
 
 def run(args) -> int:
+    from engine.indata import parse_numbers
+    from pipelines.csvdialekt import write_csv
+
     timer = Timer()
     notes: list[str] = []
+    inputs = {"--matt": args.matt, "--kalibrera-mot": args.kalibrera_mot, "--skatta-mot": args.skatta_mot,
+              "--referens": args.referens}
+    require_inputs(inputs)
+    check_output_dir(args.ut, option="--ut", inputs=inputs)
     ref_dir = args.referens if args.referens is not None else args.kalibrera_mot
     paths = {"del1": im.find_reference(im.REFERENCE_DEL1, ref_dir)}
     for key, name in (("del2", im.REFERENCE_DEL2), ("regioner", im.REFERENCE_REGIONER)):
         try:
             paths[key] = im.find_reference(name, paths["del1"].parent)
         except im.IndexInputError:
-            notes.append(f"{name} not found beside {paths['del1']}: not written")
+            notes.append(f"{name} finns inte bredvid {paths['del1']}: skrivs inte")
     with timer("read"):
         measures = _read_measures(args.matt)
         ref1 = im.read_reference(paths["del1"])
+        others = {key: im.read_reference(paths[key]) for key in ("del2", "regioner") if key in paths}
         m = im.align_to_reference(measures, ref1)
     for col in ("ofaktor", "regionalt_befolkningsunderlag"):
         if col not in m.columns:
             m[col] = 0.0
-            notes.append(f"{col} missing from kommuner.csv: treated as constant, its coefficient is fixed at 0")
+            notes.append(f"{col} saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0")
     panel = None
     if args.skatta_mot is not None:
         if not Path(args.skatta_mot).is_file():
-            raise im.IndexInputError(f"cost panel {args.skatta_mot} not found")
-        panel = pd.read_csv(args.skatta_mot, dtype={"kommun_kod": str})
-        for c in ("kommun_kod", "ar"):
-            if c not in panel.columns:
-                raise im.IndexInputError(f"cost panel lacks column {c!r}")
+            raise im.IndexInputError(f"kostnadspanelen {args.skatta_mot} finns inte")
+        panel = im.read_cost_panel(args.skatta_mot)
     controls = [c for c in (panel.columns if panel is not None else []) if c.startswith("kontroll_")]
     normalise = not args.ingen_normalisering
 
     out1 = ref1.copy()
     quality_rows, coefs = [], {}
-    with atomic_output_dir(args.ut) as out:
+    with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as out:
         with timer("model"):
             for name, spec in im.INDEX_SPECS.items():
-                y = ref1[name].astype("float64").to_numpy()
+                y = parse_numbers(ref1[name]).to_numpy()
                 if panel is not None:
                     if name not in panel.columns:
                         quality_rows.append({"index": name, "status": "copied_from_reference",
@@ -126,11 +173,14 @@ def run(args) -> int:
                 if col not in ("lan", "kommun") and col not in im.INDEX_SPECS:
                     quality_rows.append({"index": col, "status": "copied_from_reference",
                                          "method": "not recomputed by the model"})
-        out1.to_csv(out / im.REFERENCE_DEL1, index=False, lineterminator=_line_terminator(paths["del1"]))
+        write_csv(out1, out / im.REFERENCE_DEL1, args.csv, index=False, lineterminator=_line_terminator(paths["del1"]))
         for key in ("del2", "regioner"):
             if key in paths:
-                shutil.copyfile(paths[key], out / paths[key].name)
-                ref = im.read_reference(paths[key])
+                if args.csv == "standard":
+                    shutil.copyfile(paths[key], out / paths[key].name)
+                else:
+                    write_csv(others[key], out / paths[key].name, args.csv, index=False)
+                ref = others[key]
                 for col in ref.columns:
                     if col not in ("lan", "kommun", "region"):
                         quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",
@@ -139,15 +189,31 @@ def run(args) -> int:
         for col in ("n", "n_at_floor"):
             if col in qdf.columns:
                 qdf[col] = qdf[col].astype("Int64")
-        qdf.to_csv(out / "kvalitet.csv", index=False)
-        pol = im.politisk_verksamhet_index(m["befolkning"], m["avstand_3000_km"], args.politisk_troskel)
+        write_csv(qdf, out / "kvalitet.csv", args.csv, index=False)
+        # medeldistans 2022 is frozen by law (förordningens bilaga): the frozen value, the run's own beside it
+        from geo.matt import fryst_medeldistans
+        md = fryst_medeldistans(m["kommun_kod"], strict=False)
+        own = m["medeldistans_km" if "medeldistans_km" in m.columns else "avstand_3000_km"].to_numpy(dtype="float64")
+        if np.isnan(md).any():
+            notes.append(f"politisk verksamhet: {int(np.isnan(md).sum())} kommunkoder saknar fryst medeldistans 2022 "
+                         f"(data/gleshet/frysta_matt_2022.csv); körningens egen medeldistans används för dem")
+            md = np.where(np.isnan(md), own, md)
+        pol = im.politisk_verksamhet_index(m["befolkning"], md, args.politisk_troskel)
         for reading in im.POLITISK_THRESHOLD_READINGS:
             pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(
-                m["befolkning"], m["avstand_3000_km"], reading)["merkostnadsindex"].to_numpy()
+                m["befolkning"], md, reading)["merkostnadsindex"].to_numpy()
+        pol.insert(0, "medeldistans_3000_km", md)
+        if "medeldistans_km" in m.columns:
+            pol.insert(1, "medeldistans_beraknad_km", m["medeldistans_km"].to_numpy())
+            moved = int((np.abs(own - md) > 5e-4).sum())
+            if moved:
+                notes.append(f"politisk verksamhet: den frysta medeldistansen 2022 används; {moved} kommuner har en "
+                             f"annan beräknad medeldistans i {Path(args.matt) / 'kommuner.csv'} "
+                             f"(medeldistans_beraknad_km)")
         pol.insert(0, "kommun", m["kommun"].to_numpy())
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
-        pol.to_csv(out / "politisk_verksamhet.csv", index=False)
-        im.lan_md15000(m).to_csv(out / "kollektivtrafik_md15000.csv", index=False)
+        write_csv(pol, out / "politisk_verksamhet.csv", args.csv, index=False)
+        write_csv(im.lan_md15000(m), out / "kollektivtrafik_md15000.csv", args.csv, index=False)
         (out / "koefficienter.json").write_text(json.dumps(coefs, indent=2, ensure_ascii=False, default=float)
                                                 + "\n", encoding="utf-8")
         write_manifest(out, command="index", arguments=vars(args) | {"func": None},
@@ -155,7 +221,10 @@ def run(args) -> int:
                                **({"kostnader": args.skatta_mot} if args.skatta_mot else {})},
                        parameters={"mode": "estimate" if panel is not None else "calibrate",
                                    "normalise": normalise, "loss": args.loss,
-                                   "politisk_troskel": args.politisk_troskel, "tolerance": im.TOLERANCE,
+                                   "politisk_troskel": args.politisk_troskel or im._regelverk().raw("politisk_verksamhet.troskel_lasning"), "tolerance": im.TOLERANCE,
                                    "d_min_km_default": im.D_MIN_KM_DEFAULT, "controls": controls},
                        timings=timer.timings, extra={"notes": notes})
+    for n in notes:
+        log.info("%s", n)
+    skrev("index", args.ut)
     return 0

@@ -139,7 +139,7 @@ def sparsity_signal(measures: pd.DataFrame, distance_col: str, d_min_km: float) 
 def _extras(measures: pd.DataFrame, cols) -> np.ndarray:
     missing = [c for c in cols if c not in measures.columns]
     if missing:
-        raise IndexInputError(f"measure table lacks {missing} (needed by the index model)")
+        raise IndexInputError(f"mätvärdestabellen saknar {missing} (behövs av indexmodellen)")
     return np.column_stack([measures[c].to_numpy(dtype="float64") for c in cols]) if cols else \
         np.zeros((len(measures), 0))
 
@@ -192,7 +192,7 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
     w = m[weight_col].to_numpy(dtype="float64")
     d = m[spec.distance_col].to_numpy(dtype="float64")
     if np.isnan(y).any() or np.isnan(d).any():
-        raise IndexInputError(f"{spec.name}: missing reference or distance values")
+        raise IndexInputError(f"{spec.name}: referens- eller avståndsvärden saknas")
     fixed_gammas = dict(fixed_gammas or {})
     free, notes = [], []
     for col in spec.extra_cols:
@@ -200,7 +200,7 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
             continue
         if np.nanstd(_extras(m, [col])[:, 0]) == 0:
             fixed_gammas[col] = 0.0
-            notes.append(f"{col} is constant in the measure table: γ fixed at 0 (not identifiable)")
+            notes.append(f"{col} är konstant i mätvärdestabellen: γ sätts till 0 (kan inte skattas)")
         else:
             free.append(col)
     nf = len(free)
@@ -248,7 +248,7 @@ def riksomrade(kommun_kod: pd.Series) -> pd.Series:
     """Riksområde (NUTS 2) of each kommun from its län code (RIKSOMRADE_BY_LAN)."""
     r = kommun_kod.astype(str).str.zfill(4).str[:2].map(RIKSOMRADE_BY_LAN)
     if r.isna().any():
-        raise IndexInputError(f"unknown län code in {sorted(set(kommun_kod[r.isna()]))[:5]}")
+        raise IndexInputError(f"okänd länskod i {sorted(set(kommun_kod[r.isna()]))[:5]}")
     return r
 
 
@@ -288,7 +288,7 @@ def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_
     p = panel.assign(kommun_kod=panel["kommun_kod"].astype(str).str.zfill(4))
     unknown = sorted(set(p["kommun_kod"]) - set(m.index))
     if unknown:
-        raise IndexInputError(f"cost panel has kommuner without measures: {unknown[:10]}")
+        raise IndexInputError(f"kostnadspanelen har kommuner utan mätvärden: {unknown[:10]}")
     mk = m.loc[p["kommun_kod"]]
     s = np.log(np.maximum(mk[spec.distance_col].to_numpy(dtype="float64"), d_min_km))
     xs = {c: mk[c].to_numpy(dtype="float64") for c in spec.extra_cols}
@@ -388,12 +388,67 @@ def find_reference(name: str = REFERENCE_DEL1, directory: str | Path | None = No
     for d in dirs:
         if (d / name).is_file():
             return d / name
-    raise IndexInputError(f"reference table {name} not found in {[str(d) for d in dirs]}")
+    raise IndexInputError(f"referenstabellen {name} finns inte i {[str(d) for d in dirs]}")
 
 
 def read_reference(path: str | Path) -> pd.DataFrame:
-    """A fasta index table as strings (so copied columns are written back unchanged)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A fasta index table as strings (so copied columns are written back unchanged). Every kommun (or region) once,
+    every index value a finite number inside its plausibility band (data/rimlighet.yaml: > 0), so no NaN or
+    negative reference value is fitted or copied into the output."""
+    from engine.indata import parse_numbers, problem_list, read_csv_text
+    from engine.schema import fasta_index_band
+
+    t = read_csv_text(path)
+    name = "kommun" if "kommun" in t.columns else "region" if "region" in t.columns else None
+    if name is None:
+        raise IndexInputError(f"{path}: ingen kolumn 'kommun' eller 'region' (kolumner: {list(t.columns)[:12]})")
+    problems = []
+    for value, rows in t.groupby(name).groups.items():
+        if len(rows) > 1:
+            problems.append(f"{name} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}")
+    for col in [c for c in t.columns if c not in ("lan", "kommun", "region", "lan_kod", "kommun_kod", "region_kod")]:
+        v = parse_numbers(t[col]).to_numpy()
+        b = fasta_index_band(col)
+        for i in np.flatnonzero(~np.isfinite(v)):
+            problems.append(f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}")
+        for i in np.flatnonzero(np.isfinite(v) & ((v < b.fel[0]) | (v > b.fel[1]))):
+            problems.append(f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: {v[i]:g} ligger utanför det rimliga "
+                            f"intervallet {b.text(b.fel)} — {b.skal}")
+    if problems:
+        raise IndexInputError(problem_list(str(path), problems))
+    return t
+
+
+def read_cost_panel(path: str | Path) -> pd.DataFrame:
+    """The cost panel of ``--skatta-mot``: kommun_kod, ar and cost columns; one row per kommun and year, every cost
+    a finite number ≥ 0."""
+    from engine.indata import parse_numbers, problem_list, read_csv_text
+
+    t = read_csv_text(path)
+    missing = [c for c in ("kommun_kod", "ar") if c not in t.columns]
+    if missing:
+        raise IndexInputError(f"{path}: kolumn(er) saknas: {missing}")
+    t["kommun_kod"] = t["kommun_kod"].str.strip().str.zfill(4)
+    problems = []
+    ar = pd.to_numeric(t["ar"], errors="coerce")
+    for i in np.flatnonzero(ar.isna().to_numpy() | (ar % 1 != 0).to_numpy()):
+        problems.append(f"rad {i + 2}, kolumn 'ar': inte ett årtal: {t['ar'].iloc[i]!r}")
+    t["ar"] = ar
+    dup = t.duplicated(["kommun_kod", "ar"], keep=False)
+    for (k, a), rows in t[dup].groupby(["kommun_kod", "ar"]).groups.items():
+        problems.append(f"kommun {k}, år {a:g} förekommer på raderna {[int(r) + 2 for r in rows]}")
+    for col in [c for c in t.columns if c not in ("kommun_kod", "ar", "kommun")]:
+        v = parse_numbers(t[col])
+        x = v.to_numpy(dtype="float64")
+        for i in np.flatnonzero((t[col].str.strip() != "").to_numpy() & ~np.isfinite(x)):
+            problems.append(f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}")
+        if not col.startswith("kontroll_"):
+            for i in np.flatnonzero(np.isfinite(x) & (x < 0)):
+                problems.append(f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: en kostnad är ≥ 0, fick {x[i]:g}")
+        t[col] = v
+    if problems:
+        raise IndexInputError(problem_list(str(path), problems))
+    return t
 
 
 def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
@@ -401,17 +456,20 @@ def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
     ``kommun``; the län of every match is checked against ``lan``. Any reference kommun without measures is an
     input error."""
     if "kommun" not in measures.columns:
-        raise IndexInputError("measure table needs a 'kommun' name column to match the reference table")
-    m = measures.assign(kommun_kod=measures["kommun_kod"].astype(str).str.zfill(4)).drop_duplicates("kommun")
+        raise IndexInputError("mätvärdestabellen behöver en kolumn 'kommun' (namn) för att matchas mot referenstabellen")
+    m = measures.assign(kommun_kod=measures["kommun_kod"].astype(str).str.zfill(4))
+    dup = m.loc[m["kommun"].duplicated(), "kommun"].tolist()
+    if dup:
+        raise IndexInputError(f"kommun(er) {dup[:10]} förekommer flera gånger i mätvärdestabellen")
     m = m.drop(columns=[c for c in ("lan",) if c in m.columns])      # the reference's own län name is kept
     out = reference[["lan", "kommun"]].merge(m, on="kommun", how="left", validate="one_to_one")
     missing = out.loc[out["kommun_kod"].isna(), "kommun"].tolist()
     if missing:
-        raise IndexInputError(f"no measures for reference kommun(er) {missing[:10]}")
+        raise IndexInputError(f"mätvärden saknas för referenstabellens kommun(er) {missing[:10]}")
     lan = out["kommun_kod"].str[:2].map(LAN_NAMES)
     bad = out.loc[lan != out["lan"], "kommun"].tolist()
     if bad:
-        raise IndexInputError(f"län of kommun(er) {bad[:10]} differs between measures and reference")
+        raise IndexInputError(f"länet för kommun(er) {bad[:10]} skiljer sig mellan mätvärden och referenstabell")
     return out
 
 
@@ -419,15 +477,18 @@ def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
 # Indices given by a formula in the law text
 # --------------------------------------------------------------------------------------------------------------
 
-def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str = "bilaga") -> pd.DataFrame:
+def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str | None = None) -> pd.DataFrame:
     """Merkostnadsindex för politisk verksamhet (SPEC §3.11; L2589–L2599, L17979, table 6.60).
 
     MV = 2 355,5331 − 153,2238·ln(P) + 11,59168·MD3000; MI = 1 below the threshold, else MV / arithmetic mean of
     all kommuners' MV. ``reading='bilaga'``: threshold MD3000 < 6,72 km (L2597); ``'kapitel'``: MV < the
-    typkommun's 1 018 (L17979). GLESHET.md §6.5 OPEN-17.
+    typkommun's 1 018 (L17979). Default: the rule set's ``politisk_verksamhet.troskel_lasning`` (``kapitel``,
+    which reproduces Bilaga 4 tabell 6). GLESHET.md §6.5 OPEN-17.
     """
+    if reading is None:
+        reading = _regelverk().raw("politisk_verksamhet.troskel_lasning")
     if reading not in POLITISK_THRESHOLD_READINGS:
-        raise IndexInputError(f"politisk verksamhet: reading must be one of {POLITISK_THRESHOLD_READINGS}")
+        raise IndexInputError(f"politisk verksamhet: läsningen ska vara en av {POLITISK_THRESHOLD_READINGS}")
     r = _regelverk()
     p = np.asarray(befolkning, dtype="float64")
     md = np.asarray(medeldistans_3000_km, dtype="float64")

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
+from engine.inkomst import inkomstutjamning_belopp
 from engine.params import Params
 from engine.register import DATA
+from engine.register import load_lansvisa_skattesatser as lansvisa_skattesatser
 
 MSK_2024 = 270_753.0   # uppräknad medelskattekraft 2024, table 5.2 row B (L7535)
 

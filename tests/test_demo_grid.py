@@ -104,7 +104,7 @@ def test_reader_rejects_an_overlapping_demo_file(tmp_path):
     bad = pd.concat([bad, extra], ignore_index=True).sort_values("Ruta")
     path = tmp_path / "bad.csv.gz"
     path.write_bytes(demo_grid.to_csv_gz_bytes(bad))
-    with pytest.raises(GridInputError, match="overlaps"):
+    with pytest.raises(GridInputError, match="överlappar"):
         read_grid(path)
 
 

@@ -13,8 +13,9 @@ import yaml
 from engine import register, schema
 from engine.common import invanarbaserat_avdrag, kpif_faktor, korrigeringsfaktor
 from engine.indata import IndataError, load_indata
-from engine.inkomst import inkomstutjamning, inkomstutjamning_region, lansvisa_skattesatser
+from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, ParameterError, Params, load_params
+from engine.register import load_lansvisa_skattesatser as lansvisa_skattesatser
 from engine.testing import make_ctx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,7 @@ def test_reform_overlay_changes_value_and_rejects_unknown_paths(tmp_path):
 
 
 def test_unknown_rule_set_and_unavailable_parameter():
-    with pytest.raises(ParameterError, match="unknown regelverk"):
+    with pytest.raises(ParameterError, match="okänt regelverk"):
         Params.load("2099")
     p = Params.load("2024")
     with pytest.raises(EjTillganglig):
@@ -207,11 +208,11 @@ def test_bad_input_lists_every_problem_with_file_row_and_kommun(demo_dir, tmp_pa
     with pytest.raises(IndataError) as e:
         load_indata(bad, "sou2024", 2024)
     msg = str(e.value)
-    assert "negative" in msg and "'folkmangd_31dec_t2'" in msg and "row 2" in msg
-    assert "share outside [0, 1]" in msg and "'sei_forskola_inkomst'" in msg
-    assert "unknown kommun_kod '9999'" in msg
-    assert "missing" in msg and "289 rows, expected 290" in msg
-    assert "unknown column(s) ['mystery']" in msg
+    assert "rad 2 (" in msg and "kolumn 'folkmangd_31dec_t2': -5 ligger utanför det rimliga intervallet [1, " in msg
+    assert "'sei_forskola_inkomst': 1.7 ligger utanför det rimliga intervallet [0, 1]" in msg
+    assert "okänd kommun_kod '9999'" in msg
+    assert "saknas" in msg and "289 rader, väntade 290" in msg
+    assert "okända kolumner ['mystery']" in msg
 
 
 def test_age_groups_that_do_not_add_up_are_reported(demo_dir, tmp_path):
@@ -229,8 +230,8 @@ def test_age_groups_that_do_not_add_up_are_reported(demo_dir, tmp_path):
         load_indata(tmp_path, "sou2024", 2024)
     msg = str(e.value)
     name2 = register.kommuner().loc[2, "kommun"]
-    assert f"{name2}: age groups" in msg and "exceeds bef_90_w" in msg and "28 vårdbehov cells" in msg
-    assert "lss_pa_sfb_kommun_utforare" in msg and "exceeds lss_pa_sfb" in msg
+    assert f"{name2}: åldersgrupperna" in msg and "större än bef_90_w" in msg and "28 celler" in msg
+    assert "lss_pa_sfb_kommun_utforare" in msg and "större än lss_pa_sfb" in msg
     assert len(e.value.problems) == 4
 
 
@@ -242,7 +243,7 @@ def test_berakna_cli_bad_input_exits_2_and_leaves_no_output(demo_dir, tmp_path, 
     rc = main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(bad), "--ut", str(out)])
     assert rc == 2 and not out.exists()
     assert not list(tmp_path.glob(".ut.tmp-*"))
-    assert "problems in the input data" in capsys.readouterr().err
+    assert "problem i indata; inget beräknades" in capsys.readouterr().err
 
 
 def test_inputs_load_identically_from_csv_parquet_and_one_xlsx_workbook(demo_dir, tmp_path):

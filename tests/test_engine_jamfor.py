@@ -111,10 +111,10 @@ def test_jamfor_cli_writes_every_table_and_workbook(dirs, tmp_path):
     assert main(["jamfor", "--indata", str(ind), "--bas-utfall", str(bas), "--ut", str(out)]) == 0
     for name in ("tabell1_kommuner", "tabell2_regioner", "tabell3_lss_inforande", "tabell4_kommuner_inforande",
                  "tabell5_regioner_inforande", "tabell6_delmodeller_kommuner", "tabell7_delmodeller_regioner",
-                 "systemeffekt_kommuner", "storleksklasser", "vinnare_forlorare"):
+                 "systemeffekt_kommuner", "storleksklasser", "vinnare_forlorare", "omfordelning"):
         assert (out / f"{name}.csv").is_file() and (out / f"{name}.parquet").is_file(), name
     x = pd.read_excel(out / "jamforelse.xlsx", sheet_name=None)
-    assert "Tabell 1 Kommuner" in x and "kommun" in x["Tabell 1 Kommuner"].columns
+    assert "Tabell 1 Kommuner" in x and "Kommun" in x["Tabell 1 Kommuner"].columns
     t6 = pd.read_csv(out / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
     b4 = pd.read_csv(DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
     # the DEMO bas is built from the committee's per-delmodell change, so the demo reproduces it exactly
@@ -138,3 +138,28 @@ def test_jamfor_regleringspost_is_berakna_minus_the_fast_inforandebidrag_financi
     fin = np.sum(t1["fast_inforandebidrag_forslag"].to_numpy() * P) / P.sum()
     assert t1["regleringspost_forslag"].iloc[0] + fin == pytest.approx(res["kommun"]["regleringspost.regleringspost"][0], abs=1e-6)
     assert np.sum(t1["efterslapning_forslag"].to_numpy() * P) == pytest.approx(np.sum(res["kommun"]["efterslapning.efterslapning_kr"]))
+
+
+def test_omfordelning_per_rule_set(tables, dirs):
+    """The SOU's summary per rule set: the proposal's rows are the single run's Sammanfattning (sum of positive net
+    amounts = sum of negative ones, kronor on folkmängd 31 dec t−2); the reform (garantinivå only) leaves every
+    delmodell but befolkningsminskning unchanged; the current rules' delmodeller say why they are not available."""
+    from engine.model import berakna, build_ctx
+    from engine.sammanfattning import for_run
+    t, ind = tables
+    o = t["omfordelning"]
+    assert {"nuvarande regler: 2024", "förslaget: sou2024", "reform: sou2024 + garanti 117"} == set(o["regelverk"])
+    f = o[o["regelverk"] == "förslaget: sou2024"].set_index(["nivå", "post", "komponent"])
+    ctx = build_ctx(ind, load_params("sou2024"))
+    ref = for_run(ctx, berakna(ctx)).set_index(["nivå", "post", "komponent"])
+    row = ("kommun", "forskola", "gles_bebyggelse")
+    assert f.loc[row, "omfördelning (kr)"] == pytest.approx(ref.loc[row, "omfördelning (kr)"], rel=1e-12)
+    assert f.loc[row, "omfördelning (kr)"] == pytest.approx(f.loc[row, "avgift/avdrag (kr)"], rel=1e-9)
+    g = ctx.k["folkmangd_31dec_t2"] * berakna(ctx)["kommun"]["forskola.gles_bebyggelse"]
+    assert f.loc[row, "omfördelning (kr)"] == pytest.approx(g[g > 0].sum(), rel=1e-9)          # IBA: mean 0
+    r = o[o["regelverk"].str.startswith("reform")].set_index(["nivå", "post", "komponent"])
+    for rad in (("kommun", "grundskola", "standardkostnad"), ("region", "halso_och_sjukvard", "vardbehov")):
+        assert r.loc[rad, "omfördelning (kr)"] == pytest.approx(f.loc[rad, "omfördelning (kr)"], rel=1e-12)
+    b = o[o["regelverk"] == "nuvarande regler: 2024"].set_index(["nivå", "post", "komponent"])
+    assert b.loc[("kommun", "forskola", "behov_forskola"), "status"].startswith("ej tillgänglig i regelverk 2024")
+    assert b.loc[("kommun", "forskola", "aldersersattning"), "status"] == "beräknad"

@@ -10,7 +10,7 @@ import pytest
 
 from engine.demo import write_demo_inputs
 from engine.indata import load_indata
-from engine.model import berakna, build_ctx
+from engine.model import POSTER, berakna, build_ctx
 from engine.params import load_params
 
 
@@ -25,13 +25,43 @@ def run_sou(indir):
     return ctx, berakna(ctx)
 
 
-def test_kostnadsutjamning_nets_to_zero_for_kommuner_and_regioner(run_sou):
+def test_kostnadsutjamning_nets_to_what_its_populations_give_and_the_anslag_balances(run_sou):
+    """The riket mean is weighted with folkmängd 31 dec t−2, bidrag/avgift are paid per invånare 1 nov t−1 (lag 9–10
+    §§): in kronor the kostnadsutjämning nets to Σ (SK − mean₃₁dec)·P₁nov, not to 0 (SKR 23:62: −97 mnkr for 2024),
+    and the regleringspost absorbs it, so the state still pays exactly the anslag."""
     ctx, res = run_sou
-    for niva in ("kommun", "region"):
-        kr = res[niva]["kostnadsutjamning.kostnadsutjamning_kr"]
-        assert np.isfinite(kr).all()
-        bidrag, avgift = kr[kr > 0].sum(), -kr[kr < 0].sum()
-        assert bidrag > 1e8 and abs(bidrag - avgift) < 1.0, niva       # bidrag = avgifter within 1 kr
+    for niva, pop in (("kommun", ctx.k), ("region", ctx.r)):
+        d = res[niva]
+        sk, p31, p1 = d["kostnadsutjamning.strukturkostnad"], pop["folkmangd_31dec_t2"], pop["folkmangd_1nov_t1"]
+        mean = np.sum(sk * p31) / np.sum(p31)
+        kr = d["kostnadsutjamning.kostnadsutjamning_kr"]
+        assert np.isfinite(kr).all() and kr[kr > 0].sum() > 1e8
+        assert d["kostnadsutjamning.strukturkostnad_riket"] == pytest.approx(mean, rel=1e-12)
+        assert kr.sum() == pytest.approx(np.sum((sk - mean) * p1), abs=1.0)             # to the krona
+        assert abs(np.sum(d["kostnadsutjamning.kostnadsutjamning"] * p31)) < 1.0        # balanced on the mean's weights
+        assert abs(kr.sum()) > 1e5, niva                  # the demo's populations grow unevenly: the net is not 0
+        anslag = ctx.riket["anslag_kommuner_kr" if niva == "kommun" else "anslag_regioner_kr"]
+        assert d["utjamning.totalt_kr"].sum() == pytest.approx(anslag, abs=1.0)           # every post incl. KU's net
+        r = d["regleringspost.regleringspost"][0]
+        outlay = sum(np.sum(d[c + "_kr"]) for c in POSTER if c + "_kr" in d and not c.startswith("regleringspost"))
+        assert r == pytest.approx((anslag - outlay) / np.sum(p1), rel=1e-12)
+
+
+def test_old_reading_weights_the_mean_with_the_paid_population_and_nets_to_zero(indir):
+    """The alternative of allmant.kostnadsutjamning.befolkning_medelvarde (the reading before issue 11): the mean
+    weighted with folkmängd 1 nov t−1 makes Σ bidrag = Σ avgifter to the krona; the regleringspost differs from the
+    law's reading by exactly the net in kronor per inhabitant."""
+    law = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
+    old = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024").with_reform(
+        {"namn": "gammal läsning", "andringar": {"allmant.kostnadsutjamning.befolkning_medelvarde": "folkmangd_1nov_t1"}}))
+    a, b = berakna(law)["kommun"], berakna(old)["kommun"]
+    assert abs(b["kostnadsutjamning.kostnadsutjamning_kr"].sum()) < 1.0
+    p1 = law.k["folkmangd_1nov_t1"]
+    netto = a["kostnadsutjamning.kostnadsutjamning_kr"].sum()
+    # the regleringspost moves by the net (befolkningsminskning's fixed point shifts it by far less than 1 kr/inv)
+    dr = a["regleringspost.regleringspost"][0] - b["regleringspost.regleringspost"][0]
+    assert dr == pytest.approx(-(netto - b["kostnadsutjamning.kostnadsutjamning_kr"].sum()) / p1.sum(), abs=0.05)
+    assert abs(dr) > 0.5
 
 
 def test_every_delmodell_meets_its_genomsnittlig_standardkostnad(run_sou):

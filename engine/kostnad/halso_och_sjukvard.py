@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine import schema
 from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, safe_div
 from engine.context import Ctx
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
@@ -40,12 +41,12 @@ def vardbehov(ctx: Ctx) -> np.ndarray:
     genomsnittlig standardkostnad 26 406 kr (L2343; current: seed 002:113) uprated with KPIF t−1 and t (L2351).
     """
     priser = ctx.p.subtree(f"{OMR}.matris")
-    saknas = [c for c in priser if c not in ctx.r]
-    if not priser or saknas:
-        raise EjTillganglig(f"{OMR}.matris", f"region inputs {saknas[:4]}{'…' if len(saknas) > 4 else ''} not given"
-                            + (" (the current 22-cell inputs hos2024_* are not in the input schema because the rest "
-                               "of the current delmodell is not in the seeds)" if any(c.startswith("hos2024_") for c in saknas) else ""))
-    kostnad = sum(np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items())
+    utanfor = [c for c in priser if c not in ctx.r and c not in schema.BY_NAME]
+    if not priser or utanfor:
+        raise EjTillganglig(f"{OMR}.matris", f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
+                            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
+                            "nuvarande delmodellen inte finns i källorna")
+    kostnad = sum(np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items())   # a missing cell: SaknadIndata
     vb_raw = safe_div(kostnad, ctx.P_region)
     sc = genomsnittlig_standardkostnad(ctx, "halso_och_sjukvard")
     return korrigeringsfaktor(vb_raw, sc, ctx.P_region) * vb_raw
@@ -109,9 +110,7 @@ def halso_och_sjukvard(ctx: Ctx) -> dict[str, np.ndarray]:
 def _befolkning(ctx: Ctx, namn: str) -> np.ndarray:
     if namn in ctx.r:
         return np.asarray(ctx.r[namn], dtype="float64")
-    if namn in ctx.k:
-        return ctx.lan_sum(ctx.k[namn])
-    raise EjTillganglig(namn, "population input not given")
+    return ctx.lan_sum(ctx.k[namn])                 # not in the inputs: SaknadIndata names kommuner.<namn>
 
 
 def kraftig_befolkningsforandring(ctx: Ctx) -> np.ndarray:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from engine.common import korrigeringsfaktor, safe_div
-from engine.context import Ctx
+from engine.context import Ctx, SaknadIndata
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.params import EjTillganglig, ParameterError
 
@@ -78,6 +78,8 @@ def kommunandelar(ctx: Ctx) -> np.ndarray:
     if modell.any():
         try:
             vikt = np.where(modell, fordelningsmodell_vikter(ctx), vikt)
+        except SaknadIndata:
+            raise                                   # the delmodell lists every missing input
         except EjTillganglig as exc:
             ctx.ej_tillganglig(f"{OMR}.fordelningsmodell", f"{exc.path}: {exc.reason}")
             vikt = np.where(modell, np.nan, vikt)
@@ -103,6 +105,8 @@ def kollektivtrafik(ctx: Ctx) -> dict[str, np.ndarray]:
     coefficients are not in the seeds → NaN with a notice."""
     try:
         lan = lansvis_standardkostnad(ctx)
+    except SaknadIndata:
+        raise                                       # engine.model lists every missing input of the delmodell
     except EjTillganglig as exc:
         return {"standardkostnad": ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")}
     kronor_lan = (1.0 - lan["region_andel"]) * lan["standardkostnad"] * lan["befolkning"]
@@ -115,6 +119,8 @@ def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
     SPEC §5). Gotland's row is the regional part of the kommun outside a region."""
     try:
         lan = lansvis_standardkostnad(ctx)
+    except SaknadIndata:
+        raise
     except EjTillganglig as exc:
         return {"standardkostnad": ctx.ej_tillganglig(f"{OMR}_region", f"{exc.path}: {exc.reason}",
                                                       shape_of=ctx.region_kod)}
