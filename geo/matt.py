@@ -396,9 +396,10 @@ def population_within(cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: flo
     centres_xy = np.asarray(centres_xy, dtype="float64").reshape(-1, 2)
     tree = tree if tree is not None else cKDTree(xy)
     r2 = float(radius_m) ** 2
-    cand = tree.query_ball_point(centres_xy, r=radius_m * (1 + 1e-9) + 1e-6)
     out = np.zeros(len(centres_xy), dtype="float64")
-    for i, idx in enumerate(cand):
+    for i in range(len(centres_xy)):
+        # one centre at a time: a 90 km ball holds up to ~10^5 cells of a 250 m grid, as a Python list
+        idx = tree.query_ball_point(centres_xy[i], r=radius_m * (1 + 1e-9) + 1e-6)
         if not idx:
             continue
         idx = np.asarray(idx, dtype=np.int64)
