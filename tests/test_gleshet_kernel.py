@@ -288,6 +288,34 @@ def test_cli_bad_scheduler_exits_2_and_writes_nothing(tmp_path, capsys):
     assert not out.exists()
 
 
+def _benchmark_baseline():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "gleshet_kernel.py"
+    spec = importlib.util.spec_from_file_location("gleshet_kernel_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.baseline_radii
+
+
+@pytest.mark.parametrize("metric,own_cell", OPTIONS)
+def test_kernel_equals_the_benchmark_baseline(metric, own_cell):
+    """The benchmark's cKDTree k-NN baseline (Minkowski p = 2, 1, ∞) and the kernel agree exactly on a
+    4 000-cell grid of 250 m and 1 km cells with empty areas, for every metric and own-cell reading."""
+    rng = np.random.default_rng(15)
+    x = np.concatenate([rng.integers(0, 120, 3000) * 250.0 + 125, rng.integers(40, 120, 1000) * 1000.0 + 500])
+    y = np.concatenate([rng.integers(0, 120, 3000) * 250.0 + 125, rng.integers(0, 60, 1000) * 1000.0 + 500])
+    keep = np.unique(np.column_stack([x, y]), axis=0, return_index=True)[1]
+    x, y = x[keep], y[keep]
+    pop = rng.poisson(6, x.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        got = radii(x, y, pop, [60, 3000, 15000], metric=metric, own_cell=own_cell, chunk_size=777)
+        want = _benchmark_baseline()(x, y, pop, [60, 3000, 15000], metric, own_cell)
+    np.testing.assert_array_equal(got, want)
+
+
 def test_weighted_mean_by_group():
     groups, means = weighted_mean(np.array([1.0, 3.0, 10.0, 5.0]), np.array([1, 3, 2, 0]),
                                   np.array(["a", "a", "b", "c"]))
@@ -303,21 +331,23 @@ def test_index_rejects_bad_population():
 
 
 @pytest.mark.shared
-def test_national_grid_sample_against_brute_force(shared_data):
-    """400 random cells of SCB's national 1 km grid 2024, brute force over all 103 464 cells."""
+@pytest.mark.parametrize("metric", METRICS)
+def test_national_grid_sample_against_brute_force(shared_data, metric):
+    """400 random cells of SCB's national 1 km grid 2024, brute force over all 103 464 cells, every metric."""
     import pandas as pd
 
     df = pd.read_csv(shared_data / "scb_grid_1km_2024" / "befolkning_1km_2024.csv.gz", dtype={"rutid_scb": str})
     x = df.rutid_scb.str[:6].astype(np.int64).to_numpy() + 500.0
     y = df.rutid_scb.str[6:].astype(np.int64).to_numpy() + 500.0
     pop = df.beftotalt.to_numpy()
-    r = radii(x, y, pop, [3000, 15000])
+    r = radii(x, y, pop, [3000, 15000], metric=metric)
     sample = np.random.default_rng(2024).choice(x.size, 400, replace=False)
     for i in sample:
-        d2 = (x - x[i]) ** 2 + (y - y[i]) ** 2
-        o = np.argsort(d2, kind="stable")
+        dx, dy = np.abs(x - x[i]), np.abs(y - y[i])
+        d = {"euclidean": np.sqrt(dx**2 + dy**2), "manhattan": dx + dy, "chebyshev": np.maximum(dx, dy)}[metric]
+        o = np.argsort(d, kind="stable")
         c = np.cumsum(pop[o])
         for t, n in enumerate([3000, 15000]):
-            assert r[i, t] == np.sqrt(d2[o][np.searchsorted(c, n)]), (i, n)
+            assert r[i, t] == d[o][np.searchsorted(c, n)], (i, n)
     # plausibility of the national distribution: dense cities ~0, Norrland inland > 100 km for 15 000
-    assert r[:, 0].min() == 0.0 and 100_000 < r[:, 1].max() < 250_000
+    assert r[:, 0].min() == 0.0 and 100_000 < r[:, 1].max() < 300_000
