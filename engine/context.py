@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.params import EjTillganglig, Params
 from engine.register import FastaIndex, Skattesatser
 
@@ -18,11 +19,9 @@ from engine.register import FastaIndex, Skattesatser
 TABELL = {"kommun": "kommuner", "region": "regioner", "lan": "lan", "riket": "riket"}
 
 
-class SaknadIndata(EjTillganglig):
+class SaknadIndata(EjTillganglig, InputError):
     """A variable the user's input tables do not contain: the component that reads it is not available. Where no
     component catches it (a step that needs the variable itself) it is an input error (exit 2) naming it."""
-
-    is_input_error = True
 
     def __init__(self, niva: str, namn: str):
         self.niva, self.namn = niva, namn

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from engine import register, schema
+from engine.errors import InputError
 
 log = logging.getLogger("utjamning")
 MAX_LISTED = 60
@@ -38,10 +39,8 @@ SUFFIXES = (".csv", ".parquet", ".xlsx")
 SUM_TOL = 1e-6
 
 
-class IndataError(ValueError):
+class IndataError(InputError):
     """Bad input: lists every problem found, naming file, row/kommun and column."""
-
-    is_input_error = True
 
     def __init__(self, problems: list[str]):
         self.problems = problems

@@ -42,6 +42,8 @@ from typing import Any, Iterable, Iterator, Mapping
 import numpy as np
 import yaml
 
+from engine.errors import InputError, UtjamningError
+
 ROOT = Path(__file__).resolve().parent.parent
 REGELVERK_DIR = ROOT / "data" / "regelverk"
 LEAF_KEYS = {"value", "unit", "source", "valid_from", "note", "status", "reason", "alternativ", "range", "allowed"}
@@ -52,13 +54,11 @@ REFORM_KEYS = {"namn", "beskrivning", "andringar"}
 OVERRIDE_KEYS = {"value", "source", "note"}
 
 
-class ParameterError(ValueError):
+class ParameterError(InputError):
     """Bad rule set, reform or scenario file (an input error: printed as one message, exit 2)."""
 
-    is_input_error = True
 
-
-class EjTillganglig(LookupError):
+class EjTillganglig(UtjamningError, LookupError):
     """The rule set has no value for this element (the seeds do not specify it)."""
 
     def __init__(self, path: str, reason: str):

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.errors import InputError
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 FASTA_INDEX_DIR = DATA / "fasta_index"
@@ -27,8 +29,8 @@ NAME_ALIASES = {"Stenungssund": "Stenungsund"}
 GOTLAND_LAN = "09"
 
 
-class RegisterError(ValueError):
-    is_input_error = True
+class RegisterError(InputError):
+    """A fasta index or register table that cannot be used (exit 2)."""
 
 
 @lru_cache(maxsize=1)

@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from engine.errors import InputError
+
 DEFINITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "definitioner.yaml"
 
 
-class DefinitionError(ValueError):
+class DefinitionError(InputError):
     """An unknown definition name or a malformed definitions file (exit 2 in the CLI)."""
-
-    is_input_error = True
 
 
 def _load() -> dict:

@@ -56,6 +56,8 @@ from typing import Sequence
 import numba as nb
 import numpy as np
 
+from engine.errors import InputError
+
 #: Allowed values of ``metric`` (module docstring); the CLI and configuration take their choices from here.
 METRICS = ("euclidean", "manhattan", "chebyshev")
 #: Coordinates are quantised to this many units per metre before any distance is computed.
@@ -68,10 +70,8 @@ NARROW_WIDTH_M = 500.0
 GUESS_WIDTH_M = 300.0
 
 
-class KernelInputError(ValueError):
+class KernelInputError(InputError):
     """A kernel option with a value outside its allowed values (the CLI prints it and exits with status 2)."""
-
-    is_input_error = True
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from engine.errors import InputError
+
 # --------------------------------------------------------------------------------------------------------------
 # Parameters (each with its source)
 # --------------------------------------------------------------------------------------------------------------
@@ -88,10 +90,8 @@ RIKSOMRADE_BY_LAN = {
 }
 
 
-class MeasureInputError(ValueError):
+class MeasureInputError(InputError):
     """Bad input to a measure (shown to CLI users as one message)."""
-
-    is_input_error = True
 
 
 @dataclass

@@ -12,7 +12,7 @@ Exit codes (the same for every command; README "Felkoder"):
     3  internt fel (en bugg): ett kort meddelande; spårutskriften med -v och alltid i en loggfil
     4  natt: en annan körning håller låset
 
-Errors of bad input (any exception with an ``is_input_error`` attribute) are printed as one message, exit 2.
+Errors of bad input (:class:`engine.errors.InputError`, engine/errors.py) are printed as one message, exit 2.
 """
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 import traceback
+
+from engine.errors import InputError
 
 COMMANDS = {
     "gleshet": "pipelines.cmd_gleshet",
@@ -132,10 +134,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"utjamning {args.command}: avbruten; ingen utdata ändrades", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - bad input gets one message; a bug a short one (exit 3)
-        if getattr(exc, "is_input_error", False):
-            print(f"utjamning {args.command}: {exc}", file=sys.stderr)
-            return EXIT_INPUT
+    except InputError as exc:
+        print(f"utjamning {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - a bug gets a short message (exit 3)
         if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
             print(f"utjamning {args.command}: {exc.filename or ''}: {os.strerror(exc.errno)}; inget ändrades",
                   file=sys.stderr)

@@ -13,6 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
+from engine.errors import InputError
 from pipelines import argtypes
 
 log = logging.getLogger("utjamning")
@@ -38,8 +39,8 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-class ForklaraError(ValueError):
-    is_input_error = True
+class ForklaraError(InputError):
+    """An unknown kommun or region (exit 2)."""
 
 
 def resolve_code(kommun: str | None, region: str | None) -> str:

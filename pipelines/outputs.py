@@ -28,6 +28,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+from engine.errors import InputError
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -54,16 +56,12 @@ STALE_AFTER_S = 24 * 3600
 log = logging.getLogger("utjamning")
 
 
-class OutputPathError(ValueError):
+class OutputPathError(InputError):
     """An output path that would overwrite something the tool did not create (exit 2, nothing is touched)."""
 
-    is_input_error = True
 
-
-class InputPathError(ValueError):
+class InputPathError(InputError):
     """An input path that does not exist (exit 2)."""
-
-    is_input_error = True
 
 
 def require_inputs(inputs: Mapping[str, str | os.PathLike | None]) -> None:
