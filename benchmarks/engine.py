@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.demo import write_demo_inputs  # noqa: E402
+from pipelines.demo_indata import write_demo_inputs  # noqa: E402
 from engine.indata import load_indata  # noqa: E402
 from engine.model import berakna, build_ctx  # noqa: E402
 from engine.params import load_params  # noqa: E402

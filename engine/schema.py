@@ -1,6 +1,6 @@
 """The input schema: every variable the engine reads, per kommun, per län, per region and for the whole country.
 
-One catalogue drives validation (engine/indata.py), the demo generator (engine/demo.py) and the documentation
+One catalogue drives validation (engine/indata.py), the demo generator (pipelines/demo_indata.py) and the documentation
 (docs/inputs.md is generated from it: ``python -m engine.schema > docs/inputs.md``; a test keeps them equal).
 Reference dates follow SPEC.md §13; ``t`` is the utjämningsår.
 """

@@ -66,7 +66,7 @@ def run(args) -> int:
     if rc:
         return rc
 
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
 
     _step(f"3/5 indata (DEMODATA, inte officiell statistik) → {out / 'indata'}")
     _adopt_earlier_demo(out / "indata")
@@ -84,7 +84,7 @@ def run(args) -> int:
         if rc:
             return rc
 
-    from engine.demo import write_demo_bas_utfall
+    from pipelines.demo_indata import write_demo_bas_utfall
 
     _step("5/5 jamfor: nuvarande regler → förslaget (bilaga 4:s tabeller; DEMO-basutfall = demoförslaget minus "
           "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur "

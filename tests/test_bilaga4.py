@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 B4 = ROOT / "data" / "bilaga4"
@@ -163,7 +164,7 @@ def test_parse_report_consistent():
 def test_parser_reproduces_shipped_files(tmp_path):
     if not SEED.is_file():
         pytest.skip(f"SOU 2024:50 seed text not present at {SEED} (only in the project's workspace, not in a fresh clone)")
-    from pipelines.bilaga4 import main
+    main = load_tool("bilaga4").main
     assert main(["--seed", str(SEED), "--ut", str(tmp_path)]) == 0
     for n in FILES:
         assert filecmp.cmp(tmp_path / n, B4 / n, shallow=False), f"{n} differs from the shipped file"

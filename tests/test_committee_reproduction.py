@@ -67,7 +67,7 @@ def test_raddningstjanst_change_per_kommun_matches_bilaga4_tabell6(shared_data):
     from engine.common import kpif_faktor
     from engine.kostnad.raddningstjanst import raddningstjanst
     from engine.register import load_fasta_index
-    from engine.testing import make_ctx
+    from engine_helpers import make_ctx
 
     fi = load_fasta_index().kommun
     panel = pd.read_csv(shared_data / "kommun_panel_2002_2022" / "municip_data22.csv")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from engine import bidrag
 from engine.params import Params
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 
 def _ctx_pop(p6, p2, p1, regelverk="sou2024", andringar=None, **extra):

@@ -16,7 +16,7 @@ from engine.indata import IndataError, load_indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, ParameterError, Params, load_params
 from engine.register import load_lansvisa_skattesatser as lansvisa_skattesatser
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,12 +172,12 @@ def test_docs_inputs_md_is_generated_from_the_schema():
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
     return write_demo_inputs(tmp_path_factory.mktemp("indata"), 2024)
 
 
 def test_demo_inputs_are_valid_deterministic_and_realistic(demo_dir, tmp_path):
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
     d = load_indata(demo_dir, "sou2024", 2024)
     assert d.kommun.shape[0] == 290 and d.region.shape[0] == 21
     assert 10.0e6 < d.kommun["folkmangd_31dec_t2"].sum() < 11.0e6

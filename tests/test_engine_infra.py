@@ -19,7 +19,7 @@ from engine.kostnad.infrastruktur_och_skydd import infrastruktur_och_skydd
 from engine.kostnad.politisk_verksamhet import politisk_verksamhet
 from engine.kostnad.raddningstjanst import raddningstjanst
 from engine.kostnad.verksamhetsovergripande import verksamhetsovergripande
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 ROOT = Path(__file__).resolve().parent.parent
 PANEL = ROOT.parent / "shared" / "data" / "kommun_panel_2002_2022" / "municip_data22.csv"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.demo import write_demo_bas_utfall, write_demo_inputs
+from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
 from engine.indata import IndataError, load_indata
 from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
 from engine.params import load_params

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from engine.lss import lss_grundlaggande_standardkostnad, lss_kostnad_per_insats, lss_utjamning, nivajustering
 from engine.params import Params
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 F = 1.06 * 1.027  # KPIF 2023, 2024 (L4483)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.demo import write_demo_inputs
+from pipelines.demo_indata import write_demo_inputs
 from engine.indata import load_indata
 from engine.model import POSTER, berakna, build_ctx
 from engine.params import load_params

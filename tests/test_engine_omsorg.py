@@ -16,7 +16,7 @@ from engine.kostnad.aldreomsorg import aldreomsorg
 from engine.kostnad.ifo import ifo, modellvarde
 from engine.kostnad.komvux import komvux
 from engine.register import UnavailableIndex
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 F = 1.06 * 1.027                      # KPIF 2023, 2024 (L2351): the bilaga is calibrated for t = 2024
 P = np.array([1000.0, 3000.0, 6000.0])

@@ -12,7 +12,7 @@ from engine.kostnad.halso_och_sjukvard import befolkningsforandringar_region, ha
 from engine.kostnad.kollektivtrafik import kollektivtrafik, kollektivtrafik_region, kommunandelar
 from engine.params import ParameterError
 from engine.schema import HOS_CELLER
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 F = 1.06 * 1.027                      # KPIF 2023, 2024 (L2351)
 SC_HOS = 26406 * F

@@ -15,7 +15,7 @@ from engine.kostnad.grundskola import grundskola
 from engine.kostnad.gymnasieskola import gymnasieskola
 from engine.kostnad.tillagg import gles_bebyggelsestruktur, overgripande_administration
 from engine.register import UnavailableIndex
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 
 F = 1.06 * 1.027                                    # KPIF 2023, 2024 (L2351)
 F_2016_2022 = 1.020 * 1.021 * 1.017 * 1.005 * 1.024 * 1.077   # 002:L122–L132

@@ -104,7 +104,7 @@ def test_engine_recomputes_tabell6_politisk_verksamhet(shared_data, harledd):
     (they fall on either side). The chapter's reading (index 1 when MV < 1 018) is the committee's: the bilaga's
     wording (medeldistans < 6,72 km) misses by up to 180 kr."""
     from engine.kostnad.politisk_verksamhet import politisk_verksamhet
-    from engine.testing import make_ctx
+    from engine_helpers import make_ctx
     from geo.matt import frysta_matt
 
     kod = harledd["kommun_kod"]

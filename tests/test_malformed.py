@@ -24,7 +24,7 @@ CASES = list(csv.DictReader(open(CORPUS / "fall.csv", encoding="utf-8")))
 @pytest.fixture(scope="session")
 def base(tmp_path_factory) -> Path:
     """Valid inputs of every command: demo indata and bas-utfall, a measure table, fasta index copies."""
-    from engine.demo import write_demo_bas_utfall, write_demo_inputs
+    from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
     from engine.register import FASTA_INDEX_DIR, kommuner
 
     d = tmp_path_factory.mktemp("bas")

@@ -17,7 +17,7 @@ from engine.register import FASTA_INDEX_DIR, RegisterError, read_fasta_index
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
     return write_demo_inputs(tmp_path_factory.mktemp("indata"), 2024)
 
 

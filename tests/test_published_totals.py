@@ -10,7 +10,7 @@ import pytest
 from engine import register
 from engine.model import regleringspost
 from engine.register import DATA
-from engine.testing import make_ctx
+from engine_helpers import make_ctx
 from pipelines.cli import main
 
 MNKR = 1e6
@@ -96,7 +96,7 @@ def test_inkomstutjamning_2019_of_skr_19_59(shared_data, tmp_path):
 def test_an_input_table_of_skattesatser_is_used_where_the_rule_set_takes_the_years_rates(tmp_path):
     """Current rules: the table replaces SFS 2023:683 for the utjämningsår (a kommun's bidrag scales with its rate);
     the proposal has its own rates and says so; a bad table is an input error naming the row and column."""
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
     full = write_demo_inputs(tmp_path / "demo", 2024)
     d = tmp_path / "med"
     d.mkdir()

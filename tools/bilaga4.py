@@ -1,6 +1,8 @@
 """SOU 2024:50 Bilaga 4 "Samlade effekter av kommitténs förslag" → data/bilaga4/*.csv.
 
-    python -m pipelines.bilaga4 --seed PATH/TO/004_c4a43abe74ea2139.txt --ut data/bilaga4
+    python tools/bilaga4.py --seed PATH/TO/004_c4a43abe74ea2139.txt --ut data/bilaga4
+
+A one-off transcriber kept for reproducibility (tests/test_bilaga4.py reruns it on the seed); not installed.
 
 The seed is the flattened PDF text of SOU 2024:50. In Bilaga 4 every table row is a name (kommun, region, län
 heading or "Finansiering") followed by numbers spread over one or more lines; repeated page headers interrupt
@@ -515,7 +517,7 @@ def run(seed: Path, ut: Path) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipelines.bilaga4", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python tools/bilaga4.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("--seed", required=True, type=Path, help="SOU 2024:50 text (seed 004)")
     ap.add_argument("--ut", required=True, type=Path, help="output directory, e.g. data/bilaga4")
     a = ap.parse_args(argv)
