@@ -163,7 +163,7 @@ def run(args) -> int:
                 coefs[name] = coef.to_dict()
                 im.scatter_png(out / f"{name}.png", name, m, pred, y, spec.distance_col)
             for col in ref1.columns:
-                if col not in ("lan", "kommun") and col not in im.INDEX_SPECS:
+                if col not in ("kommun_kod", "lan", "kommun") and col not in im.INDEX_SPECS:
                     quality_rows.append({"index": col, "status": "copied_from_reference",
                                          "method": "not recomputed by the model"})
         out1.to_csv(out / im.REFERENCE_DEL1, index=False, lineterminator=_line_terminator(paths["del1"]))
@@ -172,7 +172,7 @@ def run(args) -> int:
                 shutil.copyfile(paths[key], out / paths[key].name)
                 ref = others[key]
                 for col in ref.columns:
-                    if col not in ("lan", "kommun", "region"):
+                    if col not in ("kommun_kod", "region_kod", "lan", "kommun", "region"):
                         quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",
                                              "method": "not recomputed by the model"})
         qdf = pd.DataFrame(quality_rows)

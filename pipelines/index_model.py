@@ -399,13 +399,16 @@ def read_reference(path: str | Path) -> pd.DataFrame:
     from engine.schema import fasta_index_band
 
     t = read_csv_text(path)
-    name = "kommun" if "kommun" in t.columns else "region" if "region" in t.columns else None
-    if name is None:
-        raise IndexInputError(f"{path}: ingen kolumn 'kommun' eller 'region' (kolumner: {list(t.columns)[:12]})")
+    key = "kommun_kod" if "kommun_kod" in t.columns else "region_kod" if "region_kod" in t.columns else None
+    if key is None:
+        raise IndexInputError(f"{path}: ingen kolumn 'kommun_kod' eller 'region_kod' (kolumner: {list(t.columns)[:12]}); "
+                              "raderna matchas på koden, namnen visas bara")
+    t[key] = t[key].str.strip().str.zfill(4 if key == "kommun_kod" else 2)
+    name = next((c for c in ("kommun", "region") if c in t.columns), key)
     problems = []
-    for value, rows in t.groupby(name).groups.items():
+    for value, rows in t.groupby(key).groups.items():
         if len(rows) > 1:
-            problems.append(f"{name} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}")
+            problems.append(f"{key} {value!r} ({t[name].iloc[rows[0]]}) förekommer på raderna {[int(r) + 2 for r in rows]}")
     for col in [c for c in t.columns if c not in ("lan", "kommun", "region", "lan_kod", "kommun_kod", "region_kod")]:
         v = parse_numbers(t[col]).to_numpy()
         b = fasta_index_band(col)
@@ -452,25 +455,20 @@ def read_cost_panel(path: str | Path) -> pd.DataFrame:
 
 
 def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    """Measures in the reference table's kommun order. Kommun names are unique in Sweden, so the join is on
-    ``kommun``; the län of every match is checked against ``lan``. Any reference kommun without measures is an
-    input error."""
-    if "kommun" not in measures.columns:
-        raise IndexInputError("mätvärdestabellen behöver en kolumn 'kommun' (namn) för att matchas mot referenstabellen")
+    """Measures in the reference table's kommun order, matched on ``kommun_kod`` (the names of both tables are for
+    display: the reference keeps the SOU's spellings, the measures the register's). Any reference kommun without
+    measures is an input error."""
     m = measures.assign(kommun_kod=measures["kommun_kod"].astype(str).str.zfill(4))
-    dup = m.loc[m["kommun"].duplicated(), "kommun"].tolist()
+    dup = m.loc[m["kommun_kod"].duplicated(), "kommun_kod"].tolist()
     if dup:
-        raise IndexInputError(f"kommun(er) {dup[:10]} förekommer flera gånger i mätvärdestabellen")
-    m = m.drop(columns=[c for c in ("lan",) if c in m.columns])      # the reference's own län name is kept
-    out = reference[["lan", "kommun"]].merge(m, on="kommun", how="left", validate="one_to_one")
-    missing = out.loc[out["kommun_kod"].isna(), "kommun"].tolist()
+        raise IndexInputError(f"kommunkod(er) {dup[:10]} förekommer flera gånger i mätvärdestabellen")
+    m = m.drop(columns=[c for c in ("lan", "kommun") if c in m.columns])   # the reference's own names are kept
+    out = reference[["kommun_kod", "lan", "kommun"]].merge(m, on="kommun_kod", how="left", validate="one_to_one",
+                                                           indicator=True)
+    missing = out.loc[out["_merge"] == "left_only", "kommun"].tolist()
     if missing:
         raise IndexInputError(f"mätvärden saknas för referenstabellens kommun(er) {missing[:10]}")
-    lan = out["kommun_kod"].str[:2].map(LAN_NAMES)
-    bad = out.loc[lan != out["lan"], "kommun"].tolist()
-    if bad:
-        raise IndexInputError(f"länet för kommun(er) {bad[:10]} skiljer sig mellan mätvärden och referenstabell")
-    return out
+    return out.drop(columns="_merge")
 
 
 # --------------------------------------------------------------------------------------------------------------

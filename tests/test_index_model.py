@@ -192,7 +192,8 @@ def test_lan_md15000_is_population_weighted():
 # ------------------------------------------------------------------------------------------------ reference tables
 
 def _reference_from(m: pd.DataFrame, coefs: dict) -> pd.DataFrame:
-    ref = pd.DataFrame({"lan": m["lan_kod"].map(LAN_NAMES), "kommun": m["kommun"], "loneindex": "99.1234"})
+    ref = pd.DataFrame({"kommun_kod": m["kommun_kod"], "lan": m["lan_kod"].map(LAN_NAMES), "kommun": m["kommun"],
+                        "loneindex": "99.1234"})
     for name in SPECS:
         ref[name] = [f"{v:.4f}" for v in im.apply_index(m, coefs[name])]
     ref["behov_forskola"] = "1.0101"
@@ -201,16 +202,18 @@ def _reference_from(m: pd.DataFrame, coefs: dict) -> pd.DataFrame:
     return ref
 
 
-def test_align_to_reference_checks_names_and_lan():
+def test_align_to_reference_matches_codes_not_names():
     m = synthetic_measures()
     ref = _reference_from(m, {n: true_coef(n) for n in SPECS})
     a = im.align_to_reference(m.sample(frac=1.0, random_state=1), ref)
-    assert a["kommun"].tolist() == ref["kommun"].tolist()
+    assert a["kommun_kod"].tolist() == ref["kommun_kod"].tolist()
+    renamed = m.assign(kommun=m["kommun"] + "s")          # another spelling of every name: still the same kommuner
+    assert im.align_to_reference(renamed, ref)["kommun"].tolist() == ref["kommun"].tolist()
     with pytest.raises(im.IndexInputError, match="mätvärden saknas"):
         im.align_to_reference(m.iloc[1:], ref)
     wrong = m.copy()
     wrong.loc[0, "kommun_kod"] = "2599"
-    with pytest.raises(im.IndexInputError, match="län"):
+    with pytest.raises(im.IndexInputError, match=f"mätvärden saknas.*{ref['kommun'].iloc[0]}"):
         im.align_to_reference(wrong, ref)
 
 
@@ -229,7 +232,7 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     refdir.mkdir()
     mattdir.mkdir()
     ref.to_csv(refdir / im.REFERENCE_DEL1, index=False, lineterminator="\r\n")
-    ref[["lan", "kommun"]].assign(administration="1.0000").to_csv(refdir / im.REFERENCE_DEL2, index=False,
+    ref[["kommun_kod", "lan", "kommun"]].assign(administration="1.0000").to_csv(refdir / im.REFERENCE_DEL2, index=False,
                                                                     lineterminator="\r\n")
     m.assign(lan=m["lan_kod"].map(LAN_NAMES)).sample(frac=1.0, random_state=2).to_csv(mattdir / "kommuner.csv",
                                                                                        index=False)
