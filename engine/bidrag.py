@@ -28,6 +28,7 @@ from engine.common import safe_div
 from engine.context import Ctx
 from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
 from engine.params import ParameterError
+from engine.tolerances import FINANSIERING_GEMENSAM_KR_PER_INV, FINANSIERING_REL, GRANS_REL, HELA_BEFOLKNINGEN
 
 KOMMUN, REGION = "kommun", "region"
 
@@ -37,7 +38,7 @@ KOMMUN, REGION = "kommun", "region"
 # ----------------------------------------------------------------------------------------------------------------
 def _tol(x):
     x = np.asarray(x, dtype="float64")
-    return np.where(np.isfinite(x), 1e-9 * np.maximum(np.abs(np.nan_to_num(x, posinf=0.0, neginf=0.0)), 1.0), 0.0)
+    return np.where(np.isfinite(x), GRANS_REL * np.maximum(np.abs(np.nan_to_num(x, posinf=0.0, neginf=0.0)), 1.0), 0.0)
 
 
 def jamfor(a, b, jamforelse: str):
@@ -85,9 +86,9 @@ def _folkmangd(ctx: Ctx, niva: str, var: str) -> np.ndarray:
 def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]:
     """Eligibility and compensated persons (förordning 28 §, L2287–L2305; bilaga L2731; SPEC §6, OPEN-21).
 
-    1. long-term: the fyraårsökning P[1 nov t−2] − P[1 nov t−6] (28 § tredje stycket, L2299) averages at least
-       ``grans_fyraar_procent`` per year — ``genomsnitt`` aritmetiskt: ΔP4 / P[t−6] / 4, geometriskt:
-       (P[t−2]/P[t−6])^(1/4) − 1 — AND the ettårsökning P[1 nov t−1] − P[1 nov t−2] is at least
+    1. long-term: the fyraårsökning P[1 nov t−2] − P[1 nov t−6] (28 § tredje stycket, L2299; ``period_ar`` = 4)
+       averages at least ``grans_fyraar_procent`` per year — ``genomsnitt`` aritmetiskt: ΔP4 / P[t−6] / 4,
+       geometriskt: (P[t−2]/P[t−6])^(1/4) − 1 — AND the ettårsökning P[1 nov t−1] − P[1 nov t−2] is at least
        ``grans_ettar_procent`` of P[t−2] (first stycke);
     2. ventil: otherwise a one-year growth of at least ``ventil_grans_procent`` (second stycke; none today).
     E = ΔP1 − uppräkningsgräns · P[t−2] persons ("antalet personer som motsvarar den befolkningsökning … som
@@ -98,6 +99,7 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     p = ctx.p
     jmf = p.raw("bidrag.efterslapning.jamforelse")
     p_t6, p_t2, p_t1 = (np.asarray(x, dtype="float64") for x in (p_t6, p_t2, p_t1))
+    n4 = p("bidrag.efterslapning.period_ar")                  # the fyraårsperiod: P[1 nov t−6] → P[1 nov t−2]
     g4 = p("bidrag.efterslapning.grans_fyraar_procent") / 100.0
     g1 = p("bidrag.efterslapning.grans_ettar_procent") / 100.0
     gv = p("bidrag.efterslapning.ventil_grans_procent") / 100.0
@@ -106,11 +108,11 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     d4 = p_t2 - p_t6
     metod = p.raw("bidrag.efterslapning.genomsnitt")
     if metod == "aritmetiskt":
-        lang = jamfor(d4, 4.0 * g4 * p_t6, jmf)
-        snitt4 = safe_div(d4, 4.0 * p_t6)
+        lang = jamfor(d4, n4 * g4 * p_t6, jmf)
+        snitt4 = safe_div(d4, n4 * p_t6)
     elif metod == "geometriskt":
-        lang = jamfor(p_t2, p_t6 * (1.0 + g4) ** 4, jmf)
-        snitt4 = safe_div(p_t2, p_t6, fill=1.0) ** 0.25 - 1.0
+        lang = jamfor(p_t2, p_t6 * (1.0 + g4) ** n4, jmf)
+        snitt4 = safe_div(p_t2, p_t6, fill=1.0) ** (1.0 / n4) - 1.0
     else:
         raise ValueError(f"bidrag.efterslapning.genomsnitt must be 'aritmetiskt' or 'geometriskt', got {metod!r}")
     ordinarie = lang & jamfor(d1, g1 * p_t2, jmf)
@@ -265,7 +267,7 @@ def strukturbidrag(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
 # ----------------------------------------------------------------------------------------------------------------
 # Financing "inklusive finansiering" (OPEN-23)
 # ----------------------------------------------------------------------------------------------------------------
-def los_finansiering(bidrag_av_f, befolkning, tol: float = 1e-9, max_iter: int = 1_000):
+def los_finansiering(bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max_iter: int = 1_000):
     """Smallest fixed point f = Σ b(f)·P / Σ P of a financing f (kr/inv, shape (1,) or (S, 1)).
 
     ``bidrag_av_f(f)`` returns the per-unit bidrag (kr/inv) when every unit's loss is raised by the financing f;
@@ -284,7 +286,7 @@ def los_finansiering(bidrag_av_f, befolkning, tol: float = 1e-9, max_iter: int =
         if np.all(np.abs(g) <= tol * np.maximum(1.0, np.abs(f))):
             return f
         wa = np.sum(np.where(b > 0, w, 0.0), axis=-1, keepdims=True)
-        if np.any((wa >= 1.0 - 1e-12) & (g > 0)):
+        if np.any((wa >= 1.0 - HELA_BEFOLKNINGEN) & (g > 0)):
             raise RuntimeError("inklusive finansiering: no fixed point (every inhabitant would receive the bidrag)")
         f = f + np.where(np.abs(g) <= tol * np.maximum(1.0, np.abs(f)), 0.0, g / (1.0 - wa))
     raise RuntimeError("inklusive finansiering: no fixed point found (the bidrag is not of the form max(0, L + f − c))")
@@ -441,7 +443,8 @@ def los_inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, a
             fl_new = 0.0
         f_new = los_finansiering(lambda x: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva,
                                                            x, fl_new)["inforandebidrag"], P)
-        if np.all(np.abs(np.asarray(f_new) - f) <= 1e-10) and np.all(np.abs(np.asarray(fl_new) - fl) <= 1e-10):
+        if (np.all(np.abs(np.asarray(f_new) - f) <= FINANSIERING_GEMENSAM_KR_PER_INV)
+                and np.all(np.abs(np.asarray(fl_new) - fl) <= FINANSIERING_GEMENSAM_KR_PER_INV)):
             f, fl = f_new, fl_new
             break
         f, fl = f_new, fl_new

@@ -24,6 +24,7 @@ import pandas as pd
 
 from engine import register, schema
 from engine.errors import InputError
+from engine.tolerances import SUMMA_PERSONER
 
 log = logging.getLogger("utjamning")
 MAX_LISTED = 60
@@ -36,7 +37,7 @@ FILES = {schema.KOMMUN: "kommuner", schema.LAN: "lan", schema.REGION: "regioner"
 SKATTESATSER = "lansvisa_skattesatser"
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: Tolerance for "adds up": counts are whole persons, so sums must match exactly (up to float noise).
-SUM_TOL = 1e-6
+SUM_TOL = SUMMA_PERSONER
 
 
 class IndataError(InputError):

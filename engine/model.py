@@ -30,13 +30,14 @@ import numpy as np
 import pandas as pd
 
 from engine import kostnad, register
+from engine import tolerances
 from engine.common import safe_div, wmean
 from engine.context import Ctx, Indatatabell, SaknadIndata
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, Params
 
-FIXPUNKT_TOL = 1e-6      # kr/inv
+FIXPUNKT_TOL = tolerances.FIXPUNKT_KR_PER_INV      # kr/inv
 FIXPUNKT_MAX = 100
 REGION_SUMS = ("folkmangd_1nov_t1", "folkmangd_31dec_t2", "folkmangd_1nov_t2", "folkmangd_1nov_t6",
                "folkmangd_31dec_t7", "skatteunderlag_kr")

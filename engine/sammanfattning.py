@@ -18,8 +18,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from engine.tolerances import NOLL_KR_PER_INV
+
 #: kr/inv: a deviation smaller than this is neither tillägg nor avdrag (the rounding noise of a mean)
-NOLL = 1e-6
+NOLL = NOLL_KR_PER_INV
 
 #: (post, result column) in the order of lag 2004:773; the kronor column is ``<column>_kr``.
 POSTER = (("inkomstutjamning", "inkomstutjamning.inkomstutjamning"), ("kostnadsutjamning", "kostnadsutjamning.kostnadsutjamning"),

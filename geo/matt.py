@@ -32,24 +32,33 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from engine.errors import InputError
+from geo.parametrar import parameter
+from engine.tolerances import AVSTAND_M, AVSTAND_REL
 
 # --------------------------------------------------------------------------------------------------------------
 # Parameters (each with its source)
 # --------------------------------------------------------------------------------------------------------------
 
-#: Island population limit: islands with *fewer than* 1 500 inhabitants count (L10681, GLESHET.md §4).
-ISLAND_POP_LIMIT = 1500
+#: The law's constants of the measures, from data/gleshet/parametrar.yaml (value, unit, source, validity):
+#: the numbers of inhabitants a medeldistans gathers (3 000, 15 000; L9207);
+MEDELDISTANS_INVANARE: tuple[int, ...] = tuple(int(n) for n in parameter("matt.medeldistans_invanare"))
+#: islands with *fewer than* this many inhabitants count in the ö-faktor (1 500; L10681, GLESHET.md §4);
+ISLAND_POP_LIMIT = parameter("matt.ofaktor_max_befolkning")
+#: road-distance radii of the regional / local catchment, km (112,5 / 37,5; L24921, GLESHET.md §6.9);
+REGIONAL_ROAD_KM = float(parameter("matt.befolkningsunderlag_regionalt_km"))
+LOCAL_ROAD_KM = float(parameter("matt.befolkningsunderlag_lokalt_km"))
+#: road distance = 1,25 × straight-line distance: the original 1996/2001 radii were 90 / 30 km straight line
+#: (L24899–L24921); used when no road network is available.
+ROAD_TO_STRAIGHT_FACTOR = float(parameter("matt.vagavstand_per_fagelavstand"))
+REGIONAL_STRAIGHT_KM = REGIONAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR   # 90 km
+LOCAL_STRAIGHT_KM = LOCAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR         # 30 km
 #: Name of the boolean island attribute "has a fixed road connection (bro/vägbank/tunnel) to the mainland".
 FIXED_CONNECTION_COL = "fast_forbindelse"
 
-#: Road-distance radii of the regional / local catchment, km (L24899–L24921, GLESHET.md §6.9).
-REGIONAL_ROAD_KM = 112.5
-LOCAL_ROAD_KM = 37.5
-#: Road distance = 1,25 × straight-line distance: the original 1996/2001 radii were 90 / 30 km straight line
-#: (L24899–L24921). Used when no road network is available.
-ROAD_TO_STRAIGHT_FACTOR = 1.25
-REGIONAL_STRAIGHT_KM = REGIONAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR   # 90 km
-LOCAL_STRAIGHT_KM = LOCAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR         # 30 km
+
+def _km(x: float) -> str:
+    """A distance as written in Swedish text (112,5)."""
+    return f"{x:g}".replace(".", ",")
 
 #: Invånardistans: inhabitants spread evenly over the area A on a hexagonal (triangular) lattice; the
 #: nearest-neighbour spacing is sqrt(2/√3 · A/P). Reproduces the seed's figures: Arjeplog ≈2 300 m, Sundbyberg
@@ -134,7 +143,7 @@ def weighted_mean_by(cells: pd.DataFrame, value_col: str, group_col: str, weight
     return out.astype("float64")
 
 
-def distance_measures_by(cells: pd.DataFrame, group_col: str, thresholds: tuple[int, ...] = (3000, 15000)
+def distance_measures_by(cells: pd.DataFrame, group_col: str, thresholds: tuple[int, ...] = MEDELDISTANS_INVANARE
                          ) -> pd.DataFrame:
     """Per group: befolkning, celler and the population-weighted mean radius per threshold in km
     (``avstand_<N>_km``; GLESHET.md §2, L9207–L9211)."""
@@ -155,7 +164,7 @@ def _with_lan(cells: pd.DataFrame) -> pd.DataFrame:
     return cells.assign(lan_kod=cells["kommun_kod"].astype(str).str[:2])
 
 
-def medeldistans_by_lan(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3000, 15000)) -> pd.DataFrame:
+def medeldistans_by_lan(cells: pd.DataFrame, thresholds: tuple[int, ...] = MEDELDISTANS_INVANARE) -> pd.DataFrame:
     """Medeldistans per län: population-weighted mean of r_3000 / r_15000 over the län's cells, km
     (GLESHET.md §2 "medeldistans"; kollektivtrafik's MD15000, SPEC §5, L2699). Columns ``lan_kod, lan,
     befolkning, celler, medeldistans_<N>_km``."""
@@ -166,7 +175,7 @@ def medeldistans_by_lan(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3000
     return t
 
 
-def medeldistans_by_region(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3000, 15000)) -> pd.DataFrame:
+def medeldistans_by_region(cells: pd.DataFrame, thresholds: tuple[int, ...] = MEDELDISTANS_INVANARE) -> pd.DataFrame:
     """Medeldistans per region (region = län; Gotland is a kommun outside a region and keeps its own row as
     "Gotlands kommun", as in the regional table L4155–L4339). Used by vård i glesbygd (GLESHET.md §6.7)."""
     t = medeldistans_by_lan(cells, thresholds)
@@ -391,7 +400,7 @@ def population_within(cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: flo
     centres_xy = np.asarray(centres_xy, dtype="float64").reshape(-1, 2)
     tree = tree if tree is not None else cKDTree(xy)
     r2 = float(radius_m) ** 2
-    cand = tree.query_ball_point(centres_xy, r=radius_m * (1 + 1e-9) + 1e-6)
+    cand = tree.query_ball_point(centres_xy, r=radius_m * (1 + AVSTAND_REL) + AVSTAND_M)
     out = np.zeros(len(centres_xy), dtype="float64")
     for i, idx in enumerate(cand):
         if not idx:
@@ -421,8 +430,9 @@ def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = Non
         tree = cKDTree(cells[["x", "y"]].to_numpy(dtype="float64"))
         reg = population_within(cells, cxy, REGIONAL_STRAIGHT_KM * 1000.0, tree)
         lok = population_within(cells, cxy, LOCAL_STRAIGHT_KM * 1000.0, tree)
-        method = "straight_line_90_30_km"
-        notes = ["no road network: straight-line radii 90 / 30 km (= 112,5 / 37,5 km road ÷ 1,25, L24899–L24921)"]
+        method = f"straight_line_{REGIONAL_STRAIGHT_KM:g}_{LOCAL_STRAIGHT_KM:g}_km"
+        notes = [f"no road network: straight-line radii {_km(REGIONAL_STRAIGHT_KM)} / {_km(LOCAL_STRAIGHT_KM)} km (= "
+                 f"{_km(REGIONAL_ROAD_KM)} / {_km(LOCAL_ROAD_KM)} km road ÷ {_km(ROAD_TO_STRAIGHT_FACTOR)}, L24899–L24921)"]
     else:
         xy = cells[["x", "y"]].to_numpy(dtype="float64")
         pop = cells["pop"].to_numpy(dtype="float64")
@@ -432,7 +442,7 @@ def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = Non
             d = np.asarray(road_distance_km(cxy[i], xy), dtype="float64")
             reg[i] = pop[d <= REGIONAL_ROAD_KM].sum()
             lok[i] = pop[d <= LOCAL_ROAD_KM].sum()
-        method = "road_112.5_37.5_km"
+        method = f"road_{REGIONAL_ROAD_KM:g}_{LOCAL_ROAD_KM:g}_km"
         notes = ["road distances from the given road network"]
     table = c.assign(regionalt_befolkningsunderlag=reg, lokalt_befolkningsunderlag=lok,
                      befolkningsunderlag_basis=method).set_index("kommun_kod")
@@ -500,7 +510,7 @@ def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tat
     befolkningsunderlag, invanardistans_m. Measures whose inputs are missing are left out and listed in notes;
     ``method`` is a ``;``-joined ``measure=method`` list for the manifest."""
     c = _with_lan(cells)
-    thresholds = tuple(n for n in (3000, 15000) if f"r_{n}_m" in c.columns)
+    thresholds = tuple(n for n in MEDELDISTANS_INVANARE if f"r_{n}_m" in c.columns)
     t = distance_measures_by(c, "kommun_kod", thresholds)
     first = c.groupby("kommun_kod", sort=True).first()
     t.insert(0, "lan_kod", first["lan_kod"].astype(str))

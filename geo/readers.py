@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.tolerances import PIXEL_HELTAL_M, PIXEL_REL
 from geo.errors import GridInputError, Problem
 
 CRS_OUT = "EPSG:3006"
@@ -563,9 +564,9 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
         x, y = t.transform(px, py)
     unit = raster_crs.axis_info[0].unit_name if raster_crs.axis_info else ""
     side = abs(T.a)
-    square = T.b == 0 and T.d == 0 and abs(abs(T.e) - side) < 1e-9 * max(side, 1.0)
+    square = T.b == 0 and T.d == 0 and abs(abs(T.e) - side) < PIXEL_REL * max(side, 1.0)
     size = int(round(side)) if (square and raster_crs.is_projected and unit in ("metre", "meter")
-                                and abs(side - round(side)) < 1e-6) else 0
+                                and abs(side - round(side)) < PIXEL_HELTAL_M) else 0
     ids = np.char.add(np.char.add("r", r.astype(str)), np.char.add("c", c.astype(str)))
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")

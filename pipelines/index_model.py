@@ -35,6 +35,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 from scipy.stats import spearmanr
 
+from engine.tolerances import INDEX_GOLV, INDEX_GOLV_BERAKNAD
 from geo.matt import LAN_NAMES, RIKSOMRADE_BY_LAN, MeasureInputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +55,9 @@ REFERENCE_REGIONER = "fasta_index_regioner.csv"
 D_MIN_KM_DEFAULT = 0.25
 #: Bounds of a calibrated clamp (km).
 D_MIN_BOUNDS_KM = (0.01, 5.0)
-#: Share of förskola's sparsity cost let through (salary share of gross cost, L9775).
-FORSKOLA_PASS_THROUGH = 0.791
+#: Share of förskola's sparsity cost let through: the salary share of its gross cost (L9775), the proposal's
+#: ``forskola.lonekostnadsandel`` (0,791; bilaga L2381).
+FORSKOLA_PASS_THROUGH = "forskola.lonekostnadsandel"
 #: "Within tolerance" in the quality report: the tables are printed with 4 decimals; ±0,005 is the acceptance
 #: tolerance of the project (issue 5).
 TOLERANCE = 0.005
@@ -69,8 +71,12 @@ class IndexSpec:
     distance_col: str
     extra_cols: tuple[str, ...]
     symmetric: bool
-    pass_through: float = 1.0
+    #: share of the cost let through: a number, or the path of the proposal's parameter that gives it
+    pass_through: float | str = 1.0
     source: str = ""
+
+    def pass_through_value(self) -> float:
+        return _regelverk().value(self.pass_through) if isinstance(self.pass_through, str) else self.pass_through
 
 
 INDEX_SPECS: dict[str, IndexSpec] = {
@@ -224,7 +230,7 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
         start = math.log(max(float(np.quantile(d, 0.02)), D_MIN_BOUNDS_KM[0] * 1.01))
         bounds = (math.log(D_MIN_BOUNDS_KM[0]), math.log(D_MIN_BOUNDS_KM[1]))
     else:   # threshold start: the reference's own share of kommuner at its minimum (the floor)
-        at_floor = float(np.isclose(y, y.min(), atol=1e-6).mean())
+        at_floor = float(np.isclose(y, y.min(), atol=INDEX_GOLV).mean())
         start = float(np.quantile(s0, min(max(at_floor, 0.05), 0.95)))
         bounds = (float(s0.min()) - 1.0, float(s0.max()))
     p0 = [b0, *([0.0] * nf), start] + ([] if normalise else [float(y.min())])
@@ -283,7 +289,7 @@ def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_
     effect of degrees of sparsity below d*, L10689, L11709). Returns the coefficients and the final
     statsmodels result.
     """
-    pass_through = spec.pass_through if pass_through is None else pass_through
+    pass_through = spec.pass_through_value() if pass_through is None else pass_through
     m = prepare_measures(measures).set_index("kommun_kod")
     p = panel.assign(kommun_kod=panel["kommun_kod"].astype(str).str.zfill(4))
     unknown = sorted(set(p["kommun_kod"]) - set(m.index))
@@ -342,7 +348,7 @@ def quality(name: str, measures: pd.DataFrame, predicted: np.ndarray, reference:
         "index": name, "n": int(len(y)),
         "r2": 1.0 - float(np.sum(e ** 2)) / ss_tot if ss_tot > 0 else float("nan"),
         "rmse": float(np.sqrt(np.mean(e ** 2))), "max_abs_error": float(np.max(np.abs(e))),
-        "share_within_tol": float(np.mean(np.abs(e) <= TOLERANCE + 1e-12)),
+        "share_within_tol": float(np.mean(np.abs(e) <= TOLERANCE + INDEX_GOLV_BERAKNAD)),
         "spearman_measure_reference": float(spearmanr(measures[measure_col], y)[0]),
         "spearman_index_reference": float(spearmanr(predicted, y)[0]),
         "largest_residuals": "; ".join(f"{label[i]} {e[i]:+.4f}" for i in worst),

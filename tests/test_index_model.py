@@ -137,7 +137,8 @@ def test_estimation_applies_pass_through_for_forskola():
     m = synthetic_measures(n_per_lan=12)
     panel = synthetic_panel(m, lambda k: 1000.0 * np.log(max(k.avstand_3000_km, 0.25)))
     coef, fit = im.estimate(panel, m, SPECS["glesbygd_forskola"], "kostnad")
-    assert coef.beta == pytest.approx(im.FORSKOLA_PASS_THROUGH * fit.params["s"] / coef.details["mean_cost"])
+    assert SPECS["glesbygd_forskola"].pass_through_value() == 0.791          # bilaga L2381 (forskola.lonekostnadsandel)
+    assert coef.beta == pytest.approx(0.791 * fit.params["s"] / coef.details["mean_cost"])
 
 
 def test_estimation_recovers_asymmetric_threshold_and_island_effect():

@@ -24,6 +24,7 @@ from engine.common import korrigeringsfaktor, safe_div
 from engine.context import Ctx, SaknadIndata
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.params import EjTillganglig, ParameterError
+from engine.tolerances import ANDELAR_SUMMA
 
 OMR = "kollektivtrafik"
 CACHE = "kollektivtrafik.lan"
@@ -86,7 +87,7 @@ def kommunandelar(ctx: Ctx) -> np.ndarray:
     for lan, andelar in beslutade.items():
         i = lan_kod == lan
         koder = [str(k).zfill(4) for k in np.asarray(ctx.kommun_kod)[i]]
-        if sorted(koder) != sorted(andelar) or abs(sum(andelar.values()) - 1.0) > 1e-9:
+        if sorted(koder) != sorted(andelar) or abs(sum(andelar.values()) - 1.0) > ANDELAR_SUMMA:
             raise ParameterError(f"{OMR}.beslutade_andelar[{lan}]: needs one share per kommun of the län "
                                  f"{sorted(koder)} adding up to 1, got {andelar}")
         vikt = np.where(i, np.array([andelar.get(k, 0.0) for k in (str(c).zfill(4) for c in ctx.kommun_kod)]), vikt)
