@@ -8,7 +8,7 @@ explanation lists exactly what each paragraph read — nothing is maintained by 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -67,7 +67,7 @@ class TracingIndex:
 
 def attach_tracer(ctx) -> Tracer:
     tr = Tracer()
-    p = TracingParams(ctx.p.namn, ctx.p.leaves, ctx.p.reformer, ctx.p.batch)
+    p = TracingParams(**{f.name: getattr(ctx.p, f.name) for f in fields(Params)})
     p.tracer = tr
     ctx.p = p
     ctx.k, ctx.r, ctx.lan = TracingDict(ctx.k, tr, "kommun"), TracingDict(ctx.r, tr, "region"), TracingDict(ctx.lan, tr, "lan")

@@ -407,6 +407,9 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
 
 
 def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:
-    """Read and validate an input directory for ``regelverk``; raises :class:`IndataError` listing all problems."""
+    """Read and validate an input directory for ``regelverk`` (a law's name or alias); raises :class:`IndataError`
+    listing all problems."""
+    from engine.params import lag_namn
+
     tables, files = read_tables(directory)
-    return validate(tables, files, regelverk, ar)
+    return validate(tables, files, lag_namn(regelverk), ar)

@@ -60,7 +60,8 @@ def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame
     (Bilaga 4 tables 6–7)."""
     vikt = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"),
                                                       np.nan)
-    lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}")
+    lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}") if ctx.p.finns(
+        f"allmant.kostnadsutjamning.delmodeller_{niva}") else []
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
     index = pd.Index(ctx.kommun_kod, name="kommun_kod") if niva == "kommun" else pd.Index(ctx.region_kod, name="region_kod")

@@ -217,7 +217,7 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
     grund = lss_grundlaggande_standardkostnad(ctx)
     s_kr = grund["grundlaggande_standardkostnad_kr"]
     s_inv = safe_div(s_kr, p_sk)
-    f = kpif_faktor(ctx.p("lss.kpif"), ctx.ar, namn="lss.kpif")
+    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
     netto = ctx.riket["lss_nettokostnad_kr"]
     riket = netto * f / np.sum(p_sk, axis=-1, keepdims=True)          # genomsnittlig standardkostnad (L23783)
 

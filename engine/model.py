@@ -35,7 +35,7 @@ from engine.common import safe_div, wmean
 from engine.context import Ctx, Indatatabell, SaknadIndata
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
-from engine.params import EjTillganglig, Params
+from engine.params import EjTillganglig, Params, SaknasForAret
 
 FIXPUNKT_TOL = tolerances.FIXPUNKT_KR_PER_INV      # kr/inv
 FIXPUNKT_MAX = 100
@@ -44,7 +44,9 @@ REGION_SUMS = ("folkmangd_1nov_t1", "folkmangd_31dec_t2", "folkmangd_1nov_t2", "
 
 
 def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = None) -> Ctx:
-    """Arrays in register order; region population and skatteunderlag summed from the kommuner of each län."""
+    """Arrays in register order; region population and skatteunderlag summed from the kommuner of each län; the
+    parameters resolved for the inputs' utjämningsår (``Params.for_ar``)."""
+    params = params.for_ar(indata.ar)
     kom, reg = register.kommuner(), register.regioner()
     k = {c: indata.kommun[c].to_numpy(dtype="float64") for c in indata.kommun.columns}
     kommun_lan = register.kommun_lan_index()
@@ -104,6 +106,16 @@ def _delmodeller(ctx: Ctx, lista: list[str], registry: dict, extra: dict) -> dic
     return res
 
 
+def delmodeller(ctx: Ctx, niva: str) -> list[str]:
+    """The delmodeller of the kostnadsutjämning of ``niva`` in the rule set's year; empty (with a notice) when the
+    law has none for the year (the kostnadsutjämning is then "ej tillgänglig", never 0)."""
+    try:
+        return list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}"))
+    except SaknasForAret as exc:
+        ctx.ej_tillganglig("kostnadsutjamning" + (" (region)" if niva == "region" else ""), f"{exc.path}: {exc.reason}")
+        return []
+
+
 def vikter(ctx: Ctx, niva: str) -> tuple[np.ndarray, np.ndarray]:
     """(population of the riket mean, population amounts are paid on) of the kostnadsutjämning for ``niva``:
     ``allmant.kostnadsutjamning.befolkning_medelvarde`` and ``befolkning_kronor`` (lag 9–10 §§; OPEN-3)."""
@@ -119,7 +131,8 @@ def _utjamning(ctx: Ctx, lista: list[str], parts: dict[str, np.ndarray], niva: s
     net to Σ (SK − mean)·P[1 nov t−1], not to 0 (SKR cirkulär 23:62: −97 mnkr kommuner 2024); the regleringspost
     bears it."""
     _trace(ctx, "kostnadsutjamning")
-    total = sum(parts[f"{namn}.standardkostnad"] for namn in lista)
+    total = (sum(parts[f"{namn}.standardkostnad"] for namn in lista) if lista
+             else np.full(len(ctx.kommun_kod if niva == "kommun" else ctx.region_kod), np.nan))
     res = dict(parts)
     try:
         medel, kronor = vikter(ctx, niva)
@@ -142,7 +155,7 @@ def kostnadsutjamning(ctx: Ctx, utjamning: np.ndarray | None = None, fasta_delar
     ``fasta_delar``: already computed delmodeller that do not depend on ``utjamning`` (the fixed point of
     befolkningsminskning recomputes only that delmodell)."""
     _trace(ctx, "kostnadsutjamning")
-    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
+    lista = delmodeller(ctx, "kommun")
     extra = {"befolkningsminskning": (np.zeros(len(ctx.kommun_kod)) if utjamning is None else utjamning,)}
     if fasta_delar is None:
         parts = _delmodeller(ctx, lista, kostnad.KOMMUN, extra)
@@ -156,7 +169,7 @@ def kostnadsutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
     """Kostnadsutjämning per region (lag 8 § andra stycket; SPEC §4–§5): hälso- och sjukvård and the regional
     part of kollektivtrafik (current rules: also befolkningsförändringar)."""
     _trace(ctx, "kostnadsutjamning")
-    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_region")
+    lista = delmodeller(ctx, "region")
     return _utjamning(ctx, lista, _delmodeller(ctx, lista, kostnad.REGION, {}), "region")
 
 
@@ -166,11 +179,14 @@ def _n(ctx: Ctx, niva: str) -> int:
 
 def _post(ctx: Ctx, namn: str, nycklar: tuple[str, ...], fn, *args, niva: str = "kommun") -> dict[str, np.ndarray]:
     """Run the bidrag function ``fn(ctx, *args)``; an input the user did not supply makes its ``nycklar`` NaN with a
-    notice naming every missing input."""
+    notice naming every missing input, and so does a rule-set element without a value for the year."""
     try:
         return fn(ctx, *args)
     except SaknadIndata as exc:
         nan = ctx.indata_saknas(namn, exc, fn, ctx, *args, shape_of=np.zeros(_n(ctx, niva)))
+        return {k: nan.copy() for k in nycklar}
+    except EjTillganglig as exc:
+        nan = ctx.ej_tillganglig(namn, f"{exc.path}: {exc.reason}", np.zeros(_n(ctx, niva)))
         return {k: nan.copy() for k in nycklar}
 
 
@@ -292,7 +308,8 @@ def berakna(ctx: Ctx) -> dict[str, dict[str, np.ndarray]]:
     bid_k, bid_r = bidrag(ctx, iu_k, iu_r)
 
     _trace(ctx, "kostnadsutjamning")
-    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun")
+    lista = ctx.p.raw("allmant.kostnadsutjamning.delmodeller_kommun") if ctx.p.finns(
+        "allmant.kostnadsutjamning.delmodeller_kommun") else []
     vikt_k = ctx.k.get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor"), np.full(len(ctx.kommun_kod), np.nan))
     ku = kostnadsutjamning(ctx)
     rp_k = regleringspost(ctx, "kommun", {**iu_k, **bid_k, **ku})

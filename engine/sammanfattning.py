@@ -162,5 +162,6 @@ def for_run(ctx, res: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
 
     return sammanfattning(res, {"kommun": ctx.k.get("folkmangd_31dec_t2"), "region": ctx.r.get("folkmangd_31dec_t2")},
                           {"kommun": register.kommuner()["kommun"].tolist(), "region": register.regioner()["region"].tolist()},
-                          {n: list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{n}")) for n in ("kommun", "region")},
+                          {n: list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{n}"))
+                           if ctx.p.finns(f"allmant.kostnadsutjamning.delmodeller_{n}") else [] for n in ("kommun", "region")},
                           ctx.ej_tillgangliga)

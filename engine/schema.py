@@ -14,7 +14,7 @@ from pathlib import Path
 KOMMUN, LAN, REGION, RIKET = "kommun", "lan", "region", "riket"
 #: Plausibility bands of every numeric input (data/rimlighet.yaml): an error band and a warning band per variable.
 RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
-BADA = frozenset({"sou2024", "2024"})
+BADA = frozenset({"sou2024", "nuvarande"})
 
 #: kinds: how a value is checked (and its default band in data/rimlighet.yaml)
 #:   count   whole number ≥ 0 (persons)          share  in [0, 1]         percent  in [0, 100]
@@ -96,7 +96,7 @@ VARIABLES: tuple[Variable, ...] = (
        {"sou2024"}),
     *[_v(f"bef_{g}_31dec_t7", KOMMUN, "count", "inv", "31 dec t−7", _BE,
          f"Folkmängd i åldern {g.replace('_', '–')} år sju år före utjämningsåret",
-         f"befolkningsförändringar, nuvarande regler ({par}: five-year change 31 dec t−7 → t−2)", {"2024"})
+         f"befolkningsförändringar, nuvarande regler ({par}: five-year change 31 dec t−7 → t−2)", {"nuvarande"})
       for g, par in (("1_5", "6 g §, L1535"), ("6_15", "7 e §, L1647"), ("16_18", "8 e §, L1761"))],
     # --- tax base ----------------------------------------------------------------------------------------------------
     _v("skatteunderlag_kr", KOMMUN, "amount", "kr", "taxeringsår t−1 (inkomstår t−2), uppräknat",
@@ -135,11 +135,11 @@ VARIABLES: tuple[Variable, ...] = (
     _v("ifo_ensamstaende_kvinnor_18_44_med_barn", KOMMUN, "share", "andel", "t−2", "SCB (RTB)",
        "Andel ensamboende kvinnor 18–44 år med barn 0–17 år", "övrig IFO (L2491)", {"sou2024"}),
     _v("ifo_lagutbildade_20_40_fodda_i_sverige", KOMMUN, "share", "andel", "t−2", "SCB (utbildningsregistret)",
-       "Andel lågutbildade 20–40 år födda i Sverige", "IFO, nuvarande modell (tabell 6.21, L12903)", {"2024"}),
+       "Andel lågutbildade 20–40 år födda i Sverige", "IFO, nuvarande modell (tabell 6.21, L12903)", {"nuvarande"}),
     _v("granspendling", KOMMUN, "share", "andel", "2014 (uppdateras inte, L12991)", "SCB (kostnadsutjämningens beräkningsunderlag)",
        "Variabel för justering av hushållsinkomster som beror på gränspendling till Norge och Danmark: kombinerar andel 0–19 år "
        "i ekonomiskt utsatta hushåll med andel av befolkningen som pendlar över nationsgränsen (Malmö 87,6 %, Lidingö 0,6 %)",
-       "IFO, nuvarande modell (9 § nuvarande lydelse L1819; tabell 6.21 L12903; L12985–L12991)", {"2024"}),
+       "IFO, nuvarande modell (9 § nuvarande lydelse L1819; tabell 6.21 L12903; L12985–L12991)", {"nuvarande"}),
     # --- vuxenutbildning ---------------------------------------------------------------------------------------------
     _v("komvux_malgrupp_grundlaggande", KOMMUN, "count", "personer", "t−2", "SCB (utbildningsregistret)",
        "Personer 20–56 år utan fullständig grundskoleutbildning", "kommunal vuxenutbildning (L12355–L12393)"),
@@ -156,7 +156,7 @@ VARIABLES: tuple[Variable, ...] = (
        "Förväntat antal avlidna 65+ vid rikets åldersspecifika dödstal", "äldreomsorg, dödlighet (14 b §, L2517)"),
     _v("fodda_utanfor_norden_65_w", KOMMUN, "count", "inv", "31 dec t−2", _BE + " (födelseland)",
        "Personer 65 år och äldre födda utanför Norden (Sverige, Norge, Danmark, Finland, Island); ≤ bef_65_74 + … + bef_90_w",
-       "äldreomsorg, personer födda utanför Norden (14 c § nuvarande lydelse, L2015–L2023)", {"2024"}),
+       "äldreomsorg, personer födda utanför Norden (14 c § nuvarande lydelse, L2015–L2023)", {"nuvarande"}),
     # --- politisk verksamhet, kollektivtrafik, svagt befolkningsunderlag ---------------------------------------------
     _v("medeldistans_3000_km", KOMMUN, "amount", "km", "2022 (ligger fast)", "utjamning gleshet (avstand_3000_km) / SOU 2024:50",
        "Medeldistans för att samla 3 000 invånare", "politisk verksamhet (20 a §, L2589–L2599)", {"sou2024"}),
@@ -189,24 +189,24 @@ VARIABLES: tuple[Variable, ...] = (
     _v("strukturbidrag_kr_per_inv", KOMMUN, "amount", "kr/inv", "utjämningsår t (as decided)", "SCB (utjämningens utfall)",
        "Strukturbidrag enligt lag 11 § nuvarande lydelse (2004 svagt befolkningsunderlag + 2013 belopp över 0,22 % av "
        "skatteunderlaget 2014), as decided; the seeds do not give the 2004/2013/2014 amounts",
-       "strukturbidrag, nuvarande regler (L697–L707)", {"2024"}),
+       "strukturbidrag, nuvarande regler (L697–L707)", {"nuvarande"}),
     # --- nuvarande regler: fasta klassindelningar (räddningstjänst, administration) -----------------------------------
     _v("raddningstjanst_klass_invanardistans_m", KOMMUN, "amount", "m", "klassindelningens underlag (2014–2016; uppdateras inte, L19647)",
        "SCB (kostnadsutjämningens beräkningsunderlag)",
        "Invånardistans som kommunens fasta klass i nuvarande räddningstjänstkomponent bygger på (> 300 m ger tillägg)",
-       "infrastruktur och skydd, räddningstjänst (15 § 3 nuvarande lydelse; tabell 6.74, L19609–L19647)", {"2024"}),
+       "infrastruktur och skydd, räddningstjänst (15 § 3 nuvarande lydelse; tabell 6.74, L19609–L19647)", {"nuvarande"}),
     _v("raddningstjanst_klass_lokalt_befolkningsunderlag", KOMMUN, "count", "inv", "klassindelningens underlag (2014–2016; uppdateras inte, L19647)",
        "SCB (kostnadsutjämningens beräkningsunderlag)",
        "Lokalt befolkningsunderlag som kommunens fasta klass i nuvarande räddningstjänstkomponent bygger på (< 8 000 / < 20 000 / ≥ 20 000)",
-       "infrastruktur och skydd, räddningstjänst (tabell 6.74, L19609–L19647)", {"2024"}),
+       "infrastruktur och skydd, räddningstjänst (tabell 6.74, L19609–L19647)", {"nuvarande"}),
     _v("administration_klass_invanardistans_m", KOMMUN, "amount", "m", "klassindelningens underlag (2014–2016; uppdateras inte, L17697–L17703)",
        "SCB (kostnadsutjämningens beräkningsunderlag)",
        "Invånardistans som kommunens fasta klass i nuvarande administrationskomponent bygger på (> 350 m)",
-       "verksamhetsövergripande kostnader, administration (16 § 5 nuvarande lydelse; tabell 6.58, L17613–L17703)", {"2024"}),
+       "verksamhetsövergripande kostnader, administration (16 § 5 nuvarande lydelse; tabell 6.58, L17613–L17703)", {"nuvarande"}),
     _v("administration_klass_folkmangd", KOMMUN, "count", "inv", "klassindelningens underlag (2014–2016; uppdateras inte, L17697–L17703)",
        "SCB (kostnadsutjämningens beräkningsunderlag)",
        "Folkmängd som kommunens fasta klass i nuvarande administrationskomponent bygger på (< 8 000 / < 25 000 / ≥ 25 000)",
-       "verksamhetsövergripande kostnader, administration (tabell 6.58, L17613–L17703)", {"2024"}),
+       "verksamhetsövergripande kostnader, administration (tabell 6.58, L17613–L17703)", {"nuvarande"}),
     # --- LSS-utjämning (lag 2008:342, förordning 2008:776; SPEC §11) ---------------------------------------------------
     *[_v(f"lss_{n}", KOMMUN, "count", "personer", "1 okt t−2 (förslaget: medel av minst två mättillfällen, L24353)",
          "Socialstyrelsen (statistik om insatser enligt LSS)", f"Personer med verkställt beslut om {d}",
@@ -253,7 +253,7 @@ VARIABLES: tuple[Variable, ...] = (
                       ("inforandebidrag", "införandebidrag"))],
     _v("region_strukturbidrag_kr_per_inv", REGION, "amount", "kr/inv", "utjämningsår t (as decided)", "SCB (utjämningens utfall)",
        "Strukturbidrag enligt lag 12 § nuvarande lydelse (2004 små regioner + 2013 belopp över 0,11 % av skatteunderlaget 2014), "
-       "as decided", "strukturbidrag, nuvarande regler (L729–L749)", {"2024"}),
+       "as decided", "strukturbidrag, nuvarande regler (L729–L749)", {"nuvarande"}),
     # --- riket ---------------------------------------------------------------------------------------------------------
     _v("anslag_kommuner_kr", RIKET, "amount", "kr", "utjämningsår t", "Statsbudgeten, anslag 1:1 UO 25 (kommunernas del)",
        "Anslaget för kommunalekonomisk utjämning, kommunernas del", "regleringspost kommuner (lag 15–16 §§, L789–L807; OPEN-25)"),
@@ -274,7 +274,7 @@ VARIABLES: tuple[Variable, ...] = (
        "Heltidstjänster för modersmålsundervisning och svenska som andraspråk i grundskolan", "modersmål (7 b §, L2393)"),
     _v("modersmal_deltagande_elever", RIKET, "count", "elever", "läsår HT t−2/VT t−1", "Skolverket",
        "Elever i grundskolan som deltog i modersmålsundervisning eller svenska som andraspråk",
-       "modersmål, nuvarande regler: nämnaren i kostnaden per elev (SFS 2023:683 bilaga, 002:L166–L168)", {"2024"}),
+       "modersmål, nuvarande regler: nämnaren i kostnaden per elev (SFS 2023:683 bilaga, 002:L166–L168)", {"nuvarande"}),
     *[_v(f"lss_rs_{n}_kr", RIKET, "amount", "kr", "RS år t−2", "SCB, räkenskapssammandraget (RS) för kommunerna",
          f"Kommunernas nettokostnader, {d}", f"LSS-utjämning, genomsnittskostnad per insats ({u}; förordning 2008:776 5 §, L4393–L4431)",
          {"sou2024"})

@@ -32,7 +32,7 @@ def register(subparsers) -> None:
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")
     p.add_argument("--regelverk", type=argtypes.regelverk, required=True,
-                   help="sou2024 (förslaget) eller 2024 (nuvarande regler)")
+                   help="sou2024 (förslaget) eller nuvarande (nuvarande regler; även 2024)")
     p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
     p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
     p.add_argument("--fasta-index", type=Path, default=None,
@@ -48,7 +48,7 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     from engine.params import load_params
 
     with timer("parametrar"):
-        params = load_params(regelverk, reform)
+        params = load_params(regelverk, reform, ar)
     with timer("indata"):
         indata = load_indata(indata_dir, regelverk, ar)
     with timer("berakning"):

@@ -29,7 +29,7 @@ def register(subparsers) -> None:
     who.add_argument("--region", help="regionkod (2 siffror) eller namn")
     p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
     p.add_argument("--regelverk", type=argtypes.regelverk, default="sou2024",
-                   help="sou2024 (förslaget, standard) eller 2024 (nuvarande regler)")
+                   help="sou2024 (förslaget, standard) eller nuvarande (nuvarande regler; även 2024)")
     p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
     p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
     p.add_argument("--fasta-index", type=Path, default=None, help="katalog med fasta index")
@@ -73,7 +73,7 @@ def run(args) -> int:
     if args.ut:
         check_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE)
     kod = resolve_code(args.kommun, args.region)
-    params = load_params(args.regelverk, args.reform)
+    params = load_params(args.regelverk, args.reform, args.ar)
     indata = load_indata(args.indata, args.regelverk, args.ar)
     ctx = build_ctx(indata, params, args.fasta_index)
     tracer = attach_tracer(ctx)

@@ -40,7 +40,7 @@ def register(subparsers) -> None:
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
     p.add_argument("--bas", type=argtypes.regelverk, default="2024",
-                   help="basens regelverk (standard 2024, nuvarande regler)")
+                   help="basens regelverk (standard 2024 = nuvarande, nuvarande regler)")
     p.add_argument("--forslag", type=argtypes.regelverk, default="sou2024",
                    help="förslagets regelverk (standard sou2024)")
     p.add_argument("--reform", type=Path, default=None, help="reform (YAML) som läggs ovanpå förslaget")
@@ -115,7 +115,7 @@ def run(args) -> int:
     require_inputs(inputs)
     check_output_dir(args.ut, option="--ut", inputs=inputs)
     with timer("berakning"):
-        pb, pf = load_params(args.bas), load_params(args.forslag)
+        pb, pf = load_params(args.bas, ar=args.ar), load_params(args.forslag, ar=args.ar)
         pr = pf.with_reform(args.reform) if args.reform else None
         ib, if_ = load_indata(args.indata, args.bas, args.ar), load_indata(args.indata, args.forslag, args.ar)
         bas = bas_from_bilaga4(DATA / "bilaga4") if args.bas_bilaga4 else (

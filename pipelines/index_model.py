@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +97,9 @@ INDEX_SPECS: dict[str, IndexSpec] = {
 POLITISK_THRESHOLD_READINGS = ("bilaga", "kapitel")
 
 
+@lru_cache(maxsize=1)
 def _regelverk():
+    """The proposal's rule set (its first computable year): the law's constants the index model uses."""
     from engine.params import Params
     return Params.load("sou2024")
 

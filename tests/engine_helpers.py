@@ -41,7 +41,7 @@ def make_ctx(k: Mapping, *, idx: Mapping | None = None, ridx: Mapping | None = N
     ridx_df = pd.DataFrame({c: np.full(len(codes), v) for c, v in rcols.items()})
     for c, v in (ridx or {}).items():
         ridx_df[c] = np.asarray(v, dtype="float64")
-    p = Params.load(regelverk)
+    p = Params.load(regelverk, ar=ar)
     if andringar:
         p = p.with_reform({"namn": "test", "andringar": dict(andringar)})
     index = FastaIndex(kidx, ridx_df, "test")

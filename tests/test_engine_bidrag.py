@@ -375,4 +375,4 @@ def test_every_bidrag_parameter_has_source_and_rule_sets_load():
         p = Params.load(namn)
         for path, leaf in p.leaves.items():
             if path.startswith("bidrag.") and "value" in leaf:
-                assert leaf.get("source") and leaf.get("valid_from") in (2024, 2026), path
+                assert leaf.get("source") and leaf.get("valid_from") in (2019, 2024), path   # 2019: docs/decisions.md

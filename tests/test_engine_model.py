@@ -187,16 +187,20 @@ def test_recomputed_fasta_index_tables_are_consumed(indir, tmp_path):
 
 def test_a_year_without_kpif_asks_for_a_reform_and_runs_with_one(indir, tmp_path, capsys):
     """The bilaga lists KPIF only up to 2024 (OPEN-2): 2026 is an input error naming the parameter; a reform with
-    KPIF 2025–2026 makes it run, uprating every standardkostnad by the new factor."""
+    KPIF 2025–2026 makes it run, uprating every standardkostnad — and the LSS-utjämning: one series — by the new
+    factor."""
     from pipelines.cli import main
     assert main(["berakna", "--ar", "2026", "--regelverk", "sou2024", "--indata", str(indir), "--ut", str(tmp_path / "x")]) == 2
     assert "allmant.kpif" in capsys.readouterr().err and not (tmp_path / "x").exists()
     reform = tmp_path / "kpif.yaml"
-    reform.write_text("namn: KPIF 2025–2026\nandringar:\n  allmant.kpif: {2023: 6.0, 2024: 2.7, 2025: 2.0, 2026: 3.0}\n"
-                      "  lss.kpif: {2023: 6.0, 2024: 2.7, 2025: 2.0, 2026: 3.0}\n", encoding="utf-8")
+    reform.write_text("namn: KPIF 2025–2026\nandringar:\n  allmant.kpif: {2023: 6.0, 2024: 2.7, 2025: 2.0, 2026: 3.0}\n",
+                      encoding="utf-8")
     out = tmp_path / "y"
     assert main(["berakna", "--ar", "2026", "--regelverk", "sou2024", "--reform", str(reform), "--indata", str(indir),
                  "--ut", str(out)]) == 0
     k = pd.read_parquet(out / "kommuner.parquet")
     P = k["folkmangd_31dec_t2"]
     assert (k["aldreomsorg.standardkostnad"] * P).sum() / P.sum() == pytest.approx(11692 * 1.02 * 1.03, rel=1e-9)
+    riket = pd.read_csv(indir / "riket.csv").set_index("variabel")["varde"]
+    assert k["lss.standardkostnad_riket"].iloc[0] == pytest.approx(riket["lss_nettokostnad_kr"] * 1.02 * 1.03 / P.sum(),
+                                                                    rel=1e-12)

@@ -110,7 +110,7 @@ def test_ifo_table_6_30_malmo_lidingo():
 
 
 def test_ifo_current_model_table_6_21():
-    """Table 6.21 (L12885–L12915): every printed product is reproduced by the coefficients of data/regelverk/2024,
+    """Table 6.21 (L12885–L12915): every printed product is reproduced by the coefficients of data/regelverk/nuvarande,
     incl. gränspendling 87,6 % / 0,6 % × −496 = −434 / −3 (the row is not garbled); the sum 5 528 for Malmö."""
     c = _malmo_lidingo("2024", ifo_lag_inkomststandard_0_19=[0.221, 0.030], ifo_flerfamiljshus_1965_1975=[0.191, 0.130],
                        ifo_lagutbildade_20_40_fodda_i_sverige=[0.021, 0.011], tatortsbefolkning=[589.0 ** 2, 218.0 ** 2],
@@ -288,5 +288,8 @@ def test_rule_set_parameters_have_sources():
         c = make_ctx({"folkmangd_31dec_t2": [1.0]}, regelverk=rv)
         for path, leaf in c.p.leaves.items():
             if path.split(".")[0] in ("ifo", "komvux", "aldreomsorg") and leaf.get("status") != "ej_tillganglig":
-                assert leaf.get("source") and leaf.get("unit") and leaf.get("valid_from") == (2026 if rv == "sou2024" else 2024), path
+                # the proposal's values start at 2024, the year Bilaga 4 computes it for; it enters into force 2026
+                assert leaf.get("source") and leaf.get("unit") and leaf.get("valid_from") == 2024, path
+        if rv == "sou2024":
+            assert c.p.lag_meta["ikrafttradande"] == 2026 and c.p.lag_meta["berakningsbar_fran"] == 2024
     assert math.isclose(make_ctx({"folkmangd_31dec_t2": [1.0]}).p("aldreomsorg.lonekostnadsandel"), 0.801)
