@@ -86,63 +86,99 @@ def _fmt(v) -> str:
 
 
 def explain(ctx, res, tracer: Tracer, kod: str) -> str:
-    """Text report for kommun ``kod`` (4 digits) or region ``kod`` (2 digits)."""
+    """Text report for kommun ``kod`` (4 digits) or region ``kod`` (2 digits): :func:`explain_data` as text."""
+    d = explain_data(ctx, res, tracer, kod)
+    out = [f"# {d['namn']} ({kod}) — utjämningsår {d['ar']}, regelverk {d['regelverk']}"
+           + (f", reformer: {', '.join(d['reformer'])}" if d["reformer"] else ""), ""]
+    for del_ in d["delar"]:
+        out.append(f"## {del_['del']}")
+        for k in del_["komponenter"]:
+            out.append(f"  {k['komponent']:<44} {_fmt(k['varde']):>16}  {k['enhet']}")
+        if del_["indata"]:
+            out.append("  indata:")
+            for r in del_["indata"]:
+                if r["saknas"]:
+                    out.append(f"    {r['niva']}.{r['variabel']:<40} {'saknas i indata':>14}")
+                    continue
+                extra = f"  [{r['enhet']}, {r['referens']}; {r['kalla']}]" if r["enhet"] is not None else ""
+                total = f"  (riket {_fmt(r['riket'])})" if r["riket"] is not None else ""
+                out.append(f"    {r['niva']}.{r['variabel']:<40} {_fmt(r['varde']):>14}{total}{extra}")
+        if del_["fasta_index"]:
+            out.append("  fasta index:")
+            for r in del_["fasta_index"]:
+                val = "ej tillgänglig" if r["varde"] is None else _fmt(r["varde"])
+                out.append(f"    {r['kolumn']:<42} {val:>14}  [{r['katalog']}]")
+        if del_["parametrar"]:
+            out.append("  parametrar:")
+            for p in del_["parametrar"]:
+                val = p.get("value", p.get("status"))
+                out.append(f"    {p['sokvag']:<44} = {val!s:<14} {p.get('unit', '')}  — "
+                           f"{p.get('source', p.get('reason', ''))}")
+        out.append("")
+    if d["anmarkningar"]:
+        out.append("## anmärkningar")
+        out += [f"  - {n}" for n in d["anmarkningar"]]
+    return "\n".join(out) + "\n"
+
+
+def _scalar(v):
+    """A numpy scalar as the Python number of the same kind (a count stays an integer)."""
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
+    """The audit trail of kommun ``kod`` (4 digits) or region ``kod`` (2 digits) as data, for reports: per del of the
+    utjämning its components (value, unit), the inputs it read (value, riket total of counts, unit, reference date,
+    source; ``saknas`` when the input tables lack it), the fasta index values and the parameters
+    (``Params.describe``). Values keep their type (NaN where not available); a fasta index the rule set lacks has
+    ``None``."""
     niva = "kommun" if len(kod) == 4 else "region"
     codes = list(ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
     if kod not in codes:
         raise KeyError(f"{niva} {kod} not in the register")
     i = codes.index(kod)
     lan_i = ctx.kommun_lan[i] if niva == "kommun" else i
-    if niva == "kommun":
-        name = register.kommuner().set_index("kommun_kod").loc[kod, "kommun"]
-    else:
-        name = register.regioner().set_index("region_kod").loc[kod, "region"]
-    out = [f"# {name} ({kod}) — utjämningsår {ctx.ar}, regelverk {ctx.p.namn}"
-           + (f", reformer: {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""), ""]
+    name = (register.kommuner().set_index("kommun_kod").loc[kod, "kommun"] if niva == "kommun"
+            else register.regioner().set_index("region_kod").loc[kod, "region"])
     cols = res[niva]
     groups: dict[str, list[str]] = defaultdict(list)
     for c in cols:
         groups[c.split(".")[0]].append(c)
+    sources = {"kommun": ctx.k, "region": ctx.r, "lan": ctx.lan, "riket": ctx.riket}
+    delar = []
     for g, cs in groups.items():
-        out.append(f"## {g}")
+        komponenter = []
         for c in cs:
             v = np.asarray(cols[c])
-            out.append(f"  {c.split('.', 1)[1]:<44} {_fmt(float(v[..., i]) if v.ndim else float(v)):>16}"
-                       + ("  kr" if c.endswith("_kr") else "  kr/inv" if not c.endswith(("_procent",)) else "  %"))
-        inputs = sorted(tracer.inputs.get(g, ()))
-        if inputs:
-            out.append("  indata:")
-            for lvl, var in inputs:
-                src = {"kommun": ctx.k, "region": ctx.r, "lan": ctx.lan, "riket": ctx.riket}[lvl]
-                if var not in src:
-                    out.append(f"    {lvl}.{var:<40} {'saknas i indata':>14}")
-                    continue
+            komponenter.append({"kolumn": c, "komponent": c.split(".", 1)[1],
+                                "varde": float(v[..., i]) if v.ndim else float(v),
+                                "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv"})
+        indata = []
+        for lvl, var in sorted(tracer.inputs.get(g, ())):
+            src = sources[lvl]
+            meta = schema.BY_NAME.get(var)
+            rad = {"niva": lvl, "variabel": var, "saknas": var not in src, "varde": float("nan"), "riket": None,
+                   "enhet": meta.unit if meta else None, "referens": meta.referens if meta else None,
+                   "kalla": meta.kalla if meta else None}
+            if not rad["saknas"]:
                 arr = dict.__getitem__(src, var)
-                j = i if lvl == niva else lan_i
-                val = arr if lvl == "riket" else np.asarray(arr)[j] if lvl != "kommun" or niva == "kommun" else np.nan
-                meta = schema.BY_NAME.get(var)
-                extra = f"  [{meta.unit}, {meta.referens}; {meta.kalla}]" if meta else ""
-                total = f"  (riket {_fmt(float(np.sum(arr)))})" if lvl != "riket" and meta and meta.kind == "count" else ""
-                out.append(f"    {lvl}.{var:<40} {_fmt(val):>14}{total}{extra}")
-        idx = sorted(tracer.index.get(g, ()))
-        if idx:
-            out.append("  fasta index:")
-            for lvl, col in idx:
-                j = i if lvl == niva else lan_i
-                try:
-                    val = _fmt(float(np.asarray(ctx.idx._idx.k(col) if lvl == "kommun" else ctx.idx._idx.r(col))[j]))
-                except EjTillganglig:   # the rule set has no such table (current rules): the component said so too
-                    val = "ej tillgänglig"
-                out.append(f"    {col:<42} {val:>14}  [{ctx.idx.katalog}]")
-        params = sorted(tracer.params.get(g, ()))
-        if params:
-            out.append("  parametrar:")
-            for path in params:
-                d = ctx.p.describe(path)
-                val = d.get("value", d.get("status"))
-                out.append(f"    {path:<44} = {val!s:<14} {d.get('unit', '')}  — {d.get('source', d.get('reason', ''))}")
-        out.append("")
-    if ctx.notes:
-        out.append("## anmärkningar")
-        out += [f"  - {n}" for n in ctx.notes]
-    return "\n".join(out) + "\n"
+                if lvl == "riket":
+                    rad["varde"] = _scalar(arr)
+                elif lvl != "kommun" or niva == "kommun":
+                    rad["varde"] = _scalar(np.asarray(arr)[i if lvl == niva else lan_i])
+                if lvl != "riket" and meta and meta.kind == "count":
+                    rad["riket"] = float(np.sum(arr))
+            indata.append(rad)
+        index = []
+        for lvl, col in sorted(tracer.index.get(g, ())):
+            j = i if lvl == niva else lan_i
+            try:
+                val = float(np.asarray(ctx.idx._idx.k(col) if lvl == "kommun" else ctx.idx._idx.r(col))[j])
+            except EjTillganglig:
+                val = None
+            index.append({"niva": lvl, "kolumn": col, "varde": val, "katalog": str(ctx.idx.katalog)})
+        parametrar = [{"sokvag": path, **ctx.p.describe(path)} for path in sorted(tracer.params.get(g, ()))]
+        delar.append({"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index,
+                      "parametrar": parametrar})
+    return {"kod": kod, "namn": str(name), "niva": niva, "ar": int(ctx.ar), "regelverk": ctx.p.namn,
+            "reformer": list(ctx.p.reformer), "delar": delar, "anmarkningar": list(ctx.notes)}

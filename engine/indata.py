@@ -117,6 +117,23 @@ def read_csv_text(path: str | Path) -> pd.DataFrame:
     return t
 
 
+def as_numbers(t: pd.DataFrame, skip=()) -> pd.DataFrame:
+    """``t`` with every column (except ``skip``) whose non-empty values all parse as numbers (decimal comma and
+    thousands spaces allowed, :func:`parse_numbers`) as float64; the others stay text."""
+    for c in t.columns:
+        if c not in skip:
+            v = parse_numbers(t[c])
+            if v.notna().sum() == (t[c].astype(str).str.strip() != "").sum():
+                t[c] = v
+    return t
+
+
+def read_csv_numbers(path: str | Path, text: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table the tool wrote, in either CSV dialect (:func:`read_csv_text`), its numbers as float64 and the
+    columns in ``text`` (codes, names) as text (:func:`as_numbers`)."""
+    return as_numbers(read_csv_text(path), skip=text)
+
+
 def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if path.suffix == ".csv":
         return read_csv_text(path)
@@ -374,6 +391,10 @@ def _check_riket(t: pd.DataFrame, file: str, problems: list[str], warnings: list
 
 
 def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: str, ar: int) -> Indata:
+    """The raw tables checked for ``regelverk`` (a law's name or alias, e.g. ``2024`` = ``nuvarande``)."""
+    from engine.params import lag_namn
+
+    regelverk = lag_namn(regelverk)
     problems: list[str] = []
     warnings: list[str] = []
     checked: dict[str, pd.DataFrame | None] = {}
@@ -409,7 +430,5 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
 def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:
     """Read and validate an input directory for ``regelverk`` (a law's name or alias); raises :class:`IndataError`
     listing all problems."""
-    from engine.params import lag_namn
-
     tables, files = read_tables(directory)
-    return validate(tables, files, lag_namn(regelverk), ar)
+    return validate(tables, files, regelverk, ar)

@@ -35,6 +35,8 @@ KOLUMN = {"inkomstutjamning": "inkomstutjamning.inkomstutjamning", "kostnadsutja
           "lss_utjamning": "lss.utjamning"}
 BAS_KOLUMNER = ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "strukturbidrag", "strukturbidrag_ej_sbu",
                 "inforandebidrag", "regleringspost", "totalt", "lss_utjamning")
+#: The layers as a reader calls them (the omfördelning table's 'regelverk' column).
+LAGER_NAMN = {"bas": "nuvarande regler", "forslag": "förslaget", "reform": "reform"}
 STORLEKSKLASSER = (0, 5_000, 10_000, 25_000, 50_000, 100_000, np.inf)
 
 
@@ -299,9 +301,10 @@ def jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform
         if "inklusive finansiering" not in str(exc) and "införandebidrag" not in str(exc):
             raise
         # every unit would need the bidrag: the bas and the proposal cannot describe the same kommuner and year
-        raise IndataError([f"the införande rules have no solution for this comparison ({exc}). The bas outcomes and "
-                           "the proposal's inputs probably describe different data — e.g. synthetic demo inputs against "
-                           "the committee's real 2024 outcomes (--bas-bilaga4 needs the real 2024 inputs)."]) from None
+        raise IndataError([f"införandereglerna (lag 2004:773 11 a–14 §§) har ingen lösning för denna jämförelse ({exc}). "
+                           "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
+                           "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
+                           "2024)."]) from None
 
 
 def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
@@ -310,8 +313,9 @@ def _jamfor(indata_bas, indata_forslag, params_bas, params_forslag, params_refor
     bas = bas_regleringspost(bas_lager(bas_c, bk, br), ctx_b)
     missing = [c for c in ("inkomstutjamning", "kostnadsutjamning", "regleringspost") if bas.kommun[c].isna().any()]
     if missing:
-        raise IndataError([f"the current rules cannot compute {missing} for every kommun (see the notes) — give them "
-                           f"with --bas-utfall (e.g. the committee's outcomes in data/bilaga4)"] + bas_c.notes[:20])
+        raise IndataError([f"nuvarande regler kan inte beräkna {', '.join(missing)} för varje kommun (se anmärkningarna "
+                           f"nedan) — ange utfallet med --bas-utfall (t.ex. kommitténs utfall: --bas-bilaga4)"]
+                          + bas_c.notes[:20])
     tables: dict[str, pd.DataFrame] = {}
     layers = [("forslag", params_forslag)] + ([("reform", params_reform)] if params_reform is not None else [])
     results = {}
@@ -387,7 +391,8 @@ def omfordelning_per_lager(lager: dict[str, tuple]) -> pd.DataFrame:
     for namn, (ctx, res) in lager.items():
         t = for_run(ctx, res)
         t = t[(t["komponent"] != "") | (t["post"] == "kostnadsutjamning")]
-        t.insert(0, "regelverk", f"{namn}: {ctx.p.namn}" + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
+        t.insert(0, "regelverk", f"{LAGER_NAMN.get(namn, namn)}: {ctx.p.namn}"
+                 + (f" + {', '.join(ctx.p.reformer)}" if ctx.p.reformer else ""))
         delar.append(t)
     return pd.concat(delar, ignore_index=True)
 

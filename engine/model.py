@@ -2,7 +2,7 @@
 
     ctx = build_ctx(indata, params, fasta_index_dir)
     res = berakna(ctx)            # dict of arrays: "<del>.<komponent>" → (K,) / (R,) or (S, K) / (S, R)
-    frames = to_frames(ctx, res)  # per-kommun and per-region DataFrames (single runs)
+    frames = to_frames(ctx, res)  # per-kommun and per-region DataFrames (a batch: indexed by scenario too)
 
 Order of calculation (lag 2004:773):
 1. inkomstutjämning, kommuner and regioner (3–7 §§);
@@ -368,8 +368,32 @@ def lss(ctx: Ctx) -> dict[str, np.ndarray]:
     return {f"lss.{c}": np.asarray(v, dtype="float64") for c, v in out.items()}
 
 
+def _scenarier(res: dict[str, dict[str, np.ndarray]]) -> int | None:
+    """S when any result has a scenario axis ((S, K) / (S, R)), else None."""
+    sizes = {np.shape(v)[0] for d in res.values() for v in d.values() if np.ndim(v) == 2}
+    return max(sizes) if sizes else None
+
+
 def to_frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:
-    """Per-kommun and per-region tables: register columns, populations, then every component."""
+    """Per-kommun and per-region tables: register columns, populations, then every component (kr/inv unless the
+    column ends in ``_kr``), rows in register order.
+
+    Under a scenario batch (``Params.with_batch``: arrays (S, K)) the tables hold one block of rows per scenario,
+    indexed by (``scenario``, ``kommun_kod``) / (``scenario``, ``region_kod``) with scenario = 0 … S−1 in the order
+    of the batch's values; a column no varied parameter touches repeats its one value in every block.
+    ``df.xs(s, level="scenario")`` is scenario s as a single run; ``df.reset_index()`` the long format."""
+    n_s = _scenarier(res)
+    if n_s is None:
+        return _frames(ctx, res)
+    blocks = []
+    for s in range(n_s):
+        one = {niva: {c: np.broadcast_to(v, (n_s, np.shape(v)[-1]))[s] for c, v in d.items()} for niva, d in res.items()}
+        blocks.append(_frames(ctx, one))
+    return {niva: pd.concat([b[niva] for b in blocks], keys=range(n_s), names=["scenario"])
+            for niva in ("kommun", "region")}
+
+
+def _frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:
     kom = register.kommuner().set_index("kommun_kod")[["kommun", "lan_kod", "lan"]]
     k = pd.DataFrame({c: np.asarray(v) for c, v in res["kommun"].items()}, index=kom.index)
     for i, c in enumerate(("folkmangd_1nov_t1", "folkmangd_31dec_t2")):     # NaN where the inputs lack it

@@ -114,7 +114,8 @@ def _status(ej: dict[str, str], nycklar: list[str], berakna: bool) -> str:
             return ej[n]
     delar = sorted(k for k in ej if any(k.startswith(n + ".") for n in nycklar))
     if delar:
-        return "ej tillgänglig — delar som saknas: " + ", ".join(delar) + " (se Anmärkningar)"
+        return "ej tillgänglig — delar som saknas: " + ", ".join(benamning(*d.split(".", 1)) for d in delar) + \
+            " (se Anmärkningar)"
     return "ej tillgänglig (se Anmärkningar)"
 
 

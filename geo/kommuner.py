@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from engine.indata import parse_numbers, read_csv_text
 from geo.errors import GridInputError, Problem
 from geo.parametrar import parameter
 
@@ -146,8 +147,7 @@ def load_tatorter(path=None) -> pd.DataFrame:
     src = Path(path) if path is not None else TATORTER_DEFAULT
     if not src.is_file():
         raise GridInputError.single(str(src), "tätortsfilen finns inte")
-    t = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python")
-    t = t.rename(columns=TATORT_SCB_NAMES)
+    t = read_csv_text(src).rename(columns=TATORT_SCB_NAMES)
     missing = [c for c in TATORT_COLUMNS if c not in t.columns]
     if missing:
         raise GridInputError.single(str(src), f"tätortstabellen saknar kolumn(er) {missing}; kolumner: "
@@ -155,7 +155,7 @@ def load_tatorter(path=None) -> pd.DataFrame:
     t = t[list(TATORT_COLUMNS)].copy()
     problems: list[Problem] = []
     for col in ("area_ha", "befolkning", "x", "y"):
-        v = pd.to_numeric(t[col], errors="coerce")
+        v = parse_numbers(t[col])
         for i in np.flatnonzero(v.isna().to_numpy() | (v < 0).to_numpy()):
             problems.append(Problem(str(src), int(i) + 1, col, f"värdet {t[col].iloc[i]!r} är inget icke-negativt tal"))
         t[col] = v.astype("float64")
@@ -343,7 +343,7 @@ def read_reference_population(path) -> pd.DataFrame:
         elif src.suffix.lower() in (".xlsx", ".xls"):
             t = pd.read_excel(src, dtype=str)
         else:
-            t = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python")
+            t = read_csv_text(src)
     except Exception as exc:  # noqa: BLE001 - unreadable file is bad input
         raise GridInputError.single(str(src), f"kan inte läsa tabellen: {type(exc).__name__}: {exc}") from exc
     kc, pc = _find(t.columns, REFERENCE_CODE_COLUMNS), _find(t.columns, REFERENCE_POP_COLUMNS)
@@ -356,7 +356,7 @@ def read_reference_population(path) -> pd.DataFrame:
         problems.append(Problem(str(src), int(i) + 1, kc, f"kommunkoden {t[kc].iloc[i]!r} har inte fyra siffror"))
     for i in np.flatnonzero(kod.duplicated().to_numpy()):
         problems.append(Problem(str(src), int(i) + 1, kc, f"kommunkoden {kod.iloc[i]} förekommer flera gånger"))
-    pop = pd.to_numeric(t[pc].astype(str).str.replace(r"\s", "", regex=True), errors="coerce")
+    pop = parse_numbers(t[pc].astype(str))
     bad = ~np.isfinite(pop.to_numpy(dtype="float64", na_value=np.nan)) | (pop <= 0).to_numpy()
     for i in np.flatnonzero(bad):
         problems.append(Problem(str(src), int(i) + 1, pc, f"folkmängden {t[pc].iloc[i]!r} är inget positivt tal"))

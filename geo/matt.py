@@ -280,7 +280,12 @@ def read_centralort_undantag(path=None) -> pd.DataFrame:
     src = Path(path) if path is not None else CENTRALORT_UNDANTAG
     if not src.is_file():
         raise MeasureInputError(f"{src}: centralortstabellen finns inte")
-    u = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    from engine.indata import parse_numbers, read_csv_text
+
+    u = read_csv_text(src)
+    for c in ("lat", "lon"):                          # decimal comma (Swedish Excel) → point
+        if c in u.columns:
+            u[c] = u[c].str.strip().str.replace(",", ".", regex=False)
     missing = [c for c in ("kommun_kod", "centralort", "tatort_kod", "lat", "lon") if c not in u.columns]
     if missing:
         raise MeasureInputError(f"{src}: kolumn(er) {missing} saknas")
@@ -291,7 +296,7 @@ def read_centralort_undantag(path=None) -> pd.DataFrame:
         if (r["tatort_kod"].strip() != "") == has_point:
             errors.append(f"rad {i + 1} ({r['kommun_kod']}): ange antingen tatort_kod eller lat/lon")
         if has_point:
-            lat, lon = pd.to_numeric(r["lat"], errors="coerce"), pd.to_numeric(r["lon"], errors="coerce")
+            lat, lon = parse_numbers(pd.Series([r["lat"], r["lon"]])).tolist()
             if not (55.0 <= lat <= 69.5 and 10.5 <= lon <= 24.5):
                 errors.append(f"rad {i + 1} ({r['kommun_kod']}): lat/lon {r['lat']}, {r['lon']} ligger inte i Sverige")
     if u["kommun_kod"].duplicated().any():

@@ -132,9 +132,23 @@ def _kind(path: Path) -> str | None:
     return None
 
 
-def _csv_sep(path: Path) -> str:
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else Windows-1252 — what Excel with Swedish settings writes."""
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8-sig", newline="") as fh:
+    with opener(path, "rb") as fh:
+        head = fh.read(1 << 22)
+    for cut in range(4):                      # the sample may end inside a multi-byte character
+        try:
+            head[: len(head) - cut].decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            continue
+    return "cp1252"
+
+
+def _csv_sep(path: Path, encoding: str = "utf-8-sig") -> str:
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding=encoding, newline="") as fh:
         head = fh.readline()
     counts = {s: head.count(s) for s in (";", ",", "\t")}
     return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
@@ -144,7 +158,8 @@ def _table_columns(path: Path) -> list[str]:
     kind = _kind(path)
     try:
         if kind == "csv":
-            return list(pd.read_csv(path, sep=_csv_sep(path), nrows=0, encoding="utf-8-sig").columns)
+            enc = _csv_encoding(path)
+            return list(pd.read_csv(path, sep=_csv_sep(path, enc), nrows=0, encoding=enc).columns)
         if kind == "gpkg":
             import pyogrio
             return list(pyogrio.read_info(path)["fields"])
@@ -163,7 +178,8 @@ def _read_table(path: Path) -> pd.DataFrame:
         raise GridInputError.single(str(path), "tabellformatet stöds inte (väntade .csv, .csv.gz, .gpkg eller .parquet)")
     try:
         if kind == "csv":
-            df = pd.read_csv(path, sep=_csv_sep(path), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            enc = _csv_encoding(path)
+            df = pd.read_csv(path, sep=_csv_sep(path, enc), dtype=str, keep_default_na=False, encoding=enc)
             df.columns = [str(c).strip() for c in df.columns]
             return df
         if kind == "gpkg":
@@ -212,8 +228,10 @@ def _numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(s):
         v = s.to_numpy(dtype="float64", na_value=np.nan)
         return v, np.isnan(v)
+    from engine.indata import parse_numbers
+
     t = s.astype(str).where(s.notna(), "").str.strip()
-    v = pd.to_numeric(t, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    v = parse_numbers(t).to_numpy(dtype="float64", na_value=np.nan)       # decimal comma allowed (Swedish Excel)
     return v, (t == "").to_numpy()
 
 

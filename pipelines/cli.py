@@ -35,6 +35,7 @@ COMMANDS = {
     "jamfor": "pipelines.cmd_jamfor",
     "forklara": "pipelines.cmd_forklara",
     "demo": "pipelines.cmd_demo",
+    "natt": "pipelines.cmd_natt",
 }
 
 EXIT_OK, EXIT_INPUT, EXIT_INTERNAL = 0, 2, 3

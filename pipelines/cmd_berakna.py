@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from pipelines import argtypes
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.csvdialekt import add_csv_option
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
 log = logging.getLogger("utjamning")
 
@@ -39,6 +40,7 @@ def register(subparsers) -> None:
                    help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)")
     p.add_argument("--ut", type=Path, required=True,
                    help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -61,19 +63,27 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     return params, indata, ctx, res, frames
 
 
-def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame) -> None:
-    from pipelines.xlsx import write_workbook
+def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame,
+                  csv: str = "standard") -> None:
+    """The run's tables: per kommun and region (rows in code order) as CSV and Parquet, the summary, the notes and
+    the workbook for people (Swedish headings and formats from pipelines.rubriker; the totals and posts first)."""
+    from pipelines.csvdialekt import write_csv
+    from pipelines.rubriker import totalerna_forst
+    from pipelines.xlsx import Blad, write_workbook
 
+    tables = {key: frames[key].sort_index() for key in ("kommun", "region")}
     for name, key in (("kommuner", "kommun"), ("regioner", "region")):
-        frames[key].to_csv(out / f"{name}.csv", float_format="%.6f", lineterminator="\n")
-        frames[key].to_parquet(out / f"{name}.parquet")
-    summ.to_csv(out / "sammanfattning.csv", index=False, float_format="%.6f", lineterminator="\n")
+        write_csv(tables[key], out / f"{name}.csv", csv, float_format="%.6f")
+        tables[key].to_parquet(out / f"{name}.parquet")
+    write_csv(summ, out / "sammanfattning.csv", csv, float_format="%.6f")
     anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
     par = pd.DataFrame(params.as_records())
     (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
-    write_workbook(out / "utjamning.xlsx", {"Kommuner": frames["kommun"], "Regioner": frames["region"],
-                                            "Sammanfattning": summ, "Anmärkningar": anm, "Parametrar": par},
-                   translate=("Kommuner", "Regioner"))
+    write_workbook(out / "utjamning.xlsx", [
+        Blad("Kommuner", tables["kommun"][totalerna_forst(tables["kommun"].columns)]),
+        Blad("Regioner", tables["region"][totalerna_forst(tables["region"].columns)]),
+        Blad("Sammanfattning", summ, utan=("post", "komponent")), Blad("Anmärkningar", anm),
+        Blad("Parametrar", par)], titel=f"Utjämning {params.namn}")
 
 
 def inputs_of(args) -> dict:
@@ -89,7 +99,7 @@ def run(args) -> int:
     check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
-        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res))
+        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res), args.csv)
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
             inputs["reform"] = args.reform
@@ -102,7 +112,8 @@ def run(args) -> int:
                        timings=timer.timings, extra={"anmarkningar": ctx.notes,
                                                      "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
     k = frames["kommun"]
-    log.info("berakna %s %s: %d kommuner, %d regioner → %s%s", args.regelverk, args.ar, len(k), len(frames["region"]),
-             args.ut, f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+    log.info("berakna %s %s: %d kommuner, %d regioner%s", args.regelverk, args.ar, len(k), len(frames["region"]),
+             f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
              if ctx.ej_tillgangliga else "")
+    skrev("berakna", args.ut)
     return 0

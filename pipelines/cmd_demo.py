@@ -3,7 +3,7 @@
     grid (data/demo, synthetic) → gleshet measures → fasta index (calibrated to the SOU tables)
         → utjämning engine on demo inputs, proposed (sou2024) and current (2024) rules → jamfor (Bilaga 4 tables)
 
-Everything is written under --out (default out/demo): gleshet/, index/, indata/, berakna_sou2024/,
+Everything is written under --ut (default out/demo; --out is the older name): gleshet/, index/, indata/, berakna_sou2024/,
 berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
 """
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 import logging
 from pathlib import Path
+
+from pipelines.csvdialekt import add_csv_option
 
 log = logging.getLogger("utjamning")
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,10 +24,12 @@ DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024",
 def register(subparsers) -> None:
     p = subparsers.add_parser("demo", help="kör hela kedjan på inbäddade demodata",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--out", type=Path, default=ROOT / "out" / "demo",
-                   help="utdatakatalog (standard out/demo): ny, tom eller en tidigare demo-körnings")
+    p.add_argument("--ut", "--out", dest="ut", type=Path, default=ROOT / "out" / "demo",
+                   help="utdatakatalog (standard out/demo): ny, tom eller en tidigare demo-körnings; --out är ett "
+                        "äldre namn för samma flagga")
     p.add_argument("--grid", type=Path, default=DEMO_GRID, help="befolkningsrutor (standard: de inbäddade demodata)")
     p.add_argument("--scheduler", default="threads", help="threads (standard), sync eller tcp://värd:port")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -47,22 +51,24 @@ def _step(title: str) -> None:
 
 def run(args) -> int:
     from pipelines.cli import main as _cli
-    from pipelines.outputs import atomic_output_dir, check_output_dir, require_inputs, write_manifest
+    from pipelines.csvdialekt import konvertera
+    from pipelines.outputs import atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
     def cli(argv: list[str]) -> int:
         return _cli((["-q"] if args.quiet else []) + (["-v"] if args.verbose else []) + argv)
 
-    out: Path = args.out
+    out: Path = args.ut
+    csv = ["--csv", args.csv]
     require_inputs({"--grid": args.grid})
-    check_output_dir(out, option="--out", inputs={"--grid": args.grid}, entries=DEMO_ENTRIES)
+    check_output_dir(out, option="--ut", inputs={"--grid": args.grid}, entries=DEMO_ENTRIES)
     out.mkdir(parents=True, exist_ok=True)
     _step(f"1/5 gleshet: {args.grid.name} (SYNTETISKT demorutnät) → {out / 'gleshet'}")
-    rc = cli(["gleshet", "--grid", str(args.grid), "--out", str(out / "gleshet"), "--scheduler", args.scheduler])
+    rc = cli(["gleshet", "--grid", str(args.grid), "--ut", str(out / "gleshet"), "--scheduler", args.scheduler, *csv])
     if rc:
         return rc
 
     _step(f"2/5 index: gleshetsmått → fasta index → {out / 'index'}")
-    rc = cli(["index", "--matt", str(out / "gleshet"), "--ut", str(out / "index")])
+    rc = cli(["index", "--matt", str(out / "gleshet"), "--ut", str(out / "index"), *csv])
     if rc:
         return rc
 
@@ -70,8 +76,10 @@ def run(args) -> int:
 
     _step(f"3/5 indata (DEMODATA, inte officiell statistik) → {out / 'indata'}")
     _adopt_earlier_demo(out / "indata")
-    with atomic_output_dir(out / "indata", option="--out", inputs={"--grid": args.grid}) as tmp:
+    with atomic_output_dir(out / "indata", option="--ut", inputs={"--grid": args.grid}) as tmp:
         write_demo_inputs(tmp, ar=2024, matt_dir=out / "gleshet")
+        for f in sorted(tmp.glob("*.csv")):
+            konvertera(f, args.csv)
         write_manifest(tmp, command="demo indata", arguments={"ar": 2024},
                        inputs={"matt": out / "gleshet" / "kommuner.csv"})
 
@@ -80,7 +88,7 @@ def run(args) -> int:
     for regelverk, extra in (("sou2024", ["--fasta-index", str(out / "index")]), ("2024", [])):
         # the recomputed tables are the proposal's glesbygd indices; the current rules keep their own (not in the seeds)
         rc = cli(["berakna", "--ar", "2024", "--regelverk", regelverk, "--indata", str(out / "indata"), *extra,
-                  "--ut", str(out / f"berakna_{regelverk}")])
+                  "--ut", str(out / f"berakna_{regelverk}"), *csv])
         if rc:
             return rc
 
@@ -90,27 +98,28 @@ def run(args) -> int:
           "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur "
           "källorna)")
     _adopt_earlier_demo(out / "bas_utfall")
-    with atomic_output_dir(out / "bas_utfall", option="--out", inputs={"--indata": out / "indata"}) as tmp:
+    with atomic_output_dir(out / "bas_utfall", option="--ut", inputs={"--indata": out / "indata"}) as tmp:
         write_demo_bas_utfall(out / "indata", tmp, fasta_index=out / "index")
+        for f in sorted(tmp.glob("*.csv")):
+            konvertera(f, args.csv)
         write_manifest(tmp, command="demo bas_utfall", arguments={},
                        inputs={"indata_kommuner": out / "indata" / "kommuner.csv"})
     rc = cli(["jamfor", "--ar", "2024", "--indata", str(out / "indata"), "--bas-utfall", str(out / "bas_utfall"),
-              "--fasta-index", str(out / "index"), "--ut", str(out / "jamfor")])
+              "--fasta-index", str(out / "index"), "--ut", str(out / "jamfor"), *csv])
     if rc:
         return rc
     _summary(out)
+    skrev("demo", out)
     return 0
 
 
 def _summary(out: Path) -> None:
-    import pandas as pd
+    from engine.indata import read_csv_numbers
 
-    k = pd.read_csv(out / "gleshet" / "kommuner.csv", dtype={"kommun_kod": str})
+    k = read_csv_numbers(out / "gleshet" / "kommuner.csv", text=("kommun_kod", "kommun", "lan_kod", "lan", "centralort"))
     k = k.sort_values("avstand_3000_km")
     log.info("\nDemon är klar: %s", out)
-    log.info("  gleshet: %d kommuner, %s invånare; avstand_3000_km från %.2f (%s) till %.1f (%s); karta: %s", len(k),
+    log.info("  gleshet: %d kommuner, %s invånare; avstand_3000_km från %.2f (%s) till %.1f (%s); kartor: %s, "
+             "karta_15000.png", len(k),
              f"{int(k['befolkning'].sum()):,}".replace(",", " "), k.iloc[0]["avstand_3000_km"], k.iloc[0]["kommun"],
-             k.iloc[-1]["avstand_3000_km"], k.iloc[-1]["kommun"], out / "gleshet" / "karta.png")
-    for sub in [*sorted(out.glob("berakna_*")), out / "jamfor"]:
-        files = sorted(p.name for p in sub.iterdir() if p.is_file())
-        log.info("  %s: %s", sub.name, ", ".join(files))
+             k.iloc[-1]["avstand_3000_km"], k.iloc[-1]["kommun"], out / "gleshet" / "karta_3000.png")

@@ -66,7 +66,7 @@ def run(args) -> int:
     from engine.indata import load_indata
     from engine.model import berakna, build_ctx
     from engine.params import load_params
-    from pipelines.outputs import atomic_output_file, check_output_file, require_inputs
+    from pipelines.outputs import atomic_output_file, check_output_file, require_inputs, skrev
 
     inputs = {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
     require_inputs(inputs)
@@ -85,7 +85,8 @@ def run(args) -> int:
     if args.ut:
         with atomic_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE) as tmp:
             tmp.write_text(f"{SIGNATURE}\n{text}", encoding="utf-8")
-        log.info("forklara: %s", args.ut)
+        skrev("forklara", args.ut)
     else:
         sys.stdout.write(text)
+        log.info("forklara: skrev förklaringen till standard ut")
     return 0

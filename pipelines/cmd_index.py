@@ -18,6 +18,7 @@ index, manifest.json.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -26,8 +27,10 @@ import pandas as pd
 
 from engine.tolerances import FRYST_MEDELDISTANS_KM, INDEX_GOLV_BERAKNAD
 from pipelines import index_model as im
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.csvdialekt import add_csv_option
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
+log = logging.getLogger("utjamning")
 INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
 
@@ -51,6 +54,7 @@ def register(subparsers) -> None:
     p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="förlustfunktion i kalibreringen")
     p.add_argument("--ingen-normalisering", action="store_true",
                    help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -65,7 +69,7 @@ MEASURE_COLUMNS = {"befolkning": (1.0, "en kommuns befolkning (vikten i normalis
 def _read_measures(matt_dir: Path) -> pd.DataFrame:
     """The measure table: every kommun once, every number the model reads finite and in its range (a negative
     distance, a NaN or a kommun given twice is an error naming the row), so nothing implausible is fitted."""
-    from engine.indata import parse_numbers, problem_list, read_csv_text
+    from engine.indata import as_numbers, parse_numbers, problem_list, read_csv_text
 
     path = Path(matt_dir) / "kommuner.csv"
     if not path.is_file():
@@ -96,7 +100,7 @@ def _read_measures(matt_dir: Path) -> pd.DataFrame:
         m[col] = v
     if problems:
         raise im.IndexInputError(problem_list(str(path), problems))
-    return m
+    return as_numbers(m, skip=(*MEASURE_COLUMNS, "kommun_kod", "kommun", "lan_kod", "lan"))   # either CSV dialect
 
 
 def _line_terminator(path: Path) -> str:
@@ -110,6 +114,9 @@ def _fmt(values: np.ndarray) -> list[str]:
 
 
 def run(args) -> int:
+    from engine.indata import parse_numbers
+    from pipelines.csvdialekt import write_csv
+
     timer = Timer()
     notes: list[str] = []
     inputs = {"--matt": args.matt, "--kalibrera-mot": args.kalibrera_mot, "--skatta-mot": args.skatta_mot,
@@ -145,7 +152,7 @@ def run(args) -> int:
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as out:
         with timer("model"):
             for name, spec in im.INDEX_SPECS.items():
-                y = ref1[name].astype("float64").to_numpy()
+                y = parse_numbers(ref1[name]).to_numpy()
                 if panel is not None:
                     if name not in panel.columns:
                         quality_rows.append({"index": name, "status": "copied_from_reference",
@@ -167,10 +174,13 @@ def run(args) -> int:
                 if col not in ("kommun_kod", "lan", "kommun") and col not in im.INDEX_SPECS:
                     quality_rows.append({"index": col, "status": "copied_from_reference",
                                          "method": "not recomputed by the model"})
-        out1.to_csv(out / im.REFERENCE_DEL1, index=False, lineterminator=_line_terminator(paths["del1"]))
+        write_csv(out1, out / im.REFERENCE_DEL1, args.csv, index=False, lineterminator=_line_terminator(paths["del1"]))
         for key in ("del2", "regioner"):
             if key in paths:
-                shutil.copyfile(paths[key], out / paths[key].name)
+                if args.csv == "standard":
+                    shutil.copyfile(paths[key], out / paths[key].name)
+                else:
+                    write_csv(others[key], out / paths[key].name, args.csv, index=False)
                 ref = others[key]
                 for col in ref.columns:
                     if col not in ("kommun_kod", "region_kod", "lan", "kommun", "region"):
@@ -180,7 +190,7 @@ def run(args) -> int:
         for col in ("n", "n_at_floor"):
             if col in qdf.columns:
                 qdf[col] = qdf[col].astype("Int64")
-        qdf.to_csv(out / "kvalitet.csv", index=False)
+        write_csv(qdf, out / "kvalitet.csv", args.csv, index=False)
         # medeldistans 2022 is frozen by law (förordningens bilaga): the frozen value, the run's own beside it
         from geo.matt import fryst_medeldistans
         md = fryst_medeldistans(m["kommun_kod"], strict=False)
@@ -203,8 +213,8 @@ def run(args) -> int:
                              f"(medeldistans_beraknad_km)")
         pol.insert(0, "kommun", m["kommun"].to_numpy())
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
-        pol.to_csv(out / "politisk_verksamhet.csv", index=False)
-        im.lan_md15000(m).to_csv(out / "kollektivtrafik_md15000.csv", index=False)
+        write_csv(pol, out / "politisk_verksamhet.csv", args.csv, index=False)
+        write_csv(im.lan_md15000(m), out / "kollektivtrafik_md15000.csv", args.csv, index=False)
         (out / "koefficienter.json").write_text(json.dumps(coefs, indent=2, ensure_ascii=False, default=float)
                                                 + "\n", encoding="utf-8")
         write_manifest(out, command="index", arguments=vars(args) | {"func": None},
@@ -215,4 +225,7 @@ def run(args) -> int:
                                    "politisk_troskel": args.politisk_troskel or im._regelverk().raw("politisk_verksamhet.troskel_lasning"), "tolerance": im.TOLERANCE,
                                    "d_min_km_default": im.D_MIN_KM_DEFAULT, "controls": controls},
                        timings=timer.timings, extra={"notes": notes})
+    for n in notes:
+        log.info("%s", n)
+    skrev("index", args.ut)
     return 0

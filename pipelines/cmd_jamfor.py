@@ -21,10 +21,12 @@ import logging
 from pathlib import Path
 
 from pipelines import argtypes
-from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, write_manifest
+from pipelines.csvdialekt import add_csv_option
+from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
 log = logging.getLogger("utjamning")
 
+#: Sheet of every table, in the order of the workbook (SOU 2024:50 bilaga 4's tables first).
 SHEETS = {"tabell1_kommuner": "Tabell 1 Kommuner", "tabell2_regioner": "Tabell 2 Regioner",
           "tabell3_lss_inforande": "Tabell 3 LSS införande", "tabell4_kommuner_inforande": "Tabell 4 Kommuner införande",
           "tabell4_sammanfattning": "Tabell 4 per år", "tabell5_regioner_inforande": "Tabell 5 Regioner införande",
@@ -53,6 +55,7 @@ def register(subparsers) -> None:
     p.add_argument("--fasta-index", type=Path, default=None, help="omräknade fasta index för förslaget")
     p.add_argument("--ut", type=Path, required=True,
                    help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
+    add_csv_option(p)
     p.set_defaults(func=run)
 
 
@@ -107,7 +110,8 @@ def run(args) -> int:
     from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
     from engine.params import load_params
     from engine.register import DATA
-    from pipelines.xlsx import write_workbook
+    from pipelines.csvdialekt import write_csv
+    from pipelines.xlsx import Blad, write_workbook
 
     timer = Timer()
     inputs = {"--indata": args.indata, "--reform": args.reform, "--bas-utfall": args.bas_utfall,
@@ -134,17 +138,19 @@ def run(args) -> int:
     tables["_anmarkningar"] = pd.concat([pd.DataFrame({"anmärkning": notes}), tables["_anmarkningar"]],
                                         ignore_index=True)
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as tmp, timer("skriva"):
-        sheets = {}
+        blad = []
         for name, df in tables.items():
-            df = _with_names(df)
-            sheets[SHEETS.get(name, name)] = df
+            df = _with_names(df.sort_index() if df.index.name in ("kommun_kod", "region_kod") else df)
+            blad.append(Blad(SHEETS.get(name, name), df, tabell=name, utan=("post", "komponent")))
             if name.startswith("_"):
                 continue
-            df.to_csv(tmp / f"{name}.csv", float_format="%.4f", lineterminator="\n")
+            write_csv(df, tmp / f"{name}.csv", args.csv, float_format="%.4f")
             df.to_parquet(tmp / f"{name}.parquet")
         notes = tables["_anmarkningar"]["anmärkning"].tolist()
         (tmp / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
-        write_workbook(tmp / "jamforelse.xlsx", sheets, translate=())
+        ordning = list(SHEETS.values())
+        blad.sort(key=lambda b: ordning.index(b.namn) if b.namn in ordning else len(ordning))
+        write_workbook(tmp / "jamforelse.xlsx", blad, titel="Jämförelse enligt SOU 2024:50 bilaga 4")
         hashed = {"indata_kommun": args.indata / "kommuner.csv"}
         if args.reform:
             hashed["reform"] = args.reform
@@ -155,6 +161,7 @@ def run(args) -> int:
                                    "reform": pr.fingerprint() if pr else None, "reformer": pr.reformer if pr else []},
                        timings=timer.timings)
     v = tables["vinnare_forlorare"].iloc[0]
-    log.info("jamfor %s → %s%s: %d kommuner vinner, %d förlorar (systemeffekt) → %s", args.bas, args.forslag,
-             " + reform" if pr else "", int(v["vinnare"]), int(v["forlorare"]), args.ut)
+    log.info("jamfor %s → %s%s: %d kommuner vinner, %d förlorar (systemeffekt)", args.bas, args.forslag,
+             " + reform" if pr else "", int(v["vinnare"]), int(v["forlorare"]))
+    skrev("jamfor", args.ut)
     return 0

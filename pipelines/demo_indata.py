@@ -279,7 +279,8 @@ def write_demo_inputs(directory: str | Path, ar: int = 2024, matt_dir: str | Pat
     d.mkdir(parents=True, exist_ok=True)
     matt = None
     if matt_dir is not None and (Path(matt_dir) / "kommuner.csv").is_file():
-        matt = pd.read_csv(Path(matt_dir) / "kommuner.csv", dtype={"kommun_kod": str, "lan_kod": str})
+        from engine.indata import read_csv_numbers
+        matt = read_csv_numbers(Path(matt_dir) / "kommuner.csv", text=("kommun_kod", "kommun", "lan_kod", "lan"))
     for name, t in demo_tables(ar, matt).items():
         t.to_csv(d / f"{name}.csv", index=False, float_format="%.10g", lineterminator="\n")
     (d / "README.md").write_text(README.format(seed=SEED, ar=ar), encoding="utf-8")

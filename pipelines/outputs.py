@@ -341,3 +341,20 @@ def write_manifest(out_dir: Path, *, command: str, arguments: dict[str, Any], in
     path = out_dir / "manifest.json"
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return path
+
+
+def skrev(command: str, path: str | os.PathLike) -> str:
+    """The closing line of a command (logged, and returned): what it wrote and where, in Swedish — a directory's
+    files (a table written as .csv and .parquet named once with both suffixes) and folders, or one file."""
+    p = Path(path)
+    if p.is_dir():
+        stems: dict[str, list[str]] = {}
+        for f in sorted(p.iterdir()):
+            stem, dot, suffix = f.name.partition(".")
+            stems.setdefault(stem, []).append("/" if f.is_dir() else dot + suffix)
+        names = [s + (v[0] if len(v) == 1 else "{" + ",".join(v) + "}") for s, v in stems.items()]
+        line = f"{command}: skrev {p}: {', '.join(names)}"
+    else:
+        line = f"{command}: skrev {p}"
+    log.info("%s", line)
+    return line

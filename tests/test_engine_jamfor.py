@@ -114,7 +114,7 @@ def test_jamfor_cli_writes_every_table_and_workbook(dirs, tmp_path):
                  "systemeffekt_kommuner", "storleksklasser", "vinnare_forlorare", "omfordelning"):
         assert (out / f"{name}.csv").is_file() and (out / f"{name}.parquet").is_file(), name
     x = pd.read_excel(out / "jamforelse.xlsx", sheet_name=None)
-    assert "Tabell 1 Kommuner" in x and "kommun" in x["Tabell 1 Kommuner"].columns
+    assert "Tabell 1 Kommuner" in x and "Kommun" in x["Tabell 1 Kommuner"].columns
     t6 = pd.read_csv(out / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
     b4 = pd.read_csv(DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
     # the DEMO bas is built from the committee's per-delmodell change, so the demo reproduces it exactly
@@ -148,8 +148,8 @@ def test_omfordelning_per_rule_set(tables, dirs):
     from engine.sammanfattning import for_run
     t, ind = tables
     o = t["omfordelning"]
-    assert {"bas: 2024", "forslag: sou2024", "reform: sou2024 + garanti 117"} == set(o["regelverk"])
-    f = o[o["regelverk"] == "forslag: sou2024"].set_index(["nivå", "post", "komponent"])
+    assert {"nuvarande regler: 2024", "förslaget: sou2024", "reform: sou2024 + garanti 117"} == set(o["regelverk"])
+    f = o[o["regelverk"] == "förslaget: sou2024"].set_index(["nivå", "post", "komponent"])
     ctx = build_ctx(ind, load_params("sou2024"))
     ref = for_run(ctx, berakna(ctx)).set_index(["nivå", "post", "komponent"])
     row = ("kommun", "forskola", "gles_bebyggelse")
@@ -160,6 +160,6 @@ def test_omfordelning_per_rule_set(tables, dirs):
     r = o[o["regelverk"].str.startswith("reform")].set_index(["nivå", "post", "komponent"])
     for rad in (("kommun", "grundskola", "standardkostnad"), ("region", "halso_och_sjukvard", "vardbehov")):
         assert r.loc[rad, "omfördelning (kr)"] == pytest.approx(f.loc[rad, "omfördelning (kr)"], rel=1e-12)
-    b = o[o["regelverk"] == "bas: 2024"].set_index(["nivå", "post", "komponent"])
+    b = o[o["regelverk"] == "nuvarande regler: 2024"].set_index(["nivå", "post", "komponent"])
     assert b.loc[("kommun", "forskola", "behov_forskola"), "status"].startswith("ej tillgänglig i regelverk 2024")
     assert b.loc[("kommun", "forskola", "aldersersattning"), "status"] == "beräknad"

@@ -177,7 +177,7 @@ def test_gleshet_refuses_the_grids_folder_and_index_its_measures(base, tmp_path,
     monkeypatch.chdir(tmp_path)
     before = _tree(tmp_path)
     rc, err = _run(["gleshet", "--grid", str(g / "grid.csv"), "--out", str(g)], capsys)
-    assert rc == 2 and "--out" in err and "indata (--grid" in err
+    assert rc == 2 and "--ut" in err and "indata (--grid" in err
     shutil.copytree(base / "matt", tmp_path / "matt")
     before = _tree(tmp_path)
     rc, err = _run(["index", "--matt", "matt", "--ut", "matt"], capsys)

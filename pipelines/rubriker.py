@@ -1,0 +1,236 @@
+"""The one catalogue of headings, units and number formats for every table a person reads (XLSX sheets, and any
+later report): a column key of the machine tables (CSV/Parquet keep the keys) → a Swedish heading with its unit and
+the kind of value, which fixes the unit shown and the number format.
+
+Kinds (:data:`SLAG`): amounts per invånare and in kronor are whole kronor with a thousands separator; indices and
+factors four decimals, labelled "(index)" / "(faktor)", never kr/inv; flags are 0/1 shown as "ja"/"nej"; shares are
+fractions shown as percent; a value already in percent (a skattesats) keeps two decimals and "(%)".
+
+Result columns of the engine are ``<del>.<komponent>``: the part's name (:data:`engine.sammanfattning.DELAR`, the
+posts' names) and the component's (:data:`engine.sammanfattning.KOMPONENT_NAMN`); the kind follows the
+component (a flag, an index, a factor) or its suffix (``_kr`` kronor, ``_procent``, ``_kr_per_inv``), else kr/inv.
+Columns of `jamfor`'s tables are ``<post or delmodell>_<förslag|förändring|reform|…>`` and ``…_ar<N>``.
+:func:`kolumn` reports whether a key is known; tests keep every produced column known.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.sammanfattning import DELAR, KOMPONENT_NAMN, POST_NAMN
+
+#: kind → (unit in the heading, XLSX number format). Formats use Excel's neutral codes (`,` thousands, `.` decimal);
+#: Excel shows them with the reader's locale (Swedish: space and comma).
+SLAG = {
+    "kr_per_inv": ("kr/inv", "#,##0"),
+    "kr": ("kr", "#,##0"),
+    "invanare": ("invånare", "#,##0"),
+    "antal": ("", "#,##0"),
+    "index": ("index", "0.0000"),
+    "faktor": ("faktor", "0.0000"),
+    "andel": ("%", "0.0%"),
+    "procent": ("%", "0.00"),
+    "flagga": ("ja/nej", '"ja";"ja";"nej"'),
+    "km": ("km", "#,##0.00"),
+    "m": ("m", "#,##0"),
+    "tal": ("", "0.0000"),
+    "ar": ("", "0"),
+    "text": ("", "@"),
+    "varde": ("", "General"),
+}
+
+
+@dataclass(frozen=True)
+class Kolumn:
+    """A column as a person reads it: ``namn`` without unit, ``slag`` (a key of :data:`SLAG`), ``kand`` False when
+    the heading was derived from an unknown key."""
+
+    namn: str
+    slag: str
+    kand: bool = True
+
+    @property
+    def enhet(self) -> str:
+        return SLAG[self.slag][0]
+
+    @property
+    def rubrik(self) -> str:
+        return f"{self.namn} ({self.enhet})" if self.enhet else self.namn
+
+    @property
+    def format(self) -> str:
+        return SLAG[self.slag][1]
+
+
+#: Keys with a fixed meaning in every table.
+FASTA: dict[str, tuple[str, str]] = {
+    "kommun_kod": ("Kommunkod", "text"), "kommun": ("Kommun", "text"), "lan_kod": ("Länskod", "text"),
+    "lan": ("Län", "text"), "region_kod": ("Regionkod", "text"), "region": ("Region", "text"),
+    "folkmangd_1nov_t1": ("Folkmängd 1 nov t−1", "invanare"), "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invanare"),
+    # berakna: Anmärkningar, Parametrar (engine.params.Params.as_records)
+    "anmärkning": ("Anmärkning", "text"), "parameter": ("Parameter (sökväg i en reform)", "text"),
+    "value": ("Värde", "varde"), "unit": ("Enhet", "text"), "source": ("Källa", "text"),
+    "valid_from": ("Gäller från år", "ar"), "status": ("Status", "text"),
+    # engine.sammanfattning.KOLUMNER (already Swedish keys) and jamfor's omfördelning table
+    "regelverk": ("Regelverk", "text"), "nivå": ("Nivå", "text"), "benämning": ("Benämning", "text"),
+    "bidrag/tillägg (kr)": ("Bidrag/tillägg", "kr"), "avgift/avdrag (kr)": ("Avgift/avdrag", "kr"),
+    "netto (kr)": ("Netto", "kr"), "omfördelning (kr)": ("Omfördelning", "kr"),
+    "antal med bidrag/tillägg": ("Antal med bidrag/tillägg", "antal"),
+    "antal med avgift/avdrag": ("Antal med avgift/avdrag", "antal"),
+    "störst bidrag/tillägg": ("Störst bidrag/tillägg", "text"),
+    "störst bidrag/tillägg (kr/inv)": ("Störst bidrag/tillägg", "kr_per_inv"),
+    "störst avgift/avdrag": ("Störst avgift/avdrag", "text"),
+    "störst avgift/avdrag (kr/inv)": ("Störst avgift/avdrag", "kr_per_inv"),
+    # jamfor (engine/jamfor.py): införande per unit and per year, system effect, size bands, winners and losers
+    "total_forandring": ("Total förändring", "kr_per_inv"), "bidragsminskning": ("Bidragsminskning", "kr_per_inv"),
+    "fast_inforandebidrag": ("Fast införandebidrag", "kr_per_inv"),
+    "ar_nr": ("År efter införandet", "ar"), "antal": ("Antal med införandebidrag", "antal"),
+    "antal_14_§": ("Antal med införandebidrag enligt 14 §", "antal"),
+    "antal_lss": ("Antal med införandebidrag för LSS", "antal"),
+    "finansiering_kr_per_inv": ("Finansiering", "kr_per_inv"),
+    "finansiering_lss_kr_per_inv": ("Finansiering av LSS-införandebidraget", "kr_per_inv"),
+    "inforandebidrag_kr": ("Införandebidrag totalt", "kr"),
+    "systemeffekt": ("Systemeffekt", "kr_per_inv"),
+    "inforandebidrag_forsta_aret": ("Införandebidrag första året", "kr_per_inv"),
+    "finansiering_forsta_aret": ("Finansiering första året", "kr_per_inv"),
+    "forsta_aret": ("Effekt första året med införandebidrag", "kr_per_inv"),
+    "lss_forandring": ("LSS-utjämning, förändring", "kr_per_inv"),
+    "lss_inforandebidrag_forsta_aret": ("Införandebidrag LSS första året", "kr_per_inv"),
+    "storleksklass": ("Storleksklass (invånare)", "text"), "antal_kommuner": ("Antal kommuner", "antal"),
+    "befolkning": ("Folkmängd 1 nov t−1", "invanare"),
+    "forandring_kr_per_inv": ("Förändring, befolkningsvägt medel", "kr_per_inv"),
+    "forsta_aret_kr_per_inv": ("Första året, befolkningsvägt medel", "kr_per_inv"),
+    "effekt": ("Effekt", "text"), "vinnare": ("Antal vinnare", "antal"), "forlorare": ("Antal förlorare", "antal"),
+    "oforandrade": ("Antal oförändrade", "antal"),
+    "min_kr_per_inv": ("Minsta förändring", "kr_per_inv"), "max_kr_per_inv": ("Största förändring", "kr_per_inv"),
+    "totalt_reform_mot_bas": ("Totalt, reform mot nuvarande regler", "kr_per_inv"),
+}
+
+#: Keys whose meaning depends on the table (jamfor's tabell 3 holds the LSS-utjämning as 'utfall'/'forandring').
+PER_TABELL: dict[str, dict[str, tuple[str, str]]] = {
+    "tabell3_lss_inforande": {"utfall": ("LSS-utjämning, förslag", "kr_per_inv"),
+                              "forandring": ("LSS-utjämning, förändring", "kr_per_inv")},
+    "tabell4_sammanfattning": {"antal": ("Antal kommuner med införandebidrag", "antal"),
+                               "antal_14_§": ("Antal kommuner med införandebidrag enligt 14 §", "antal"),
+                               "antal_lss": ("Antal kommuner med införandebidrag för LSS", "antal")},
+    "tabell5_sammanfattning": {"antal": ("Antal regioner med införandebidrag", "antal"),
+                               "antal_14_§": ("Antal regioner med införandebidrag enligt 14 §", "antal"),
+                               "antal_lss": ("Antal regioner med införandebidrag för LSS", "antal")},
+}
+
+#: Names of the parts of a result column ``<del>.<komponent>`` that are not delmodeller.
+DEL_NAMN = {**DELAR, "efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
+            "strukturbidrag": "Strukturbidrag", "regleringspost": "Regleringspost", "utjamning": "Utjämning",
+            "lss": "LSS", "befolkningsforandringar_region": "Befolkningsförändringar"}
+
+#: Components of the posts and of LSS (beyond the delmodell components of KOMPONENT_NAMN), with their kind.
+KOMPONENTER: dict[str, tuple[str, str]] = {
+    "skattekraft_kr_per_inv": ("skattekraft", "kr_per_inv"),
+    "garanterad_skattekraft_kr_per_inv": ("garanterad skattekraft", "kr_per_inv"),
+    "lansvis_skattesats_procent": ("länsvis skattesats", "procent"),
+    "strukturkostnad": ("strukturkostnad", "kr_per_inv"), "strukturkostnad_riket": ("strukturkostnad, riket", "kr_per_inv"),
+    "efterslapning": ("eftersläpning", "kr_per_inv"),
+    "uppfyller_kriterier": ("uppfyller kriterierna", "flagga"),
+    "standardkostnad": ("standardkostnad", "kr_per_inv"),
+    "aldersersattning": ("åldersersättning", "kr_per_inv"), "socioekonomi": ("socioekonomi", "kr_per_inv"),
+    "sfi": ("sfi", "kr_per_inv"), "programval": ("programval", "kr_per_inv"),
+    "gymnasiefrekvens": ("gymnasiefrekvens", "kr_per_inv"), "trafikbelastning": ("trafikbelastning", "kr_per_inv"),
+    "byggnation": ("byggnation", "kr_per_inv"), "administration": ("övergripande administration", "kr_per_inv"),
+    "kraftig_befolkningsforandring": ("kraftig befolkningsförändring", "kr_per_inv"),
+    "befolkningsminskning": ("befolkningsminskning", "kr_per_inv"),
+    # LSS (engine/lss.py lss_utjamning)
+    "grundlaggande_standardkostnad": ("grundläggande standardkostnad", "kr_per_inv"),
+    "grundlaggande_del": ("grundläggande del av standardkostnaden", "kr_per_inv"),
+    "personalkostnadsindex_del": ("personalkostnadsindexets del av standardkostnaden", "kr_per_inv"),
+    "lonekostnader": ("tillägg för lönekostnader", "kr_per_inv"),
+    "personalkostnadsindex": ("personalkostnadsindex", "index"), "korrigeringsfaktor": ("korrigeringsfaktor", "faktor"),
+    "standardkostnad_riket": ("standardkostnad, riket", "kr_per_inv"), "nivajustering": ("nivåjustering", "kr_per_inv"),
+}
+
+#: `jamfor`: the stems of ``<stem>_<qualifier>`` columns beyond the delmodeller, and the qualifiers.
+STAMMAR = {"inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
+           "efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
+           "fast_inforandebidrag": "Fast införandebidrag", "regleringspost": "Regleringspost", "totalt": "Totalt",
+           "svagt_befolkningsunderlag_och_fast_inforandebidrag": "Svagt befolkningsunderlag och fast införandebidrag",
+           "inforandebidrag": "Införandebidrag", "finansiering": "Finansiering av införandebidraget",
+           "inforandebidrag_lss": "Införandebidrag LSS", **DELAR}
+LEDD = (("_reform_mot_forslag", "reform mot förslag"), ("_forslag", "förslag"), ("_forandring", "förändring"),
+        ("_reform", "reform"))
+
+
+#: The amounts of the posts, by the law's own words (lag 2004:773; lag 2008:342 for LSS).
+POST_RUBRIK = {"inkomstutjamning.inkomstutjamning": "Inkomstutjämningsbidrag (+) / -avgift (−)",
+               "kostnadsutjamning.kostnadsutjamning": "Kostnadsutjämningsbidrag (+) / -avgift (−)",
+               "efterslapning.efterslapning": POST_NAMN["efterslapning"],
+               "svagt_befolkningsunderlag.svagt_befolkningsunderlag": POST_NAMN["svagt_befolkningsunderlag"],
+               "strukturbidrag.strukturbidrag": POST_NAMN["strukturbidrag"],
+               "regleringspost.regleringspost": "Regleringsbidrag (+) / -avgift (−)",
+               "utjamning.totalt": POST_NAMN["totalt"], "lss.utjamning": "LSS-utjämningsbidrag (+) / -avgift (−)"}
+
+
+def _resultat(del_: str, komp: str) -> Kolumn | None:
+    """``<del>.<komponent>`` of an engine result; None when the part or the component is unknown."""
+    if del_ not in DEL_NAMN:
+        return None
+    kronor = komp.endswith("_kr")
+    bas = komp.removesuffix("_kr")
+    if f"{del_}.{bas}" in POST_RUBRIK:
+        return Kolumn(POST_RUBRIK[f"{del_}.{bas}"], "kr" if kronor else "kr_per_inv")
+    if del_ == "lss" and bas == "administration":
+        namn, slag = "tillägg för administration", "kr_per_inv"
+    elif bas in KOMPONENTER:
+        namn, slag = KOMPONENTER[bas]
+    elif bas in KOMPONENT_NAMN:
+        namn, slag = KOMPONENT_NAMN[bas], "kr_per_inv"
+    else:
+        return None
+    return Kolumn(f"{DEL_NAMN[del_]}: {namn}", "kr" if kronor else slag)
+
+
+def _jamfor(key: str) -> Kolumn | None:
+    m = re.fullmatch(r"(.+)_ar(\d+)", key)
+    if m and m.group(1) in STAMMAR:
+        return Kolumn(f"{STAMMAR[m.group(1)]} år {m.group(2)}", "kr_per_inv")
+    for suffix, text in LEDD:
+        if key.endswith(suffix) and key[: -len(suffix)] in STAMMAR:
+            return Kolumn(f"{STAMMAR[key[: -len(suffix)]]}, {text}", "kr_per_inv")
+    return None
+
+
+def kolumn(key: str, tabell: str | None = None) -> Kolumn:
+    """The heading and kind of column ``key`` (in table ``tabell``, where a key's meaning depends on it). An unknown
+    key gets its own text with a capital and no unit (``kand=False``)."""
+    key = str(key)
+    if tabell in PER_TABELL and key in PER_TABELL[tabell]:
+        return Kolumn(*PER_TABELL[tabell][key])
+    if key in FASTA:
+        return Kolumn(*FASTA[key])
+    if "." in key:
+        hit = _resultat(*key.split(".", 1))
+    else:
+        hit = _jamfor(key)
+    if hit is not None:
+        return hit
+    return Kolumn(key[:1].upper() + key[1:], "varde", kand=False)
+
+
+def rubrik(key: str, tabell: str | None = None) -> str:
+    """The Swedish heading with unit of column ``key``."""
+    return kolumn(key, tabell).rubrik
+
+
+#: Result columns shown first (after the register columns and populations): the total, then the posts of lag
+#: 2004:773 in the law's order, then the LSS-utjämning — each per invånare and in kronor.
+FORST = ("utjamning.totalt", "utjamning.totalt_kr",
+         *(f"{p}.{p}{s}" for p in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag",
+                                   "strukturbidrag", "regleringspost") for s in ("", "_kr")),
+         "lss.utjamning", "lss.utjamning_kr")
+
+
+def totalerna_forst(columns) -> list[str]:
+    """``columns`` reordered for reading: register columns and populations, the totals and posts (:data:`FORST`),
+    then the detail in its own order."""
+    columns = [str(c) for c in columns]
+    head = [c for c in columns if "." not in c]
+    first = [c for c in FORST if c in columns]
+    return head + first + [c for c in columns if c not in head and c not in first]
