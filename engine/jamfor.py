@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from engine import bidrag as b
-from engine import register, schema
+from engine import kostnad, register, schema
 from engine.common import wmean
 from engine.indata import IndataError, parse_numbers, read_csv_text
 from engine.model import berakna, build_ctx
@@ -62,8 +62,7 @@ def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame
     (Bilaga 4 tables 6–7)."""
     vikt = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"),
                                                       np.nan)
-    lista = ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{niva}") if ctx.p.finns(
-        f"allmant.kostnadsutjamning.delmodeller_{niva}") else []
+    lista = [dm.namn for dm in kostnad.delmodeller(ctx.p, niva)]
     out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
            for d in lista if f"{d}.standardkostnad" in res}
     index = pd.Index(ctx.kommun_kod, name="kommun_kod") if niva == "kommun" else pd.Index(ctx.region_kod, name="region_kod")
@@ -82,7 +81,7 @@ def kor_lager(namn: str, indata, params, fasta_index=None):
     for t, d, pop in ((k, res["kommun"], ctx.k.get(vikt, np.nan)), (r, res["region"], ctx.r.get(vikt, np.nan))):
         t["efterslapning"] = np.asarray(d["efterslapning.efterslapning_kr"]) / pop
     lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
-                  list(ctx.notes))
+                  list(res.notes))
     return lager, ctx, res
 
 

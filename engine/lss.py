@@ -137,7 +137,6 @@ def lss_grundlaggande_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     Försäkringskassan under 51 kap. SFB (``lss_ersattning_fk_kr``; source per OPEN-26). Returns ``{"<insats>_kr":
     count × price, "fk_kr": FK, "grundlaggande_standardkostnad_kr": S}`` — kronor, RS-year (t−2) prices."""
     pris = lss_kostnad_per_insats(ctx)
-    ctx.cache["lss.kostnad_per_insats"] = pris
     antal = lss_antal_insatser(ctx, tuple(pris))
     out = {f"{i}_kr": antal[i] * np.asarray(pris[i], dtype="float64") for i in pris}
     out["fk_kr"] = np.asarray(ctx.k["lss_ersattning_fk_kr"], dtype="float64")
@@ -210,7 +209,7 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
       Σ utjamning_kr = 0 (Σ bidrag = Σ avgifter).
 
     Elements the rule set lacks (the current personalkostnadsindex; fasta index tables) make the affected columns NaN
-    with a notice in ``ctx.notes``; the riket mean is still given (e.g. 6 346 kr/inv in 2024, L23773).
+    with a notice in the run's notices; the riket mean is still given (e.g. 6 346 kr/inv in 2024, L23773).
     """
     p_sk = ctx.k[ctx.p.raw("lss.befolkning_standardkostnad")]
     p_kr = ctx.k[ctx.p.raw("lss.befolkning_kronor")]

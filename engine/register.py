@@ -199,16 +199,26 @@ def load_lansvisa_skattesatser(kolumn: str) -> pd.DataFrame:
     return t[list(cols)].rename(columns=cols)
 
 
+def shipped_lansvisa_skattesatser() -> dict[str, pd.DataFrame]:
+    """Every table of the shipped data/tabeller/lansvisa_skattesatser.csv by its column prefix (``proposed``,
+    ``current2024``, …: one per year the förordning set the rates; a new year adds its columns)."""
+    cols = pd.read_csv(SKATTESATSER, nrows=0).columns
+    prefixes = sorted({c.removesuffix(f"_{s}") for c in cols for s in SATSER if c.endswith(f"_{s}")})
+    return {prefix: load_lansvisa_skattesatser(prefix) for prefix in prefixes}
+
+
 class Skattesatser(dict):
-    """The tables of länsvisa skattesatser a run may use, by name: a column prefix of the shipped table (read on
-    first use, :func:`load_lansvisa_skattesatser`) or ``"indata"``, the user's table of the utjämningsår (engine/
-    indata.py). The law modules look tables up here and read no file themselves."""
+    """The tables of länsvisa skattesatser a run may use, by name: a column prefix of the shipped table or
+    ``"indata"``, the user's table of the utjämningsår (engine/indata.py). engine.model.build_ctx fills it; the law
+    modules look tables up here and read no file themselves."""
 
     INDATA = "indata"
 
     def __missing__(self, kolumn: str) -> pd.DataFrame:
-        self[kolumn] = load_lansvisa_skattesatser(kolumn)
-        return self[kolumn]
+        from engine.params import ParameterError
+
+        raise ParameterError(f"länsvisa skattesatser {kolumn!r} finns inte (tabeller: {', '.join(sorted(self))}; "
+                             f"{SKATTESATSER})")
 
 
 class UnavailableIndex:

@@ -125,7 +125,7 @@ def sammanfattning(res: dict[str, dict[str, np.ndarray]], befolkning: dict[str, 
 
     ``res``: the engine's result ``{"kommun": {column: array}, "region": …}``; ``befolkning``: folkmängd 31 dec t−2
     per level (None if the inputs lack it); ``namn``: unit names per level; ``delmodeller``: the rule set's
-    delmodeller per level; ``ej``: component → why it is not available (``Ctx.ej_tillgangliga``)."""
+    delmodeller per level; ``ej``: component → why it is not available (``Resultat.ej_tillgangliga``)."""
     rows = []
     for niva in ("kommun", "region"):
         d, names = res[niva], namn[niva]
@@ -157,12 +157,11 @@ def sammanfattning(res: dict[str, dict[str, np.ndarray]], befolkning: dict[str, 
     return pd.DataFrame(rows, columns=list(KOLUMNER))
 
 
-def for_run(ctx, res: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
-    """:func:`sammanfattning` of one engine run (``engine.model.berakna(ctx)``)."""
-    from engine import register
+def for_run(ctx, res) -> pd.DataFrame:
+    """:func:`sammanfattning` of one engine run (``res = engine.model.berakna(ctx)``, with its notices)."""
+    from engine import kostnad, register
 
     return sammanfattning(res, {"kommun": ctx.k.get("folkmangd_31dec_t2"), "region": ctx.r.get("folkmangd_31dec_t2")},
                           {"kommun": register.kommuner()["kommun"].tolist(), "region": register.regioner()["region"].tolist()},
-                          {n: list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{n}"))
-                           if ctx.p.finns(f"allmant.kostnadsutjamning.delmodeller_{n}") else [] for n in ("kommun", "region")},
-                          ctx.ej_tillgangliga)
+                          {n: [dm.namn for dm in kostnad.delmodeller(ctx.p, n)] for n in ("kommun", "region")},
+                          res.ej_tillgangliga)

@@ -56,7 +56,7 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     with timer("berakning"):
         ctx = build_ctx(indata, params, fasta_index)
         res = berakna(ctx)
-        ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
+        res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
         frames = to_frames(ctx, res)
     for w in indata.varningar:
         log.warning("%s", w)
@@ -99,7 +99,7 @@ def run(args) -> int:
     check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
     params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
-        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res), args.csv)
+        write_outputs(tmp, frames, params, res.notes, for_run(ctx, res), args.csv)
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
             inputs["reform"] = args.reform
@@ -109,11 +109,11 @@ def run(args) -> int:
         write_manifest(tmp, command="berakna", arguments=vars(args) | {"func": None},
                        inputs=inputs, parameters={"regelverk": params.namn, "reformer": params.reformer,
                                                   "fingerprint": params.fingerprint(), "varden": params.as_records()},
-                       timings=timer.timings, extra={"anmarkningar": ctx.notes,
-                                                     "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
+                       timings=timer.timings, extra={"anmarkningar": res.notes,
+                                                     "fixpunkt_iterationer": res.fixpunkt_iterationer})
     k = frames["kommun"]
     log.info("berakna %s %s: %d kommuner, %d regioner%s", args.regelverk, args.ar, len(k), len(frames["region"]),
-             f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
-             if ctx.ej_tillgangliga else "")
+             f" ({len(res.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+             if res.ej_tillgangliga else "")
     skrev("berakna", args.ut)
     return 0

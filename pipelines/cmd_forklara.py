@@ -78,7 +78,7 @@ def run(args) -> int:
     ctx = build_ctx(indata, params, args.fasta_index)
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
-    ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
+    res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
     for w in indata.varningar:
         log.warning("%s", w)
     text = explain(ctx, res, tracer, kod)

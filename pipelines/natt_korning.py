@@ -334,7 +334,7 @@ def skriv_forklaring(ut: Path, *, ar: int, regelverk: str, indata: Path, fasta_i
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
     out: dict[str, Any] = {"ar": ar, "regelverk": regelverk, "reformer": list(ctx.p.reformer), "delar": {},
-                           "parametrar": {}, "variabler": {}, "anmarkningar": list(ctx.notes), "enheter": {}}
+                           "parametrar": {}, "variabler": {}, "anmarkningar": list(res.notes), "enheter": {}}
     for kod in [*ctx.kommun_kod, *ctx.region_kod]:
         d = explain_data(ctx, res, tracer, kod)
         enhet = {"namn": d["namn"], "niva": d["niva"], "komponenter": {}, "indata": {}, "riket": {}, "fasta_index": {}}

@@ -18,7 +18,8 @@ import pandas as pd
 
 from engine.context import Ctx
 from engine.params import Params
-from engine.register import FastaIndex, UnavailableIndex
+from engine.model import tabeller
+from engine.register import FastaIndex, Skattesatser, UnavailableIndex, shipped_lansvisa_skattesatser
 
 NEUTRAL = {"loneindex": 100.0, "byggnation": 100.0}
 
@@ -55,7 +56,8 @@ def make_ctx(k: Mapping, *, idx: Mapping | None = None, ridx: Mapping | None = N
         if name in karr and name not in rr:
             rr[name] = karr[name] @ onehot
     return Ctx(ar=ar, p=p, k=karr, lan={n_: np.asarray(v, dtype="float64") for n_, v in (lan or {}).items()}, r=rr,
-               riket=dict(riket or {}), idx=index,
+               riket=dict(riket or {}), idx=index, skattesatser=Skattesatser(shipped_lansvisa_skattesatser()),
+               tabeller=tabeller(p),
                kommun_kod=np.array([f"{i:04d}" for i in range(n)], dtype=object), lan_kod=lan_kod,
                kommun_lan=kommun_lan, region_kod=np.asarray(codes, dtype=object),
                ingar_i_region=np.asarray([c != "09" for c in codes]))

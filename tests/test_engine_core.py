@@ -54,7 +54,8 @@ def test_unknown_rule_set_and_unavailable_parameter():
         Params.load("2099")
     p = Params.load("2024")
     with pytest.raises(EjTillganglig):
-        p("tillagg.administration_andel")
+        p("tillagg.loneindex_tabell")             # the current rules have it, the seeds do not give it
+    assert not p.finns("tillagg.administration_andel")    # the proposal's 13,8 % tillägg is not in the current rules
 
 
 def test_kpif_factor_reproduces_the_bilaga_examples():

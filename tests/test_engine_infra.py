@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 
 from engine.common import wmean
-from engine.kostnad import KOMMUN, resolve
-from engine.kostnad.befolkningsminskning import befolkningsminskning
+from engine.kostnad import DELMODELL
+from engine.kostnad.befolkningsminskning import befolkningsminskning, overskott_personer
 from engine.kostnad.fastigheter import fastigheter
-from engine.kostnad.gator_och_vagar import gator_och_vagar
+from engine.kostnad.gator_och_vagar import gator_och_vagar, korrigeringsfaktorer
 from engine.kostnad.infrastruktur_och_skydd import infrastruktur_och_skydd
-from engine.kostnad.politisk_verksamhet import politisk_verksamhet
-from engine.kostnad.raddningstjanst import raddningstjanst
+from engine.kostnad.politisk_verksamhet import korrigeringsfaktor_politisk, merkostnadsindex, politisk_verksamhet
+from engine.kostnad.raddningstjanst import korrigeringsfaktor_raddningstjanst, raddningstjanst
 from engine.kostnad.verksamhetsovergripande import verksamhetsovergripande
 from engine_helpers import make_ctx
 
@@ -32,7 +32,10 @@ A, B, C = 2355.5331, -153.2238, 11.59168              # politisk verksamhet (L25
 def test_registry_names():
     for name in ("gator_och_vagar", "raddningstjanst", "befolkningsminskning", "fastigheter", "politisk_verksamhet",
                  "infrastruktur_och_skydd", "verksamhetsovergripande"):
-        assert callable(resolve(KOMMUN[name]))
+        dm = DELMODELL[(name, "kommun")]
+        assert dm.komponenter and all(callable(k.berakna) and "§" in k.paragraf for k in dm.komponenter), name
+    assert [k.namn for k in DELMODELL[("verksamhetsovergripande", "kommun")].komponenter] == [
+        "befolkningsminskning", "efterslapning", "uppvarmning", "byggnation", "administration"]
 
 
 # --- räddningstjänst ------------------------------------------------------------------------------------------------
@@ -44,7 +47,7 @@ def test_raddningstjanst_overtornea_table_6_78():
     p_rest = p_o * (ri - 1 / 0.9736) / (1 / 0.9736 - 1)        # wmean(RI) = 1/0,9736
     ctx = make_ctx({"folkmangd_31dec_t2": [p_o, p_rest]}, idx={"raddningstjanst": [ri, 1.0]})
     out = raddningstjanst(ctx)
-    assert ctx.cache["raddningstjanst.korrigeringsfaktor"].item() == pytest.approx(0.9736, abs=1e-12)
+    assert korrigeringsfaktor_raddningstjanst(ctx).item() == pytest.approx(0.9736, abs=1e-12)
     assert round(1.748 * 831 * 0.9736) == 1414
     assert out["standardkostnad"][0] == pytest.approx(1.748 * 831 * 0.9736 * F24)
     assert abs(out["standardkostnad"][0] - 1539) < 1                        # 1 539,6; the table uprates the rounded 1 414
@@ -89,10 +92,10 @@ def _politisk_ctx(lasning="bilaga"):
 def test_politisk_overtornea_table_6_60(lasning):
     ctx, mv = _politisk_ctx(lasning)
     out = politisk_verksamhet(ctx)
-    np.testing.assert_allclose(ctx.cache["politisk_verksamhet.modellvarde"], mv)
-    mi = ctx.cache["politisk_verksamhet.merkostnadsindex"]
+    np.testing.assert_allclose(merkostnadsindex(ctx)[0], mv)
+    mi = merkostnadsindex(ctx)[1]
     assert round(mi[0], 3) == pytest.approx(1.599) and mi[1] == 1.0        # printed 1,597 (1 468 / 918 = 1,5991)
-    assert ctx.cache["politisk_verksamhet.korrigeringsfaktor"].item() == pytest.approx(0.98797)
+    assert korrigeringsfaktor_politisk(ctx).item() == pytest.approx(0.98797)
     sk22 = out["standardkostnad"] / F24
     assert abs(sk22[0] - 1085) < 1 and round(sk22[1]) == 679                 # table: 1 085, Botkyrka 679
     assert abs(out["standardkostnad"][0] - 1181) < 1
@@ -113,7 +116,7 @@ def test_politisk_threshold_readings_differ():
         ctx = make_ctx({"folkmangd_31dec_t2": p, "medeldistans_3000_km": md},
                        andringar={"politisk_verksamhet.troskel_lasning": lasning})
         politisk_verksamhet(ctx)
-        res[lasning] = ctx.cache["politisk_verksamhet.merkostnadsindex"]
+        res[lasning] = merkostnadsindex(ctx)[1]
     np.testing.assert_allclose(res["bilaga"], [mv[0] / mv.mean(), mv[1] / mv.mean(), 1.0])
     np.testing.assert_allclose(res["kapitel"], [1.0, mv[1] / mv.mean(), 1.0])
 
@@ -132,7 +135,7 @@ def test_befolkningsminskning_sorsele_tables_6_44_6_45():
     ctx = make_ctx({"folkmangd_31dec_t7": [2516], "folkmangd_31dec_t2": [2436], "folkmangd_1nov_t1": [2436],
                     "skatteunderlag_kr": [su], "kommunalskatt_2022": [s]})
     out = befolkningsminskning(ctx, np.array([87_696 - skatt_per_inv]))
-    assert ctx.cache["befolkningsminskning.overskott_personer"][0] == pytest.approx(29.68)
+    assert overskott_personer(ctx)[0] == pytest.approx(29.68)
     assert out["standardkostnad"][0] == pytest.approx(87_696 * 0.1938 * 29.68 / 2436)
     assert round(out["standardkostnad"][0]) == 207
     # per year as in table 6.45: 50 % of 87 696 × 5,936 / 2 436 = 107
@@ -205,8 +208,8 @@ def test_gator_table_6_72_with_fasta_index():
     ctx = make_ctx({"folkmangd_31dec_t2": p}, idx={"trafik": idx["trafik"].to_numpy()}, lan_kod=reg["lan_kod"].tolist())
     ctx.kommun_kod = reg["kommun_kod"].to_numpy(dtype=object)
     out = gator_och_vagar(ctx)
-    assert ctx.cache["gator_och_vagar.korrigeringsfaktor_trafik"].item() == pytest.approx(0.913, abs=0.001)
-    assert round(ctx.cache["gator_och_vagar.korrigeringsfaktor_vinter"].item(), 2) == 0.92
+    assert korrigeringsfaktorer(ctx)[0].item() == pytest.approx(0.913, abs=0.001)
+    assert round(korrigeringsfaktorer(ctx)[1].item(), 2) == 0.92
     i = {k: int(np.flatnonzero(reg["kommun"] == k)[0]) for k in ("Stockholm", "Sorsele")}
     for namn, c, e, g in (("Stockholm", 867, 270, 1237), ("Sorsele", 591, 460, 1145)):
         assert abs(out["trafikbelastning"][i[namn]] / F24 - c) < 1.5
@@ -227,7 +230,7 @@ def test_raddningstjanst_korrigeringsfaktor_with_fasta_index():
     p = reg["kommun_kod"].map(pop).to_numpy(dtype=float)
     ctx = make_ctx({"folkmangd_31dec_t2": p}, idx={"raddningstjanst": idx["raddningstjanst"].to_numpy()})
     raddningstjanst(ctx)
-    assert ctx.cache["raddningstjanst.korrigeringsfaktor"].item() == pytest.approx(0.9736, abs=0.0005)
+    assert korrigeringsfaktor_raddningstjanst(ctx).item() == pytest.approx(0.9736, abs=0.0005)
 
 
 # --- scenario batches -----------------------------------------------------------------------------------------------

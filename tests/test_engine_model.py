@@ -87,7 +87,9 @@ def test_current_rules_run_and_report_what_is_not_available(indir):
     iu = res["kommun"]["inkomstutjamning.inkomstutjamning"]
     assert np.isfinite(iu).all()
     assert np.isnan(res["kommun"]["kostnadsutjamning.strukturkostnad"]).all()   # never a guess
-    assert any("loneindex" in n and "ej tillgänglig" in n for n in ctx.notes)
+    assert any("loneindex" in n and "ej tillgänglig" in n for n in res.notes)
+    assert ctx.notes == [] and ctx.ej_tillgangliga == {}                     # the caller's context is unchanged
+    assert berakna(ctx).notes == res.notes                                    # … so a second run says the same
     # the current 115 % guarantee gives less bidrag than the proposal's 116 % for the poorest kommun
     sou = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
     i = np.argmin(ctx.k["skatteunderlag_kr"] / ctx.k["folkmangd_1nov_t1"])
@@ -152,6 +154,30 @@ def test_forklara_lists_components_inputs_and_sources(indir, capsys):
     with pytest.raises(SystemExit):
         main(["forklara", "--regelverk", "sou2024", "--indata", str(indir)])
     assert main(["forklara", "--kommun", "Atlantis", "--indata", str(indir)]) == 2
+
+
+def test_forklara_traces_each_component(indir):
+    """The audit trail per component (issue 12): each tillägg lists what it read itself, with its paragraph; the del
+    lists the union, with values and sources; the trace does not touch the caller's context."""
+    from engine.forklara import attach_tracer, explain, explain_data
+
+    ctx = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
+    tracer = attach_tracer(ctx)
+    res = berakna(ctx)
+    d = explain_data(ctx, res, tracer, "2518")
+    forskola = next(x for x in d["delar"] if x["del"] == "forskola")
+    k = {x["komponent"]: x for x in forskola["komponenter"]}
+    assert k["socioekonomi"]["paragraf"] == "6 d §"
+    assert {"forskola.socioekonomi_andel", "forskola.socioekonomi_variabler"} <= set(k["socioekonomi"]["parametrar"])
+    assert "kommun.sei_forskola_inkomst" in k["socioekonomi"]["indata"]
+    assert k["gles_bebyggelse"]["fasta_index"] == ["kommun.glesbygd_forskola"]
+    assert "forskola.socioekonomi_andel" not in k["gles_bebyggelse"]["parametrar"]      # each its own reads
+    assert "kommun.glesbygd_forskola" in [f"{r['niva']}.{r['kolumn']}" for r in forskola["fasta_index"]]
+    assert set(k["socioekonomi"]["parametrar"]) <= {p["sokvag"] for p in forskola["parametrar"]}
+    assert d["anmarkningar"] == res.notes and ctx.notes == []
+    text = explain(ctx, res, tracer, "2518")
+    line = next(r for r in text.splitlines() if r.startswith("  socioekonomi (6 d §) läste: "))
+    assert "kommun.sei_forskola_inkomst" in line and "forskola.socioekonomi_andel" in line
 
 
 def test_lss_utjamning_balances_after_nivajustering(run_sou):

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from engine.kostnad import KOMMUN, resolve
+from engine.kostnad import DELMODELL
 from engine.kostnad.aldreomsorg import aldreomsorg
 from engine.kostnad.ifo import ifo, modellvarde
 from engine.kostnad.komvux import komvux
@@ -52,9 +52,12 @@ def iba(g, w=P):
     return g - np.sum(g * w) / np.sum(w)
 
 
-def test_registry_resolves_the_three_delmodeller():
-    assert resolve(KOMMUN["ifo"]) is ifo and resolve(KOMMUN["komvux"]) is komvux
-    assert resolve(KOMMUN["aldreomsorg"]) is aldreomsorg
+def test_registry_has_the_three_delmodeller_with_their_paragraphs():
+    assert [k.namn for k in DELMODELL[("ifo", "kommun")].komponenter] == [
+        "barn_och_unga", "ovrig_ifo", "korrigerat_modellvarde", "strukturellt_lonelage", "overgripande_administration"]
+    assert [k.namn for k in DELMODELL[("komvux", "kommun")].komponenter] == ["grundlaggande", "gymnasial", "sfi",
+                                                                             "forvarvsfrekvens"]
+    assert DELMODELL[("aldreomsorg", "kommun")].komponenter[1].paragraf == "14 b §"
 
 
 # --- individ- och familjeomsorg ---------------------------------------------------------------------------------
@@ -274,7 +277,7 @@ BATCH = {"aldreomsorg.dodlighet.andel_av_aldersersattning": [0.36, 0.5, 0.2],
 @pytest.mark.parametrize("fn", [ifo, komvux, aldreomsorg])
 def test_scenario_batch_equals_separate_runs(fn):
     base = ctx_for()
-    bctx = dataclasses.replace(base, p=base.p.with_batch(BATCH), cache={}, notes=[])
+    bctx = dataclasses.replace(base, p=base.p.with_batch(BATCH), notes=[])
     rb = fn(bctx)
     for s in range(3):
         rs = fn(ctx_for(andringar={p: v[s] for p, v in BATCH.items()}))

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from engine.kostnad import REGION, KOMMUN, resolve
+from engine.kostnad import DELMODELL, delmodeller
 from engine.kostnad.halso_och_sjukvard import befolkningsforandringar_region, halso_och_sjukvard
-from engine.kostnad.kollektivtrafik import kollektivtrafik, kollektivtrafik_region, kommunandelar
-from engine.params import ParameterError
+from engine.kostnad.kollektivtrafik import kollektivtrafik, kollektivtrafik_region, kommunandelar, lansvis_standardkostnad
+from engine.params import ParameterError, Params
 from engine.schema import HOS_CELLER
 from engine_helpers import make_ctx
 
@@ -184,7 +184,7 @@ def test_kollektivtrafik_identities():
     np.testing.assert_allclose(ctx.lan_sum(kom * p) + reg * p_l, sk * p_l, rtol=1e-12)
     np.testing.assert_allclose(ctx.lan_sum(kommunandelar(ctx)), 1.0, rtol=1e-12)
     # korrigeringsfaktor: population-weighted mean of the länsvis SK is the uprated standardkostnad
-    assert np.sum(ctx.cache["kollektivtrafik.lan"]["standardkostnad"] * p_l) / p_l.sum() == pytest.approx(SC_KOLL, rel=1e-13)
+    assert np.sum(lansvis_standardkostnad(ctx)["standardkostnad"] * p_l) / p_l.sum() == pytest.approx(SC_KOLL, rel=1e-13)
     # Stockholm: kommuner 40 %, region 60 %
     assert np.sum(kom[:2] * p[:2]) / (sk[0] * p_l[0]) == pytest.approx(0.4, rel=1e-13)
     assert reg[0] / sk[0] == pytest.approx(0.6, rel=1e-13)
@@ -225,8 +225,10 @@ def test_kollektivtrafik_2024_not_available():
     assert any(n.startswith("kollektivtrafik: ej tillgänglig i regelverk 2024") and "L22351" in n for n in ctx.notes)
 
 
-def test_registry_resolves():
-    assert resolve(REGION["halso_och_sjukvard"]) is halso_och_sjukvard
-    assert resolve(REGION["kollektivtrafik"]) is kollektivtrafik_region
-    assert resolve(REGION["befolkningsforandringar_region"]) is befolkningsforandringar_region
-    assert resolve(KOMMUN["kollektivtrafik"]) is kollektivtrafik
+def test_registry_has_the_regions_delmodeller_by_law():
+    assert [dm.namn for dm in delmodeller(Params.load("sou2024"), "region")] == ["halso_och_sjukvard", "kollektivtrafik"]
+    assert [dm.namn for dm in delmodeller(Params.load("2024"), "region")] == [
+        "halso_och_sjukvard", "befolkningsforandringar_region", "kollektivtrafik"]
+    assert DELMODELL[("kollektivtrafik", "region")].etikett == "kollektivtrafik (region)"
+    assert [k.namn for k in DELMODELL[("halso_och_sjukvard", "region")].komponenter] == [
+        "vardbehov", "vard_i_glesbygd", "bemanning_i_glesbygd", "strukturellt_lonelage"]

@@ -46,7 +46,7 @@ def test_shipped_rule_sets_pass_their_own_checks(namn):
     ("tillagg.administration_andel", 13.8, "[0, 1]"),
     ("grundskola.modersmal_manader", 11.5, "inte ett heltal"),
     ("aldreomsorg.normkostnad.ensamboende_65_74", -1, "utanför"),
-    ("forskola.komponenter", "aldersersattning", "ska vara en lista"),
+    ("forskola.lonelage_underlag", "aldersersattning", "ska vara en lista"),
     ("allmant.kpif", {2023: 6.0, 2024: float("nan")}, "inte ett ändligt tal"),
 ])
 def test_bad_reform_values_are_rejected_with_the_path(path, value, fragment):

@@ -101,7 +101,7 @@ def berakna(indata: Indata | str | Path, regelverk: str = "sou2024", ar: int | N
     ctx = build_ctx(ind, _params(regelverk, reform), fasta_index)
     res = kor(ctx)
     k, r = _sorterad(to_frames(ctx, res))
-    return Resultat(k, r, for_run(ctx, res), list(ind.varningar) + list(ctx.notes))
+    return Resultat(k, r, for_run(ctx, res), list(ind.varningar) + list(res.notes))
 
 
 def scenarier(indata: Indata | str | Path, varden: Mapping[str, Iterable[float]], regelverk: str = "sou2024",
@@ -119,7 +119,7 @@ def scenarier(indata: Indata | str | Path, varden: Mapping[str, Iterable[float]]
     frames = to_frames(ctx, res)
     tabell = pd.DataFrame({p: v for p, v in params.batch.items()}).rename_axis("scenario")
     return Resultat(frames["kommun"].sort_index(), frames["region"].sort_index(), None,
-                    list(ind.varningar) + list(ctx.notes), tabell)
+                    list(ind.varningar) + list(res.notes), tabell)
 
 
 def jamfor(indata: Indata | str | Path, bas: str = "2024", forslag: str = "sou2024", ar: int | None = None,
@@ -162,7 +162,7 @@ def rubrik(key: str) -> str:
 
 
 def regelverk() -> list[str]:
-    """The shipped rule sets."""
+    """The names of the shipped rule sets (a law and its aliases: "2024" = "nuvarande", the rules in force)."""
     from engine.params import available_rule_sets
 
     return list(available_rule_sets())

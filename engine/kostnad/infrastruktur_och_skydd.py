@@ -7,7 +7,7 @@ import numpy as np
 
 from engine.common import kpif_faktor
 from engine.context import Ctx
-from engine.kostnad._infra import i_lista, summa
+from engine.kostnad._infra import i_lista
 
 Q = "infrastruktur_och_skydd."
 
@@ -17,7 +17,7 @@ def _kpif(ctx: Ctx) -> float:
     return kpif_faktor(ctx.p("allmant.kpif"), ctx.ar, int(ctx.p.raw(Q + "kpif_fran_ar")))
 
 
-def klimattillagg(ctx: Ctx) -> np.ndarray:
+def klimattillagg(ctx: Ctx, d=None) -> np.ndarray:
     """Klimattillägg för gator och vägar (15 § 1): 44 / 66 / 103 kr/inv (2016) in klimatzon 1 / 2 / 3 (L18757;
     tabell 6.70, L19101–L19141). Zones (tabell 6.66, L18769–L18795): 3 = Jämtlands, Västerbottens, Norrbottens län;
     2 = Värmlands, Dalarnas, Gävleborgs, Västernorrlands län and Tierp, Älvkarleby, Östhammar; 1 = the rest."""
@@ -28,13 +28,13 @@ def klimattillagg(ctx: Ctx) -> np.ndarray:
     return belopp * _kpif(ctx)
 
 
-def ortstillagg(ctx: Ctx) -> np.ndarray:
+def ortstillagg(ctx: Ctx, d=None) -> np.ndarray:
     """Ortstillägg för gator och vägar (15 § 2): nine groups (L18797–L18821); item 8 is lost from the seed (OPEN-30)
     and the groups need the kommungruppsindelning → ``ej_tillganglig`` in the rule set."""
     return np.asarray(ctx.p(Q + "ortstillagg"), dtype="float64")  # raises EjTillganglig
 
 
-def raddningstjanst_klass(ctx: Ctx) -> np.ndarray:
+def raddningstjanst_klass(ctx: Ctx, d=None) -> np.ndarray:
     """Tillägg för räddningstjänst (15 § 3), tabell 6.74 (L19609–L19645): only kommuner with invånardistans > 300 m;
     lokalt befolkningsunderlag < 8 000 → 700, < 20 000 → 300, otherwise 150 kr/inv (2016 prices; 700 → 895 kr in
     2024, footnote 191 L19603), KPIF from 2016. The classification is fixed (data 2014–2016, "uppdateras inte",
@@ -55,9 +55,6 @@ def infrastruktur_och_skydd(ctx: Ctx) -> dict[str, np.ndarray]:
     The ortstillägg is not available in the seeds (OPEN-30), so the standardkostnad is NaN with a notice — never a
     guess; the available parts are still reported.
     """
-    delar = {
-        "klimattillagg": ctx.komponent("infrastruktur_och_skydd.klimattillagg", klimattillagg, ctx),
-        "ortstillagg": ctx.komponent("infrastruktur_och_skydd.ortstillagg", ortstillagg, ctx),
-        "raddningstjanst": ctx.komponent("infrastruktur_och_skydd.raddningstjanst", raddningstjanst_klass, ctx),
-    }
-    return {**delar, "standardkostnad": summa(delar)}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "infrastruktur_och_skydd")

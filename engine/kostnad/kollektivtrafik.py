@@ -27,15 +27,12 @@ from engine.params import EjTillganglig, ParameterError
 from engine.tolerances import ANDELAR_SUMMA
 
 OMR = "kollektivtrafik"
-CACHE = "kollektivtrafik.lan"
 
 
 def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     """The län model (bilaga L2691–L2709): ``{"modellvarde", "korrigeringsfaktor", "standardkostnad",
-    "region_andel", "befolkning"}`` per län (L,) or (S, L); cached in ``ctx.cache`` for the kommun and region
-    parts."""
-    if CACHE in ctx.cache:
-        return ctx.cache[CACHE]
+    "region_andel", "befolkning"}`` per län (L,) or (S, L) — the same for the kommun and the region part (each
+    computes it: 21 län)."""
     p = lambda k: ctx.p(f"{OMR}.{k}")  # noqa: E731
     a0, a_t, a_p, a_m = (p(f"lan_modell.{k}") for k in ("konstant", "tatort_over_11000", "pendlare_procent",
                                                           "medeldistans_15000"))
@@ -46,10 +43,8 @@ def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     k = korrigeringsfaktor(mv, sc, befolkning)
     sthlm = np.asarray(ctx.region_kod) == str(ctx.p.raw(f"{OMR}.stockholms_lan"))
     region_andel = np.where(sthlm, p("region_andel_stockholm"), p("region_andel"))
-    out = {"modellvarde": mv, "korrigeringsfaktor": k, "standardkostnad": k * mv,
-           "region_andel": region_andel, "befolkning": befolkning}
-    ctx.cache[CACHE] = out
-    return out
+    return {"modellvarde": mv, "korrigeringsfaktor": k, "standardkostnad": k * mv,
+            "region_andel": region_andel, "befolkning": befolkning}
 
 
 def _lan_koder(v) -> list[str]:
@@ -100,22 +95,22 @@ def kommunandelar(ctx: Ctx) -> np.ndarray:
     return vikt / ctx.kommun_from_lan(ctx.lan_sum(vikt))
 
 
-def kollektivtrafik(ctx: Ctx) -> dict[str, np.ndarray]:
+def kommunernas_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     """Standardkostnad för kollektivtrafik per kommun, kr/inv (26 §, L2267; SPEC §5): the kommun's share of the
     kommun part (1 − a_l)·SK_l·P_l of its län, divided by its population. Rule set 2024: the current län model's
     coefficients are not in the seeds → NaN with a notice."""
     try:
         lan = lansvis_standardkostnad(ctx)
     except SaknadIndata:
-        raise                                       # engine.model lists every missing input of the delmodell
+        raise                                       # the registry lists every missing input of the delmodell
     except EjTillganglig as exc:
-        return {"standardkostnad": ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")}
+        return ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")
     kronor_lan = (1.0 - lan["region_andel"]) * lan["standardkostnad"] * lan["befolkning"]
     kronor = kommunandelar(ctx) * ctx.kommun_from_lan(kronor_lan)
-    return {"standardkostnad": safe_div(kronor, ctx.P)}
+    return safe_div(kronor, ctx.P)
 
 
-def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
+def regionens_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     """Standardkostnad för kollektivtrafik per region, kr/inv: a_l·SK_l (26 §, L2267: 50 %, Stockholms län 60 %;
     SPEC §5). Gotland's row is the regional part of the kommun outside a region."""
     try:
@@ -123,6 +118,19 @@ def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
     except SaknadIndata:
         raise
     except EjTillganglig as exc:
-        return {"standardkostnad": ctx.ej_tillganglig(f"{OMR}_region", f"{exc.path}: {exc.reason}",
-                                                      shape_of=ctx.region_kod)}
-    return {"standardkostnad": lan["region_andel"] * lan["standardkostnad"]}
+        return ctx.ej_tillganglig(f"{OMR}_region", f"{exc.path}: {exc.reason}", shape_of=ctx.region_kod)
+    return lan["region_andel"] * lan["standardkostnad"]
+
+
+def kollektivtrafik(ctx: Ctx) -> dict[str, np.ndarray]:
+    """The kommuner's delmodell kollektivtrafik: ``{"standardkostnad": …}`` (:func:`kommunernas_standardkostnad`)."""
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, OMR)
+
+
+def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
+    """The regions' delmodell kollektivtrafik: ``{"standardkostnad": …}`` (:func:`regionens_standardkostnad`)."""
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, OMR, niva="region")
