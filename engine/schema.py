@@ -158,8 +158,10 @@ VARIABLES: tuple[Variable, ...] = (
        "Personer 65 år och äldre födda utanför Norden (Sverige, Norge, Danmark, Finland, Island); ≤ bef_65_74 + … + bef_90_w",
        "äldreomsorg, personer födda utanför Norden (14 c § nuvarande lydelse, L2015–L2023)", {"nuvarande"}),
     # --- politisk verksamhet, kollektivtrafik, svagt befolkningsunderlag ---------------------------------------------
-    _v("medeldistans_3000_km", KOMMUN, "amount", "km", "2022 (ligger fast)", "utjamning gleshet (avstand_3000_km) / SOU 2024:50",
-       "Medeldistans för att samla 3 000 invånare", "politisk verksamhet (20 a §, L2589–L2599)", {"sou2024"}),
+    _v("medeldistans_3000_km", KOMMUN, "amount", "km", "2022 (ligger fast)",
+       "data/gleshet/frysta_matt_2022.csv (kommitténs värden ur SOU 2024:50 bilaga 4 tabell 6; övriga: utjamning gleshet, "
+       "medeldistans_km)", "Medeldistans för att samla 3 000 invånare (kommitténs definition: Manhattanavstånd, egen ruta "
+       "medräknad)", "politisk verksamhet (20 a §, L2589–L2599)", {"sou2024"}),
     _v("tatort_over_11000_bef", KOMMUN, "count", "inv", "tätortsgrad 2020 (uppdateras vart femte år)", "SCB (tätorter)",
        "Invånare i kommunens tätorter med mer än 11 000 invånare", "kollektivtrafik: länets T11 (L2695) och fördelningen i fyra län (L2717)"),
     _v("invanardistans_m", KOMMUN, "amount", "m", "t−2", "SCB / utjamning gleshet",

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from geo.karta import svenskt_tal
+from pipelines import rubriker
 
 #: Swedish headings and units of the gleshet and index columns (a column not listed gets a heading from its name).
 RUBRIKER = {
@@ -58,40 +59,9 @@ RUBRIKER = {
     "folkmangd_1nov_t1": ("Folkmängd 1 nov t−1", "invånare", "invanare"),
     "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invånare", "invanare"),
 }
-#: Swedish names of the engine's components (``<del>.<komponent>``; a name ending in ``_kr`` is the same in kronor).
-KOMPONENTER = {
-    "administration": "administration", "aldersersattning": "åldersersättning", "barn_och_unga": "barn och unga",
-    "befolkningsforandringar": "befolkningsförändringar", "befolkningsminskning": "befolkningsminskning",
-    "behov_forskola": "behov förskola", "behov_fritidshem": "behov fritidshem",
-    "bemanning_i_glesbygd": "bemanning i glesbygd", "byggnation": "byggnation", "dodlighet": "dödlighet",
-    "efterslapning": "eftersläpningsbidrag", "forvarvsfrekvens": "förvärvsfrekvens",
-    "garanterad_skattekraft_kr_per_inv": "garanterad skattekraft", "gles_bebyggelse": "gles bebyggelse",
-    "grundlaggande": "grundläggande", "grundlaggande_del": "grundläggande del",
-    "grundlaggande_standardkostnad": "grundläggande standardkostnad", "gymnasial": "gymnasial",
-    "gymnasiefrekvens": "gymnasiefrekvens", "hemtjanst_glesbygd": "hemtjänst i glesbygd",
-    "inkomstutjamning": "bidrag (+) / avgift (−)", "institutionsboende_glesbygd": "institutionsboende i glesbygd",
-    "klimattillagg": "klimattillägg", "korrigerat_modellvarde": "korrigerat modellvärde",
-    "korrigeringsfaktor": "korrigeringsfaktor", "kostnadsutjamning": "bidrag (+) / avgift (−)",
-    "kraftig_befolkningsforandring": "kraftig befolkningsförändring",
-    "lansvis_skattesats_procent": "länsvis skattesats", "lonekostnader": "lönekostnader", "modersmal": "modersmål",
-    "nivajustering": "nivåjustering", "ortstillagg": "ortstillägg",
-    "overgripande_administration": "övergripande administration", "ovrig_ifo": "övrig individ- och familjeomsorg",
-    "personalkostnadsindex": "personalkostnadsindex", "personalkostnadsindex_del": "personalkostnadsindexets del",
-    "politisk_verksamhet": "politisk verksamhet", "programval": "programval", "raddningstjanst": "räddningstjänst",
-    "regleringspost": "regleringsbidrag (+) / regleringsavgift (−)", "sfi": "svenska för invandrare",
-    "skattekraft_kr_per_inv": "skattekraft", "socioekonomi": "socioekonomi", "sprak": "språk",
-    "standardkostnad": "standardkostnad", "standardkostnad_riket": "standardkostnad i riket",
-    "strukturbidrag": "strukturbidrag", "strukturellt_lonelage": "strukturellt löneläge",
-    "strukturkostnad": "strukturkostnad", "strukturkostnad_riket": "strukturkostnad i riket",
-    "svagt_befolkningsunderlag": "bidrag för svagt befolkningsunderlag", "totalt": "totalt",
-    "trafikbelastning": "trafikbelastning", "uppfyller_kriterier": "uppfyller kriterierna",
-    "uppvarmning": "uppvärmning", "utjamning": "utjämning", "vard_i_glesbygd": "vård i glesbygd",
-    "vardbehov": "vårdbehov", "vintervaghallning": "vinterväghållning",
-}
-#: Headings of the dels that pipelines/xlsx.py does not name.
-DELAR_EXTRA = {"efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
-               "strukturbidrag": "Strukturbidrag", "regleringspost": "Regleringspost", "utjamning": "Utjämning",
-               "lss": "LSS-utjämning"}
+#: Kind of a result column (pipelines/rubriker.SLAG) → its tolerance class (data/natt/standardvarden.toml).
+SLAG_KLASS = {"kr_per_inv": "kr_per_inv", "kr": "kr_per_inv", "index": "index", "faktor": "andel", "andel": "andel",
+              "procent": "ovrigt", "flagga": "antal", "antal": "antal", "invanare": "invanare", "km": "km", "m": "m"}
 KALLOR = {"gleshet": "Gleshetsmått", "index": "Fasta index"}
 NIVAER = {"kommun": "kommun", "lan": "län", "lan_kommuner": "län (kommunerna)", "region": "region"}
 #: Index-step columns that are readings or flags, not quantities.
@@ -106,15 +76,14 @@ def kalla_rubrik(kalla: str) -> str:
 
 
 def del_rubrik(del_: str) -> str:
-    """Swedish heading of a del of the engine's results (``forskola`` → "Förskola")."""
-    from engine.sammanfattning import DELAR
-    return DELAR.get(del_) or DELAR_EXTRA.get(del_) or del_.replace("_", " ").capitalize()
+    """Swedish heading of a del of the engine's results (``forskola`` → "Förskola"), from pipelines/rubriker.py."""
+    return rubriker.DEL_NAMN.get(del_) or del_.replace("_", " ").capitalize()
 
 
 def komponent_rubrik(kolumn: str) -> str:
-    """Swedish name of a component ``<del>.<komponent>`` (without its del)."""
-    komp = kolumn.split(".", 1)[1].removesuffix("_kr")
-    return KOMPONENTER.get(komp, komp.replace("_", " "))
+    """Swedish name of a component ``<del>.<komponent>`` without its del (the catalogue's heading after "Del: ")."""
+    namn = rubriker.kolumn(kolumn.removesuffix("_kr")).namn
+    return namn.split(": ", 1)[1] if ": " in namn else namn
 
 
 def storhet_info(kolumn: str) -> tuple[str, str, str]:
@@ -128,17 +97,10 @@ def storhet_info(kolumn: str) -> tuple[str, str, str]:
     if m:
         return f"Politisk verksamhet: merkostnadsindex ({m.group(1)}ns läsning)", "index", "index"
     if "." in kolumn:
-        head = f"{del_rubrik(kolumn.split('.', 1)[0])}: {komponent_rubrik(kolumn)}"
-        komp = kolumn.split(".", 1)[1]
-        if komp.endswith("_procent"):
-            return head, "%", "ovrigt"
-        if "uppfyller" in komp:
-            return head, "1 = ja", "antal"
-        if "index" in komp:
-            return head, "index", "index"
-        if "faktor" in komp:
-            return head, "faktor", "andel"
-        return head, "kr/inv", "kr_per_inv"
+        # engine results: the one heading catalogue of every table a person reads (pipelines/rubriker.py)
+        k = rubriker.kolumn(kolumn)
+        enhet = "1 = ja" if k.slag == "flagga" else k.enhet          # the report shows flags as the numbers 0/1
+        return k.namn, enhet, SLAG_KLASS.get(k.slag, "ovrigt")
     if kolumn.endswith("_km"):
         return kolumn.removesuffix("_km").replace("_", " ").capitalize(), "km", "km"
     if kolumn.endswith("_m"):

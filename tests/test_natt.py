@@ -351,8 +351,11 @@ def test_changes_beyond_tolerance_per_unit_class():
 def test_column_headings_and_units():
     assert na.storhet_info("avstand_15000_km") == (f"Medeldistans 15{NBSP}000", "km", "km")
     assert na.storhet_info("glesbygd_hemtjanst") == ("Glesbygdsindex hemtjänst", "index", "index")
-    assert na.storhet_info("inkomstutjamning.inkomstutjamning") == ("Inkomstutjämning: bidrag (+) / avgift (−)",
+    # engine results take the one heading catalogue (pipelines/rubriker.py), the same as the XLSX sheets
+    assert na.storhet_info("inkomstutjamning.inkomstutjamning") == ("Inkomstutjämningsbidrag (+) / -avgift (−)",
                                                                     "kr/inv", "kr_per_inv")
+    assert na.storhet_info("forskola.socioekonomi")[0] == "Förskola: socioekonomi"
+    assert na.komponent_rubrik("forskola.socioekonomi_kr") == "socioekonomi"
     assert na.storhet_info("lss.personalkostnadsindex")[1:] == ("index", "index")
     assert na.storhet_info("efterslapning.uppfyller_kriterier")[1] == "1 = ja"
 
