@@ -41,7 +41,7 @@ def _tol(x):
     return np.where(np.isfinite(x), GRANS_REL * np.maximum(np.abs(np.nan_to_num(x, posinf=0.0, neginf=0.0)), 1.0), 0.0)
 
 
-def jamfor(a, b, jamforelse: str):
+def uppfyller(a, b, jamforelse: str):
     """``a ≥ b`` ("minst", the law's word) or ``a > b`` ("mer än", the chapter's word for the ventil; OPEN-21),
     robust to binary rounding of decimal limits such as 1,2 %: equality is judged to 1e-9 relative."""
     a = np.asarray(a, dtype="float64")
@@ -108,15 +108,15 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     d4 = p_t2 - p_t6
     metod = p.raw("bidrag.efterslapning.genomsnitt")
     if metod == "aritmetiskt":
-        lang = jamfor(d4, n4 * g4 * p_t6, jmf)
+        lang = uppfyller(d4, n4 * g4 * p_t6, jmf)
         snitt4 = safe_div(d4, n4 * p_t6)
     elif metod == "geometriskt":
-        lang = jamfor(p_t2, p_t6 * (1.0 + g4) ** n4, jmf)
+        lang = uppfyller(p_t2, p_t6 * (1.0 + g4) ** n4, jmf)
         snitt4 = safe_div(p_t2, p_t6, fill=1.0) ** (1.0 / n4) - 1.0
     else:
         raise ValueError(f"bidrag.efterslapning.genomsnitt must be 'aritmetiskt' or 'geometriskt', got {metod!r}")
-    ordinarie = lang & jamfor(d1, g1 * p_t2, jmf)
-    ventil = ~ordinarie & np.isfinite(gv) & jamfor(d1, np.where(np.isfinite(gv), gv, 0.0) * p_t2, jmf)
+    ordinarie = lang & uppfyller(d1, g1 * p_t2, jmf)
+    ventil = ~ordinarie & np.isfinite(gv) & uppfyller(d1, np.where(np.isfinite(gv), gv, 0.0) * p_t2, jmf)
     berattigad = ordinarie | ventil
     e = np.where(berattigad, np.maximum(d1 - gu * p_t2, 0.0), 0.0)
     avrundning = p.raw("bidrag.efterslapning.avrundning_personer")
@@ -399,7 +399,7 @@ def inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, ar_nr
     if tolkning == "spec":
         ib14 = np.maximum(np.minimum(b, steg * n) + np.minimum(bl, steg_lss * n) - tak, 0.0)
     elif tolkning == "bokstavlig":
-        galler = jamfor(b + bl, p("bidrag.inforandebidrag.samlad_grans"), ">")
+        galler = uppfyller(b + bl, p("bidrag.inforandebidrag.samlad_grans"), ">")
         ib_total = np.maximum(b + bl - tak, 0.0)
         ib14 = np.where(galler, np.maximum(ib_total - ib_lss, 0.0) - ib13, 0.0)
     else:

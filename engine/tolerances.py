@@ -23,7 +23,7 @@ HELA_BEFOLKNINGEN = 1e-12
 
 # --- engine: comparisons and identities --------------------------------------------------------------------------
 #: The law's "minst" / "mer än" limits (1,2 %, 1 %, …) compared robustly to binary rounding: equal within this,
-#: relative to max(1, |limit|) (engine/bidrag.jamfor).
+#: relative to max(1, |limit|) (engine/bidrag.uppfyller).
 GRANS_REL = 1e-9
 #: Counts that must add up (age groups to the population, the vårdbehov cells to the region): whole persons, so
 #: only float noise is allowed (engine/indata.py).

@@ -107,7 +107,8 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
 def run(args) -> int:
     import pandas as pd
     from engine.indata import load_indata
-    from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
+    from pipelines.bas_utfall import bas_from_bilaga4, read_bas_utfall
+    from pipelines.jamfor_tabeller import bilaga4_tabeller
     from engine.params import load_params
     from engine.register import DATA
     from pipelines.csvdialekt import write_csv
@@ -124,7 +125,7 @@ def run(args) -> int:
         ib, if_ = load_indata(args.indata, args.bas, args.ar), load_indata(args.indata, args.forslag, args.ar)
         bas = bas_from_bilaga4(DATA / "bilaga4") if args.bas_bilaga4 else (
             read_bas_utfall(args.bas_utfall) if args.bas_utfall else None)
-        tables = jamfor(ib, if_, pb, pf, pr, bas, args.fasta_index)
+        tables = bilaga4_tabeller(ib, if_, pb, pf, pr, bas, args.fasta_index)
     notes = list(dict.fromkeys(ib.varningar + if_.varningar))     # unusual input values, once
     for n in notes:
         log.warning("%s", n)

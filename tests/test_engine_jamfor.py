@@ -8,7 +8,8 @@ import pytest
 
 from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
 from engine.indata import IndataError, load_indata
-from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
+from pipelines.bas_utfall import bas_from_bilaga4, read_bas_utfall
+from pipelines.jamfor_tabeller import bilaga4_tabeller as jamfor
 from engine.params import load_params
 from engine.register import DATA
 

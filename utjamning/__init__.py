@@ -128,7 +128,8 @@ def jamfor(indata: Indata | str | Path, bas: str = "2024", forslag: str = "sou20
     """The comparison of SOU 2024:50 bilaga 4 (``utjamning jamfor``): the tables by name (tabell1_kommuner …
     vinnare_forlorare, omfordelning), per-unit tables indexed by code. ``bas_utfall``: a directory with the
     current rules' outcome (kommuner.csv, regioner.csv)."""
-    from engine.jamfor import jamfor as kor, read_bas_utfall
+    from pipelines.bas_utfall import read_bas_utfall
+    from pipelines.jamfor_tabeller import bilaga4_tabeller as kor
 
     pf = _params(forslag, None)
     pr = None
