@@ -1,7 +1,7 @@
 """The input schema: every variable the engine reads, per kommun, per län, per region and for the whole country.
 
 One catalogue drives validation (engine/indata.py), the demo generator (pipelines/demo_indata.py) and the documentation
-(docs/inputs.md is generated from it: ``python -m engine.schema > docs/inputs.md``; a test keeps them equal).
+(docs/inputs.md is generated from it: ``python tools/inputs_md.py > docs/inputs.md``; a test keeps them equal).
 Reference dates follow SPEC.md §13; ``t`` is the utjämningsår.
 """
 from __future__ import annotations
@@ -364,7 +364,7 @@ def markdown() -> str:
     out = [
         "# Indata — the engine's input schema",
         "",
-        "Generated from `engine/schema.py` (`python -m engine.schema > docs/inputs.md`); a test keeps it in sync.",
+        "Generated from `engine/schema.py` (`python tools/inputs_md.py > docs/inputs.md`); a test keeps it in sync.",
         "",
         "An input directory holds one table per level, as CSV, Parquet or XLSX (`kommuner.*`, `lan.*`, `regioner.*`,",
         "`riket.*`), or one XLSX workbook `indata.xlsx` with those four sheets. Keys: `kommun_kod` (4 digits, all 290",
@@ -411,7 +411,3 @@ def markdown() -> str:
             "shipped SFS 2023:683 rates; the proposal keeps its own and says so in the anmärkningar. Example: the 2019",
             "rates in `data/exempel/2019/`."]
     return "\n".join(out) + "\n"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(markdown(), end="")

@@ -1,6 +1,6 @@
 """The embedded SYNTHETIC demo population grid (``data/demo/befolkning_demo.csv.gz``).
 
-    python -m geo.demo_grid --out data/demo/befolkning_demo.csv.gz [--seed 2024] [--population 10000000] [--lan 10,20]
+    python tools/demo_grid.py --out data/demo/befolkning_demo.csv.gz [--seed 2024] [--population 10000000] [--lan 10,20]
 
 This is NOT SCB data. It is a deterministic, Sweden-like grid in the format of SCB's "Statistik på rutor" CSV
 (``Ruta`` = 13-digit id of the SOUTH-WEST corner, 6-digit easting + 7-digit northing in SWEREF 99 TM /
@@ -32,13 +32,10 @@ How it is made (everything from pinned packages, a fixed seed and integer arithm
 """
 from __future__ import annotations
 
-import argparse
 import functools
 import gzip
 import hashlib
 import io
-import json
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -307,23 +304,3 @@ def write(path, grid: DemoGrid) -> str:
     tmp.write_bytes(data)
     tmp.replace(path)
     return hashlib.sha256(data).hexdigest()
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m geo.demo_grid", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True, type=Path, help="output file (.csv.gz)")
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--population", type=int, default=DEFAULT_POPULATION)
-    ap.add_argument("--urban-share", type=float, default=DEFAULT_URBAN_SHARE)
-    ap.add_argument("--lan", default=None, help="comma-separated län codes (small variant), default: all of Sweden")
-    args = ap.parse_args(argv)
-    lan = [v for v in args.lan.split(",") if v] if args.lan else None
-    grid = generate(seed=args.seed, population=args.population, urban_share=args.urban_share, lan=lan)
-    sha = write(args.out, grid)
-    print(json.dumps({"out": str(args.out), "bytes": args.out.stat().st_size, "sha256": sha, **grid.stats()}))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -149,5 +149,5 @@ def test_shipped_grid_every_kommun_populated_nobody_in_the_sea(shipped):
 
 @pytest.mark.slow
 def test_generator_reproduces_the_shipped_file():
-    """The shipped bytes are exactly what `python -m geo.demo_grid` makes with the default arguments."""
+    """The shipped bytes are exactly what `python tools/demo_grid.py` makes with the default arguments."""
     assert demo_grid.to_csv_gz_bytes(demo_grid.generate().table) == SHIPPED.read_bytes()

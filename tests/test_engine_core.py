@@ -175,7 +175,7 @@ def test_register_has_290_kommuner_and_21_regioner():
 
 def test_docs_inputs_md_is_generated_from_the_schema():
     assert (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8") == schema.markdown(), \
-        "regenerate with: python -m engine.schema > docs/inputs.md"
+        "regenerate with: python tools/inputs_md.py > docs/inputs.md"
 
 
 # --- input validation ----------------------------------------------------------------------------------------
