@@ -59,9 +59,10 @@ import numpy as np
 import yaml
 
 from engine.errors import InputError, UtjamningError
+from engine.paths import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
-REGELVERK_DIR = ROOT / "data" / "regelverk"
+REGELVERK_DIR = DATA / "regelverk"
 LEAF_KEYS = {"value", "unit", "source", "valid_from", "note", "status", "reason", "alternativ", "range", "allowed"}
 #: Keys of a dated leaf (``values: {year: …}``) and of one of its dated values.
 DATED_KEYS = {"values", "unit", "source", "note", "alternativ", "range", "allowed"}

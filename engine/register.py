@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 
 from engine.errors import InputError
+from engine import paths
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+DATA = paths.DATA
 FASTA_INDEX_DIR = DATA / "fasta_index"
 FASTA_DEL1 = "fasta_index_kommuner_del1.csv"
 FASTA_DEL2 = "fasta_index_kommuner_del2.csv"

@@ -9,11 +9,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+
+from engine.paths import DATA
 
 KOMMUN, LAN, REGION, RIKET = "kommun", "lan", "region", "riket"
 #: Plausibility bands of every numeric input (data/rimlighet.yaml): an error band and a warning band per variable.
-RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
+RIMLIGHET = DATA / "rimlighet.yaml"
 BADA = frozenset({"sou2024", "nuvarande"})
 
 #: kinds: how a value is checked (and its default band in data/rimlighet.yaml)

@@ -9,15 +9,15 @@ mean over cells equals the mean over sub-cells.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import yaml
 
 from engine.errors import InputError
+from engine.paths import DATA
 
-DEFINITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "definitioner.yaml"
+DEFINITIONS_FILE = DATA / "gleshet" / "definitioner.yaml"
 
 
 class DefinitionError(InputError):

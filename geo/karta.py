@@ -21,6 +21,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from engine.paths import DATA
+
 SKALOR = ("log", "linjar", "divergerande")
 #: Colour maps per scale: sequential for levels, diverging (centred on 0) for changes.
 FARGSKALA = {"log": "viridis", "linjar": "viridis", "divergerande": "RdBu_r"}
@@ -85,7 +87,7 @@ def kalla_for_grid(path: str | Path) -> tuple[str, int | None]:
     """Source text and data year for a map of a population grid file: the embedded synthetic demo grid says so,
     another file is named by its file name and its year is the 4-digit year in the name (SCB names its files so)."""
     path = Path(path)
-    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    demo = DATA / "demo"
     try:
         is_demo = path.resolve().parent == demo
     except OSError:

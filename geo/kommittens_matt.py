@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-PARAMETRAR = ROOT / "data" / "gleshet" / "kommitten_tabell6.yaml"
-UTFIL = ROOT / "data" / "gleshet" / "medeldistans_kommitten_2022.csv"
-TABELL6 = ROOT / "data" / "bilaga4" / "tabell6_delmodeller_kommuner.csv"
+from engine.paths import DATA
+
+PARAMETRAR = DATA / "gleshet" / "kommitten_tabell6.yaml"
+UTFIL = DATA / "gleshet" / "medeldistans_kommitten_2022.csv"
+TABELL6 = DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv"
 KALLA = "härledd ur SOU 2024:50 bilaga 4 tabell 6"
 
 

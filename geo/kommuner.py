@@ -20,11 +20,11 @@ import numpy as np
 import pandas as pd
 
 from engine.indata import parse_numbers, read_csv_text
+from engine.paths import DATA
 from geo.errors import GridInputError, Problem
 from geo.parametrar import parameter
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data" / "gleshet"
+DATA_DIR = DATA / "gleshet"
 #: SCB tätorter 2020 as points with kommun code, area and population (CC0; data/gleshet/README.md).
 TATORTER_DEFAULT = DATA_DIR / "tatorter_2020.csv"
 CRS = "EPSG:3006"

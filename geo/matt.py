@@ -32,6 +32,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from engine.errors import InputError
+from engine.paths import DATA
 from geo.parametrar import parameter
 from engine.tolerances import AVSTAND_M, AVSTAND_REL
 
@@ -271,7 +272,7 @@ def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None
 # --------------------------------------------------------------------------------------------------------------
 
 #: The shipped exceptions to the centralort rule (kommun_kod → tätort code or WGS 84 point; replaceable).
-CENTRALORT_UNDANTAG = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "centralort_undantag.csv"
+CENTRALORT_UNDANTAG = DATA / "gleshet" / "centralort_undantag.csv"
 
 
 def read_centralort_undantag(path=None) -> pd.DataFrame:
@@ -551,7 +552,7 @@ def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tat
 #: Measures fixed by law at their 2022 values, shipped as data: medeldistans for politisk verksamhet ("avser år
 #: 2022 och uppdateras inte", förordningens bilaga, SOU 2024:50 s. 63) and the befolkningsunderlag of the bidrag
 #: för svagt befolkningsunderlag (lag 11 §, "fast bidrag", SOU 2024:50 s. 738).
-FRYSTA_MATT = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "frysta_matt_2022.csv"
+FRYSTA_MATT = DATA / "gleshet" / "frysta_matt_2022.csv"
 #: kommuner.csv column → frozen column (the engine input of the same name takes the frozen value).
 FRYSTA_KOLUMNER = {"medeldistans_km": "medeldistans_3000_km",
                    "regionalt_befolkningsunderlag": "regionalt_befolkningsunderlag",

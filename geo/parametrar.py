@@ -5,10 +5,10 @@ of the law inline; it reads it here."""
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data" / "gleshet"
+from engine.paths import DATA
+
+DATA_DIR = DATA / "gleshet"
 PARAMETRAR = DATA_DIR / "parametrar.yaml"
 
 

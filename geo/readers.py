@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from engine.tolerances import PIXEL_HELTAL_M, PIXEL_REL
+from engine.paths import DATA
 from geo.errors import GridInputError, Problem
 
 CRS_OUT = "EPSG:3006"
-RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
+RIMLIGHET = DATA / "rimlighet.yaml"
 COLUMNS = ["cell_id", "x", "y", "size_m", "pop"]
 FORMATS = ("scb", "geostat", "raster", "points")
 

@@ -12,11 +12,11 @@ import argparse
 import logging
 from pathlib import Path
 
+from engine.paths import DATA
 from pipelines.csvdialekt import add_csv_option
 
 log = logging.getLogger("utjamning")
-ROOT = Path(__file__).resolve().parents[1]
-DEMO_GRID = ROOT / "data" / "demo" / "befolkning_demo.csv.gz"
+DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 #: What the demo writes under --out (each a directory a later demo run replaces); nothing else may be there.
 DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024", "bas_utfall", "jamfor")
 
@@ -24,8 +24,8 @@ DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024",
 def register(subparsers) -> None:
     p = subparsers.add_parser("demo", help="kör hela kedjan på inbäddade demodata",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ut", "--out", dest="ut", type=Path, default=ROOT / "out" / "demo",
-                   help="utdatakatalog (standard out/demo): ny, tom eller en tidigare demo-körnings; --out är ett "
+    p.add_argument("--ut", "--out", dest="ut", type=Path, default=Path.cwd() / "out" / "demo",
+                   help="utdatakatalog (standard out/demo i arbetskatalogen): ny, tom eller en tidigare demo-körnings; --out är ett "
                         "äldre namn för samma flagga")
     p.add_argument("--grid", type=Path, default=DEMO_GRID, help="befolkningsrutor (standard: de inbäddade demodata)")
     p.add_argument("--scheduler", default="threads", help="threads (standard), sync eller tcp://värd:port")

@@ -37,6 +37,7 @@ from scipy.optimize import least_squares
 from scipy.stats import spearmanr
 
 from engine.tolerances import INDEX_GOLV, INDEX_GOLV_BERAKNAD
+from engine.paths import DATA
 from geo.matt import LAN_NAMES, RIKSOMRADE_BY_LAN, MeasureInputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # --------------------------------------------------------------------------------------------------------------
 
 #: Reference (fasta index) tables: shipped in <repo>/data/fasta_index; in the development workspace ../shared/spec.
-REFERENCE_DIRS = (ROOT / "data" / "fasta_index", ROOT.parent / "shared" / "spec")
+REFERENCE_DIRS = (DATA / "fasta_index", ROOT.parent / "shared" / "spec")
 REFERENCE_DEL1 = "fasta_index_kommuner_del1.csv"
 REFERENCE_DEL2 = "fasta_index_kommuner_del2.csv"
 REFERENCE_REGIONER = "fasta_index_regioner.csv"

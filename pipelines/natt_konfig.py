@@ -33,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
+from engine.paths import DATA
 
 ROOT = Path(__file__).resolve().parents[1]
-STANDARDVARDEN = ROOT / "data" / "natt" / "standardvarden.toml"
-DEMO_GRID = ROOT / "data" / "demo" / "befolkning_demo.csv.gz"
+STANDARDVARDEN = DATA / "natt" / "standardvarden.toml"
+DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 
 #: Options of each command that `natt` sets itself (outputs, chained inputs, the scheduler, verbosity).
 STYRDA = {

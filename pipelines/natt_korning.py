@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from engine.errors import InputError, UtjamningError
+from engine.paths import DATA
 from pipelines import natt_andringar as na
 from pipelines.natt_konfig import Konfig
 from pipelines.natt_steg import KOD_MAPPAR, ROOT, Resultat, Steg, Steglager, innehall, kodversion, lanka, sha256_json
@@ -144,7 +145,7 @@ def forbered_rot(rot: Path, indata: dict[str, Path]) -> None:
     if _inside(cwd, rot):
         raise NattFel(f"utdata = {rot} är arbetsmappen eller en mapp ovanför den; välj en egen mapp för körningarna")
     # the program's own folders are inputs too: their hash is the code version of every step
-    own = {f"programmets mapp {name}/": ROOT / name for name in (*KOD_MAPPAR, "data")}
+    own = {**{f"programmets mapp {name}/": ROOT / name for name in KOD_MAPPAR}, "programmets mapp data/": DATA}
     for key, p in {**indata, **own}.items():
         p = p.resolve()
         if _inside(p, rot) or _inside(rot, p):

@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
+from engine.paths import DATA
 from pipelines.outputs import atomic_output_dir, clean_stale, sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,8 +72,8 @@ def kodversion() -> dict[str, str]:
         for p in _files(ROOT / folder):
             if p.suffix == ".py":
                 h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    for p in _files(ROOT / "data"):
-        h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + sha256_file(p).encode() + b"\0")
+    for p in _files(DATA):
+        h.update(f"data/{p.relative_to(DATA).as_posix()}".encode() + b"\0" + sha256_file(p).encode() + b"\0")
     try:
         version = metadata.version("utjamning")
     except metadata.PackageNotFoundError:

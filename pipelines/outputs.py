@@ -29,13 +29,14 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from engine.errors import InputError
+from engine.paths import DATA
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
+ROOT_DATA = DATA
 
 VERSIONED_PACKAGES = (
     "utjamning", "numpy", "pandas", "scipy", "numba", "dask", "distributed", "geopandas", "shapely",

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
-from geo.kommittens_matt import (ROOT, UTFIL, _dela_befolkning, frysta_medeldistans, harled,  # noqa: E402
+from geo.kommittens_matt import (UTFIL, _dela_befolkning, frysta_medeldistans, harled,  # noqa: E402
                                  las_tabell6)
 
 
@@ -27,7 +28,7 @@ def main(argv=None) -> int:
 
     ap = argparse.ArgumentParser(prog="python tools/kommittens_matt.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--ut", type=Path, default=UTFIL)
     ap.add_argument("--frysta-fran", type=Path, default=None,
                     help="kommuner.csv från `utjamning gleshet` (standardvärden): skriv om de frysta måtten i "
