@@ -159,7 +159,8 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
     for j, n in enumerate(thresholds):
         cells[f"r_{n}_m"] = r[:, j]
     with timer("medeldistans"):
-        cells["r_medeldistans_m"] = radius_per_cell(cells, 3000, definition, tat, scheduler=scheduler, **kw)
+        cells["r_medeldistans_m"] = radius_per_cell(cells, int(parameter("matt.medeldistans_politisk_invanare")),
+                                                    definition, tat, scheduler=scheduler, **kw)
 
     with timer("measures"):
         kommun_table, lan_table, measure_notes, measure_method = _measures(
