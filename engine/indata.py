@@ -301,10 +301,9 @@ def _check_skattesatser(df: pd.DataFrame, file: str, problems: list[str]) -> pd.
     codes = _codes(df["region_kod"].rename("region_kod"))
     expected = register.regioner()["region_kod"].tolist()
     n = len(problems)
-    for c in sorted(set(codes[codes.duplicated()])):
+    dup, unknown, missing = register.code_mismatch(codes, expected)
+    for c in dup:
         problems.append(f"{file}: region_kod {c} förekommer på flera rader")
-    unknown = sorted(set(codes) - set(expected))
-    missing = [c for c in expected if c not in set(codes)]
     if unknown:
         problems.append(f"{file}: okänd region_kod {unknown}")
     if missing:

@@ -87,17 +87,23 @@ def _read(directory: Path, name: str, keys: tuple[str, ...]) -> pd.DataFrame:
     return t
 
 
+def code_mismatch(codes: pd.Series, expected) -> tuple[list[str], list[str], list[str]]:
+    """How a table's code column differs from the register's codes ``expected``: the codes given more than once,
+    those the register does not know (both sorted) and the register's codes not given (in register order)."""
+    given = set(codes)
+    return (sorted(set(codes[codes.duplicated()])), sorted(given - set(expected)),
+            [c for c in expected if c not in given])
+
+
 def _by_code(t: pd.DataFrame, path: Path, key: str, register_codes: pd.Series) -> pd.DataFrame:
     """The rows of a per-kommun (per-region) table in register order, matched on the code column ``key`` (4 / 2
     digits; names are for display only). Every register code exactly once and no other, else one error."""
     width = 4 if key == "kommun_kod" else 2
     codes = t[key].astype(str).str.strip().str.zfill(width)
     problems = []
-    dup = sorted(set(codes[codes.duplicated()]))
+    dup, unknown, missing = code_mismatch(codes, register_codes)
     if dup:
         problems.append(f"{key} som förekommer flera gånger: {dup[:10]}")
-    unknown = sorted(set(codes) - set(register_codes))
-    missing = [c for c in register_codes if c not in set(codes)]
     if unknown:
         problems.append(f"okända {key} {unknown[:10]}")
     if missing:
