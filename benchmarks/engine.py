@@ -22,10 +22,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.demo_indata import write_demo_inputs  # noqa: E402
-from engine.indata import load_indata  # noqa: E402
-from engine.model import berakna, build_ctx  # noqa: E402
-from engine.params import load_params  # noqa: E402
+from pipelines.demo_indata import write_demo_inputs
+from engine.indata import load_indata
+from engine.model import berakna, build_ctx
+from engine.params import load_params
 
 #: Parameters varied in the batch (each scenario draws all of them).
 VARIED = {"inkomstutjamning.garantiniva": (1.10, 1.20), "standardkostnader.forskola": (6500.0, 7800.0),

@@ -28,8 +28,8 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.gleshet import radii  # noqa: E402
-from geo.readers import read_grid  # noqa: E402
+from geo.gleshet import radii
+from geo.readers import read_grid
 
 
 def baseline_radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: list[int]) -> np.ndarray:

@@ -57,8 +57,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.demo_grid import to_csv_gz_bytes  # noqa: E402
-from geo.readers import CRS_OUT, read_grid  # noqa: E402
+from geo.demo_grid import to_csv_gz_bytes
+from geo.readers import CRS_OUT, read_grid
 
 #: Allowed values of ``mode``.
 MODES = ("mixed", "full")

@@ -8,7 +8,8 @@ batch parameters are (S, 1) and results (S, K)); constants in ``data/regelverk/<
     svagt_befolkningsunderlag(ctx)                  11 § (kommuner)                                     (SPEC §7)
     strukturbidrag(ctx, niva)                       11–12 §§ nuvarande lydelse (input as decided)       (SPEC §14)
     fast_inforandebidrag(ctx, B', S, niva)          11 a § (kommuner), 12 § (regioner)                  (SPEC §8)
-    los_fast_inforandebidrag(ctx, …)                OPEN-23: FIB "inklusive finansiering" + regleringspost, solved jointly
+    los_fast_inforandebidrag(ctx, …)                OPEN-23: FIB "inklusive finansiering" + regleringspost,
+                                                    solved jointly
     inforandebidrag(ctx, B, B_LSS, ar_nr, niva)     13 §, 14 §, LSS 6 a §                               (SPEC §9)
     los_inforandebidrag(ctx, …)                     OPEN-23 for the införandebidrag (financing of year n)
     inforandebidrag_schema(ctx, …)                  the whole phase-in, year by year (Bilaga 4 tables 3–5)
@@ -437,12 +438,12 @@ def los_inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, a
         out = inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva, f, fl)
         if med_lss:
             # the LSS financing alone is an exact one-dimensional fixed point
-            fl_new = los_finansiering(lambda x: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva,
-                                                                f, x)["inforandebidrag_lss"], PL)
+            fl_new = los_finansiering(lambda x, f=f: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr,
+                                                                     niva, f, x)["inforandebidrag_lss"], PL)
         else:
             fl_new = 0.0
-        f_new = los_finansiering(lambda x: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva,
-                                                           x, fl_new)["inforandebidrag"], P)
+        f_new = los_finansiering(lambda x, fl_new=fl_new: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss,
+                                                                          ar_nr, niva, x, fl_new)["inforandebidrag"], P)
         if (np.all(np.abs(np.asarray(f_new) - f) <= FINANSIERING_GEMENSAM_KR_PER_INV)
                 and np.all(np.abs(np.asarray(fl_new) - fl) <= FINANSIERING_GEMENSAM_KR_PER_INV)):
             f, fl = f_new, fl_new

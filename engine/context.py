@@ -82,7 +82,7 @@ class Ctx:
     #: the audit trail of `utjamning forklara` (engine/forklara.py), or None: what each component reads
     sparning: Any = None
 
-    def korning(self) -> "Ctx":
+    def korning(self) -> Ctx:
         """A copy for one run: the same inputs and rule set, notices of its own (the caller's stay as they are)."""
         return dataclasses.replace(self, notes=[], ej_tillgangliga={})
 

@@ -183,7 +183,7 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
                                 "indata": [f"{lvl}.{var}" for lvl, var in sorted(egen["inputs"])],
                                 "fasta_index": [f"{lvl}.{col}" for lvl, col in sorted(egen["index"])],
                                 "parametrar": sorted(egen["params"])})
-        las = _las(tracer, [g, *(key for key in tracer.keys() if key.startswith(g + "."))])
+        las = _las(tracer, [g, *(key for key in tracer.keys() if key.startswith(g + "."))])  # noqa: SIM118 - a Tracer, not a dict
         indata = []
         for lvl, var in sorted(las["inputs"]):
             src = sources[lvl]

@@ -140,7 +140,7 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if path.suffix == ".parquet":
         t = pd.read_parquet(path)
         # as text like CSV/XLSX, so one validation path parses every format (str(float) round-trips exactly)
-        return t.astype({c: str for c in t.columns})
+        return t.astype(dict.fromkeys(t.columns, str))
     return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
 
 

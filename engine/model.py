@@ -317,9 +317,10 @@ def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
     iterationer = 0
     utfall = {dm.namn for dm in kostnad.delmodeller(ctx.p, "kommun") if dm.tar_utfall}
     if utfall:
-        # OPEN-14: fixed point of utjämning = IU + övriga bidrag + regleringspost(KU) + KU(befolkningsminskning(utjämning))
+        # OPEN-14: fixed point of utjämning = IU + övriga bidrag + regleringspost(KU)
+        #          + KU(befolkningsminskning(utjämning))
         fasta = {c: v for c, v in ku.items() if c.split(".")[0] not in (*utfall, "kostnadsutjamning")}
-        for iterationer in range(1, FIXPUNKT_MAX + 1):
+        for iterationer in range(1, FIXPUNKT_MAX + 1):  # noqa: B007 - the count is returned
             utj = safe_div(_kronor({**iu_k, **bid_k, **rp_k}), vikt_k) + ku["kostnadsutjamning.kostnadsutjamning"]
             if not np.isfinite(utj).all():
                 _utfall_saknas(ctx, {**iu_k, **bid_k, **rp_k})

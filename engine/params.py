@@ -53,7 +53,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import yaml
@@ -309,11 +310,11 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
                                 f"({leaf.get('unit', '')})")
             elif whole and x != math.floor(x):
                 problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')})")
-        elif isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed):
-            if x not in allowed:
-                close = difflib.get_close_matches(x, [str(a) for a in allowed], n=1)
-                problems.append(f"{path}: okänt val {x!r}; tillåtna värden: {', '.join(map(str, allowed))}"
-                                + (f" (menade du {close[0]!r}?)" if close else ""))
+        elif (isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed)
+              and x not in allowed):
+            close = difflib.get_close_matches(x, [str(a) for a in allowed], n=1)
+            problems.append(f"{path}: okänt val {x!r}; tillåtna värden: {', '.join(map(str, allowed))}"
+                            + (f" (menade du {close[0]!r}?)" if close else ""))
     return problems
 
 
@@ -434,7 +435,7 @@ class Params:
 
     # -- construction -----------------------------------------------------------------------------------------
     @classmethod
-    def load(cls, namn: str, directory: str | Path | None = None, ar: int | None = None) -> "Params":
+    def load(cls, namn: str, directory: str | Path | None = None, ar: int | None = None) -> Params:
         """Law ``namn`` (``sou2024``, ``nuvarande`` or its alias ``2024``) from ``data/regelverk/<lag>/``, resolved
         for utjämningsår ``ar`` (default: the latest year any of its values starts — 2024 for both shipped laws).
         ``directory``: a law directory of one's own (tests)."""
@@ -451,7 +452,7 @@ class Params:
 
     @classmethod
     def _resolved(cls, namn: str, lag: str, meta: dict, tree: dict[str, dict], ar: int | None, reformer: list[str],
-                  batch: dict) -> "Params":
+                  batch: dict) -> Params:
         forst = _first_computable(meta, tree)
         ar = _latest_year(meta, tree) if ar is None else int(ar)
         if ar < forst:
@@ -472,13 +473,13 @@ class Params:
             raise ParameterError(f"scenariobatch: {', '.join(missing)} har inget värde för utjämningsår {ar}")
         return cls(namn, leaves, list(reformer), dict(batch), ar, lag, dict(meta), tree, framtida)
 
-    def for_ar(self, ar: int) -> "Params":
+    def for_ar(self, ar: int) -> Params:
         """The same law (with its reforms and scenario batch) resolved for utjämningsår ``ar``."""
         if ar == self.ar:
             return self
         return type(self)._resolved(self.namn, self.lag, self.lag_meta, self.datert, ar, self.reformer, self.batch)
 
-    def with_reform(self, reform: str | Path | Mapping) -> "Params":
+    def with_reform(self, reform: str | Path | Mapping) -> Params:
         """A copy with a reform overlay applied (file path or already parsed mapping). A plain value replaces the
         parameter for every year; ``{values: {år: värde}}`` adds or replaces dated values. Every problem of every
         change (unknown path, wrong type, not finite, out of range, not an allowed value) is listed in one error."""
@@ -562,7 +563,7 @@ class Params:
         return type(self)._resolved(self.namn, self.lag, self.lag_meta, tree, self.ar, self.reformer + [label],
                                     self.batch)
 
-    def with_batch(self, batch: Mapping[str, Iterable[float]]) -> "Params":
+    def with_batch(self, batch: Mapping[str, Iterable[float]]) -> Params:
         """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S)."""
         arrays = {p: np.asarray(v, dtype="float64").reshape(-1) for p, v in batch.items()}
         sizes = {a.size for a in arrays.values()}

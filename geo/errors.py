@@ -7,7 +7,7 @@ message and exits with status 2. Messages are in Swedish ("rad" = 1-based data r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from collections.abc import Iterable
 
 from engine.errors import InputError
 
@@ -45,7 +45,7 @@ class GridInputError(InputError):
         super().__init__(self.file, self.problems)
 
     @classmethod
-    def single(cls, file, message: str, row: int | None = None, column: str | None = None) -> "GridInputError":
+    def single(cls, file, message: str, row: int | None = None, column: str | None = None) -> GridInputError:
         """An error with one problem."""
         return cls(str(file), [Problem(str(file), row, column, message)])
 

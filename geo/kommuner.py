@@ -79,7 +79,7 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
                 g = gpd.read_parquet(path)
             else:
                 g = gpd.read_file(path, engine="pyogrio")
-        except Exception as exc:  # noqa: BLE001 - unreadable boundary file is bad input
+        except Exception as exc:  # unreadable boundary file is bad input
             raise GridInputError.single(source, f"cannot read kommun boundaries: {type(exc).__name__}: {exc}") from exc
         code_col = _find(g.columns, CODE_COLUMNS)
         name_col = _find(g.columns, NAME_COLUMNS)
@@ -344,7 +344,7 @@ def read_reference_population(path) -> pd.DataFrame:
             t = pd.read_excel(src, dtype=str)
         else:
             t = read_csv_text(src)
-    except Exception as exc:  # noqa: BLE001 - unreadable file is bad input
+    except Exception as exc:  # unreadable file is bad input
         raise GridInputError.single(str(src), f"kan inte läsa tabellen: {type(exc).__name__}: {exc}") from exc
     kc, pc = _find(t.columns, REFERENCE_CODE_COLUMNS), _find(t.columns, REFERENCE_POP_COLUMNS)
     if kc is None or pc is None:

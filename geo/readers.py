@@ -168,7 +168,7 @@ def _table_columns(path: Path) -> list[str]:
         return list(pq.read_schema(path).names)
     except pd.errors.EmptyDataError:
         raise GridInputError.single(str(path), "filen är tom (ingen rubrikrad)") from None
-    except Exception as exc:  # noqa: BLE001 - any read failure is bad input
+    except Exception as exc:  # any read failure is bad input
         raise GridInputError.single(str(path), f"filen kan inte läsas: {exc}") from exc
 
 
@@ -189,7 +189,7 @@ def _read_table(path: Path) -> pd.DataFrame:
         return pd.read_parquet(path)
     except pd.errors.EmptyDataError:
         raise GridInputError.single(str(path), "filen är tom (ingen rubrikrad)") from None
-    except Exception as exc:  # noqa: BLE001 - any read failure is bad input
+    except Exception as exc:  # any read failure is bad input
         raise GridInputError.single(str(path), f"filen kan inte läsas: {type(exc).__name__}: {exc}") from exc
 
 
@@ -322,7 +322,7 @@ def _transformer(src_crs, file: str):
     from pyproj import CRS, Transformer
     try:
         crs = CRS.from_user_input(src_crs)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise GridInputError.single(file, f"ogiltigt koordinatsystem {src_crs!r}: {exc}") from exc
     return crs, Transformer.from_crs(crs, CRS_OUT, always_xy=True)
 
@@ -399,7 +399,8 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
                     problems.append(Problem(file, None, None,
                         f"några hörn är multipler av 250 m men inte av 1000 m (första på rad {first}): ett 250 m- "
                         f"eller blandat 250 m/1 km-rutnät, vars rutstorlek inte kan avgöras eftersom en 250 m-ruta "
-                        f"kan ligga i ett 1000 m-hörn; lägg till kolumnen 'rutstorlek' (meter) eller ange cell_size "
+                        "kan ligga i ett 1000 m-hörn; lägg till kolumnen "
+                        "'rutstorlek' (meter) eller ange cell_size "
                         f"(--cell-size)"))
                 else:
                     problems.append(Problem(file, None, None,
@@ -547,7 +548,7 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
             src_crs = src.crs
             band = src.read(1, masked=True)
             T = src.transform
-    except Exception as exc:  # noqa: BLE001 - unreadable raster
+    except Exception as exc:  # unreadable raster
         raise GridInputError.single(file, f"rastret kan inte läsas: {type(exc).__name__}: {exc}") from exc
     problems: list[Problem] = []
     if src_crs is None and crs is None:

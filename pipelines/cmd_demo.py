@@ -3,8 +3,8 @@
     grid (data/demo, synthetic) → gleshet measures → fasta index (calibrated to the SOU tables)
         → utjämning engine on demo inputs, proposed (sou2024) and current (2024) rules → jamfor (Bilaga 4 tables)
 
-Everything is written under --ut (default out/demo; --out is the older name): gleshet/, index/, indata/, berakna_sou2024/,
-berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
+Everything is written under --ut (default out/demo; --out is the older name): gleshet/, index/, indata/,
+berakna_sou2024/, berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("demo", help="kör hela kedjan på inbäddade demodata",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--ut", "--out", dest="ut", type=Path, default=Path.cwd() / "out" / "demo",
-                   help="utdatakatalog (standard out/demo i arbetskatalogen): ny, tom eller en tidigare demo-körnings; --out är ett "
-                        "äldre namn för samma flagga")
+                   help="utdatakatalog (standard out/demo i arbetskatalogen): ny, tom eller en tidigare "
+                        "demo-körnings; --out är ett äldre namn för samma flagga")
     p.add_argument("--grid", type=Path, default=DEMO_GRID, help="befolkningsrutor (standard: de inbäddade demodata)")
     p.add_argument("--scheduler", default="threads", help="threads (standard), sync eller tcp://värd:port")
     add_csv_option(p)

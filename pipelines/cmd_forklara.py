@@ -1,6 +1,7 @@
 """`utjamning forklara`: the audit trail of one kommun or region.
 
-    utjamning forklara --kommun 2506 --ar 2024 --regelverk sou2024 --indata DIR [--reform FILE] [--fasta-index DIR] [--ut FILE]
+    utjamning forklara --kommun 2506 --ar 2024 --regelverk sou2024 --indata DIR [--reform FILE]
+                       [--fasta-index DIR] [--ut FILE]
 
 Prints, for the kommun (4-digit code or name) or region (2-digit code or name), every component of the utjämning
 with the inputs (value, unit, reference date, source), fasta index values and parameters (value, unit, law

@@ -25,7 +25,7 @@ import argparse
 import sys
 import warnings
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -175,7 +175,8 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         for _, row in jamforelse[jamforelse["utanfor_tolerans"]].iterrows():
             namn = names.get(row["kommun_kod"], row["kommun_kod"])
             if pd.isna(row["avvikelse_andel"]):
-                varna(f"kommun {row['kommun_kod']} {namn}: finns bara i {'rutnätet' if pd.isna(row['folkmangd_referens']) else 'referensbefolkningen'}")
+                bara = "rutnätet" if pd.isna(row["folkmangd_referens"]) else "referensbefolkningen"
+                varna(f"kommun {row['kommun_kod']} {namn}: finns bara i {bara}")
             else:
                 varna(f"kommun {row['kommun_kod']} {namn}: tilldelad befolkning {row['befolkning']:,.0f} avviker "
                       f"{row['avvikelse_andel']:+.1%} från referensbefolkningen uppräknad till rutnätets total "

@@ -1,7 +1,7 @@
 """`utjamning jamfor`: the current rules, the proposal and a reform compared in one run (SOU 2024:50 Bilaga 4).
 
-    utjamning jamfor --ar 2024 --bas 2024 --forslag sou2024 [--reform FILE] --indata DIR [--bas-utfall DIR | --bas-bilaga4]
-                     [--fasta-index DIR] --ut DIR
+    utjamning jamfor --ar 2024 --bas 2024 --forslag sou2024 [--reform FILE] --indata DIR
+                     [--bas-utfall DIR | --bas-bilaga4] [--fasta-index DIR] --ut DIR
 
 --bas-utfall DIR  current-rule outcomes per kommun/region and component (kr/inv): kommuner.csv / regioner.csv with
                   kommun_kod / region_kod and any of inkomstutjamning, kostnadsutjamning, strukturbidrag,
@@ -11,8 +11,8 @@
 
 Writes one CSV and Parquet per table (tabell1_kommuner … tabell7, systemeffekt, storleksklasser, vinnare_forlorare,
 reform_*, omfordelning — per rule set the omfördelning, tillägg/avdrag counts and extremes of the kostnadsutjämning,
-every delmodell and component), jamforelse.xlsx with one readable sheet per table (Swedish headings, kr/inv), anmarkningar.txt and
-manifest.json, atomically.
+every delmodell and component), jamforelse.xlsx with one readable sheet per table (Swedish headings, kr/inv),
+anmarkningar.txt and manifest.json, atomically.
 """
 from __future__ import annotations
 

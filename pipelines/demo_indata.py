@@ -109,7 +109,7 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     older = np.clip(1.0 + 2.2 * gles + 0.05 * rng.standard_normal(n), 0.75, 1.6)
     shares = np.column_stack([ALDERSANDELAR[g] * (older if g >= "bef_65" else 1.0 / older ** 0.3)
                               for g in ALDERSANDELAR if g.startswith("bef_")])
-    groups = [g for g in ALDERSANDELAR]
+    groups = list(ALDERSANDELAR)
     shares = np.column_stack([shares, 1.0 - shares.sum(axis=1)])           # bef_19_64 = remainder
     ages = _largest_remainder(pop, shares)
     k = pd.DataFrame(index=kom["kommun_kod"])
@@ -137,7 +137,7 @@ def demo_tables(ar: int = 2024, matt: pd.DataFrame | None = None) -> dict[str, p
     def share(mean, spread, noise=0.1):
         return np.clip(mean * np.exp(spread * soc + noise * rng.standard_normal(n)), 0.001, 0.95)
 
-    for stem, ages_ in (("forskola", "1–5"), ("grundskola", "6–15"), ("gymnasieskola", "16–20")):
+    for stem in ("forskola", "grundskola", "gymnasieskola"):
         k[f"sei_{stem}_utbildning"] = share(0.16, 0.25)
         k[f"sei_{stem}_inkomst"] = share(0.13, 0.35)
         k[f"sei_{stem}_vistelsetid"] = share(0.06, 0.6, 0.3)

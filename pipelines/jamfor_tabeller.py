@@ -129,11 +129,11 @@ def bilaga4_tabeller(indata_bas, indata_forslag, params_bas, params_forslag, par
     j = berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index)
     bas, bas_c, ctx_b, res_b, results = j.bas, j.bas_beraknad, j.bas_ctx, j.bas_res, j.lager
     tables: dict[str, pd.DataFrame] = {}
-    lag, ctx, res = results["forslag"]
+    lag, ctx, _ = results["forslag"]
     t1 = tabell_effekter(lag, bas, "kommun")
     t2 = tabell_effekter(lag, bas, "region")
-    lss_f = lag.kommun["lss_utjamning"] if "lss_utjamning" in lag.kommun else None
-    lss_b = bas.kommun["lss_utjamning"] if "lss_utjamning" in bas.kommun else None
+    lss_f = lag.kommun.get("lss_utjamning")
+    lss_b = bas.kommun.get("lss_utjamning")
     lss_ch = (lss_f - lss_b) if lss_f is not None and lss_b is not None and lss_b.notna().all() else None
     t4, s4 = tabell_inforande(ctx, t1["totalt_forandring"], "kommun", lss_ch, lag.kommun["fast_inforandebidrag"])
     t5, s5 = tabell_inforande(ctx, t2["totalt_forandring"], "region", None, lag.region["fast_inforandebidrag"])

@@ -195,7 +195,7 @@ class Andringar:
     anmarkningar: list[str] = field(default_factory=list)
 
     @classmethod
-    def tom(cls, frysta: pd.DataFrame | None = None) -> "Andringar":
+    def tom(cls, frysta: pd.DataFrame | None = None) -> Andringar:
         """No previous run to compare with (only the frozen measures, if the gleshet step compared them)."""
         empty = pd.DataFrame(columns=KOLUMNER)
         return cls(None, empty, empty, pd.DataFrame(columns=["kalla", "storhet", "niva"]), frysta)

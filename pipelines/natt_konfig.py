@@ -405,7 +405,7 @@ def parse_config(data: dict, path: Path) -> Konfig:
                         "och regioner.csv)")
         else:
             bu = _choice_or_path(bu, "[jamforelse] bas_utfall", BAS_UTFALL_VAL, bas, problem)
-        anrop = _anrop("jamfor", "jamforelse", {k: v for k, v in jt.items()}, bas, problem, egna=EGNA["jamfor"])
+        anrop = _anrop("jamfor", "jamforelse", dict(jt), bas, problem, egna=EGNA["jamfor"])
         if bas_rs and forslag and fi is not None and bu is not None:
             jamforelse = Jamforelse(bas_rs, forslag, fi, bu, anrop)
 
@@ -490,7 +490,8 @@ thresholds = [3000, 15000]      # invånare att samla (medeldistans 3 000 och 15
 # skatta_mot = "kostnader.csv"    # skatta i stället mot en kostnadspanel
 
 [indata]
-demo = true                     # DEMODATA skapade från gleshetssteget (pipelines/demo_indata.py); verkliga data: katalog = "indata/"
+demo = true                     # DEMODATA skapade från gleshetssteget (pipelines/demo_indata.py);
+                                # verkliga data: katalog = "indata/"
 
 [[berakning]]
 namn = "sou2024"                # utdata i berakna_sou2024/

@@ -29,7 +29,8 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from engine.errors import InputError, UtjamningError
 from engine.paths import DATA

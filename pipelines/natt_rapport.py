@@ -56,7 +56,7 @@ border-left:4px solid #2e7d32;padding:.5rem 1rem}.fel{background:#fde7e9;border-
 .kartor img{width:330px;height:auto;display:block}.kartor figcaption{max-width:330px;font-size:.85rem}
 details{background:#fff;border:1px solid #ddd;margin:.4rem 0;padding:.3rem .8rem}summary{cursor:pointer;font-weight:600}
 .liten{font-size:.85rem;color:#555}code{font-size:.85rem}input.filter{padding:.3rem;width:18rem}
-"""
+"""  # noqa: E501 - minified CSS, one group of rules a line
 
 JS = """
 (function(){
@@ -211,8 +211,8 @@ def kartor(k, lang: pd.DataFrame, andringar: na.Andringar | None) -> list[dict]:
     inputs = {"gleshet": k.resultat["gleshet"], **({"index": k.resultat["index"]} if "index" in k.resultat else {})}
     if "kommuner" in c.gleshet.sokvagar:
         inputs["kommuner"] = c.gleshet.sokvagar["kommuner"]
-    res = k.steg("kartor", "kartor: gleshetsmått och omräknade index", inputs,
-                 {"kalla": kalla, "ar": ar, "kartor": specs}, lambda ut: draw(ut, specs, values), mal="rapport/kartor")
+    k.steg("kartor", "kartor: gleshetsmått och omräknade index", inputs,
+           {"kalla": kalla, "ar": ar, "kartor": specs}, lambda ut: draw(ut, specs, values), mal="rapport/kartor")
     records += [{"fil": s["fil"], "titel": s["titel"], "text": s["undertitel"], "slag": "niva"} for s in specs]
 
     if andringar is not None and andringar.tidigare is not None and len(andringar.alla):
@@ -268,7 +268,8 @@ def _datafiler(run_dir: Path) -> str:
 
 def _andringar_html(andringar: na.Andringar | None, tol: dict[str, float]) -> str:
     if andringar is None or andringar.tidigare is None:
-        out = '<p class="ok">Första lyckade körningen i denna utdatarot: det finns ingen tidigare körning att jämföra med.</p>'
+        out = ('<p class="ok">Första lyckade körningen i denna utdatarot: '
+               'det finns ingen tidigare körning att jämföra med.</p>')
     elif not len(andringar.alla):
         out = (f'<p class="ok">Inga ändringar sedan körningen {e(andringar.tidigare)}: alla gleshetsmått, fasta index '
                f'och utjämningens komponenter är oförändrade.</p>')
@@ -424,7 +425,8 @@ def _index_sida(k, lang, andringar, manifest, maps) -> str:
               f'<p>{len(computed)} steg beräknades ({e(", ".join(computed))}), '
               f'{len(k.resultat) - len(computed)} återanvändes.</p>')
     demo = ('<p class="obs"><b>DEMODATA.</b> Befolkningsrutorna och utjämningens indata är syntetiska (data/demo, '
-            'pipelines/demo_indata.py): resultaten illustrerar beräkningen och är inte statistik om någon verklig kommun.</p>'
+            'pipelines/demo_indata.py): resultaten illustrerar beräkningen '
+            'och är inte statistik om någon verklig kommun.</p>'
             if c.demo_indata or "data/demo" in str(c.gleshet.sokvagar.get("grid", "")) else "")
     meta = tabell(["Uppgift", "Värde"], [
         [td("Körning"), td(k.katalog.name)],
@@ -544,7 +546,7 @@ def _parametrar_sida(namn: str, f: dict) -> str:
     body = ("<p>Parametrarna som beräkningen läste, med värde, enhet och källa (lagrum och SOU 2024:50). En reform "
             "ändrar dem med sökvägen i första kolumnen.</p>")
     seen = set()
-    for niva, delar in f["delar"].items():
+    for delar in f["delar"].values():
         for d, spec in delar.items():
             if d in seen or not spec["parametrar"]:
                 continue

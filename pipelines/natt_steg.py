@@ -25,7 +25,8 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from engine.paths import DATA
 from pipelines.outputs import atomic_output_dir, clean_stale, sha256_file

@@ -26,7 +26,8 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
 
 from engine.errors import InputError
 from engine.paths import DATA
@@ -215,7 +216,7 @@ def _new_tmp(final: Path):
             os.mkdir(tmp, 0o777)
         except FileExistsError:
             continue
-        fh = open(tmp / RUN_MARKER, "w", encoding="utf-8")
+        fh = open(tmp / RUN_MARKER, "w", encoding="utf-8")  # noqa: SIM115 - held open: the lock is the run's
         fh.write(f"pid {os.getpid()} {platform.node()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
         fh.flush()
         _try_lock(fh)

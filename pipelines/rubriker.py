@@ -81,7 +81,8 @@ FASTA: dict[str, tuple[str, str]] = {
     "störst bidrag/tillägg (kr/inv)": ("Störst bidrag/tillägg", "kr_per_inv"),
     "störst avgift/avdrag": ("Störst avgift/avdrag", "text"),
     "störst avgift/avdrag (kr/inv)": ("Störst avgift/avdrag", "kr_per_inv"),
-    # jamfor (pipelines/jamfor_tabeller.py): införande per unit and per year, system effect, size bands, winners and losers
+    # jamfor (pipelines/jamfor_tabeller.py): införande per unit and per year, system effect, size bands,
+    # winners and losers
     "total_forandring": ("Total förändring", "kr_per_inv"), "bidragsminskning": ("Bidragsminskning", "kr_per_inv"),
     "fast_inforandebidrag": ("Fast införandebidrag", "kr_per_inv"),
     "ar_nr": ("År efter införandet", "ar"), "antal": ("Antal med införandebidrag", "antal"),

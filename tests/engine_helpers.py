@@ -11,7 +11,7 @@ overridden with ``andringar={path: value}`` (a reform overlay).
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

@@ -144,6 +144,6 @@ def test_grid_and_gleshet_tables_in_swedish_excel(tmp_path, encoding):
 
 def test_read_csv_text_strips_the_bom_from_the_first_heading(tmp_path):
     p = tmp_path / "k.csv"
-    p.write_bytes(BOM + "kommun_kod;skatteunderlag_kr\n0114;1 234,5\n".encode())
+    p.write_bytes(BOM + b"kommun_kod;skatteunderlag_kr\n0114;1 234,5\n")
     t = read_csv_text(p)
     assert list(t.columns) == ["kommun_kod", "skatteunderlag_kr"] and t.iloc[0, 1] == "1 234,5"

@@ -69,9 +69,9 @@ def test_first_year_loss_is_capped_by_the_inforandebidrag(tables):
     assert t4[f"inforandebidrag_ar{years[-1]}"].eq(0).all()                          # the schedule ends
     n = len(years)
     loss = [-(t4["total_forandring"] + t4[f"inforandebidrag_ar{y}"] - t4[f"finansiering_ar{y}"]) for y in years]
-    for y, l in zip(years, loss):
+    for y, loss_y in zip(years, loss):
         affected = t4[f"inforandebidrag_ar{y}"] > 0
-        assert (l[affected] <= 300 * y + 1e-6).all()                                 # loss incl. financing ≤ 300·n
+        assert (loss_y[affected] <= 300 * y + 1e-6).all()                                 # loss incl. financing ≤ 300·n
     assert n >= 2
 
 

@@ -191,9 +191,7 @@ def test_ostersund_type_arithmetic_l23773():
     target = np.array([sk[0], sk[1], rest])
     s_kr = target * p / F                               # S in kronor for K = 1
     zeros = np.zeros(3)
-    k = {c: zeros for c in ["lss_bss_vuxna", "lss_bss_barn", "lss_familjehem_barn", "lss_pa_lss", "lss_pa_lss_och_bss_vuxna",
-                             "lss_pa_sfb", "lss_korttidsvistelse", "lss_korttidstillsyn", "lss_avlosarservice",
-                             "lss_ledsagarservice", "lss_kontaktperson"]}
+    k = dict.fromkeys(["lss_bss_vuxna", "lss_bss_barn", "lss_familjehem_barn", "lss_pa_lss", "lss_pa_lss_och_bss_vuxna", "lss_pa_sfb", "lss_korttidsvistelse", "lss_korttidstillsyn", "lss_avlosarservice", "lss_ledsagarservice", "lss_kontaktperson"], zeros)
     k.update(folkmangd_31dec_t2=p, folkmangd_1nov_t1=p, lss_daglig_verksamhet=np.floor(s_kr / 229_000),
              lss_ersattning_fk_kr=s_kr - np.floor(s_kr / 229_000) * 229_000, lss_personalkostnad_kr=s_kr)
     ctx = make_ctx(k, riket={"lss_nettokostnad_kr": netto}, regelverk="2024",

@@ -181,7 +181,7 @@ def test_forklara_traces_each_component(indir):
 
 
 def test_lss_utjamning_balances_after_nivajustering(run_sou):
-    ctx, res = run_sou
+    _, res = run_sou
     kr = res["kommun"]["lss.utjamning_kr"]
     assert np.isfinite(kr).all() and kr[kr > 0].sum() > 1e8
     assert abs(kr.sum()) < 1.0                                         # Σ bidrag = Σ avgifter (1 § andra st., L4369)

@@ -57,7 +57,7 @@ def test_hos_hand_computed():
 
 
 def test_hos_alternatives():
-    vb, p = hand_vardbehov()
+    _, p = hand_vardbehov()
     base = halso_och_sjukvard(hos_ctx())
     sym = halso_och_sjukvard(hos_ctx(andringar={"halso_och_sjukvard.lon_modell": "symmetrisk",
                                                 "halso_och_sjukvard.lonekostnadsandel": 0.710}))

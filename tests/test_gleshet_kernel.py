@@ -172,7 +172,7 @@ def test_options_are_checked():
                                                "euclidean, manhattan, chebyshev") as exc:
         radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], metric="octagonal")
     assert exc.value.is_input_error
-    with pytest.raises(KernelInputError, match="own_cell .* sant eller falskt"):
+    with pytest.raises(KernelInputError, match=r"own_cell .* sant eller falskt"):
         radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], own_cell="nej")
 
 

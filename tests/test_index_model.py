@@ -32,7 +32,7 @@ def synthetic_measures(n_per_lan: int = 10, seed: int = 0) -> pd.DataFrame:
 def true_coef(name, **kw) -> im.IndexCoefficients:
     spec = SPECS[name]
     base = dict(name=name, symmetric=spec.symmetric, distance_col=spec.distance_col, d_min_km=0.25, beta=0.03,
-                gammas={c: 0.0 for c in spec.extra_cols},
+                gammas=dict.fromkeys(spec.extra_cols, 0.0),
                 threshold_km=None if spec.symmetric else 2.0)
     base.update(kw)
     return im.IndexCoefficients(**base)
@@ -149,7 +149,7 @@ def test_estimation_recovers_asymmetric_threshold_and_island_effect():
         return b * max(0.0, np.log(max(k.avstand_3000_km, 0.25)) - t0) + g * k.ofaktor
 
     panel = synthetic_panel(m, cost, noise=100.0)
-    coef, fit = im.estimate(panel, m, SPECS["glesbygd_grundskola"], "kostnad", n_threshold=81)
+    coef, _ = im.estimate(panel, m, SPECS["glesbygd_grundskola"], "kostnad", n_threshold=81)
     truth_e = np.array([cost(k) for _, k in m.iterrows()]) / coef.details["mean_cost"]
     c_true = im.normalising_constant(truth_e, m["befolkning"].to_numpy())
     est = im.apply_index(m, coef)

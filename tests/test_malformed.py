@@ -18,7 +18,8 @@ from pipelines.outputs import write_manifest
 
 CORPUS = Path(__file__).resolve().parent / "malformed"
 ROOT = CORPUS.parent.parent
-CASES = list(csv.DictReader(open(CORPUS / "fall.csv", encoding="utf-8")))
+with open(CORPUS / "fall.csv", encoding="utf-8") as _fh:
+    CASES = list(csv.DictReader(_fh))
 
 
 @pytest.fixture(scope="session")

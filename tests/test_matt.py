@@ -243,7 +243,7 @@ def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
     t = r.table
     assert len(t) == 15 and (t["centre_source"] == "storsta_tatort").all()
     assert t.loc["2080", "centralort"] == "Falun" and t.loc["2081", "centralort"] == "Borlänge"
-    for kod, row in t.iterrows():
+    for _, row in t.iterrows():
         c = (row["x"], row["y"])
         assert row["regionalt_befolkningsunderlag"] == _brute_within(cells, c, 90_000.0)
         assert row["lokalt_befolkningsunderlag"] == _brute_within(cells, c, 30_000.0)
@@ -268,7 +268,7 @@ def test_centralort_rule_with_exceptions(tmp_path):
     assert c.loc["0103", "x"] == pytest.approx(674571.87, abs=1) and c.loc["0103", "y"] == pytest.approx(6580743.01, abs=1)
     p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n0101,X,A2,59,18,z\n0102,Y,,40,18,z\n",
                  encoding="utf-8")
-    with pytest.raises(matt.MeasureInputError, match="antingen tatort_kod eller lat/lon.*ligger inte i Sverige"):
+    with pytest.raises(matt.MeasureInputError, match=r"antingen tatort_kod eller lat/lon.*ligger inte i Sverige"):
         matt.read_centralort_undantag(p)
 
 

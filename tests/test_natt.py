@@ -58,7 +58,9 @@ def test_example_is_printed_by_the_command(capsys):
     ('# politisk_troskel = "kapitel"', "[index] politisk_troskel: 'mitten' är inte ett av de tillåtna värdena bilaga, kapitel"),
     ('thresholds = [3000, 15000]', "[gleshet] thresholds: ogiltigt värde [3000, -5]"),
     ('regelverk = "2024"', "[berakning 2024] regelverk: okänt regelverk '2099'"),
-    ('bas_utfall = "demo"', "[jamforelse] bas_utfall: 'bilaga5' är varken 'bilaga4' eller 'demo' eller en sökväg till en mapp som finns"),
+    ('bas_utfall = "demo"',
+     "[jamforelse] bas_utfall: 'bilaga5' är varken 'bilaga4' eller 'demo' "
+     "eller en sökväg till en mapp som finns"),
     ('kr_per_inv = 1.0', "[toleranser] kr_per_inv: ska vara ett tal ≥ 0"),
     ('behall_korningar = 30', "behall_korningar: ska vara ett heltal ≥ 1, inte 0"),
 ])

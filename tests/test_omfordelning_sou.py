@@ -4,14 +4,14 @@ figures.
 
 Reconstruction (the SOU computes 2024 on folkmängd 31 dec 2022; what we have): folkmängd 31 dec t−2 = SCB 31 dec
 2021 (the panel) carried one year on by each kommun's own 2017–2021 trend (`geo.kommittens_matt._dela_befolkning`,
-the population the recovered medeldistans was derived with; politisk verksamhet's threshold MV < 1 018 depends on
-ln P, so 31 dec 2021 moves a kommun near it across); the age groups are each kommun's 2019 age structure (SCB, kommun_tables_2019) scaled to that
-population; medeldistans 3 000 = the frozen 2022 measure shipped in data/gleshet; the fasta index tables are the
-SOU's. Inputs that would only move the strukturellt löneläge's justerad lönekostnad are *neutral* (every kommun
-alike, so the component nets to ~0): the socioekonomi shares, modersmål (3 % of the population), programkostnad ∝
-elever, gymnasiefrekvens, faktiska = förväntade dödsfall, ensamboende at national shares. So the gleshet,
-administration, behov, politisk verksamhet, gator och vägar and räddningstjänst figures depend only on real data;
-the löneläge figures carry the neutral inputs' error as well (a few per cent)."""
+the population the recovered medeldistans was derived with; politisk verksamhet's threshold MV < 1 018 depends on ln
+P, so 31 dec 2021 moves a kommun near it across); the age groups are each kommun's 2019 age structure (SCB,
+kommun_tables_2019) scaled to that population; medeldistans 3 000 = the frozen 2022 measure shipped in data/gleshet;
+the fasta index tables are the SOU's. Inputs that would only move the strukturellt löneläge's justerad lönekostnad
+are *neutral* (every kommun alike, so the component nets to ~0): the socioekonomi shares, modersmål (3 % of the
+population), programkostnad ∝ elever, gymnasiefrekvens, faktiska = förväntade dödsfall, ensamboende at national
+shares. So the gleshet, administration, behov, politisk verksamhet, gator och vägar and räddningstjänst figures
+depend only on real data; the löneläge figures carry the neutral inputs' error as well (a few per cent)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -109,7 +109,7 @@ def test_refuses_a_stranger_directory_and_keeps_every_file(tmp_path):
     d = tmp_path / "mapp"
     d.mkdir()
     (d / "notes.txt").write_text("mine\n")
-    with pytest.raises(OutputPathError, match="notes.txt"):
+    with pytest.raises(OutputPathError, match=r"notes.txt"):
         with atomic_output_dir(d):
             pass
     assert sorted(p.name for p in d.iterdir()) == ["notes.txt"]
@@ -119,7 +119,7 @@ def test_refuses_a_stranger_directory_and_keeps_every_file(tmp_path):
 def test_refuses_a_tool_directory_holding_a_users_file(tmp_path):
     d = _tool_output(tmp_path / "ut")
     (d / "mina_anteckningar.xlsx").write_text("mine\n")
-    with pytest.raises(OutputPathError, match="mina_anteckningar.xlsx"):
+    with pytest.raises(OutputPathError, match=r"mina_anteckningar.xlsx"):
         check_output_dir(d)
 
 
@@ -159,7 +159,7 @@ def test_a_killed_runs_temporary_directory_is_removed_a_running_ones_kept(tmp_pa
     # a run still writing: its marker is locked
     live = tmp_path / ".ut.tmp-live"
     live.mkdir()
-    fh = open(live / RUN_MARKER, "w")
+    fh = open(live / RUN_MARKER, "w")  # noqa: SIM115 - held open: the lock is the other run's
     fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
     # not the tool's: reported, never removed
     foreign = tmp_path / ".ut.tmp-other"

@@ -65,7 +65,7 @@ def test_a_leaf_whose_first_value_comes_later_is_not_part_of_the_law_that_year(t
 def test_a_year_before_the_law_can_be_computed_is_an_error_naming_the_law(tmp_path):
     with pytest.raises(ParameterError, match="regelverk prov kan beräknas för utjämningsår från 2024, inte 2023"):
         Params.load("prov", _law(tmp_path), ar=2023)
-    with pytest.raises(ParameterError, match="kan beräknas för utjämningsår från 2024, inte 2023 .*träder i kraft 2026"):
+    with pytest.raises(ParameterError, match=r"kan beräknas för utjämningsår från 2024, inte 2023 .*träder i kraft 2026"):
         Params.load("sou2024", ar=2023)
     assert Params.load("sou2024", ar=2024).ar == 2024           # Bilaga 4: "som om systemet hade införts 2024"
     with pytest.raises(ParameterError, match="regelverk 2024 kan beräknas för utjämningsår från 2019"):
@@ -84,7 +84,7 @@ def test_a_reform_overlays_one_year_or_every_year_and_keeps_range_and_allowed(tm
     assert base("inkomstutjamning.garantiniva") == 1.15             # the reform made a copy
     with pytest.raises(ParameterError, match=r"3 ligger utanför det tillåtna intervallet \[0.5, 2\]"):
         base.with_reform({"namn": "x", "andringar": {"inkomstutjamning.garantiniva": {"values": {2027: 3.0}}}})
-    with pytest.raises(ParameterError, match="okänt val 'fore-iba'.*menade du 'fore_iba'"):
+    with pytest.raises(ParameterError, match=r"okänt val 'fore-iba'.*menade du 'fore_iba'"):
         base.with_reform({"namn": "x", "andringar": {"inkomstutjamning.val": {"values": {2027: "fore-iba"}}}})
     with pytest.raises(ParameterError, match="'tjugo' är inte ett årtal"):
         base.with_reform({"namn": "x", "andringar": {"inkomstutjamning.garantiniva": {"values": {"tjugo": 1.2}}}})

@@ -3,6 +3,8 @@
 (seed 003) from the panel's tax base (*shared*: skips without ../shared/data)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -45,7 +47,7 @@ def test_regleringspost_2024_of_skr_23_62_with_the_published_net_of_the_kostnads
     assert "riket.kostnadsutjamning_netto_kommuner_kr" in ctx.ej_tillgangliga["regleringspost (kommun)"]
 
 
-def _indata_2019(shared: "Path", d):
+def _indata_2019(shared: Path, d):
     """Inputs of the 2019 inkomstutjämning (lag 3–7 §§), reconstructed from the shared data — see the test."""
     reg = register.kommuner()
     panel = pd.read_csv(shared / "kommun_panel_2002_2022" / "municip_data.csv")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from geo.errors import GridInputError, Problem
+from geo.errors import GridInputError
 from geo.readers import COLUMNS, SWEDEN_BOX_3006, detect_format, read_grid
 
 

@@ -156,7 +156,7 @@ def test_jamfor_sheets_units_and_csvs_without_row_numbers(ut):
         header = f.read_text(encoding="utf-8").splitlines()[0].split(",")
         assert header[0] and not header[0].startswith("Unnamed"), f.name
     v = pd.read_csv(ut / "j" / "vinnare_forlorare.csv")
-    assert list(v.columns)[0] == "effekt"
+    assert next(iter(v.columns)) == "effekt"
 
 
 def test_every_engine_column_is_in_the_catalogue(ut):

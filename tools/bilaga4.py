@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import re
 import statistics
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 TOL = 2  # kr per invånare, rounding tolerance of the printed tables
@@ -119,7 +120,7 @@ T3_COLS = ["utfall", "forandring"] + [f"inforandebidrag_{y}" for y in T3_YEARS]
 
 
 def _nonincreasing_nonneg(xs):
-    return all(x >= 0 for x in xs) and all(a >= b for a, b in zip(xs, xs[1:]))
+    return all(x >= 0 for x in xs) and all(a >= b for a, b in itertools.pairwise(xs))
 
 
 def _t3_struct(v):

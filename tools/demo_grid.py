@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.demo_grid import DEFAULT_POPULATION, DEFAULT_SEED, DEFAULT_URBAN_SHARE, generate, write  # noqa: E402
+from geo.demo_grid import DEFAULT_POPULATION, DEFAULT_SEED, DEFAULT_URBAN_SHARE, generate, write
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.kommittens_matt import (UTFIL, _dela_befolkning, frysta_medeldistans, harled,  # noqa: E402
-                                 las_tabell6)
+from geo.kommittens_matt import UTFIL, _dela_befolkning, frysta_medeldistans, harled, las_tabell6
+
+REPO = Path(__file__).resolve().parent.parent
 
 
 def main(argv=None) -> int:

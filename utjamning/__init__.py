@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -117,7 +117,7 @@ def scenarier(indata: Indata | str | Path, varden: Mapping[str, Iterable[float]]
     ctx = build_ctx(ind, params, fasta_index)
     res = kor(ctx)
     frames = to_frames(ctx, res)
-    tabell = pd.DataFrame({p: v for p, v in params.batch.items()}).rename_axis("scenario")
+    tabell = pd.DataFrame(dict(params.batch)).rename_axis("scenario")
     return Resultat(frames["kommun"].sort_index(), frames["region"].sort_index(), None,
                     list(ind.varningar) + list(res.notes), tabell)
 

@@ -1,5 +1,6 @@
 """Small helpers shared by the infrastruktur-type delmodeller (gator och vägar, räddningstjänst, befolkningsminskning,
-fastigheter, politisk verksamhet) and their current-rule counterparts (infrastruktur och skydd, verksamhetsövergripande).
+fastigheter, politisk verksamhet) and their current-rule counterparts (infrastruktur och skydd,
+verksamhetsövergripande).
 """
 from __future__ import annotations
 

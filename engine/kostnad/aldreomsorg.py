@@ -6,7 +6,7 @@
 Tillägg (each g below is followed by the invånarbaserat avdrag IBA(g) = g − Σ g·P / Σ P):
 
     dödlighet   proposal: g = (D_fakt/D_förv − 1) · 0,36 · AE                     (14 b §, L1995–L1999; L2515–L2519)
-                current:  g = (D_fakt − D_förv) · AE / N_65+                      (14 b § nuvarande lydelse, L1985–L1993)
+                current:  g = (D_fakt − D_förv) · AE / N_65+      (14 b § nuvarande lydelse, L1985–L1993)
                 both: g < 0 is halved (L2517; L14215, L14665–L14667)
     gles        g = GI · AE − AE,  GI = fasta index glesbygd_hemtjanst             (14 c §, L2025–L2037)
     språk       g = 0,05 · (SC·F · P_riket / N_65+,riket) · N_utomnordisk,65+ / P  (current 14 c §, L2015–L2023)

@@ -68,9 +68,9 @@ def kommunandelar(ctx: Ctx) -> np.ndarray:
     """Each kommun's share of its län's kommun part (26 a §; bilaga L2713–L2723; L22421, L22947): Σ = 1 per län."""
     lan_kod = np.asarray([str(c).zfill(2) for c in ctx.lan_kod])
     vikt = np.asarray(ctx.P, dtype="float64")                      # same kr/inv in every kommun (L22421)
-    beslutade = {str(l).zfill(2): {str(k).zfill(4): float(a) for k, a in (andelar or {}).items()}
-                 for l, andelar in (ctx.p.raw(f"{OMR}.beslutade_andelar") or {}).items()}
-    modell = np.isin(lan_kod, [l for l in _lan_koder(ctx.p.raw(f"{OMR}.fordelningsmodell.lan")) if l not in beslutade])
+    beslutade = {str(lan).zfill(2): {str(k).zfill(4): float(a) for k, a in (andelar or {}).items()}
+                 for lan, andelar in (ctx.p.raw(f"{OMR}.beslutade_andelar") or {}).items()}
+    modell = np.isin(lan_kod, [lan for lan in _lan_koder(ctx.p.raw(f"{OMR}.fordelningsmodell.lan")) if lan not in beslutade])
     if modell.any():
         try:
             vikt = np.where(modell, fordelningsmodell_vikter(ctx), vikt)
