@@ -1,7 +1,11 @@
 """Self-setting-up entry point used by the README's two commands (standard library only).
 
     python3 -m pipelines.run demo   # create/refresh .venv from requirements.lock, run the demo end to end
-    python3 -m pipelines.run test   # create/refresh .venv from requirements.lock, run the test suite
+    python3 -m pipelines.run test   # create/refresh .venv from requirements.lock, lint (ruff), run the test suite
+
+``test`` runs ``ruff check`` and ``ruff format --check`` (configured in pyproject.toml) before pytest; a lint or
+format finding fails the command before the tests run (``ruff format .`` and ``ruff check --fix .`` mend most).
+Arguments after ``test`` go to pytest.
 
 The virtualenv is rebuilt only when requirements.lock or pyproject.toml change (a stamp file holds
 their hash), so repeated calls are cheap and idempotent.
@@ -62,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     if what == "setup":
         return 0
     if what == "test":
+        for lint in (["check", "--quiet", "."], ["format", "--check", "--quiet", "--output-format", "concise", "."]):
+            rc = subprocess.run([str(py), "-m", "ruff", *lint], cwd=ROOT, env=env).returncode
+            if rc != 0:
+                print(f"[test] ruff {lint[0]} failed (exit {rc}): fix the findings above, then run the tests again",
+                      file=sys.stderr, flush=True)
+                return rc
         cmd = [str(py), "-m", "pytest", "-q", *rest]
     else:
         cmd = [str(py), "-m", "pipelines.cli", "demo", *rest]
