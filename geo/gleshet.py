@@ -631,7 +631,7 @@ def key_to_metres(keys: np.ndarray, metric: str, quanta_per_m: int = QUANTA_PER_
     return r
 
 
-def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[int] = (3000, 15000), *,
+def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[int] | None = None, *,
           metric: str = "euclidean", own_cell: bool = True, chunk_size: int = DEFAULT_CHUNK_SIZE,
           scheduler: str | None = "threads", quanta_per_m: int = QUANTA_PER_M,
           narrow_width_m: float = NARROW_WIDTH_M, guess_width_m: float = GUESS_WIDTH_M,
@@ -640,8 +640,13 @@ def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[in
 
     `metric` ∈ :data:`METRICS` (default "euclidean") and `own_cell` (default True: the cell's own population
     counts at distance 0) as defined in the module docstring. NaN, with a warning, where a cell cannot gather
-    N inhabitants in the whole grid.
+    N inhabitants in the whole grid. `thresholds` defaults to the law's 3 000 and 15 000 inhabitants
+    (``matt.medeldistans_invanare`` in data/gleshet/parametrar.yaml).
     """
+    if thresholds is None:
+        from geo.parametrar import parameter
+
+        thresholds = tuple(parameter("matt.medeldistans_invanare"))
     _check_metric(metric)
     _check_own_cell(own_cell)
     index = build_index(x, y, pop, quanta_per_m)
