@@ -57,6 +57,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from engine.errors import InputError
 from geo.demo_grid import to_csv_gz_bytes
 from geo.readers import CRS_OUT, read_grid
 
@@ -79,10 +80,8 @@ TATORT_COLUMNS = {"x": ("x_sweref99tm", "x_koord", "x"), "y": ("y_sweref99tm", "
                   "area_ha": ("area", "area_ha")}
 
 
-class SplitGridError(ValueError):
+class SplitGridError(InputError):
     """Bad input to the generator (the CLI prints it and exits with status 2)."""
-
-    is_input_error = True
 
 
 def _column(df: pd.DataFrame, names: tuple[str, ...], what: str) -> np.ndarray:
@@ -227,11 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         cells = read_grid(args.grid)
         tatorter = pd.read_csv(args.tatorter) if args.mode == "mixed" else None
         grid = split_grid(cells, tatorter, args.mode, args.seed, alpha=args.alpha, disc_scale=args.disc_scale)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, OSError) or getattr(exc, "is_input_error", False):
-            print(f"split_grid: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except (OSError, InputError) as exc:
+        print(f"split_grid: {exc}", file=sys.stderr)
+        return 2
     sha = write(args.out, grid)
     small = int((grid["size_m"] == SMALL).sum())
     print(json.dumps({"out": str(args.out), "mode": args.mode, "seed": args.seed, "alpha": args.alpha,
