@@ -13,6 +13,7 @@ loading numba's cache, is reported separately); `speedup` = baseline_s / project
 the median warm run instead. `loadavg_1m` is the 1-minute load average before and after: the machine may be
 shared, and both sides slow down when it is busy.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,13 +92,23 @@ def main(argv: list[str] | None = None) -> int:
     max_diff = float(np.nanmax(diff)) if np.isfinite(diff).any() else 0.0
     identical = bool(same_nan and max_diff <= 1e-6)
     result = {
-        "benchmark": "gleshet_kernel", "grid": str(args.grid), "cells": int(len(pop)), "population": int(pop.sum()),
-        "thresholds": thresholds, "project_s": round(project_s, 4), "project_runs_s": [round(v, 4) for v in runs],
-        "project_first_call_s": round(first, 4), "baseline_s": round(baseline_s, 4),
-        "speedup": round(baseline_s / project_s, 2), "speedup_median": round(baseline_s / project_median_s, 2),
-        "max_abs_diff_m": max_diff, "identical": identical,
+        "benchmark": "gleshet_kernel",
+        "grid": str(args.grid),
+        "cells": int(len(pop)),
+        "population": int(pop.sum()),
+        "thresholds": thresholds,
+        "project_s": round(project_s, 4),
+        "project_runs_s": [round(v, 4) for v in runs],
+        "project_first_call_s": round(first, 4),
+        "baseline_s": round(baseline_s, 4),
+        "speedup": round(baseline_s / project_s, 2),
+        "speedup_median": round(baseline_s / project_median_s, 2),
+        "max_abs_diff_m": max_diff,
+        "identical": identical,
         "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-        "cores": os.cpu_count(), "machine": platform.machine(), "python": platform.python_version(),
+        "cores": os.cpu_count(),
+        "machine": platform.machine(),
+        "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%d"),
     }
     print(json.dumps(result))

@@ -9,6 +9,7 @@ results broadcast to (S, K).
 A context holds the inputs of one run and the run's notices. ``engine.model.berakna`` computes on a copy
 (:meth:`Ctx.korning`), so the caller's context is never changed; the notices come back with the results.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -47,7 +48,7 @@ class Indatatabell(dict):
     def __init__(self, data, niva: str, n: int | None = None, harledda=()):
         super().__init__(data)
         self.niva, self.n = niva, n
-        self.harledda = frozenset(harledda)    #: region variables summed from the kommuner's (named so)
+        self.harledda = frozenset(harledda)  #: region variables summed from the kommuner's (named so)
         self.saknade: set | None = None
 
     def __missing__(self, key):
@@ -60,23 +61,23 @@ class Indatatabell(dict):
 
 @dataclass
 class Ctx:
-    ar: int                               #: utjämningsår t
-    p: Params                             #: the rule set (with reform / scenario batch)
-    k: dict[str, np.ndarray]              #: per-kommun inputs, float64 (K,), register order
-    lan: dict[str, np.ndarray]            #: per-län inputs (L = 21, same order as regions)
-    r: dict[str, np.ndarray]              #: per-region inputs (R = 21), incl. derived folkmangd_* and skatteunderlag_kr
-    riket: dict[str, float]               #: national scalar inputs
-    idx: FastaIndex                       #: fasta index tables (kommun and region)
-    kommun_kod: np.ndarray                #: (K,) str
-    lan_kod: np.ndarray                   #: (K,) str, the kommun's län
-    kommun_lan: np.ndarray                #: (K,) int: row of the kommun's län/region in the region order
-    region_kod: np.ndarray                #: (R,) str (= län codes; "09" is Gotland)
-    ingar_i_region: np.ndarray            #: (R,) bool; False for Gotland (kommun outside a region)
+    ar: int  #: utjämningsår t
+    p: Params  #: the rule set (with reform / scenario batch)
+    k: dict[str, np.ndarray]  #: per-kommun inputs, float64 (K,), register order
+    lan: dict[str, np.ndarray]  #: per-län inputs (L = 21, same order as regions)
+    r: dict[str, np.ndarray]  #: per-region inputs (R = 21), incl. derived folkmangd_* and skatteunderlag_kr
+    riket: dict[str, float]  #: national scalar inputs
+    idx: FastaIndex  #: fasta index tables (kommun and region)
+    kommun_kod: np.ndarray  #: (K,) str
+    lan_kod: np.ndarray  #: (K,) str, the kommun's län
+    kommun_lan: np.ndarray  #: (K,) int: row of the kommun's län/region in the region order
+    region_kod: np.ndarray  #: (R,) str (= län codes; "09" is Gotland)
+    ingar_i_region: np.ndarray  #: (R,) bool; False for Gotland (kommun outside a region)
     #: tables of länsvisa skattesatser by name (engine.register.Skattesatser; "indata": the user's table)
     skattesatser: Skattesatser = field(default_factory=Skattesatser)
     #: other tables a rule set names by a parameter of unit ``katalog`` (path → table), read by build_ctx
     tabeller: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)        #: "not available" and other notices of the run
+    notes: list[str] = field(default_factory=list)  #: "not available" and other notices of the run
     #: component → why it is not available (Swedish; the missing inputs or the rule set's reason), for the summary
     ej_tillgangliga: dict[str, str] = field(default_factory=dict)
     #: the audit trail of `utjamning forklara` (engine/forklara.py), or None: what each component reads

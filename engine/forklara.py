@@ -6,6 +6,7 @@ tables: every access is recorded under the component being computed (``delmodell
 engine/kostnad names it) or the post (``inkomstutjamning``, ``lss`` …), so the explanation lists exactly what each
 paragraph read — per component and, together, per del — and nothing is maintained by hand.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -86,7 +87,11 @@ def attach_tracer(ctx) -> Tracer:
     p = TracingParams(**{f.name: getattr(ctx.p, f.name) for f in fields(Params)})
     p.tracer = tr
     ctx.p = p
-    ctx.k, ctx.r, ctx.lan = TracingDict(ctx.k, tr, "kommun"), TracingDict(ctx.r, tr, "region"), TracingDict(ctx.lan, tr, "lan")
+    ctx.k, ctx.r, ctx.lan = (
+        TracingDict(ctx.k, tr, "kommun"),
+        TracingDict(ctx.r, tr, "region"),
+        TracingDict(ctx.lan, tr, "lan"),
+    )
     ctx.riket = TracingDict(ctx.riket, tr, "riket")
     ctx.idx = TracingIndex(ctx.idx, tr)
     ctx.sparning = tr
@@ -104,8 +109,11 @@ def _fmt(v) -> str:
 def explain(ctx, res, tracer: Tracer, kod: str) -> str:
     """Text report for kommun ``kod`` (4 digits) or region ``kod`` (2 digits): :func:`explain_data` as text."""
     d = explain_data(ctx, res, tracer, kod)
-    out = [f"# {d['namn']} ({kod}) — utjämningsår {d['ar']}, regelverk {d['regelverk']}"
-           + (f", reformer: {', '.join(d['reformer'])}" if d["reformer"] else ""), ""]
+    out = [
+        f"# {d['namn']} ({kod}) — utjämningsår {d['ar']}, regelverk {d['regelverk']}"
+        + (f", reformer: {', '.join(d['reformer'])}" if d["reformer"] else ""),
+        "",
+    ]
     for del_ in d["delar"]:
         out.append(f"## {del_['del']}")
         for k in del_["komponenter"]:
@@ -113,8 +121,11 @@ def explain(ctx, res, tracer: Tracer, kod: str) -> str:
         for k in del_["komponenter"]:
             las = [*k["indata"], *k["fasta_index"], *k["parametrar"]]
             if las:
-                out.append(f"  {k['komponent']}" + (f" ({k['paragraf']})" if k["paragraf"] else "")
-                           + f" läste: {', '.join(las)}")
+                out.append(
+                    f"  {k['komponent']}"
+                    + (f" ({k['paragraf']})" if k["paragraf"] else "")
+                    + f" läste: {', '.join(las)}"
+                )
         if del_["indata"]:
             out.append("  indata:")
             for r in del_["indata"]:
@@ -133,8 +144,9 @@ def explain(ctx, res, tracer: Tracer, kod: str) -> str:
             out.append("  parametrar:")
             for p in del_["parametrar"]:
                 val = p.get("value", p.get("status"))
-                out.append(f"    {p['sokvag']:<44} = {val!s:<14} {p.get('unit', '')}  — "
-                           f"{p.get('source', p.get('reason', ''))}")
+                out.append(
+                    f"    {p['sokvag']:<44} = {val!s:<14} {p.get('unit', '')}  — {p.get('source', p.get('reason', ''))}"
+                )
         out.append("")
     if d["anmarkningar"]:
         out.append("## anmärkningar")
@@ -161,8 +173,11 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
         raise KeyError(f"{niva} {kod} not in the register")
     i = codes.index(kod)
     lan_i = ctx.kommun_lan[i] if niva == "kommun" else i
-    name = (register.kommuner().set_index("kommun_kod").loc[kod, "kommun"] if niva == "kommun"
-            else register.regioner().set_index("region_kod").loc[kod, "region"])
+    name = (
+        register.kommuner().set_index("kommun_kod").loc[kod, "kommun"]
+        if niva == "kommun"
+        else register.regioner().set_index("region_kod").loc[kod, "region"]
+    )
     cols = res[niva]
     groups: dict[str, list[str]] = defaultdict(list)
     for c in cols:
@@ -177,20 +192,33 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
             v = np.asarray(cols[c])
             k = c.split(".", 1)[1]
             egen = _las(tracer, [c])
-            komponenter.append({"kolumn": c, "komponent": k, "varde": float(v[..., i]) if v.ndim else float(v),
-                                "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv",
-                                "paragraf": paragrafer.get(k),
-                                "indata": [f"{lvl}.{var}" for lvl, var in sorted(egen["inputs"])],
-                                "fasta_index": [f"{lvl}.{col}" for lvl, col in sorted(egen["index"])],
-                                "parametrar": sorted(egen["params"])})
+            komponenter.append(
+                {
+                    "kolumn": c,
+                    "komponent": k,
+                    "varde": float(v[..., i]) if v.ndim else float(v),
+                    "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv",
+                    "paragraf": paragrafer.get(k),
+                    "indata": [f"{lvl}.{var}" for lvl, var in sorted(egen["inputs"])],
+                    "fasta_index": [f"{lvl}.{col}" for lvl, col in sorted(egen["index"])],
+                    "parametrar": sorted(egen["params"]),
+                }
+            )
         las = _las(tracer, [g, *(key for key in tracer.keys() if key.startswith(g + "."))])  # noqa: SIM118 - a Tracer, not a dict
         indata = []
         for lvl, var in sorted(las["inputs"]):
             src = sources[lvl]
             meta = schema.BY_NAME.get(var)
-            rad = {"niva": lvl, "variabel": var, "saknas": var not in src, "varde": float("nan"), "riket": None,
-                   "enhet": meta.unit if meta else None, "referens": meta.referens if meta else None,
-                   "kalla": meta.kalla if meta else None}
+            rad = {
+                "niva": lvl,
+                "variabel": var,
+                "saknas": var not in src,
+                "varde": float("nan"),
+                "riket": None,
+                "enhet": meta.unit if meta else None,
+                "referens": meta.referens if meta else None,
+                "kalla": meta.kalla if meta else None,
+            }
             if not rad["saknas"]:
                 arr = dict.__getitem__(src, var)
                 if lvl == "riket":
@@ -209,7 +237,16 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
                 val = None
             index.append({"niva": lvl, "kolumn": col, "varde": val, "katalog": str(ctx.idx.katalog)})
         parametrar = [{"sokvag": path, **ctx.p.describe(path)} for path in sorted(las["params"])]
-        delar.append({"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index,
-                      "parametrar": parametrar})
-    return {"kod": kod, "namn": str(name), "niva": niva, "ar": int(ctx.ar), "regelverk": ctx.p.namn,
-            "reformer": list(ctx.p.reformer), "delar": delar, "anmarkningar": list(res.notes)}
+        delar.append(
+            {"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index, "parametrar": parametrar}
+        )
+    return {
+        "kod": kod,
+        "namn": str(name),
+        "niva": niva,
+        "ar": int(ctx.ar),
+        "regelverk": ctx.p.namn,
+        "reformer": list(ctx.p.reformer),
+        "delar": delar,
+        "anmarkningar": list(res.notes),
+    }

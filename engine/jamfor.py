@@ -11,6 +11,7 @@
 :func:`berakna_lager` returns the layers (:class:`Jamforelse`); the tables of Bilaga 4 are built from them by
 pipelines/jamfor_tabeller.py. This module reads no file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,15 +26,35 @@ from engine.indata import IndataError
 from engine.model import berakna, build_ctx
 
 #: Components of Tabell 1/2 (in order) and the result column each comes from.
-KOMPONENTER = ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag",
-               "fast_inforandebidrag", "regleringspost")
-KOLUMN = {"inkomstutjamning": "inkomstutjamning.inkomstutjamning", "kostnadsutjamning": "kostnadsutjamning.kostnadsutjamning",
-          "efterslapning": "efterslapning.efterslapning", "svagt_befolkningsunderlag": "svagt_befolkningsunderlag.svagt_befolkningsunderlag",
-          "strukturbidrag": "strukturbidrag.strukturbidrag", "regleringspost": "regleringspost.regleringspost",
-          "lss_utjamning": "lss.utjamning"}
+KOMPONENTER = (
+    "inkomstutjamning",
+    "kostnadsutjamning",
+    "efterslapning",
+    "svagt_befolkningsunderlag",
+    "fast_inforandebidrag",
+    "regleringspost",
+)
+KOLUMN = {
+    "inkomstutjamning": "inkomstutjamning.inkomstutjamning",
+    "kostnadsutjamning": "kostnadsutjamning.kostnadsutjamning",
+    "efterslapning": "efterslapning.efterslapning",
+    "svagt_befolkningsunderlag": "svagt_befolkningsunderlag.svagt_befolkningsunderlag",
+    "strukturbidrag": "strukturbidrag.strukturbidrag",
+    "regleringspost": "regleringspost.regleringspost",
+    "lss_utjamning": "lss.utjamning",
+}
 #: The columns a table of current-rule outcomes may give (besides ``ku_<delmodell>``).
-BAS_KOLUMNER = ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "strukturbidrag", "strukturbidrag_ej_sbu",
-                "inforandebidrag", "regleringspost", "totalt", "lss_utjamning")
+BAS_KOLUMNER = (
+    "inkomstutjamning",
+    "kostnadsutjamning",
+    "efterslapning",
+    "strukturbidrag",
+    "strukturbidrag_ej_sbu",
+    "inforandebidrag",
+    "regleringspost",
+    "totalt",
+    "lss_utjamning",
+)
 
 
 @dataclass
@@ -56,12 +77,18 @@ def delmodell_bidrag(ctx, res: dict[str, np.ndarray], niva: str) -> pd.DataFrame
     """Each delmodell's part of the kostnadsutjämningsbidrag/-avgift: its standardkostnad minus its riket mean,
     weighted like the strukturkostnad's (``befolkning_medelvarde``), so the parts add up to the kostnadsutjämning
     (Bilaga 4 tables 6–7)."""
-    vikt = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"),
-                                                      np.nan)
+    vikt = (ctx.k if niva == "kommun" else ctx.r).get(
+        ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde"), np.nan
+    )
     lista = [dm.namn for dm in kostnad.delmodeller(ctx.p, niva)]
-    out = {d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
-           for d in lista if f"{d}.standardkostnad" in res}
-    index = pd.Index(ctx.kommun_kod, name="kommun_kod") if niva == "kommun" else pd.Index(ctx.region_kod, name="region_kod")
+    out = {
+        d: np.asarray(res[f"{d}.standardkostnad"]) - wmean(res[f"{d}.standardkostnad"], vikt).reshape(-1)[0]
+        for d in lista
+        if f"{d}.standardkostnad" in res
+    }
+    index = (
+        pd.Index(ctx.kommun_kod, name="kommun_kod") if niva == "kommun" else pd.Index(ctx.region_kod, name="region_kod")
+    )
     return pd.DataFrame(out, index=index)
 
 
@@ -76,8 +103,14 @@ def kor_lager(namn: str, indata, params, fasta_index=None):
     vikt = ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")
     for t, d, pop in ((k, res["kommun"], ctx.k.get(vikt, np.nan)), (r, res["region"], ctx.r.get(vikt, np.nan))):
         t["efterslapning"] = np.asarray(d["efterslapning.efterslapning_kr"]) / pop
-    lager = Lager(namn, k, r, delmodell_bidrag(ctx, res["kommun"], "kommun"), delmodell_bidrag(ctx, res["region"], "region"),
-                  list(res.notes))
+    lager = Lager(
+        namn,
+        k,
+        r,
+        delmodell_bidrag(ctx, res["kommun"], "kommun"),
+        delmodell_bidrag(ctx, res["region"], "region"),
+        list(res.notes),
+    )
     return lager, ctx, res
 
 
@@ -96,8 +129,16 @@ def bas_lager(computed: Lager, bas_kommun: pd.DataFrame | None, bas_region: pd.D
                 base = t[c].to_numpy(dtype="float64") if c in t.columns else np.full(len(t), np.nan)
                 t[c] = np.where(np.isnan(src), base, src)
         out.append(t)
-    dk = pd.DataFrame({c[3:]: bas_kommun[c] for c in bas_kommun.columns if c.startswith("ku_")}) if bas_kommun is not None else pd.DataFrame()
-    dr = pd.DataFrame({c[3:]: bas_region[c] for c in bas_region.columns if c.startswith("ku_")}) if bas_region is not None else pd.DataFrame()
+    dk = (
+        pd.DataFrame({c[3:]: bas_kommun[c] for c in bas_kommun.columns if c.startswith("ku_")})
+        if bas_kommun is not None
+        else pd.DataFrame()
+    )
+    dr = (
+        pd.DataFrame({c[3:]: bas_region[c] for c in bas_region.columns if c.startswith("ku_")})
+        if bas_region is not None
+        else pd.DataFrame()
+    )
     return Lager("bas", out[0], out[1], dk, dr, computed.notes)
 
 
@@ -109,7 +150,11 @@ def bas_regleringspost(bas: Lager, ctx) -> Lager:
     for niva, t in (("kommun", bas.kommun), ("region", bas.region)):
         if not t["regleringspost"].isna().any():
             continue
-        delar = [t[c] for c in ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "inforandebidrag") if c in t.columns]
+        delar = [
+            t[c]
+            for c in ("inkomstutjamning", "kostnadsutjamning", "strukturbidrag", "inforandebidrag")
+            if c in t.columns
+        ]
         if any(d.isna().any() for d in delar):
             continue
         P = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("bidrag.regleringspost.befolkning")]
@@ -122,7 +167,14 @@ def bas_totalt(t: pd.DataFrame) -> pd.Series:
     """The bas outcome's total per unit: its own ``totalt`` where given, else the sum of its posts (kr/inv)."""
     if "totalt" in t.columns and t["totalt"].notna().all():
         return t["totalt"]
-    parts = ["inkomstutjamning", "kostnadsutjamning", "efterslapning", "strukturbidrag", "inforandebidrag", "regleringspost"]
+    parts = [
+        "inkomstutjamning",
+        "kostnadsutjamning",
+        "efterslapning",
+        "strukturbidrag",
+        "inforandebidrag",
+        "regleringspost",
+    ]
     return sum(t[c] if c in t.columns else 0.0 for c in parts)
 
 
@@ -141,8 +193,15 @@ def forslag_med_inforande(lager: Lager, ctx, bas: Lager) -> Lager:
             # the part of the 2025 strukturbidrag that is not svagt befolkningsunderlag (11 a § third paragraph),
             # approximated by what the new svagt befolkningsunderlag does not replace (docs/decisions.md)
             s = np.maximum(s - t["svagt_befolkningsunderlag"], 0.0)
-        fib = b.los_fast_inforandebidrag(ctx, bas_totalt(bt).to_numpy(), ny.to_numpy(), pop, anslag,
-                                         np.nan_to_num(np.asarray(s, dtype="float64")), niva)
+        fib = b.los_fast_inforandebidrag(
+            ctx,
+            bas_totalt(bt).to_numpy(),
+            ny.to_numpy(),
+            pop,
+            anslag,
+            np.nan_to_num(np.asarray(s, dtype="float64")),
+            niva,
+        )
         t["fast_inforandebidrag"] = fib["fast_inforandebidrag"]
         t["fast_inforandebidrag_stora_forandringar"] = fib["fast_inforandebidrag_stora_forandringar"]
         t["fast_inforandebidrag_strukturbidrag"] = fib["fast_inforandebidrag_strukturbidrag"]
@@ -165,22 +224,28 @@ class Jamforelse:
     lager: dict[str, tuple] = field(default_factory=dict)
 
 
-def berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, params_reform=None, bas_utfall=None,
-                  fasta_index=None) -> Jamforelse:
+def berakna_lager(
+    indata_bas, indata_forslag, params_bas, params_forslag, params_reform=None, bas_utfall=None, fasta_index=None
+) -> Jamforelse:
     """Compute the bas and every proposal layer, the fast införandebidrag and the regleringspost solved jointly
     against the bas (OPEN-23). A comparison the införande rules cannot solve, or inputs that lack a post, is one
     input error (:class:`engine.indata.IndataError`)."""
     try:
-        return _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall,
-                              fasta_index)
+        return _berakna_lager(
+            indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index
+        )
     except RuntimeError as exc:
         if "inklusive finansiering" not in str(exc) and "införandebidrag" not in str(exc):
             raise
         # every unit would need the bidrag: the bas and the proposal cannot describe the same kommuner and year
-        raise IndataError([f"införandereglerna (lag 2004:773 11 a–14 §§) har ingen lösning för denna jämförelse ({exc}). "
-                           "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
-                           "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
-                           "2024)."]) from None
+        raise IndataError(
+            [
+                f"införandereglerna (lag 2004:773 11 a–14 §§) har ingen lösning för denna jämförelse ({exc}). "
+                "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
+                "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
+                "2024)."
+            ]
+        ) from None
 
 
 def _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):
@@ -189,20 +254,31 @@ def _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, param
     bas = bas_regleringspost(bas_lager(bas_c, bk, br), ctx_b)
     missing = [c for c in ("inkomstutjamning", "kostnadsutjamning", "regleringspost") if bas.kommun[c].isna().any()]
     if missing:
-        raise IndataError([f"nuvarande regler kan inte beräkna {', '.join(missing)} för varje kommun (se anmärkningarna "
-                           f"nedan) — ange utfallet med --bas-utfall (t.ex. kommitténs utfall: --bas-bilaga4)"]
-                          + bas_c.notes[:20])
+        raise IndataError(
+            [
+                f"nuvarande regler kan inte beräkna {', '.join(missing)} för varje kommun (se anmärkningarna "
+                f"nedan) — ange utfallet med --bas-utfall (t.ex. kommitténs utfall: --bas-bilaga4)"
+            ]
+            + bas_c.notes[:20]
+        )
     layers = [("forslag", params_forslag)] + ([("reform", params_reform)] if params_reform is not None else [])
     results = {}
     for namn, params in layers:
         lag, ctx, res = kor_lager(namn, indata_forslag, params, fasta_index)
-        saknas = [f"{niva}: {c}" for niva, t in (("kommuner", lag.kommun), ("regioner", lag.region))
-                  for c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag")
-                  if c in t.columns and t[c].isna().any()]
-        if saknas:      # the införande rules compare every post: the inputs must give them all
-            raise IndataError([f"{namn} ({params.namn}): {', '.join(saknas)} kan inte beräknas med dessa indata; "
-                               "jämförelsen kräver alla poster (lag 2004:773 11 a–14 §§)"]
-                              + [n for n in lag.notes if "ej tillgänglig" in n][:20])
+        saknas = [
+            f"{niva}: {c}"
+            for niva, t in (("kommuner", lag.kommun), ("regioner", lag.region))
+            for c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag")
+            if c in t.columns and t[c].isna().any()
+        ]
+        if saknas:  # the införande rules compare every post: the inputs must give them all
+            raise IndataError(
+                [
+                    f"{namn} ({params.namn}): {', '.join(saknas)} kan inte beräknas med dessa indata; "
+                    "jämförelsen kräver alla poster (lag 2004:773 11 a–14 §§)"
+                ]
+                + [n for n in lag.notes if "ej tillgänglig" in n][:20]
+            )
         lag = forslag_med_inforande(lag, ctx, bas)
         results[namn] = (lag, ctx, res)
     return Jamforelse(bas, bas_c, ctx_b, res_b, results)

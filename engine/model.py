@@ -26,6 +26,7 @@ A variable the user's inputs lack makes only the components that read it "ej til
 :class:`~engine.context.Indatatabell`); the minimum for the inkomstutjämning is ``folkmangd_1nov_t1`` and
 ``skatteunderlag_kr`` per kommun.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,18 +34,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine import kostnad, register
-from engine import tolerances
+from engine import kostnad, register, tolerances
 from engine.common import safe_div, wmean
 from engine.context import Ctx, Indatatabell, SaknadIndata
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, Params
 
-FIXPUNKT_TOL = tolerances.FIXPUNKT_KR_PER_INV      # kr/inv
+FIXPUNKT_TOL = tolerances.FIXPUNKT_KR_PER_INV  # kr/inv
 FIXPUNKT_MAX = 100
-REGION_SUMS = ("folkmangd_1nov_t1", "folkmangd_31dec_t2", "folkmangd_1nov_t2", "folkmangd_1nov_t6",
-               "folkmangd_31dec_t7", "skatteunderlag_kr")
+REGION_SUMS = (
+    "folkmangd_1nov_t1",
+    "folkmangd_31dec_t2",
+    "folkmangd_1nov_t2",
+    "folkmangd_1nov_t6",
+    "folkmangd_31dec_t7",
+    "skatteunderlag_kr",
+)
 
 
 def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = None) -> Ctx:
@@ -70,18 +76,32 @@ def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = N
     satser = register.Skattesatser(register.shipped_lansvisa_skattesatser())
     if indata.skattesatser is not None:
         satser[register.Skattesatser.INDATA] = indata.skattesatser
-    return Ctx(ar=indata.ar, p=params, k=Indatatabell(k, "kommun", len(kom)), lan=Indatatabell(lan, "lan", len(reg)),
-               r=Indatatabell(r, "region", len(reg), REGION_SUMS), riket=Indatatabell(indata.riket, "riket"), idx=idx,
-               kommun_kod=kom["kommun_kod"].to_numpy(),
-               lan_kod=kom["lan_kod"].to_numpy(), kommun_lan=kommun_lan, region_kod=reg["region_kod"].to_numpy(),
-               ingar_i_region=reg["ingar_i_region"].to_numpy(), skattesatser=satser, tabeller=tabeller(params))
+    return Ctx(
+        ar=indata.ar,
+        p=params,
+        k=Indatatabell(k, "kommun", len(kom)),
+        lan=Indatatabell(lan, "lan", len(reg)),
+        r=Indatatabell(r, "region", len(reg), REGION_SUMS),
+        riket=Indatatabell(indata.riket, "riket"),
+        idx=idx,
+        kommun_kod=kom["kommun_kod"].to_numpy(),
+        lan_kod=kom["lan_kod"].to_numpy(),
+        kommun_lan=kommun_lan,
+        region_kod=reg["region_kod"].to_numpy(),
+        ingar_i_region=reg["ingar_i_region"].to_numpy(),
+        skattesatser=satser,
+        tabeller=tabeller(params),
+    )
 
 
 def tabeller(params: Params) -> dict[str, register.FastaIndex]:
     """The tables a rule set names by a parameter of unit ``katalog`` other than its fasta index (the current rules'
     uppvärmningsindex: the proposal's table), read once for the run."""
-    return {path: register.load_fasta_index(register.ROOT / str(leaf["value"])) for path, leaf in params.leaves.items()
-            if leaf.get("unit") == "katalog" and path != "allmant.fasta_index" and "value" in leaf}
+    return {
+        path: register.load_fasta_index(register.ROOT / str(leaf["value"]))
+        for path, leaf in params.leaves.items()
+        if leaf.get("unit") == "katalog" and path != "allmant.fasta_index" and "value" in leaf
+    }
 
 
 def delmodeller(ctx: Ctx, niva: str) -> list[kostnad.Delmodell]:
@@ -89,8 +109,10 @@ def delmodeller(ctx: Ctx, niva: str) -> list[kostnad.Delmodell]:
     none (with a notice) makes the kostnadsutjämning "ej tillgänglig", never 0."""
     lista = kostnad.delmodeller(ctx.p, niva)
     if not lista:
-        ctx.ej_tillganglig("kostnadsutjamning" + (" (region)" if niva == "region" else ""),
-                           f"regelverket har ingen delmodell för utjämningsår {ctx.ar} (lag 2004:773 8 §)")
+        ctx.ej_tillganglig(
+            "kostnadsutjamning" + (" (region)" if niva == "region" else ""),
+            f"regelverket har ingen delmodell för utjämningsår {ctx.ar} (lag 2004:773 8 §)",
+        )
     return lista
 
 
@@ -98,19 +120,26 @@ def vikter(ctx: Ctx, niva: str) -> tuple[np.ndarray, np.ndarray]:
     """(population of the riket mean, population amounts are paid on) of the kostnadsutjämning for ``niva``:
     ``allmant.kostnadsutjamning.befolkning_medelvarde`` and ``befolkning_kronor`` (lag 9–10 §§; OPEN-3)."""
     pop = ctx.k if niva == "kommun" else ctx.r
-    return (pop[ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde")],
-            pop[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")])
+    return (
+        pop[ctx.p.raw("allmant.kostnadsutjamning.befolkning_medelvarde")],
+        pop[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")],
+    )
 
 
-def _utjamning(ctx: Ctx, lista: list[kostnad.Delmodell], parts: dict[str, np.ndarray], niva: str) -> dict[str, np.ndarray]:
+def _utjamning(
+    ctx: Ctx, lista: list[kostnad.Delmodell], parts: dict[str, np.ndarray], niva: str
+) -> dict[str, np.ndarray]:
     """Strukturkostnad = Σ standardkostnader (3 §); bidrag/avgift = strukturkostnad − the riket mean (9–10 §§).
 
     The mean is weighted with folkmängd 31 dec t−2 and the amounts are paid per invånare 1 nov t−1, so the kronor
     net to Σ (SK − mean)·P[1 nov t−1], not to 0 (SKR cirkulär 23:62: −97 mnkr kommuner 2024); the regleringspost
     bears it."""
     ctx.spara("kostnadsutjamning")
-    total = (sum(parts[f"{dm.namn}.standardkostnad"] for dm in lista) if lista
-             else np.full(len(ctx.kommun_kod if niva == "kommun" else ctx.region_kod), np.nan))
+    total = (
+        sum(parts[f"{dm.namn}.standardkostnad"] for dm in lista)
+        if lista
+        else np.full(len(ctx.kommun_kod if niva == "kommun" else ctx.region_kod), np.nan)
+    )
     res = dict(parts)
     try:
         medel, kronor = vikter(ctx, niva)
@@ -134,7 +163,9 @@ def _delmodeller(ctx: Ctx, lista: list[kostnad.Delmodell], utjamning=None) -> di
     return res
 
 
-def kostnadsutjamning(ctx: Ctx, utjamning: np.ndarray | None = None, fasta_delar: dict | None = None) -> dict[str, np.ndarray]:
+def kostnadsutjamning(
+    ctx: Ctx, utjamning: np.ndarray | None = None, fasta_delar: dict | None = None
+) -> dict[str, np.ndarray]:
     """Kostnadsutjämningsbidrag (+) / -avgift (−) per kommun (lag 8–10 §§; SPEC §3): strukturkostnad (the sum of
     the delmodellernas standardkostnader, 3 §) minus the riket mean weighted with ``allmant.kostnadsutjamning.
     befolkning_medelvarde``; kronor are per ``befolkning_kronor`` (:func:`_utjamning`).
@@ -196,25 +227,43 @@ def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
 
     out: dict[str, dict[str, np.ndarray]] = {"kommun": {}, "region": {}}
     if ctx.p.has("bidrag.fast_inforandebidrag.grans_kommun"):
-        ctx.notes.append("fast_inforandebidrag, inforandebidrag: beräknas inte i en körning med ett regelverk — de jämför "
-                         "den gamla och den nya lagen (lag 2004:773 3 §, 11 a–14 §§) och beräknas av `utjamning jamfor`; "
-                         "regleringsposten här är före deras finansiering")
+        ctx.notes.append(
+            "fast_inforandebidrag, inforandebidrag: beräknas inte i en körning med ett regelverk — de jämför "
+            "den gamla och den nya lagen (lag 2004:773 3 §, 11 a–14 §§) och beräknas av `utjamning jamfor`; "
+            "regleringsposten här är före deras finansiering"
+        )
     for niva in ("kommun", "region"):
         ctx.spara("efterslapning")
-        e = _post(ctx, f"efterslapning ({niva})", ("efterslapning", "efterslapning_kr", "berattigad"), b.efterslapning,
-                  niva, niva=niva)
+        e = _post(
+            ctx,
+            f"efterslapning ({niva})",
+            ("efterslapning", "efterslapning_kr", "berattigad"),
+            b.efterslapning,
+            niva,
+            niva=niva,
+        )
         out[niva]["efterslapning.efterslapning"] = e["efterslapning"]
         out[niva]["efterslapning.efterslapning_kr"] = e["efterslapning_kr"]
         out[niva]["efterslapning.uppfyller_kriterier"] = np.asarray(e["berattigad"], dtype="float64")
         ctx.spara("svagt_befolkningsunderlag")
         if niva == "kommun" and ctx.p.has("bidrag.svagt_befolkningsunderlag.grans_regionalt"):
-            sbu = _post(ctx, "svagt_befolkningsunderlag", ("svagt_befolkningsunderlag", "svagt_befolkningsunderlag_kr"),
-                        b.svagt_befolkningsunderlag)
+            sbu = _post(
+                ctx,
+                "svagt_befolkningsunderlag",
+                ("svagt_befolkningsunderlag", "svagt_befolkningsunderlag_kr"),
+                b.svagt_befolkningsunderlag,
+            )
             out[niva]["svagt_befolkningsunderlag.svagt_befolkningsunderlag"] = sbu["svagt_befolkningsunderlag"]
             out[niva]["svagt_befolkningsunderlag.svagt_befolkningsunderlag_kr"] = sbu["svagt_befolkningsunderlag_kr"]
         if ctx.p.has("bidrag.strukturbidrag.modell"):
-            sb = _post(ctx, f"strukturbidrag ({niva})", ("strukturbidrag", "strukturbidrag_kr"), b.strukturbidrag, niva,
-                       niva=niva)
+            sb = _post(
+                ctx,
+                f"strukturbidrag ({niva})",
+                ("strukturbidrag", "strukturbidrag_kr"),
+                b.strukturbidrag,
+                niva,
+                niva=niva,
+            )
             out[niva]["strukturbidrag.strukturbidrag"] = sb["strukturbidrag"]
             out[niva]["strukturbidrag.strukturbidrag_kr"] = sb["strukturbidrag_kr"]
     return out["kommun"], out["region"]
@@ -240,7 +289,7 @@ def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[s
     ctx.spara("regleringspost")
     namn, n = f"regleringspost ({niva})", _n(ctx, niva)
     delar = {"inkomstutjamning": poster["inkomstutjamning.inkomstutjamning_kr"]}
-    if ctx.p.has("bidrag.efterslapning.belopp"):        # current rules: a tillägg inside the kostnadsutjämning
+    if ctx.p.has("bidrag.efterslapning.belopp"):  # current rules: a tillägg inside the kostnadsutjämning
         delar["efterslapning"] = poster["efterslapning.efterslapning_kr"]
     for c in ("svagt_befolkningsunderlag", "strukturbidrag"):
         if f"{c}.{c}_kr" in poster:
@@ -253,25 +302,41 @@ def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[s
     if np.isnan(ku).any():
         if KU_NETTO[niva] in ctx.riket:
             ku_netto = ctx.riket[KU_NETTO[niva]]
-            note = (f"{namn}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
-                    f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)").replace(",", " ")
+            note = (
+                f"{namn}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
+                f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)"
+            ).replace(",", " ")
             if note not in ctx.notes:
                 ctx.notes.append(note)
         else:
             saknas.append(f"kostnadsutjamning (ange nettot i kronor som riket.{KU_NETTO[niva]})")
     saknas += [f"riket.{ANSLAG[niva]}"] * (anslag is None) + ["befolkning"] * (befolkning is None)
     if saknas:
-        nan = ctx.notera_ej_tillganglig(namn, "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§) är anslaget minus "
-                                  "statens utgift för alla andra poster och kräver " + ", ".join(saknas), np.zeros(n))
+        nan = ctx.notera_ej_tillganglig(
+            namn,
+            "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§) är anslaget minus "
+            "statens utgift för alla andra poster och kräver " + ", ".join(saknas),
+            np.zeros(n),
+        )
         return {"regleringspost.regleringspost": nan, "regleringspost.regleringspost_kr": nan.copy()}
     rp = b.regleringspost(ctx, sum(delar.values()), anslag - ku_netto, befolkning)
-    return {"regleringspost.regleringspost": rp["regleringspost"], "regleringspost.regleringspost_kr": rp["regleringspost_kr"]}
+    return {
+        "regleringspost.regleringspost": rp["regleringspost"],
+        "regleringspost.regleringspost_kr": rp["regleringspost_kr"],
+    }
 
 
 #: The posts of lag 2004:773 (LSS is a separate law); each has a kronor column ``<post>_kr``.
-POSTER = ("inkomstutjamning.inkomstutjamning", "kostnadsutjamning.kostnadsutjamning", "efterslapning.efterslapning",
-          "svagt_befolkningsunderlag.svagt_befolkningsunderlag", "strukturbidrag.strukturbidrag",
-          "fast_inforandebidrag.fast_inforandebidrag", "inforandebidrag.inforandebidrag", "regleringspost.regleringspost")
+POSTER = (
+    "inkomstutjamning.inkomstutjamning",
+    "kostnadsutjamning.kostnadsutjamning",
+    "efterslapning.efterslapning",
+    "svagt_befolkningsunderlag.svagt_befolkningsunderlag",
+    "strukturbidrag.strukturbidrag",
+    "fast_inforandebidrag.fast_inforandebidrag",
+    "inforandebidrag.inforandebidrag",
+    "regleringspost.regleringspost",
+)
 
 
 def _kronor(d: dict[str, np.ndarray], utan: tuple[str, ...] = ()) -> np.ndarray:
@@ -291,8 +356,9 @@ class Resultat(dict):
     in ``_kr``), with the run's notices: ``notes`` (components not available and why, in the order computed),
     ``ej_tillgangliga`` (component → why, for the summary) and ``fixpunkt_iterationer`` (befolkningsminskning)."""
 
-    def __init__(self, kommun: dict, region: dict, notes: list[str], ej_tillgangliga: dict[str, str],
-                 fixpunkt_iterationer: int):
+    def __init__(
+        self, kommun: dict, region: dict, notes: list[str], ej_tillgangliga: dict[str, str], fixpunkt_iterationer: int
+    ):
         super().__init__(kommun=kommun, region=region)
         self.notes, self.ej_tillgangliga = notes, ej_tillgangliga
         self.fixpunkt_iterationer = fixpunkt_iterationer
@@ -329,9 +395,19 @@ def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
                 break
             ku_new = kostnadsutjamning(ctx, utj, fasta)
             rp_new = regleringspost(ctx, "kommun", {**iu_k, **bid_k, **ku_new})
-            change = np.max(np.abs(np.concatenate([
-                np.ravel(ku_new["kostnadsutjamning.kostnadsutjamning"] - ku["kostnadsutjamning.kostnadsutjamning"]),
-                np.ravel(rp_new["regleringspost.regleringspost"] - rp_k["regleringspost.regleringspost"])])))
+            change = np.max(
+                np.abs(
+                    np.concatenate(
+                        [
+                            np.ravel(
+                                ku_new["kostnadsutjamning.kostnadsutjamning"]
+                                - ku["kostnadsutjamning.kostnadsutjamning"]
+                            ),
+                            np.ravel(rp_new["regleringspost.regleringspost"] - rp_k["regleringspost.regleringspost"]),
+                        ]
+                    )
+                )
+            )
             ku, rp_k = ku_new, rp_new
             if change <= FIXPUNKT_TOL:
                 break
@@ -342,8 +418,12 @@ def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
     kommun = {**iu_k, **ku, **bid_k, **rp_k}
     region = {**iu_r, **ku_r, **bid_r, **rp_r}
     kommun.update(_totalt(kommun, vikt_k))
-    region.update(_totalt(region, ctx.r.get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor"),
-                                            np.full(len(ctx.region_kod), np.nan))))
+    region.update(
+        _totalt(
+            region,
+            ctx.r.get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor"), np.full(len(ctx.region_kod), np.nan)),
+        )
+    )
     return {**kommun, **lss(ctx)}, region, iterationer
 
 
@@ -351,14 +431,20 @@ def _utfall_saknas(ctx: Ctx, poster: dict[str, np.ndarray]) -> None:
     """Befolkningsminskning cannot be computed: its intäkt contains the year's whole outcome (bilaga, "det
     sammanlagda utfallet enligt lagen (2004:773)"), and a post of it is not available."""
     saknas = [c.split(".")[0] for c in POSTER if c + "_kr" in poster and np.isnan(poster[c + "_kr"]).any()]
-    ctx.notera_ej_tillganglig("befolkningsminskning", "ej tillgänglig — intäkten omfattar det sammanlagda utfallet enligt lagen "
-                        "(2004:773) för utjämningsåret (förordning 2004:881 bilaga, SOU 2024:50 s. 87), men "
-                        + ", ".join(saknas or ["utfallet"]) + " kan inte beräknas", None)
+    ctx.notera_ej_tillganglig(
+        "befolkningsminskning",
+        "ej tillgänglig — intäkten omfattar det sammanlagda utfallet enligt lagen "
+        "(2004:773) för utjämningsåret (förordning 2004:881 bilaga, SOU 2024:50 s. 87), men "
+        + ", ".join(saknas or ["utfallet"])
+        + " kan inte beräknas",
+        None,
+    )
 
 
 def lss(ctx: Ctx) -> dict[str, np.ndarray]:
     """LSS-utjämning (lag 2008:342; SPEC §11): a separate law, so not part of the strukturkostnad."""
     from engine.lss import lss_utjamning
+
     ctx.spara("lss")
     try:
         out = lss_utjamning(ctx)
@@ -389,16 +475,19 @@ def to_frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.D
         return _frames(ctx, res)
     blocks = []
     for s in range(n_s):
-        one = {niva: {c: np.broadcast_to(v, (n_s, np.shape(v)[-1]))[s] for c, v in d.items()} for niva, d in res.items()}
+        one = {
+            niva: {c: np.broadcast_to(v, (n_s, np.shape(v)[-1]))[s] for c, v in d.items()} for niva, d in res.items()
+        }
         blocks.append(_frames(ctx, one))
-    return {niva: pd.concat([b[niva] for b in blocks], keys=range(n_s), names=["scenario"])
-            for niva in ("kommun", "region")}
+    return {
+        niva: pd.concat([b[niva] for b in blocks], keys=range(n_s), names=["scenario"]) for niva in ("kommun", "region")
+    }
 
 
 def _frames(ctx: Ctx, res: dict[str, dict[str, np.ndarray]]) -> dict[str, pd.DataFrame]:
     kom = register.kommuner().set_index("kommun_kod")[["kommun", "lan_kod", "lan"]]
     k = pd.DataFrame({c: np.asarray(v) for c, v in res["kommun"].items()}, index=kom.index)
-    for i, c in enumerate(("folkmangd_1nov_t1", "folkmangd_31dec_t2")):     # NaN where the inputs lack it
+    for i, c in enumerate(("folkmangd_1nov_t1", "folkmangd_31dec_t2")):  # NaN where the inputs lack it
         k.insert(i, c, ctx.k.get(c, np.full(len(k), np.nan)))
     reg = register.regioner().set_index("region_kod")[["region", "lan"]]
     r = pd.DataFrame({c: np.asarray(v) for c, v in res["region"].items()}, index=reg.index)

@@ -41,6 +41,7 @@ A **scenario batch** maps parameter paths to 1-d arrays of S values; :meth:`Para
 array of shape (S, 1) that broadcasts against per-kommun arrays of shape (K,), so one engine run computes all
 S scenarios at once (results of shape (S, K)).
 """
+
 from __future__ import annotations
 
 import copy
@@ -50,11 +51,11 @@ import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Iterator, Mapping
 
 import numpy as np
 import yaml
@@ -97,7 +98,9 @@ class SaknasForAret(EjTillganglig, InputError):
 
     def __init__(self, path: str, ar: int, forsta: int, namn: str):
         self.ar, self.forsta, self.namn = ar, forsta, namn
-        super().__init__(path, f"inget värde för utjämningsår {ar} i regelverk {namn} — det första gäller från {forsta}")
+        super().__init__(
+            path, f"inget värde för utjämningsår {ar} i regelverk {namn} — det första gäller från {forsta}"
+        )
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -115,12 +118,15 @@ class UniqueKeyLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node, deep=True)
                 try:
                     first = seen.setdefault(key, key_node.start_mark.line + 1)
-                except TypeError:        # an unhashable key: the base class reports it
+                except TypeError:  # an unhashable key: the base class reports it
                     continue
                 if first != key_node.start_mark.line + 1:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"nyckeln {key!r} förekommer två gånger (första gången på rad {first}); "
-                                    f"ta bort den ena", key_node.start_mark)
+                        None,
+                        None,
+                        f"nyckeln {key!r} förekommer två gånger (första gången på rad {first}); ta bort den ena",
+                        key_node.start_mark,
+                    )
         return super().construct_mapping(node, deep)
 
 
@@ -153,13 +159,17 @@ def _flatten(tree: Mapping, prefix: str = "") -> dict[str, dict]:
             allowed = DATED_KEYS if "values" in node else LEAF_KEYS
             unknown = set(node) - allowed
             if unknown:
-                raise ParameterError(f"parameter {path}: okända nycklar {sorted(unknown)} (tillåtna: {sorted(allowed)})")
+                raise ParameterError(
+                    f"parameter {path}: okända nycklar {sorted(unknown)} (tillåtna: {sorted(allowed)})"
+                )
             out[path] = dict(node)
         elif isinstance(node, Mapping):
             out.update(_flatten(node, path + "."))
         else:
-            raise ParameterError(f"parameter {path}: ett löv behöver 'value' (med unit, source, valid_from) eller "
-                                 f"'values' (år → värde), fick {node!r}")
+            raise ParameterError(
+                f"parameter {path}: ett löv behöver 'value' (med unit, source, valid_from) eller "
+                f"'values' (år → värde), fick {node!r}"
+            )
     return out
 
 
@@ -231,8 +241,10 @@ _MISSING = object()
 def unit_ranges() -> list[tuple[re.Pattern, tuple[float, float], bool]]:
     """(unit pattern, (min, max), whole numbers only) from ``data/regelverk/enheter.yaml``, in order."""
     doc = load_yaml(UNIT_RANGES_FILE)
-    return [(re.compile(r["enhet"]), _bounds(r["range"], UNIT_RANGES_FILE), bool(r.get("heltal", False)))
-            for r in doc["enheter"]]
+    return [
+        (re.compile(r["enhet"]), _bounds(r["range"], UNIT_RANGES_FILE), bool(r.get("heltal", False)))
+        for r in doc["enheter"]
+    ]
 
 
 def _bounds(rng, where) -> tuple[float, float]:
@@ -289,10 +301,18 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
     """Every problem of ``value`` as the value of parameter ``path`` declared by ``leaf``: the type of ``expect``
     (the rule set's own value), finiteness, the range (declared or the unit's) and the allowed values."""
     if expect is not _MISSING and expect is not None and _kind(value) != _kind(expect):
-        shown = (f"texten {value!r}" if isinstance(value, str) else str(value).lower() if isinstance(value, bool)
-                 else repr(value))
-        hint = (f" (decimaltecknet är punkt i YAML: {value.replace(',', '.')})"
-                if isinstance(value, str) and _is_number(expect) and "," in value else "")
+        shown = (
+            f"texten {value!r}"
+            if isinstance(value, str)
+            else str(value).lower()
+            if isinstance(value, bool)
+            else repr(value)
+        )
+        hint = (
+            f" (decimaltecknet är punkt i YAML: {value.replace(',', '.')})"
+            if isinstance(value, str) and _is_number(expect) and "," in value
+            else ""
+        )
         return [f"{path}: ska vara {_kind(expect)}, fick {shown}{hint}"]
     allowed = leaf.get("allowed")
     allowed = list(allowed) if isinstance(allowed, (list, tuple)) else None
@@ -306,15 +326,20 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
             if not math.isfinite(x):
                 problems.append(f"{path}: {x!r} är inte ett ändligt tal")
             elif rng is not None and not rng[0] <= x <= rng[1]:
-                problems.append(f"{path}: {x:g} ligger utanför det tillåtna intervallet [{rng[0]:g}, {rng[1]:g}] "
-                                f"({leaf.get('unit', '')})")
+                problems.append(
+                    f"{path}: {x:g} ligger utanför det tillåtna intervallet [{rng[0]:g}, {rng[1]:g}] "
+                    f"({leaf.get('unit', '')})"
+                )
             elif whole and x != math.floor(x):
                 problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')})")
-        elif (isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed)
-              and x not in allowed):
+        elif (
+            isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed) and x not in allowed
+        ):
             close = difflib.get_close_matches(x, [str(a) for a in allowed], n=1)
-            problems.append(f"{path}: okänt val {x!r}; tillåtna värden: {', '.join(map(str, allowed))}"
-                            + (f" (menade du {close[0]!r}?)" if close else ""))
+            problems.append(
+                f"{path}: okänt val {x!r}; tillåtna värden: {', '.join(map(str, allowed))}"
+                + (f" (menade du {close[0]!r}?)" if close else "")
+            )
     return problems
 
 
@@ -348,12 +373,16 @@ def available_rule_sets() -> list[str]:
 def lag_namn(namn: str) -> str:
     """The law (directory name) ``namn`` refers to: ``2024`` → ``nuvarande``; an unknown name is a ParameterError."""
     if any(sep in str(namn) for sep in ("/", "\\")):
-        raise ParameterError(f"okänt regelverk {namn!r}: ange regelverkets namn ({', '.join(available_rule_sets())}), "
-                             f"inte en sökväg; egna värden ges som en reform")
+        raise ParameterError(
+            f"okänt regelverk {namn!r}: ange regelverkets namn ({', '.join(available_rule_sets())}), "
+            f"inte en sökväg; egna värden ges som en reform"
+        )
     lag = _lag_index().get(str(namn))
     if lag is None:
-        raise ParameterError(f"okänt regelverk {namn!r}: {REGELVERK_DIR / str(namn)} finns inte (tillgängliga: "
-                             f"{', '.join(available_rule_sets())})")
+        raise ParameterError(
+            f"okänt regelverk {namn!r}: {REGELVERK_DIR / str(namn)} finns inte (tillgängliga: "
+            f"{', '.join(available_rule_sets())})"
+        )
     return lag
 
 
@@ -372,7 +401,9 @@ def _read_tree(d: Path, namn: str) -> tuple[dict, dict[str, dict]]:
     if arv:
         fran = str(arv.get("fran", ""))
         if fran not in _lag_index() or _lag_index()[fran] == d.name:
-            problems.append(f"{d / LAG_FIL}: arver.fran {fran!r} är inget annat regelverk ({', '.join(available_rule_sets())})")
+            problems.append(
+                f"{d / LAG_FIL}: arver.fran {fran!r} är inget annat regelverk ({', '.join(available_rule_sets())})"
+            )
         else:
             _, parent = _law_tree(_lag_index()[fran])
             for path, citat in (arv.get("parametrar") or {}).items():
@@ -389,8 +420,10 @@ def _read_tree(d: Path, namn: str) -> tuple[dict, dict[str, dict]]:
     for path, dated in tree.items():
         probe = {**dated["meta"]}
         for year, entry in dated["values"]:
-            problems += [f"{q} ({year})" if len(dated["values"]) > 1 else q
-                         for q in check_value(path, {**probe, **entry}, entry["value"])]
+            problems += [
+                f"{q} ({year})" if len(dated["values"]) > 1 else q
+                for q in check_value(path, {**probe, **entry}, entry["value"])
+            ]
     if problems:
         raise ParameterError(f"regelverk {namn!r} ({d}): " + "; ".join(problems[:20]))
     return meta, tree
@@ -422,13 +455,13 @@ class Params:
     """A law resolved for one utjämningsår: ``path → leaf`` (the dated value of that year), plus the dated tree it
     came from (``datert``, after inheritance and reforms) and optional scenario arrays."""
 
-    namn: str                                   #: the name it was asked for (an alias is shown as given: "2024")
+    namn: str  #: the name it was asked for (an alias is shown as given: "2024")
     leaves: dict[str, dict]
     reformer: list[str] = field(default_factory=list)
     batch: dict[str, np.ndarray] = field(default_factory=dict)
-    ar: int | None = None                       #: the utjämningsår the leaves are resolved for
-    lag: str | None = None                      #: the law's directory name ("nuvarande", "sou2024")
-    lag_meta: dict = field(default_factory=dict, repr=False)        #: lag.yaml
+    ar: int | None = None  #: the utjämningsår the leaves are resolved for
+    lag: str | None = None  #: the law's directory name ("nuvarande", "sou2024")
+    lag_meta: dict = field(default_factory=dict, repr=False)  #: lag.yaml
     datert: dict[str, dict] = field(default_factory=dict, repr=False)
     #: parameters of the law whose first value comes after ``ar`` → that year (not part of the law this year)
     framtida: dict[str, int] = field(default_factory=dict, repr=False)
@@ -451,16 +484,21 @@ class Params:
         return cls._resolved(str(namn), lag, meta, copy.deepcopy(tree), ar, [], {})
 
     @classmethod
-    def _resolved(cls, namn: str, lag: str, meta: dict, tree: dict[str, dict], ar: int | None, reformer: list[str],
-                  batch: dict) -> Params:
+    def _resolved(
+        cls, namn: str, lag: str, meta: dict, tree: dict[str, dict], ar: int | None, reformer: list[str], batch: dict
+    ) -> Params:
         forst = _first_computable(meta, tree)
         ar = _latest_year(meta, tree) if ar is None else int(ar)
         if ar < forst:
             ikraft = meta.get("ikrafttradande")
             raise ParameterError(
                 f"regelverk {namn} kan beräknas för utjämningsår från {forst}, inte {ar}"
-                + (f" (förslaget träder i kraft {ikraft}; SOU 2024:50 bilaga 4 beräknar det som om det gällde "
-                   f"{forst})" if ikraft and int(ikraft) > forst else ""))
+                + (
+                    f" (förslaget träder i kraft {ikraft}; SOU 2024:50 bilaga 4 beräknar det som om det gällde {forst})"
+                    if ikraft and int(ikraft) > forst
+                    else ""
+                )
+            )
         leaves, framtida = {}, {}
         for path, dated in tree.items():
             leaf = _resolve(dated, ar)
@@ -498,17 +536,24 @@ class Params:
         changes = doc.get("andringar")
         if not isinstance(changes, Mapping) or not changes:
             raise ParameterError(f"{where}: behöver en icke-tom mappning 'andringar: {{sökväg: värde}}'")
-        problems = [f"okänd nyckel {k!r} i reformen (tillåtna: {', '.join(sorted(REFORM_KEYS))})"
-                    for k in doc if k not in REFORM_KEYS]
+        problems = [
+            f"okänd nyckel {k!r} i reformen (tillåtna: {', '.join(sorted(REFORM_KEYS))})"
+            for k in doc
+            if k not in REFORM_KEYS
+        ]
         tree = copy.deepcopy(self.datert)
         first = _first_computable(self.lag_meta, self.datert)
         for path, new in changes.items():
             path = str(path)
             if path not in tree:
-                close = difflib.get_close_matches(path, list(tree), n=3, cutoff=0.8) or \
-                    [p for p in tree if p.split(".")[-1] == path.split(".")[-1]][:3]
-                problems.append(f"{path}: ingen sådan parameter i regelverk {self.namn}"
-                                + (f" (menade du {', '.join(close)}?)" if close else ""))
+                close = (
+                    difflib.get_close_matches(path, list(tree), n=3, cutoff=0.8)
+                    or [p for p in tree if p.split(".")[-1] == path.split(".")[-1]][:3]
+                )
+                problems.append(
+                    f"{path}: ingen sådan parameter i regelverk {self.namn}"
+                    + (f" (menade du {', '.join(close)}?)" if close else "")
+                )
                 continue
             dated = tree[path]
             meta = dated["meta"]
@@ -518,8 +563,10 @@ class Params:
                 extra = set(new) - DATED_OVERRIDE_KEYS
                 raw = new["values"]
                 if extra or not isinstance(raw, Mapping) or not raw:
-                    problems.append(f"{path}: en daterad ändring är {{values: {{år: värde}}}}"
-                                    + (f" (okända nycklar {sorted(extra)})" if extra else ""))
+                    problems.append(
+                        f"{path}: en daterad ändring är {{values: {{år: värde}}}}"
+                        + (f" (okända nycklar {sorted(extra)})" if extra else "")
+                    )
                     continue
                 entries = {}
                 for year, v in raw.items():
@@ -536,18 +583,20 @@ class Params:
                 if isinstance(new, Mapping) and "value" in new:
                     extra = set(new) - OVERRIDE_KEYS
                     if extra:
-                        problems.append(f"{path}: okända nycklar {sorted(extra)} i ändringen (tillåtna: "
-                                        f"{', '.join(sorted(OVERRIDE_KEYS))} eller values; range och allowed ändras "
-                                        f"inte av en reform)")
+                        problems.append(
+                            f"{path}: okända nycklar {sorted(extra)} i ändringen (tillåtna: "
+                            f"{', '.join(sorted(OVERRIDE_KEYS))} eller values; range och allowed ändras "
+                            f"inte av en reform)"
+                        )
                         continue
-                    e = dict(new)                                  # {value: …, source: …}
+                    e = dict(new)  # {value: …, source: …}
                 elif isinstance(new, Mapping) and not isinstance(own, Mapping):
                     problems.append(f"{path}: en ändring behöver ett värde (value: …)")
                     continue
                 else:
-                    e = {"value": new}                             # a plain value (a mapping for mapping-valued leaves)
+                    e = {"value": new}  # a plain value (a mapping for mapping-valued leaves)
                 e["source"] = e.get("source", f"reform {label}")
-                entries = {min(first, _first_year(dated) or first): e}       # every year the law is computed for
+                entries = {min(first, _first_year(dated) or first): e}  # every year the law is computed for
                 dated["values"] = []
             bad = [q for e in entries.values() for q in check_value(path, {**meta, **e}, e["value"], expect=own)]
             if bad:
@@ -558,10 +607,12 @@ class Params:
             kept = [(y, e) for y, e in dated["values"] if y not in entries]
             dated["values"] = sorted(kept + list(entries.items()), key=lambda ye: ye[0])
         if problems:
-            raise ParameterError(f"{where}: {len(problems)} problem; inget beräknades\n"
-                                 + "\n".join(f"  - {p}" for p in problems))
-        return type(self)._resolved(self.namn, self.lag, self.lag_meta, tree, self.ar, self.reformer + [label],
-                                    self.batch)
+            raise ParameterError(
+                f"{where}: {len(problems)} problem; inget beräknades\n" + "\n".join(f"  - {p}" for p in problems)
+            )
+        return type(self)._resolved(
+            self.namn, self.lag, self.lag_meta, tree, self.ar, self.reformer + [label], self.batch
+        )
 
     def with_batch(self, batch: Mapping[str, Iterable[float]]) -> Params:
         """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S)."""
@@ -572,7 +623,9 @@ class Params:
         problems = []
         for p, a in arrays.items():
             leaf = self.leaf(p)  # exists and is available
-            problems += check_value(p, leaf, a.tolist(), expect=[leaf["value"]] if _is_number(leaf["value"]) else leaf["value"])
+            problems += check_value(
+                p, leaf, a.tolist(), expect=[leaf["value"]] if _is_number(leaf["value"]) else leaf["value"]
+            )
         if problems:
             raise ParameterError("scenariobatch: " + "; ".join(problems[:20]))
         return dataclasses.replace(self, batch={**self.batch, **arrays})
@@ -629,7 +682,7 @@ class Params:
     def subtree(self, prefix: str) -> dict[str, Any]:
         """``{rest_of_path: value}`` of every available leaf under ``prefix.``."""
         pre = prefix + "."
-        return {p[len(pre):]: self.value(p) for p in self.leaves if p.startswith(pre) and self.has(p)}
+        return {p[len(pre) :]: self.value(p) for p in self.leaves if p.startswith(pre) and self.has(p)}
 
     def as_records(self) -> list[dict]:
         """One record per parameter (for the manifest, the XLSX 'Parametrar' sheet and `forklara`)."""
@@ -637,9 +690,16 @@ class Params:
         for p in sorted(self.leaves):
             leaf = self.leaves[p]
             v = leaf.get("value")
-            rows.append({"parameter": p, "value": json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v,
-                         "unit": leaf.get("unit", ""), "source": leaf.get("source", leaf.get("reason", "")),
-                         "valid_from": leaf.get("valid_from"), "status": leaf.get("status", "")})
+            rows.append(
+                {
+                    "parameter": p,
+                    "value": json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v,
+                    "unit": leaf.get("unit", ""),
+                    "source": leaf.get("source", leaf.get("reason", "")),
+                    "valid_from": leaf.get("valid_from"),
+                    "status": leaf.get("status", ""),
+                }
+            )
         return rows
 
     def fingerprint(self) -> str:

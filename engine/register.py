@@ -3,6 +3,7 @@
 Kommun order everywhere is the order of the fasta index tables (data/kommuner.csv); region order is
 data/regioner.csv, whose codes are the län codes (Gotland, a kommun outside a region, has its own row "09").
 """
+
 from __future__ import annotations
 
 import logging
@@ -13,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.errors import InputError
 from engine import paths
+from engine.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = paths.DATA
@@ -82,8 +83,10 @@ def _read(directory: Path, name: str, keys: tuple[str, ...]) -> pd.DataFrame:
     t = read_csv_text(path)
     missing = [k for k in keys if k not in t.columns]
     if missing:
-        raise RegisterError(f"{path}: kolumn(er) {missing} saknas (kolumner: {list(t.columns)[:12]}); raderna "
-                            "matchas på koden, namnen visas bara")
+        raise RegisterError(
+            f"{path}: kolumn(er) {missing} saknas (kolumner: {list(t.columns)[:12]}); raderna "
+            "matchas på koden, namnen visas bara"
+        )
     return t
 
 
@@ -91,8 +94,11 @@ def code_mismatch(codes: pd.Series, expected) -> tuple[list[str], list[str], lis
     """How a table's code column differs from the register's codes ``expected``: the codes given more than once,
     those the register does not know (both sorted) and the register's codes not given (in register order)."""
     given = set(codes)
-    return (sorted(set(codes[codes.duplicated()])), sorted(given - set(expected)),
-            [c for c in expected if c not in given])
+    return (
+        sorted(set(codes[codes.duplicated()])),
+        sorted(given - set(expected)),
+        [c for c in expected if c not in given],
+    )
 
 
 def _by_code(t: pd.DataFrame, path: Path, key: str, register_codes: pd.Series) -> pd.DataFrame:
@@ -110,7 +116,7 @@ def _by_code(t: pd.DataFrame, path: Path, key: str, register_codes: pd.Series) -
         problems.append(f"{key} saknas: {missing[:10]} ({len(missing)} av {len(register_codes)})")
     if problems:
         raise RegisterError(f"{path}: " + "; ".join(problems))
-    rad = np.arange(len(t)) + 1                 # the data row (1-based, header excluded)
+    rad = np.arange(len(t)) + 1  # the data row (1-based, header excluded)
     return t.assign(**{key: codes, "_rad": rad}).set_index(key).reindex(register_codes)
 
 
@@ -134,14 +140,23 @@ def _numeric(df: pd.DataFrame, path: Path, names: pd.Series, warnings: list[str]
             problems.append(f"{label[i]}, kolumn {col!r}: inte ett ändligt tal: {df[col].iloc[i]!r}")
         with np.errstate(invalid="ignore"):
             for i in np.flatnonzero(np.isfinite(x) & ((x < b.fel[0]) | (x > b.fel[1]))):
-                problems.append(f"{label[i]}, kolumn {col!r}: {x[i]:g} ligger utanför det rimliga "
-                                f"intervallet {b.text(b.fel)} — {b.skal}")
-            odd = np.flatnonzero(np.isfinite(x) & (x >= b.fel[0]) & (x <= b.fel[1])
-                                 & ((x < b.varning[0]) | (x > b.varning[1]))) if b.varning else []
+                problems.append(
+                    f"{label[i]}, kolumn {col!r}: {x[i]:g} ligger utanför det rimliga "
+                    f"intervallet {b.text(b.fel)} — {b.skal}"
+                )
+            odd = (
+                np.flatnonzero(
+                    np.isfinite(x) & (x >= b.fel[0]) & (x <= b.fel[1]) & ((x < b.varning[0]) | (x > b.varning[1]))
+                )
+                if b.varning
+                else []
+            )
         if warnings is not None and len(odd):
             ex = ", ".join(f"{names.get(df.index[i], df.index[i])} {format_number(x[i])}" for i in odd[:5])
-            warnings.append(f"Ovanligt värde i fasta index: {path}, kolumn {col!r}: {len(odd)} värden utanför det vanliga "
-                            f"intervallet {b.text(b.varning)} ({ex}{' …' if len(odd) > 5 else ''}); använda som de är.")
+            warnings.append(
+                f"Ovanligt värde i fasta index: {path}, kolumn {col!r}: {len(odd)} värden utanför det vanliga "
+                f"intervallet {b.text(b.varning)} ({ex}{' …' if len(odd) > 5 else ''}); använda som de är."
+            )
         out[col] = v.to_numpy()
     if problems:
         raise RegisterError(problem_list(str(path), problems))
@@ -151,7 +166,9 @@ def _numeric(df: pd.DataFrame, path: Path, names: pd.Series, warnings: list[str]
 def load_fasta_index(directory: str | Path | None = None) -> FastaIndex:
     """Cached :func:`read_fasta_index` (keyed by the directory and the files' modification times)."""
     d = Path(directory) if directory is not None else FASTA_INDEX_DIR
-    stamp = tuple((d / n).stat().st_mtime_ns if (d / n).is_file() else None for n in (FASTA_DEL1, FASTA_DEL2, FASTA_REGIONER))
+    stamp = tuple(
+        (d / n).stat().st_mtime_ns if (d / n).is_file() else None for n in (FASTA_DEL1, FASTA_DEL2, FASTA_REGIONER)
+    )
     return _cached_fasta_index(str(d.resolve()), stamp)
 
 
@@ -184,8 +201,12 @@ def read_fasta_index(directory: str | Path | None = None) -> FastaIndex:
 
     rr = regioner()
     r = _by_code(_read(d, FASTA_REGIONER, ("region_kod",)), d / FASTA_REGIONER, "region_kod", rr["region_kod"])
-    r = _numeric(r.drop(columns=[c for c in NAME_COLUMNS if c in r.columns]), d / FASTA_REGIONER,
-                 rr.set_index("region_kod")["region"], warnings)
+    r = _numeric(
+        r.drop(columns=[c for c in NAME_COLUMNS if c in r.columns]),
+        d / FASTA_REGIONER,
+        rr.set_index("region_kod")["region"],
+        warnings,
+    )
     r.index.name = "region_kod"
     for w in warnings:
         logging.getLogger("utjamning").warning("%s", w)
@@ -224,8 +245,9 @@ class Skattesatser(dict):
     def __missing__(self, kolumn: str) -> pd.DataFrame:
         from engine.params import ParameterError
 
-        raise ParameterError(f"länsvisa skattesatser {kolumn!r} finns inte (tabeller: {', '.join(sorted(self))}; "
-                             f"{SKATTESATSER})")
+        raise ParameterError(
+            f"länsvisa skattesatser {kolumn!r} finns inte (tabeller: {', '.join(sorted(self))}; {SKATTESATSER})"
+        )
 
 
 class UnavailableIndex:
@@ -240,6 +262,7 @@ class UnavailableIndex:
 
     def k(self, col: str):
         from engine.params import EjTillganglig
+
         raise EjTillganglig(f"fasta index {col}", self.reason)
 
     r = k

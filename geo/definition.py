@@ -7,8 +7,8 @@ exact and oracle-tested per metric) and — for 1 km grids — the synthetic 250
 population-weighted mean over its 16 sub-cells (unweighted if it is empty), so the kommun's population-weighted
 mean over cells equals the mean over sub-cells.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
@@ -36,8 +36,9 @@ def default_definition() -> str:
     return _load()["standard"]["value"]
 
 
-def radius_per_cell(cells: pd.DataFrame, n: int, name: str | None = None, tatorter: pd.DataFrame | None = None,
-                    **kernel) -> np.ndarray:
+def radius_per_cell(
+    cells: pd.DataFrame, n: int, name: str | None = None, tatorter: pd.DataFrame | None = None, **kernel
+) -> np.ndarray:
     """Radius (m) per cell under definition ``name`` (default: the file's standard). ``kernel``: options passed to
     ``geo.gleshet.radii`` (scheduler, chunk_size)."""
     from geo.delning_250 import split

@@ -4,10 +4,11 @@ Readers collect *every* problem of a file and raise one :class:`GridInputError` 
 a file in one pass. The CLI (``pipelines/cli.py``) prints every :class:`engine.errors.InputError` as one
 message and exits with status 2. Messages are in Swedish ("rad" = 1-based data row, "kolumn").
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from engine.errors import InputError
 

@@ -23,6 +23,7 @@ land area 2015 and population 2016 (shared data, not in the repository) and ship
 ``data/gleshet/kommitten_tabell6.yaml``; output ``data/gleshet/medeldistans_kommitten_2022.csv``; regenerate with
 ``python tools/kommittens_matt.py`` (needs ../shared/data).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -53,11 +54,13 @@ def politisk_modell() -> dict:
     from engine.params import Params
 
     p = Params.load("sou2024")
-    return {"konstant": p("politisk_verksamhet.modell.konstant"),
-            "koef_ln": p("politisk_verksamhet.modell.koef_ln_befolkning"),
-            "koef_md": p("politisk_verksamhet.modell.koef_medeldistans"),
-            "sc": p("standardkostnader.politisk_verksamhet"),
-            "kpif": kpif_faktor(p.raw("allmant.kpif"), 2024)}
+    return {
+        "konstant": p("politisk_verksamhet.modell.konstant"),
+        "koef_ln": p("politisk_verksamhet.modell.koef_ln_befolkning"),
+        "koef_md": p("politisk_verksamhet.modell.koef_medeldistans"),
+        "sc": p("standardkostnader.politisk_verksamhet"),
+        "kpif": kpif_faktor(p.raw("allmant.kpif"), 2024),
+    }
 
 
 def nuvarande_klass(invanardistans_m, folkmangd, kommun_kod) -> np.ndarray:
@@ -98,22 +101,28 @@ def harled_index(forandring, belopp) -> pd.DataFrame:
     s = _v(pf["forandring_utan_tillagg"])
     c = np.asarray(forandring, dtype="float64")
     a = np.asarray(belopp, dtype="float64")
-    x = c - s + a                                     # = B·(MI − 1)
-    ett = np.abs(x) <= 2 * h + 0.5                    # index 1 within the roundings of c, s and a
+    x = c - s + a  # = B·(MI − 1)
+    ett = np.abs(x) <= 2 * h + 0.5  # index 1 within the roundings of c, s and a
     if (~ett & (x < 0)).any():
         bad = np.flatnonzero(~ett & (x < 0)).tolist()
         raise ValueError(f"tabell 6: förändringen passar varken index 1 eller index > 1 för rad(er) {bad}")
     mi = np.where(ett, 1.0, 1.0 + x / B)
-    return pd.DataFrame({"tillagg": ~ett, "merkostnadsindex": mi,
-                         "merkostnadsindex_min": np.where(ett, 1.0, 1.0 + (x - 2 * h) / B),
-                         "merkostnadsindex_max": np.where(ett, 1.0, 1.0 + (x + 2 * h) / B)})
+    return pd.DataFrame(
+        {
+            "tillagg": ~ett,
+            "merkostnadsindex": mi,
+            "merkostnadsindex_min": np.where(ett, 1.0, 1.0 + (x - 2 * h) / B),
+            "merkostnadsindex_max": np.where(ett, 1.0, 1.0 + (x + 2 * h) / B),
+        }
+    )
 
 
 def medeldistans_ur_modellvarde(mv, folkmangd) -> np.ndarray:
     """Invert the bilaga's modellvärde (SOU 2024:50 s. 515): (MV − 2 355,5331 + 153,2238·ln P) / 11,59168."""
     m = politisk_modell()
-    return (np.asarray(mv, dtype="float64") - m["konstant"]
-            - m["koef_ln"] * np.log(np.asarray(folkmangd, dtype="float64"))) / m["koef_md"]
+    return (
+        np.asarray(mv, dtype="float64") - m["konstant"] - m["koef_ln"] * np.log(np.asarray(folkmangd, dtype="float64"))
+    ) / m["koef_md"]
 
 
 def harled_medeldistans(index: pd.DataFrame, folkmangd) -> pd.DataFrame:
@@ -136,8 +145,13 @@ def harled_medeldistans(index: pd.DataFrame, folkmangd) -> pd.DataFrame:
     lo = medeldistans_ur_modellvarde((mbar - h) * index["merkostnadsindex_min"].to_numpy(), p * (1 - u))
     hi = medeldistans_ur_modellvarde((mbar + h) * index["merkostnadsindex_max"].to_numpy(), p * (1 + u))
     bound = medeldistans_ur_modellvarde(_v(pf["typkommun_modellvarde"]) + h, p * (1 + u))
-    return pd.DataFrame({"medeldistans_km": np.where(t, md, np.nan), "medeldistans_min_km": np.where(t, lo, np.nan),
-                         "medeldistans_max_km": np.where(t, hi, bound)})
+    return pd.DataFrame(
+        {
+            "medeldistans_km": np.where(t, md, np.nan),
+            "medeldistans_min_km": np.where(t, lo, np.nan),
+            "medeldistans_max_km": np.where(t, hi, bound),
+        }
+    )
 
 
 def las_tabell6() -> pd.DataFrame:
@@ -146,8 +160,12 @@ def las_tabell6() -> pd.DataFrame:
 
 def las_harledd(path=None) -> pd.DataFrame:
     """The shipped recovery (data/gleshet/medeldistans_kommitten_2022.csv)."""
-    return pd.read_csv(path or UTFIL, dtype={"kommun_kod": str, "nuvarande_klass": str}, keep_default_na=False,
-                       na_values={c: [""] for c in ("medeldistans_km", "medeldistans_min_km")})
+    return pd.read_csv(
+        path or UTFIL,
+        dtype={"kommun_kod": str, "nuvarande_klass": str},
+        keep_default_na=False,
+        na_values={c: [""] for c in ("medeldistans_km", "medeldistans_min_km")},
+    )
 
 
 def harled(folkmangd_2022: pd.Series, invanardistans_m: pd.Series, folkmangd_klass: pd.Series) -> pd.DataFrame:
@@ -155,13 +173,21 @@ def harled(folkmangd_2022: pd.Series, invanardistans_m: pd.Series, folkmangd_kla
     kommun_kod: the population 31 Dec 2022, and the invånardistans (m) and population of the class table."""
     t = las_tabell6()
     kod = t["kommun_kod"]
-    klass = nuvarande_klass(invanardistans_m.reindex(kod).to_numpy(), folkmangd_klass.reindex(kod).to_numpy(),
-                            kod.to_numpy())
+    klass = nuvarande_klass(
+        invanardistans_m.reindex(kod).to_numpy(), folkmangd_klass.reindex(kod).to_numpy(), kod.to_numpy()
+    )
     belopp = nuvarande_belopp(klass)
     idx = harled_index(t["politisk_verksamhet"], belopp)
     md = harled_medeldistans(idx, folkmangd_2022.reindex(kod).to_numpy())
-    out = pd.concat([t.rename(columns={"politisk_verksamhet": "tabell6_politisk_kr"}).reset_index(drop=True),
-                     pd.DataFrame({"nuvarande_klass": klass, "nuvarande_politisk_kr": belopp}), idx, md], axis=1)
+    out = pd.concat(
+        [
+            t.rename(columns={"politisk_verksamhet": "tabell6_politisk_kr"}).reset_index(drop=True),
+            pd.DataFrame({"nuvarande_klass": klass, "nuvarande_politisk_kr": belopp}),
+            idx,
+            md,
+        ],
+        axis=1,
+    )
     out["kalla"] = np.where(out["tillagg"], KALLA, KALLA + " (index 1: bara en övre gräns)")
     return out
 

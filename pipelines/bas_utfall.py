@@ -1,6 +1,7 @@
 """Reading the current rules' outcomes for `utjamning jamfor`: a user's table (``--bas-utfall``) or the committee's
 own 2024 outcome from its Bilaga 4 tables (``--bas-bilaga4``, data/bilaga4) — the I/O of the comparison
 (engine/jamfor.py computes, pipelines/jamfor_tabeller.py reports)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,9 +19,11 @@ def read_bas_utfall(directory: str | Path) -> tuple[pd.DataFrame | None, pd.Data
     and/or ``regioner.csv`` (region_kod, …), kr per inhabitant. Every problem is reported at once."""
     d = Path(directory)
     problems, out = [], []
-    band = schema.band("utfall_t1_kostnadsutjamning_kr_per_inv")      # an outcome in kr/inv, bidrag + / avgift −
-    for stem, key, reg in (("kommuner", "kommun_kod", register.kommuner()["kommun_kod"]),
-                           ("regioner", "region_kod", register.regioner()["region_kod"])):
+    band = schema.band("utfall_t1_kostnadsutjamning_kr_per_inv")  # an outcome in kr/inv, bidrag + / avgift −
+    for stem, key, reg in (
+        ("kommuner", "kommun_kod", register.kommuner()["kommun_kod"]),
+        ("regioner", "region_kod", register.regioner()["region_kod"]),
+    ):
         f = d / f"{stem}.csv"
         if not f.is_file():
             out.append(None)
@@ -49,10 +52,14 @@ def read_bas_utfall(directory: str | Path) -> tuple[pd.DataFrame | None, pd.Data
             v = parse_numbers(t[c])
             x = v.to_numpy(dtype="float64")
             for i in np.flatnonzero((t[c].str.strip() != "").to_numpy() & ~np.isfinite(x)):
-                problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: inte ett ändligt tal: {t[c].iloc[i]!r}")
+                problems.append(
+                    f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: inte ett ändligt tal: {t[c].iloc[i]!r}"
+                )
             for i in np.flatnonzero(np.isfinite(x) & ((x < lo) | (x > hi))):
-                problems.append(f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: {x[i]:g} kr/inv ligger utanför "
-                                f"det rimliga intervallet {band.text(band.fel)} (ett utfall i kronor per invånare)")
+                problems.append(
+                    f"{f}, rad {i + 2} ({t[key].iloc[i]}), kolumn {c!r}: {x[i]:g} kr/inv ligger utanför "
+                    f"det rimliga intervallet {band.text(band.fel)} (ett utfall i kronor per invånare)"
+                )
             t[c] = v
         out.append(t.set_index(key)[cols].reindex(reg) if not (unknown or missing or dup) else None)
     if problems:
@@ -73,8 +80,11 @@ def bas_from_bilaga4(directory: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]
     k = pd.DataFrame(index=t1.index)
     k["inkomstutjamning"] = t1["inkomstutjamning_forslag"] - t1["inkomstutjamning_forandring"]
     k["kostnadsutjamning"] = t1["kostnadsutjamning_forslag"] - t1["kostnadsutjamning_forandring"]
-    k["strukturbidrag"] = (t1["svagt_befolkningsunderlag_forslag"] + t1["fast_inforandebidrag_forslag"]
-                           - t1["svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring"])
+    k["strukturbidrag"] = (
+        t1["svagt_befolkningsunderlag_forslag"]
+        + t1["fast_inforandebidrag_forslag"]
+        - t1["svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring"]
+    )
     k["totalt"] = t1["totalt_forslag"] - t1["totalt_forandring"]
     k["regleringspost"] = k["totalt"] - k["inkomstutjamning"] - k["kostnadsutjamning"] - k["strukturbidrag"]
     k["lss_utjamning"] = t3["utfall"] - t3["forandring"]

@@ -7,6 +7,7 @@ Prints, for the kommun (4-digit code or name) or region (2-digit code or name), 
 with the inputs (value, unit, reference date, source), fasta index values and parameters (value, unit, law
 paragraph and SOU 2024:50 line) that produced it. The same engine run as `utjamning berakna`, traced.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,20 +24,32 @@ SIGNATURE = "<!-- utjamning forklara -->"
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("forklara", help="förklara en kommuns eller regions utfall (revisionsspår)",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "forklara",
+        help="förklara en kommuns eller regions utfall (revisionsspår)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--kommun", help="kommunkod (4 siffror) eller namn")
     who.add_argument("--region", help="regionkod (2 siffror) eller namn")
     p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
-    p.add_argument("--regelverk", type=argtypes.regelverk, default="sou2024",
-                   help="sou2024 (förslaget, standard) eller nuvarande (nuvarande regler; även 2024)")
+    p.add_argument(
+        "--regelverk",
+        type=argtypes.regelverk,
+        default="sou2024",
+        help="sou2024 (förslaget, standard) eller nuvarande (nuvarande regler; även 2024)",
+    )
     p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
     p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
     p.add_argument("--fasta-index", type=Path, default=None, help="katalog med fasta index")
-    p.add_argument("--ut", type=Path, default=None,
-                   help="skriv rapporten till denna fil i stället för till standard ut (en befintlig fil ersätts "
-                        "bara om utjamning skrev den)")
+    p.add_argument(
+        "--ut",
+        type=Path,
+        default=None,
+        help="skriv rapporten till denna fil i stället för till standard ut (en befintlig fil ersätts "
+        "bara om utjamning skrev den)",
+    )
     p.set_defaults(func=run)
 
 
@@ -46,6 +59,7 @@ class ForklaraError(InputError):
 
 def resolve_code(kommun: str | None, region: str | None) -> str:
     from engine import register as reg
+
     if kommun is not None:
         t, key, name, want = reg.kommuner(), "kommun_kod", "kommun", kommun.strip()
     else:
@@ -79,7 +93,7 @@ def run(args) -> int:
     ctx = build_ctx(indata, params, args.fasta_index)
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
-    res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
+    res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))  # unusual inputs: noted first
     for w in indata.varningar:
         log.warning("%s", w)
     text = explain(ctx, res, tracer, kod)

@@ -10,6 +10,7 @@ Arguments after ``test`` go to pytest.
 The virtualenv is rebuilt only when requirements.lock or pyproject.toml change (a stamp file holds
 their hash), so repeated calls are cheap and idempotent.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -69,8 +70,11 @@ def main(argv: list[str] | None = None) -> int:
         for lint in (["check", "--quiet", "."], ["format", "--check", "--quiet", "--output-format", "concise", "."]):
             rc = subprocess.run([str(py), "-m", "ruff", *lint], cwd=ROOT, env=env).returncode
             if rc != 0:
-                print(f"[test] ruff {lint[0]} failed (exit {rc}): fix the findings above, then run the tests again",
-                      file=sys.stderr, flush=True)
+                print(
+                    f"[test] ruff {lint[0]} failed (exit {rc}): fix the findings above, then run the tests again",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 return rc
         cmd = [str(py), "-m", "pytest", "-q", *rest]
     else:

@@ -20,7 +20,7 @@ def _exception_classes():
     for name in PACKAGES:
         pkg = importlib.import_module(name)
         for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{name}."):
-            if info.name == "pipelines.run":          # the stdlib-only bootstrap defines none
+            if info.name == "pipelines.run":  # the stdlib-only bootstrap defines none
                 continue
             module = importlib.import_module(info.name)
             for obj in vars(module).values():
@@ -34,9 +34,20 @@ CLASSES = _exception_classes()
 
 def test_the_packages_define_the_known_error_classes():
     names = {n.rsplit(".", 1)[1] for n in CLASSES}
-    assert {"ParameterError", "IndataError", "RegisterError", "SaknadIndata", "EjTillganglig", "GridInputError",
-            "MeasureInputError", "KernelInputError", "DefinitionError", "OutputPathError", "InputPathError",
-            "ForklaraError"} <= names
+    assert {
+        "ParameterError",
+        "IndataError",
+        "RegisterError",
+        "SaknadIndata",
+        "EjTillganglig",
+        "GridInputError",
+        "MeasureInputError",
+        "KernelInputError",
+        "DefinitionError",
+        "OutputPathError",
+        "InputPathError",
+        "ForklaraError",
+    } <= names
 
 
 @pytest.mark.parametrize("name", sorted(CLASSES))
@@ -53,6 +64,7 @@ def test_the_cli_maps_input_errors_to_2_and_other_errors_to_3(monkeypatch, capsy
     def boom(exc):
         def run(args):
             raise exc
+
         return run
 
     monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path))
@@ -65,6 +77,7 @@ def test_the_cli_maps_input_errors_to_2_and_other_errors_to_3(monkeypatch, capsy
             for sub in p._subparsers._group_actions[0].choices.values():
                 sub.set_defaults(func=boom(exc))
             return p
+
         return build
 
     monkeypatch.setattr(cli, "build_parser", patched(InputError("kolumn 'x' saknas")))

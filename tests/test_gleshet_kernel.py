@@ -1,4 +1,5 @@
 """The radius kernel against an O(n²) brute-force oracle, its properties, and the real national grid."""
+
 from __future__ import annotations
 
 import warnings
@@ -61,14 +62,22 @@ def grids(draw):
 
 @pytest.mark.parametrize("metric,own_cell", OPTIONS)
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(grid=grids(), thresholds=st.lists(st.integers(1, 3000), min_size=1, max_size=3),
-       chunk=st.integers(1, 50))
+@given(grid=grids(), thresholds=st.lists(st.integers(1, 3000), min_size=1, max_size=3), chunk=st.integers(1, 50))
 def test_kernel_equals_brute_force(metric, own_cell, grid, thresholds, chunk):
     x, y, pop = grid
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        got = radii(x, y, pop, thresholds, metric=metric, own_cell=own_cell, chunk_size=chunk, scheduler="sync",
-                    narrow_width_m=0.5 + chunk)
+        got = radii(
+            x,
+            y,
+            pop,
+            thresholds,
+            metric=metric,
+            own_cell=own_cell,
+            chunk_size=chunk,
+            scheduler="sync",
+            narrow_width_m=0.5 + chunk,
+        )
     np.testing.assert_array_equal(got, oracle(x, y, pop, thresholds, metric, own_cell))
 
 
@@ -94,27 +103,31 @@ TOY_Y = np.array([0.0, 400.0, 0.0, -550.0])
 TOY_POP = np.array([5, 7, 11, 13])
 
 
-@pytest.mark.parametrize("metric,with_own,without_own", [
-    # own cell counted, N = 12, 20, 36 (the total):  A's 5 + B's 7 = 12; + D's 13 = 25; all 36
-    # own cell not counted, N = 7, 20, 31, 32:       B's 7; B + D = 20; all others = 31; 32 unreachable
-    ("euclidean", [500.0, 550.0, 600.0], [500.0, 550.0, 600.0, np.nan]),
-    # manhattan: 5 + D's 13 = 18 ≥ 12 at 550; + C's 11 = 29 ≥ 20 at 600; B last at 700.
-    # without own cell: D's 13 ≥ 7 at 550; D + C = 24 ≥ 20 at 600
-    ("manhattan", [550.0, 600.0, 700.0], [550.0, 600.0, 700.0, np.nan]),
-    ("chebyshev", [400.0, 550.0, 600.0], [400.0, 550.0, 600.0, np.nan]),
-])
+@pytest.mark.parametrize(
+    "metric,with_own,without_own",
+    [
+        # own cell counted, N = 12, 20, 36 (the total):  A's 5 + B's 7 = 12; + D's 13 = 25; all 36
+        # own cell not counted, N = 7, 20, 31, 32:       B's 7; B + D = 20; all others = 31; 32 unreachable
+        ("euclidean", [500.0, 550.0, 600.0], [500.0, 550.0, 600.0, np.nan]),
+        # manhattan: 5 + D's 13 = 18 ≥ 12 at 550; + C's 11 = 29 ≥ 20 at 600; B last at 700.
+        # without own cell: D's 13 ≥ 7 at 550; D + C = 24 ≥ 20 at 600
+        ("manhattan", [550.0, 600.0, 700.0], [550.0, 600.0, 700.0, np.nan]),
+        ("chebyshev", [400.0, 550.0, 600.0], [400.0, 550.0, 600.0, np.nan]),
+    ],
+)
 def test_hand_computed_metrics(metric, with_own, without_own):
     r = radii(TOY_X, TOY_Y, TOY_POP, [12, 20, 36], metric=metric, scheduler="sync")
     np.testing.assert_array_equal(r[0], with_own)
     # 36 − 5 = 31 others reach only A's 31 (B, C, D lack it), and no cell reaches 32
-    with pytest.warns(RuntimeWarning, match="tröskeln 31: 3 rutor når inte 31 invånare utanför den egna rutan"), \
-            pytest.warns(RuntimeWarning, match="tröskeln 32: 4 rutor"):
+    with (
+        pytest.warns(RuntimeWarning, match="tröskeln 31: 3 rutor når inte 31 invånare utanför den egna rutan"),
+        pytest.warns(RuntimeWarning, match="tröskeln 32: 4 rutor"),
+    ):
         r = radii(TOY_X, TOY_Y, TOY_POP, [7, 20, 31, 32], metric=metric, own_cell=False, scheduler="sync")
     np.testing.assert_array_equal(r[0], without_own)
 
 
-@pytest.mark.parametrize("metric,diagonal", [("euclidean", np.sqrt(2e6)), ("manhattan", 2000.0),
-                                             ("chebyshev", 1000.0)])
+@pytest.mark.parametrize("metric,diagonal", [("euclidean", np.sqrt(2e6)), ("manhattan", 2000.0), ("chebyshev", 1000.0)])
 @pytest.mark.parametrize("own_cell", [True, False])
 def test_hand_computed_square(metric, diagonal, own_cell):
     """A 2×2 square of 1 km cells with 1, 2, 3, 4 inhabitants (SW, SE, NW, NE)."""
@@ -168,8 +181,9 @@ def test_manhattan_is_chebyshev_rotated():
 
 
 def test_options_are_checked():
-    with pytest.raises(KernelInputError, match="okänt avståndsmått 'octagonal'; tillåtna värden: "
-                                               "euclidean, manhattan, chebyshev") as exc:
+    with pytest.raises(
+        KernelInputError, match="okänt avståndsmått 'octagonal'; tillåtna värden: euclidean, manhattan, chebyshev"
+    ) as exc:
         radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], metric="octagonal")
     assert exc.value.is_input_error
     with pytest.raises(KernelInputError, match=r"own_cell .* sant eller falskt"):
@@ -183,9 +197,12 @@ def test_threshold_above_total_is_nan_with_warning():
 
 
 @settings(max_examples=60, deadline=None)
-@given(grid=grids(), seed=st.integers(0, 2**32 - 1), shift=st.tuples(st.integers(-10**5, 10**5),
-                                                                          st.integers(-10**5, 10**5)),
-       option=st.sampled_from(OPTIONS))
+@given(
+    grid=grids(),
+    seed=st.integers(0, 2**32 - 1),
+    shift=st.tuples(st.integers(-(10**5), 10**5), st.integers(-(10**5), 10**5)),
+    option=st.sampled_from(OPTIONS),
+)
 def test_properties_monotone_permutation_translation(grid, seed, shift, option):
     x, y, pop = grid
     metric, own_cell = option
@@ -230,8 +247,9 @@ def test_distributed_scheduler_identical():
 
 
 def test_weighted_mean_by_group():
-    groups, means = weighted_mean(np.array([1.0, 3.0, 10.0, 5.0]), np.array([1, 3, 2, 0]),
-                                  np.array(["a", "a", "b", "c"]))
+    groups, means = weighted_mean(
+        np.array([1.0, 3.0, 10.0, 5.0]), np.array([1, 3, 2, 0]), np.array(["a", "a", "b", "c"])
+    )
     assert list(groups) == ["a", "b", "c"]
     assert means[0, 0] == pytest.approx((1 * 1 + 3 * 3) / 4) and means[1, 0] == 10.0 and np.isnan(means[2, 0])
 

@@ -46,35 +46,69 @@ def test_a_built_wheel_installed_elsewhere_runs_berakna_on_the_demo_inputs(tmp_p
     src = _source_copy(tmp_path / "src")
     dist = tmp_path / "dist"
     run = {"check": True, "capture_output": True, "text": True}
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
-                    "-q", "-w", str(dist), str(src)], cwd=tmp_path, **run)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(dist),
+            str(src),
+        ],
+        cwd=tmp_path,
+        **run,
+    )
     (wheel,) = dist.glob("utjamning-*.whl")
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], **run)
     py = venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-    site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                               **run).stdout.strip())
+    site = Path(
+        subprocess.run(
+            [str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], **run
+        ).stdout.strip()
+    )
     (site / "projektets_beroenden.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q",
-                    str(wheel)], **run)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        **run,
+    )
 
     work = tmp_path / "annanstans"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["MPLBACKEND"] = "Agg"
-    where = subprocess.run([str(py), "-c", "import engine, engine.paths as p; print(engine.__file__); print(p.DATA)"],
-                           cwd=work, env=env, **run).stdout.split()
-    assert all(Path(w).is_relative_to(site) for w in where), where          # the installed copy, not the sources
+    where = subprocess.run(
+        [str(py), "-c", "import engine, engine.paths as p; print(engine.__file__); print(p.DATA)"],
+        cwd=work,
+        env=env,
+        **run,
+    ).stdout.split()
+    assert all(Path(w).is_relative_to(site) for w in where), where  # the installed copy, not the sources
     assert Path(where[1]).name == "utjamning_data"
-    subprocess.run([str(py), "-c", "from pipelines.demo_indata import write_demo_inputs; "
-                                   "write_demo_inputs('indata', 2024)"], cwd=work, env=env, **run)
+    subprocess.run(
+        [str(py), "-c", "from pipelines.demo_indata import write_demo_inputs; write_demo_inputs('indata', 2024)"],
+        cwd=work,
+        env=env,
+        **run,
+    )
     cli = venv / ("Scripts/utjamning.exe" if os.name == "nt" else "bin/utjamning")
-    p = subprocess.run([str(cli), "-q", "berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", "indata",
-                        "--ut", "ut"], cwd=work, env=env, capture_output=True, text=True)
+    p = subprocess.run(
+        [str(cli), "-q", "berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", "indata", "--ut", "ut"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 0, p.stderr
     assert {"kommuner.csv", "regioner.csv", "sammanfattning.csv", "utjamning.xlsx", "manifest.json"} <= {
-        f.name for f in (work / "ut").iterdir()}
+        f.name for f in (work / "ut").iterdir()
+    }
 
     from engine.indata import load_indata
     from engine.model import berakna, build_ctx, to_frames

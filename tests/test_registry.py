@@ -6,27 +6,66 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_helpers import make_ctx
 
 from engine import kostnad
 from engine.kostnad import DELMODELLER, aktuella, delmodeller
 from engine.params import Params
-from engine_helpers import make_ctx
 
 #: What each law has (the lists its YAML files held before the registry decided it from the parameters).
-SOU = {"forskola": ["aldersersattning", "behov_forskola", "behov_fritidshem", "socioekonomi", "gles_bebyggelse",
-                    "strukturellt_lonelage", "overgripande_administration"],
-       "aldreomsorg": ["aldersersattning", "dodlighet", "gles_bebyggelse", "strukturellt_lonelage",
-                       "overgripande_administration"],
-       "ifo": ["barn_och_unga", "ovrig_ifo", "strukturellt_lonelage", "overgripande_administration"]}
-NUVARANDE = {"forskola": ["aldersersattning", "behov_forskola", "behov_fritidshem", "socioekonomi", "gles_bebyggelse",
-                          "strukturellt_lonelage", "befolkningsforandringar"],
-             "grundskola": ["aldersersattning", "modersmal", "gles_bebyggelse", "strukturellt_lonelage",
-                            "befolkningsforandringar"],
-             "gymnasieskola": ["aldersersattning", "gles_bebyggelse", "programval", "strukturellt_lonelage",
-                               "befolkningsforandringar"],
-             "aldreomsorg": ["aldersersattning", "dodlighet", "sprak", "institutionsboende_glesbygd",
-                             "hemtjanst_glesbygd", "strukturellt_lonelage"],
-             "ifo": ["korrigerat_modellvarde", "strukturellt_lonelage"]}
+SOU = {
+    "forskola": [
+        "aldersersattning",
+        "behov_forskola",
+        "behov_fritidshem",
+        "socioekonomi",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "overgripande_administration",
+    ],
+    "aldreomsorg": [
+        "aldersersattning",
+        "dodlighet",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "overgripande_administration",
+    ],
+    "ifo": ["barn_och_unga", "ovrig_ifo", "strukturellt_lonelage", "overgripande_administration"],
+}
+NUVARANDE = {
+    "forskola": [
+        "aldersersattning",
+        "behov_forskola",
+        "behov_fritidshem",
+        "socioekonomi",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "befolkningsforandringar",
+    ],
+    "grundskola": [
+        "aldersersattning",
+        "modersmal",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "befolkningsforandringar",
+    ],
+    "gymnasieskola": [
+        "aldersersattning",
+        "gles_bebyggelse",
+        "programval",
+        "strukturellt_lonelage",
+        "befolkningsforandringar",
+    ],
+    "aldreomsorg": [
+        "aldersersattning",
+        "dodlighet",
+        "sprak",
+        "institutionsboende_glesbygd",
+        "hemtjanst_glesbygd",
+        "strukturellt_lonelage",
+    ],
+    "ifo": ["korrigerat_modellvarde", "strukturellt_lonelage"],
+}
 
 
 def _trees():
@@ -87,10 +126,16 @@ def test_a_component_follows_its_parameter_through_a_year_and_a_reform(tmp_path)
 def test_results_pass_by_name_and_the_callers_context_is_unchanged():
     """No component reads another through the context: the delmodell gets one Delresultat; the same context run twice
     gives the same result and keeps no trace of the first run."""
-    k = {"folkmangd_31dec_t2": [1000.0, 3000.0, 2000.0], "bef_1_5": [60.0, 150.0, 90.0], "bef_6": [12.0, 30.0, 20.0],
-         "bef_7_9": [35.0, 100.0, 60.0], "bef_10_12": [35.0, 100.0, 60.0],
-         "sei_forskola_utbildning": [0.1, 0.2, 0.15], "sei_forskola_inkomst": [0.1, 0.1, 0.2],
-         "sei_forskola_vistelsetid": [0.05, 0.1, 0.07]}
+    k = {
+        "folkmangd_31dec_t2": [1000.0, 3000.0, 2000.0],
+        "bef_1_5": [60.0, 150.0, 90.0],
+        "bef_6": [12.0, 30.0, 20.0],
+        "bef_7_9": [35.0, 100.0, 60.0],
+        "bef_10_12": [35.0, 100.0, 60.0],
+        "sei_forskola_utbildning": [0.1, 0.2, 0.15],
+        "sei_forskola_inkomst": [0.1, 0.1, 0.2],
+        "sei_forskola_vistelsetid": [0.05, 0.1, 0.07],
+    }
     ctx = make_ctx(k, idx={"loneindex": [104.0, 99.0, 100.0], "behov_forskola": [1.02, 0.99, 1.0]})
     assert not hasattr(ctx, "cache")
     a = kostnad.berakna_delmodell(ctx, "forskola")
@@ -106,9 +151,11 @@ def test_a_delmodell_the_law_does_not_have_says_why_when_called():
     ctx = make_ctx({"folkmangd_31dec_t2": [1.0, 2.0]}, regelverk="2024")
     out = kostnad.berakna_delmodell(ctx, "gator_och_vagar")
     assert list(out) == ["standardkostnad"] and np.isnan(out["standardkostnad"]).all()
-    assert ctx.notes == ["gator_och_vagar: ej tillgänglig i regelverk 2024 — ny delmodell i SOU 2024:50; ingår inte i "
-                         "nuvarande regler (lag 2004:773 8 § nuvarande lydelse) — kostnaderna ingår i infrastruktur och "
-                         "skydd och verksamhetsövergripande kostnader"]
+    assert ctx.notes == [
+        "gator_och_vagar: ej tillgänglig i regelverk 2024 — ny delmodell i SOU 2024:50; ingår inte i "
+        "nuvarande regler (lag 2004:773 8 § nuvarande lydelse) — kostnaderna ingår i infrastruktur och "
+        "skydd och verksamhetsövergripande kostnader"
+    ]
 
 
 def test_a_year_without_delmodeller_makes_the_kostnadsutjamning_not_available_never_zero():

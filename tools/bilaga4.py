@@ -26,6 +26,7 @@ How it works (deterministic, no guessing):
 
 Writes tabell1…7 CSVs, finansiering.csv (the "Finansiering" rows of tables 3–5) and parse_report.json.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,9 +36,9 @@ import json
 import re
 import statistics
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 TOL = 2  # kr per invånare, rounding tolerance of the printed tables
@@ -49,7 +50,7 @@ MANUAL_FIXES: dict[int, str] = {}
 KNOWN_ORPHANS: dict[int, str] = {
     40733: "Tabell 4: '0' right after the heading 'Skåne län', before the first Skåne row (Bjuv)",
     40735: "Tabell 4: '-26' right after it; no row lacks values (290/290 complete and consistent), so the pair is "
-           "dropped: it reads like a row with total förändring 0 (0 − 26 financing = −26) without a name",
+    "dropped: it reads like a row with total förändring 0 (0 − 26 financing = −26) without a name",
 }
 
 LAN_ALIASES = {"Dalarna län": "Dalarnas län"}  # as printed in the tables → register name
@@ -75,22 +76,59 @@ def _close(a: float, b: float, tol: int = TOL) -> bool:
 
 
 # ---------------------------------------------------------------- tabell 1 / 2
-T1_COLS = ["inkomstutjamning_forslag", "inkomstutjamning_forandring", "kostnadsutjamning_forslag",
-           "kostnadsutjamning_forandring", "efterslapning_forslag", "svagt_befolkningsunderlag_forslag",
-           "fast_inforandebidrag_forslag", "svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring",
-           "regleringspost_forandring", "totalt_forslag", "totalt_forandring"]
-T1_FORSLAG = ["inkomstutjamning_forslag", "kostnadsutjamning_forslag", "efterslapning_forslag",
-              "svagt_befolkningsunderlag_forslag", "fast_inforandebidrag_forslag"]
-T1_FORANDRING = ["inkomstutjamning_forandring", "kostnadsutjamning_forandring", "efterslapning_forslag",
-                 "svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring", "regleringspost_forandring"]
+T1_COLS = [
+    "inkomstutjamning_forslag",
+    "inkomstutjamning_forandring",
+    "kostnadsutjamning_forslag",
+    "kostnadsutjamning_forandring",
+    "efterslapning_forslag",
+    "svagt_befolkningsunderlag_forslag",
+    "fast_inforandebidrag_forslag",
+    "svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring",
+    "regleringspost_forandring",
+    "totalt_forslag",
+    "totalt_forandring",
+]
+T1_FORSLAG = [
+    "inkomstutjamning_forslag",
+    "kostnadsutjamning_forslag",
+    "efterslapning_forslag",
+    "svagt_befolkningsunderlag_forslag",
+    "fast_inforandebidrag_forslag",
+]
+T1_FORANDRING = [
+    "inkomstutjamning_forandring",
+    "kostnadsutjamning_forandring",
+    "efterslapning_forslag",
+    "svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring",
+    "regleringspost_forandring",
+]
 
-T2_COLS = ["inkomstutjamning_forslag", "inkomstutjamning_forandring", "kostnadsutjamning_forslag",
-           "kostnadsutjamning_forandring", "efterslapning_forslag", "fast_inforandebidrag_forslag",
-           "fast_inforandebidrag_forandring", "regleringspost_forandring", "totalt_forslag", "totalt_forandring"]
-T2_FORSLAG = ["inkomstutjamning_forslag", "kostnadsutjamning_forslag", "efterslapning_forslag",
-              "fast_inforandebidrag_forslag"]
-T2_FORANDRING = ["inkomstutjamning_forandring", "kostnadsutjamning_forandring", "efterslapning_forslag",
-                 "fast_inforandebidrag_forandring", "regleringspost_forandring"]
+T2_COLS = [
+    "inkomstutjamning_forslag",
+    "inkomstutjamning_forandring",
+    "kostnadsutjamning_forslag",
+    "kostnadsutjamning_forandring",
+    "efterslapning_forslag",
+    "fast_inforandebidrag_forslag",
+    "fast_inforandebidrag_forandring",
+    "regleringspost_forandring",
+    "totalt_forslag",
+    "totalt_forandring",
+]
+T2_FORSLAG = [
+    "inkomstutjamning_forslag",
+    "kostnadsutjamning_forslag",
+    "efterslapning_forslag",
+    "fast_inforandebidrag_forslag",
+]
+T2_FORANDRING = [
+    "inkomstutjamning_forandring",
+    "kostnadsutjamning_forandring",
+    "efterslapning_forslag",
+    "fast_inforandebidrag_forandring",
+    "regleringspost_forandring",
+]
 
 
 def _sums(cols, forslag, forandring):
@@ -136,19 +174,27 @@ def _t3_check(v, p):
 
 
 # ---------------------------------------------------------------- tabell 4 / 5
-T4_COLS = ["total_forandring", "fast_inforandebidrag", "total_forandring_efter_fast_inforandebidrag"] + \
-          [f"inforandebidrag_del1_{y}" for y in (2024, 2025, 2026, 2027)] + \
-          [f"inforandebidrag_del2_{y}" for y in (2024, 2025, 2026)]
-T5_COLS = ["total_forandring", "fast_inforandebidrag", "total_forandring_efter_fast_inforandebidrag",
-           "inforandebidrag_2024", "inforandebidrag_2025"]
+T4_COLS = (
+    ["total_forandring", "fast_inforandebidrag", "total_forandring_efter_fast_inforandebidrag"]
+    + [f"inforandebidrag_del1_{y}" for y in (2024, 2025, 2026, 2027)]
+    + [f"inforandebidrag_del2_{y}" for y in (2024, 2025, 2026)]
+)
+T5_COLS = [
+    "total_forandring",
+    "fast_inforandebidrag",
+    "total_forandring_efter_fast_inforandebidrag",
+    "inforandebidrag_2024",
+    "inforandebidrag_2025",
+]
 
 
 def _t45_struct(ndel1):
     def s(v):
-        ok = v[1] >= 0 and _nonincreasing_nonneg(v[3:3 + ndel1])
+        ok = v[1] >= 0 and _nonincreasing_nonneg(v[3 : 3 + ndel1])
         if len(v) > 3 + ndel1:
-            ok = ok and _nonincreasing_nonneg(v[3 + ndel1:])
+            ok = ok and _nonincreasing_nonneg(v[3 + ndel1 :])
         return ok
+
     return s
 
 
@@ -163,6 +209,7 @@ def _t45_est(ndel1):
             # införandebidrag (del 1) 2024 = max(0, k − total förändring efter fast)
             "k": round(statistics.median(v[3] + v[2] for v in ok if v[3] > 0)),
         }
+
     return e
 
 
@@ -170,17 +217,28 @@ def _t45_check(ndel1):
     s = _t45_struct(ndel1)
 
     def c(v, p):
-        return (s(v) and _close(v[0] + v[1] - p["finansiering_fast"], v[2], 1)
-                and _close(v[3], max(0, p["k"] - v[2]), 1))
+        return s(v) and _close(v[0] + v[1] - p["finansiering_fast"], v[2], 1) and _close(v[3], max(0, p["k"] - v[2]), 1)
+
     return c
 
 
 # ---------------------------------------------------------------- tabell 6 / 7
-T6_COLS = ["forskoleverksamhet_och_skolbarnomsorg", "forskoleklass_och_grundskola", "gymnasieskola",
-           "kommunal_vuxenutbildning", "individ_och_familjeomsorg", "aldreomsorg", "politisk_verksamhet",
-           "gator_och_vagar", "raddningstjanst", "befolkningsminskning", "fastigheter", "kollektivtrafik", "totalt"]
-T7_COLS = ["halso_och_sjukvard", "kollektivtrafik", "standardkostnad_totalt", "befolkningsforandringar_utgar",
-           "totalt"]
+T6_COLS = [
+    "forskoleverksamhet_och_skolbarnomsorg",
+    "forskoleklass_och_grundskola",
+    "gymnasieskola",
+    "kommunal_vuxenutbildning",
+    "individ_och_familjeomsorg",
+    "aldreomsorg",
+    "politisk_verksamhet",
+    "gator_och_vagar",
+    "raddningstjanst",
+    "befolkningsminskning",
+    "fastigheter",
+    "kollektivtrafik",
+    "totalt",
+]
+T7_COLS = ["halso_och_sjukvard", "kollektivtrafik", "standardkostnad_totalt", "befolkningsforandringar_utgar", "totalt"]
 
 
 T6_TOL = 6  # twelve rounded components: |Σ − totalt| ≤ 12 × 0.5
@@ -194,47 +252,95 @@ def _t7_check(v, p):
     return _close(v[0] + v[1], v[2]) and _close(v[2] + v[3], v[4])
 
 
-HDR_T1 = ("Inkomstutjämning Kostnadsutjämning Eftersläpning Svagt befolkningsunderlag | Del av fast införandebidrag"
-          " | Regleringspost | Totalt | Förslag Förändring Förslag Förändring Förslag/ | Förändring"
-          " | Förslag Förslag Förändring Förändring Förslag Förändring")
+HDR_T1 = (
+    "Inkomstutjämning Kostnadsutjämning Eftersläpning Svagt befolkningsunderlag | Del av fast införandebidrag"
+    " | Regleringspost | Totalt | Förslag Förändring Förslag Förändring Förslag/ | Förändring"
+    " | Förslag Förslag Förändring Förändring Förslag Förändring"
+)
 TABLES = [
-    Table("tabell1", "Tabell 1 Effekter för kommuner, exkl. införandebidrag, utjämningsåret 2024",
-          "tabell1_kommuner.csv", "kommun", T1_COLS,
-          HDR_T1, check=_t1c, estimate=_t1e, structural=_t1s),
-    Table("tabell2", "Tabell 2 Effekter för regioner, exkl. införandebidrag, utjämningsåret 2024",
-          "tabell2_regioner.csv", "region", T2_COLS,
-          "Region Inkomstutjämning Kostnadsutjämning Ersättning för eftersläpning | Del av fast införandebidrag"
-          " | Regleringpost | Totalt"
-          " | Förslag Förändring Förslag Förändring Förslag Förslag Förändring Förändring Förslag Förändring",
-          check=_t2c, estimate=_t2e, structural=_t2s),
-    Table("tabell3", "Tabell 3 Införandebidrag förändring och utfall för LSS-utjämningen",
-          "tabell3_lss_inforande.csv", "kommun", T3_COLS,
-          "Kommun | Utfall Förändring Införandebidrag 2024 | 2025 | 2026 2027 | 2028 | 2029",
-          finansiering=[f"inforandebidrag_{y}" for y in T3_YEARS],
-          check=_t3_check, estimate=_t3_est, structural=_t3_struct),
-    Table("tabell4", "Tabell 4 Införandebidrag och fast tillägg för kommuner", "tabell4_kommuner_inforande.csv",
-          "kommun", T4_COLS,
-          "Kommun Total förändring Fast införandebidrag | Total förändring efter fast inf."
-          " | Införandebidrag del 1 Införandebidrag del 2 | År | 2024 2025 2026 2027 2024 2025 2026",
-          finansiering=T4_COLS[1:2] + T4_COLS[3:],
-          check=_t45_check(4), estimate=_t45_est(4), structural=_t45_struct(4)),
-    Table("tabell5", "Tabell 5 Införandebidrag och fast tillägg för regioner", "tabell5_regioner_inforande.csv",
-          "region", T5_COLS,
-          "Region | Total förändring | Fast införandebidrag | Total förändring efter fast inf. | Införandebidrag"
-          " | År | 2024 2025",
-          finansiering=T5_COLS[1:2] + T5_COLS[3:],
-          check=_t45_check(2), estimate=_t45_est(2), structural=_t45_struct(2)),
-    Table("tabell6", "Tabell 6 Förändring kostnadsutjämning per delmodell för kommuner",
-          "tabell6_delmodeller_kommuner.csv", "kommun", T6_COLS,
-          "Förskoleverksamhet och skolbarnomsorg | Förskoleklass och grundskola | Gymnasieskola"
-          " | Kommunal vuxenutbildning | Individ- och familjeomsorg | Äldreomsorg | Politisk verksamhet"
-          " | Gator och vägar | Räddningstjänst | Befolkningsminskning | Fastigheter | Kollektivtrafik | Totalt",
-          check=_t6_check),
-    Table("tabell7", "Tabell 7 Förändring kostnadsutjämning per delmodell för regioner",
-          "tabell7_delmodeller_regioner.csv", "region", T7_COLS,
-          "Region Standardkostnad Strukturkostnad | Utgår Totalt | Hälso- och sjukvård | Kollektivtrafik"
-          " | Befolkningförändringar",
-          check=_t7_check),
+    Table(
+        "tabell1",
+        "Tabell 1 Effekter för kommuner, exkl. införandebidrag, utjämningsåret 2024",
+        "tabell1_kommuner.csv",
+        "kommun",
+        T1_COLS,
+        HDR_T1,
+        check=_t1c,
+        estimate=_t1e,
+        structural=_t1s,
+    ),
+    Table(
+        "tabell2",
+        "Tabell 2 Effekter för regioner, exkl. införandebidrag, utjämningsåret 2024",
+        "tabell2_regioner.csv",
+        "region",
+        T2_COLS,
+        "Region Inkomstutjämning Kostnadsutjämning Ersättning för eftersläpning | Del av fast införandebidrag"
+        " | Regleringpost | Totalt"
+        " | Förslag Förändring Förslag Förändring Förslag Förslag Förändring Förändring Förslag Förändring",
+        check=_t2c,
+        estimate=_t2e,
+        structural=_t2s,
+    ),
+    Table(
+        "tabell3",
+        "Tabell 3 Införandebidrag förändring och utfall för LSS-utjämningen",
+        "tabell3_lss_inforande.csv",
+        "kommun",
+        T3_COLS,
+        "Kommun | Utfall Förändring Införandebidrag 2024 | 2025 | 2026 2027 | 2028 | 2029",
+        finansiering=[f"inforandebidrag_{y}" for y in T3_YEARS],
+        check=_t3_check,
+        estimate=_t3_est,
+        structural=_t3_struct,
+    ),
+    Table(
+        "tabell4",
+        "Tabell 4 Införandebidrag och fast tillägg för kommuner",
+        "tabell4_kommuner_inforande.csv",
+        "kommun",
+        T4_COLS,
+        "Kommun Total förändring Fast införandebidrag | Total förändring efter fast inf."
+        " | Införandebidrag del 1 Införandebidrag del 2 | År | 2024 2025 2026 2027 2024 2025 2026",
+        finansiering=T4_COLS[1:2] + T4_COLS[3:],
+        check=_t45_check(4),
+        estimate=_t45_est(4),
+        structural=_t45_struct(4),
+    ),
+    Table(
+        "tabell5",
+        "Tabell 5 Införandebidrag och fast tillägg för regioner",
+        "tabell5_regioner_inforande.csv",
+        "region",
+        T5_COLS,
+        "Region | Total förändring | Fast införandebidrag | Total förändring efter fast inf. | Införandebidrag"
+        " | År | 2024 2025",
+        finansiering=T5_COLS[1:2] + T5_COLS[3:],
+        check=_t45_check(2),
+        estimate=_t45_est(2),
+        structural=_t45_struct(2),
+    ),
+    Table(
+        "tabell6",
+        "Tabell 6 Förändring kostnadsutjämning per delmodell för kommuner",
+        "tabell6_delmodeller_kommuner.csv",
+        "kommun",
+        T6_COLS,
+        "Förskoleverksamhet och skolbarnomsorg | Förskoleklass och grundskola | Gymnasieskola"
+        " | Kommunal vuxenutbildning | Individ- och familjeomsorg | Äldreomsorg | Politisk verksamhet"
+        " | Gator och vägar | Räddningstjänst | Befolkningsminskning | Fastigheter | Kollektivtrafik | Totalt",
+        check=_t6_check,
+    ),
+    Table(
+        "tabell7",
+        "Tabell 7 Förändring kostnadsutjämning per delmodell för regioner",
+        "tabell7_delmodeller_regioner.csv",
+        "region",
+        T7_COLS,
+        "Region Standardkostnad Strukturkostnad | Utgår Totalt | Hälso- och sjukvård | Kollektivtrafik"
+        " | Befolkningförändringar",
+        check=_t7_check,
+    ),
 ]
 
 NUM_TOKEN = re.compile(r"^[-–]?\d+$")
@@ -308,7 +414,9 @@ def locate(lines: list[str]) -> dict[str, tuple[int, int]]:
     for t in TABLES:
         hits = [i for i, s in enumerate(lines) if s.strip().startswith(t.title)]
         if len(hits) != 2:
-            raise SystemExit(f"{t.key}: expected the title twice (index + table), found at lines {[h + 1 for h in hits]}")
+            raise SystemExit(
+                f"{t.key}: expected the title twice (index + table), found at lines {[h + 1 for h in hits]}"
+            )
         starts[t.key] = hits[1]
     order = [starts[t.key] for t in TABLES]
     if order != sorted(order):
@@ -378,7 +486,7 @@ def segments(s: str, names_tokens: list[list[str]]):
     out: list[tuple[str, list[str]]] = []
     i = 0
     while i < len(toks):
-        m = next((nt for nt in names_tokens if toks[i:i + len(nt)] == nt), None)
+        m = next((nt for nt in names_tokens if toks[i : i + len(nt)] == nt), None)
         if m is not None and (i == 0 or NUM_TOKEN.match(toks[i - 1])):
             out.append((" ".join(m), []))
             i += len(m)
@@ -392,7 +500,12 @@ def segments(s: str, names_tokens: list[list[str]]):
 
 def parse_table(t: Table, rows: list[Row]) -> tuple[list[tuple[Row, list[int]]], dict, list[dict]]:
     notes = []
-    cands = {id(r): row_groupings([toks for _, toks in r.numlines], len(t.finansiering) if r.name == "Finansiering" else len(t.columns)) for r in rows}
+    cands = {
+        id(r): row_groupings(
+            [toks for _, toks in r.numlines], len(t.finansiering) if r.name == "Finansiering" else len(t.columns)
+        )
+        for r in rows
+    }
     data_rows = [r for r in rows if r.name != "Finansiering"]
     params: dict = {}
     if t.estimate:
@@ -406,8 +519,10 @@ def parse_table(t: Table, rows: list[Row]) -> tuple[list[tuple[Row, list[int]]],
         if r.name != "Finansiering" and t.check:
             c = [v for v in c if t.check(v, params)]
         if len(c) != 1:
-            raise SystemExit(f"{t.key} L{r.line} {r.name}: {len(c)} groupings satisfy the identities "
-                             f"(text {[' '.join(x) for _, x in r.numlines]}): add a MANUAL_FIXES entry")
+            raise SystemExit(
+                f"{t.key} L{r.line} {r.name}: {len(c)} groupings satisfy the identities "
+                f"(text {[' '.join(x) for _, x in r.numlines]}): add a MANUAL_FIXES entry"
+            )
         if len(cands[id(r)]) > 1:
             notes.append({"line": r.line, "name": r.name, "groupings_by_count": len(cands[id(r)])})
         out.append((r, c[0]))
@@ -448,8 +563,12 @@ def run(seed: Path, ut: Path) -> dict:
     lans = {k["lan"] for k in kommuner}
     spans = locate(lines)
     ut.mkdir(parents=True, exist_ok=True)
-    report: dict = {"seed": seed.name, "tolerance_kr": TOL, "manual_fixes": {str(k): v for k, v in MANUAL_FIXES.items()},
-                    "tables": {}}
+    report: dict = {
+        "seed": seed.name,
+        "tolerance_kr": TOL,
+        "manual_fixes": {str(k): v for k, v in MANUAL_FIXES.items()},
+        "tables": {},
+    }
     fin_rows = []
     parsed_all = {}
     for t in TABLES:
@@ -478,8 +597,9 @@ def run(seed: Path, ut: Path) -> dict:
         if names_seen != names:
             missing = [n for n in names if n not in names_seen]
             extra = [n for n in names_seen if n not in names]
-            raise SystemExit(f"{t.key}: rows do not match the register (missing {missing}, extra {extra}, "
-                             f"or order differs)")
+            raise SystemExit(
+                f"{t.key}: rows do not match the register (missing {missing}, extra {extra}, or order differs)"
+            )
         code_col = "kommun_kod" if t.entity == "kommun" else "region_kod"
         by_name = {k[t.entity]: k for k in reg}
         out_rows = []
@@ -503,8 +623,11 @@ def run(seed: Path, ut: Path) -> dict:
         write_csv(ut / t.out, head, out_rows)
         parsed_all[t.key] = (head, out_rows)
         report["tables"][t.key] = {
-            "file": t.out, "seed_lines": [a + 1, b], "rows": len(out_rows),
-            "header_blocks": len(headers), "constants": params,
+            "file": t.out,
+            "seed_lines": [a + 1, b],
+            "rows": len(out_rows),
+            "header_blocks": len(headers),
+            "constants": params,
             "rows_ambiguous_by_count_resolved_by_identities": len(notes),
             "finansiering_row": any(r.name == "Finansiering" for r, _ in parsed),
             "lines_with_several_rows": {str(n): names for n, names in multi},
@@ -512,8 +635,9 @@ def run(seed: Path, ut: Path) -> dict:
         }
     write_csv(ut / "finansiering.csv", ["tabell", "kolumn", "belopp", "seed_line", "upprepningar"], fin_rows)
     report["cross_table_checks"] = cross_checks(parsed_all)
-    (ut / "parse_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                          encoding="utf-8")
+    (ut / "parse_report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return report
 
 
@@ -524,8 +648,10 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     rep = run(a.seed, a.ut)
     for k, v in rep["tables"].items():
-        print(f"{k}: {v['rows']} rows (L{v['seed_lines'][0]}–L{v['seed_lines'][1]}), constants {v['constants']}, "
-              f"{v['rows_ambiguous_by_count_resolved_by_identities']} resolved by identities")
+        print(
+            f"{k}: {v['rows']} rows (L{v['seed_lines'][0]}–L{v['seed_lines'][1]}), constants {v['constants']}, "
+            f"{v['rows_ambiguous_by_count_resolved_by_identities']} resolved by identities"
+        )
     return 0
 
 

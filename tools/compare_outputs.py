@@ -30,9 +30,7 @@ def _cells(a, b, label: str, out: list[str], limit: int = 8) -> None:
         x, y = a[c].to_numpy(), b[c].to_numpy()
         for i in range(len(x)):
             xi, yi = x[i], y[i]
-            same = (xi == yi) or (
-                isinstance(xi, float) and isinstance(yi, float) and np.isnan(xi) and np.isnan(yi)
-            )
+            same = (xi == yi) or (isinstance(xi, float) and isinstance(yi, float) and np.isnan(xi) and np.isnan(yi))
             if not same:
                 diffs.append(f"{label}: rad {a.index[i]!r}, kolumn {c!r}: {xi!r} → {yi!r}")
     out += diffs[:limit] + ([f"{label}: … {len(diffs) - limit} fler celler"] if len(diffs) > limit else [])
@@ -41,7 +39,9 @@ def _cells(a, b, label: str, out: list[str], limit: int = 8) -> None:
 def _frames(a, b, label: str, out: list[str]) -> None:
     if list(a.columns) != list(b.columns):
         gone, new = [c for c in a.columns if c not in b.columns], [c for c in b.columns if c not in a.columns]
-        out.append(f"{label}: kolumnerna skiljer (borta {gone}, nya {new}, ordning {list(a.columns) != list(b.columns)})")
+        out.append(
+            f"{label}: kolumnerna skiljer (borta {gone}, nya {new}, ordning {list(a.columns) != list(b.columns)})"
+        )
         common = [c for c in a.columns if c in b.columns]
         a, b = a[common], b[common]
     if a.shape != b.shape or not a.index.equals(b.index):

@@ -4,6 +4,7 @@
 
 A development script (not installed): it writes a shipped data file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,9 @@ from geo.demo_grid import DEFAULT_POPULATION, DEFAULT_SEED, DEFAULT_URBAN_SHARE,
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python tools/demo_grid.py", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python tools/demo_grid.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--out", required=True, type=Path, help="output file (.csv.gz)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--population", type=int, default=DEFAULT_POPULATION)
@@ -30,8 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     sha = write(args.out, grid)
     print(json.dumps({"out": str(args.out), "bytes": args.out.stat().st_size, "sha256": sha, **grid.stats()}))
     return 0
-
-
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 
 A development script (not installed); tests/test_engine_core.py keeps the page equal to the schema.
 """
+
 from __future__ import annotations
 
 import sys

@@ -7,6 +7,7 @@ Bilaga 4 tabell 6, or rewrite the frozen measures (data/gleshet/frysta_matt_2022
 A development script (not installed): it reads the shared real data and rewrites shipped data files. The method is
 geo/kommittens_matt.py's (its docstring).
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,13 +27,20 @@ def main(argv=None) -> int:
 
     from geo.matt import invanardistans_m
 
-    ap = argparse.ArgumentParser(prog="python tools/kommittens_matt.py", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        prog="python tools/kommittens_matt.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--ut", type=Path, default=UTFIL)
-    ap.add_argument("--frysta-fran", type=Path, default=None,
-                    help="kommuner.csv från `utjamning gleshet` (standardvärden): skriv om de frysta måtten i "
-                         "data/gleshet/frysta_matt_2022.csv (medeldistans: tabell 6 där den är härledd)")
+    ap.add_argument(
+        "--frysta-fran",
+        type=Path,
+        default=None,
+        help="kommuner.csv från `utjamning gleshet` (standardvärden): skriv om de frysta måtten i "
+        "data/gleshet/frysta_matt_2022.csv (medeldistans: tabell 6 där den är härledd)",
+    )
     args = ap.parse_args(argv)
     if args.frysta_fran is not None:
         from geo.definition import default_definition
@@ -62,11 +70,11 @@ def main(argv=None) -> int:
     tmp = args.ut.with_suffix(".tmp")
     out.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
     tmp.replace(args.ut)
-    print(f"{args.ut}: {int(out['tillagg'].sum())} kommuner med tillägg, klasser "
-          f"{out['nuvarande_klass'].value_counts().sort_index().to_dict()}")
+    print(
+        f"{args.ut}: {int(out['tillagg'].sum())} kommuner med tillägg, klasser "
+        f"{out['nuvarande_klass'].value_counts().sort_index().to_dict()}"
+    )
     return 0
-
-
 
 
 if __name__ == "__main__":

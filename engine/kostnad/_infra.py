@@ -2,6 +2,7 @@
 fastigheter, politisk verksamhet) and their current-rule counterparts (infrastruktur och skydd,
 verksamhetsövergripande).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -20,14 +20,18 @@ Bands and norm costs are data (``aldreomsorg.aldersgrupper``, ``aldreomsorg.norm
 proposal, 65–79 / 80–89 / 90+ in the current rules. Current hemtjänst/institutionsboende i glesbygd and the current
 löneindex are not in the seeds: those parts are NaN with a notice.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.common import korrigeringsfaktor, safe_div
 from engine.context import Ctx
-from engine.kostnad.tillagg import (genomsnittlig_standardkostnad, gles_bebyggelsestruktur_brutto,
-                                    overgripande_administration_brutto)
+from engine.kostnad.tillagg import (
+    genomsnittlig_standardkostnad,
+    gles_bebyggelsestruktur_brutto,
+    overgripande_administration_brutto,
+)
 from engine.schema import ENSAMBOENDE
 
 #: The five schema age groups 65+ (bef_<suffix>, ensamboende_<suffix>).
@@ -45,8 +49,11 @@ def aldersersattning_okorrigerad(ctx: Ctx) -> np.ndarray:
     for band, suffixes in ctx.p.raw("aldreomsorg.aldersgrupper").items():
         n = sum(ctx.k[f"bef_{s}"] for s in suffixes)
         e = sum(ctx.k[f"ensamboende_{s}"] for s in suffixes)
-        ae = ae + safe_div(n - e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.sammanboende_{band}") \
-                + safe_div(e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.ensamboende_{band}")
+        ae = (
+            ae
+            + safe_div(n - e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.sammanboende_{band}")
+            + safe_div(e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.ensamboende_{band}")
+        )
     return ae
 
 
@@ -99,19 +106,21 @@ def sprak(ctx: Ctx, ae) -> np.ndarray:
     invånare: SC·F · P_riket / N_65+,riket) for each person 65+ born outside the Nordic countries, per inhabitant."""
     andel = ctx.p("aldreomsorg.sprak.andel")
     n65 = _n65(ctx)
-    kostnad_65 = genomsnittlig_standardkostnad(ctx, "aldreomsorg") * safe_div(np.sum(ctx.P, axis=-1, keepdims=True), np.sum(n65, axis=-1, keepdims=True))
+    kostnad_65 = genomsnittlig_standardkostnad(ctx, "aldreomsorg") * safe_div(
+        np.sum(ctx.P, axis=-1, keepdims=True), np.sum(n65, axis=-1, keepdims=True)
+    )
     return andel * kostnad_65 * safe_div(ctx.k["fodda_utanfor_norden_65_w"], ctx.P)
 
 
 def institutionsboende_glesbygd(ctx: Ctx, d) -> np.ndarray:
     """Tillägg för institutionsboende i glesbygd (current 14 § 4, 14 d §; repealed, L949). Not in the seeds."""
-    ctx.p("aldreomsorg.institutionsboende_glesbygd")        # raises EjTillganglig in the current rule set
+    ctx.p("aldreomsorg.institutionsboende_glesbygd")  # raises EjTillganglig in the current rule set
     raise NotImplementedError("aldreomsorg.institutionsboende_glesbygd: the current 14 d § rule is not implemented")
 
 
 def hemtjanst_glesbygd(ctx: Ctx, d) -> np.ndarray:
     """Tillägg för hemtjänst i glesbygd (current 14 § 5, 14 e §; repealed, L949). Not in the seeds."""
-    ctx.p("aldreomsorg.hemtjanst_glesbygd")                 # raises EjTillganglig in the current rule set
+    ctx.p("aldreomsorg.hemtjanst_glesbygd")  # raises EjTillganglig in the current rule set
     raise NotImplementedError("aldreomsorg.hemtjanst_glesbygd: the current 14 e § index is not implemented")
 
 

@@ -1,5 +1,6 @@
 """Befolkningsminskning — new separate delmodell (förordning 2004:881 16 § föreslagen lydelse, L2163–L2167; bilaga
 L2561–L2573; tables 6.44–6.45, L15375–L15491; SPEC §3.9, OPEN-14)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,5 +1,6 @@
 """Fastigheter — new delmodell (förordning 2004:881 18–20 §§ föreslagen lydelse, L2175–L2243; bilaga L2575–L2587;
 SPEC §3.10, OPEN-15, OPEN-16)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,20 +6,27 @@ Each tillägg/avdrag is a module-level function ``f(ctx, d)`` registered in engi
 *gross* amount (kr/inv before the invånarbaserat avdrag), the registry applies the avdrag, and the delmodell's
 columns are the net amounts (the law's "tillägg eller avdrag").
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, kostnad_per_person, safe_div, wmean
+from engine.common import kostnad_per_person, kpif_faktor, safe_div, wmean
 from engine.context import Ctx
 from engine.kostnad.tillagg import gles_bebyggelsestruktur_brutto, kpif, overgripande_administration_brutto
 
 #: Age groups (31 Dec t−2) as sums of the schema's age variables.
 ALDERSGRUPPER = {
-    "1_5": ("bef_1_5",), "6": ("bef_6",), "6_9": ("bef_6", "bef_7_9"), "10_12": ("bef_10_12",),
-    "6_12": ("bef_6", "bef_7_9", "bef_10_12"), "1_12": ("bef_1_5", "bef_6", "bef_7_9", "bef_10_12"),
-    "7_15": ("bef_7_9", "bef_10_12", "bef_13_15"), "6_15": ("bef_6", "bef_7_9", "bef_10_12", "bef_13_15"),
-    "16_18": ("bef_16_18",), "16_20": ("bef_16_20",),
+    "1_5": ("bef_1_5",),
+    "6": ("bef_6",),
+    "6_9": ("bef_6", "bef_7_9"),
+    "10_12": ("bef_10_12",),
+    "6_12": ("bef_6", "bef_7_9", "bef_10_12"),
+    "1_12": ("bef_1_5", "bef_6", "bef_7_9", "bef_10_12"),
+    "7_15": ("bef_7_9", "bef_10_12", "bef_13_15"),
+    "6_15": ("bef_6", "bef_7_9", "bef_10_12", "bef_13_15"),
+    "16_18": ("bef_16_18",),
+    "16_20": ("bef_16_20",),
 }
 
 
@@ -70,8 +77,9 @@ def befolkningsforandringar(ctx: Ctx, delmodell: str) -> np.ndarray:
     r_r = (np.sum(n2) - np.sum(n7)) / np.sum(n7)
     samma = np.sign(r_k) == np.sign(r_r)
     excess = np.maximum(0.0, np.abs(r_k) - np.where(samma, abs(r_r), 0.0) - ctx.p(f"{pre}_troskel"))
-    belopp = ctx.p(f"{pre}_belopp") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar - 2,
-                                                   ar_fran=int(ctx.p.raw(f"{pre}_prisbasar")))
+    belopp = ctx.p(f"{pre}_belopp") * kpif_faktor(
+        ctx.p("allmant.kpif"), ctx.ar - 2, ar_fran=int(ctx.p.raw(f"{pre}_prisbasar"))
+    )
     return safe_div(excess * n7, ctx.P) * belopp
 
 
@@ -131,7 +139,11 @@ def overgripande_administration(ctx: Ctx, d) -> np.ndarray:
     """Tillägg eller avdrag för övergripande administration (6 § 7, 6 g § föreslagen lydelse): 0,138 · AE · (AI − 1)
     · 0,791, before the avdrag; the base is AE of both age groups or of 1–5 år (``forskola.administration_bas``)."""
     n = "forskola"
-    bas = d.grund["1_5"] if ctx.p.raw(f"{n}.administration_bas") == "aldersersattning_1_5" else d.grund["aldersersattning"]
+    bas = (
+        d.grund["1_5"]
+        if ctx.p.raw(f"{n}.administration_bas") == "aldersersattning_1_5"
+        else d.grund["aldersersattning"]
+    )
     return administration_brutto(ctx, n, bas)
 
 

@@ -1,13 +1,14 @@
 """Gator och vägar — new delmodell (förordning 2004:881 15 § föreslagen lydelse, L2095–L2117; bilaga L2533–L2551;
 chapter 6.14, tables 6.69–6.72, L19071–L19401; SPEC §3.7, OPEN-12, OPEN-13, OPEN-34)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.common import korrigeringsfaktor, wmean
 from engine.context import Ctx
-from engine.kostnad.tillagg import kpif
 from engine.kostnad._infra import i_lista
+from engine.kostnad.tillagg import kpif
 
 
 def grundersattning(ctx: Ctx):
@@ -16,8 +17,11 @@ def grundersattning(ctx: Ctx):
     beläggningsunderhåll (236, 'ligger fast', L19067), less the estimated average winter cost (230, L19083):
     0,75·856 + 236 − 230 = 648 (tabell 6.69, L19077–L19083; OPEN-34)."""
     q = "gator_och_vagar.grundersattning."
-    return (ctx.p(q + "andel_rs") * ctx.p("standardkostnader.gator_och_vagar")
-            + ctx.p(q + "kapitalkostnad_underhall") - ctx.p(q + "vinterkostnad_avdrag"))
+    return (
+        ctx.p(q + "andel_rs") * ctx.p("standardkostnader.gator_och_vagar")
+        + ctx.p(q + "kapitalkostnad_underhall")
+        - ctx.p(q + "vinterkostnad_avdrag")
+    )
 
 
 def vinterzon_belopp(ctx: Ctx):
@@ -26,8 +30,12 @@ def vinterzon_belopp(ctx: Ctx):
     Gävleborgs, Västernorrlands län and Tierp, Älvkarleby, Östhammar; 200 elsewhere."""
     q = "gator_och_vagar.vinter."
     zon_c = i_lista(ctx.lan_kod, ctx.p.raw(q + "zon_c_lan"))
-    zon_b = ~zon_c & (i_lista(ctx.lan_kod, ctx.p.raw(q + "zon_b_lan")) | i_lista(ctx.kommun_kod, ctx.p.raw(q + "zon_b_kommuner")))
-    return np.where(zon_c, ctx.p(q + "belopp_zon_c"), np.where(zon_b, ctx.p(q + "belopp_zon_b"), ctx.p(q + "belopp_zon_a")))
+    zon_b = ~zon_c & (
+        i_lista(ctx.lan_kod, ctx.p.raw(q + "zon_b_lan")) | i_lista(ctx.kommun_kod, ctx.p.raw(q + "zon_b_kommuner"))
+    )
+    return np.where(
+        zon_c, ctx.p(q + "belopp_zon_c"), np.where(zon_b, ctx.p(q + "belopp_zon_b"), ctx.p(q + "belopp_zon_a"))
+    )
 
 
 def _normalisering(ctx: Ctx) -> str:
@@ -47,8 +55,10 @@ def korrigeringsfaktorer(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     """(K_trafik, K_vinter) of OPEN-13: 1/wmean(TI) and wmean(W)/wmean(W·TI), weighted with P 31 dec t−2 —
     tabell 6.71 row K (0,913) and tabell 6.72 row E (0,92)."""
     w = vinterzon_belopp(ctx)
-    return (korrigeringsfaktor(ctx.idx.k("trafik"), 1.0, ctx.P),
-            korrigeringsfaktor(w * _vinter_trafikindex(ctx), wmean(w, ctx.P), ctx.P))
+    return (
+        korrigeringsfaktor(ctx.idx.k("trafik"), 1.0, ctx.P),
+        korrigeringsfaktor(w * _vinter_trafikindex(ctx), wmean(w, ctx.P), ctx.P),
+    )
 
 
 def trafikbelastning(ctx: Ctx, d) -> np.ndarray:

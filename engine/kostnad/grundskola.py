@@ -1,12 +1,19 @@
 """Delmodell 2: förskoleklass och grundskola (förordning 2004:881 7–7 f §§; SPEC §3.2)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.common import safe_div
 from engine.context import Ctx
-from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
-                                     gles_brutto, socioekonomiskt_index)
+from engine.kostnad.forskola import (
+    administration_brutto,
+    aldersersattningar,
+    antal,
+    befolkningsforandringar,
+    gles_brutto,
+    socioekonomiskt_index,
+)
 from engine.kostnad.tillagg import kpif
 
 
@@ -52,7 +59,9 @@ def socioekonomi(ctx: Ctx, d) -> np.ndarray:
     0,05 · AE · (SEI 6–15 år − 1), before the avdrag."""
     n = "grundskola"
     sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "6_15"))
-    return ctx.p(f"{n}.socioekonomi_andel") * d.grund["aldersersattning"] * (sei - ctx.p(f"{n}.socioekonomi_index_avdrag"))
+    return (
+        ctx.p(f"{n}.socioekonomi_andel") * d.grund["aldersersattning"] * (sei - ctx.p(f"{n}.socioekonomi_index_avdrag"))
+    )
 
 
 def overgripande_administration(ctx: Ctx, d) -> np.ndarray:

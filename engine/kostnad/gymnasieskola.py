@@ -1,12 +1,19 @@
 """Delmodell 3: gymnasieskola (förordning 2004:881 8–8 g §§; SPEC §3.3)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.common import safe_div, wmean
 from engine.context import Ctx
-from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
-                                     gles_brutto, socioekonomiskt_index)
+from engine.kostnad.forskola import (
+    administration_brutto,
+    aldersersattningar,
+    antal,
+    befolkningsforandringar,
+    gles_brutto,
+    socioekonomiskt_index,
+)
 from engine.kostnad.tillagg import kpif
 
 
@@ -14,7 +21,7 @@ def programkostnad_per_invanare(ctx: Ctx) -> np.ndarray:
     """Programvalsfaktorns första steg (bilaga L2431): Σ_program elever · riksgenomsnittlig kostnad per elev, divided
     by the kommun's inhabitants (input ``gy_programkostnad_kr``), KPIF t−1, t when ``programval_kpif``. Also "den
     genomsnittliga programkostnaden per invånare" of 8 e § (L1763)."""
-    ctx.p("gymnasieskola.programval_modell")          # the current rules' variant is not in the seeds
+    ctx.p("gymnasieskola.programval_modell")  # the current rules' variant is not in the seeds
     f = kpif(ctx) if ctx.p.raw("gymnasieskola.programval_kpif") else 1.0
     return safe_div(ctx.k["gy_programkostnad_kr"], ctx.P) * f
 
@@ -57,7 +64,9 @@ def socioekonomi(ctx: Ctx, d) -> np.ndarray:
     ungdomar 16–20 år; skala = 100 (OPEN-10)."""
     n = "gymnasieskola"
     sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "16_20"))
-    andel = ctx.p(f"{n}.socioekonomi_konstant") + ctx.p(f"{n}.socioekonomi_lutning") * sei * ctx.p(f"{n}.socioekonomi_index_skala")
+    andel = ctx.p(f"{n}.socioekonomi_konstant") + ctx.p(f"{n}.socioekonomi_lutning") * sei * ctx.p(
+        f"{n}.socioekonomi_index_skala"
+    )
     return andel * programkostnad_per_invanare(ctx)
 
 
@@ -65,7 +74,11 @@ def gymnasiefrekvens(ctx: Ctx, d) -> np.ndarray:
     """Tillägg eller avdrag för gymnasiefrekvens (8 § 6, 8 f §, L1769–L1771): (GF_k − GF_riket) · 2/3 · AE, before
     the avdrag; GF_riket weighted by 16–18-åringar."""
     gf = ctx.k["gymnasiefrekvens"]
-    return (gf - wmean(gf, antal(ctx, "16_18"))) * ctx.p("gymnasieskola.gymnasiefrekvens_andel") * d.grund["aldersersattning"]
+    return (
+        (gf - wmean(gf, antal(ctx, "16_18")))
+        * ctx.p("gymnasieskola.gymnasiefrekvens_andel")
+        * d.grund["aldersersattning"]
+    )
 
 
 def overgripande_administration(ctx: Ctx, d) -> np.ndarray:

@@ -18,6 +18,7 @@ P = folkmängd 31 dec t−2 (bilaga L2677). Choices (docs/decisions.md): no inv�
 symmetric glesbygd indices (``index_normalisering``); the löneläge add-on is asymmetric with an avdrag D
 (``lon_modell``, reproduces tabell 7.8's 0,9 mdkr); LKA 0,706 from the bilaga (OPEN-18, ``lonekostnadsandel``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,10 +44,15 @@ def vardbehov(ctx: Ctx) -> np.ndarray:
     priser = ctx.p.subtree(f"{OMR}.matris")
     utanfor = [c for c in priser if c not in ctx.r and c not in schema.BY_NAME]
     if not priser or utanfor:
-        raise EjTillganglig(f"{OMR}.matris", f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
-                            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
-                            "nuvarande delmodellen inte finns i källorna")
-    kostnad = sum(np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items())   # a missing cell: SaknadIndata
+        raise EjTillganglig(
+            f"{OMR}.matris",
+            f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
+            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
+            "nuvarande delmodellen inte finns i källorna",
+        )
+    kostnad = sum(
+        np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items()
+    )  # a missing cell: SaknadIndata
     vb_raw = safe_div(kostnad, ctx.P_region)
     sc = genomsnittlig_standardkostnad(ctx, "halso_och_sjukvard")
     return korrigeringsfaktor(vb_raw, sc, ctx.P_region) * vb_raw
@@ -107,8 +113,9 @@ def bemanning_i_glesbygd(ctx: Ctx, d) -> np.ndarray:
 def strukturellt_lonelage_komponent(ctx: Ctx, d) -> np.ndarray:
     """Ersättning för strukturellt löneläge on the vårdbehov and the two glesbygd tillägg
     (:func:`strukturellt_lonelage_region`)."""
-    return strukturellt_lonelage_region(ctx, {c: d.netto[c] for c in ("vardbehov", "vard_i_glesbygd",
-                                                                       "bemanning_i_glesbygd")})
+    return strukturellt_lonelage_region(
+        ctx, {c: d.netto[c] for c in ("vardbehov", "vard_i_glesbygd", "bemanning_i_glesbygd")}
+    )
 
 
 def halso_och_sjukvard(ctx: Ctx) -> dict[str, np.ndarray]:
@@ -126,10 +133,11 @@ def halso_och_sjukvard(ctx: Ctx) -> dict[str, np.ndarray]:
 
 # --- befolkningsförändringar (current rules only) -----------------------------------------------------------------
 
+
 def _befolkning(ctx: Ctx, namn: str) -> np.ndarray:
     if namn in ctx.r:
         return np.asarray(ctx.r[namn], dtype="float64")
-    return ctx.lan_sum(ctx.k[namn])                 # not in the inputs: SaknadIndata names kommuner.<namn>
+    return ctx.lan_sum(ctx.k[namn])  # not in the inputs: SaknadIndata names kommuner.<namn>
 
 
 def kraftig_befolkningsforandring(ctx: Ctx) -> np.ndarray:

@@ -19,6 +19,7 @@ Variables: a = ifo_lag_inkomststandard_0_19, f = ifo_flerfamiljshus_1965_1975, o
 T = tatortsbefolkning, e = ifo_ensamstaende_kvinnor_18_44_med_barn, l = ifo_lagutbildade_20_40_fodda_i_sverige,
 g = granspendling. The coefficients are read from ``ifo.<delmodell>.koefficienter`` (one leaf per term).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -64,7 +65,11 @@ def korrigerad_delmodell(ctx: Ctx, delmodell: str) -> np.ndarray:
     if ctx.p.raw("ifo.korrigeringsfaktor") == "per_delmodell":
         k = korrigeringsfaktor(mv, genomsnittlig_standardkostnad(ctx, sc_namn), ctx.P)
     else:
-        k = korrigeringsfaktor(modellvarde(ctx, "barn_och_unga") + modellvarde(ctx, "ovrig_ifo"), genomsnittlig_standardkostnad(ctx, "ifo"), ctx.P)
+        k = korrigeringsfaktor(
+            modellvarde(ctx, "barn_och_unga") + modellvarde(ctx, "ovrig_ifo"),
+            genomsnittlig_standardkostnad(ctx, "ifo"),
+            ctx.P,
+        )
     return mv * k
 
 

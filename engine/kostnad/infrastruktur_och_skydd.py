@@ -1,6 +1,7 @@
 """Infrastruktur och skydd — CURRENT rules (förordning 2004:881 15 § nuvarande lydelse, L2093–L2113; SFS 2023:683
 bilaga 002:L134–L136; chapter 6.14.1 and 6.15.1; SPEC §14, OPEN-30). Replaced in the proposal by the delmodeller
 gator och vägar and räddningstjänst."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,9 @@ def klimattillagg(ctx: Ctx, d=None) -> np.ndarray:
     2 = Värmlands, Dalarnas, Gävleborgs, Västernorrlands län and Tierp, Älvkarleby, Östhammar; 1 = the rest."""
     q = Q + "klimattillagg."
     z3 = i_lista(ctx.lan_kod, ctx.p.raw(q + "zon_3_lan"))
-    z2 = ~z3 & (i_lista(ctx.lan_kod, ctx.p.raw(q + "zon_2_lan")) | i_lista(ctx.kommun_kod, ctx.p.raw(q + "zon_2_kommuner")))
+    z2 = ~z3 & (
+        i_lista(ctx.lan_kod, ctx.p.raw(q + "zon_2_lan")) | i_lista(ctx.kommun_kod, ctx.p.raw(q + "zon_2_kommuner"))
+    )
     belopp = np.where(z3, ctx.p(q + "belopp_zon_3"), np.where(z2, ctx.p(q + "belopp_zon_2"), ctx.p(q + "belopp_zon_1")))
     return belopp * _kpif(ctx)
 
@@ -43,8 +46,11 @@ def raddningstjanst_klass(ctx: Ctx, d=None) -> np.ndarray:
     q = Q + "raddningstjanst."
     gles = ctx.k["raddningstjanst_klass_invanardistans_m"] > ctx.p(q + "invanardistans_troskel_m")
     lbu = ctx.k["raddningstjanst_klass_lokalt_befolkningsunderlag"]
-    belopp = np.where(lbu < ctx.p(q + "lbu_grans_liten"), ctx.p(q + "belopp_liten"),
-                      np.where(lbu < ctx.p(q + "lbu_grans_mellan"), ctx.p(q + "belopp_mellan"), ctx.p(q + "belopp_stor")))
+    belopp = np.where(
+        lbu < ctx.p(q + "lbu_grans_liten"),
+        ctx.p(q + "belopp_liten"),
+        np.where(lbu < ctx.p(q + "lbu_grans_mellan"), ctx.p(q + "belopp_mellan"), ctx.p(q + "belopp_stor")),
+    )
     return np.where(gles, belopp, 0.0) * _kpif(ctx)
 
 

@@ -16,6 +16,7 @@ formula c_k = (10 584,30 − 2 402,106·ln T + 134,8748·(ln T)² + 29,35780·�
 also, with a notice). Gotland (09), a kommun outside a region, gets both parts: the kommun part as the only
 kommun of its län and the region part (tabell 8.2 L23075 lists Gotland with 759 = ½ of its SK).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,8 +35,9 @@ def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     "region_andel", "befolkning"}`` per län (L,) or (S, L) — the same for the kommun and the region part (each
     computes it: 21 län)."""
     p = lambda k: ctx.p(f"{OMR}.{k}")  # noqa: E731
-    a0, a_t, a_p, a_m = (p(f"lan_modell.{k}") for k in ("konstant", "tatort_over_11000", "pendlare_procent",
-                                                          "medeldistans_15000"))
+    a0, a_t, a_p, a_m = (
+        p(f"lan_modell.{k}") for k in ("konstant", "tatort_over_11000", "pendlare_procent", "medeldistans_15000")
+    )
     t11 = ctx.lan_sum(ctx.k["tatort_over_11000_bef"])
     mv = a0 + a_t * t11 + a_p * ctx.lan["pendlare_andel_procent"] + a_m * ctx.lan["medeldistans_15000_km"]
     befolkning = ctx.lan_sum(ctx.P)
@@ -43,8 +45,13 @@ def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     k = korrigeringsfaktor(mv, sc, befolkning)
     sthlm = np.asarray(ctx.region_kod) == str(ctx.p.raw(f"{OMR}.stockholms_lan"))
     region_andel = np.where(sthlm, p("region_andel_stockholm"), p("region_andel"))
-    return {"modellvarde": mv, "korrigeringsfaktor": k, "standardkostnad": k * mv,
-            "region_andel": region_andel, "befolkning": befolkning}
+    return {
+        "modellvarde": mv,
+        "korrigeringsfaktor": k,
+        "standardkostnad": k * mv,
+        "region_andel": region_andel,
+        "befolkning": befolkning,
+    }
 
 
 def _lan_koder(v) -> list[str]:
@@ -58,24 +65,29 @@ def fordelningsmodell_vikter(ctx: Ctx) -> np.ndarray:
     > 11 000 has T11_k = 0); "(ln T)² " is read as the square of the logarithm (L2719); ID in metres.
     """
     p = lambda k: ctx.p(f"{OMR}.fordelningsmodell.{k}")  # noqa: E731
-    b0, b1, b2, b3, golv = (p(k) for k in ("konstant", "ln_tatort", "ln_tatort_kvadrat", "rot_invanardistans",
-                                           "tatort_golv"))
+    b0, b1, b2, b3, golv = (
+        p(k) for k in ("konstant", "ln_tatort", "ln_tatort_kvadrat", "rot_invanardistans", "tatort_golv")
+    )
     lnt = np.log(np.maximum(ctx.k["tatort_over_11000_bef"], golv))
-    return (b0 + b1 * lnt + b2 * lnt ** 2 + b3 * np.sqrt(ctx.k["invanardistans_m"])) * ctx.P
+    return (b0 + b1 * lnt + b2 * lnt**2 + b3 * np.sqrt(ctx.k["invanardistans_m"])) * ctx.P
 
 
 def kommunandelar(ctx: Ctx) -> np.ndarray:
     """Each kommun's share of its län's kommun part (26 a §; bilaga L2713–L2723; L22421, L22947): Σ = 1 per län."""
     lan_kod = np.asarray([str(c).zfill(2) for c in ctx.lan_kod])
-    vikt = np.asarray(ctx.P, dtype="float64")                      # same kr/inv in every kommun (L22421)
-    beslutade = {str(lan).zfill(2): {str(k).zfill(4): float(a) for k, a in (andelar or {}).items()}
-                 for lan, andelar in (ctx.p.raw(f"{OMR}.beslutade_andelar") or {}).items()}
-    modell = np.isin(lan_kod, [lan for lan in _lan_koder(ctx.p.raw(f"{OMR}.fordelningsmodell.lan")) if lan not in beslutade])
+    vikt = np.asarray(ctx.P, dtype="float64")  # same kr/inv in every kommun (L22421)
+    beslutade = {
+        str(lan).zfill(2): {str(k).zfill(4): float(a) for k, a in (andelar or {}).items()}
+        for lan, andelar in (ctx.p.raw(f"{OMR}.beslutade_andelar") or {}).items()
+    }
+    modell = np.isin(
+        lan_kod, [lan for lan in _lan_koder(ctx.p.raw(f"{OMR}.fordelningsmodell.lan")) if lan not in beslutade]
+    )
     if modell.any():
         try:
             vikt = np.where(modell, fordelningsmodell_vikter(ctx), vikt)
         except SaknadIndata:
-            raise                                   # the delmodell lists every missing input
+            raise  # the delmodell lists every missing input
         except EjTillganglig as exc:
             ctx.ej_tillganglig(f"{OMR}.fordelningsmodell", f"{exc.path}: {exc.reason}")
             vikt = np.where(modell, np.nan, vikt)
@@ -83,13 +95,17 @@ def kommunandelar(ctx: Ctx) -> np.ndarray:
         i = lan_kod == lan
         koder = [str(k).zfill(4) for k in np.asarray(ctx.kommun_kod)[i]]
         if sorted(koder) != sorted(andelar) or abs(sum(andelar.values()) - 1.0) > ANDELAR_SUMMA:
-            raise ParameterError(f"{OMR}.beslutade_andelar[{lan}]: needs one share per kommun of the län "
-                                 f"{sorted(koder)} adding up to 1, got {andelar}")
+            raise ParameterError(
+                f"{OMR}.beslutade_andelar[{lan}]: needs one share per kommun of the län "
+                f"{sorted(koder)} adding up to 1, got {andelar}"
+            )
         vikt = np.where(i, np.array([andelar.get(k, 0.0) for k in (str(c).zfill(4) for c in ctx.kommun_kod)]), vikt)
     for lan in _lan_koder(ctx.p.raw(f"{OMR}.sarskild_ordning_lan")):
         if lan not in beslutade and (lan_kod == lan).any():
-            note = (f"{OMR}: län {lan}: the government-decided kommun shares are not in regelverk {ctx.p.namn} "
-                    "(seeds give none, L22947) — same kr/inv in every kommun of the län")
+            note = (
+                f"{OMR}: län {lan}: the government-decided kommun shares are not in regelverk {ctx.p.namn} "
+                "(seeds give none, L22947) — same kr/inv in every kommun of the län"
+            )
             if note not in ctx.notes:
                 ctx.notes.append(note)
     return vikt / ctx.kommun_from_lan(ctx.lan_sum(vikt))
@@ -102,7 +118,7 @@ def kommunernas_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     try:
         lan = lansvis_standardkostnad(ctx)
     except SaknadIndata:
-        raise                                       # the registry lists every missing input of the delmodell
+        raise  # the registry lists every missing input of the delmodell
     except EjTillganglig as exc:
         return ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")
     kronor_lan = (1.0 - lan["region_andel"]) * lan["standardkostnad"] * lan["befolkning"]

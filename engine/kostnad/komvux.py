@@ -13,6 +13,7 @@ FF_riket = the mean of the kommuner's förvärvsfrekvens weighted with ``komvux.
 (bef_19_64). The two rule sets differ only in the definition of the input ``forvarvsfrekvens``: the proposal
 includes cross-border commuters (L1923–L1925), the current rules do not (``komvux.indata_definition_forvarvsfrekvens``).
 """
+
 from __future__ import annotations
 
 import numpy as np

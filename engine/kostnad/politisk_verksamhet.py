@@ -1,5 +1,6 @@
 """Politisk verksamhet — new delmodell (förordning 2004:881 20 a § föreslagen lydelse, L2253–L2263; bilaga
 L2589–L2599; tabell 6.60, L17981–L18023; SPEC §3.11, OPEN-17, GLESHET.md §6.5)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,11 @@ def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     q = "politisk_verksamhet."
     p = ctx.k[ctx.p.raw(q + "befolkning")]
     md = ctx.k["medeldistans_3000_km"]
-    mv = (ctx.p(q + "modell.konstant") + ctx.p(q + "modell.koef_ln_befolkning") * np.log(p)
-          + ctx.p(q + "modell.koef_medeldistans") * md)
+    mv = (
+        ctx.p(q + "modell.konstant")
+        + ctx.p(q + "modell.koef_ln_befolkning") * np.log(p)
+        + ctx.p(q + "modell.koef_medeldistans") * md
+    )
     lasning = ctx.p.raw(q + "troskel_lasning")
     if lasning == "bilaga":
         under = md < ctx.p(q + "troskel_medeldistans_km")

@@ -1,5 +1,6 @@
 """Räddningstjänst — new delmodell (förordning 2004:881 15 a § föreslagen lydelse, L2121–L2135; bilaga L2557–L2559;
 tabell 6.78, L20029–L20085; SPEC §3.8)."""
+
 from __future__ import annotations
 
 import numpy as np

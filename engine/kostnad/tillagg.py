@@ -2,6 +2,7 @@
 gles bebyggelsestruktur (gross, and net of the invånarbaserat avdrag), and the strukturellt löneläge as the
 registered component of every delmodell with a justerad lönekostnad (:func:`strukturellt_lonelage_komponent`).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,7 +39,12 @@ def overgripande_administration_brutto(ctx: Ctx, bas, lonekostnadsandel=1.0):
     """Tillägg för övergripande administration before the avdrag (6 g §, 7 f §, 8 g §, 9 d §, 14 g §; LSS 6 a §;
     SPEC §3.0(b)): g = 0,138 · bas · (AI − 1) · lönekostnadsandel. AI = fasta index ``administration`` (floored
     at 1 in the table, so the component is asymmetric)."""
-    return ctx.p("tillagg.administration_andel") * np.asarray(bas) * (ctx.idx.k("administration") - 1.0) * lonekostnadsandel
+    return (
+        ctx.p("tillagg.administration_andel")
+        * np.asarray(bas)
+        * (ctx.idx.k("administration") - 1.0)
+        * lonekostnadsandel
+    )
 
 
 def overgripande_administration(ctx: Ctx, bas, lonekostnadsandel=1.0):
@@ -66,8 +72,9 @@ def strukturellt_lonelage_komponent(ctx: Ctx, d) -> np.ndarray:
     bas = d.netto if ctx.p.raw(f"{namn}.lonelage_underlag_steg") == "efter_iba" else d.brutto
     underlag = list(ctx.p.raw(f"{namn}.lonelage_underlag"))
     saknas = [c for c in underlag if np.isnan(bas[c]).all()]
-    if saknas:      # the justerad lönekostnad needs components the rule set does not give
-        return ctx.ej_tillganglig(f"{namn}.strukturellt_lonelage",
-                                  f"the justerad lönekostnad needs {', '.join(saknas)}, not available")
+    if saknas:  # the justerad lönekostnad needs components the rule set does not give
+        return ctx.ej_tillganglig(
+            f"{namn}.strukturellt_lonelage", f"the justerad lönekostnad needs {', '.join(saknas)}, not available"
+        )
     jl = sum(bas[c] for c in underlag) * ctx.p(f"{namn}.lonekostnadsandel")
     return strukturellt_lonelage(ctx, jl)

@@ -2,6 +2,7 @@
 17–20 §§ nuvarande lydelse; SFS 2023:683 bilaga 002:L134–L136; SPEC §14). Replaced in the proposal by the delmodeller
 befolkningsminskning, fastigheter and politisk verksamhet (+ the administration add-on and eftersläpning outside
 the kostnadsutjämning)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,7 +43,7 @@ def uppvarmningsindex(ctx: Ctx) -> np.ndarray:
     try:
         return ctx.idx.k("uppvarmningsindex")
     except EjTillganglig:
-        tabell = ctx.tabeller[Q + "uppvarmning.index_tabell"].kommun["uppvarmningsindex"]   # read by build_ctx
+        tabell = ctx.tabeller[Q + "uppvarmning.index_tabell"].kommun["uppvarmningsindex"]  # read by build_ctx
         return tabell.reindex(list(ctx.kommun_kod)).to_numpy(dtype="float64")
 
 
@@ -65,8 +66,11 @@ def administration(ctx: Ctx, d=None) -> np.ndarray:
     liten, mellan = pop < ctx.p(q + "folkmangd_grans_liten"), pop < ctx.p(q + "folkmangd_grans_mellan")
 
     def klass(prefix):
-        return np.where(liten, ctx.p(q + f"belopp_{prefix}_liten"),
-                        np.where(mellan, ctx.p(q + f"belopp_{prefix}_mellan"), ctx.p(q + f"belopp_{prefix}_stor")))
+        return np.where(
+            liten,
+            ctx.p(q + f"belopp_{prefix}_liten"),
+            np.where(mellan, ctx.p(q + f"belopp_{prefix}_mellan"), ctx.p(q + f"belopp_{prefix}_stor")),
+        )
 
     belopp = np.where(gles, klass("gles"), klass("tat"))
     return belopp * _kpif(ctx, int(ctx.p.raw(q + "prisniva_ar")))
