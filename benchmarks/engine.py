@@ -9,6 +9,7 @@ scenario — on the first 50 scenarios, whose results must equal the batch rows.
   {"regelverk", "kommuner", "regioner", "full_run_ms", "batch_scenarios", "batch_s", "scenario_runs_per_s",
    "loop_runs_per_s", "batch_speedup", "max_abs_diff_kr"}
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,14 +23,18 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engine.demo import write_demo_inputs  # noqa: E402
-from engine.indata import load_indata  # noqa: E402
-from engine.model import berakna, build_ctx  # noqa: E402
-from engine.params import load_params  # noqa: E402
+from engine.indata import load_indata
+from engine.model import berakna, build_ctx
+from engine.params import load_params
+from pipelines.demo_indata import write_demo_inputs
 
 #: Parameters varied in the batch (each scenario draws all of them).
-VARIED = {"inkomstutjamning.garantiniva": (1.10, 1.20), "standardkostnader.forskola": (6500.0, 7800.0),
-          "standardkostnader.aldreomsorg": (10500.0, 12500.0), "tillagg.loneindex_troskel": (98.0, 102.0)}
+VARIED = {
+    "inkomstutjamning.garantiniva": (1.10, 1.20),
+    "standardkostnader.forskola": (6500.0, 7800.0),
+    "standardkostnader.aldreomsorg": (10500.0, 12500.0),
+    "tillagg.loneindex_troskel": (98.0, 102.0),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         indata = load_indata(write_demo_inputs(Path(d), 2024), a.regelverk, 2024)
     params = load_params(a.regelverk)
     ctx = build_ctx(indata, params)
-    berakna(ctx)                                            # warm-up (imports, caches)
+    berakna(ctx)  # warm-up (imports, caches)
     runs = []
     for _ in range(a.repeat):
         t0 = time.perf_counter()
@@ -66,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     for i in range(n_loop):
         ctx.p = params.with_reform({"namn": f"s{i}", "andringar": {p: float(v[i]) for p, v in batch.items()}})
         single = berakna(ctx)
-        for niva, cols in single.items():      # every column, NaN where the rule set cannot compute it
+        for niva, cols in single.items():  # every column, NaN where the rule set cannot compute it
             for col, v in cols.items():
                 got = np.broadcast_to(res_b[niva][col], (a.scenarier, *np.shape(v)))[i]
                 if not np.array_equal(np.isnan(got), np.isnan(v)):
@@ -75,10 +80,18 @@ def main(argv: list[str] | None = None) -> int:
                     diffs.append(float(np.nanmax(np.abs(got - v))))
     loop_s = time.perf_counter() - t0
     diff = float(np.max(diffs))
-    out = {"regelverk": a.regelverk, "kommuner": int(len(ctx.kommun_kod)), "regioner": int(len(ctx.region_kod)),
-           "full_run_ms": round(full_ms, 2), "batch_scenarios": a.scenarier, "batch_s": round(batch_s, 4),
-           "scenario_runs_per_s": round(a.scenarier / batch_s, 1), "loop_runs_per_s": round(n_loop / loop_s, 1),
-           "batch_speedup": round((a.scenarier / batch_s) / (n_loop / loop_s), 1), "max_abs_diff_kr": diff}
+    out = {
+        "regelverk": a.regelverk,
+        "kommuner": int(len(ctx.kommun_kod)),
+        "regioner": int(len(ctx.region_kod)),
+        "full_run_ms": round(full_ms, 2),
+        "batch_scenarios": a.scenarier,
+        "batch_s": round(batch_s, 4),
+        "scenario_runs_per_s": round(a.scenarier / batch_s, 1),
+        "loop_runs_per_s": round(n_loop / loop_s, 1),
+        "batch_speedup": round((a.scenarier / batch_s) / (n_loop / loop_s), 1),
+        "max_abs_diff_kr": diff,
+    }
     print(json.dumps(out))
     if diff > 1e-6:
         print(f"batch and loop differ by {diff} kr/inv", file=sys.stderr)

@@ -28,6 +28,7 @@ every chunk of DEFAULT_CHUNK_SIZE cells (min / median / max and the sum), the ba
 in RESULTS.md. ``--scheduler cluster`` starts a ``distributed.LocalCluster`` of 2 worker processes on loopback
 (1 thread each) and runs the kernel on it; its start-up is not timed, its first call is.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,14 @@ SPLITS = ("1km", "mixed", "full")
 MINKOWSKI_P = {"euclidean": 2.0, "manhattan": 1.0, "chebyshev": np.inf}
 
 
-def baseline_radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: list[int], metric: str = "euclidean",
-                   own_cell: bool = True) -> np.ndarray:
+def baseline_radii(
+    x: np.ndarray,
+    y: np.ndarray,
+    pop: np.ndarray,
+    thresholds: list[int],
+    metric: str = "euclidean",
+    own_cell: bool = True,
+) -> np.ndarray:
     p = MINKOWSKI_P[metric]
     xy = np.column_stack([x, y])
     tree = cKDTree(xy)
@@ -74,7 +81,7 @@ def baseline_radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: li
             missed = []
             batch = max(1, BASELINE_BATCH_ELEMENTS // k)
             for b0 in range(0, todo.size, batch):
-                part = todo[b0:b0 + batch]
+                part = todo[b0 : b0 + batch]
                 d, idx = tree.query(xy[part], k=k, p=p, workers=-1)
                 d = d.reshape(len(part), -1)
                 idx = idx.reshape(len(part), -1)
@@ -113,15 +120,28 @@ def chunk_profile(x, y, pop, thresholds, metric, own_cell) -> dict:
     for N in thresholds:
         for s, e in gleshet._chunks(index.n, gleshet.DEFAULT_CHUNK_SIZE):
             t0 = time.perf_counter()
-            gleshet._chunk_task(index, s, e, N, gleshet.NARROW_WIDTH_M * index.quanta_per_m,
-                                gleshet.GUESS_WIDTH_M * index.quanta_per_m, code, own_cell)
+            gleshet._chunk_task(
+                index,
+                s,
+                e,
+                N,
+                gleshet.NARROW_WIDTH_M * index.quanta_per_m,
+                gleshet.GUESS_WIDTH_M * index.quanta_per_m,
+                code,
+                own_cell,
+            )
             times.append(time.perf_counter() - t0)
     t = np.array(times)
-    index_mb = sum(a.nbytes for a in (index.xq, index.yq, index.cum, index.row_y, index.row_start,
-                                      index.order)) / 1e6
-    return {"chunk_size": gleshet.DEFAULT_CHUNK_SIZE, "tasks": int(t.size), "task_s_min": round(float(t.min()), 4),
-            "task_s_median": round(float(np.median(t)), 4), "task_s_max": round(float(t.max()), 4),
-            "task_s_sum": round(float(t.sum()), 3), "index_mb": round(index_mb, 1)}
+    index_mb = sum(a.nbytes for a in (index.xq, index.yq, index.cum, index.row_y, index.row_start, index.order)) / 1e6
+    return {
+        "chunk_size": gleshet.DEFAULT_CHUNK_SIZE,
+        "tasks": int(t.size),
+        "task_s_min": round(float(t.min()), 4),
+        "task_s_median": round(float(np.median(t)), 4),
+        "task_s_max": round(float(t.max()), 4),
+        "task_s_sum": round(float(t.sum()), 3),
+        "index_mb": round(index_mb, 1),
+    }
 
 
 def run_grid(name, cells, args, thresholds, scheduler) -> dict:
@@ -141,10 +161,18 @@ def run_grid(name, cells, args, thresholds, scheduler) -> dict:
     project_s = min(runs)
     project_median_s = float(np.median(runs))
     result = {
-        "benchmark": "gleshet_kernel", "grid": name, "cells": int(len(pop)), "population": int(pop.sum()),
-        "cells_250m": int((cells["size_m"] == 250).sum()), "thresholds": thresholds, "metric": args.metric,
-        "own_cell": not args.no_own_cell, "scheduler": args.scheduler, "project_s": round(project_s, 4),
-        "project_runs_s": [round(v, 4) for v in runs], "project_median_s": round(project_median_s, 4),
+        "benchmark": "gleshet_kernel",
+        "grid": name,
+        "cells": int(len(pop)),
+        "population": int(pop.sum()),
+        "cells_250m": int((cells["size_m"] == 250).sum()),
+        "thresholds": thresholds,
+        "metric": args.metric,
+        "own_cell": not args.no_own_cell,
+        "scheduler": args.scheduler,
+        "project_s": round(project_s, 4),
+        "project_runs_s": [round(v, 4) for v in runs],
+        "project_median_s": round(project_median_s, 4),
         "project_first_call_s": round(first, 4),
     }
     if args.chunk_profile:
@@ -159,12 +187,24 @@ def run_grid(name, cells, args, thresholds, scheduler) -> dict:
         same_nan = np.array_equal(np.isnan(got), np.isnan(base))
         diff = np.abs(got - base)
         max_diff = float(np.nanmax(diff)) if np.isfinite(diff).any() else 0.0
-        result.update({"baseline_s": round(baseline_s, 4), "speedup": round(baseline_s / project_s, 2),
-                       "speedup_median": round(baseline_s / project_median_s, 2), "max_abs_diff_m": max_diff,
-                       "identical": bool(same_nan and max_diff <= 1e-6)})
-    result.update({"loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)], "cores": os.cpu_count(),
-                   "machine": platform.machine(), "python": platform.python_version(),
-                   "date": time.strftime("%Y-%m-%d")})
+        result.update(
+            {
+                "baseline_s": round(baseline_s, 4),
+                "speedup": round(baseline_s / project_s, 2),
+                "speedup_median": round(baseline_s / project_median_s, 2),
+                "max_abs_diff_m": max_diff,
+                "identical": bool(same_nan and max_diff <= 1e-6),
+            }
+        )
+    result.update(
+        {
+            "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+            "cores": os.cpu_count(),
+            "machine": platform.machine(),
+            "python": platform.python_version(),
+            "date": time.strftime("%Y-%m-%d"),
+        }
+    )
     return result
 
 
@@ -176,8 +216,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--metric", default="euclidean", choices=gleshet.METRICS)
     ap.add_argument("--no-own-cell", action="store_true")
-    ap.add_argument("--scheduler", default="threads", help="threads, sync, cluster (a local 2-worker cluster) "
-                                                           "or the address of a running scheduler")
+    ap.add_argument(
+        "--scheduler",
+        default="threads",
+        help="threads, sync, cluster (a local 2-worker cluster) or the address of a running scheduler",
+    )
     ap.add_argument("--baseline-max-cells", type=int, default=10**6)
     ap.add_argument("--chunk-profile", action="store_true")
     ap.add_argument("--min-speedup", type=float, default=None, help="exit 1 if a speedup is below this")
@@ -192,8 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     scheduler = args.scheduler
     if scheduler == "cluster":
         from distributed import LocalCluster
-        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None)
+
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
         scheduler = cluster.scheduler_address
     status = 0
     try:
@@ -203,8 +248,7 @@ def main(argv: list[str] | None = None) -> int:
             if result["identical"] is False:
                 print(f"{name}: radii differ from the baseline", file=sys.stderr)
                 status = 1
-            if args.min_speedup is not None and result["speedup"] is not None and \
-                    result["speedup"] < args.min_speedup:
+            if args.min_speedup is not None and result["speedup"] is not None and result["speedup"] < args.min_speedup:
                 print(f"{name}: speedup {result['speedup']} below {args.min_speedup}", file=sys.stderr)
                 status = 1
     finally:

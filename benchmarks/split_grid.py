@@ -43,6 +43,7 @@ From Python: ``split_grid(cells, tatorter, mode, seed)`` takes the cell table of
 cell's south-west corner, x, y = centre, size_m = 250 or 1000, pop). The CLI writes ``rutid_scb, rutstorlek,
 beftotalt``, which ``utjamning gleshet --grid`` reads as an SCB grid, and prints one JSON line of statistics.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from geo.demo_grid import to_csv_gz_bytes  # noqa: E402
-from geo.readers import CRS_OUT, read_grid  # noqa: E402
+from engine.errors import InputError
+from geo.demo_grid import to_csv_gz_bytes
+from geo.readers import CRS_OUT, read_grid
 
 #: Allowed values of ``mode``.
 MODES = ("mixed", "full")
@@ -75,14 +77,15 @@ DEFAULT_GRID = ROOT.parent / "shared" / "data" / "scb_grid_1km_2024" / "befolkni
 DEFAULT_TATORTER = ROOT.parent / "shared" / "data" / "tatorter_2020" / "tatorter_2020_points.csv"
 
 #: Column names accepted in the tätort table (first match, case-insensitive): swemapdata's and SCB's own.
-TATORT_COLUMNS = {"x": ("x_sweref99tm", "x_koord", "x"), "y": ("y_sweref99tm", "y_koord", "y"),
-                  "area_ha": ("area", "area_ha")}
+TATORT_COLUMNS = {
+    "x": ("x_sweref99tm", "x_koord", "x"),
+    "y": ("y_sweref99tm", "y_koord", "y"),
+    "area_ha": ("area", "area_ha"),
+}
 
 
-class SplitGridError(ValueError):
+class SplitGridError(InputError):
     """Bad input to the generator (the CLI prints it and exits with status 2)."""
-
-    is_input_error = True
 
 
 def _column(df: pd.DataFrame, names: tuple[str, ...], what: str) -> np.ndarray:
@@ -92,11 +95,14 @@ def _column(df: pd.DataFrame, names: tuple[str, ...], what: str) -> np.ndarray:
             values = pd.to_numeric(df[low[n]], errors="coerce").to_numpy(dtype=np.float64)
             bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
             if bad.size:
-                raise SplitGridError(f"tätorttabellen: kolumnen {low[n]!r} ({what}) har ett ogiltigt värde "
-                                     f"{df[low[n]].iloc[bad[0]]!r} på rad {bad[0] + 1} ({bad.size} rader)")
+                raise SplitGridError(
+                    f"tätorttabellen: kolumnen {low[n]!r} ({what}) har ett ogiltigt värde "
+                    f"{df[low[n]].iloc[bad[0]]!r} på rad {bad[0] + 1} ({bad.size} rader)"
+                )
             return values
-    raise SplitGridError(f"tätorttabellen saknar en kolumn för {what} ({' / '.join(names)}); "
-                         f"kolumner: {', '.join(map(str, df.columns))}")
+    raise SplitGridError(
+        f"tätorttabellen saknar en kolumn för {what} ({' / '.join(names)}); kolumner: {', '.join(map(str, df.columns))}"
+    )
 
 
 def in_tatort(cells: pd.DataFrame, tatorter: pd.DataFrame, disc_scale: float = DEFAULT_DISC_SCALE) -> np.ndarray:
@@ -113,8 +119,9 @@ def in_tatort(cells: pd.DataFrame, tatorter: pd.DataFrame, disc_scale: float = D
         return mask
     tree = cKDTree(np.column_stack([x, y]))
     half_diagonal = BIG / 2 * math.sqrt(2.0)
-    for cand, ux, uy, r in zip(tree.query_ball_point(np.column_stack([px, py]), radius + half_diagonal + 1.0),
-                               px, py, radius):
+    for cand, ux, uy, r in zip(
+        tree.query_ball_point(np.column_stack([px, py]), radius + half_diagonal + 1.0), px, py, radius
+    ):
         cand = np.asarray(cand, dtype=np.int64)
         ex = np.maximum(np.abs(x[cand] - ux) - BIG / 2, 0.0)
         ey = np.maximum(np.abs(y[cand] - uy) - BIG / 2, 0.0)
@@ -142,8 +149,15 @@ def _ids(e: np.ndarray, n: np.ndarray) -> np.ndarray:
     return (pd.Series(e).astype(str).str.zfill(6) + pd.Series(n).astype(str).str.zfill(7)).to_numpy()
 
 
-def split_grid(cells: pd.DataFrame, tatorter: pd.DataFrame | None, mode: str, seed: int = DEFAULT_SEED, *,
-               alpha: float = DEFAULT_ALPHA, disc_scale: float = DEFAULT_DISC_SCALE) -> pd.DataFrame:
+def split_grid(
+    cells: pd.DataFrame,
+    tatorter: pd.DataFrame | None,
+    mode: str,
+    seed: int = DEFAULT_SEED,
+    *,
+    alpha: float = DEFAULT_ALPHA,
+    disc_scale: float = DEFAULT_DISC_SCALE,
+) -> pd.DataFrame:
     """The synthetic 250 m grid of ``cells`` (a 1 km cell table of ``geo.readers``), as a cell table with the
     same columns: ``mode`` "full" splits every cell, "mixed" the cells in a tätort of ``tatorter`` (module
     docstring; ``tatorter`` may be None for "full"). Rows sorted by cell_id."""
@@ -155,8 +169,10 @@ def split_grid(cells: pd.DataFrame, tatorter: pd.DataFrame | None, mode: str, se
         raise SplitGridError(f"disc_scale måste vara ett positivt tal, inte {disc_scale!r}")
     size = cells["size_m"].to_numpy()
     if (size != BIG).any():
-        raise SplitGridError(f"rutnätet måste bestå av 1 km-rutor; {int((size != BIG).sum())} rutor har en "
-                             f"annan storlek (första: {cells['cell_id'].iloc[int(np.argmax(size != BIG))]!r})")
+        raise SplitGridError(
+            f"rutnätet måste bestå av 1 km-rutor; {int((size != BIG).sum())} rutor har en "
+            f"annan storlek (första: {cells['cell_id'].iloc[int(np.argmax(size != BIG))]!r})"
+        )
     order = np.argsort(cells["cell_id"].to_numpy(dtype=str), kind="stable")
     cells = cells.iloc[order].reset_index(drop=True)
     if mode == "full":
@@ -175,25 +191,36 @@ def split_grid(cells: pd.DataFrame, tatorter: pd.DataFrame | None, mode: str, se
     keep = counts > 0
     e0, n0, sub_pop = e0[keep], n0[keep], counts[keep]
     whole = cells[~split]
-    out = pd.DataFrame({
-        "cell_id": np.concatenate([_ids(e0, n0), whole["cell_id"].to_numpy(dtype=str)]),
-        "x": np.concatenate([e0 + SMALL / 2, whole["x"].to_numpy()]).astype(np.float64),
-        "y": np.concatenate([n0 + SMALL / 2, whole["y"].to_numpy()]).astype(np.float64),
-        "size_m": np.concatenate([np.full(e0.size, SMALL), np.full(len(whole), BIG)]).astype(np.int64),
-        "pop": np.concatenate([sub_pop, whole["pop"].to_numpy()]).astype(np.int64),
-    })
+    out = pd.DataFrame(
+        {
+            "cell_id": np.concatenate([_ids(e0, n0), whole["cell_id"].to_numpy(dtype=str)]),
+            "x": np.concatenate([e0 + SMALL / 2, whole["x"].to_numpy()]).astype(np.float64),
+            "y": np.concatenate([n0 + SMALL / 2, whole["y"].to_numpy()]).astype(np.float64),
+            "size_m": np.concatenate([np.full(e0.size, SMALL), np.full(len(whole), BIG)]).astype(np.int64),
+            "pop": np.concatenate([sub_pop, whole["pop"].to_numpy()]).astype(np.int64),
+        }
+    )
     out["cell_id"] = out["cell_id"].astype(str)
     out = out.sort_values("cell_id", kind="stable").reset_index(drop=True)
-    out.attrs = {"crs": CRS_OUT, "source": f"split_grid(mode={mode}, seed={seed}, alpha={alpha}, "
-                                           f"disc_scale={disc_scale})", "format": "scb",
-                 "split_cells": int(split.sum()), "split_population": int(parent["pop"].sum())}
+    out.attrs = {
+        "crs": CRS_OUT,
+        "source": f"split_grid(mode={mode}, seed={seed}, alpha={alpha}, disc_scale={disc_scale})",
+        "format": "scb",
+        "split_cells": int(split.sum()),
+        "split_population": int(parent["pop"].sum()),
+    }
     return out
 
 
 def to_scb_table(grid: pd.DataFrame) -> pd.DataFrame:
     """The cell table in SCB's file layout (``rutid_scb``, ``rutstorlek``, ``beftotalt``)."""
-    return pd.DataFrame({"rutid_scb": grid["cell_id"].to_numpy(), "rutstorlek": grid["size_m"].to_numpy(),
-                         "beftotalt": grid["pop"].to_numpy()})
+    return pd.DataFrame(
+        {
+            "rutid_scb": grid["cell_id"].to_numpy(),
+            "rutstorlek": grid["size_m"].to_numpy(),
+            "beftotalt": grid["pop"].to_numpy(),
+        }
+    )
 
 
 def write(path: Path, grid: pd.DataFrame) -> str:
@@ -211,33 +238,52 @@ def write(path: Path, grid: pd.DataFrame) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python benchmarks/split_grid.py", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mode", required=True, choices=MODES,
-                    help="mixed: dela rutor i tätorter; full: dela alla rutor")
+    ap = argparse.ArgumentParser(
+        prog="python benchmarks/split_grid.py",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ap.add_argument("--mode", required=True, choices=MODES, help="mixed: dela rutor i tätorter; full: dela alla rutor")
     ap.add_argument("--out", required=True, type=Path, help="utfil (.csv eller .csv.gz)")
     ap.add_argument("--grid", type=Path, default=DEFAULT_GRID, help="SCB:s 1 km-rutnät")
     ap.add_argument("--tatorter", type=Path, default=DEFAULT_TATORTER, help="tätortspunkter med area (ha)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="slumpfrö")
     ap.add_argument("--alpha", type=float, default=DEFAULT_ALPHA, help="Dirichlet-koncentration (inf = jämn)")
-    ap.add_argument("--disc-scale", type=float, default=DEFAULT_DISC_SCALE,
-                    help="faktor på radien för tätortens cirkel med samma area")
+    ap.add_argument(
+        "--disc-scale",
+        type=float,
+        default=DEFAULT_DISC_SCALE,
+        help="faktor på radien för tätortens cirkel med samma area",
+    )
     args = ap.parse_args(argv)
     try:
         cells = read_grid(args.grid)
         tatorter = pd.read_csv(args.tatorter) if args.mode == "mixed" else None
         grid = split_grid(cells, tatorter, args.mode, args.seed, alpha=args.alpha, disc_scale=args.disc_scale)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, OSError) or getattr(exc, "is_input_error", False):
-            print(f"split_grid: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except (OSError, InputError) as exc:
+        print(f"split_grid: {exc}", file=sys.stderr)
+        return 2
     sha = write(args.out, grid)
     small = int((grid["size_m"] == SMALL).sum())
-    print(json.dumps({"out": str(args.out), "mode": args.mode, "seed": args.seed, "alpha": args.alpha,
-                      "disc_scale": args.disc_scale, "cells_in": len(cells), "cells_split": grid.attrs["split_cells"],
-                      "population_split": grid.attrs["split_population"], "cells": len(grid), "cells_250m": small,
-                      "cells_1km": len(grid) - small, "population": int(grid["pop"].sum()), "sha256": sha}))
+    print(
+        json.dumps(
+            {
+                "out": str(args.out),
+                "mode": args.mode,
+                "seed": args.seed,
+                "alpha": args.alpha,
+                "disc_scale": args.disc_scale,
+                "cells_in": len(cells),
+                "cells_split": grid.attrs["split_cells"],
+                "population_split": grid.attrs["split_population"],
+                "cells": len(grid),
+                "cells_250m": small,
+                "cells_1km": len(grid) - small,
+                "population": int(grid["pop"].sum()),
+                "sha256": sha,
+            }
+        )
+    )
     return 0
 
 

@@ -8,7 +8,8 @@ batch parameters are (S, 1) and results (S, K)); constants in ``data/regelverk/<
     svagt_befolkningsunderlag(ctx)                  11 § (kommuner)                                     (SPEC §7)
     strukturbidrag(ctx, niva)                       11–12 §§ nuvarande lydelse (input as decided)       (SPEC §14)
     fast_inforandebidrag(ctx, B', S, niva)          11 a § (kommuner), 12 § (regioner)                  (SPEC §8)
-    los_fast_inforandebidrag(ctx, …)                OPEN-23: FIB "inklusive finansiering" + regleringspost, solved jointly
+    los_fast_inforandebidrag(ctx, …)                OPEN-23: FIB "inklusive finansiering" + regleringspost,
+                                                    solved jointly
     inforandebidrag(ctx, B, B_LSS, ar_nr, niva)     13 §, 14 §, LSS 6 a §                               (SPEC §9)
     los_inforandebidrag(ctx, …)                     OPEN-23 for the införandebidrag (financing of year n)
     inforandebidrag_schema(ctx, …)                  the whole phase-in, year by year (Bilaga 4 tables 3–5)
@@ -20,6 +21,7 @@ nondecreasing in f with slope ≤ 1, so f ↦ Σ w·b(f) is monotone and, as lon
 bidrag hold less than the whole population, a contraction; :func:`los_finansiering` finds the fixed point exactly
 (closed form on the active set, found by monotone iteration). docs/decisions.md records every choice.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,6 +30,7 @@ from engine.common import safe_div
 from engine.context import Ctx
 from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
 from engine.params import ParameterError
+from engine.tolerances import FINANSIERING_GEMENSAM_KR_PER_INV, FINANSIERING_REL, GRANS_REL, HELA_BEFOLKNINGEN
 
 KOMMUN, REGION = "kommun", "region"
 
@@ -37,10 +40,10 @@ KOMMUN, REGION = "kommun", "region"
 # ----------------------------------------------------------------------------------------------------------------
 def _tol(x):
     x = np.asarray(x, dtype="float64")
-    return np.where(np.isfinite(x), 1e-9 * np.maximum(np.abs(np.nan_to_num(x, posinf=0.0, neginf=0.0)), 1.0), 0.0)
+    return np.where(np.isfinite(x), GRANS_REL * np.maximum(np.abs(np.nan_to_num(x, posinf=0.0, neginf=0.0)), 1.0), 0.0)
 
 
-def jamfor(a, b, jamforelse: str):
+def uppfyller(a, b, jamforelse: str):
     """``a ≥ b`` ("minst", the law's word) or ``a > b`` ("mer än", the chapter's word for the ventil; OPEN-21),
     robust to binary rounding of decimal limits such as 1,2 %: equality is judged to 1e-9 relative."""
     a = np.asarray(a, dtype="float64")
@@ -55,8 +58,10 @@ def jamfor(a, b, jamforelse: str):
 def _per_ar(ctx: Ctx, path: str, ar: int):
     table = {int(k): v for k, v in ctx.p.raw(path).items()}
     if ar not in table:
-        raise ParameterError(f"{path}: no value for year {ar} in regelverk {ctx.p.namn} (has {sorted(table)}); "
-                             "add it with a reform overlay")
+        raise ParameterError(
+            f"{path}: no value for year {ar} in regelverk {ctx.p.namn} (has {sorted(table)}); "
+            "add it with a reform overlay"
+        )
     return table[ar]
 
 
@@ -85,9 +90,9 @@ def _folkmangd(ctx: Ctx, niva: str, var: str) -> np.ndarray:
 def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]:
     """Eligibility and compensated persons (förordning 28 §, L2287–L2305; bilaga L2731; SPEC §6, OPEN-21).
 
-    1. long-term: the fyraårsökning P[1 nov t−2] − P[1 nov t−6] (28 § tredje stycket, L2299) averages at least
-       ``grans_fyraar_procent`` per year — ``genomsnitt`` aritmetiskt: ΔP4 / P[t−6] / 4, geometriskt:
-       (P[t−2]/P[t−6])^(1/4) − 1 — AND the ettårsökning P[1 nov t−1] − P[1 nov t−2] is at least
+    1. long-term: the fyraårsökning P[1 nov t−2] − P[1 nov t−6] (28 § tredje stycket, L2299; ``period_ar`` = 4)
+       averages at least ``grans_fyraar_procent`` per year — ``genomsnitt`` aritmetiskt: ΔP4 / P[t−6] / 4,
+       geometriskt: (P[t−2]/P[t−6])^(1/4) − 1 — AND the ettårsökning P[1 nov t−1] − P[1 nov t−2] is at least
        ``grans_ettar_procent`` of P[t−2] (first stycke);
     2. ventil: otherwise a one-year growth of at least ``ventil_grans_procent`` (second stycke; none today).
     E = ΔP1 − uppräkningsgräns · P[t−2] persons ("antalet personer som motsvarar den befolkningsökning … som
@@ -98,6 +103,7 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     p = ctx.p
     jmf = p.raw("bidrag.efterslapning.jamforelse")
     p_t6, p_t2, p_t1 = (np.asarray(x, dtype="float64") for x in (p_t6, p_t2, p_t1))
+    n4 = p("bidrag.efterslapning.period_ar")  # the fyraårsperiod: P[1 nov t−6] → P[1 nov t−2]
     g4 = p("bidrag.efterslapning.grans_fyraar_procent") / 100.0
     g1 = p("bidrag.efterslapning.grans_ettar_procent") / 100.0
     gv = p("bidrag.efterslapning.ventil_grans_procent") / 100.0
@@ -106,19 +112,19 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     d4 = p_t2 - p_t6
     metod = p.raw("bidrag.efterslapning.genomsnitt")
     if metod == "aritmetiskt":
-        lang = jamfor(d4, 4.0 * g4 * p_t6, jmf)
-        snitt4 = safe_div(d4, 4.0 * p_t6)
+        lang = uppfyller(d4, n4 * g4 * p_t6, jmf)
+        snitt4 = safe_div(d4, n4 * p_t6)
     elif metod == "geometriskt":
-        lang = jamfor(p_t2, p_t6 * (1.0 + g4) ** 4, jmf)
-        snitt4 = safe_div(p_t2, p_t6, fill=1.0) ** 0.25 - 1.0
+        lang = uppfyller(p_t2, p_t6 * (1.0 + g4) ** n4, jmf)
+        snitt4 = safe_div(p_t2, p_t6, fill=1.0) ** (1.0 / n4) - 1.0
     else:
         raise ValueError(f"bidrag.efterslapning.genomsnitt must be 'aritmetiskt' or 'geometriskt', got {metod!r}")
-    ordinarie = lang & jamfor(d1, g1 * p_t2, jmf)
-    ventil = ~ordinarie & np.isfinite(gv) & jamfor(d1, np.where(np.isfinite(gv), gv, 0.0) * p_t2, jmf)
+    ordinarie = lang & uppfyller(d1, g1 * p_t2, jmf)
+    ventil = ~ordinarie & np.isfinite(gv) & uppfyller(d1, np.where(np.isfinite(gv), gv, 0.0) * p_t2, jmf)
     berattigad = ordinarie | ventil
     e = np.where(berattigad, np.maximum(d1 - gu * p_t2, 0.0), 0.0)
     avrundning = p.raw("bidrag.efterslapning.avrundning_personer")
-    if avrundning == "heltal":          # "antalet personer som motsvarar …" (L2731); half up, tabell 6.48
+    if avrundning == "heltal":  # "antalet personer som motsvarar …" (L2731); half up, tabell 6.48
         e = np.floor(e + 0.5)
     elif avrundning != "ingen":
         raise ValueError(f"bidrag.efterslapning.avrundning_personer must be 'heltal' or 'ingen', got {avrundning!r}")
@@ -132,8 +138,9 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     }
 
 
-def efterslapning_belopp(ctx: Ctx, niva: str, e, p_t2, p_31dec_t2, skatteunderlag_t1, msk_t1,
-                         ovriga_t1_kr_per_inv) -> dict[str, np.ndarray]:
+def efterslapning_belopp(
+    ctx: Ctx, niva: str, e, p_t2, p_31dec_t2, skatteunderlag_t1, msk_t1, ovriga_t1_kr_per_inv
+) -> dict[str, np.ndarray]:
     """Bidrag för eftersläpning in kr and kr/inv (bilaga L2729–L2739; SPEC §6).
 
     X_act = (Σ other items_{t−1} + IU_{t−1}/P) · P[1 nov t−2]  — what was paid in t−1 (its population P[1 nov t−2])
@@ -192,8 +199,9 @@ def efterslapning(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
     namn = f"efterslapning ({niva})"
     if not ctx.p.has("bidrag.efterslapning.belopp"):
         leaf = ctx.p.leaves["bidrag.efterslapning.belopp"]
-        out["efterslapning"] = ctx.ej_tillganglig(namn, f"bidrag.efterslapning.belopp: {leaf.get('reason', '')}",
-                                                  shape_of=p_t2)
+        out["efterslapning"] = ctx.ej_tillganglig(
+            namn, f"bidrag.efterslapning.belopp: {leaf.get('reason', '')}", shape_of=p_t2
+        )
         out["efterslapning_kr"] = out["efterslapning"].copy()
         return out
     su_k = np.asarray(ctx.k["skatteunderlag_t1_kr"], dtype="float64")
@@ -204,8 +212,11 @@ def efterslapning(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
         delar.insert(1, "svagt_befolkningsunderlag")
     ovriga = sum(_k_or_r(ctx, niva, f"utfall_t1_{d}_kr_per_inv") for d in delar)
     ovriga = ovriga + float(ctx.riket[f"utfall_t1_regleringspost_{niva}_kr_per_inv"])
-    out.update(efterslapning_belopp(ctx, niva, out["ersatta_personer"], p_t2, _folkmangd(ctx, niva, "folkmangd_31dec_t2"),
-                                    su, msk_t1, ovriga))
+    out.update(
+        efterslapning_belopp(
+            ctx, niva, out["ersatta_personer"], p_t2, _folkmangd(ctx, niva, "folkmangd_31dec_t2"), su, msk_t1, ovriga
+        )
+    )
     out["medelskattekraft_t1_kr_per_inv"] = np.full(np.shape(p_t2), msk_t1)
     return out
 
@@ -221,10 +232,15 @@ def svagt_befolkningsunderlag_belopp(ctx: Ctx, rbu, lbu, folkmangd) -> dict[str,
     grans = p("bidrag.svagt_befolkningsunderlag.grans_regionalt")
     tillagg = np.maximum(grans - rbu, 0.0) / p("bidrag.svagt_befolkningsunderlag.delare_regionalt")
     avdrag = (lbu / p("bidrag.svagt_befolkningsunderlag.delare_lokalt")) * (
-        1.0 + (folkmangd - p("bidrag.svagt_befolkningsunderlag.folkmangd_bas"))
-        / p("bidrag.svagt_befolkningsunderlag.folkmangd_skala"))
-    return {"tillagg_regionalt": tillagg, "avdrag_lokalt": avdrag,
-            "svagt_befolkningsunderlag": np.maximum(tillagg - avdrag, 0.0)}
+        1.0
+        + (folkmangd - p("bidrag.svagt_befolkningsunderlag.folkmangd_bas"))
+        / p("bidrag.svagt_befolkningsunderlag.folkmangd_skala")
+    )
+    return {
+        "tillagg_regionalt": tillagg,
+        "avdrag_lokalt": avdrag,
+        "svagt_befolkningsunderlag": np.maximum(tillagg - avdrag, 0.0),
+    }
 
 
 def svagt_befolkningsunderlag(ctx: Ctx) -> dict[str, np.ndarray]:
@@ -236,11 +252,19 @@ def svagt_befolkningsunderlag(ctx: Ctx) -> dict[str, np.ndarray]:
     p = ctx.p
     if not p.has("bidrag.svagt_befolkningsunderlag.grans_regionalt"):
         leaf = p.leaves.get("bidrag.svagt_befolkningsunderlag.modell", {})
-        nan = ctx.ej_tillganglig("svagt_befolkningsunderlag", f"bidrag.svagt_befolkningsunderlag.modell: {leaf.get('reason', '')}")
+        nan = ctx.ej_tillganglig(
+            "svagt_befolkningsunderlag", f"bidrag.svagt_befolkningsunderlag.modell: {leaf.get('reason', '')}"
+        )
         return {"svagt_befolkningsunderlag": nan, "svagt_befolkningsunderlag_kr": nan.copy()}
-    out = svagt_befolkningsunderlag_belopp(ctx, ctx.k["regionalt_befolkningsunderlag"], ctx.k["lokalt_befolkningsunderlag"],
-                                           ctx.k[p.raw("bidrag.svagt_befolkningsunderlag.folkmangd")])
-    out["svagt_befolkningsunderlag_kr"] = out["svagt_befolkningsunderlag"] * ctx.k[p.raw("bidrag.regleringspost.befolkning")]
+    out = svagt_befolkningsunderlag_belopp(
+        ctx,
+        ctx.k["regionalt_befolkningsunderlag"],
+        ctx.k["lokalt_befolkningsunderlag"],
+        ctx.k[p.raw("bidrag.svagt_befolkningsunderlag.folkmangd")],
+    )
+    out["svagt_befolkningsunderlag_kr"] = (
+        out["svagt_befolkningsunderlag"] * ctx.k[p.raw("bidrag.regleringspost.befolkning")]
+    )
     return out
 
 
@@ -254,8 +278,9 @@ def strukturbidrag(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
     if not ctx.p.has("bidrag.strukturbidrag.modell"):
         n = len(ctx.kommun_kod) if niva == KOMMUN else len(ctx.region_kod)
         leaf = ctx.p.leaves.get("bidrag.strukturbidrag.modell", {})
-        nan = ctx.ej_tillganglig(f"strukturbidrag ({niva})", f"bidrag.strukturbidrag.modell: {leaf.get('reason', '')}",
-                                 shape_of=np.zeros(n))
+        nan = ctx.ej_tillganglig(
+            f"strukturbidrag ({niva})", f"bidrag.strukturbidrag.modell: {leaf.get('reason', '')}", shape_of=np.zeros(n)
+        )
         return {"strukturbidrag": nan, "strukturbidrag_kr": nan.copy()}
     s = _k_or_r(ctx, niva, "strukturbidrag_kr_per_inv")
     befolkning = _folkmangd(ctx, niva, ctx.p.raw("bidrag.regleringspost.befolkning"))
@@ -265,7 +290,7 @@ def strukturbidrag(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
 # ----------------------------------------------------------------------------------------------------------------
 # Financing "inklusive finansiering" (OPEN-23)
 # ----------------------------------------------------------------------------------------------------------------
-def los_finansiering(bidrag_av_f, befolkning, tol: float = 1e-9, max_iter: int = 1_000):
+def los_finansiering(bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max_iter: int = 1_000):
     """Smallest fixed point f = Σ b(f)·P / Σ P of a financing f (kr/inv, shape (1,) or (S, 1)).
 
     ``bidrag_av_f(f)`` returns the per-unit bidrag (kr/inv) when every unit's loss is raised by the financing f;
@@ -284,7 +309,7 @@ def los_finansiering(bidrag_av_f, befolkning, tol: float = 1e-9, max_iter: int =
         if np.all(np.abs(g) <= tol * np.maximum(1.0, np.abs(f))):
             return f
         wa = np.sum(np.where(b > 0, w, 0.0), axis=-1, keepdims=True)
-        if np.any((wa >= 1.0 - 1e-12) & (g > 0)):
+        if np.any((wa >= 1.0 - HELA_BEFOLKNINGEN) & (g > 0)):
             raise RuntimeError("inklusive finansiering: no fixed point (every inhabitant would receive the bidrag)")
         f = f + np.where(np.abs(g) <= tol * np.maximum(1.0, np.abs(f)), 0.0, g / (1.0 - wa))
     raise RuntimeError("inklusive finansiering: no fixed point found (the bidrag is not of the form max(0, L + f − c))")
@@ -293,7 +318,9 @@ def los_finansiering(bidrag_av_f, befolkning, tol: float = 1e-9, max_iter: int =
 # ----------------------------------------------------------------------------------------------------------------
 # 11 a § / 12 § — fast införandebidrag
 # ----------------------------------------------------------------------------------------------------------------
-def fast_inforandebidrag(ctx: Ctx, bidragsminskning_2025, strukturbidrag_2025, niva: str = KOMMUN) -> dict[str, np.ndarray]:
+def fast_inforandebidrag(
+    ctx: Ctx, bidragsminskning_2025, strukturbidrag_2025, niva: str = KOMMUN
+) -> dict[str, np.ndarray]:
     """Fast införandebidrag, kr/inv (lag 11 a § kommuner, L711–L721; 12 § regioner, L733–L753; commentary
     L29785–L29827; SPEC §8).
 
@@ -309,20 +336,41 @@ def fast_inforandebidrag(ctx: Ctx, bidragsminskning_2025, strukturbidrag_2025, n
     p = ctx.p
     if not p.has(f"bidrag.fast_inforandebidrag.grans_{niva}"):
         leaf = p.leaves.get("bidrag.fast_inforandebidrag.modell", {})
-        nan = ctx.ej_tillganglig(f"fast_inforandebidrag ({niva})", f"bidrag.fast_inforandebidrag.modell: {leaf.get('reason', '')}",
-                                 shape_of=np.asarray(bidragsminskning_2025))
-        return {"fast_inforandebidrag_stora_forandringar": nan, "fast_inforandebidrag_strukturbidrag": nan.copy(),
-                "fast_inforandebidrag": nan.copy()}
-    fib1 = np.maximum(np.asarray(bidragsminskning_2025, dtype="float64") - p(f"bidrag.fast_inforandebidrag.grans_{niva}"), 0.0)
-    fib2 = np.maximum(np.asarray(strukturbidrag_2025, dtype="float64")
-                      - p(f"bidrag.fast_inforandebidrag.strukturbidrag_grans_{niva}"), 0.0)
+        nan = ctx.ej_tillganglig(
+            f"fast_inforandebidrag ({niva})",
+            f"bidrag.fast_inforandebidrag.modell: {leaf.get('reason', '')}",
+            shape_of=np.asarray(bidragsminskning_2025),
+        )
+        return {
+            "fast_inforandebidrag_stora_forandringar": nan,
+            "fast_inforandebidrag_strukturbidrag": nan.copy(),
+            "fast_inforandebidrag": nan.copy(),
+        }
+    fib1 = np.maximum(
+        np.asarray(bidragsminskning_2025, dtype="float64") - p(f"bidrag.fast_inforandebidrag.grans_{niva}"), 0.0
+    )
+    fib2 = np.maximum(
+        np.asarray(strukturbidrag_2025, dtype="float64")
+        - p(f"bidrag.fast_inforandebidrag.strukturbidrag_grans_{niva}"),
+        0.0,
+    )
     fib1, fib2 = np.broadcast_arrays(fib1, fib2)
-    return {"fast_inforandebidrag_stora_forandringar": fib1.copy(), "fast_inforandebidrag_strukturbidrag": fib2.copy(),
-            "fast_inforandebidrag": fib1 + fib2}
+    return {
+        "fast_inforandebidrag_stora_forandringar": fib1.copy(),
+        "fast_inforandebidrag_strukturbidrag": fib2.copy(),
+        "fast_inforandebidrag": fib1 + fib2,
+    }
 
 
-def los_fast_inforandebidrag(ctx: Ctx, netto_gammal_kr_per_inv, netto_ny_exkl_kr_per_inv, befolkning, anslag_kr,
-                             strukturbidrag_2025, niva: str = KOMMUN) -> dict[str, np.ndarray]:
+def los_fast_inforandebidrag(
+    ctx: Ctx,
+    netto_gammal_kr_per_inv,
+    netto_ny_exkl_kr_per_inv,
+    befolkning,
+    anslag_kr,
+    strukturbidrag_2025,
+    niva: str = KOMMUN,
+) -> dict[str, np.ndarray]:
     """FIB and the regleringspost solved jointly (OPEN-23; lag 11 a §, 12 §, 15–16 §§; L25247–L25249, L29797).
 
     netto_gammal_kr_per_inv   old-law net 2025 per unit (all bidrag − avgifter, incl. regleringspost), kr/inv
@@ -343,7 +391,9 @@ def los_fast_inforandebidrag(ctx: Ctx, netto_gammal_kr_per_inv, netto_ny_exkl_kr
     P = np.asarray(befolkning, dtype="float64")
     fib2 = fast_inforandebidrag(ctx, np.zeros_like(P), strukturbidrag_2025, niva)["fast_inforandebidrag_strukturbidrag"]
     ny = np.asarray(netto_ny_exkl_kr_per_inv, dtype="float64") + fib2
-    r0 = (np.asarray(anslag_kr, dtype="float64") - np.sum(ny * P, axis=-1, keepdims=True)) / np.sum(P, axis=-1, keepdims=True)
+    r0 = (np.asarray(anslag_kr, dtype="float64") - np.sum(ny * P, axis=-1, keepdims=True)) / np.sum(
+        P, axis=-1, keepdims=True
+    )
     forlust = np.asarray(netto_gammal_kr_per_inv, dtype="float64") - (ny + r0)
     if p.raw("bidrag.fast_inforandebidrag.inklusive_finansiering"):
         f = los_finansiering(lambda f: np.maximum(forlust + f - grans, 0.0), P)
@@ -351,20 +401,32 @@ def los_fast_inforandebidrag(ctx: Ctx, netto_gammal_kr_per_inv, netto_ny_exkl_kr
         f = np.sum(np.maximum(forlust - grans, 0.0) * P, axis=-1, keepdims=True) / np.sum(P, axis=-1, keepdims=True)
     b_prim = forlust + (f if p.raw("bidrag.fast_inforandebidrag.inklusive_finansiering") else 0.0)
     fib = fast_inforandebidrag(ctx, b_prim, strukturbidrag_2025, niva)
-    r = r0 - np.sum(fib["fast_inforandebidrag_stora_forandringar"] * P, axis=-1, keepdims=True) / np.sum(P, axis=-1, keepdims=True)
+    r = r0 - np.sum(fib["fast_inforandebidrag_stora_forandringar"] * P, axis=-1, keepdims=True) / np.sum(
+        P, axis=-1, keepdims=True
+    )
     utfall = np.sum((ny + fib["fast_inforandebidrag_stora_forandringar"] + r) * P, axis=-1, keepdims=True)
     shape = np.shape(b_prim)
-    return {**fib, "bidragsminskning_fast": b_prim,
-            "regleringspost": np.broadcast_to(r, shape).copy(),
-            "finansiering_fast_inforandebidrag": np.broadcast_to(f, shape).copy(),
-            "statens_nettoutgift_kr": np.broadcast_to(utfall, shape).copy()}
+    return {
+        **fib,
+        "bidragsminskning_fast": b_prim,
+        "regleringspost": np.broadcast_to(r, shape).copy(),
+        "finansiering_fast_inforandebidrag": np.broadcast_to(f, shape).copy(),
+        "statens_nettoutgift_kr": np.broadcast_to(utfall, shape).copy(),
+    }
 
 
 # ----------------------------------------------------------------------------------------------------------------
 # 13 §, 14 §, LSS 6 a § — införandebidrag
 # ----------------------------------------------------------------------------------------------------------------
-def inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, ar_nr: int = 1, niva: str = KOMMUN,
-                    finansiering=0.0, finansiering_lss=0.0) -> dict[str, np.ndarray]:
+def inforandebidrag(
+    ctx: Ctx,
+    bidragsminskning,
+    bidragsminskning_lss=None,
+    ar_nr: int = 1,
+    niva: str = KOMMUN,
+    finansiering=0.0,
+    finansiering_lss=0.0,
+) -> dict[str, np.ndarray]:
     """Införandebidrag in year ``ar_nr`` (1 = the first year of the new rules), kr/inv (lag 13 §, L757–L767;
     14 §, L771–L779; lag 2008:342 6 a §, L931–L935; commentary L29849–L29851; SPEC §9, OPEN-24).
 
@@ -387,8 +449,12 @@ def inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, ar_nr
     ib13 = np.maximum(b - steg * n, 0.0)
     if bidragsminskning_lss is None or niva == REGION:
         zero = np.zeros_like(ib13)
-        return {"inforandebidrag_13": ib13, "inforandebidrag_14": zero, "inforandebidrag": ib13.copy(),
-                "inforandebidrag_lss": zero.copy()}
+        return {
+            "inforandebidrag_13": ib13,
+            "inforandebidrag_14": zero,
+            "inforandebidrag": ib13.copy(),
+            "inforandebidrag_lss": zero.copy(),
+        }
     steg_lss = p("bidrag.inforandebidrag.steg_lss")
     bl = np.asarray(bidragsminskning_lss, dtype="float64") + finansiering_lss
     ib_lss = np.maximum(bl - steg_lss * n, 0.0)
@@ -397,18 +463,29 @@ def inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, ar_nr
     if tolkning == "spec":
         ib14 = np.maximum(np.minimum(b, steg * n) + np.minimum(bl, steg_lss * n) - tak, 0.0)
     elif tolkning == "bokstavlig":
-        galler = jamfor(b + bl, p("bidrag.inforandebidrag.samlad_grans"), ">")
+        galler = uppfyller(b + bl, p("bidrag.inforandebidrag.samlad_grans"), ">")
         ib_total = np.maximum(b + bl - tak, 0.0)
         ib14 = np.where(galler, np.maximum(ib_total - ib_lss, 0.0) - ib13, 0.0)
     else:
         raise ValueError(f"bidrag.inforandebidrag.samlad_tolkning must be 'spec' or 'bokstavlig', got {tolkning!r}")
     ib13, ib14, ib_lss = np.broadcast_arrays(ib13, ib14, ib_lss)
-    return {"inforandebidrag_13": ib13.copy(), "inforandebidrag_14": ib14.copy(), "inforandebidrag": ib13 + ib14,
-            "inforandebidrag_lss": ib_lss.copy()}
+    return {
+        "inforandebidrag_13": ib13.copy(),
+        "inforandebidrag_14": ib14.copy(),
+        "inforandebidrag": ib13 + ib14,
+        "inforandebidrag_lss": ib_lss.copy(),
+    }
 
 
-def los_inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, ar_nr: int = 1, niva: str = KOMMUN,
-                        befolkning=None, befolkning_lss=None) -> dict[str, np.ndarray]:
+def los_inforandebidrag(
+    ctx: Ctx,
+    bidragsminskning,
+    bidragsminskning_lss=None,
+    ar_nr: int = 1,
+    niva: str = KOMMUN,
+    befolkning=None,
+    befolkning_lss=None,
+) -> dict[str, np.ndarray]:
     """Införandebidrag of year ``ar_nr`` *inklusive finansiering* (OPEN-23; L25365–L25367; SPEC §9).
 
     B is fixed (computed once, L25365); each year the kommuner that receive nothing pay the bidrag through a uniform
@@ -420,13 +497,18 @@ def los_inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, a
     """
     niva = _niva(niva)
     p = ctx.p
-    P = np.asarray(ctx.k[p.raw("bidrag.regleringspost.befolkning")] if befolkning is None else befolkning, dtype="float64")
+    P = np.asarray(
+        ctx.k[p.raw("bidrag.regleringspost.befolkning")] if befolkning is None else befolkning, dtype="float64"
+    )
     PL = P if befolkning_lss is None else np.asarray(befolkning_lss, dtype="float64")
     if not p.raw("bidrag.inforandebidrag.inklusive_finansiering"):
         out = inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva)
         z = np.zeros(np.shape(out["inforandebidrag"])[:-1] + (1,))
-        return {**out, "finansiering": np.broadcast_to(z, np.shape(out["inforandebidrag"])).copy(),
-                "finansiering_lss": np.broadcast_to(z, np.shape(out["inforandebidrag"])).copy()}
+        return {
+            **out,
+            "finansiering": np.broadcast_to(z, np.shape(out["inforandebidrag"])).copy(),
+            "finansiering_lss": np.broadcast_to(z, np.shape(out["inforandebidrag"])).copy(),
+        }
     w = P / np.sum(P, axis=-1, keepdims=True)
     wl = PL / np.sum(PL, axis=-1, keepdims=True)
     med_lss = bidragsminskning_lss is not None and niva == KOMMUN
@@ -435,13 +517,23 @@ def los_inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, a
         out = inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva, f, fl)
         if med_lss:
             # the LSS financing alone is an exact one-dimensional fixed point
-            fl_new = los_finansiering(lambda x: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva,
-                                                                f, x)["inforandebidrag_lss"], PL)
+            fl_new = los_finansiering(
+                lambda x, f=f: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva, f, x)[
+                    "inforandebidrag_lss"
+                ],
+                PL,
+            )
         else:
             fl_new = 0.0
-        f_new = los_finansiering(lambda x: inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva,
-                                                           x, fl_new)["inforandebidrag"], P)
-        if np.all(np.abs(np.asarray(f_new) - f) <= 1e-10) and np.all(np.abs(np.asarray(fl_new) - fl) <= 1e-10):
+        f_new = los_finansiering(
+            lambda x, fl_new=fl_new: inforandebidrag(
+                ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva, x, fl_new
+            )["inforandebidrag"],
+            P,
+        )
+        if np.all(np.abs(np.asarray(f_new) - f) <= FINANSIERING_GEMENSAM_KR_PER_INV) and np.all(
+            np.abs(np.asarray(fl_new) - fl) <= FINANSIERING_GEMENSAM_KR_PER_INV
+        ):
             f, fl = f_new, fl_new
             break
         f, fl = f_new, fl_new
@@ -453,12 +545,21 @@ def los_inforandebidrag(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, a
     out["finansiering_lss"] = np.broadcast_to(fl, shape).copy()
     out["vikt_kontroll"] = np.broadcast_to(np.sum(out["inforandebidrag"] * w, axis=-1, keepdims=True), shape).copy()
     if med_lss:
-        out["vikt_kontroll_lss"] = np.broadcast_to(np.sum(out["inforandebidrag_lss"] * wl, axis=-1, keepdims=True), shape).copy()
+        out["vikt_kontroll_lss"] = np.broadcast_to(
+            np.sum(out["inforandebidrag_lss"] * wl, axis=-1, keepdims=True), shape
+        ).copy()
     return out
 
 
-def inforandebidrag_schema(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None, niva: str = KOMMUN, befolkning=None,
-                           befolkning_lss=None, max_ar: int = 100) -> dict[str, np.ndarray]:
+def inforandebidrag_schema(
+    ctx: Ctx,
+    bidragsminskning,
+    bidragsminskning_lss=None,
+    niva: str = KOMMUN,
+    befolkning=None,
+    befolkning_lss=None,
+    max_ar: int = 100,
+) -> dict[str, np.ndarray]:
     """The whole phase-in, year 1, 2, … until every bidrag has ended (Bilaga 4 tables 3–5; tabell 11.2–11.4,
     L25395–L25520; SPEC §9). Arrays have a leading year axis (N, …, K); the last year is the first with no bidrag
     at all (tabell 11.2: "År 5 0 0"). Also per year: finansiering (kr/inv, the cost to every unit), antal (units
@@ -471,8 +572,14 @@ def inforandebidrag_schema(ctx: Ctx, bidragsminskning, bidragsminskning_lss=None
             break
     else:
         raise RuntimeError(f"införandebidrag still paid after {max_ar} years")
-    keys = ("inforandebidrag_13", "inforandebidrag_14", "inforandebidrag", "inforandebidrag_lss", "finansiering",
-            "finansiering_lss")
+    keys = (
+        "inforandebidrag_13",
+        "inforandebidrag_14",
+        "inforandebidrag",
+        "inforandebidrag_lss",
+        "finansiering",
+        "finansiering_lss",
+    )
     res = {k: np.stack([r[k] for r in rows]) for k in keys}
     res["ar_nr"] = np.arange(1, len(rows) + 1)
     res["antal"] = np.sum(res["inforandebidrag"] > 0, axis=-1)
@@ -496,12 +603,17 @@ def regleringspost(ctx: Ctx, nettoutfall_kr, anslag_kr, befolkning=None) -> dict
                     regioner
     R = (anslag − Σ nettoutfall) / Σ P, so Σ (nettoutfall + R·P) = anslag exactly (up to float rounding).
     """
-    P = np.asarray(ctx.k[ctx.p.raw("bidrag.regleringspost.befolkning")] if befolkning is None else befolkning, dtype="float64")
+    P = np.asarray(
+        ctx.k[ctx.p.raw("bidrag.regleringspost.befolkning")] if befolkning is None else befolkning, dtype="float64"
+    )
     netto = np.asarray(nettoutfall_kr, dtype="float64")
     utgift = np.sum(netto, axis=-1, keepdims=True)
     r = (np.asarray(anslag_kr, dtype="float64") - utgift) / np.sum(P, axis=-1, keepdims=True)
     r_kr = r * P
     shape = np.broadcast_shapes(np.shape(r_kr), np.shape(netto))
-    return {"regleringspost": np.broadcast_to(r, shape).copy(), "regleringspost_kr": np.broadcast_to(r_kr, shape).copy(),
-            "statens_utgift_fore_reglering_kr": np.broadcast_to(utgift, shape).copy(),
-            "statens_nettoutgift_kr": np.broadcast_to(np.sum(netto + r_kr, axis=-1, keepdims=True), shape).copy()}
+    return {
+        "regleringspost": np.broadcast_to(r, shape).copy(),
+        "regleringspost_kr": np.broadcast_to(r_kr, shape).copy(),
+        "statens_utgift_fore_reglering_kr": np.broadcast_to(utgift, shape).copy(),
+        "statens_nettoutgift_kr": np.broadcast_to(np.sum(netto + r_kr, axis=-1, keepdims=True), shape).copy(),
+    }

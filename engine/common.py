@@ -4,6 +4,7 @@ weighted means and safe division.
 Every function is vectorised over kommuner (last axis) and broadcasts over a leading scenario axis: a per-kommun
 array has shape (K,), a scenario batch gives (S, K); reductions are along ``axis=-1`` with ``keepdims``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -58,10 +59,13 @@ def kpif_faktor(kpif: dict, ar: int, ar_fran: int | None = None, namn: str = "al
     missing = [y for y in years if y not in table]
     if missing:
         from engine.params import ParameterError
+
         have = ", ".join(f"{y}: {table[y]}" for y in sorted(table))
-        raise ParameterError(f"KPIF for year(s) {missing} is not in the rule set (it has {sorted(table)}; SPEC OPEN-2: "
-                             f"the bilaga lists KPIF up to 2024). Add it with a reform overlay, e.g. "
-                             f"andringar: {{{namn}: {{{have}, {', '.join(f'{y}: …' for y in missing)}}}}}")
+        raise ParameterError(
+            f"KPIF for year(s) {missing} is not in the rule set (it has {sorted(table)}; SPEC OPEN-2: "
+            f"the bilaga lists KPIF up to 2024). Add it with a reform overlay, e.g. "
+            f"andringar: {{{namn}: {{{have}, {', '.join(f'{y}: …' for y in missing)}}}}}"
+        )
     f = 1.0
     for y in years:
         f *= 1.0 + table[y] / 100.0

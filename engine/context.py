@@ -1,16 +1,25 @@
 """The computation context every component function receives.
 
-A component is a plain function ``f(ctx) -> dict[str, array]`` (kr per inhabitant, one entry per tillägg/avdrag
-and a ``"standardkostnad"`` total for a delmodell). Arrays are per kommun (shape (K,), register order) or per
-region (R,); under a scenario batch the parameters are (S, 1) arrays and results broadcast to (S, K).
+A delmodell is a list of registered components (engine/kostnad/__init__.py): module-level functions
+``f(ctx, d) -> array`` (kr per inhabitant) that read the inputs, parameters and fasta index through ``ctx`` and the
+other components' results by name through ``d`` (:class:`engine.kostnad.Delresultat`). Arrays are per kommun
+(shape (K,), register order) or per region (R,); under a scenario batch the parameters are (S, 1) arrays and
+results broadcast to (S, K).
+
+A context holds the inputs of one run and the run's notices. ``engine.model.berakna`` computes on a copy
+(:meth:`Ctx.korning`), so the caller's context is never changed; the notices come back with the results.
 """
+
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
+from engine.errors import InputError
 from engine.params import EjTillganglig, Params
 from engine.register import FastaIndex, Skattesatser
 
@@ -18,11 +27,9 @@ from engine.register import FastaIndex, Skattesatser
 TABELL = {"kommun": "kommuner", "region": "regioner", "lan": "lan", "riket": "riket"}
 
 
-class SaknadIndata(EjTillganglig):
+class SaknadIndata(EjTillganglig, InputError):
     """A variable the user's input tables do not contain: the component that reads it is not available. Where no
     component catches it (a step that needs the variable itself) it is an input error (exit 2) naming it."""
-
-    is_input_error = True
 
     def __init__(self, niva: str, namn: str):
         self.niva, self.namn = niva, namn
@@ -41,7 +48,7 @@ class Indatatabell(dict):
     def __init__(self, data, niva: str, n: int | None = None, harledda=()):
         super().__init__(data)
         self.niva, self.n = niva, n
-        self.harledda = frozenset(harledda)    #: region variables summed from the kommuner's (named so)
+        self.harledda = frozenset(harledda)  #: region variables summed from the kommuner's (named so)
         self.saknade: set | None = None
 
     def __missing__(self, key):
@@ -54,24 +61,43 @@ class Indatatabell(dict):
 
 @dataclass
 class Ctx:
-    ar: int                               #: utjämningsår t
-    p: Params                             #: the rule set (with reform / scenario batch)
-    k: dict[str, np.ndarray]              #: per-kommun inputs, float64 (K,), register order
-    lan: dict[str, np.ndarray]            #: per-län inputs (L = 21, same order as regions)
-    r: dict[str, np.ndarray]              #: per-region inputs (R = 21), incl. derived folkmangd_* and skatteunderlag_kr
-    riket: dict[str, float]               #: national scalar inputs
-    idx: FastaIndex                       #: fasta index tables (kommun and region)
-    kommun_kod: np.ndarray                #: (K,) str
-    lan_kod: np.ndarray                   #: (K,) str, the kommun's län
-    kommun_lan: np.ndarray                #: (K,) int: row of the kommun's län/region in the region order
-    region_kod: np.ndarray                #: (R,) str (= län codes; "09" is Gotland)
-    ingar_i_region: np.ndarray            #: (R,) bool; False for Gotland (kommun outside a region)
+    ar: int  #: utjämningsår t
+    p: Params  #: the rule set (with reform / scenario batch)
+    k: dict[str, np.ndarray]  #: per-kommun inputs, float64 (K,), register order
+    lan: dict[str, np.ndarray]  #: per-län inputs (L = 21, same order as regions)
+    r: dict[str, np.ndarray]  #: per-region inputs (R = 21), incl. derived folkmangd_* and skatteunderlag_kr
+    riket: dict[str, float]  #: national scalar inputs
+    idx: FastaIndex  #: fasta index tables (kommun and region)
+    kommun_kod: np.ndarray  #: (K,) str
+    lan_kod: np.ndarray  #: (K,) str, the kommun's län
+    kommun_lan: np.ndarray  #: (K,) int: row of the kommun's län/region in the region order
+    region_kod: np.ndarray  #: (R,) str (= län codes; "09" is Gotland)
+    ingar_i_region: np.ndarray  #: (R,) bool; False for Gotland (kommun outside a region)
     #: tables of länsvisa skattesatser by name (engine.register.Skattesatser; "indata": the user's table)
     skattesatser: Skattesatser = field(default_factory=Skattesatser)
-    cache: dict[str, Any] = field(default_factory=dict)   #: intermediate results shared between components
-    notes: list[str] = field(default_factory=list)        #: "not available" and other notices for the output
+    #: other tables a rule set names by a parameter of unit ``katalog`` (path → table), read by build_ctx
+    tabeller: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  #: "not available" and other notices of the run
     #: component → why it is not available (Swedish; the missing inputs or the rule set's reason), for the summary
     ej_tillgangliga: dict[str, str] = field(default_factory=dict)
+    #: the audit trail of `utjamning forklara` (engine/forklara.py), or None: what each component reads
+    sparning: Any = None
+
+    def korning(self) -> Ctx:
+        """A copy for one run: the same inputs and rule set, notices of its own (the caller's stay as they are)."""
+        return dataclasses.replace(self, notes=[], ej_tillgangliga={})
+
+    def spara(self, namn: str) -> None:
+        """Name the component (``delmodell.komponent``) or post being computed, for the audit trail."""
+        if self.sparning is not None:
+            self.sparning.current = namn
+
+    @cached_property
+    def lan_matris(self) -> np.ndarray:
+        """(K, L) one-hot matrix: kommun k belongs to län l."""
+        onehot = np.zeros((len(self.kommun_lan), len(self.region_kod)))
+        onehot[np.arange(len(self.kommun_lan)), self.kommun_lan] = 1.0
+        return onehot
 
     @property
     def P(self) -> np.ndarray:
@@ -84,13 +110,7 @@ class Ctx:
 
     def lan_sum(self, x: np.ndarray) -> np.ndarray:
         """Sum a per-kommun array (…, K) over each län → (…, L)."""
-        x = np.asarray(x, dtype="float64")
-        onehot = self.cache.get("_lan_onehot")
-        if onehot is None:
-            onehot = np.zeros((len(self.kommun_lan), len(self.region_kod)))
-            onehot[np.arange(len(self.kommun_lan)), self.kommun_lan] = 1.0
-            self.cache["_lan_onehot"] = onehot
-        return x @ onehot
+        return np.asarray(x, dtype="float64") @ self.lan_matris
 
     def kommun_from_lan(self, x: np.ndarray) -> np.ndarray:
         """Spread a per-län array (…, L) to its kommuner (…, K)."""
@@ -113,11 +133,11 @@ class Ctx:
         """Every input variable ``fn(*args, **kwargs)`` reads that the user did not supply ("kommuner.bef_1_5", …).
 
         A second, lenient pass after :class:`SaknadIndata` stopped the first at the first missing variable: missing
-        variables read as NaN and are recorded, notes and cache are restored afterwards. A pass that fails later
+        variables read as NaN and are recorded, the notices are restored afterwards. A pass that fails later
         (NaN where a component cannot take it) still lists what it found before failing."""
         tabeller = [t for t in (self.k, self.r, self.lan, self.riket) if isinstance(t, Indatatabell)]
         found: set[str] = set()
-        notes, cache, ej = list(self.notes), dict(self.cache), dict(self.ej_tillgangliga)
+        notes, ej = list(self.notes), dict(self.ej_tillgangliga)
         for t in tabeller:
             t.saknade = found
         try:
@@ -129,9 +149,8 @@ class Ctx:
             for t in tabeller:
                 t.saknade = None
             self.notes[:] = notes
-            self.cache.clear()
-            self.cache.update(cache)
-            self.ej_tillgangliga = ej
+            self.ej_tillgangliga.clear()
+            self.ej_tillgangliga.update(ej)
         return sorted(found)
 
     def indata_saknas(self, komponent: str, exc: SaknadIndata, fn, *args, shape_of=None, **kwargs) -> np.ndarray:

@@ -2,27 +2,44 @@
 (with their sources) that produced it.
 
 The run is the ordinary engine run with *tracing* wrappers around the parameters, the inputs and the fasta index
-tables: every access is recorded under the component being computed (the orchestrator names it), so the
-explanation lists exactly what each paragraph read — nothing is maintained by hand.
+tables: every access is recorded under the component being computed (``delmodell.komponent``; the registry of
+engine/kostnad names it) or the post (``inkomstutjamning``, ``lss`` …), so the explanation lists exactly what each
+paragraph read — per component and, together, per del — and nothing is maintained by hand.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from engine import register, schema
+from engine import kostnad, register, schema
 from engine.context import Indatatabell
 from engine.params import EjTillganglig, Params
 
 
 @dataclass
 class Tracer:
+    """What each component (``delmodell.komponent``) or post read: parameters, inputs (level, name), fasta index
+    columns (level, column)."""
+
     current: str = "allmant"
     params: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     inputs: dict[str, set] = field(default_factory=lambda: defaultdict(set))
     index: dict[str, set] = field(default_factory=lambda: defaultdict(set))
+
+    def keys(self) -> set[str]:
+        return set(self.params) | set(self.inputs) | set(self.index)
+
+
+def _las(tracer: Tracer, keys) -> dict[str, set]:
+    """The union of what the components or posts ``keys`` read."""
+    out = {"params": set(), "inputs": set(), "index": set()}
+    for key in keys:
+        for what in out:
+            out[what] |= getattr(tracer, what).get(key, set())
+    return out
 
 
 class TracingParams(Params):
@@ -67,13 +84,17 @@ class TracingIndex:
 
 def attach_tracer(ctx) -> Tracer:
     tr = Tracer()
-    p = TracingParams(ctx.p.namn, ctx.p.leaves, ctx.p.reformer, ctx.p.batch)
+    p = TracingParams(**{f.name: getattr(ctx.p, f.name) for f in fields(Params)})
     p.tracer = tr
     ctx.p = p
-    ctx.k, ctx.r, ctx.lan = TracingDict(ctx.k, tr, "kommun"), TracingDict(ctx.r, tr, "region"), TracingDict(ctx.lan, tr, "lan")
+    ctx.k, ctx.r, ctx.lan = (
+        TracingDict(ctx.k, tr, "kommun"),
+        TracingDict(ctx.r, tr, "region"),
+        TracingDict(ctx.lan, tr, "lan"),
+    )
     ctx.riket = TracingDict(ctx.riket, tr, "riket")
     ctx.idx = TracingIndex(ctx.idx, tr)
-    ctx.cache["_trace"] = tr
+    ctx.sparning = tr
     return tr
 
 
@@ -88,12 +109,23 @@ def _fmt(v) -> str:
 def explain(ctx, res, tracer: Tracer, kod: str) -> str:
     """Text report for kommun ``kod`` (4 digits) or region ``kod`` (2 digits): :func:`explain_data` as text."""
     d = explain_data(ctx, res, tracer, kod)
-    out = [f"# {d['namn']} ({kod}) — utjämningsår {d['ar']}, regelverk {d['regelverk']}"
-           + (f", reformer: {', '.join(d['reformer'])}" if d["reformer"] else ""), ""]
+    out = [
+        f"# {d['namn']} ({kod}) — utjämningsår {d['ar']}, regelverk {d['regelverk']}"
+        + (f", reformer: {', '.join(d['reformer'])}" if d["reformer"] else ""),
+        "",
+    ]
     for del_ in d["delar"]:
         out.append(f"## {del_['del']}")
         for k in del_["komponenter"]:
             out.append(f"  {k['komponent']:<44} {_fmt(k['varde']):>16}  {k['enhet']}")
+        for k in del_["komponenter"]:
+            las = [*k["indata"], *k["fasta_index"], *k["parametrar"]]
+            if las:
+                out.append(
+                    f"  {k['komponent']}"
+                    + (f" ({k['paragraf']})" if k["paragraf"] else "")
+                    + f" läste: {', '.join(las)}"
+                )
         if del_["indata"]:
             out.append("  indata:")
             for r in del_["indata"]:
@@ -112,8 +144,9 @@ def explain(ctx, res, tracer: Tracer, kod: str) -> str:
             out.append("  parametrar:")
             for p in del_["parametrar"]:
                 val = p.get("value", p.get("status"))
-                out.append(f"    {p['sokvag']:<44} = {val!s:<14} {p.get('unit', '')}  — "
-                           f"{p.get('source', p.get('reason', ''))}")
+                out.append(
+                    f"    {p['sokvag']:<44} = {val!s:<14} {p.get('unit', '')}  — {p.get('source', p.get('reason', ''))}"
+                )
         out.append("")
     if d["anmarkningar"]:
         out.append("## anmärkningar")
@@ -128,18 +161,23 @@ def _scalar(v):
 
 def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
     """The audit trail of kommun ``kod`` (4 digits) or region ``kod`` (2 digits) as data, for reports: per del of the
-    utjämning its components (value, unit), the inputs it read (value, riket total of counts, unit, reference date,
-    source; ``saknas`` when the input tables lack it), the fasta index values and the parameters
-    (``Params.describe``). Values keep their type (NaN where not available); a fasta index the rule set lacks has
-    ``None``."""
+    utjämning its components — value, unit, the paragraph and what that component itself read (``indata``,
+    ``fasta_index`` as ``niva.namn``, ``parametrar`` as paths) — and everything the del read: the inputs (value,
+    riket total of counts, unit, reference date, source; ``saknas`` when the input tables lack it), the fasta index
+    values and the parameters (``Params.describe``). Values keep their type (NaN where not available); a fasta
+    index the rule set lacks has ``None``. ``res`` is ``engine.model.berakna(ctx)``: its notices are the
+    ``anmarkningar``."""
     niva = "kommun" if len(kod) == 4 else "region"
     codes = list(ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
     if kod not in codes:
         raise KeyError(f"{niva} {kod} not in the register")
     i = codes.index(kod)
     lan_i = ctx.kommun_lan[i] if niva == "kommun" else i
-    name = (register.kommuner().set_index("kommun_kod").loc[kod, "kommun"] if niva == "kommun"
-            else register.regioner().set_index("region_kod").loc[kod, "region"])
+    name = (
+        register.kommuner().set_index("kommun_kod").loc[kod, "kommun"]
+        if niva == "kommun"
+        else register.regioner().set_index("region_kod").loc[kod, "region"]
+    )
     cols = res[niva]
     groups: dict[str, list[str]] = defaultdict(list)
     for c in cols:
@@ -147,19 +185,40 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
     sources = {"kommun": ctx.k, "region": ctx.r, "lan": ctx.lan, "riket": ctx.riket}
     delar = []
     for g, cs in groups.items():
+        dm = kostnad.DELMODELL.get((g, niva))
+        paragrafer = {k.namn: k.paragraf for k in dm.komponenter} if dm is not None else {}
         komponenter = []
         for c in cs:
             v = np.asarray(cols[c])
-            komponenter.append({"kolumn": c, "komponent": c.split(".", 1)[1],
-                                "varde": float(v[..., i]) if v.ndim else float(v),
-                                "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv"})
+            k = c.split(".", 1)[1]
+            egen = _las(tracer, [c])
+            komponenter.append(
+                {
+                    "kolumn": c,
+                    "komponent": k,
+                    "varde": float(v[..., i]) if v.ndim else float(v),
+                    "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv",
+                    "paragraf": paragrafer.get(k),
+                    "indata": [f"{lvl}.{var}" for lvl, var in sorted(egen["inputs"])],
+                    "fasta_index": [f"{lvl}.{col}" for lvl, col in sorted(egen["index"])],
+                    "parametrar": sorted(egen["params"]),
+                }
+            )
+        las = _las(tracer, [g, *(key for key in tracer.keys() if key.startswith(g + "."))])  # noqa: SIM118 - a Tracer, not a dict
         indata = []
-        for lvl, var in sorted(tracer.inputs.get(g, ())):
+        for lvl, var in sorted(las["inputs"]):
             src = sources[lvl]
             meta = schema.BY_NAME.get(var)
-            rad = {"niva": lvl, "variabel": var, "saknas": var not in src, "varde": float("nan"), "riket": None,
-                   "enhet": meta.unit if meta else None, "referens": meta.referens if meta else None,
-                   "kalla": meta.kalla if meta else None}
+            rad = {
+                "niva": lvl,
+                "variabel": var,
+                "saknas": var not in src,
+                "varde": float("nan"),
+                "riket": None,
+                "enhet": meta.unit if meta else None,
+                "referens": meta.referens if meta else None,
+                "kalla": meta.kalla if meta else None,
+            }
             if not rad["saknas"]:
                 arr = dict.__getitem__(src, var)
                 if lvl == "riket":
@@ -170,15 +229,24 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
                     rad["riket"] = float(np.sum(arr))
             indata.append(rad)
         index = []
-        for lvl, col in sorted(tracer.index.get(g, ())):
+        for lvl, col in sorted(las["index"]):
             j = i if lvl == niva else lan_i
             try:
                 val = float(np.asarray(ctx.idx._idx.k(col) if lvl == "kommun" else ctx.idx._idx.r(col))[j])
             except EjTillganglig:
                 val = None
             index.append({"niva": lvl, "kolumn": col, "varde": val, "katalog": str(ctx.idx.katalog)})
-        parametrar = [{"sokvag": path, **ctx.p.describe(path)} for path in sorted(tracer.params.get(g, ()))]
-        delar.append({"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index,
-                      "parametrar": parametrar})
-    return {"kod": kod, "namn": str(name), "niva": niva, "ar": int(ctx.ar), "regelverk": ctx.p.namn,
-            "reformer": list(ctx.p.reformer), "delar": delar, "anmarkningar": list(ctx.notes)}
+        parametrar = [{"sokvag": path, **ctx.p.describe(path)} for path in sorted(las["params"])]
+        delar.append(
+            {"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index, "parametrar": parametrar}
+        )
+    return {
+        "kod": kod,
+        "namn": str(name),
+        "niva": niva,
+        "ar": int(ctx.ar),
+        "regelverk": ctx.p.namn,
+        "reformer": list(ctx.p.reformer),
+        "delar": delar,
+        "anmarkningar": list(res.notes),
+    }

@@ -12,6 +12,7 @@ do not add up) and raises one :class:`IndataError`; nothing is computed or writt
 unusual (outside the band's ``varning`` interval, data/rimlighet.yaml) becomes a note in :attr:`Indata.varningar`,
 which the commands put in the output's anmärkningar.
 """
+
 from __future__ import annotations
 
 import io
@@ -23,25 +24,29 @@ import numpy as np
 import pandas as pd
 
 from engine import register, schema
+from engine.errors import InputError
+from engine.tolerances import SUMMA_PERSONER
 
 log = logging.getLogger("utjamning")
 MAX_LISTED = 60
 #: Kommuner named per unusual value in a warning (the rest are counted).
 WARN_EXAMPLES = 5
 KEYS = {schema.KOMMUN: "kommun_kod", schema.LAN: "lan_kod", schema.REGION: "region_kod"}
-NAME_COLUMNS = {schema.KOMMUN: {"kommun", "lan_kod", "lan", "region"}, schema.LAN: {"lan"}, schema.REGION: {"region", "lan"}}
+NAME_COLUMNS = {
+    schema.KOMMUN: {"kommun", "lan_kod", "lan", "region"},
+    schema.LAN: {"lan"},
+    schema.REGION: {"region", "lan"},
+}
 FILES = {schema.KOMMUN: "kommuner", schema.LAN: "lan", schema.REGION: "regioner", schema.RIKET: "riket"}
 #: Optional table of the utjämningsår's länsvisa skattesatser (förordning 2004:881 2–3 §§), one row per region code.
 SKATTESATSER = "lansvisa_skattesatser"
 SUFFIXES = (".csv", ".parquet", ".xlsx")
 #: Tolerance for "adds up": counts are whole persons, so sums must match exactly (up to float noise).
-SUM_TOL = 1e-6
+SUM_TOL = SUMMA_PERSONER
 
 
-class IndataError(ValueError):
+class IndataError(InputError):
     """Bad input: lists every problem found, naming file, row/kommun and column."""
-
-    is_input_error = True
 
     def __init__(self, problems: list[str]):
         self.problems = problems
@@ -60,9 +65,9 @@ class Indata:
     """Validated inputs in register order (float64), plus the files they came from."""
 
     ar: int
-    kommun: pd.DataFrame            #: index kommun_kod, 290 rows
-    lan: pd.DataFrame               #: index lan_kod, 21 rows
-    region: pd.DataFrame            #: index region_kod, 21 rows
+    kommun: pd.DataFrame  #: index kommun_kod, 290 rows
+    lan: pd.DataFrame  #: index lan_kod, 21 rows
+    region: pd.DataFrame  #: index region_kod, 21 rows
     riket: dict[str, float]
     files: dict[str, str] = field(default_factory=dict)
     #: legal but unusual values (outside the warning band of data/rimlighet.yaml), one note per file and column
@@ -140,7 +145,7 @@ def _read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
     if path.suffix == ".parquet":
         t = pd.read_parquet(path)
         # as text like CSV/XLSX, so one validation path parses every format (str(float) round-trips exactly)
-        return t.astype({c: str for c in t.columns})
+        return t.astype(dict.fromkeys(t.columns, str))
     return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False)
 
 
@@ -224,7 +229,9 @@ def _band_message(var: schema.Variable, value: float, divisor: float | None, int
     return f"{shown} ligger utanför det rimliga intervallet {b.text(interval)} — {b.skal}"
 
 
-def _unusual(var: schema.Variable, vals: pd.Series, divisor: pd.Series | None, labels: list[str], file: str) -> str | None:
+def _unusual(
+    var: schema.Variable, vals: pd.Series, divisor: pd.Series | None, labels: list[str], file: str
+) -> str | None:
     """One note for the values of a column that are legal but outside its warning band."""
     b = schema.band(var.name)
     x = _compared(b, vals, divisor)
@@ -235,17 +242,26 @@ def _unusual(var: schema.Variable, vals: pd.Series, divisor: pd.Series | None, l
         return None
     ex = ", ".join(f"{labels[i]} {schema.format_number(x[i])}" for i in hit[:WARN_EXAMPLES])
     more = f" och {len(hit) - WARN_EXAMPLES} till" if len(hit) > WARN_EXAMPLES else ""
-    return (f"Ovanligt värde i indata: {file}, kolumn {var.name!r}"
-            + (f" per {b.per}" if b.per else "") + f": {len(hit)} värden utanför det vanliga intervallet "
-            f"{b.text(b.varning)} ({ex}{more}). Värdet är tillåtet och har använts; kontrollera enheten ({b.skal}).")
+    return (
+        f"Ovanligt värde i indata: {file}, kolumn {var.name!r}"
+        + (f" per {b.per}" if b.per else "")
+        + f": {len(hit)} värden utanför det vanliga intervallet "
+        f"{b.text(b.varning)} ({ex}{more}). Värdet är tillåtet och har använts; kontrollera enheten ({b.skal})."
+    )
 
 
-def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problems: list[str],
-                 warnings: list[str]) -> pd.DataFrame | None:
+def _check_level(
+    niva: str, df: pd.DataFrame, file: str, regelverk: str, problems: list[str], warnings: list[str]
+) -> pd.DataFrame | None:
     key = KEYS[niva]
-    expected = (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]).tolist()
-    names = (register.kommuner().set_index("kommun_kod")["kommun"] if niva == schema.KOMMUN
-             else register.regioner().set_index("region_kod")["region"])
+    expected = (
+        register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]
+    ).tolist()
+    names = (
+        register.kommuner().set_index("kommun_kod")["kommun"]
+        if niva == schema.KOMMUN
+        else register.regioner().set_index("region_kod")["region"]
+    )
     wanted = [v.name for v in schema.variables(niva, regelverk)]
     known = {v.name for v in schema.variables(niva)}
     if key not in df.columns:
@@ -261,8 +277,11 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
         problems.append(f"{file}, rad {row}: okänd {key} {c!r}")
     missing = [c for c in expected if c not in set(codes)]
     if missing:
-        problems.append(f"{file}: {len(missing)} av {len(expected)} {key} saknas: "
-                        + ", ".join(f"{c} {names[c]}" for c in missing[:15]) + (" …" if len(missing) > 15 else ""))
+        problems.append(
+            f"{file}: {len(missing)} av {len(expected)} {key} saknas: "
+            + ", ".join(f"{c} {names[c]}" for c in missing[:15])
+            + (" …" if len(missing) > 15 else "")
+        )
     if len(df) != len(expected):
         problems.append(f"{file}: {len(df)} rader, väntade {len(expected)} (en per {niva})")
     # a column the user does not have is not a problem: the components reading it are "ej tillgänglig"
@@ -280,8 +299,12 @@ def _check_level(niva: str, df: pd.DataFrame, file: str, regelverk: str, problem
             for i in np.flatnonzero(mask):
                 raw = df[col].iloc[i]
                 if what == "utanför":
-                    text = _band_message(var, float(parsed[col].iloc[i]),
-                                         None if divisor is None else float(divisor.iloc[i]), schema.band(col).fel)
+                    text = _band_message(
+                        var,
+                        float(parsed[col].iloc[i]),
+                        None if divisor is None else float(divisor.iloc[i]),
+                        schema.band(col).fel,
+                    )
                 else:
                     text = f"{raw!r} {what}"
                 problems.append(f"{file}, rad {i + 2} ({label[i]}), kolumn {col!r}: {text}")
@@ -301,10 +324,9 @@ def _check_skattesatser(df: pd.DataFrame, file: str, problems: list[str]) -> pd.
     codes = _codes(df["region_kod"].rename("region_kod"))
     expected = register.regioner()["region_kod"].tolist()
     n = len(problems)
-    for c in sorted(set(codes[codes.duplicated()])):
+    dup, unknown, missing = register.code_mismatch(codes, expected)
+    for c in dup:
         problems.append(f"{file}: region_kod {c} förekommer på flera rader")
-    unknown = sorted(set(codes) - set(expected))
-    missing = [c for c in expected if c not in set(codes)]
     if unknown:
         problems.append(f"{file}: okänd region_kod {unknown}")
     if missing:
@@ -319,8 +341,10 @@ def _check_skattesatser(df: pd.DataFrame, file: str, problems: list[str]) -> pd.
     for col in [c for c in register.SATSER if c in df.columns]:
         vals = parse_numbers(df[col])
         for i in np.flatnonzero(~(vals.between(0, 100)).to_numpy()):
-            problems.append(f"{file}, rad {i + 2} (region_kod {codes.iloc[i]}), kolumn {col!r}: inte en procentsats i "
-                            f"[0, 100]: {df[col].iloc[i]!r}")
+            problems.append(
+                f"{file}, rad {i + 2} (region_kod {codes.iloc[i]}), kolumn {col!r}: inte en procentsats i "
+                f"[0, 100]: {df[col].iloc[i]!r}"
+            )
         out[col] = vals.to_numpy()
     if len(problems) > n:
         return None
@@ -333,34 +357,46 @@ def _check_sums(k: pd.DataFrame, r: pd.DataFrame | None, files: dict, problems: 
     if all(c in k.columns for c in (*schema.ALDERSGRUPPER, "folkmangd_31dec_t2")):
         diff = k[list(schema.ALDERSGRUPPER)].sum(axis=1) - k["folkmangd_31dec_t2"]
         for kod in diff.index[np.abs(diff.to_numpy()) > SUM_TOL]:
-            problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: åldersgrupperna bef_0 … bef_90_w summerar till "
-                            f"{k.loc[kod, list(schema.ALDERSGRUPPER)].sum():.0f}, inte folkmangd_31dec_t2 "
-                            f"{k.loc[kod, 'folkmangd_31dec_t2']:.0f}")
+            problems.append(
+                f"{f}, kommun {kod} {names.get(kod, '?')}: åldersgrupperna bef_0 … bef_90_w summerar till "
+                f"{k.loc[kod, list(schema.ALDERSGRUPPER)].sum():.0f}, inte folkmangd_31dec_t2 "
+                f"{k.loc[kod, 'folkmangd_31dec_t2']:.0f}"
+            )
     for e, band in schema.ENSAMBOENDE.items():
         if e in k.columns and band in k.columns:
             for kod in k.index[(k[e] > k[band]).to_numpy()]:
-                problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: {e} {k.loc[kod, e]:.0f} är större än {band} "
-                                f"{k.loc[kod, band]:.0f}")
+                problems.append(
+                    f"{f}, kommun {kod} {names.get(kod, '?')}: {e} {k.loc[kod, e]:.0f} är större än {band} "
+                    f"{k.loc[kod, band]:.0f}"
+                )
     if "utlandsk_bakgrund_7_15" in k.columns and all(c in k.columns for c in ("bef_7_9", "bef_10_12", "bef_13_15")):
         over = k["utlandsk_bakgrund_7_15"] > k[["bef_7_9", "bef_10_12", "bef_13_15"]].sum(axis=1)
         for kod in k.index[over.to_numpy()]:
-            problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: utlandsk_bakgrund_7_15 är större än antalet "
-                            f"barn 7–15 år")
-    for sub, whole in (("lss_pa_lss_och_bss_vuxna", "lss_pa_lss"), ("lss_pa_lss_och_bss_vuxna", "lss_bss_vuxna"),
-                       ("lss_pa_sfb_kommun_utforare", "lss_pa_sfb")):
+            problems.append(
+                f"{f}, kommun {kod} {names.get(kod, '?')}: utlandsk_bakgrund_7_15 är större än antalet barn 7–15 år"
+            )
+    for sub, whole in (
+        ("lss_pa_lss_och_bss_vuxna", "lss_pa_lss"),
+        ("lss_pa_lss_och_bss_vuxna", "lss_bss_vuxna"),
+        ("lss_pa_sfb_kommun_utforare", "lss_pa_sfb"),
+    ):
         if sub in k.columns and whole in k.columns:
             for kod in k.index[(k[sub] > k[whole]).to_numpy()]:
-                problems.append(f"{f}, kommun {kod} {names.get(kod, '?')}: {sub} {k.loc[kod, sub]:.0f} är större än "
-                                f"{whole} {k.loc[kod, whole]:.0f}")
+                problems.append(
+                    f"{f}, kommun {kod} {names.get(kod, '?')}: {sub} {k.loc[kod, sub]:.0f} är större än "
+                    f"{whole} {k.loc[kod, whole]:.0f}"
+                )
     if r is not None and all(c in r.columns for c in schema.HOS_CELLER) and "folkmangd_31dec_t2" in k.columns:
         lan = register.kommuner().set_index("kommun_kod")["lan_kod"]
         pop = k["folkmangd_31dec_t2"].groupby(lan.reindex(k.index)).sum()
         cells = r[list(schema.HOS_CELLER)].sum(axis=1)
         for kod in r.index:
             if kod in pop.index and abs(cells[kod] - pop[kod]) > SUM_TOL:
-                problems.append(f"{files[schema.REGION]}, region {kod}: vårdbehovsmatrisens 28 celler summerar till "
-                                f"{cells[kod]:.0f}, inte regionens folkmängd 31 dec t−2 {pop[kod]:.0f} (summan av "
-                                f"dess kommuner)")
+                problems.append(
+                    f"{files[schema.REGION]}, region {kod}: vårdbehovsmatrisens 28 celler summerar till "
+                    f"{cells[kod]:.0f}, inte regionens folkmängd 31 dec t−2 {pop[kod]:.0f} (summan av "
+                    f"dess kommuner)"
+                )
 
 
 def _check_riket(t: pd.DataFrame, file: str, problems: list[str], warnings: list[str]) -> dict:
@@ -391,17 +427,26 @@ def _check_riket(t: pd.DataFrame, file: str, problems: list[str], warnings: list
 
 
 def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: str, ar: int) -> Indata:
+    """The raw tables checked for ``regelverk`` (a law's name or alias, e.g. ``2024`` = ``nuvarande``)."""
+    from engine.params import lag_namn
+
+    regelverk = lag_namn(regelverk)
     problems: list[str] = []
     warnings: list[str] = []
     checked: dict[str, pd.DataFrame | None] = {}
     for niva in (schema.KOMMUN, schema.LAN, schema.REGION):
         if niva not in tables:
             if niva == schema.KOMMUN:
-                problems.append("tabellen 'kommuner' finns inte (kommuner.csv, .parquet eller .xlsx, eller ett blad "
-                                "'kommuner' i indata.xlsx; lan/regioner/riket är frivilliga)")
-            checked[niva] = pd.DataFrame(index=pd.Index(
-                (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]),
-                name=KEYS[niva]))
+                problems.append(
+                    "tabellen 'kommuner' finns inte (kommuner.csv, .parquet eller .xlsx, eller ett blad "
+                    "'kommuner' i indata.xlsx; lan/regioner/riket är frivilliga)"
+                )
+            checked[niva] = pd.DataFrame(
+                index=pd.Index(
+                    (register.kommuner()["kommun_kod"] if niva == schema.KOMMUN else register.regioner()["region_kod"]),
+                    name=KEYS[niva],
+                )
+            )
             continue
         checked[niva] = _check_level(niva, tables[niva], files[niva], regelverk, problems, warnings)
     riket: dict[str, float] = {}
@@ -419,11 +464,20 @@ def validate(tables: dict[str, pd.DataFrame], files: dict[str, str], regelverk: 
         _check_sums(checked[schema.KOMMUN], checked[schema.REGION], files, problems)
     if problems:
         raise IndataError(problems)
-    return Indata(ar=ar, kommun=checked[schema.KOMMUN], lan=checked[schema.LAN], region=checked[schema.REGION],
-                  riket=riket, files=files, varningar=warnings, skattesatser=satser)
+    return Indata(
+        ar=ar,
+        kommun=checked[schema.KOMMUN],
+        lan=checked[schema.LAN],
+        region=checked[schema.REGION],
+        riket=riket,
+        files=files,
+        varningar=warnings,
+        skattesatser=satser,
+    )
 
 
 def load_indata(directory: str | Path, regelverk: str, ar: int) -> Indata:
-    """Read and validate an input directory for ``regelverk``; raises :class:`IndataError` listing all problems."""
+    """Read and validate an input directory for ``regelverk`` (a law's name or alias); raises :class:`IndataError`
+    listing all problems."""
     tables, files = read_tables(directory)
     return validate(tables, files, regelverk, ar)

@@ -10,6 +10,7 @@ taxed by kommun and region). Gotland, a kommun outside a region, gets the kommun
 rates "Kommun som inte ingår i en region" (L1219–L1221, L1403–L1405). Worked example: table 5.2 (L7525–L7567),
 Eda 110 940 × 19,97 % = 22 155 kr/inv.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +33,10 @@ def lansvisa_skattesatser(ctx: Ctx, kolumn: str | None = None) -> pd.DataFrame:
     if Skattesatser.INDATA in ctx.skattesatser:
         if ctx.p.raw("inkomstutjamning.skattesatser_indata"):
             return ctx.skattesatser[Skattesatser.INDATA]
-        note = (f"inkomstutjamning: indatatabellen lansvisa_skattesatser används inte — regelverk {ctx.p.namn} har egna "
-                "länsvisa skattesatser (förordning 2004:881 2–3 §§; inkomstutjamning.skattesatser_indata)")
+        note = (
+            f"inkomstutjamning: indatatabellen lansvisa_skattesatser används inte — regelverk {ctx.p.namn} har egna "
+            "länsvisa skattesatser (förordning 2004:881 2–3 §§; inkomstutjamning.skattesatser_indata)"
+        )
         if note not in ctx.notes:
             ctx.notes.append(note)
     return ctx.skattesatser[ctx.p.raw("inkomstutjamning.skattesatser_kolumn")]
@@ -60,7 +63,7 @@ def inkomstutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
 
 def _inkomstutjamning(ctx: Ctx, niva: str) -> dict[str, np.ndarray]:
     su_k, p_k = ctx.k["skatteunderlag_kr"], ctx.k["folkmangd_1nov_t1"]
-    msk = np.sum(su_k) / np.sum(p_k)                                     # uppräknad medelskattekraft (L593)
+    msk = np.sum(su_k) / np.sum(p_k)  # uppräknad medelskattekraft (L593)
     satser = lansvisa_skattesatser(ctx)
     if niva == "kommun":
         su, p = su_k, p_k

@@ -16,19 +16,28 @@ P = ``lss.befolkning_standardkostnad`` (proposal: 31 dec t−2, L4549; current: 
 ``lss.befolkning_kronor`` (1 nov t−1). Everything is vectorised over kommuner (last axis) and broadcasts over a
 scenario axis (parameters of shape (S, 1)). Decisions: docs/decisions.md.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from engine.common import invanarbaserat_avdrag, kpif_faktor, korrigeringsfaktor, safe_div
+from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, kpif_faktor, safe_div
 from engine.context import Ctx
 from engine.params import EjTillganglig
 
 #: insats → the per-kommun count variable(s) it is priced on (the order of the bilaga's formula, L4533)
 INSATSER = ("bv", "bb", "fh", "dv", "kv", "kt", "as", "ls", "kp", "pak", "paf", "pafku")
-ANTAL = {"bv": "lss_bss_vuxna", "bb": "lss_bss_barn", "fh": "lss_familjehem_barn", "dv": "lss_daglig_verksamhet",
-         "kv": "lss_korttidsvistelse", "kt": "lss_korttidstillsyn", "as": "lss_avlosarservice",
-         "ls": "lss_ledsagarservice", "kp": "lss_kontaktperson"}
+ANTAL = {
+    "bv": "lss_bss_vuxna",
+    "bb": "lss_bss_barn",
+    "fh": "lss_familjehem_barn",
+    "dv": "lss_daglig_verksamhet",
+    "kv": "lss_korttidsvistelse",
+    "kt": "lss_korttidstillsyn",
+    "as": "lss_avlosarservice",
+    "ls": "lss_ledsagarservice",
+    "kp": "lss_kontaktperson",
+}
 RS = "lss_rs_{}_kr"
 
 
@@ -102,7 +111,9 @@ def lss_kostnad_per_insats(ctx: Ctx) -> dict[str, np.ndarray | float]:
     elif bb_namnare == "viktad":
         n_bb = _n(ctx, "lss_bss_barn") + ctx.p(q + "familjehem_andel_av_barn") * _n(ctx, "lss_familjehem_barn")
     else:
-        raise ValueError(f"lss.prislista.bb_namnare must be 'boende_barn_och_familjehem' or 'viktad', got {bb_namnare!r}")
+        raise ValueError(
+            f"lss.prislista.bb_namnare must be 'boende_barn_och_familjehem' or 'viktad', got {bb_namnare!r}"
+        )
     c["bb"] = safe_div(rs["5132"], n_bb)
     c["fh"] = ctx.p(q + "familjehem_andel_av_barn") * c["bb"]
     pak_namnare = ctx.p.raw(q + "pak_namnare")
@@ -111,15 +122,24 @@ def lss_kostnad_per_insats(ctx: Ctx) -> dict[str, np.ndarray | float]:
     elif pak_namnare == "exkl_bss_vuxna":
         n_pa = _n(ctx, "lss_pa_lss") - _n(ctx, "lss_pa_lss_och_bss_vuxna")
     else:
-        raise ValueError(f"lss.prislista.pak_namnare must be 'alla_beslut_9_2' or 'exkl_bss_vuxna', got {pak_namnare!r}")
+        raise ValueError(
+            f"lss.prislista.pak_namnare must be 'alla_beslut_9_2' or 'exkl_bss_vuxna', got {pak_namnare!r}"
+        )
     a_paf, a_pafku = ctx.p(q + "pa_sfb_andel"), ctx.p(q + "pa_sfb_kommun_utforare_andel")
     den_pa = n_pa + a_paf * float(np.sum(_paf_antal(ctx))) + a_pafku * _n(ctx, "lss_pa_sfb_kommun_utforare")
     c["pak"] = safe_div(rs["5133"] - rs["konto_4538"], den_pa)
     c["paf"] = a_paf * c["pak"]
     c["pafku"] = a_pafku * c["pak"]
     c["dv"] = safe_div(rs["5135"], _n(ctx, "lss_daglig_verksamhet"))
-    andel = {i: ctx.p(q + f"{namn}_andel") for i, namn in
-             (("kt", "korttidstillsyn"), ("as", "avlosarservice"), ("ls", "ledsagarservice"), ("kp", "kontaktperson"))}
+    andel = {
+        i: ctx.p(q + f"{namn}_andel")
+        for i, namn in (
+            ("kt", "korttidstillsyn"),
+            ("as", "avlosarservice"),
+            ("ls", "ledsagarservice"),
+            ("kp", "kontaktperson"),
+        )
+    }
     den_kv = _n(ctx, ANTAL["kv"]) + sum(andel[i] * _n(ctx, ANTAL[i]) for i in andel)
     c["kv"] = safe_div(rs["5139"], den_kv)
     for i, a in andel.items():
@@ -137,7 +157,6 @@ def lss_grundlaggande_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     Försäkringskassan under 51 kap. SFB (``lss_ersattning_fk_kr``; source per OPEN-26). Returns ``{"<insats>_kr":
     count × price, "fk_kr": FK, "grundlaggande_standardkostnad_kr": S}`` — kronor, RS-year (t−2) prices."""
     pris = lss_kostnad_per_insats(ctx)
-    ctx.cache["lss.kostnad_per_insats"] = pris
     antal = lss_antal_insatser(ctx, tuple(pris))
     out = {f"{i}_kr": antal[i] * np.asarray(pris[i], dtype="float64") for i in pris}
     out["fk_kr"] = np.asarray(ctx.k["lss_ersattning_fk_kr"], dtype="float64")
@@ -177,8 +196,11 @@ def lss_personalkostnadsindex(ctx: Ctx, s_kr) -> np.ndarray:
     andel = ctx.p("lss.personalkostnadsindex.personalkostnadsandel")
     w = ctx.p("lss.personalkostnadsindex.andel_av_skillnad")
     if "lss_personalkostnad_kr" not in ctx.k:
-        raise EjTillganglig("lss_personalkostnad_kr", "per-kommun computed personalkostnad (RS 2022) is not an input: "
-                            "its definition is incomplete in the seeds (L23743–L23753)")
+        raise EjTillganglig(
+            "lss_personalkostnad_kr",
+            "per-kommun computed personalkostnad (RS 2022) is not an input: "
+            "its definition is incomplete in the seeds (L23743–L23753)",
+        )
     pk = ctx.k["lss_personalkostnad_kr"]
     return safe_div(s_kr + w * (pk - andel * s_kr), s_kr, fill=1.0)
 
@@ -210,16 +232,16 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
       Σ utjamning_kr = 0 (Σ bidrag = Σ avgifter).
 
     Elements the rule set lacks (the current personalkostnadsindex; fasta index tables) make the affected columns NaN
-    with a notice in ``ctx.notes``; the riket mean is still given (e.g. 6 346 kr/inv in 2024, L23773).
+    with a notice in the run's notices; the riket mean is still given (e.g. 6 346 kr/inv in 2024, L23773).
     """
     p_sk = ctx.k[ctx.p.raw("lss.befolkning_standardkostnad")]
     p_kr = ctx.k[ctx.p.raw("lss.befolkning_kronor")]
     grund = lss_grundlaggande_standardkostnad(ctx)
     s_kr = grund["grundlaggande_standardkostnad_kr"]
     s_inv = safe_div(s_kr, p_sk)
-    f = kpif_faktor(ctx.p("lss.kpif"), ctx.ar, namn="lss.kpif")
+    f = kpif_faktor(ctx.p("allmant.kpif"), ctx.ar)
     netto = ctx.riket["lss_nettokostnad_kr"]
-    riket = netto * f / np.sum(p_sk, axis=-1, keepdims=True)          # genomsnittlig standardkostnad (L23783)
+    riket = netto * f / np.sum(p_sk, axis=-1, keepdims=True)  # genomsnittlig standardkostnad (L23783)
 
     modell = ctx.p.raw("lss.modell")
     noll = np.zeros_like(s_inv)
@@ -235,19 +257,21 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
     else:
         raise ValueError(f"lss.modell must be 'tillagg' or 'personalkostnadsindex', got {modell!r}")
 
-    if placering == "fore_kpif_och_korrigering":       # (S/P·PKI + lön + adm) · KPIF · K  (OPEN-28, chosen)
+    if placering == "fore_kpif_och_korrigering":  # (S/P·PKI + lön + adm) · KPIF · K  (OPEN-28, chosen)
         modellvarde = (s_inv * pki + lon + adm) * f
         k = korrigeringsfaktor(modellvarde, riket, p_sk)
         skala = f * k
         lon_del, adm_del = lon * skala, adm * skala
-    elif placering == "efter_korrigering":             # S/P · KPIF · K + (lön + adm) · KPIF
+    elif placering == "efter_korrigering":  # S/P · KPIF · K + (lön + adm) · KPIF
         modellvarde = s_inv * pki * f
         k = korrigeringsfaktor(modellvarde, riket, p_sk)
         skala = f * k
         lon_del, adm_del = lon * f, adm * f
     else:
-        raise ValueError(f"lss.tillagg_placering must be 'fore_kpif_och_korrigering' or 'efter_korrigering', got {placering!r}")
-    if modell == "personalkostnadsindex":              # no lön/administration tillägg in the current rules
+        raise ValueError(
+            f"lss.tillagg_placering must be 'fore_kpif_och_korrigering' or 'efter_korrigering', got {placering!r}"
+        )
+    if modell == "personalkostnadsindex":  # no lön/administration tillägg in the current rules
         lon_del = adm_del = noll
     grund_del = s_inv * skala
     pki_del = s_inv * (pki - 1.0) * skala
@@ -256,11 +280,19 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
     n = nivajustering(diff, p_kr)
     utj = diff + n
     out = {
-        "grundlaggande_standardkostnad_kr": s_kr, "grundlaggande_standardkostnad": s_inv,
-        "grundlaggande_del": grund_del, "personalkostnadsindex_del": pki_del,
-        "lonekostnader": lon_del, "administration": adm_del, "standardkostnad": sk,
-        "personalkostnadsindex": pki, "korrigeringsfaktor": k, "standardkostnad_riket": riket,
-        "nivajustering": n, "utjamning": utj, "utjamning_kr": utj * p_kr,
+        "grundlaggande_standardkostnad_kr": s_kr,
+        "grundlaggande_standardkostnad": s_inv,
+        "grundlaggande_del": grund_del,
+        "personalkostnadsindex_del": pki_del,
+        "lonekostnader": lon_del,
+        "administration": adm_del,
+        "standardkostnad": sk,
+        "personalkostnadsindex": pki,
+        "korrigeringsfaktor": k,
+        "standardkostnad_riket": riket,
+        "nivajustering": n,
+        "utjamning": utj,
+        "utjamning_kr": utj * p_kr,
     }
     shape = np.broadcast_shapes(*(np.shape(v) for v in out.values()), np.shape(p_kr))
     return {key: np.broadcast_to(np.asarray(v, dtype="float64"), shape).copy() for key, v in out.items()}

@@ -1,7 +1,12 @@
-"""Rule sets as data: the constants of a regelverk, reform overlays and scenario batches.
+"""Rule sets as data: one tree per law with values on a time axis, reform overlays and scenario batches.
 
-A rule set is a directory ``data/regelverk/<namn>/`` of YAML files. Each file is one area (its stem is the first
-part of every parameter path: ``forskola.yaml`` → ``forskola.…``). Every leaf is a mapping with
+A **law** (regelverk) is a directory ``data/regelverk/<namn>/``: ``lag.yaml`` (its name, aliases, the first
+utjämningsår it can be computed for — ``berakningsbar_fran`` —, for a proposal the year it enters into force —
+``ikrafttradande`` — and what it inherits from another law) and one YAML file per area. A file's stem is the first
+part of every parameter path (``forskola.yaml`` → ``forskola.…``). Two laws ship: ``nuvarande`` (the rules in
+force; alias ``2024``) and ``sou2024`` (the proposal of SOU 2024:50, which inherits the leaves it keeps unchanged).
+
+Every leaf is a mapping with
 
     value       the number (or list / mapping / string) the law gives
     unit        e.g. ``kr/inv (2022)``, ``andel``, ``procent``, ``index``
@@ -12,58 +17,93 @@ part of every parameter path: ``forskola.yaml`` → ``forskola.…``). Every lea
     allowed     optional list of the values an enumerated choice may take (a string compared by the engine, e.g.
                 ``efter_iba | fore_iba``); for a number, special values allowed besides ``range`` (e.g. ``.inf``)
 
+or, for a parameter whose value changes over the years, ``values: {year: {value, source[, note]}}`` beside the
+same ``unit`` / ``range`` / ``allowed`` / ``note`` / ``alternativ``: the value for utjämningsår t is the one whose
+year is the latest ≤ t. :meth:`Params.load` resolves a law for one year (``ar``); a leaf whose first value comes
+later is not part of the law that year (``Params.finns`` is false; reading it raises :class:`SaknasForAret`, so the
+component is "ej tillgänglig" naming it, or the command stops with an input error naming it), and a year before
+the law's ``berakningsbar_fran`` is an error naming the law. A yearly series (the KPIF) is one leaf whose
+value maps each year to its figure.
+
 A leaf may instead say ``status: ej_tillganglig`` with a ``reason``: the rule set has that element, but the seeds
 do not give it (used for the current rules). Reading such a parameter raises :class:`EjTillganglig`, which the
 engine turns into an explicit "not available in this rule set" result — never a guess.
 
-A **reform** is a YAML overlay ``{namn: …, beskrivning: …, andringar: {path: value | {value:…, source:…}}}``
-applied on top of a rule set; every path must already exist (a typo is an error, not a new parameter) and every
-value must have the rule set's type (a number for a number: not ``true``, not the text ``"1,7"``), be finite, lie in
-the parameter's range and, for an enumerated choice, be one of its allowed values. A YAML key given twice (in a rule
-set or a reform) is an error, never "the last one wins". Every problem is listed at once.
+A **reform** is a YAML overlay ``{namn: …, beskrivning: …, andringar: {path: value | {value:…, source:…} |
+{values: {year: value}}}}`` applied on top of a law: a plain value (or ``{value: …}``) replaces the parameter for
+every year, ``values`` adds or replaces dated values from those years on. Every path must already exist in the law
+(a typo is an error, not a new parameter) and every value must have the law's type (a number for a number: not
+``true``, not the text ``"1,7"``), be finite, lie in the parameter's range and, for an enumerated choice, be one of
+its allowed values. A YAML key given twice (in a rule set or a reform) is an error, never "the last one wins".
+Every problem is listed at once.
 
 A **scenario batch** maps parameter paths to 1-d arrays of S values; :meth:`Params.value` then returns an
 array of shape (S, 1) that broadcasts against per-kommun arrays of shape (K,), so one engine run computes all
 S scenarios at once (results of shape (S, K)).
 """
+
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import hashlib
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import yaml
 
+from engine.errors import InputError, UtjamningError
+from engine.paths import DATA
+
 ROOT = Path(__file__).resolve().parent.parent
-REGELVERK_DIR = ROOT / "data" / "regelverk"
+REGELVERK_DIR = DATA / "regelverk"
 LEAF_KEYS = {"value", "unit", "source", "valid_from", "note", "status", "reason", "alternativ", "range", "allowed"}
+#: Keys of a dated leaf (``values: {year: …}``) and of one of its dated values.
+DATED_KEYS = {"values", "unit", "source", "note", "alternativ", "range", "allowed"}
+ENTRY_KEYS = {"value", "source", "note"}
+#: The law's own file in its directory (not an area of parameters).
+LAG_FIL = "lag.yaml"
 #: Default range of a number by the leaf's unit (first matching pattern), where the leaf declares none.
 UNIT_RANGES_FILE = REGELVERK_DIR / "enheter.yaml"
 #: Keys of a reform file, and of a {value: …} override inside it.
 REFORM_KEYS = {"namn", "beskrivning", "andringar"}
 OVERRIDE_KEYS = {"value", "source", "note"}
+DATED_OVERRIDE_KEYS = {"values"}
 
 
-class ParameterError(ValueError):
+class ParameterError(InputError):
     """Bad rule set, reform or scenario file (an input error: printed as one message, exit 2)."""
 
-    is_input_error = True
 
-
-class EjTillganglig(LookupError):
+class EjTillganglig(UtjamningError, LookupError):
     """The rule set has no value for this element (the seeds do not specify it)."""
 
     def __init__(self, path: str, reason: str):
         self.path, self.reason = path, reason
         super().__init__(f"{path}: ej tillgänglig i regelverket ({reason})")
+
+
+class SaknasForAret(EjTillganglig, InputError):
+    """The law has no value of this parameter for the utjämningsår: its first value comes later. A component that
+    reads it is "ej tillgänglig" naming it (like any element the law lacks); where nothing catches it, it is an
+    input error (exit 2) naming the parameter and the year."""
+
+    def __init__(self, path: str, ar: int, forsta: int, namn: str):
+        self.ar, self.forsta, self.namn = ar, forsta, namn
+        super().__init__(
+            path, f"inget värde för utjämningsår {ar} i regelverk {namn} — det första gäller från {forsta}"
+        )
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
 
 
 class UniqueKeyLoader(yaml.SafeLoader):
@@ -78,12 +118,15 @@ class UniqueKeyLoader(yaml.SafeLoader):
                 key = self.construct_object(key_node, deep=True)
                 try:
                     first = seen.setdefault(key, key_node.start_mark.line + 1)
-                except TypeError:        # an unhashable key: the base class reports it
+                except TypeError:  # an unhashable key: the base class reports it
                     continue
                 if first != key_node.start_mark.line + 1:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"nyckeln {key!r} förekommer två gånger (första gången på rad {first}); "
-                                    f"ta bort den ena", key_node.start_mark)
+                        None,
+                        None,
+                        f"nyckeln {key!r} förekommer två gånger (första gången på rad {first}); ta bort den ena",
+                        key_node.start_mark,
+                    )
         return super().construct_mapping(node, deep)
 
 
@@ -105,7 +148,7 @@ def load_yaml(path: str | Path) -> Any:
 
 
 def _is_leaf(node: Any) -> bool:
-    return isinstance(node, Mapping) and ("value" in node or node.get("status") == "ej_tillganglig")
+    return isinstance(node, Mapping) and ("value" in node or "values" in node or node.get("status") == "ej_tillganglig")
 
 
 def _flatten(tree: Mapping, prefix: str = "") -> dict[str, dict]:
@@ -113,15 +156,82 @@ def _flatten(tree: Mapping, prefix: str = "") -> dict[str, dict]:
     for key, node in tree.items():
         path = f"{prefix}{key}"
         if _is_leaf(node):
-            unknown = set(node) - LEAF_KEYS
+            allowed = DATED_KEYS if "values" in node else LEAF_KEYS
+            unknown = set(node) - allowed
             if unknown:
-                raise ParameterError(f"parameter {path}: okända nycklar {sorted(unknown)} (tillåtna: {sorted(LEAF_KEYS)})")
+                raise ParameterError(
+                    f"parameter {path}: okända nycklar {sorted(unknown)} (tillåtna: {sorted(allowed)})"
+                )
             out[path] = dict(node)
         elif isinstance(node, Mapping):
             out.update(_flatten(node, path + "."))
         else:
-            raise ParameterError(f"parameter {path}: ett löv behöver 'value' (med unit, source, valid_from), fick {node!r}")
+            raise ParameterError(
+                f"parameter {path}: ett löv behöver 'value' (med unit, source, valid_from) eller "
+                f"'values' (år → värde), fick {node!r}"
+            )
     return out
+
+
+def _dated(path: str, node: Mapping, problems: list[str]) -> dict:
+    """A leaf as written → ``{"meta": {unit, range, allowed, note, alternativ | status, reason}, "values": [(year,
+    {value, source[, note]}), …] ascending}``; problems (a missing key, a year that is not a year) are appended."""
+    if node.get("status") == "ej_tillganglig":
+        return {"meta": dict(node), "values": []}
+    if "values" in node:
+        meta = {k: v for k, v in node.items() if k != "values"}
+        raw = node["values"]
+        if not isinstance(raw, Mapping) or not raw:
+            problems.append(f"{path}: 'values' ska vara en mappning år → värde")
+            return {"meta": meta, "values": []}
+        entries = []
+        for year, e in raw.items():
+            if isinstance(year, bool) or not isinstance(year, int):
+                problems.append(f"{path}: {year!r} i 'values' är inte ett årtal")
+                continue
+            e = dict(e) if isinstance(e, Mapping) and "value" in e else {"value": e}
+            bad = set(e) - ENTRY_KEYS
+            if bad:
+                problems.append(f"{path}, {year}: okända nycklar {sorted(bad)} (tillåtna: {sorted(ENTRY_KEYS)})")
+            e.setdefault("source", meta.get("source"))
+            if not e["source"]:
+                problems.append(f"{path}, {year}: saknar source")
+            entries.append((year, e))
+        meta.pop("source", None)
+        return {"meta": meta, "values": sorted(entries, key=lambda ye: ye[0])}
+    missing = [k for k in ("unit", "source", "valid_from") if k not in node]
+    problems += [f"{path}: saknar {k}" for k in missing]
+    year = node.get("valid_from")
+    if isinstance(year, bool) or not isinstance(year, int):
+        if "valid_from" in node:
+            problems.append(f"{path}: valid_from {year!r} är inte ett årtal")
+        year = 0
+    entry = {"value": node["value"], "source": node.get("source")}
+    meta = {k: v for k, v in node.items() if k not in ("value", "source", "valid_from")}
+    return {"meta": meta, "values": [(year, entry)]}
+
+
+def _resolve(dated: dict, ar: int) -> dict | None:
+    """The leaf of utjämningsår ``ar``: the dated value whose year is the latest ≤ ``ar`` with the leaf's unit,
+    range, allowed values, note and alternative, and ``valid_from`` = that year; None when every value starts later.
+    A leaf ``ej_tillganglig`` is the same in every year."""
+    meta = dated["meta"]
+    if meta.get("status") == "ej_tillganglig":
+        return dict(meta)
+    chosen = None
+    for year, entry in dated["values"]:
+        if year <= ar:
+            chosen = (year, entry)
+    if chosen is None:
+        return None
+    year, entry = chosen
+    leaf = {**meta, **{k: v for k, v in entry.items() if v is not None}}
+    leaf["valid_from"] = year
+    return leaf
+
+
+def _first_year(dated: dict) -> int | None:
+    return dated["values"][0][0] if dated["values"] else None
 
 
 _MISSING = object()
@@ -131,8 +241,10 @@ _MISSING = object()
 def unit_ranges() -> list[tuple[re.Pattern, tuple[float, float], bool]]:
     """(unit pattern, (min, max), whole numbers only) from ``data/regelverk/enheter.yaml``, in order."""
     doc = load_yaml(UNIT_RANGES_FILE)
-    return [(re.compile(r["enhet"]), _bounds(r["range"], UNIT_RANGES_FILE), bool(r.get("heltal", False)))
-            for r in doc["enheter"]]
+    return [
+        (re.compile(r["enhet"]), _bounds(r["range"], UNIT_RANGES_FILE), bool(r.get("heltal", False)))
+        for r in doc["enheter"]
+    ]
 
 
 def _bounds(rng, where) -> tuple[float, float]:
@@ -189,10 +301,18 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
     """Every problem of ``value`` as the value of parameter ``path`` declared by ``leaf``: the type of ``expect``
     (the rule set's own value), finiteness, the range (declared or the unit's) and the allowed values."""
     if expect is not _MISSING and expect is not None and _kind(value) != _kind(expect):
-        shown = (f"texten {value!r}" if isinstance(value, str) else str(value).lower() if isinstance(value, bool)
-                 else repr(value))
-        hint = (f" (decimaltecknet är punkt i YAML: {value.replace(',', '.')})"
-                if isinstance(value, str) and _is_number(expect) and "," in value else "")
+        shown = (
+            f"texten {value!r}"
+            if isinstance(value, str)
+            else str(value).lower()
+            if isinstance(value, bool)
+            else repr(value)
+        )
+        hint = (
+            f" (decimaltecknet är punkt i YAML: {value.replace(',', '.')})"
+            if isinstance(value, str) and _is_number(expect) and "," in value
+            else ""
+        )
         return [f"{path}: ska vara {_kind(expect)}, fick {shown}{hint}"]
     allowed = leaf.get("allowed")
     allowed = list(allowed) if isinstance(allowed, (list, tuple)) else None
@@ -206,57 +326,201 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
             if not math.isfinite(x):
                 problems.append(f"{path}: {x!r} är inte ett ändligt tal")
             elif rng is not None and not rng[0] <= x <= rng[1]:
-                problems.append(f"{path}: {x:g} ligger utanför det tillåtna intervallet [{rng[0]:g}, {rng[1]:g}] "
-                                f"({leaf.get('unit', '')})")
+                problems.append(
+                    f"{path}: {x:g} ligger utanför det tillåtna intervallet [{rng[0]:g}, {rng[1]:g}] "
+                    f"({leaf.get('unit', '')})"
+                )
             elif whole and x != math.floor(x):
                 problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')})")
-        elif isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed):
-            if x not in allowed:
-                close = difflib.get_close_matches(x, [str(a) for a in allowed], n=1)
-                problems.append(f"{path}: okänt val {x!r}; tillåtna värden: {', '.join(map(str, allowed))}"
-                                + (f" (menade du {close[0]!r}?)" if close else ""))
+        elif (
+            isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed) and x not in allowed
+        ):
+            close = difflib.get_close_matches(x, [str(a) for a in allowed], n=1)
+            problems.append(
+                f"{path}: okänt val {x!r}; tillåtna värden: {', '.join(map(str, allowed))}"
+                + (f" (menade du {close[0]!r}?)" if close else "")
+            )
     return problems
 
 
+def _lag_meta(d: Path) -> dict:
+    """``lag.yaml`` of a law directory (``{}`` when absent): scalars as written, ``{value, source}`` as the value."""
+    f = d / LAG_FIL
+    doc = (load_yaml(f) or {}) if f.is_file() else {}
+    if not isinstance(doc, Mapping):
+        raise ParameterError(f"{f}: ska vara en YAML-mappning (namn, alias, berakningsbar_fran, …)")
+    return {k: (v["value"] if isinstance(v, Mapping) and "value" in v else v) for k, v in doc.items()}
+
+
+@lru_cache(maxsize=1)
+def _lag_index() -> dict[str, str]:
+    """Every name a law is known by (its directory name and its aliases) → the directory name."""
+    out: dict[str, str] = {}
+    if REGELVERK_DIR.is_dir():
+        for d in sorted(REGELVERK_DIR.iterdir()):
+            if d.is_dir() and (d / LAG_FIL).is_file():
+                out[d.name] = d.name
+                for a in _lag_meta(d).get("alias") or []:
+                    out[str(a)] = d.name
+    return out
+
+
 def available_rule_sets() -> list[str]:
-    return sorted(p.name for p in REGELVERK_DIR.iterdir() if p.is_dir()) if REGELVERK_DIR.is_dir() else []
+    """The names the shipped laws are known by (directory names and aliases)."""
+    return sorted(_lag_index())
+
+
+def lag_namn(namn: str) -> str:
+    """The law (directory name) ``namn`` refers to: ``2024`` → ``nuvarande``; an unknown name is a ParameterError."""
+    if any(sep in str(namn) for sep in ("/", "\\")):
+        raise ParameterError(
+            f"okänt regelverk {namn!r}: ange regelverkets namn ({', '.join(available_rule_sets())}), "
+            f"inte en sökväg; egna värden ges som en reform"
+        )
+    lag = _lag_index().get(str(namn))
+    if lag is None:
+        raise ParameterError(
+            f"okänt regelverk {namn!r}: {REGELVERK_DIR / str(namn)} finns inte (tillgängliga: "
+            f"{', '.join(available_rule_sets())})"
+        )
+    return lag
+
+
+def _read_tree(d: Path, namn: str) -> tuple[dict, dict[str, dict]]:
+    """(lag.yaml, {path: dated leaf}) of a law directory, with what it inherits resolved (:func:`_dated`)."""
+    meta = _lag_meta(d)
+    files = sorted(f for f in d.glob("*.yaml") if f.name != LAG_FIL)
+    if not files:
+        raise ParameterError(f"regelverk {namn!r}: inga parameterfiler i {d}")
+    flat: dict[str, dict] = {}
+    for f in files:
+        flat.update(_flatten(load_yaml(f) or {}, f.stem + "."))
+    problems: list[str] = []
+    tree = {path: _dated(path, node, problems) for path, node in flat.items()}
+    arv = meta.get("arver")
+    if arv:
+        fran = str(arv.get("fran", ""))
+        if fran not in _lag_index() or _lag_index()[fran] == d.name:
+            problems.append(
+                f"{d / LAG_FIL}: arver.fran {fran!r} är inget annat regelverk ({', '.join(available_rule_sets())})"
+            )
+        else:
+            _, parent = _law_tree(_lag_index()[fran])
+            for path, citat in (arv.get("parametrar") or {}).items():
+                if path in tree:
+                    problems.append(f"{path}: står både i regelverk {namn} och i dess arv från {fran}; ta bort den ena")
+                elif path not in parent:
+                    problems.append(f"{path}: ärvs från regelverk {fran}, som inte har den")
+                else:
+                    leaf = copy.deepcopy(parent[path])
+                    for _, entry in leaf["values"]:
+                        entry["source"] = f"{citat} — oförändrat från regelverk {fran}: {entry['source']}"
+                    leaf["meta"]["arvd_fran"] = fran
+                    tree[path] = leaf
+    for path, dated in tree.items():
+        probe = {**dated["meta"]}
+        for year, entry in dated["values"]:
+            problems += [
+                f"{q} ({year})" if len(dated["values"]) > 1 else q
+                for q in check_value(path, {**probe, **entry}, entry["value"])
+            ]
+    if problems:
+        raise ParameterError(f"regelverk {namn!r} ({d}): " + "; ".join(problems[:20]))
+    return meta, tree
+
+
+@lru_cache(maxsize=8)
+def _law_tree(lag: str) -> tuple[dict, dict[str, dict]]:
+    """The shipped law ``lag`` as read once (callers deep-copy what they change)."""
+    return _read_tree(REGELVERK_DIR / lag, lag)
+
+
+def _first_computable(meta: Mapping, tree: Mapping[str, dict]) -> int:
+    """The law's ``berakningsbar_fran``, else the earliest year of any of its values."""
+    if meta.get("berakningsbar_fran") is not None:
+        return int(meta["berakningsbar_fran"])
+    years = [y for d in tree.values() for y, _ in d["values"] if y]
+    return min(years) if years else 0
+
+
+def _latest_year(meta: Mapping, tree: Mapping[str, dict]) -> int:
+    """The default year of a law loaded without one: the latest year any of its values starts (the newest state of
+    the law the data describe), at least its ``berakningsbar_fran``."""
+    years = [y for d in tree.values() for y, _ in d["values"] if y]
+    return max([_first_computable(meta, tree), *years])
 
 
 @dataclass
 class Params:
-    """Flat view of a rule set: ``path → leaf`` plus optional scenario arrays."""
+    """A law resolved for one utjämningsår: ``path → leaf`` (the dated value of that year), plus the dated tree it
+    came from (``datert``, after inheritance and reforms) and optional scenario arrays."""
 
-    namn: str
+    namn: str  #: the name it was asked for (an alias is shown as given: "2024")
     leaves: dict[str, dict]
     reformer: list[str] = field(default_factory=list)
     batch: dict[str, np.ndarray] = field(default_factory=dict)
+    ar: int | None = None  #: the utjämningsår the leaves are resolved for
+    lag: str | None = None  #: the law's directory name ("nuvarande", "sou2024")
+    lag_meta: dict = field(default_factory=dict, repr=False)  #: lag.yaml
+    datert: dict[str, dict] = field(default_factory=dict, repr=False)
+    #: parameters of the law whose first value comes after ``ar`` → that year (not part of the law this year)
+    framtida: dict[str, int] = field(default_factory=dict, repr=False)
 
     # -- construction -----------------------------------------------------------------------------------------
     @classmethod
-    def load(cls, namn: str, directory: str | Path | None = None) -> "Params":
-        """Load rule set ``namn`` (``sou2024`` or ``2024``) from ``data/regelverk/<namn>/*.yaml``."""
-        if directory is None and any(sep in str(namn) for sep in ("/", "\\")):
-            raise ParameterError(f"okänt regelverk {namn!r}: ange regelverkets namn ({', '.join(available_rule_sets())}), "
-                                 f"inte en sökväg; egna värden ges som en reform")
-        d = Path(directory) if directory is not None else REGELVERK_DIR / str(namn)
-        if not d.is_dir():
-            raise ParameterError(f"okänt regelverk {namn!r}: {d} finns inte (tillgängliga: {', '.join(available_rule_sets())})")
-        leaves: dict[str, dict] = {}
-        files = sorted(d.glob("*.yaml"))
-        if not files:
-            raise ParameterError(f"regelverk {namn!r}: inga parameterfiler i {d}")
-        for f in files:
-            leaves.update(_flatten(load_yaml(f) or {}, f.stem + "."))
-        problems = [f"{p}: saknar {k}" for p, leaf in leaves.items() if "value" in leaf
-                    for k in ("unit", "source", "valid_from") if k not in leaf]
-        problems += [q for p, leaf in leaves.items() if "value" in leaf for q in check_value(p, leaf, leaf["value"])]
-        if problems:
-            raise ParameterError(f"regelverk {namn!r} ({d}): " + "; ".join(problems[:20]))
-        return cls(str(namn), leaves)
+    def load(cls, namn: str, directory: str | Path | None = None, ar: int | None = None) -> Params:
+        """Law ``namn`` (``sou2024``, ``nuvarande`` or its alias ``2024``) from ``data/regelverk/<lag>/``, resolved
+        for utjämningsår ``ar`` (default: the latest year any of its values starts — 2024 for both shipped laws).
+        ``directory``: a law directory of one's own (tests)."""
+        if directory is not None:
+            d = Path(directory)
+            if not d.is_dir():
+                raise ParameterError(f"okänt regelverk {namn!r}: {d} finns inte")
+            meta, tree = _read_tree(d, str(namn))
+            lag = str(namn)
+        else:
+            lag = lag_namn(namn)
+            meta, tree = _law_tree(lag)
+        return cls._resolved(str(namn), lag, meta, copy.deepcopy(tree), ar, [], {})
 
-    def with_reform(self, reform: str | Path | Mapping) -> "Params":
-        """A copy with a reform overlay applied (file path or already parsed mapping). Every problem of every change
-        (unknown path, wrong type, not finite, out of range, not an allowed value) is listed in one error."""
+    @classmethod
+    def _resolved(
+        cls, namn: str, lag: str, meta: dict, tree: dict[str, dict], ar: int | None, reformer: list[str], batch: dict
+    ) -> Params:
+        forst = _first_computable(meta, tree)
+        ar = _latest_year(meta, tree) if ar is None else int(ar)
+        if ar < forst:
+            ikraft = meta.get("ikrafttradande")
+            raise ParameterError(
+                f"regelverk {namn} kan beräknas för utjämningsår från {forst}, inte {ar}"
+                + (
+                    f" (förslaget träder i kraft {ikraft}; SOU 2024:50 bilaga 4 beräknar det som om det gällde {forst})"
+                    if ikraft and int(ikraft) > forst
+                    else ""
+                )
+            )
+        leaves, framtida = {}, {}
+        for path, dated in tree.items():
+            leaf = _resolve(dated, ar)
+            if leaf is None:
+                framtida[path] = _first_year(dated)
+            else:
+                leaves[path] = leaf
+        missing = [p for p in batch if p not in leaves]
+        if missing:
+            raise ParameterError(f"scenariobatch: {', '.join(missing)} har inget värde för utjämningsår {ar}")
+        return cls(namn, leaves, list(reformer), dict(batch), ar, lag, dict(meta), tree, framtida)
+
+    def for_ar(self, ar: int) -> Params:
+        """The same law (with its reforms and scenario batch) resolved for utjämningsår ``ar``."""
+        if ar == self.ar:
+            return self
+        return type(self)._resolved(self.namn, self.lag, self.lag_meta, self.datert, ar, self.reformer, self.batch)
+
+    def with_reform(self, reform: str | Path | Mapping) -> Params:
+        """A copy with a reform overlay applied (file path or already parsed mapping). A plain value replaces the
+        parameter for every year; ``{values: {år: värde}}`` adds or replaces dated values. Every problem of every
+        change (unknown path, wrong type, not finite, out of range, not an allowed value) is listed in one error."""
         if isinstance(reform, Mapping):
             doc, label = reform, str(reform.get("namn", "reform"))
             where = f"reform {label}"
@@ -272,46 +536,85 @@ class Params:
         changes = doc.get("andringar")
         if not isinstance(changes, Mapping) or not changes:
             raise ParameterError(f"{where}: behöver en icke-tom mappning 'andringar: {{sökväg: värde}}'")
-        problems = [f"okänd nyckel {k!r} i reformen (tillåtna: {', '.join(sorted(REFORM_KEYS))})"
-                    for k in doc if k not in REFORM_KEYS]
-        leaves = copy.deepcopy(self.leaves)
+        problems = [
+            f"okänd nyckel {k!r} i reformen (tillåtna: {', '.join(sorted(REFORM_KEYS))})"
+            for k in doc
+            if k not in REFORM_KEYS
+        ]
+        tree = copy.deepcopy(self.datert)
+        first = _first_computable(self.lag_meta, self.datert)
         for path, new in changes.items():
             path = str(path)
-            if path not in leaves:
-                close = difflib.get_close_matches(path, list(leaves), n=3, cutoff=0.8) or \
-                    [p for p in leaves if p.split(".")[-1] == path.split(".")[-1]][:3]
-                problems.append(f"{path}: ingen sådan parameter i regelverk {self.namn}"
-                                + (f" (menade du {', '.join(close)}?)" if close else ""))
+            if path not in tree:
+                close = (
+                    difflib.get_close_matches(path, list(tree), n=3, cutoff=0.8)
+                    or [p for p in tree if p.split(".")[-1] == path.split(".")[-1]][:3]
+                )
+                problems.append(
+                    f"{path}: ingen sådan parameter i regelverk {self.namn}"
+                    + (f" (menade du {', '.join(close)}?)" if close else "")
+                )
                 continue
-            leaf = leaves[path]
-            if isinstance(new, Mapping) and "value" in new:
-                extra = set(new) - OVERRIDE_KEYS
-                if extra:
-                    problems.append(f"{path}: okända nycklar {sorted(extra)} i ändringen (tillåtna: "
-                                    f"{', '.join(sorted(OVERRIDE_KEYS))}; range och allowed ändras inte av en reform)")
+            dated = tree[path]
+            meta = dated["meta"]
+            own_values = [e["value"] for _, e in dated["values"]]
+            own = own_values[0] if own_values and meta.get("status") != "ej_tillganglig" else None
+            if isinstance(new, Mapping) and "values" in new:
+                extra = set(new) - DATED_OVERRIDE_KEYS
+                raw = new["values"]
+                if extra or not isinstance(raw, Mapping) or not raw:
+                    problems.append(
+                        f"{path}: en daterad ändring är {{values: {{år: värde}}}}"
+                        + (f" (okända nycklar {sorted(extra)})" if extra else "")
+                    )
                     continue
-                upd = dict(new)                                  # {value: …, source: …}
-            elif isinstance(new, Mapping) and not isinstance(leaf.get("value"), Mapping):
-                problems.append(f"{path}: en ändring behöver ett värde (value: …)")
-                continue
+                entries = {}
+                for year, v in raw.items():
+                    if isinstance(year, bool) or not isinstance(year, int):
+                        problems.append(f"{path}: {year!r} är inte ett årtal")
+                        continue
+                    e = dict(v) if isinstance(v, Mapping) and "value" in v else {"value": v}
+                    if set(e) - OVERRIDE_KEYS:
+                        problems.append(f"{path}, {year}: okända nycklar {sorted(set(e) - OVERRIDE_KEYS)}")
+                        continue
+                    e["source"] = e.get("source", f"reform {label}")
+                    entries[year] = e
             else:
-                upd = {"value": new}                             # a plain value (a mapping for mapping-valued leaves)
-            own = None if leaf.get("status") == "ej_tillganglig" else leaf.get("value")
-            bad = check_value(path, leaf, upd["value"], expect=own)
+                if isinstance(new, Mapping) and "value" in new:
+                    extra = set(new) - OVERRIDE_KEYS
+                    if extra:
+                        problems.append(
+                            f"{path}: okända nycklar {sorted(extra)} i ändringen (tillåtna: "
+                            f"{', '.join(sorted(OVERRIDE_KEYS))} eller values; range och allowed ändras "
+                            f"inte av en reform)"
+                        )
+                        continue
+                    e = dict(new)  # {value: …, source: …}
+                elif isinstance(new, Mapping) and not isinstance(own, Mapping):
+                    problems.append(f"{path}: en ändring behöver ett värde (value: …)")
+                    continue
+                else:
+                    e = {"value": new}  # a plain value (a mapping for mapping-valued leaves)
+                e["source"] = e.get("source", f"reform {label}")
+                entries = {min(first, _first_year(dated) or first): e}  # every year the law is computed for
+                dated["values"] = []
+            bad = [q for e in entries.values() for q in check_value(path, {**meta, **e}, e["value"], expect=own)]
             if bad:
                 problems += bad
                 continue
-            leaf.pop("status", None), leaf.pop("reason", None)
-            leaf.update(upd)
-            leaf["source"] = upd.get("source", f"reform {label}")
-            leaf.setdefault("unit", "")
-            leaf.setdefault("valid_from", None)
+            meta.pop("status", None), meta.pop("reason", None)
+            meta.setdefault("unit", "")
+            kept = [(y, e) for y, e in dated["values"] if y not in entries]
+            dated["values"] = sorted(kept + list(entries.items()), key=lambda ye: ye[0])
         if problems:
-            raise ParameterError(f"{where}: {len(problems)} problem; inget beräknades\n"
-                                 + "\n".join(f"  - {p}" for p in problems))
-        return Params(self.namn, leaves, self.reformer + [label], dict(self.batch))
+            raise ParameterError(
+                f"{where}: {len(problems)} problem; inget beräknades\n" + "\n".join(f"  - {p}" for p in problems)
+            )
+        return type(self)._resolved(
+            self.namn, self.lag, self.lag_meta, tree, self.ar, self.reformer + [label], self.batch
+        )
 
-    def with_batch(self, batch: Mapping[str, Iterable[float]]) -> "Params":
+    def with_batch(self, batch: Mapping[str, Iterable[float]]) -> Params:
         """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S)."""
         arrays = {p: np.asarray(v, dtype="float64").reshape(-1) for p, v in batch.items()}
         sizes = {a.size for a in arrays.values()}
@@ -320,10 +623,12 @@ class Params:
         problems = []
         for p, a in arrays.items():
             leaf = self.leaf(p)  # exists and is available
-            problems += check_value(p, leaf, a.tolist(), expect=[leaf["value"]] if _is_number(leaf["value"]) else leaf["value"])
+            problems += check_value(
+                p, leaf, a.tolist(), expect=[leaf["value"]] if _is_number(leaf["value"]) else leaf["value"]
+            )
         if problems:
             raise ParameterError("scenariobatch: " + "; ".join(problems[:20]))
-        return Params(self.namn, self.leaves, self.reformer, {**self.batch, **arrays})
+        return dataclasses.replace(self, batch={**self.batch, **arrays})
 
     # -- access -----------------------------------------------------------------------------------------------
     @property
@@ -334,6 +639,8 @@ class Params:
         try:
             leaf = self.leaves[path]
         except KeyError:
+            if path in self.framtida:
+                raise SaknasForAret(path, self.ar, self.framtida[path], self.namn) from None
             raise KeyError(f"parameter {path!r} is not defined in regelverk {self.namn}") from None
         if leaf.get("status") == "ej_tillganglig":
             raise EjTillganglig(path, leaf.get("reason", "not specified in the seeds"))
@@ -353,7 +660,13 @@ class Params:
         return self.leaf(path)["value"]
 
     def has(self, path: str) -> bool:
+        """The law has a value for ``path`` this year (not "ej tillgänglig")."""
         return path in self.leaves and self.leaves[path].get("status") != "ej_tillganglig"
+
+    def finns(self, path: str) -> bool:
+        """``path`` is part of the law this year — with a value or "ej tillgänglig" (the seeds do not give it). What
+        decides whether a component applies (engine/kostnad/__init__.py)."""
+        return path in self.leaves
 
     def source(self, path: str) -> str:
         leaf = self.leaves.get(path, {})
@@ -369,7 +682,7 @@ class Params:
     def subtree(self, prefix: str) -> dict[str, Any]:
         """``{rest_of_path: value}`` of every available leaf under ``prefix.``."""
         pre = prefix + "."
-        return {p[len(pre):]: self.value(p) for p in self.leaves if p.startswith(pre) and self.has(p)}
+        return {p[len(pre) :]: self.value(p) for p in self.leaves if p.startswith(pre) and self.has(p)}
 
     def as_records(self) -> list[dict]:
         """One record per parameter (for the manifest, the XLSX 'Parametrar' sheet and `forklara`)."""
@@ -377,9 +690,16 @@ class Params:
         for p in sorted(self.leaves):
             leaf = self.leaves[p]
             v = leaf.get("value")
-            rows.append({"parameter": p, "value": json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v,
-                         "unit": leaf.get("unit", ""), "source": leaf.get("source", leaf.get("reason", "")),
-                         "valid_from": leaf.get("valid_from"), "status": leaf.get("status", "")})
+            rows.append(
+                {
+                    "parameter": p,
+                    "value": json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v,
+                    "unit": leaf.get("unit", ""),
+                    "source": leaf.get("source", leaf.get("reason", "")),
+                    "valid_from": leaf.get("valid_from"),
+                    "status": leaf.get("status", ""),
+                }
+            )
         return rows
 
     def fingerprint(self) -> str:
@@ -390,7 +710,8 @@ class Params:
         return h.hexdigest()
 
 
-def load_params(regelverk: str, reform: str | Path | None = None) -> Params:
-    """Rule set by name, with an optional reform overlay."""
-    p = Params.load(regelverk)
+def load_params(regelverk: str, reform: str | Path | None = None, ar: int | None = None) -> Params:
+    """Law by name resolved for utjämningsår ``ar`` (default: the latest year its values start), with an optional
+    reform overlay."""
+    p = Params.load(regelverk, ar=ar)
     return p.with_reform(reform) if reform is not None else p

@@ -13,51 +13,105 @@ every mean, korrigeringsfaktor and invånarbaserat avdrag, so tillägg and avdra
 (inkomstutjämning, kostnadsutjämning, bidrag, regleringspost, LSS) are also summed as paid: bidrag, avgifter and
 their net in the kronor of the run (population 1 nov t−1), which for the kostnadsutjämning is not zero.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from engine.tolerances import NOLL_KR_PER_INV
+
 #: kr/inv: a deviation smaller than this is neither tillägg nor avdrag (the rounding noise of a mean)
-NOLL = 1e-6
+NOLL = NOLL_KR_PER_INV
 
 #: (post, result column) in the order of lag 2004:773; the kronor column is ``<column>_kr``.
-POSTER = (("inkomstutjamning", "inkomstutjamning.inkomstutjamning"), ("kostnadsutjamning", "kostnadsutjamning.kostnadsutjamning"),
-          ("efterslapning", "efterslapning.efterslapning"),
-          ("svagt_befolkningsunderlag", "svagt_befolkningsunderlag.svagt_befolkningsunderlag"),
-          ("strukturbidrag", "strukturbidrag.strukturbidrag"), ("regleringspost", "regleringspost.regleringspost"),
-          ("totalt", "utjamning.totalt"), ("lss", "lss.utjamning"))
-KOLUMNER = ("nivå", "post", "komponent", "benämning", "status", "bidrag/tillägg (kr)", "avgift/avdrag (kr)", "netto (kr)",
-            "omfördelning (kr)", "antal med bidrag/tillägg", "antal med avgift/avdrag", "störst bidrag/tillägg",
-            "störst bidrag/tillägg (kr/inv)", "störst avgift/avdrag", "störst avgift/avdrag (kr/inv)")
+POSTER = (
+    ("inkomstutjamning", "inkomstutjamning.inkomstutjamning"),
+    ("kostnadsutjamning", "kostnadsutjamning.kostnadsutjamning"),
+    ("efterslapning", "efterslapning.efterslapning"),
+    ("svagt_befolkningsunderlag", "svagt_befolkningsunderlag.svagt_befolkningsunderlag"),
+    ("strukturbidrag", "strukturbidrag.strukturbidrag"),
+    ("regleringspost", "regleringspost.regleringspost"),
+    ("totalt", "utjamning.totalt"),
+    ("lss", "lss.utjamning"),
+)
+KOLUMNER = (
+    "nivå",
+    "post",
+    "komponent",
+    "benämning",
+    "status",
+    "bidrag/tillägg (kr)",
+    "avgift/avdrag (kr)",
+    "netto (kr)",
+    "omfördelning (kr)",
+    "antal med bidrag/tillägg",
+    "antal med avgift/avdrag",
+    "störst bidrag/tillägg",
+    "störst bidrag/tillägg (kr/inv)",
+    "störst avgift/avdrag",
+    "störst avgift/avdrag (kr/inv)",
+)
 
 #: Swedish names of the parts (delmodeller and other result groups), their components and the posts, for headings.
 DELAR = {
-    "inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
-    "forskola": "Förskola", "grundskola": "Förskoleklass och grundskola", "gymnasieskola": "Gymnasieskola",
-    "ifo": "Individ- och familjeomsorg", "komvux": "Kommunal vuxenutbildning", "aldreomsorg": "Äldreomsorg",
-    "gator_och_vagar": "Gator och vägar", "raddningstjanst": "Räddningstjänst",
-    "befolkningsminskning": "Befolkningsminskning", "fastigheter": "Fastigheter",
-    "politisk_verksamhet": "Politisk verksamhet", "kollektivtrafik": "Kollektivtrafik",
-    "infrastruktur_och_skydd": "Infrastruktur och skydd", "verksamhetsovergripande": "Verksamhetsövergripande kostnader",
-    "halso_och_sjukvard": "Hälso- och sjukvård", "befolkningsforandringar_region": "Befolkningsförändringar",
+    "inkomstutjamning": "Inkomstutjämning",
+    "kostnadsutjamning": "Kostnadsutjämning",
+    "forskola": "Förskola",
+    "grundskola": "Förskoleklass och grundskola",
+    "gymnasieskola": "Gymnasieskola",
+    "ifo": "Individ- och familjeomsorg",
+    "komvux": "Kommunal vuxenutbildning",
+    "aldreomsorg": "Äldreomsorg",
+    "gator_och_vagar": "Gator och vägar",
+    "raddningstjanst": "Räddningstjänst",
+    "befolkningsminskning": "Befolkningsminskning",
+    "fastigheter": "Fastigheter",
+    "politisk_verksamhet": "Politisk verksamhet",
+    "kollektivtrafik": "Kollektivtrafik",
+    "infrastruktur_och_skydd": "Infrastruktur och skydd",
+    "verksamhetsovergripande": "Verksamhetsövergripande kostnader",
+    "halso_och_sjukvard": "Hälso- och sjukvård",
+    "befolkningsforandringar_region": "Befolkningsförändringar",
 }
 KOMPONENT_NAMN = {
-    "strukturellt_lonelage": "strukturellt löneläge", "overgripande_administration": "övergripande administration",
-    "gles_bebyggelse": "gles bebyggelsestruktur", "behov_forskola": "behov av förskola",
-    "behov_fritidshem": "behov av fritidshem", "modersmal": "modersmål", "ovrig_ifo": "övrig individ- och familjeomsorg",
-    "barn_och_unga": "barn- och ungdomsvård", "korrigerat_modellvarde": "korrigerat modellvärde",
-    "grundlaggande": "grundläggande vuxenutbildning", "gymnasial": "gymnasial vuxenutbildning",
-    "forvarvsfrekvens": "förvärvsfrekvens", "dodlighet": "dödlighet (ohälsa)", "sprak": "språk",
-    "hemtjanst_glesbygd": "hemtjänst i glesbygd", "institutionsboende_glesbygd": "institutionsboende i glesbygd",
-    "vintervaghallning": "vinterväghållning", "uppvarmning": "uppvärmning", "klimattillagg": "klimattillägg",
-    "ortstillagg": "ortstillägg", "befolkningsforandringar": "befolkningsförändringar", "raddningstjanst": "räddningstjänst",
-    "vardbehov": "vårdbehov", "vard_i_glesbygd": "vård i glesbygd", "bemanning_i_glesbygd": "bemanning i glesbygd",
-    "politisk_verksamhet": "politisk verksamhet"}
-POST_NAMN = {"inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
-             "efterslapning": "Bidrag för eftersläpning av intäkter",
-             "svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag", "strukturbidrag": "Strukturbidrag",
-             "regleringspost": "Regleringsbidrag (+) / -avgift (−)", "totalt": "Utjämningen totalt", "lss": "LSS-utjämning"}
+    "strukturellt_lonelage": "strukturellt löneläge",
+    "overgripande_administration": "övergripande administration",
+    "gles_bebyggelse": "gles bebyggelsestruktur",
+    "behov_forskola": "behov av förskola",
+    "behov_fritidshem": "behov av fritidshem",
+    "modersmal": "modersmål",
+    "ovrig_ifo": "övrig individ- och familjeomsorg",
+    "barn_och_unga": "barn- och ungdomsvård",
+    "korrigerat_modellvarde": "korrigerat modellvärde",
+    "grundlaggande": "grundläggande vuxenutbildning",
+    "gymnasial": "gymnasial vuxenutbildning",
+    "forvarvsfrekvens": "förvärvsfrekvens",
+    "dodlighet": "dödlighet (ohälsa)",
+    "sprak": "språk",
+    "hemtjanst_glesbygd": "hemtjänst i glesbygd",
+    "institutionsboende_glesbygd": "institutionsboende i glesbygd",
+    "vintervaghallning": "vinterväghållning",
+    "uppvarmning": "uppvärmning",
+    "klimattillagg": "klimattillägg",
+    "ortstillagg": "ortstillägg",
+    "befolkningsforandringar": "befolkningsförändringar",
+    "raddningstjanst": "räddningstjänst",
+    "vardbehov": "vårdbehov",
+    "vard_i_glesbygd": "vård i glesbygd",
+    "bemanning_i_glesbygd": "bemanning i glesbygd",
+    "politisk_verksamhet": "politisk verksamhet",
+}
+POST_NAMN = {
+    "inkomstutjamning": "Inkomstutjämning",
+    "kostnadsutjamning": "Kostnadsutjämning",
+    "efterslapning": "Bidrag för eftersläpning av intäkter",
+    "svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag",
+    "strukturbidrag": "Strukturbidrag",
+    "regleringspost": "Regleringsbidrag (+) / -avgift (−)",
+    "totalt": "Utjämningen totalt",
+    "lss": "LSS-utjämning",
+}
 
 
 def benamning(post: str, komponent: str = "") -> str:
@@ -65,7 +119,11 @@ def benamning(post: str, komponent: str = "") -> str:
     if not komponent:
         return POST_NAMN.get(post, post.replace("_", " ").capitalize())
     del_ = DELAR.get(post, post.replace("_", " ").capitalize())
-    return del_ if komponent == "standardkostnad" else f"{del_}: {KOMPONENT_NAMN.get(komponent, komponent.replace('_', ' '))}"
+    return (
+        del_
+        if komponent == "standardkostnad"
+        else f"{del_}: {KOMPONENT_NAMN.get(komponent, komponent.replace('_', ' '))}"
+    )
 
 
 def omfordelning(varden, befolkning, namn) -> dict:
@@ -80,8 +138,12 @@ def omfordelning(varden, befolkning, namn) -> dict:
     d = x - np.sum(x * p) / np.sum(p)
     till, avd = d > NOLL, d < -NOLL
     kr = d * p
-    return {"bidrag/tillägg (kr)": float(kr[till].sum()), "avgift/avdrag (kr)": float(-kr[avd].sum()),
-            "omfördelning (kr)": float(kr[till].sum()), **_antal_och_extremer(d, till, avd, namn)}
+    return {
+        "bidrag/tillägg (kr)": float(kr[till].sum()),
+        "avgift/avdrag (kr)": float(-kr[avd].sum()),
+        "omfördelning (kr)": float(kr[till].sum()),
+        **_antal_och_extremer(d, till, avd, namn),
+    }
 
 
 def post(kr_per_inv, kronor, namn) -> dict:
@@ -90,17 +152,24 @@ def post(kr_per_inv, kronor, namn) -> dict:
     if x.ndim != 1 or not (np.isfinite(x).all() and np.isfinite(kr).all()):
         return {}
     till, avd = kr > 0, kr < 0
-    return {"bidrag/tillägg (kr)": float(kr[till].sum()), "avgift/avdrag (kr)": float(-kr[avd].sum()),
-            "netto (kr)": float(kr.sum()), **_antal_och_extremer(x, till, avd, namn)}
+    return {
+        "bidrag/tillägg (kr)": float(kr[till].sum()),
+        "avgift/avdrag (kr)": float(-kr[avd].sum()),
+        "netto (kr)": float(kr.sum()),
+        **_antal_och_extremer(x, till, avd, namn),
+    }
 
 
 def _antal_och_extremer(x, till, avd, namn) -> dict:
     hi, lo = int(np.argmax(x)), int(np.argmin(x))
-    return {"antal med bidrag/tillägg": int(till.sum()), "antal med avgift/avdrag": int(avd.sum()),
-            "störst bidrag/tillägg": namn[hi] if till.any() else None,
-            "störst bidrag/tillägg (kr/inv)": float(x[hi]) if till.any() else None,
-            "störst avgift/avdrag": namn[lo] if avd.any() else None,
-            "störst avgift/avdrag (kr/inv)": float(x[lo]) if avd.any() else None}
+    return {
+        "antal med bidrag/tillägg": int(till.sum()),
+        "antal med avgift/avdrag": int(avd.sum()),
+        "störst bidrag/tillägg": namn[hi] if till.any() else None,
+        "störst bidrag/tillägg (kr/inv)": float(x[hi]) if till.any() else None,
+        "störst avgift/avdrag": namn[lo] if avd.any() else None,
+        "störst avgift/avdrag (kr/inv)": float(x[lo]) if avd.any() else None,
+    }
 
 
 def _status(ej: dict[str, str], nycklar: list[str], berakna: bool) -> str:
@@ -112,18 +181,26 @@ def _status(ej: dict[str, str], nycklar: list[str], berakna: bool) -> str:
             return ej[n]
     delar = sorted(k for k in ej if any(k.startswith(n + ".") for n in nycklar))
     if delar:
-        return "ej tillgänglig — delar som saknas: " + ", ".join(benamning(*d.split(".", 1)) for d in delar) + \
-            " (se Anmärkningar)"
+        return (
+            "ej tillgänglig — delar som saknas: "
+            + ", ".join(benamning(*d.split(".", 1)) for d in delar)
+            + " (se Anmärkningar)"
+        )
     return "ej tillgänglig (se Anmärkningar)"
 
 
-def sammanfattning(res: dict[str, dict[str, np.ndarray]], befolkning: dict[str, np.ndarray | None],
-                   namn: dict[str, list[str]], delmodeller: dict[str, list[str]], ej: dict[str, str]) -> pd.DataFrame:
+def sammanfattning(
+    res: dict[str, dict[str, np.ndarray]],
+    befolkning: dict[str, np.ndarray | None],
+    namn: dict[str, list[str]],
+    delmodeller: dict[str, list[str]],
+    ej: dict[str, str],
+) -> pd.DataFrame:
     """One row per post and per delmodell and component, kommuner then regioner (columns :data:`KOLUMNER`).
 
     ``res``: the engine's result ``{"kommun": {column: array}, "region": …}``; ``befolkning``: folkmängd 31 dec t−2
     per level (None if the inputs lack it); ``namn``: unit names per level; ``delmodeller``: the rule set's
-    delmodeller per level; ``ej``: component → why it is not available (``Ctx.ej_tillgangliga``)."""
+    delmodeller per level; ``ej``: component → why it is not available (``Resultat.ej_tillgangliga``)."""
     rows = []
     for niva in ("kommun", "region"):
         d, names = res[niva], namn[niva]
@@ -134,32 +211,63 @@ def sammanfattning(res: dict[str, dict[str, np.ndarray]], befolkning: dict[str, 
                 continue
             row = post(d[col], d.get(col + "_kr", nan), names)
             if p == "kostnadsutjamning" and row and p31 is not None:
-                row["omfördelning (kr)"] = omfordelning(d["kostnadsutjamning.strukturkostnad"], p31, names).get("omfördelning (kr)")
-            nycklar = [f"{p} ({niva})", p] if p != "totalt" else [f"{q} ({niva})" for q, _ in POSTER] + [q for q, _ in POSTER]
-            rows.append({"nivå": niva, "post": p, "komponent": "", "benämning": benamning(p),
-                         "status": _status(ej, nycklar, bool(row)), **row})
+                row["omfördelning (kr)"] = omfordelning(d["kostnadsutjamning.strukturkostnad"], p31, names).get(
+                    "omfördelning (kr)"
+                )
+            nycklar = (
+                [f"{p} ({niva})", p] if p != "totalt" else [f"{q} ({niva})" for q, _ in POSTER] + [q for q, _ in POSTER]
+            )
+            rows.append(
+                {
+                    "nivå": niva,
+                    "post": p,
+                    "komponent": "",
+                    "benämning": benamning(p),
+                    "status": _status(ej, nycklar, bool(row)),
+                    **row,
+                }
+            )
         for dm in delmodeller[niva]:
             nycklar = [dm, f"{dm} ({niva})", f"{dm}_{niva}"]
             sk = d.get(f"{dm}.standardkostnad", nan)
             row = omfordelning(sk, nan if p31 is None else p31, names)
-            rows.append({"nivå": niva, "post": dm, "komponent": "standardkostnad", "benämning": benamning(dm, "standardkostnad"),
-                         "status": _status(ej, nycklar, bool(row)), **row})
+            rows.append(
+                {
+                    "nivå": niva,
+                    "post": dm,
+                    "komponent": "standardkostnad",
+                    "benämning": benamning(dm, "standardkostnad"),
+                    "status": _status(ej, nycklar, bool(row)),
+                    **row,
+                }
+            )
             komp = [c for c in d if c.startswith(dm + ".") and c != f"{dm}.standardkostnad"]
             if len(komp) == 1 and np.array_equal(d[komp[0]], sk, equal_nan=True):
-                continue                                   # a single component is the delmodell itself
+                continue  # a single component is the delmodell itself
             for c in komp:
                 row = omfordelning(d[c], nan if p31 is None else p31, names)
                 k = c.split(".", 1)[1]
-                rows.append({"nivå": niva, "post": dm, "komponent": k, "benämning": benamning(dm, k),
-                             "status": _status(ej, [c, *nycklar], bool(row)), **row})
+                rows.append(
+                    {
+                        "nivå": niva,
+                        "post": dm,
+                        "komponent": k,
+                        "benämning": benamning(dm, k),
+                        "status": _status(ej, [c, *nycklar], bool(row)),
+                        **row,
+                    }
+                )
     return pd.DataFrame(rows, columns=list(KOLUMNER))
 
 
-def for_run(ctx, res: dict[str, dict[str, np.ndarray]]) -> pd.DataFrame:
-    """:func:`sammanfattning` of one engine run (``engine.model.berakna(ctx)``)."""
-    from engine import register
+def for_run(ctx, res) -> pd.DataFrame:
+    """:func:`sammanfattning` of one engine run (``res = engine.model.berakna(ctx)``, with its notices)."""
+    from engine import kostnad, register
 
-    return sammanfattning(res, {"kommun": ctx.k.get("folkmangd_31dec_t2"), "region": ctx.r.get("folkmangd_31dec_t2")},
-                          {"kommun": register.kommuner()["kommun"].tolist(), "region": register.regioner()["region"].tolist()},
-                          {n: list(ctx.p.raw(f"allmant.kostnadsutjamning.delmodeller_{n}")) for n in ("kommun", "region")},
-                          ctx.ej_tillgangliga)
+    return sammanfattning(
+        res,
+        {"kommun": ctx.k.get("folkmangd_31dec_t2"), "region": ctx.r.get("folkmangd_31dec_t2")},
+        {"kommun": register.kommuner()["kommun"].tolist(), "region": register.regioner()["region"].tolist()},
+        {n: [dm.namn for dm in kostnad.delmodeller(ctx.p, n)] for n in ("kommun", "region")},
+        res.ej_tillgangliga,
+    )

@@ -1,6 +1,7 @@
 """The cell table as GeoParquet: every grid cell as its square (side ``size_m`` around the centre x, y), or as a
 point where the input gave no cell side (the ``points`` format), in SWEREF 99 TM — the CRS (EPSG:3006) is written
 into the file's GeoParquet metadata, so QGIS, geopandas or DuckDB open it as a map layer."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,13 +40,14 @@ def write_geoparquet(cells: pd.DataFrame, path: str | Path) -> Path:
     cells = cells.reset_index(drop=True)
     x, y, s = (cells[c].to_numpy(dtype="float64") for c in ("x", "y", "size_m"))
     h = np.where(s > 0, s / 2.0, 0.0)
-    bounds = [float((x - h).min()), float((y - h).min()), float((x + h).max()), float((y + h).max())] \
-        if len(cells) else None
+    bounds = (
+        [float((x - h).min()), float((y - h).min()), float((x + h).max()), float((y + h).max())] if len(cells) else None
+    )
     types = sorted({"Polygon" if v > 0 else "Point" for v in np.unique(s)})
     writer = None
     try:
         for start in range(0, max(len(cells), 1), ROW_GROUP_CELLS):
-            part = cells.iloc[start:start + ROW_GROUP_CELLS]
+            part = cells.iloc[start : start + ROW_GROUP_CELLS]
             g = gpd.GeoDataFrame(part, geometry=cell_geometries(part["x"], part["y"], part["size_m"]), crs=CRS)
             table = pa.table(g.to_arrow(index=False, geometry_encoding="WKB"))
             if writer is None:
@@ -55,8 +57,9 @@ def write_geoparquet(cells: pd.DataFrame, path: str | Path) -> Path:
                     geo["columns"]["geometry"].pop("bbox", None)
                 else:
                     geo["columns"]["geometry"]["bbox"] = bounds
-                schema = table.schema.with_metadata({**(table.schema.metadata or {}),
-                                                     b"geo": json.dumps(geo).encode("utf-8")})
+                schema = table.schema.with_metadata(
+                    {**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode("utf-8")}
+                )
                 writer = pq.ParquetWriter(path, schema)
             writer.write_table(table.cast(schema))
     finally:

@@ -7,21 +7,21 @@ exact and oracle-tested per metric) and — for 1 km grids — the synthetic 250
 population-weighted mean over its 16 sub-cells (unweighted if it is empty), so the kommun's population-weighted
 mean over cells equals the mean over sub-cells.
 """
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import yaml
 
-DEFINITIONS_FILE = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "definitioner.yaml"
+from engine.errors import InputError
+from engine.paths import DATA
+
+DEFINITIONS_FILE = DATA / "gleshet" / "definitioner.yaml"
 
 
-class DefinitionError(ValueError):
+class DefinitionError(InputError):
     """An unknown definition name or a malformed definitions file (exit 2 in the CLI)."""
-
-    is_input_error = True
 
 
 def _load() -> dict:
@@ -36,8 +36,9 @@ def default_definition() -> str:
     return _load()["standard"]["value"]
 
 
-def radius_per_cell(cells: pd.DataFrame, n: int, name: str | None = None, tatorter: pd.DataFrame | None = None,
-                    **kernel) -> np.ndarray:
+def radius_per_cell(
+    cells: pd.DataFrame, n: int, name: str | None = None, tatorter: pd.DataFrame | None = None, **kernel
+) -> np.ndarray:
     """Radius (m) per cell under definition ``name`` (default: the file's standard). ``kernel``: options passed to
     ``geo.gleshet.radii`` (scheduler, chunk_size)."""
     from geo.delning_250 import split

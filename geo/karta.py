@@ -11,6 +11,7 @@ borders, and the data source, data year and map projection in the lower corner. 
 
 The PNG bytes are deterministic (no matplotlib version or date in the file): same values → same map file.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,12 +22,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from engine.paths import DATA
+
 SKALOR = ("log", "linjar", "divergerande")
 #: Colour maps per scale: sequential for levels, diverging (centred on 0) for changes.
 FARGSKALA = {"log": "viridis", "linjar": "viridis", "divergerande": "RdBu_r"}
 SAKNAS_FARG = "#d0d0d0"
-MINUS = "\u2212"          # typographic minus, as in Swedish print
-TUSENTAL = "\u00a0"       # no-break space between thousands groups (a line never breaks inside a number)
+MINUS = "\u2212"  # typographic minus, as in Swedish print
+TUSENTAL = "\u00a0"  # no-break space between thousands groups (a line never breaks inside a number)
 PROJEKTION = "SWEREF 99 TM (EPSG:3006)"
 
 
@@ -59,7 +62,7 @@ def log_ticks(vmin: float, vmax: float) -> list[float]:
     """Ticks of the 1–2–5 series inside [vmin, vmax] (vmin > 0); with fewer than three, the 1–1,5–2–3–5–7 series."""
     lo, hi = math.floor(math.log10(vmin)) - 1, math.ceil(math.log10(vmax)) + 1
     for series in ((1, 2, 5), (1, 1.5, 2, 3, 5, 7)):
-        ticks = [m * 10.0 ** e for e in range(lo, hi + 1) for m in series]
+        ticks = [m * 10.0**e for e in range(lo, hi + 1) for m in series]
         ticks = [round(t, 12) for t in ticks if vmin * (1 - 1e-9) <= t <= vmax * (1 + 1e-9)]
         if len(ticks) >= 3:
             return ticks
@@ -85,7 +88,7 @@ def kalla_for_grid(path: str | Path) -> tuple[str, int | None]:
     """Source text and data year for a map of a population grid file: the embedded synthetic demo grid says so,
     another file is named by its file name and its year is the 4-digit year in the name (SCB names its files so)."""
     path = Path(path)
-    demo = Path(__file__).resolve().parents[1] / "data" / "demo"
+    demo = DATA / "demo"
     try:
         is_demo = path.resolve().parent == demo
     except OSError:
@@ -96,9 +99,21 @@ def kalla_for_grid(path: str | Path) -> tuple[str, int | None]:
     return f"befolkningsrutor {path.name}", int(years[-1]) if years else None
 
 
-def kommun_karta(boundaries: gpd.GeoDataFrame, values: pd.Series, path: str | Path, *, titel: str, enhet: str,
-                 storhet: str, kalla: str, ar: int | None = None, undertitel: str = "", skala: str = "log", lan: gpd.GeoDataFrame | None = None,
-                 dpi: int = 150) -> Path:
+def kommun_karta(
+    boundaries: gpd.GeoDataFrame,
+    values: pd.Series,
+    path: str | Path,
+    *,
+    titel: str,
+    enhet: str,
+    storhet: str,
+    kalla: str,
+    ar: int | None = None,
+    undertitel: str = "",
+    skala: str = "log",
+    lan: gpd.GeoDataFrame | None = None,
+    dpi: int = 150,
+) -> Path:
     """Draw ``values`` (indexed by kommun_kod) on the kommun polygons and write a PNG.
 
     ``titel`` is the heading, ``undertitel`` a smaller line under it (definition, source paragraph);
@@ -106,6 +121,7 @@ def kommun_karta(boundaries: gpd.GeoDataFrame, values: pd.Series, path: str | Pa
     Kommuner without a value (or, on the log scale, a non-positive one) are grey and counted in the corner text.
     ``lan`` (from :func:`lan_granser`) may be passed to draw several maps without dissolving again."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm, Normalize
@@ -160,13 +176,15 @@ def kommun_karta(boundaries: gpd.GeoDataFrame, values: pd.Series, path: str | Pa
     fig.suptitle(titel, fontsize=12)
     if undertitel:
         ax.set_title(undertitel, fontsize=8, color="#333333")
-    corner = [f"Källa: {kalla}" + (f", dataår {ar}" if ar else "") + ".",
-              f"Gränser: {boundaries.attrs.get('source', 'användarens gränsfil')}; länsgränser tjocka. {PROJEKTION}.",
-              f"{int(ok.sum())} kommuner" + (f"; {int((~ok).sum())} utan värde (grå)" if (~ok).any() else "") + "."]
+    corner = [
+        f"Källa: {kalla}" + (f", dataår {ar}" if ar else "") + ".",
+        f"Gränser: {boundaries.attrs.get('source', 'användarens gränsfil')}; länsgränser tjocka. {PROJEKTION}.",
+        f"{int(ok.sum())} kommuner" + (f"; {int((~ok).sum())} utan värde (grå)" if (~ok).any() else "") + ".",
+    ]
     fig.text(0.02, 0.012, "\n".join(corner), fontsize=6.5, color="#444444", va="bottom")
     fig.tight_layout(rect=(0, 0.035, 1, 1))
     path = Path(path)
-    fig.savefig(path, dpi=dpi, metadata={"Software": None})   # no version string: same map → same bytes
+    fig.savefig(path, dpi=dpi, metadata={"Software": None})  # no version string: same map → same bytes
     plt.close(fig)
     return path
 
@@ -174,14 +192,24 @@ def kommun_karta(boundaries: gpd.GeoDataFrame, values: pd.Series, path: str | Pa
 def medeldistans_titel(n: int) -> tuple[str, str, str]:
     """Title, subtitle and legend quantity of the map of the measure for threshold ``n`` (SOU 2024:50 s. 297)."""
     tal = svenskt_tal(n)
-    return (f"Medeldistans {tal} invånare",
-            f"Befolkningsviktat genomsnittligt avstånd för att samla {tal} invånare (SOU 2024:50 s. 297)",
-            f"Medeldistans {tal}")
+    return (
+        f"Medeldistans {tal} invånare",
+        f"Befolkningsviktat genomsnittligt avstånd för att samla {tal} invånare (SOU 2024:50 s. 297)",
+        f"Medeldistans {tal}",
+    )
 
 
-def gleshet_kartor(boundaries: gpd.GeoDataFrame, kommun_table: pd.DataFrame, thresholds, out_dir: str | Path, *,
-                   grid: str | Path | None = None, kalla: str | None = None, ar: int | None = None,
-                   dpi: int = 150) -> list[Path]:
+def gleshet_kartor(
+    boundaries: gpd.GeoDataFrame,
+    kommun_table: pd.DataFrame,
+    thresholds,
+    out_dir: str | Path,
+    *,
+    grid: str | Path | None = None,
+    kalla: str | None = None,
+    ar: int | None = None,
+    dpi: int = 150,
+) -> list[Path]:
     """``karta_<N>.png`` for every threshold N: ``avstand_<N>_km`` per kommun on the log scale. The source text and
     year come from ``kalla``/``ar`` or else from the grid file name (:func:`kalla_for_grid`)."""
     if kalla is None:
@@ -192,7 +220,20 @@ def gleshet_kartor(boundaries: gpd.GeoDataFrame, kommun_table: pd.DataFrame, thr
     paths = []
     for n in thresholds:
         titel, undertitel, storhet = medeldistans_titel(int(n))
-        paths.append(kommun_karta(boundaries, values[f"avstand_{int(n)}_km"], Path(out_dir) / f"karta_{int(n)}.png",
-                                  titel=titel, undertitel=undertitel, enhet="km", storhet=storhet, kalla=kalla, ar=ar, skala="log",
-                                  lan=lan, dpi=dpi))
+        paths.append(
+            kommun_karta(
+                boundaries,
+                values[f"avstand_{int(n)}_km"],
+                Path(out_dir) / f"karta_{int(n)}.png",
+                titel=titel,
+                undertitel=undertitel,
+                enhet="km",
+                storhet=storhet,
+                kalla=kalla,
+                ar=ar,
+                skala="log",
+                lan=lan,
+                dpi=dpi,
+            )
+        )
     return paths

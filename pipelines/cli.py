@@ -12,8 +12,9 @@ Exit codes (the same for every command; README "Felkoder"):
     3  internt fel (en bugg): ett kort meddelande; spårutskriften med -v och alltid i en loggfil
     4  natt: en annan körning håller låset
 
-Errors of bad input (any exception with an ``is_input_error`` attribute) are printed as one message, exit 2.
+Errors of bad input (:class:`engine.errors.InputError`, engine/errors.py) are printed as one message, exit 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,6 +26,8 @@ import sys
 import tempfile
 import time
 import traceback
+
+from engine.errors import InputError
 
 COMMANDS = {
     "gleshet": "pipelines.cmd_gleshet",
@@ -52,6 +55,7 @@ log = logging.getLogger("utjamning")
 
 def _version() -> str:
     from importlib import metadata
+
     try:
         return metadata.version("utjamning")
     except metadata.PackageNotFoundError:
@@ -63,18 +67,26 @@ def _add_verbosity(parser: argparse.ArgumentParser, prefix: str = "") -> None:
     unless given, so a command's own -q stays as it is)."""
     default = False if prefix else argparse.SUPPRESS
     if "-v" not in parser._option_string_actions:
-        parser.add_argument("-v", "--verbose", dest=f"{prefix}verbose", action="store_true", default=default,
-                            help="mer utskrift, och spårutskriften vid internt fel")
+        parser.add_argument(
+            "-v",
+            "--verbose",
+            dest=f"{prefix}verbose",
+            action="store_true",
+            default=default,
+            help="mer utskrift, och spårutskriften vid internt fel",
+        )
     if "-q" not in parser._option_string_actions:
-        parser.add_argument("-q", "--quiet", dest=f"{prefix}quiet", action="store_true", default=default,
-                            help="bara varningar och fel")
+        parser.add_argument(
+            "-q", "--quiet", dest=f"{prefix}quiet", action="store_true", default=default, help="bara varningar och fel"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="utjamning",
         description="Kommunalekonomisk utjämning (nuvarande regler och SOU 2024:50) och gleshetsmått",
-        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"utjamning {_version()}")
     _add_verbosity(parser, "global_")
@@ -116,9 +128,11 @@ def _internal_error(command: str, exc: BaseException, verbose: bool) -> int:
         pass
     if verbose:
         sys.stderr.write(text)
-    print(f"utjamning {command}: internt fel ({type(exc).__name__}: {exc}). Detta är ett fel i programmet, inte i "
-          f"indata — rapportera det gärna{where}" + ("" if verbose else " (kör med -v för att se den)") + ".",
-          file=sys.stderr)
+    print(
+        f"utjamning {command}: internt fel ({type(exc).__name__}: {exc}). Detta är ett fel i programmet, inte i "
+        f"indata — rapportera det gärna{where}" + ("" if verbose else " (kör med -v för att se den)") + ".",
+        file=sys.stderr,
+    )
     return EXIT_INTERNAL
 
 
@@ -133,13 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"utjamning {args.command}: avbruten; ingen utdata ändrades", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - bad input gets one message; a bug a short one (exit 3)
-        if getattr(exc, "is_input_error", False):
-            print(f"utjamning {args.command}: {exc}", file=sys.stderr)
-            return EXIT_INPUT
+    except InputError as exc:
+        print(f"utjamning {args.command}: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - a bug gets a short message (exit 3)
         if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
-            print(f"utjamning {args.command}: {exc.filename or ''}: {os.strerror(exc.errno)}; inget ändrades",
-                  file=sys.stderr)
+            print(
+                f"utjamning {args.command}: {exc.filename or ''}: {os.strerror(exc.errno)}; inget ändrades",
+                file=sys.stderr,
+            )
             return EXIT_INPUT
         return _internal_error(args.command, exc, verbose)
 

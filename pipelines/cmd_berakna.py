@@ -13,6 +13,7 @@ set, reform, every parameter, versions, timings).
 Inputs: only kommuner.* is required and no column is; the inkomstutjämning needs kommun_kod, folkmangd_1nov_t1
 and skatteunderlag_kr. Exit codes: 0 ok; 2 input or usage error (nothing written); 3 internal error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,17 +30,33 @@ log = logging.getLogger("utjamning")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("berakna", help="beräkna utjämningen för alla kommuner och regioner",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "berakna",
+        help="beräkna utjämningen för alla kommuner och regioner",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")
-    p.add_argument("--regelverk", type=argtypes.regelverk, required=True,
-                   help="sou2024 (förslaget) eller 2024 (nuvarande regler)")
+    p.add_argument(
+        "--regelverk",
+        type=argtypes.regelverk,
+        required=True,
+        help="sou2024 (förslaget) eller nuvarande (nuvarande regler; även 2024)",
+    )
     p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
     p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
-    p.add_argument("--fasta-index", type=Path, default=None,
-                   help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)")
-    p.add_argument("--ut", type=Path, required=True,
-                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
+    p.add_argument(
+        "--fasta-index",
+        type=Path,
+        default=None,
+        help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)",
+    )
+    p.add_argument(
+        "--ut",
+        type=Path,
+        required=True,
+        help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
+    )
     add_csv_option(p)
     p.set_defaults(func=run)
 
@@ -50,21 +67,22 @@ def run_model(ar: int, regelverk: str, indata_dir: Path, reform: Path | None, fa
     from engine.params import load_params
 
     with timer("parametrar"):
-        params = load_params(regelverk, reform)
+        params = load_params(regelverk, reform, ar)
     with timer("indata"):
         indata = load_indata(indata_dir, regelverk, ar)
     with timer("berakning"):
         ctx = build_ctx(indata, params, fasta_index)
         res = berakna(ctx)
-        ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))   # unusual inputs: noted first
+        res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))  # unusual inputs: noted first
         frames = to_frames(ctx, res)
     for w in indata.varningar:
         log.warning("%s", w)
     return params, indata, ctx, res, frames
 
 
-def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame,
-                  csv: str = "standard") -> None:
+def write_outputs(
+    out: Path, frames: dict[str, pd.DataFrame], params, notes: list[str], summ: pd.DataFrame, csv: str = "standard"
+) -> None:
     """The run's tables: per kommun and region (rows in code order) as CSV and Parquet, the summary, the notes and
     the workbook for people (Swedish headings and formats from pipelines.rubriker; the totals and posts first)."""
     from pipelines.csvdialekt import write_csv
@@ -79,11 +97,17 @@ def write_outputs(out: Path, frames: dict[str, pd.DataFrame], params, notes: lis
     anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
     par = pd.DataFrame(params.as_records())
     (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
-    write_workbook(out / "utjamning.xlsx", [
-        Blad("Kommuner", tables["kommun"][totalerna_forst(tables["kommun"].columns)]),
-        Blad("Regioner", tables["region"][totalerna_forst(tables["region"].columns)]),
-        Blad("Sammanfattning", summ, utan=("post", "komponent")), Blad("Anmärkningar", anm),
-        Blad("Parametrar", par)], titel=f"Utjämning {params.namn}")
+    write_workbook(
+        out / "utjamning.xlsx",
+        [
+            Blad("Kommuner", tables["kommun"][totalerna_forst(tables["kommun"].columns)]),
+            Blad("Regioner", tables["region"][totalerna_forst(tables["region"].columns)]),
+            Blad("Sammanfattning", summ, utan=("post", "komponent")),
+            Blad("Anmärkningar", anm),
+            Blad("Parametrar", par),
+        ],
+        titel=f"Utjämning {params.namn}",
+    )
 
 
 def inputs_of(args) -> dict:
@@ -97,23 +121,41 @@ def run(args) -> int:
     timer = Timer()
     require_inputs(inputs_of(args))
     check_output_dir(args.ut, option="--ut", inputs=inputs_of(args))
-    params, indata, ctx, res, frames = run_model(args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer)
+    params, indata, ctx, res, frames = run_model(
+        args.ar, args.regelverk, args.indata, args.reform, args.fasta_index, timer
+    )
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs_of(args)) as tmp, timer("skriva"):
-        write_outputs(tmp, frames, params, ctx.notes, for_run(ctx, res), args.csv)
+        write_outputs(tmp, frames, params, res.notes, for_run(ctx, res), args.csv)
         inputs = {f"indata_{k}": v.split("[")[0] for k, v in indata.files.items()}
         if args.reform:
             inputs["reform"] = args.reform
         if args.fasta_index:
             for f in sorted(Path(args.fasta_index).glob("*.csv")):
                 inputs[f"fasta_index_{f.stem}"] = f
-        write_manifest(tmp, command="berakna", arguments=vars(args) | {"func": None},
-                       inputs=inputs, parameters={"regelverk": params.namn, "reformer": params.reformer,
-                                                  "fingerprint": params.fingerprint(), "varden": params.as_records()},
-                       timings=timer.timings, extra={"anmarkningar": ctx.notes,
-                                                     "fixpunkt_iterationer": ctx.cache.get("fixpunkt_iterationer")})
+        write_manifest(
+            tmp,
+            command="berakna",
+            arguments=vars(args) | {"func": None},
+            inputs=inputs,
+            parameters={
+                "regelverk": params.namn,
+                "reformer": params.reformer,
+                "fingerprint": params.fingerprint(),
+                "varden": params.as_records(),
+            },
+            timings=timer.timings,
+            extra={"anmarkningar": res.notes, "fixpunkt_iterationer": res.fixpunkt_iterationer},
+        )
     k = frames["kommun"]
-    log.info("berakna %s %s: %d kommuner, %d regioner%s", args.regelverk, args.ar, len(k), len(frames["region"]),
-             f" ({len(ctx.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
-             if ctx.ej_tillgangliga else "")
+    log.info(
+        "berakna %s %s: %d kommuner, %d regioner%s",
+        args.regelverk,
+        args.ar,
+        len(k),
+        len(frames["region"]),
+        f" ({len(res.ej_tillgangliga)} komponenter ej tillgängliga: se anmarkningar.txt)"
+        if res.ej_tillgangliga
+        else "",
+    )
     skrev("berakna", args.ut)
     return 0

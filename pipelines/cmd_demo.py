@@ -3,30 +3,41 @@
     grid (data/demo, synthetic) → gleshet measures → fasta index (calibrated to the SOU tables)
         → utjämning engine on demo inputs, proposed (sou2024) and current (2024) rules → jamfor (Bilaga 4 tables)
 
-Everything is written under --ut (default out/demo; --out is the older name): gleshet/, index/, indata/, berakna_sou2024/,
-berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
+Everything is written under --ut (default out/demo; --out is the older name): gleshet/, index/, indata/,
+berakna_sou2024/, berakna_2024/, bas_utfall/, jamfor/, each with its manifest.
 """
+
 from __future__ import annotations
 
 import argparse
 import logging
 from pathlib import Path
 
+from engine.paths import DATA
 from pipelines.csvdialekt import add_csv_option
 
 log = logging.getLogger("utjamning")
-ROOT = Path(__file__).resolve().parents[1]
-DEMO_GRID = ROOT / "data" / "demo" / "befolkning_demo.csv.gz"
+DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 #: What the demo writes under --out (each a directory a later demo run replaces); nothing else may be there.
 DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024", "bas_utfall", "jamfor")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("demo", help="kör hela kedjan på inbäddade demodata",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--ut", "--out", dest="ut", type=Path, default=ROOT / "out" / "demo",
-                   help="utdatakatalog (standard out/demo): ny, tom eller en tidigare demo-körnings; --out är ett "
-                        "äldre namn för samma flagga")
+    p = subparsers.add_parser(
+        "demo",
+        help="kör hela kedjan på inbäddade demodata",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--ut",
+        "--out",
+        dest="ut",
+        type=Path,
+        default=Path.cwd() / "out" / "demo",
+        help="utdatakatalog (standard out/demo i arbetskatalogen): ny, tom eller en tidigare "
+        "demo-körnings; --out är ett äldre namn för samma flagga",
+    )
     p.add_argument("--grid", type=Path, default=DEMO_GRID, help="befolkningsrutor (standard: de inbäddade demodata)")
     p.add_argument("--scheduler", default="threads", help="threads (standard), sync eller tcp://värd:port")
     add_csv_option(p)
@@ -39,9 +50,13 @@ def _adopt_earlier_demo(d: Path) -> None:
     from pipelines.outputs import MANIFEST, write_manifest
 
     files = {"kommuner.csv", "lan.csv", "regioner.csv", "riket.csv", "README.md"}
-    if (d.is_dir() and not (d / MANIFEST).exists() and (d / "README.md").is_file()
-            and (d / "README.md").read_text(encoding="utf-8").startswith("# DEMO")
-            and {p.name for p in d.iterdir()} <= files):
+    if (
+        d.is_dir()
+        and not (d / MANIFEST).exists()
+        and (d / "README.md").is_file()
+        and (d / "README.md").read_text(encoding="utf-8").startswith("# DEMO")
+        and {p.name for p in d.iterdir()} <= files
+    ):
         write_manifest(d, command="demo (tidigare version)", arguments={}, inputs={})
 
 
@@ -72,7 +87,7 @@ def run(args) -> int:
     if rc:
         return rc
 
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
 
     _step(f"3/5 indata (DEMODATA, inte officiell statistik) → {out / 'indata'}")
     _adopt_earlier_demo(out / "indata")
@@ -80,32 +95,65 @@ def run(args) -> int:
         write_demo_inputs(tmp, ar=2024, matt_dir=out / "gleshet")
         for f in sorted(tmp.glob("*.csv")):
             konvertera(f, args.csv)
-        write_manifest(tmp, command="demo indata", arguments={"ar": 2024},
-                       inputs={"matt": out / "gleshet" / "kommuner.csv"})
+        write_manifest(
+            tmp, command="demo indata", arguments={"ar": 2024}, inputs={"matt": out / "gleshet" / "kommuner.csv"}
+        )
 
-    _step("4/5 berakna: utjämning 2024 enligt förslaget (sou2024, med de omräknade fasta indexen) och enligt "
-          "nuvarande regler (2024)")
+    _step(
+        "4/5 berakna: utjämning 2024 enligt förslaget (sou2024, med de omräknade fasta indexen) och enligt "
+        "nuvarande regler (2024)"
+    )
     for regelverk, extra in (("sou2024", ["--fasta-index", str(out / "index")]), ("2024", [])):
         # the recomputed tables are the proposal's glesbygd indices; the current rules keep their own (not in the seeds)
-        rc = cli(["berakna", "--ar", "2024", "--regelverk", regelverk, "--indata", str(out / "indata"), *extra,
-                  "--ut", str(out / f"berakna_{regelverk}"), *csv])
+        rc = cli(
+            [
+                "berakna",
+                "--ar",
+                "2024",
+                "--regelverk",
+                regelverk,
+                "--indata",
+                str(out / "indata"),
+                *extra,
+                "--ut",
+                str(out / f"berakna_{regelverk}"),
+                *csv,
+            ]
+        )
         if rc:
             return rc
 
-    from engine.demo import write_demo_bas_utfall
+    from pipelines.demo_indata import write_demo_bas_utfall
 
-    _step("5/5 jamfor: nuvarande regler → förslaget (bilaga 4:s tabeller; DEMO-basutfall = demoförslaget minus "
-          "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur "
-          "källorna)")
+    _step(
+        "5/5 jamfor: nuvarande regler → förslaget (bilaga 4:s tabeller; DEMO-basutfall = demoförslaget minus "
+        "kommitténs publicerade förändring, eftersom nuvarande kostnadsutjämning inte kan beräknas ur "
+        "källorna)"
+    )
     _adopt_earlier_demo(out / "bas_utfall")
     with atomic_output_dir(out / "bas_utfall", option="--ut", inputs={"--indata": out / "indata"}) as tmp:
         write_demo_bas_utfall(out / "indata", tmp, fasta_index=out / "index")
         for f in sorted(tmp.glob("*.csv")):
             konvertera(f, args.csv)
-        write_manifest(tmp, command="demo bas_utfall", arguments={},
-                       inputs={"indata_kommuner": out / "indata" / "kommuner.csv"})
-    rc = cli(["jamfor", "--ar", "2024", "--indata", str(out / "indata"), "--bas-utfall", str(out / "bas_utfall"),
-              "--fasta-index", str(out / "index"), "--ut", str(out / "jamfor"), *csv])
+        write_manifest(
+            tmp, command="demo bas_utfall", arguments={}, inputs={"indata_kommuner": out / "indata" / "kommuner.csv"}
+        )
+    rc = cli(
+        [
+            "jamfor",
+            "--ar",
+            "2024",
+            "--indata",
+            str(out / "indata"),
+            "--bas-utfall",
+            str(out / "bas_utfall"),
+            "--fasta-index",
+            str(out / "index"),
+            "--ut",
+            str(out / "jamfor"),
+            *csv,
+        ]
+    )
     if rc:
         return rc
     _summary(out)
@@ -116,10 +164,19 @@ def run(args) -> int:
 def _summary(out: Path) -> None:
     from engine.indata import read_csv_numbers
 
-    k = read_csv_numbers(out / "gleshet" / "kommuner.csv", text=("kommun_kod", "kommun", "lan_kod", "lan", "centralort"))
+    k = read_csv_numbers(
+        out / "gleshet" / "kommuner.csv", text=("kommun_kod", "kommun", "lan_kod", "lan", "centralort")
+    )
     k = k.sort_values("avstand_3000_km")
     log.info("\nDemon är klar: %s", out)
-    log.info("  gleshet: %d kommuner, %s invånare; avstand_3000_km från %.2f (%s) till %.1f (%s); kartor: %s, "
-             "karta_15000.png", len(k),
-             f"{int(k['befolkning'].sum()):,}".replace(",", " "), k.iloc[0]["avstand_3000_km"], k.iloc[0]["kommun"],
-             k.iloc[-1]["avstand_3000_km"], k.iloc[-1]["kommun"], out / "gleshet" / "karta_3000.png")
+    log.info(
+        "  gleshet: %d kommuner, %s invånare; avstand_3000_km från %.2f (%s) till %.1f (%s); kartor: %s, "
+        "karta_15000.png",
+        len(k),
+        f"{int(k['befolkning'].sum()):,}".replace(",", " "),
+        k.iloc[0]["avstand_3000_km"],
+        k.iloc[0]["kommun"],
+        k.iloc[-1]["avstand_3000_km"],
+        k.iloc[-1]["kommun"],
+        out / "gleshet" / "karta_3000.png",
+    )

@@ -1,11 +1,13 @@
 """`utjamning forklara`: the audit trail of one kommun or region.
 
-    utjamning forklara --kommun 2506 --ar 2024 --regelverk sou2024 --indata DIR [--reform FILE] [--fasta-index DIR] [--ut FILE]
+    utjamning forklara --kommun 2506 --ar 2024 --regelverk sou2024 --indata DIR [--reform FILE]
+                       [--fasta-index DIR] [--ut FILE]
 
 Prints, for the kommun (4-digit code or name) or region (2-digit code or name), every component of the utjämning
 with the inputs (value, unit, reference date, source), fasta index values and parameters (value, unit, law
 paragraph and SOU 2024:50 line) that produced it. The same engine run as `utjamning berakna`, traced.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,6 +15,7 @@ import logging
 import sys
 from pathlib import Path
 
+from engine.errors import InputError
 from pipelines import argtypes
 
 log = logging.getLogger("utjamning")
@@ -21,29 +24,42 @@ SIGNATURE = "<!-- utjamning forklara -->"
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("forklara", help="förklara en kommuns eller regions utfall (revisionsspår)",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "forklara",
+        help="förklara en kommuns eller regions utfall (revisionsspår)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--kommun", help="kommunkod (4 siffror) eller namn")
     who.add_argument("--region", help="regionkod (2 siffror) eller namn")
     p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
-    p.add_argument("--regelverk", type=argtypes.regelverk, default="sou2024",
-                   help="sou2024 (förslaget, standard) eller 2024 (nuvarande regler)")
+    p.add_argument(
+        "--regelverk",
+        type=argtypes.regelverk,
+        default="sou2024",
+        help="sou2024 (förslaget, standard) eller nuvarande (nuvarande regler; även 2024)",
+    )
     p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
     p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
     p.add_argument("--fasta-index", type=Path, default=None, help="katalog med fasta index")
-    p.add_argument("--ut", type=Path, default=None,
-                   help="skriv rapporten till denna fil i stället för till standard ut (en befintlig fil ersätts "
-                        "bara om utjamning skrev den)")
+    p.add_argument(
+        "--ut",
+        type=Path,
+        default=None,
+        help="skriv rapporten till denna fil i stället för till standard ut (en befintlig fil ersätts "
+        "bara om utjamning skrev den)",
+    )
     p.set_defaults(func=run)
 
 
-class ForklaraError(ValueError):
-    is_input_error = True
+class ForklaraError(InputError):
+    """An unknown kommun or region (exit 2)."""
 
 
 def resolve_code(kommun: str | None, region: str | None) -> str:
     from engine import register as reg
+
     if kommun is not None:
         t, key, name, want = reg.kommuner(), "kommun_kod", "kommun", kommun.strip()
     else:
@@ -72,12 +88,12 @@ def run(args) -> int:
     if args.ut:
         check_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE)
     kod = resolve_code(args.kommun, args.region)
-    params = load_params(args.regelverk, args.reform)
+    params = load_params(args.regelverk, args.reform, args.ar)
     indata = load_indata(args.indata, args.regelverk, args.ar)
     ctx = build_ctx(indata, params, args.fasta_index)
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
-    ctx.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))       # unusual inputs: noted first
+    res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))  # unusual inputs: noted first
     for w in indata.varningar:
         log.warning("%s", w)
     text = explain(ctx, res, tracer, kod)

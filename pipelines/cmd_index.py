@@ -15,6 +15,7 @@ Writes fasta_index_kommuner_del1.csv (4 glesbygd columns recomputed, the rest co
 (copied), kvalitet.csv, koefficienter.json, politisk_verksamhet.csv, kollektivtrafik_md15000.csv, one PNG per
 index, manifest.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,6 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.tolerances import FRYST_MEDELDISTANS_KM, INDEX_GOLV_BERAKNAD
 from pipelines import index_model as im
 from pipelines.csvdialekt import add_csv_option
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
@@ -34,35 +36,67 @@ INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("index", help="gleshetsmått → fasta index (kalibrera eller skatta)",
-                              description=__doc__.split("\n\n")[0])
-    p.add_argument("--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)")
+    p = subparsers.add_parser(
+        "index", help="gleshetsmått → fasta index (kalibrera eller skatta)", description=__doc__.split("\n\n")[0]
+    )
+    p.add_argument(
+        "--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)"
+    )
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--kalibrera-mot", type=Path, default=None, metavar="DIR",
-                      help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)")
-    mode.add_argument("--skatta-mot", type=Path, default=None, metavar="COSTS",
-                      help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från")
-    p.add_argument("--referens", type=Path, default=None, metavar="DIR",
-                   help="referenstabeller (schema, ordning, kolumner som kopieras)")
-    p.add_argument("--ut", required=True, type=Path, metavar="DIR",
-                   help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)")
-    p.add_argument("--politisk-troskel", choices=im.POLITISK_THRESHOLD_READINGS, default=None,
-                   help="när index för politisk verksamhet är 1 (20 a §, SOU 2024:50 s. 515): 'kapitel' = modellvärdet "
-                        "under typkommunens 1 018 kr, 'bilaga' = medeldistansen under 6,72 km (standard: regelverkets "
-                        "val, kapitel)")
+    mode.add_argument(
+        "--kalibrera-mot",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)",
+    )
+    mode.add_argument(
+        "--skatta-mot",
+        type=Path,
+        default=None,
+        metavar="COSTS",
+        help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från",
+    )
+    p.add_argument(
+        "--referens",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="referenstabeller (schema, ordning, kolumner som kopieras)",
+    )
+    p.add_argument(
+        "--ut",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
+    )
+    p.add_argument(
+        "--politisk-troskel",
+        choices=im.POLITISK_THRESHOLD_READINGS,
+        default=None,
+        help="när index för politisk verksamhet är 1 (20 a §, SOU 2024:50 s. 515): 'kapitel' = modellvärdet "
+        "under typkommunens 1 018 kr, 'bilaga' = medeldistansen under 6,72 km (standard: regelverkets "
+        "val, kapitel)",
+    )
     p.add_argument("--loss", choices=("linear", "soft_l1"), default="linear", help="förlustfunktion i kalibreringen")
-    p.add_argument("--ingen-normalisering", action="store_true",
-                   help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)")
+    p.add_argument(
+        "--ingen-normalisering",
+        action="store_true",
+        help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)",
+    )
     add_csv_option(p)
     p.set_defaults(func=run)
 
 
 #: Numeric columns of the measure table (`utjamning gleshet`'s kommuner.csv) the model reads: (lowest allowed, why).
-MEASURE_COLUMNS = {"befolkning": (1.0, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
-                   "avstand_3000_km": (0.0, "ett avstånd är positivt"),
-                   "avstand_15000_km": (0.0, "ett avstånd är positivt"),
-                   "ofaktor": (0.0, "ö-faktorn är en andel ≥ 0"),
-                   "regionalt_befolkningsunderlag": (0.0, "ett befolkningsunderlag är ≥ 0")}
+MEASURE_COLUMNS = {
+    "befolkning": (1.0, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
+    "avstand_3000_km": (0.0, "ett avstånd är positivt"),
+    "avstand_15000_km": (0.0, "ett avstånd är positivt"),
+    "ofaktor": (0.0, "ö-faktorn är en andel ≥ 0"),
+    "regionalt_befolkningsunderlag": (0.0, "ett befolkningsunderlag är ≥ 0"),
+}
 
 
 def _read_measures(matt_dir: Path) -> pd.DataFrame:
@@ -86,20 +120,24 @@ def _read_measures(matt_dir: Path) -> pd.DataFrame:
         for value, rows in m.groupby(key).groups.items():
             if len(rows) > 1:
                 same = len(m.loc[rows].drop_duplicates()) == 1
-                problems.append(f"{key} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}"
-                                + (" (samma värden)" if same else " med olika värden — vilken rad gäller?"))
+                problems.append(
+                    f"{key} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}"
+                    + (" (samma värden)" if same else " med olika värden — vilken rad gäller?")
+                )
     for col, (low, why) in MEASURE_COLUMNS.items():
         if col not in m.columns:
             continue
         v = parse_numbers(m[col]).to_numpy()
         for i in np.flatnonzero(~np.isfinite(v)):
-            problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}")
+            problems.append(
+                f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}"
+            )
         for i in np.flatnonzero(np.isfinite(v) & ((v < low) | ((v <= 0) if col.startswith("avstand") else False))):
             problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: {v[i]:g} — {why}")
         m[col] = v
     if problems:
         raise im.IndexInputError(problem_list(str(path), problems))
-    return as_numbers(m, skip=(*MEASURE_COLUMNS, "kommun_kod", "kommun", "lan_kod", "lan"))   # either CSV dialect
+    return as_numbers(m, skip=(*MEASURE_COLUMNS, "kommun_kod", "kommun", "lan_kod", "lan"))  # either CSV dialect
 
 
 def _line_terminator(path: Path) -> str:
@@ -118,8 +156,12 @@ def run(args) -> int:
 
     timer = Timer()
     notes: list[str] = []
-    inputs = {"--matt": args.matt, "--kalibrera-mot": args.kalibrera_mot, "--skatta-mot": args.skatta_mot,
-              "--referens": args.referens}
+    inputs = {
+        "--matt": args.matt,
+        "--kalibrera-mot": args.kalibrera_mot,
+        "--skatta-mot": args.skatta_mot,
+        "--referens": args.referens,
+    }
     require_inputs(inputs)
     check_output_dir(args.ut, option="--ut", inputs=inputs)
     ref_dir = args.referens if args.referens is not None else args.kalibrera_mot
@@ -154,8 +196,9 @@ def run(args) -> int:
                 y = parse_numbers(ref1[name]).to_numpy()
                 if panel is not None:
                     if name not in panel.columns:
-                        quality_rows.append({"index": name, "status": "copied_from_reference",
-                                             "method": "no cost column in the panel"})
+                        quality_rows.append(
+                            {"index": name, "status": "copied_from_reference", "method": "no cost column in the panel"}
+                        )
                         continue
                     coef, _ = im.estimate(panel, m, spec, name, controls=controls)
                 else:
@@ -163,16 +206,24 @@ def run(args) -> int:
                 pred = im.apply_index(m, coef, normalise=normalise)
                 out1[name] = _fmt(pred)
                 q = im.quality(name, m, pred, y, spec.distance_col)
-                quality_rows.append({**q, "status": "recomputed", "method": coef.method,
-                                     "symmetric": spec.symmetric, "floor_or_min": float(pred.min()),
-                                     "n_at_floor": int(np.sum(np.isclose(pred, pred.min(), atol=1e-12))),
-                                     "weighted_mean": float(np.average(pred, weights=m["befolkning"]))})
+                quality_rows.append(
+                    {
+                        **q,
+                        "status": "recomputed",
+                        "method": coef.method,
+                        "symmetric": spec.symmetric,
+                        "floor_or_min": float(pred.min()),
+                        "n_at_floor": int(np.sum(np.isclose(pred, pred.min(), atol=INDEX_GOLV_BERAKNAD))),
+                        "weighted_mean": float(np.average(pred, weights=m["befolkning"])),
+                    }
+                )
                 coefs[name] = coef.to_dict()
                 im.scatter_png(out / f"{name}.png", name, m, pred, y, spec.distance_col)
             for col in ref1.columns:
-                if col not in ("lan", "kommun") and col not in im.INDEX_SPECS:
-                    quality_rows.append({"index": col, "status": "copied_from_reference",
-                                         "method": "not recomputed by the model"})
+                if col not in ("kommun_kod", "lan", "kommun") and col not in im.INDEX_SPECS:
+                    quality_rows.append(
+                        {"index": col, "status": "copied_from_reference", "method": "not recomputed by the model"}
+                    )
         write_csv(out1, out / im.REFERENCE_DEL1, args.csv, index=False, lineterminator=_line_terminator(paths["del1"]))
         for key in ("del2", "regioner"):
             if key in paths:
@@ -182,9 +233,14 @@ def run(args) -> int:
                     write_csv(others[key], out / paths[key].name, args.csv, index=False)
                 ref = others[key]
                 for col in ref.columns:
-                    if col not in ("lan", "kommun", "region"):
-                        quality_rows.append({"index": f"{paths[key].stem}:{col}", "status": "copied_from_reference",
-                                             "method": "not recomputed by the model"})
+                    if col not in ("kommun_kod", "region_kod", "lan", "kommun", "region"):
+                        quality_rows.append(
+                            {
+                                "index": f"{paths[key].stem}:{col}",
+                                "status": "copied_from_reference",
+                                "method": "not recomputed by the model",
+                            }
+                        )
         qdf = pd.DataFrame(quality_rows)
         for col in ("n", "n_at_floor"):
             if col in qdf.columns:
@@ -192,38 +248,58 @@ def run(args) -> int:
         write_csv(qdf, out / "kvalitet.csv", args.csv, index=False)
         # medeldistans 2022 is frozen by law (förordningens bilaga): the frozen value, the run's own beside it
         from geo.matt import fryst_medeldistans
+
         md = fryst_medeldistans(m["kommun_kod"], strict=False)
         own = m["medeldistans_km" if "medeldistans_km" in m.columns else "avstand_3000_km"].to_numpy(dtype="float64")
         if np.isnan(md).any():
-            notes.append(f"politisk verksamhet: {int(np.isnan(md).sum())} kommunkoder saknar fryst medeldistans 2022 "
-                         f"(data/gleshet/frysta_matt_2022.csv); körningens egen medeldistans används för dem")
+            notes.append(
+                f"politisk verksamhet: {int(np.isnan(md).sum())} kommunkoder saknar fryst medeldistans 2022 "
+                f"(data/gleshet/frysta_matt_2022.csv); körningens egen medeldistans används för dem"
+            )
             md = np.where(np.isnan(md), own, md)
         pol = im.politisk_verksamhet_index(m["befolkning"], md, args.politisk_troskel)
         for reading in im.POLITISK_THRESHOLD_READINGS:
-            pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(
-                m["befolkning"], md, reading)["merkostnadsindex"].to_numpy()
+            pol[f"merkostnadsindex_{reading}"] = im.politisk_verksamhet_index(m["befolkning"], md, reading)[
+                "merkostnadsindex"
+            ].to_numpy()
         pol.insert(0, "medeldistans_3000_km", md)
         if "medeldistans_km" in m.columns:
             pol.insert(1, "medeldistans_beraknad_km", m["medeldistans_km"].to_numpy())
-            moved = int((np.abs(own - md) > 5e-4).sum())
+            moved = int((np.abs(own - md) > FRYST_MEDELDISTANS_KM).sum())
             if moved:
-                notes.append(f"politisk verksamhet: den frysta medeldistansen 2022 används; {moved} kommuner har en "
-                             f"annan beräknad medeldistans i {Path(args.matt) / 'kommuner.csv'} "
-                             f"(medeldistans_beraknad_km)")
+                notes.append(
+                    f"politisk verksamhet: den frysta medeldistansen 2022 används; {moved} kommuner har en "
+                    f"annan beräknad medeldistans i {Path(args.matt) / 'kommuner.csv'} "
+                    f"(medeldistans_beraknad_km)"
+                )
         pol.insert(0, "kommun", m["kommun"].to_numpy())
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
         write_csv(pol, out / "politisk_verksamhet.csv", args.csv, index=False)
         write_csv(im.lan_md15000(m), out / "kollektivtrafik_md15000.csv", args.csv, index=False)
-        (out / "koefficienter.json").write_text(json.dumps(coefs, indent=2, ensure_ascii=False, default=float)
-                                                + "\n", encoding="utf-8")
-        write_manifest(out, command="index", arguments=vars(args) | {"func": None},
-                       inputs={"kommuner": Path(args.matt) / "kommuner.csv", "referens_del1": paths["del1"],
-                               **({"kostnader": args.skatta_mot} if args.skatta_mot else {})},
-                       parameters={"mode": "estimate" if panel is not None else "calibrate",
-                                   "normalise": normalise, "loss": args.loss,
-                                   "politisk_troskel": args.politisk_troskel or im._regelverk().raw("politisk_verksamhet.troskel_lasning"), "tolerance": im.TOLERANCE,
-                                   "d_min_km_default": im.D_MIN_KM_DEFAULT, "controls": controls},
-                       timings=timer.timings, extra={"notes": notes})
+        (out / "koefficienter.json").write_text(
+            json.dumps(coefs, indent=2, ensure_ascii=False, default=float) + "\n", encoding="utf-8"
+        )
+        write_manifest(
+            out,
+            command="index",
+            arguments=vars(args) | {"func": None},
+            inputs={
+                "kommuner": Path(args.matt) / "kommuner.csv",
+                "referens_del1": paths["del1"],
+                **({"kostnader": args.skatta_mot} if args.skatta_mot else {}),
+            },
+            parameters={
+                "mode": "estimate" if panel is not None else "calibrate",
+                "normalise": normalise,
+                "loss": args.loss,
+                "politisk_troskel": args.politisk_troskel or im._regelverk().raw("politisk_verksamhet.troskel_lasning"),
+                "tolerance": im.TOLERANCE,
+                "d_min_km_default": im.D_MIN_KM_DEFAULT,
+                "controls": controls,
+            },
+            timings=timer.timings,
+            extra={"notes": notes},
+        )
     for n in notes:
         log.info("%s", n)
     skrev("index", args.ut)

@@ -10,12 +10,12 @@ only when every step succeeded. See pipelines/natt_korning.py for the layout and
 configuration. Exit codes: 0 ok; 1 ok, but changes beyond tolerance since the previous good run; 2 configuration
 or input error; 3 internal error (the traceback in the run's natt.log); 4 another run holds the lock.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
-
 
 BESKRIVNING = """\
 Nattlig omräkning: gleshetsmått → fasta index → utjämning per regelverk och reform → jämförelse, i ett kommando.
@@ -30,14 +30,24 @@ när alla steg lyckats. En misslyckad körning lämnar "senaste" orörd och skri
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("natt", help="nattlig omräkning: hela kedjan, inkrementellt, med rapport",
-                              description=BESKRIVNING, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "natt",
+        help="nattlig omräkning: hela kedjan, inkrementellt, med rapport",
+        description=BESKRIVNING,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--konfig", type=Path, metavar="FIL", help="konfigurationsfil (TOML)")
-    what.add_argument("--exempel", action="store_true",
-                      help="skriv en kommenterad exempelkonfiguration för demodata till stdout")
-    p.add_argument("--logg-json", type=Path, default=None, metavar="FIL",
-                   help="skriv också loggen som JSON-rader (en per händelse) till FIL, för schemaläggarens logg")
+    what.add_argument(
+        "--exempel", action="store_true", help="skriv en kommenterad exempelkonfiguration för demodata till stdout"
+    )
+    p.add_argument(
+        "--logg-json",
+        type=Path,
+        default=None,
+        metavar="FIL",
+        help="skriv också loggen som JSON-rader (en per händelse) till FIL, för schemaläggarens logg",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="bara varningar och fel")
     p.add_argument("-v", "--verbose", action="store_true", help="mer utskrift, och spårutskriften vid internt fel")
     p.set_defaults(func=run)
@@ -54,6 +64,10 @@ def run(args) -> int:
     logg_json = args.logg_json.resolve() if args.logg_json else None
     if logg_json is not None and (not logg_json.parent.is_dir() or logg_json.is_dir()):
         from pipelines.natt_korning import NattFel
-        raise NattFel(f"--logg-json {args.logg_json}: mappen {logg_json.parent} finns inte" if not
-                      logg_json.parent.is_dir() else f"--logg-json {args.logg_json}: är en mapp, inte en fil")
+
+        raise NattFel(
+            f"--logg-json {args.logg_json}: mappen {logg_json.parent} finns inte"
+            if not logg_json.parent.is_dir()
+            else f"--logg-json {args.logg_json}: är en mapp, inte en fil"
+        )
     return kor(konfig, tyst=bool(args.quiet) and not args.verbose, utforlig=bool(args.verbose), logg_json=logg_json)

@@ -3,6 +3,7 @@ what programs read, and the default) and ``excel-sv`` (``;`` separator, decimal 
 Excel with Swedish settings opens directly, å/ä/ö intact). Every command that writes CSV takes ``--csv DIALEKT``;
 column keys are the same in both (the XLSX workbooks carry the Swedish headings). Every reader of the tool accepts
 both dialects, and Windows-1252 (engine.indata.read_csv_text, geo.readers)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,17 +19,29 @@ STANDARD = "standard"
 
 def add_csv_option(parser) -> None:
     """``--csv standard|excel-sv`` on a command's parser."""
-    parser.add_argument("--csv", choices=list(DIALEKTER), default=STANDARD, metavar="DIALEKT",
-                        help="CSV-filernas format: standard (',' och decimalpunkt, UTF-8; standard) eller excel-sv "
-                             "(';', decimalkomma och UTF-8 med BOM, för Excel med svenska inställningar)")
+    parser.add_argument(
+        "--csv",
+        choices=list(DIALEKTER),
+        default=STANDARD,
+        metavar="DIALEKT",
+        help="CSV-filernas format: standard (',' och decimalpunkt, UTF-8; standard) eller excel-sv "
+        "(';', decimalkomma och UTF-8 med BOM, för Excel med svenska inställningar)",
+    )
 
 
 #: A number written as text (e.g. an index table keeping its printed decimals): gets the dialect's decimal sign.
 TEXTTAL = r"^-?\d+\.\d+$"
 
 
-def write_csv(df: pd.DataFrame, path: str | Path, dialekt: str = STANDARD, *, float_format: str | None = None,
-              index: bool | None = None, lineterminator: str = "\n") -> Path:
+def write_csv(
+    df: pd.DataFrame,
+    path: str | Path,
+    dialekt: str = STANDARD,
+    *,
+    float_format: str | None = None,
+    index: bool | None = None,
+    lineterminator: str = "\n",
+) -> Path:
     """Write ``df`` as CSV in ``dialekt``; the index is written when it is named (a key such as kommun_kod), never
     an unnamed row number, unless ``index`` says otherwise. In ``excel-sv`` numbers held as text (``"0.9972"``) get
     the decimal comma too. Same table → same bytes."""
@@ -41,8 +54,15 @@ def write_csv(df: pd.DataFrame, path: str | Path, dialekt: str = STANDARD, *, fl
             if df[c].dtype == object or pd.api.types.is_string_dtype(df[c]):
                 s = df[c].astype("string")
                 df[c] = s.where(~s.str.match(TEXTTAL, na=False), s.str.replace(".", d["decimal"], regex=False))
-    df.to_csv(path, sep=d["sep"], decimal=d["decimal"], encoding=d["encoding"], float_format=float_format,
-              index=index, lineterminator=lineterminator)
+    df.to_csv(
+        path,
+        sep=d["sep"],
+        decimal=d["decimal"],
+        encoding=d["encoding"],
+        float_format=float_format,
+        index=index,
+        lineterminator=lineterminator,
+    )
     return Path(path)
 
 

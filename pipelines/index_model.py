@@ -24,10 +24,12 @@ Stockholm and Sundbyberg share the minimum 0,9964 / 0,9758), and förskola − 1
 2024 grid population), and the asymmetric floors (0,9737 / 0,9535) are consistent with the c of that
 normalisation (calibrated: 0,9748 / 0,9510 on the 2024 1 km grid; docs/decisions.md).
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,8 @@ import pandas as pd
 from scipy.optimize import least_squares
 from scipy.stats import spearmanr
 
+from engine.paths import DATA
+from engine.tolerances import INDEX_GOLV, INDEX_GOLV_BERAKNAD
 from geo.matt import LAN_NAMES, RIKSOMRADE_BY_LAN, MeasureInputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # --------------------------------------------------------------------------------------------------------------
 
 #: Reference (fasta index) tables: shipped in <repo>/data/fasta_index; in the development workspace ../shared/spec.
-REFERENCE_DIRS = (ROOT / "data" / "fasta_index", ROOT.parent / "shared" / "spec")
+REFERENCE_DIRS = (DATA / "fasta_index", ROOT.parent / "shared" / "spec")
 REFERENCE_DEL1 = "fasta_index_kommuner_del1.csv"
 REFERENCE_DEL2 = "fasta_index_kommuner_del2.csv"
 REFERENCE_REGIONER = "fasta_index_regioner.csv"
@@ -54,8 +58,9 @@ REFERENCE_REGIONER = "fasta_index_regioner.csv"
 D_MIN_KM_DEFAULT = 0.25
 #: Bounds of a calibrated clamp (km).
 D_MIN_BOUNDS_KM = (0.01, 5.0)
-#: Share of förskola's sparsity cost let through (salary share of gross cost, L9775).
-FORSKOLA_PASS_THROUGH = 0.791
+#: Share of förskola's sparsity cost let through: the salary share of its gross cost (L9775), the proposal's
+#: ``forskola.lonekostnadsandel`` (0,791; bilaga L2381).
+FORSKOLA_PASS_THROUGH = "forskola.lonekostnadsandel"
 #: "Within tolerance" in the quality report: the tables are printed with 4 decimals; ±0,005 is the acceptance
 #: tolerance of the project (issue 5).
 TOLERANCE = 0.005
@@ -69,20 +74,42 @@ class IndexSpec:
     distance_col: str
     extra_cols: tuple[str, ...]
     symmetric: bool
-    pass_through: float = 1.0
+    #: share of the cost let through: a number, or the path of the proposal's parameter that gives it
+    pass_through: float | str = 1.0
     source: str = ""
+
+    def pass_through_value(self) -> float:
+        return _regelverk().value(self.pass_through) if isinstance(self.pass_through, str) else self.pass_through
 
 
 INDEX_SPECS: dict[str, IndexSpec] = {
-    "glesbygd_forskola": IndexSpec("glesbygd_forskola", "avstand_3000_km", (), True, FORSKOLA_PASS_THROUGH,
-                                   "GLESHET.md §6.1; L9729–L9777 (not called asymmetric; continuous in the table)"),
-    "glesbygd_grundskola": IndexSpec("glesbygd_grundskola", "avstand_3000_km", ("ofaktor",), False, 1.0,
-                                     "GLESHET.md §6.2, §4; L10673–L10697, L10681 (ö-faktor), L10689 (asymmetric)"),
-    "glesbygd_gymnasieskola": IndexSpec("glesbygd_gymnasieskola", "avstand_15000_km",
-                                        ("regionalt_befolkningsunderlag_mn",), False, 1.0,
-                                        "GLESHET.md §6.3; L11687–L11717, L11701 (112,5 km), L11709 (asymmetric)"),
-    "glesbygd_hemtjanst": IndexSpec("glesbygd_hemtjanst", "avstand_3000_km", (), True, 1.0,
-                                    "GLESHET.md §6.4; L14727–L14747 (symmetric, L14745)"),
+    "glesbygd_forskola": IndexSpec(
+        "glesbygd_forskola",
+        "avstand_3000_km",
+        (),
+        True,
+        FORSKOLA_PASS_THROUGH,
+        "GLESHET.md §6.1; L9729–L9777 (not called asymmetric; continuous in the table)",
+    ),
+    "glesbygd_grundskola": IndexSpec(
+        "glesbygd_grundskola",
+        "avstand_3000_km",
+        ("ofaktor",),
+        False,
+        1.0,
+        "GLESHET.md §6.2, §4; L10673–L10697, L10681 (ö-faktor), L10689 (asymmetric)",
+    ),
+    "glesbygd_gymnasieskola": IndexSpec(
+        "glesbygd_gymnasieskola",
+        "avstand_15000_km",
+        ("regionalt_befolkningsunderlag_mn",),
+        False,
+        1.0,
+        "GLESHET.md §6.3; L11687–L11717, L11701 (112,5 km), L11709 (asymmetric)",
+    ),
+    "glesbygd_hemtjanst": IndexSpec(
+        "glesbygd_hemtjanst", "avstand_3000_km", (), True, 1.0, "GLESHET.md §6.4; L14727–L14747 (symmetric, L14745)"
+    ),
 }
 
 #: Politisk verksamhet's threshold readings (OPEN-17). The law's constants (SPEC §3.11, L2589–L2599, L17979) and
@@ -90,8 +117,11 @@ INDEX_SPECS: dict[str, IndexSpec] = {
 POLITISK_THRESHOLD_READINGS = ("bilaga", "kapitel")
 
 
+@lru_cache(maxsize=1)
 def _regelverk():
+    """The proposal's rule set (its first computable year): the law's constants the index model uses."""
     from engine.params import Params
+
     return Params.load("sou2024")
 
 
@@ -102,6 +132,7 @@ class IndexInputError(MeasureInputError):
 # --------------------------------------------------------------------------------------------------------------
 # The relation
 # --------------------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class IndexCoefficients:
@@ -140,8 +171,9 @@ def _extras(measures: pd.DataFrame, cols) -> np.ndarray:
     missing = [c for c in cols if c not in measures.columns]
     if missing:
         raise IndexInputError(f"mätvärdestabellen saknar {missing} (behövs av indexmodellen)")
-    return np.column_stack([measures[c].to_numpy(dtype="float64") for c in cols]) if cols else \
-        np.zeros((len(measures), 0))
+    return (
+        np.column_stack([measures[c].to_numpy(dtype="float64") for c in cols]) if cols else np.zeros((len(measures), 0))
+    )
 
 
 def expected_cost(measures: pd.DataFrame, coef: IndexCoefficients) -> np.ndarray:
@@ -162,8 +194,9 @@ def normalising_constant(e: np.ndarray, weights: np.ndarray) -> float:
     return float(1.0 - np.sum(w * e) / np.sum(w))
 
 
-def apply_index(measures: pd.DataFrame, coef: IndexCoefficients, normalise: bool = True,
-                weight_col: str = "befolkning") -> np.ndarray:
+def apply_index(
+    measures: pd.DataFrame, coef: IndexCoefficients, normalise: bool = True, weight_col: str = "befolkning"
+) -> np.ndarray:
     """The index per kommun. With ``normalise`` the constant is recomputed so the population-weighted mean
     is 1 on *these* measures (new grids / population years move the level as the committee's normalisation
     does); otherwise the stored constant is used."""
@@ -177,9 +210,17 @@ def apply_index(measures: pd.DataFrame, coef: IndexCoefficients, normalise: bool
 # (b) Calibration to a reference table
 # --------------------------------------------------------------------------------------------------------------
 
-def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, normalise: bool = True,
-              weight_col: str = "befolkning", loss: str = "linear",
-              fixed_gammas: dict[str, float] | None = None) -> IndexCoefficients:
+
+def calibrate(
+    measures: pd.DataFrame,
+    reference: pd.Series,
+    spec: IndexSpec,
+    *,
+    normalise: bool = True,
+    weight_col: str = "befolkning",
+    loss: str = "linear",
+    fixed_gammas: dict[str, float] | None = None,
+) -> IndexCoefficients:
     """Least-squares fit of the relation's parameters so it reproduces ``reference`` (aligned with the
     ``measures`` rows): β, the γ_j, and d_min (symmetric: the lower clamp visible in the tables) or the threshold
     distance d* (asymmetric; d_min then fixed at D_MIN_KM_DEFAULT, it has no effect below d*). The constant is
@@ -206,11 +247,12 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
     nf = len(free)
 
     def coef_from(p) -> tuple[IndexCoefficients, float | None]:
-        gam = {**dict(zip(free, map(float, p[1:1 + nf]))), **fixed_gammas}
+        gam = {**dict(zip(free, map(float, p[1 : 1 + nf]))), **fixed_gammas}
         dmin = math.exp(p[1 + nf]) if spec.symmetric else D_MIN_KM_DEFAULT
         thr = None if spec.symmetric else math.exp(p[1 + nf])
-        c = IndexCoefficients(spec.name, spec.symmetric, spec.distance_col, dmin, float(p[0]),
-                              {k: gam[k] for k in spec.extra_cols}, thr)
+        c = IndexCoefficients(
+            spec.name, spec.symmetric, spec.distance_col, dmin, float(p[0]), {k: gam[k] for k in spec.extra_cols}, thr
+        )
         return c, (None if normalise else float(p[2 + nf]))
 
     def predict(p):
@@ -223,15 +265,22 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
     if spec.symmetric:
         start = math.log(max(float(np.quantile(d, 0.02)), D_MIN_BOUNDS_KM[0] * 1.01))
         bounds = (math.log(D_MIN_BOUNDS_KM[0]), math.log(D_MIN_BOUNDS_KM[1]))
-    else:   # threshold start: the reference's own share of kommuner at its minimum (the floor)
-        at_floor = float(np.isclose(y, y.min(), atol=1e-6).mean())
+    else:  # threshold start: the reference's own share of kommuner at its minimum (the floor)
+        at_floor = float(np.isclose(y, y.min(), atol=INDEX_GOLV).mean())
         start = float(np.quantile(s0, min(max(at_floor, 0.05), 0.95)))
         bounds = (float(s0.min()) - 1.0, float(s0.max()))
     p0 = [b0, *([0.0] * nf), start] + ([] if normalise else [float(y.min())])
     lo = [-np.inf] * (1 + nf) + [bounds[0]] + ([] if normalise else [-np.inf])
     hi = [np.inf] * (1 + nf) + [bounds[1]] + ([] if normalise else [np.inf])
-    res = least_squares(lambda p: predict(p) - y, np.array(p0, dtype="float64"), bounds=(lo, hi), loss=loss,
-                        f_scale=TOLERANCE / 2, x_scale="jac", max_nfev=20000)
+    res = least_squares(
+        lambda p: predict(p) - y,
+        np.array(p0, dtype="float64"),
+        bounds=(lo, hi),
+        loss=loss,
+        f_scale=TOLERANCE / 2,
+        x_scale="jac",
+        max_nfev=20000,
+    )
     coef, const = coef_from(res.x)
     e = expected_cost(m, coef)
     coef.constant = float(normalising_constant(e, w) if const is None else const)
@@ -243,6 +292,7 @@ def calibrate(measures: pd.DataFrame, reference: pd.Series, spec: IndexSpec, *, 
 # --------------------------------------------------------------------------------------------------------------
 # (a) Estimation from a cost panel (the committee's way)
 # --------------------------------------------------------------------------------------------------------------
+
 
 def riksomrade(kommun_kod: pd.Series) -> pd.Series:
     """Riksområde (NUTS 2) of each kommun from its län code (RIKSOMRADE_BY_LAN)."""
@@ -269,9 +319,18 @@ def design_matrix(panel: pd.DataFrame, regressors: dict[str, np.ndarray], contro
     return pd.concat([X, ro.set_index(panel.index), yr.set_index(panel.index)], axis=1)
 
 
-def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_col: str, *,
-             controls: list[str] = (), d_min_km: float = D_MIN_KM_DEFAULT, weight_col: str = "befolkning",
-             pass_through: float | None = None, n_threshold: int = 41) -> tuple[IndexCoefficients, object]:
+def estimate(
+    panel: pd.DataFrame,
+    measures: pd.DataFrame,
+    spec: IndexSpec,
+    cost_col: str,
+    *,
+    controls: list[str] = (),
+    d_min_km: float = D_MIN_KM_DEFAULT,
+    weight_col: str = "befolkning",
+    pass_through: float | None = None,
+    n_threshold: int = 41,
+) -> tuple[IndexCoefficients, object]:
     """Estimate the cost relation on a panel ``kommun_kod, ar, <cost_col>, <controls>`` (cost per inhabitant of
     the age group, kr) by OLS with a constant, year dummies, riksområde (NUTS 2) fixed effects and standard
     errors clustered by kommun (GLESHET.md §3, L9485–L9487), then turn it into index coefficients
@@ -283,7 +342,7 @@ def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_
     effect of degrees of sparsity below d*, L10689, L11709). Returns the coefficients and the final
     statsmodels result.
     """
-    pass_through = spec.pass_through if pass_through is None else pass_through
+    pass_through = spec.pass_through_value() if pass_through is None else pass_through
     m = prepare_measures(measures).set_index("kommun_kod")
     p = panel.assign(kommun_kod=panel["kommun_kod"].astype(str).str.zfill(4))
     unknown = sorted(set(p["kommun_kod"]) - set(m.index))
@@ -305,21 +364,35 @@ def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_
         grid = np.unique(np.quantile(s_k, np.linspace(0.0, 0.95, n_threshold)))
         best = None
         for t in grid:
-            f = _ols_clustered(y, design_matrix(p, {"s": np.maximum(0.0, s - t), **xs}, list(controls)),
-                               p["kommun_kod"])
+            f = _ols_clustered(
+                y, design_matrix(p, {"s": np.maximum(0.0, s - t), **xs}, list(controls)), p["kommun_kod"]
+            )
             if best is None or f.ssr < best[1].ssr:
                 best = (t, f)
         t, fit = best
         threshold = float(math.exp(t))
     scale = pass_through / ybar
-    coef = IndexCoefficients(spec.name, spec.symmetric, spec.distance_col, d_min_km, float(fit.params["s"]) * scale,
-                             {c: float(fit.params[c]) * scale for c in spec.extra_cols}, threshold, 0.0, "estimated")
+    coef = IndexCoefficients(
+        spec.name,
+        spec.symmetric,
+        spec.distance_col,
+        d_min_km,
+        float(fit.params["s"]) * scale,
+        {c: float(fit.params[c]) * scale for c in spec.extra_cols},
+        threshold,
+        0.0,
+        "estimated",
+    )
     keep = lambda k: not k.startswith(("ro_", "ar_"))  # noqa: E731
-    coef.details = {"n_obs": int(fit.nobs), "r2": float(fit.rsquared), "mean_cost": ybar,
-                    "pass_through": pass_through,
-                    "params_kr": {k: float(v) for k, v in fit.params.items() if keep(k)},
-                    "se_clustered_kr": {k: float(v) for k, v in fit.bse.items() if keep(k)},
-                    "threshold_grid_km": None if grid is None else [float(math.exp(g)) for g in grid]}
+    coef.details = {
+        "n_obs": int(fit.nobs),
+        "r2": float(fit.rsquared),
+        "mean_cost": ybar,
+        "pass_through": pass_through,
+        "params_kr": {k: float(v) for k, v in fit.params.items() if keep(k)},
+        "se_clustered_kr": {k: float(v) for k, v in fit.bse.items() if keep(k)},
+        "threshold_grid_km": None if grid is None else [float(math.exp(g)) for g in grid],
+    }
     coef.constant = normalising_constant(expected_cost(m.reset_index(), coef), w)
     return coef, fit
 
@@ -328,21 +401,28 @@ def estimate(panel: pd.DataFrame, measures: pd.DataFrame, spec: IndexSpec, cost_
 # Quality report
 # --------------------------------------------------------------------------------------------------------------
 
-def quality(name: str, measures: pd.DataFrame, predicted: np.ndarray, reference: np.ndarray, measure_col: str,
-            n_worst: int = 5) -> dict:
+
+def quality(
+    name: str, measures: pd.DataFrame, predicted: np.ndarray, reference: np.ndarray, measure_col: str, n_worst: int = 5
+) -> dict:
     """R², RMSE, max |error|, share within ±TOLERANCE, Spearman of measure vs reference and of index vs
     reference, and the kommuner with the largest residuals."""
     y = np.asarray(reference, dtype="float64")
     e = np.asarray(predicted, dtype="float64") - y
     ss_tot = float(np.sum((y - y.mean()) ** 2))
     worst = np.argsort(-np.abs(e))[:n_worst]
-    label = measures["kommun"].astype(str).to_numpy() if "kommun" in measures.columns else \
-        measures["kommun_kod"].astype(str).to_numpy()
+    label = (
+        measures["kommun"].astype(str).to_numpy()
+        if "kommun" in measures.columns
+        else measures["kommun_kod"].astype(str).to_numpy()
+    )
     return {
-        "index": name, "n": int(len(y)),
-        "r2": 1.0 - float(np.sum(e ** 2)) / ss_tot if ss_tot > 0 else float("nan"),
-        "rmse": float(np.sqrt(np.mean(e ** 2))), "max_abs_error": float(np.max(np.abs(e))),
-        "share_within_tol": float(np.mean(np.abs(e) <= TOLERANCE + 1e-12)),
+        "index": name,
+        "n": int(len(y)),
+        "r2": 1.0 - float(np.sum(e**2)) / ss_tot if ss_tot > 0 else float("nan"),
+        "rmse": float(np.sqrt(np.mean(e**2))),
+        "max_abs_error": float(np.max(np.abs(e))),
+        "share_within_tol": float(np.mean(np.abs(e) <= TOLERANCE + INDEX_GOLV_BERAKNAD)),
         "spearman_measure_reference": float(spearmanr(measures[measure_col], y)[0]),
         "spearman_index_reference": float(spearmanr(predicted, y)[0]),
         "largest_residuals": "; ".join(f"{label[i]} {e[i]:+.4f}" for i in worst),
@@ -364,8 +444,10 @@ def scatter_png(path, name: str, measures: pd.DataFrame, predicted, reference, m
     ax[0].set_xlabel(f"{measure_col}")
     ax[0].set_ylabel(name)
     ax[0].legend()
-    lo, hi = float(np.nanmin([np.min(reference), np.min(predicted)])), float(np.nanmax([np.max(reference),
-                                                                                          np.max(predicted)]))
+    lo, hi = (
+        float(np.nanmin([np.min(reference), np.min(predicted)])),
+        float(np.nanmax([np.max(reference), np.max(predicted)])),
+    )
     ax[1].plot([lo, hi], [lo, hi], "k-", lw=0.8)
     ax[1].plot([lo, hi], [lo + TOLERANCE, hi + TOLERANCE], "k:", lw=0.6)
     ax[1].plot([lo, hi], [lo - TOLERANCE, hi - TOLERANCE], "k:", lw=0.6)
@@ -381,6 +463,7 @@ def scatter_png(path, name: str, measures: pd.DataFrame, predicted, reference, m
 # --------------------------------------------------------------------------------------------------------------
 # Reference tables and kommun matching
 # --------------------------------------------------------------------------------------------------------------
+
 
 def find_reference(name: str = REFERENCE_DEL1, directory: str | Path | None = None) -> Path:
     """Path of a reference table: ``directory`` if given, else <repo>/data, else ../shared/spec (dev)."""
@@ -399,21 +482,32 @@ def read_reference(path: str | Path) -> pd.DataFrame:
     from engine.schema import fasta_index_band
 
     t = read_csv_text(path)
-    name = "kommun" if "kommun" in t.columns else "region" if "region" in t.columns else None
-    if name is None:
-        raise IndexInputError(f"{path}: ingen kolumn 'kommun' eller 'region' (kolumner: {list(t.columns)[:12]})")
+    key = "kommun_kod" if "kommun_kod" in t.columns else "region_kod" if "region_kod" in t.columns else None
+    if key is None:
+        raise IndexInputError(
+            f"{path}: ingen kolumn 'kommun_kod' eller 'region_kod' (kolumner: {list(t.columns)[:12]}); "
+            "raderna matchas på koden, namnen visas bara"
+        )
+    t[key] = t[key].str.strip().str.zfill(4 if key == "kommun_kod" else 2)
+    name = next((c for c in ("kommun", "region") if c in t.columns), key)
     problems = []
-    for value, rows in t.groupby(name).groups.items():
+    for value, rows in t.groupby(key).groups.items():
         if len(rows) > 1:
-            problems.append(f"{name} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}")
+            problems.append(
+                f"{key} {value!r} ({t[name].iloc[rows[0]]}) förekommer på raderna {[int(r) + 2 for r in rows]}"
+            )
     for col in [c for c in t.columns if c not in ("lan", "kommun", "region", "lan_kod", "kommun_kod", "region_kod")]:
         v = parse_numbers(t[col]).to_numpy()
         b = fasta_index_band(col)
         for i in np.flatnonzero(~np.isfinite(v)):
-            problems.append(f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}")
+            problems.append(
+                f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}"
+            )
         for i in np.flatnonzero(np.isfinite(v) & ((v < b.fel[0]) | (v > b.fel[1]))):
-            problems.append(f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: {v[i]:g} ligger utanför det rimliga "
-                            f"intervallet {b.text(b.fel)} — {b.skal}")
+            problems.append(
+                f"rad {i + 2} ({t[name].iloc[i]}), kolumn {col!r}: {v[i]:g} ligger utanför det rimliga "
+                f"intervallet {b.text(b.fel)} — {b.skal}"
+            )
     if problems:
         raise IndexInputError(problem_list(str(path), problems))
     return t
@@ -441,10 +535,14 @@ def read_cost_panel(path: str | Path) -> pd.DataFrame:
         v = parse_numbers(t[col])
         x = v.to_numpy(dtype="float64")
         for i in np.flatnonzero((t[col].str.strip() != "").to_numpy() & ~np.isfinite(x)):
-            problems.append(f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}")
+            problems.append(
+                f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {t[col].iloc[i]!r}"
+            )
         if not col.startswith("kontroll_"):
             for i in np.flatnonzero(np.isfinite(x) & (x < 0)):
-                problems.append(f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: en kostnad är ≥ 0, fick {x[i]:g}")
+                problems.append(
+                    f"rad {i + 2} ({t['kommun_kod'].iloc[i]}), kolumn {col!r}: en kostnad är ≥ 0, fick {x[i]:g}"
+                )
         t[col] = v
     if problems:
         raise IndexInputError(problem_list(str(path), problems))
@@ -452,30 +550,27 @@ def read_cost_panel(path: str | Path) -> pd.DataFrame:
 
 
 def align_to_reference(measures: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
-    """Measures in the reference table's kommun order. Kommun names are unique in Sweden, so the join is on
-    ``kommun``; the län of every match is checked against ``lan``. Any reference kommun without measures is an
-    input error."""
-    if "kommun" not in measures.columns:
-        raise IndexInputError("mätvärdestabellen behöver en kolumn 'kommun' (namn) för att matchas mot referenstabellen")
+    """Measures in the reference table's kommun order, matched on ``kommun_kod`` (the names of both tables are for
+    display: the reference keeps the SOU's spellings, the measures the register's). Any reference kommun without
+    measures is an input error."""
     m = measures.assign(kommun_kod=measures["kommun_kod"].astype(str).str.zfill(4))
-    dup = m.loc[m["kommun"].duplicated(), "kommun"].tolist()
+    dup = m.loc[m["kommun_kod"].duplicated(), "kommun_kod"].tolist()
     if dup:
-        raise IndexInputError(f"kommun(er) {dup[:10]} förekommer flera gånger i mätvärdestabellen")
-    m = m.drop(columns=[c for c in ("lan",) if c in m.columns])      # the reference's own län name is kept
-    out = reference[["lan", "kommun"]].merge(m, on="kommun", how="left", validate="one_to_one")
-    missing = out.loc[out["kommun_kod"].isna(), "kommun"].tolist()
+        raise IndexInputError(f"kommunkod(er) {dup[:10]} förekommer flera gånger i mätvärdestabellen")
+    m = m.drop(columns=[c for c in ("lan", "kommun") if c in m.columns])  # the reference's own names are kept
+    out = reference[["kommun_kod", "lan", "kommun"]].merge(
+        m, on="kommun_kod", how="left", validate="one_to_one", indicator=True
+    )
+    missing = out.loc[out["_merge"] == "left_only", "kommun"].tolist()
     if missing:
         raise IndexInputError(f"mätvärden saknas för referenstabellens kommun(er) {missing[:10]}")
-    lan = out["kommun_kod"].str[:2].map(LAN_NAMES)
-    bad = out.loc[lan != out["lan"], "kommun"].tolist()
-    if bad:
-        raise IndexInputError(f"länet för kommun(er) {bad[:10]} skiljer sig mellan mätvärden och referenstabell")
-    return out
+    return out.drop(columns="_merge")
 
 
 # --------------------------------------------------------------------------------------------------------------
 # Indices given by a formula in the law text
 # --------------------------------------------------------------------------------------------------------------
+
 
 def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str | None = None) -> pd.DataFrame:
     """Merkostnadsindex för politisk verksamhet (SPEC §3.11; L2589–L2599, L17979, table 6.60).
@@ -492,10 +587,16 @@ def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str | N
     r = _regelverk()
     p = np.asarray(befolkning, dtype="float64")
     md = np.asarray(medeldistans_3000_km, dtype="float64")
-    mv = (r("politisk_verksamhet.modell.konstant") + r("politisk_verksamhet.modell.koef_ln_befolkning") * np.log(p)
-          + r("politisk_verksamhet.modell.koef_medeldistans") * md)
-    below = (md < r("politisk_verksamhet.troskel_medeldistans_km") if reading == "bilaga"
-             else mv < r("politisk_verksamhet.troskel_modellvarde"))
+    mv = (
+        r("politisk_verksamhet.modell.konstant")
+        + r("politisk_verksamhet.modell.koef_ln_befolkning") * np.log(p)
+        + r("politisk_verksamhet.modell.koef_medeldistans") * md
+    )
+    below = (
+        md < r("politisk_verksamhet.troskel_medeldistans_km")
+        if reading == "bilaga"
+        else mv < r("politisk_verksamhet.troskel_modellvarde")
+    )
     mi = np.where(below, 1.0, mv / mv.mean())
     return pd.DataFrame({"modellvarde": mv, "merkostnadsindex": mi, "under_troskel": below})
 
@@ -507,8 +608,14 @@ def lan_md15000(measures: pd.DataFrame) -> pd.DataFrame:
     m = measures.assign(lan_kod=measures["kommun_kod"].astype(str).str.zfill(4).str[:2])
     w = m["befolkning"].astype("float64")
     g = (m["avstand_15000_km"].astype("float64") * w).groupby(m["lan_kod"]).sum() / w.groupby(m["lan_kod"]).sum()
-    out = pd.DataFrame({"lan": g.index.map(LAN_NAMES), "md15000_km": g.to_numpy(),
-                        "bidrag_modellvarde_kr": _regelverk()("kollektivtrafik.lan_modell.medeldistans_15000") * g.to_numpy()}, index=g.index)
+    out = pd.DataFrame(
+        {
+            "lan": g.index.map(LAN_NAMES),
+            "md15000_km": g.to_numpy(),
+            "bidrag_modellvarde_kr": _regelverk()("kollektivtrafik.lan_modell.medeldistans_15000") * g.to_numpy(),
+        },
+        index=g.index,
+    )
     out.index.name = "lan_kod"
     return out.reset_index()
 
@@ -520,6 +627,14 @@ def reference_statistics(reference: pd.DataFrame, weights: np.ndarray) -> pd.Dat
     w = np.asarray(weights, dtype="float64")
     for name in INDEX_SPECS:
         y = reference[name].astype("float64").to_numpy()
-        rows.append({"index": name, "min": y.min(), "n_at_min": int(np.sum(y == y.min())), "max": y.max(),
-                     "mean": y.mean(), "weighted_mean": float(np.sum(w * y) / np.sum(w))})
+        rows.append(
+            {
+                "index": name,
+                "min": y.min(),
+                "n_at_min": int(np.sum(y == y.min())),
+                "max": y.max(),
+                "mean": y.mean(),
+                "weighted_mean": float(np.sum(w * y) / np.sum(w)),
+            }
+        )
     return pd.DataFrame(rows)

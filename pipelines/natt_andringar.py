@@ -15,6 +15,7 @@ befolkningsunderlag) are reported, never applied: the gleshet step compares the 
 (``frysta.csv``, geo.matt.frysta_jamforelse); the change report carries that comparison with Swedish headings and
 marks the kommuner a new grid would move beyond tolerance.
 """
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,19 @@ RUBRIKER = {
     "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invånare", "invanare"),
 }
 #: Kind of a result column (pipelines/rubriker.SLAG) → its tolerance class (data/natt/standardvarden.toml).
-SLAG_KLASS = {"kr_per_inv": "kr_per_inv", "kr": "kr_per_inv", "index": "index", "faktor": "andel", "andel": "andel",
-              "procent": "ovrigt", "flagga": "antal", "antal": "antal", "invanare": "invanare", "km": "km", "m": "m"}
+SLAG_KLASS = {
+    "kr_per_inv": "kr_per_inv",
+    "kr": "kr_per_inv",
+    "index": "index",
+    "faktor": "andel",
+    "andel": "andel",
+    "procent": "ovrigt",
+    "flagga": "antal",
+    "antal": "antal",
+    "invanare": "invanare",
+    "km": "km",
+    "m": "m",
+}
 KALLOR = {"gleshet": "Gleshetsmått", "index": "Fasta index"}
 NIVAER = {"kommun": "kommun", "lan": "län", "lan_kommuner": "län (kommunerna)", "region": "region"}
 #: Index-step columns that are readings or flags, not quantities.
@@ -99,7 +111,7 @@ def storhet_info(kolumn: str) -> tuple[str, str, str]:
     if "." in kolumn:
         # engine results: the one heading catalogue of every table a person reads (pipelines/rubriker.py)
         k = rubriker.kolumn(kolumn)
-        enhet = "1 = ja" if k.slag == "flagga" else k.enhet          # the report shows flags as the numbers 0/1
+        enhet = "1 = ja" if k.slag == "flagga" else k.enhet  # the report shows flags as the numbers 0/1
         return k.namn, enhet, SLAG_KLASS.get(k.slag, "ovrigt")
     if kolumn.endswith("_km"):
         return kolumn.removesuffix("_km").replace("_", " ").capitalize(), "km", "km"
@@ -112,20 +124,37 @@ def _long(df: pd.DataFrame, kalla: str, niva: str, namn: pd.Series, skip=()) -> 
     """Numeric columns of ``df`` (indexed by code) in the long format."""
     parts = []
     for col in df.columns:
-        kronor = str(col).endswith("_kr") and "." in str(col)      # engine columns in kronor: kr/inv is compared
-        if col in skip or col in EJ_STORHET or kronor or not pd.api.types.is_numeric_dtype(df[col]) \
-                or pd.api.types.is_bool_dtype(df[col]):
+        kronor = str(col).endswith("_kr") and "." in str(col)  # engine columns in kronor: kr/inv is compared
+        if (
+            col in skip
+            or col in EJ_STORHET
+            or kronor
+            or not pd.api.types.is_numeric_dtype(df[col])
+            or pd.api.types.is_bool_dtype(df[col])
+        ):
             continue
         rub, enhet, klass = storhet_info(str(col))
-        parts.append(pd.DataFrame({"kalla": kalla, "niva": niva, "kod": df.index.astype(str),
-                                   "namn": namn.reindex(df.index).astype(str).to_numpy(), "storhet": str(col),
-                                   "rubrik": rub, "enhet": enhet, "klass": klass,
-                                   "varde": df[col].to_numpy(dtype="float64")}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "kalla": kalla,
+                    "niva": niva,
+                    "kod": df.index.astype(str),
+                    "namn": namn.reindex(df.index).astype(str).to_numpy(),
+                    "storhet": str(col),
+                    "rubrik": rub,
+                    "enhet": enhet,
+                    "klass": klass,
+                    "varde": df[col].to_numpy(dtype="float64"),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=KOLUMNER)
 
 
 def _names() -> tuple[pd.Series, pd.Series, pd.Series]:
     from engine import register as reg
+
     k = reg.kommuner().set_index("kommun_kod")
     r = reg.regioner().set_index("region_kod")
     return k["kommun"], r["lan"], r["region"]
@@ -146,6 +175,7 @@ def las_korning(run_dir: Path, berakningar: list[str] | None = None) -> pd.DataF
     ix = run_dir / "index"
     if (ix / "fasta_index_kommuner_del1.csv").is_file():
         from engine.register import read_fasta_index
+
         fi = read_fasta_index(ix)
         parts.append(_long(fi.kommun, "index", "kommun", kn))
         parts.append(_long(fi.region, "index", "region", rn))
@@ -155,8 +185,11 @@ def las_korning(run_dir: Path, berakningar: list[str] | None = None) -> pd.DataF
     if (ix / "kollektivtrafik_md15000.csv").is_file():
         kt = pd.read_csv(ix / "kollektivtrafik_md15000.csv", dtype={"lan_kod": str}).set_index("lan_kod")
         parts.append(_long(kt, "index", "lan", ln))
-    names = berakningar if berakningar is not None else sorted(
-        p.name.removeprefix("berakna_") for p in run_dir.glob("berakna_*") if p.is_dir())
+    names = (
+        berakningar
+        if berakningar is not None
+        else sorted(p.name.removeprefix("berakna_") for p in run_dir.glob("berakna_*") if p.is_dir())
+    )
     for namn in names:
         b = run_dir / f"berakna_{namn}"
         if not (b / "kommuner.parquet").is_file():
@@ -179,7 +212,7 @@ def _lan_mean(k: pd.DataFrame, kalla: str, ln: pd.Series) -> pd.DataFrame:
     num = k[cols].astype("float64").mul(w, axis=0).groupby(lan).sum(min_count=1)
     den = w.groupby(lan).sum()
     mean = num.div(den, axis=0)
-    mean[k[cols].isna().groupby(lan).any()] = np.nan       # a län with a missing kommun value has no mean
+    mean[k[cols].isna().groupby(lan).any()] = np.nan  # a län with a missing kommun value has no mean
     return _long(mean, kalla, "lan_kommuner", ln)
 
 
@@ -187,6 +220,7 @@ def _lan_mean(k: pd.DataFrame, kalla: str, ln: pd.Series) -> pd.DataFrame:
 class Andringar:
     """The comparison of two runs. ``alla``: every quantity that changed at all; ``over``: those beyond tolerance;
     ``sammanfattning``: one row per source and quantity."""
+
     tidigare: str | None
     alla: pd.DataFrame
     over: pd.DataFrame
@@ -195,7 +229,7 @@ class Andringar:
     anmarkningar: list[str] = field(default_factory=list)
 
     @classmethod
-    def tom(cls, frysta: pd.DataFrame | None = None) -> "Andringar":
+    def tom(cls, frysta: pd.DataFrame | None = None) -> Andringar:
         """No previous run to compare with (only the frozen measures, if the gleshet step compared them)."""
         empty = pd.DataFrame(columns=KOLUMNER)
         return cls(None, empty, empty, pd.DataFrame(columns=["kalla", "storhet", "niva"]), frysta)
@@ -205,8 +239,9 @@ class Andringar:
         return int(len(self.over))
 
 
-def jamfor_korningar(tidigare: pd.DataFrame, nu: pd.DataFrame, toleranser: dict[str, float],
-                     tidigare_namn: str | None) -> Andringar:
+def jamfor_korningar(
+    tidigare: pd.DataFrame, nu: pd.DataFrame, toleranser: dict[str, float], tidigare_namn: str | None
+) -> Andringar:
     """Compare two long tables (:func:`las_korning`)."""
     key = ["kalla", "niva", "kod", "storhet"]
     a = tidigare[key + ["varde"]].rename(columns={"varde": "tidigare"})
@@ -223,13 +258,34 @@ def jamfor_korningar(tidigare: pd.DataFrame, nu: pd.DataFrame, toleranser: dict[
     changed = appeared | (m["forandring"].abs() > 0)
     m["over_tolerans"] = appeared | (m["forandring"].abs() > m["tolerans"])
     m["relativ_procent"] = np.where(m["tidigare"].abs() > 0, 100 * m["forandring"] / m["tidigare"].abs(), np.nan)
-    cols = ["kalla", "niva", "kod", "namn", "storhet", "rubrik", "enhet", "tidigare", "nu", "forandring",
-            "relativ_procent", "tolerans", "over_tolerans"]
+    cols = [
+        "kalla",
+        "niva",
+        "kod",
+        "namn",
+        "storhet",
+        "rubrik",
+        "enhet",
+        "tidigare",
+        "nu",
+        "forandring",
+        "relativ_procent",
+        "tolerans",
+        "over_tolerans",
+    ]
     # per source and quantity, the largest changes first
     alla = m.loc[changed, cols]
-    alla = alla.assign(_abs=alla["forandring"].abs()).sort_values(
-        ["kalla", "storhet", "niva", "_abs", "kod"], ascending=[True, True, True, False, True], kind="stable",
-        na_position="first").drop(columns="_abs").reset_index(drop=True)
+    alla = (
+        alla.assign(_abs=alla["forandring"].abs())
+        .sort_values(
+            ["kalla", "storhet", "niva", "_abs", "kod"],
+            ascending=[True, True, True, False, True],
+            kind="stable",
+            na_position="first",
+        )
+        .drop(columns="_abs")
+        .reset_index(drop=True)
+    )
     over = alla[alla["over_tolerans"]].reset_index(drop=True)
     summ = _sammanfattning(m, changed)
     return Andringar(tidigare_namn, alla, over, summ)
@@ -243,19 +299,43 @@ def _sammanfattning(m: pd.DataFrame, changed: pd.Series) -> pd.DataFrame:
             continue
         absd = g["forandring"].abs()
         i = absd.idxmax() if absd.notna().any() else g.index[0]
-        rows.append({"kalla": kalla, "storhet": storhet, "niva": niva, "rubrik": g["rubrik"].iloc[0],
-                     "enhet": g["enhet"].iloc[0], "antal": int(len(g)), "antal_andrade": int(ch.sum()),
-                     "antal_over_tolerans": int(g["over_tolerans"].sum()), "storsta_andring": g.loc[i, "forandring"],
-                     "storst_hos": g.loc[i, "namn"], "tolerans": g["tolerans"].iloc[0]})
-    cols = ["kalla", "storhet", "niva", "rubrik", "enhet", "antal", "antal_andrade", "antal_over_tolerans",
-            "storsta_andring", "storst_hos", "tolerans"]
+        rows.append(
+            {
+                "kalla": kalla,
+                "storhet": storhet,
+                "niva": niva,
+                "rubrik": g["rubrik"].iloc[0],
+                "enhet": g["enhet"].iloc[0],
+                "antal": int(len(g)),
+                "antal_andrade": int(ch.sum()),
+                "antal_over_tolerans": int(g["over_tolerans"].sum()),
+                "storsta_andring": g.loc[i, "forandring"],
+                "storst_hos": g.loc[i, "namn"],
+                "tolerans": g["tolerans"].iloc[0],
+            }
+        )
+    cols = [
+        "kalla",
+        "storhet",
+        "niva",
+        "rubrik",
+        "enhet",
+        "antal",
+        "antal_andrade",
+        "antal_over_tolerans",
+        "storsta_andring",
+        "storst_hos",
+        "tolerans",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
 #: The frozen measures of the gleshet step's ``frysta.csv`` (geo.matt.frysta_jamforelse): heading, unit, class.
-FRYSTA = {"medeldistans_3000_km": ("Medeldistans 2022 (politisk verksamhet)", "km", "km"),
-          "regionalt_befolkningsunderlag": ("Regionalt befolkningsunderlag 2022", "invånare", "invanare"),
-          "lokalt_befolkningsunderlag": ("Lokalt befolkningsunderlag 2022", "invånare", "invanare")}
+FRYSTA = {
+    "medeldistans_3000_km": ("Medeldistans 2022 (politisk verksamhet)", "km", "km"),
+    "regionalt_befolkningsunderlag": ("Regionalt befolkningsunderlag 2022", "invånare", "invanare"),
+    "lokalt_befolkningsunderlag": ("Lokalt befolkningsunderlag 2022", "invånare", "invanare"),
+}
 
 
 def frysta_matt(gleshet_dir: Path, toleranser: dict[str, float]) -> pd.DataFrame | None:
@@ -274,18 +354,50 @@ def frysta_matt(gleshet_dir: Path, toleranser: dict[str, float]) -> pd.DataFrame
     t["tolerans"] = info.str[2].map(toleranser).astype("float64")
     t["skillnad_procent"] = 100 * t["skillnad"] / t["fryst"].abs()
     t["over_tolerans"] = t["skillnad"].abs() > t["tolerans"]
-    return t[["kommun_kod", "kommun", "matt", "rubrik", "enhet", "fryst", "beraknad", "skillnad", "skillnad_procent",
-              "tolerans", "over_tolerans"]]
+    return t[
+        [
+            "kommun_kod",
+            "kommun",
+            "matt",
+            "rubrik",
+            "enhet",
+            "fryst",
+            "beraknad",
+            "skillnad",
+            "skillnad_procent",
+            "tolerans",
+            "over_tolerans",
+        ]
+    ]
 
 
-UTDATA_RUBRIKER = {"kalla": "Källa", "niva": "Nivå", "kod": "Kod", "namn": "Namn", "storhet": "Storhet (kolumn)",
-                   "rubrik": "Storhet", "enhet": "Enhet", "tidigare": "Förra körningen", "nu": "Denna körning",
-                   "forandring": "Förändring", "relativ_procent": "Förändring (%)", "tolerans": "Tolerans",
-                   "over_tolerans": "Utöver toleransen", "antal": "Antal", "antal_andrade": "Antal ändrade",
-                   "antal_over_tolerans": "Antal utöver toleransen", "storsta_andring": "Största förändring",
-                   "storst_hos": "Största förändring hos", "kommun_kod": "Kommunkod", "kommun": "Kommun",
-                   "matt": "Mått (kolumn)", "fryst": "Fryst värde (lagen)", "beraknad": "Detta rutnät",
-                   "skillnad": "Skillnad", "skillnad_procent": "Skillnad (%)"}
+UTDATA_RUBRIKER = {
+    "kalla": "Källa",
+    "niva": "Nivå",
+    "kod": "Kod",
+    "namn": "Namn",
+    "storhet": "Storhet (kolumn)",
+    "rubrik": "Storhet",
+    "enhet": "Enhet",
+    "tidigare": "Förra körningen",
+    "nu": "Denna körning",
+    "forandring": "Förändring",
+    "relativ_procent": "Förändring (%)",
+    "tolerans": "Tolerans",
+    "over_tolerans": "Utöver toleransen",
+    "antal": "Antal",
+    "antal_andrade": "Antal ändrade",
+    "antal_over_tolerans": "Antal utöver toleransen",
+    "storsta_andring": "Största förändring",
+    "storst_hos": "Största förändring hos",
+    "kommun_kod": "Kommunkod",
+    "kommun": "Kommun",
+    "matt": "Mått (kolumn)",
+    "fryst": "Fryst värde (lagen)",
+    "beraknad": "Detta rutnät",
+    "skillnad": "Skillnad",
+    "skillnad_procent": "Skillnad (%)",
+}
 
 
 def skriv(andringar: Andringar, ut: Path) -> list[Path]:
@@ -293,16 +405,21 @@ def skriv(andringar: Andringar, ut: Path) -> list[Path]:
     compared them, ``frysta_matt.csv``; Swedish headings, UTF-8 with BOM so that Excel reads å/ä/ö."""
     ut.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, df in (("andringar", andringar.alla), ("over_tolerans", andringar.over),
-                     ("sammanfattning", andringar.sammanfattning)):
+    for name, df in (
+        ("andringar", andringar.alla),
+        ("over_tolerans", andringar.over),
+        ("sammanfattning", andringar.sammanfattning),
+    ):
         out = df.assign(kalla=df["kalla"].map(kalla_rubrik), niva=df["niva"].map(NIVAER)) if len(df) else df
         p = ut / f"{name}.csv"
-        out.rename(columns=UTDATA_RUBRIKER).to_csv(p, index=False, encoding="utf-8-sig", lineterminator="\n",
-                                                   float_format="%.6g")
+        out.rename(columns=UTDATA_RUBRIKER).to_csv(
+            p, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.6g"
+        )
         paths.append(p)
     if andringar.frysta is not None:
         p = ut / "frysta_matt.csv"
-        andringar.frysta.rename(columns=UTDATA_RUBRIKER).to_csv(p, index=False, encoding="utf-8-sig",
-                                                               lineterminator="\n", float_format="%.6g")
+        andringar.frysta.rename(columns=UTDATA_RUBRIKER).to_csv(
+            p, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.6g"
+        )
         paths.append(p)
     return paths

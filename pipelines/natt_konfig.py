@@ -10,7 +10,7 @@ Top level: ``utdata`` (output root), ``ar`` (utjämningsår), ``schemalaggare`` 
 * ``[index]`` — options of ``utjamning index`` (``referens``, ``kalibrera_mot``, ``skatta_mot``,
   ``politisk_troskel``, ``loss``, ``ingen_normalisering``); absent = no recomputed fasta index.
 * ``[indata]`` — the engine inputs: ``katalog = "DIR"`` or ``demo = true`` (DEMO inputs generated from the gleshet
-  step, engine/demo.py).
+  step, pipelines/demo_indata.py).
 * ``[[berakning]]`` — one per rule set or reform: ``namn`` (output folder ``berakna_<namn>``), ``regelverk``,
   ``fasta_index`` (``"omraknade"`` = the index step's tables, ``"regelverkets"`` = the rule set's own, or a folder),
   ``reform`` and any other option of ``utjamning berakna``.
@@ -23,6 +23,7 @@ Top level: ``utdata`` (output root), ``ar`` (utjämningsår), ``schemalaggare`` 
 Relative paths are relative to the folder of the configuration file. Every problem is reported at once, each naming
 its key; a configuration error is an input error (exit 2) and nothing runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,9 +33,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.errors import InputError
+from engine.paths import DATA
+
 ROOT = Path(__file__).resolve().parents[1]
-STANDARDVARDEN = ROOT / "data" / "natt" / "standardvarden.toml"
-DEMO_GRID = ROOT / "data" / "demo" / "befolkning_demo.csv.gz"
+STANDARDVARDEN = DATA / "natt" / "standardvarden.toml"
+DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 
 #: Options of each command that `natt` sets itself (outputs, chained inputs, the scheduler, verbosity).
 STYRDA = {
@@ -47,29 +51,41 @@ STYRDA = {
 EGNA = {"berakna": {"namn"}, "jamfor": {"fasta_index", "bas_utfall"}}
 FASTA_INDEX_VAL = ("omraknade", "regelverkets")
 BAS_UTFALL_VAL = ("bilaga4", "demo")
-TOPPNYCKLAR = {"utdata", "ar", "schemalaggare", "behall_korningar", "gleshet", "index", "indata", "berakning",
-               "jamforelse", "toleranser", "rapport"}
+TOPPNYCKLAR = {
+    "utdata",
+    "ar",
+    "schemalaggare",
+    "behall_korningar",
+    "gleshet",
+    "index",
+    "indata",
+    "berakning",
+    "jamforelse",
+    "toleranser",
+    "rapport",
+}
 SCHEMALAGGARE = re.compile(r"^(threads|sync|(tcp|tls|ucx|inproc)://\S+)$")
 NAMN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,40}$")
 
 
-class KonfigFel(ValueError):
+class KonfigFel(InputError):
     """A configuration file with problems: every problem names its key."""
-    is_input_error = True
 
     def __init__(self, fil: str | Path, problem: list[str]):
         self.problem = list(problem)
         head = f"konfigurationen {fil} har {len(problem)} fel" if len(problem) > 1 else f"konfigurationen {fil}"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problem) if len(problem) > 1
-                         else f"{head}: {problem[0]}")
+        super().__init__(
+            head + ":\n" + "\n".join(f"  - {p}" for p in problem) if len(problem) > 1 else f"{head}: {problem[0]}"
+        )
 
 
 @dataclass(frozen=True)
 class Flagga:
     """One option of a sub-command, as a configuration key."""
+
     nyckel: str
     flagga: str
-    slag: str                     # bool | sokvag | heltal | tal | text
+    slag: str  # bool | sokvag | heltal | tal | text
     action: argparse.Action
 
 
@@ -77,6 +93,7 @@ class Flagga:
 class Anrop:
     """A sub-command call from a configuration table: its argv (without the options natt sets), the input paths it
     reads (hashed into its step key) and the plain parameters (also in the key)."""
+
     kommando: str
     argv: list[str] = field(default_factory=list)
     sokvagar: dict[str, Path] = field(default_factory=dict)
@@ -87,7 +104,7 @@ class Anrop:
 class Berakning:
     namn: str
     regelverk: str
-    fasta_index: str | Path       # "omraknade" | "regelverkets" | folder
+    fasta_index: str | Path  # "omraknade" | "regelverkets" | folder
     anrop: Anrop
 
 
@@ -96,7 +113,7 @@ class Jamforelse:
     bas: str
     forslag: str
     fasta_index: str | Path
-    bas_utfall: str | Path        # "bilaga4" | "demo" | folder
+    bas_utfall: str | Path  # "bilaga4" | "demo" | folder
     anrop: Anrop
 
 
@@ -109,14 +126,14 @@ class Konfig:
     behall_korningar: int
     gleshet: Anrop
     index: Anrop | None
-    indata: Path | None           # None with demo_indata
+    indata: Path | None  # None with demo_indata
     demo_indata: bool
     berakningar: list[Berakning]
     jamforelse: Jamforelse | None
     toleranser: dict[str, float]
     kalla: str | None
     dataar: int | None
-    text: dict[str, Any]          # the parsed file (for the manifest)
+    text: dict[str, Any]  # the parsed file (for the manifest)
 
     def indatafiler(self) -> dict[str, Path]:
         """Every input file or folder named by the configuration (for the run's hash and the manifest)."""
@@ -142,8 +159,10 @@ def standardvarden() -> dict[str, Any]:
     """The shipped defaults (value of each leaf)."""
     with open(STANDARDVARDEN, "rb") as fh:
         data = tomllib.load(fh)
-    return {"toleranser": {k: float(v["value"]) for k, v in data["toleranser"].items()},
-            "behall_korningar": int(data["behall_korningar"]["value"])}
+    return {
+        "toleranser": {k: float(v["value"]) for k, v in data["toleranser"].items()},
+        "behall_korningar": int(data["behall_korningar"]["value"]),
+    }
 
 
 def kommando_flaggor(kommando: str) -> dict[str, Flagga]:
@@ -169,6 +188,7 @@ def kommando_flaggor(kommando: str) -> dict[str, Flagga]:
 
 def _subparser(kommando: str) -> argparse.ArgumentParser:
     from pipelines.cli import build_parser
+
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     return sub.choices[kommando]
@@ -191,7 +211,9 @@ def _path(value, key: str, bas: Path, problem: _Problem, *, maste_finnas: bool =
     return p
 
 
-def _anrop(kommando: str, tabell: str, table: dict, bas: Path, problem: _Problem, *, egna: set[str] = frozenset()) -> Anrop:
+def _anrop(
+    kommando: str, tabell: str, table: dict, bas: Path, problem: _Problem, *, egna: set[str] = frozenset()
+) -> Anrop:
     """Validate a table of options of ``utjamning <kommando>`` and turn it into an Anrop."""
     flaggor = kommando_flaggor(kommando)
     styrda = STYRDA[kommando]
@@ -258,13 +280,18 @@ def _check_parse(anrop: Anrop, tabell: str, extra: list[str], problem: _Problem)
     try:
         parser.parse_args(anrop.argv + extra)
     except argparse.ArgumentError as exc:
-        msg = str(exc).replace("the following arguments are required:", "saknar nyckeln").replace(
-            "not allowed with argument", "kan inte kombineras med").replace("argument ", "")
+        msg = (
+            str(exc)
+            .replace("the following arguments are required:", "saknar nyckeln")
+            .replace("not allowed with argument", "kan inte kombineras med")
+            .replace("argument ", "")
+        )
         problem.add(f"[{tabell}]: {msg} (nycklar skrivs med _ i stället för -)")
 
 
 def _rule_set(value, key: str, problem: _Problem) -> str | None:
     from engine.params import available_rule_sets
+
     names = available_rule_sets()
     if not isinstance(value, str) or value not in names:
         problem.add(f"{key}: okänt regelverk {value!r} (tillgängliga: {', '.join(names)})")
@@ -365,7 +392,7 @@ def parse_config(data: dict, path: Path) -> Konfig:
         elif "katalog" in ind:
             indata = _path(ind["katalog"], "[indata] katalog", bas, problem)
         elif not demo:
-            problem.add("[indata]: ange katalog = \"MAPP\" (indata enligt docs/inputs.md) eller demo = true")
+            problem.add('[indata]: ange katalog = "MAPP" (indata enligt docs/inputs.md) eller demo = true')
 
     berakningar: list[Berakning] = []
     blist = data.get("berakning", [])
@@ -384,7 +411,9 @@ def parse_config(data: dict, path: Path) -> Konfig:
             seen.add(namn)
             where = f"berakning {namn}"
         regel = _rule_set(b.get("regelverk"), f"[{where}] regelverk", problem)
-        fi = _choice_or_path(b.get("fasta_index", "regelverkets"), f"[{where}] fasta_index", FASTA_INDEX_VAL, bas, problem)
+        fi = _choice_or_path(
+            b.get("fasta_index", "regelverkets"), f"[{where}] fasta_index", FASTA_INDEX_VAL, bas, problem
+        )
         rest = {k: v for k, v in b.items() if k not in ("fasta_index",)}
         anrop = _anrop("berakna", where, rest, bas, problem, egna=EGNA["berakna"])
         if regel and fi is not None and isinstance(namn, str):
@@ -395,15 +424,18 @@ def parse_config(data: dict, path: Path) -> Konfig:
     if jt is not None:
         bas_rs = _rule_set(jt.get("bas", "2024"), "[jamforelse] bas", problem)
         forslag = _rule_set(jt.get("forslag", "sou2024"), "[jamforelse] forslag", problem)
-        fi = _choice_or_path(jt.get("fasta_index", "regelverkets"), "[jamforelse] fasta_index", FASTA_INDEX_VAL, bas,
-                             problem)
+        fi = _choice_or_path(
+            jt.get("fasta_index", "regelverkets"), "[jamforelse] fasta_index", FASTA_INDEX_VAL, bas, problem
+        )
         bu = jt.get("bas_utfall")
         if bu is None:
-            problem.add("[jamforelse] bas_utfall: nyckeln saknas ('bilaga4', 'demo' eller en mapp med kommuner.csv "
-                        "och regioner.csv)")
+            problem.add(
+                "[jamforelse] bas_utfall: nyckeln saknas ('bilaga4', 'demo' eller en mapp med kommuner.csv "
+                "och regioner.csv)"
+            )
         else:
             bu = _choice_or_path(bu, "[jamforelse] bas_utfall", BAS_UTFALL_VAL, bas, problem)
-        anrop = _anrop("jamfor", "jamforelse", {k: v for k, v in jt.items()}, bas, problem, egna=EGNA["jamfor"])
+        anrop = _anrop("jamfor", "jamforelse", dict(jt), bas, problem, egna=EGNA["jamfor"])
         if bas_rs and forslag and fi is not None and bu is not None:
             jamforelse = Jamforelse(bas_rs, forslag, fi, bu, anrop)
 
@@ -411,11 +443,11 @@ def parse_config(data: dict, path: Path) -> Konfig:
     if jamforelse is not None and jamforelse.fasta_index == "omraknade":
         needs_index.append("jamforelse")
     if needs_index and index is None:
-        problem.add(f"fasta_index = \"omraknade\" ({', '.join(needs_index)}) kräver tabellen [index]")
+        problem.add(f'fasta_index = "omraknade" ({", ".join(needs_index)}) kräver tabellen [index]')
     if (berakningar or jamforelse is not None) and ind is None:
         problem.add("[indata]: tabellen saknas (berakning och jamforelse behöver indata)")
     if jamforelse is not None and jamforelse.bas_utfall == "demo" and not demo:
-        problem.add("[jamforelse] bas_utfall = \"demo\" kräver [indata] demo = true")
+        problem.add('[jamforelse] bas_utfall = "demo" kräver [indata] demo = true')
 
     tol = dict(std["toleranser"])
     tt = _table(data, "toleranser", problem)
@@ -435,14 +467,30 @@ def parse_config(data: dict, path: Path) -> Konfig:
         if kalla is not None and (not isinstance(kalla, str) or not kalla.strip()):
             problem.add(f"[rapport] kalla: ska vara en text, inte {kalla!r}")
         dataar = rt.get("dataar")
-        if dataar is not None and (not isinstance(dataar, int) or isinstance(dataar, bool) or not 1900 <= dataar <= 2100):
+        if dataar is not None and (
+            not isinstance(dataar, int) or isinstance(dataar, bool) or not 1900 <= dataar <= 2100
+        ):
             problem.add(f"[rapport] dataar: ska vara ett årtal, inte {dataar!r}")
 
     if problem:
         raise KonfigFel(path, problem)
-    return Konfig(fil=path.resolve(), utdata=utdata, ar=ar, schemalaggare=sched, behall_korningar=behall,
-                  gleshet=gleshet, index=index, indata=indata, demo_indata=demo, berakningar=berakningar,
-                  jamforelse=jamforelse, toleranser=tol, kalla=kalla, dataar=dataar, text=data)
+    return Konfig(
+        fil=path.resolve(),
+        utdata=utdata,
+        ar=ar,
+        schemalaggare=sched,
+        behall_korningar=behall,
+        gleshet=gleshet,
+        index=index,
+        indata=indata,
+        demo_indata=demo,
+        berakningar=berakningar,
+        jamforelse=jamforelse,
+        toleranser=tol,
+        kalla=kalla,
+        dataar=dataar,
+        text=data,
+    )
 
 
 def exempel() -> str:
@@ -452,7 +500,7 @@ def exempel() -> str:
     return EXEMPEL.format(grid=DEMO_GRID.as_posix(), behall=std["behall_korningar"], toleranser=tol)
 
 
-EXEMPEL = '''\
+EXEMPEL = """\
 # utjamning natt — exempelkonfiguration
 #
 # Kör hela kedjan gleshet → fasta index → utjämning → jämförelse på de inbäddade DEMODATA (syntetiska, inte
@@ -488,7 +536,8 @@ thresholds = [3000, 15000]      # invånare att samla (medeldistans 3 000 och 15
 # skatta_mot = "kostnader.csv"    # skatta i stället mot en kostnadspanel
 
 [indata]
-demo = true                     # DEMODATA skapade från gleshetssteget (engine/demo.py); verkliga data: katalog = "indata/"
+demo = true                     # DEMODATA skapade från gleshetssteget (pipelines/demo_indata.py);
+                                # verkliga data: katalog = "indata/"
 
 [[berakning]]
 namn = "sou2024"                # utdata i berakna_sou2024/
@@ -516,4 +565,4 @@ bas_utfall = "demo"             # "bilaga4" (kommitténs utfall 2024), "demo" el
 # Källa och dataår på kartorna (standard: befolkningsfilens namn och årtalet i namnet).
 kalla = "syntetiska demodata (data/demo), inte SCB-statistik"
 dataar = 2024
-'''
+"""

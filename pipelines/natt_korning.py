@@ -14,6 +14,7 @@ Layout of the output root (``utdata`` of the configuration)::
 folder (log, manifest, failure summary) and leaves ``senaste`` where it was. Exit codes: 0 ok, 1 ok but changes
 beyond tolerance, 2 configuration or input error, 3 internal error, 4 another run holds the lock.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -27,10 +28,13 @@ import socket
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from engine.errors import InputError, UtjamningError
+from engine.paths import DATA
 from pipelines import natt_andringar as na
 from pipelines.natt_konfig import Konfig
 from pipelines.natt_steg import KOD_MAPPAR, ROOT, Resultat, Steg, Steglager, innehall, kodversion, lanka, sha256_json
@@ -46,31 +50,31 @@ KORNING_NAMN = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 log = logging.getLogger("utjamning.natt")
 
 
-class NattFel(RuntimeError):
+class NattFel(InputError):
     """A problem of the user's setup (output root, inputs): exit 2."""
-    is_input_error = True
 
 
-class LasetUpptaget(RuntimeError):
+class LasetUpptaget(UtjamningError):
     """Another run holds the lock: exit 4."""
 
 
-class StegFel(RuntimeError):
+class StegFel(InputError):
     """A sub-command of a step returned a non-zero exit status."""
-    is_input_error = True
 
 
 # --------------------------------------------------------------------------------------------------------------
 # the lock
 
+
 def _process_started(pid: int) -> float | None:
     """Start time (epoch seconds) of process ``pid``, or None when no such process runs."""
     import psutil
+
     try:
         return psutil.Process(pid).create_time()
     except (psutil.NoSuchProcess, psutil.ZombieProcess):
         return None
-    except psutil.AccessDenied:          # runs, but not ours to inspect: alive
+    except psutil.AccessDenied:  # runs, but not ours to inspect: alive
         return 0.0
 
 
@@ -107,7 +111,8 @@ def ta_las(rot: Path) -> Path:
                 raise LasetUpptaget(
                     f"en annan körning håller låset {path} (process {held.get('pid')} på {held.get('vard')}, "
                     f"startad {held.get('start')}); försök igen senare eller ta bort låsfilen om den körningen "
-                    f"inte längre finns") from None
+                    f"inte längre finns"
+                ) from None
             log.warning("tar över ett inaktuellt lås %s (%s; låst %s)", path, why, held.get("start", "okänt när"))
             path.unlink(missing_ok=True)
             continue
@@ -129,6 +134,7 @@ def slapp_las(path: Path) -> None:
 # --------------------------------------------------------------------------------------------------------------
 # the output root
 
+
 def _utc(t: float | None = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
@@ -145,7 +151,7 @@ def forbered_rot(rot: Path, indata: dict[str, Path]) -> None:
     if _inside(cwd, rot):
         raise NattFel(f"utdata = {rot} är arbetsmappen eller en mapp ovanför den; välj en egen mapp för körningarna")
     # the program's own folders are inputs too: their hash is the code version of every step
-    own = {f"programmets mapp {name}/": ROOT / name for name in (*KOD_MAPPAR, "data")}
+    own = {**{f"programmets mapp {name}/": ROOT / name for name in KOD_MAPPAR}, "programmets mapp data/": DATA}
     for key, p in {**indata, **own}.items():
         p = p.resolve()
         if _inside(p, rot) or _inside(rot, p):
@@ -154,13 +160,16 @@ def forbered_rot(rot: Path, indata: dict[str, Path]) -> None:
         if not rot.is_dir():
             raise NattFel(f"utdata = {rot} är en fil, inte en mapp")
         if any(rot.iterdir()) and not (rot / MARKOR).is_file():
-            raise NattFel(f"utdata = {rot} är en mapp som inte skapats av utjamning natt och inte är tom; "
-                          f"välj en ny eller tom mapp")
+            raise NattFel(
+                f"utdata = {rot} är en mapp som inte skapats av utjamning natt och inte är tom; "
+                f"välj en ny eller tom mapp"
+            )
     rot.mkdir(parents=True, exist_ok=True)
     marker = rot / MARKOR
     if not marker.is_file():
-        marker.write_text("Utdatarot för utjamning natt (korningar/, steg/, senaste). Skapad " + _utc() + ".\n",
-                          encoding="utf-8")
+        marker.write_text(
+            "Utdatarot för utjamning natt (korningar/, steg/, senaste). Skapad " + _utc() + ".\n", encoding="utf-8"
+        )
 
 
 def senaste_korning(rot: Path) -> Path | None:
@@ -191,7 +200,7 @@ def publicera(rot: Path, run_dir: Path) -> None:
         link_tmp.unlink(missing_ok=True)
         os.symlink(rel, link_tmp, target_is_directory=True)
         os.replace(link_tmp, rot / SENASTE)
-    except OSError as exc:        # no symlinks on this platform: senaste.json is the pointer
+    except OSError as exc:  # no symlinks on this platform: senaste.json is the pointer
         log.debug("symlänken senaste kunde inte skapas (%s); senaste.json pekar på körningen", exc)
         link_tmp.unlink(missing_ok=True)
 
@@ -217,13 +226,18 @@ def gallra(rot: Path, behall: int, lager: Steglager, skydda: set[str]) -> list[s
             used |= {(name, s["nyckel"]) for name, s in steps.items() if "nyckel" in s}
     removed = lager.stada(used)
     if deleted or removed:
-        log.info("gallring: %d körningar och %d lagrade steg borttagna (behåller %d körningar)",
-                 len(deleted), removed, behall)
+        log.info(
+            "gallring: %d körningar och %d lagrade steg borttagna (behåller %d körningar)",
+            len(deleted),
+            removed,
+            behall,
+        )
     return deleted
 
 
 # --------------------------------------------------------------------------------------------------------------
 # logging
+
 
 class JsonRader(logging.Handler):
     """One JSON object per line (tid, niva, logger, meddelande, korning) for a scheduler's log collector."""
@@ -234,8 +248,13 @@ class JsonRader(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            row = {"tid": _utc(record.created), "niva": record.levelname, "logger": record.name,
-                   "meddelande": record.getMessage(), **self.korning}
+            row = {
+                "tid": _utc(record.created),
+                "niva": record.levelname,
+                "logger": record.name,
+                "meddelande": record.getMessage(),
+                **self.korning,
+            }
             with open(self.path, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
         except Exception:  # noqa: BLE001 - a log handler must never break the run
@@ -243,7 +262,9 @@ class JsonRader(logging.Handler):
 
 
 @contextlib.contextmanager
-def loggning(*, tyst: bool, utforlig: bool, logg_json: Path | None, korning: dict[str, str]) -> Iterator[logging.Logger]:
+def loggning(
+    *, tyst: bool, utforlig: bool, logg_json: Path | None, korning: dict[str, str]
+) -> Iterator[logging.Logger]:
     """Messages of the run to stderr (warnings with -q, details with -v; the CLI's handler if it has one) and, with
     ``--logg-json``, as JSON lines; the run folder's natt.log is added by :func:`korningslogg`."""
     root = logging.getLogger("utjamning")
@@ -295,6 +316,7 @@ def korningslogg(path: Path) -> Iterator[None]:
 # --------------------------------------------------------------------------------------------------------------
 # steps
 
+
 def kor_kommando(argv: list[str], *, fanga: bool = True) -> None:
     """Run ``utjamning <argv>`` in-process (its parser validates the options as on the command line); its printed
     lines go to the log. A non-zero exit status is an error."""
@@ -303,7 +325,7 @@ def kor_kommando(argv: list[str], *, fanga: bool = True) -> None:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:       # the configuration was checked against the same parser: a bug if it happens
+    except SystemExit as exc:  # the configuration was checked against the same parser: a bug if it happens
         raise RuntimeError(f"utjamning {' '.join(argv)}: ogiltigt anrop (status {exc.code})") from None
     for flag in ("verbose", "quiet"):
         setattr(args, flag, bool(getattr(args, flag, False) or getattr(args, f"global_{flag}", False)))
@@ -314,7 +336,7 @@ def kor_kommando(argv: list[str], *, fanga: bool = True) -> None:
                 stack.enter_context(contextlib.redirect_stdout(out))
                 stack.enter_context(contextlib.redirect_stderr(out))
             rc = int(args.func(args) or 0)
-    finally:                                   # what the command printed, also when it failed
+    finally:  # what the command printed, also when it failed
         for line in out.getvalue().splitlines():
             if line.strip():
                 log.info("  %s: %s", argv[0], line.rstrip())
@@ -322,8 +344,9 @@ def kor_kommando(argv: list[str], *, fanga: bool = True) -> None:
         raise StegFel(f"utjamning {argv[0]} avslutades med status {rc}")
 
 
-def skriv_forklaring(ut: Path, *, ar: int, regelverk: str, indata: Path, fasta_index: Path | None,
-                     reform: Path | None) -> None:
+def skriv_forklaring(
+    ut: Path, *, ar: int, regelverk: str, indata: Path, fasta_index: Path | None, reform: Path | None
+) -> None:
     """``forklaring.json``: the audit trail (engine/forklara.py) of every kommun and region, compactly — the
     components, inputs, index columns and parameters each del read are listed once, the values per unit."""
     from engine.forklara import attach_tracer, explain_data
@@ -334,18 +357,30 @@ def skriv_forklaring(ut: Path, *, ar: int, regelverk: str, indata: Path, fasta_i
     ctx = build_ctx(load_indata(indata, regelverk, ar), load_params(regelverk, reform), fasta_index)
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
-    out: dict[str, Any] = {"ar": ar, "regelverk": regelverk, "reformer": list(ctx.p.reformer), "delar": {},
-                           "parametrar": {}, "variabler": {}, "anmarkningar": list(ctx.notes), "enheter": {}}
+    out: dict[str, Any] = {
+        "ar": ar,
+        "regelverk": regelverk,
+        "reformer": list(ctx.p.reformer),
+        "delar": {},
+        "parametrar": {},
+        "variabler": {},
+        "anmarkningar": list(res.notes),
+        "enheter": {},
+    }
     for kod in [*ctx.kommun_kod, *ctx.region_kod]:
         d = explain_data(ctx, res, tracer, kod)
         enhet = {"namn": d["namn"], "niva": d["niva"], "komponenter": {}, "indata": {}, "riket": {}, "fasta_index": {}}
         delar = out["delar"].setdefault(d["niva"], {})
         for del_ in d["delar"]:
-            delar.setdefault(del_["del"], {
-                "komponenter": [[k["kolumn"], k["enhet"]] for k in del_["komponenter"]],
-                "indata": [f"{r['niva']}.{r['variabel']}" for r in del_["indata"]],
-                "fasta_index": [f"{r['niva']}.{r['kolumn']}" for r in del_["fasta_index"]],
-                "parametrar": [p["sokvag"] for p in del_["parametrar"]]})
+            delar.setdefault(
+                del_["del"],
+                {
+                    "komponenter": [[k["kolumn"], k["enhet"]] for k in del_["komponenter"]],
+                    "indata": [f"{r['niva']}.{r['variabel']}" for r in del_["indata"]],
+                    "fasta_index": [f"{r['niva']}.{r['kolumn']}" for r in del_["fasta_index"]],
+                    "parametrar": [p["sokvag"] for p in del_["parametrar"]],
+                },
+            )
             for k in del_["komponenter"]:
                 enhet["komponenter"][k["kolumn"]] = k["varde"]
             for r in del_["indata"]:
@@ -353,30 +388,35 @@ def skriv_forklaring(ut: Path, *, ar: int, regelverk: str, indata: Path, fasta_i
                 enhet["indata"][key] = r["varde"]
                 if r["riket"] is not None:
                     enhet["riket"][key] = r["riket"]
-                out["variabler"].setdefault(r["variabel"], {"enhet": r["enhet"] or "", "referens": r["referens"] or "",
-                                                            "kalla": r["kalla"] or ""})
+                out["variabler"].setdefault(
+                    r["variabel"],
+                    {"enhet": r["enhet"] or "", "referens": r["referens"] or "", "kalla": r["kalla"] or ""},
+                )
             for r in del_["fasta_index"]:
                 enhet["fasta_index"][f"{r['niva']}.{r['kolumn']}"] = r["varde"]
             for p in del_["parametrar"]:
                 out["parametrar"].setdefault(p["sokvag"], {k: v for k, v in p.items() if k != "sokvag"})
         out["enheter"][kod] = enhet
     ut.mkdir(parents=True)
-    text = json.dumps(out, ensure_ascii=False, default=str, allow_nan=True)     # the engine's order of dels
+    text = json.dumps(out, ensure_ascii=False, default=str, allow_nan=True)  # the engine's order of dels
     (ut / "forklaring.json").write_text(text + "\n", encoding="utf-8")
 
 
 @dataclass
 class Korning:
     """State of one run."""
+
     konfig: Konfig
     rot: Path
     lager: Steglager
     katalog: Path
     tyst: bool
     resultat: dict[str, Resultat] = field(default_factory=dict)
-    platser: dict[str, str] = field(default_factory=dict)       # step → its folder in the run
+    platser: dict[str, str] = field(default_factory=dict)  # step → its folder in the run
 
-    def steg(self, namn: str, beskrivning: str, indata: dict, parametrar: dict, kor, *, mal: str | None = None) -> Resultat:
+    def steg(
+        self, namn: str, beskrivning: str, indata: dict, parametrar: dict, kor, *, mal: str | None = None
+    ) -> Resultat:
         """Reuse or compute one step and link its outputs into the run folder as ``<namn>/`` (or ``mal``)."""
         res = self.lager.hamta_eller_kor(Steg(namn, beskrivning, indata, parametrar, kor))
         lanka(res.katalog, self.katalog / (mal or namn))
@@ -401,56 +441,118 @@ def kor_steg(k: Korning) -> None:
     """Every step of the configuration, in order."""
     c = k.konfig
     g = c.gleshet
-    gleshet = k.steg("gleshet", "gleshet: befolkningsrutor → gleshetsmått", dict(g.sokvagar), dict(g.parametrar),
-                     lambda ut: kor_kommando(["gleshet", *g.argv, "--out", str(ut), "--scheduler", c.schemalaggare,
-                                              "--no-karta", *([] if k.progress() else ["-q"])],
-                                             fanga=not k.progress()))
+    gleshet = k.steg(
+        "gleshet",
+        "gleshet: befolkningsrutor → gleshetsmått",
+        dict(g.sokvagar),
+        dict(g.parametrar),
+        lambda ut: kor_kommando(
+            [
+                "gleshet",
+                *g.argv,
+                "--out",
+                str(ut),
+                "--scheduler",
+                c.schemalaggare,
+                "--no-karta",
+                *([] if k.progress() else ["-q"]),
+            ],
+            fanga=not k.progress(),
+        ),
+    )
     index = None
     if c.index is not None:
         ix = c.index
-        index = k.steg("index", "index: gleshetsmått → fasta index", {"gleshet": gleshet, **ix.sokvagar},
-                       dict(ix.parametrar),
-                       lambda ut: kor_kommando(["index", *ix.argv, "--matt", str(gleshet.katalog), "--ut", str(ut)]))
+        index = k.steg(
+            "index",
+            "index: gleshetsmått → fasta index",
+            {"gleshet": gleshet, **ix.sokvagar},
+            dict(ix.parametrar),
+            lambda ut: kor_kommando(["index", *ix.argv, "--matt", str(gleshet.katalog), "--ut", str(ut)]),
+        )
     indata_in: Resultat | Path | None = c.indata
     if c.demo_indata:
-        from engine.demo import write_demo_inputs
-        indata_in = k.steg("indata", "indata: DEMODATA från gleshetsmåtten (engine/demo.py)", {"gleshet": gleshet},
-                           {"ar": c.ar}, lambda ut: write_demo_inputs(ut, ar=c.ar, matt_dir=gleshet.katalog))
+        from pipelines.demo_indata import write_demo_inputs
+
+        indata_in = k.steg(
+            "indata",
+            "indata: DEMODATA från gleshetsmåtten (pipelines/demo_indata.py)",
+            {"gleshet": gleshet},
+            {"ar": c.ar},
+            lambda ut: write_demo_inputs(ut, ar=c.ar, matt_dir=gleshet.katalog),
+        )
     indata_dir = indata_in.katalog if isinstance(indata_in, Resultat) else indata_in
     for b in c.berakningar:
         fi_in, fi_argv, fi_dir = _fasta_index(b.fasta_index, index)
         inputs = {"indata": indata_in, **fi_in, **b.anrop.sokvagar}
         params = {"ar": c.ar, **b.anrop.parametrar}
-        k.steg(f"berakna_{b.namn}", f"berakna {b.namn}: utjämningen enligt {b.regelverk}", inputs, params,
-               lambda ut, b=b, fi_argv=fi_argv: kor_kommando(
-                   ["berakna", "--ar", str(c.ar), *b.anrop.argv, "--indata", str(indata_dir), *fi_argv, "--ut", str(ut)]))
-        k.steg(f"forklaring_{b.namn}", f"förklaring {b.namn}: revisionsspår per kommun och region", inputs, params,
-               lambda ut, b=b, fi_dir=fi_dir: skriv_forklaring(ut, ar=c.ar, regelverk=b.regelverk, indata=indata_dir,
-                                                               fasta_index=fi_dir,
-                                                               reform=b.anrop.sokvagar.get("reform")))
+        k.steg(
+            f"berakna_{b.namn}",
+            f"berakna {b.namn}: utjämningen enligt {b.regelverk}",
+            inputs,
+            params,
+            lambda ut, b=b, fi_argv=fi_argv: kor_kommando(
+                ["berakna", "--ar", str(c.ar), *b.anrop.argv, "--indata", str(indata_dir), *fi_argv, "--ut", str(ut)]
+            ),
+        )
+        k.steg(
+            f"forklaring_{b.namn}",
+            f"förklaring {b.namn}: revisionsspår per kommun och region",
+            inputs,
+            params,
+            lambda ut, b=b, fi_dir=fi_dir: skriv_forklaring(
+                ut,
+                ar=c.ar,
+                regelverk=b.regelverk,
+                indata=indata_dir,
+                fasta_index=fi_dir,
+                reform=b.anrop.sokvagar.get("reform"),
+            ),
+        )
     if c.jamforelse is not None:
         j = c.jamforelse
         fi_in, fi_argv, fi_dir = _fasta_index(j.fasta_index, index)
         if j.bas_utfall == "demo":
-            from engine.demo import write_demo_bas_utfall
-            bas = k.steg("bas_utfall", "bas-utfall: DEMO (förslaget minus kommitténs förändring, bilaga 4)",
-                         {"indata": indata_in, **fi_in}, {},
-                         lambda ut: write_demo_bas_utfall(indata_dir, ut, fasta_index=fi_dir))
+            from pipelines.demo_indata import write_demo_bas_utfall
+
+            bas = k.steg(
+                "bas_utfall",
+                "bas-utfall: DEMO (förslaget minus kommitténs förändring, bilaga 4)",
+                {"indata": indata_in, **fi_in},
+                {},
+                lambda ut: write_demo_bas_utfall(indata_dir, ut, fasta_index=fi_dir),
+            )
             bas_in, bas_argv = {"bas_utfall": bas}, ["--bas-utfall", str(bas.katalog)]
         elif j.bas_utfall == "bilaga4":
             bas_in, bas_argv = {}, ["--bas-bilaga4"]
         else:
             bas_in, bas_argv = {"bas_utfall": j.bas_utfall}, ["--bas-utfall", str(j.bas_utfall)]
-        k.steg("jamfor", f"jamfor: {j.bas} → {j.forslag} (bilaga 4)",
-               {"indata": indata_in, **fi_in, **bas_in, **j.anrop.sokvagar},
-               # a bas folder (or the demo step's) counts by its contents; only the committee's tables are a setting
-               {"ar": c.ar, **({"bas_bilaga4": True} if j.bas_utfall == "bilaga4" else {}), **j.anrop.parametrar},
-               lambda ut: kor_kommando(["jamfor", "--ar", str(c.ar), *j.anrop.argv, "--indata", str(indata_dir),
-                                        *bas_argv, *fi_argv, "--ut", str(ut)]))
+        k.steg(
+            "jamfor",
+            f"jamfor: {j.bas} → {j.forslag} (bilaga 4)",
+            {"indata": indata_in, **fi_in, **bas_in, **j.anrop.sokvagar},
+            # a bas folder (or the demo step's) counts by its contents; only the committee's tables are a setting
+            {"ar": c.ar, **({"bas_bilaga4": True} if j.bas_utfall == "bilaga4" else {}), **j.anrop.parametrar},
+            lambda ut: kor_kommando(
+                [
+                    "jamfor",
+                    "--ar",
+                    str(c.ar),
+                    *j.anrop.argv,
+                    "--indata",
+                    str(indata_dir),
+                    *bas_argv,
+                    *fi_argv,
+                    "--ut",
+                    str(ut),
+                ]
+            ),
+        )
 
 
 # --------------------------------------------------------------------------------------------------------------
 # the run
+
 
 def _korningskatalog(rot: Path, kort: str) -> Path:
     """A new run folder korningar/<UTC time>-<short hash>; within one second the next second is awaited, so names
@@ -468,7 +570,7 @@ def _korningskatalog(rot: Path, kort: str) -> Path:
 
 def kor(konfig: Konfig, *, tyst: bool = False, utforlig: bool = False, logg_json: Path | None = None) -> int:
     """One nightly run; returns the exit code (0, 1, 2, 3 or 4)."""
-    info = {"konfig": str(konfig.fil)}          # every JSON log line names the configuration and, once known, the run
+    info = {"konfig": str(konfig.fil)}  # every JSON log line names the configuration and, once known, the run
     with loggning(tyst=tyst, utforlig=utforlig, logg_json=logg_json, korning=info):
         rot = konfig.utdata
         try:
@@ -514,8 +616,9 @@ def _avbrott_som_undantag() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[str, str], *, tyst: bool,
-              info: dict[str, str]) -> int:
+def _kor_last(
+    konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[str, str], *, tyst: bool, info: dict[str, str]
+) -> int:
     t0 = time.time()
     kod = kodversion()
     kort = sha256_json({"konfig": konfig.text, "indata": hashes, "kod": kod})[:8]
@@ -525,11 +628,16 @@ def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[s
     lager = Steglager(rot / "steg", kod)
     k = Korning(konfig, rot, lager, run_dir, tyst)
     manifest: dict[str, Any] = {
-        "korning": run_dir.name, "start": _utc(t0), "status": "pågår",
+        "korning": run_dir.name,
+        "start": _utc(t0),
+        "status": "pågår",
         "konfig": {"fil": str(konfig.fil), "innehall": konfig.text},
         "indata": {key: {"sokvag": str(p), "sha256": hashes[key]} for key, p in sorted(indata.items())},
-        "kod": kod, "versioner": package_versions(),
-        "tidigare_korning": tidigare.name if tidigare else None, "steg": {}}
+        "kod": kod,
+        "versioner": package_versions(),
+        "tidigare_korning": tidigare.name if tidigare else None,
+        "steg": {},
+    }
     with korningslogg(run_dir / "natt.log"):
         log.info("körning %s startar (konfiguration %s)", run_dir.name, konfig.fil)
         if tidigare is not None:
@@ -540,16 +648,29 @@ def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[s
             if not computed:
                 log.info("inga steg räknades om: allt var oförändrat (%d steg återanvända)", len(k.resultat))
             else:
-                log.info("%d steg beräknade (%s), %d återanvända", len(computed), ", ".join(computed),
-                         len(k.resultat) - len(computed))
+                log.info(
+                    "%d steg beräknade (%s), %d återanvända",
+                    len(computed),
+                    ", ".join(computed),
+                    len(k.resultat) - len(computed),
+                )
             andringar = _andringar(k, tidigare)
             from pipelines.natt_rapport import skriv_rapport
+
             kartor = skriv_rapport(k, andringar, manifest)
             manifest["steg"] = {n: r.manifest() for n, r in k.resultat.items()}
-            manifest["andringar"] = None if andringar is None else {
-                "tidigare_korning": andringar.tidigare, "antal_andrade": int(len(andringar.alla)),
-                "antal_over_tolerans": andringar.antal_over, "toleranser": konfig.toleranser,
-                "frysta_matt": andringar.frysta is not None, "anmarkningar": andringar.anmarkningar}
+            manifest["andringar"] = (
+                None
+                if andringar is None
+                else {
+                    "tidigare_korning": andringar.tidigare,
+                    "antal_andrade": int(len(andringar.alla)),
+                    "antal_over_tolerans": andringar.antal_over,
+                    "toleranser": konfig.toleranser,
+                    "frysta_matt": andringar.frysta is not None,
+                    "anmarkningar": andringar.anmarkningar,
+                }
+            )
             manifest["kartor"] = kartor
         except BaseException as exc:  # noqa: BLE001 - every failure ends in a failure summary and an exit code
             manifest["steg"] = {n: r.manifest() for n, r in k.resultat.items()}
@@ -563,8 +684,12 @@ def _kor_last(konfig: Konfig, rot: Path, indata: dict[str, Path], hashes: dict[s
         gallra(rot, konfig.behall_korningar, lager, {run_dir.name})
         over = manifest["andringar"]["antal_over_tolerans"] if manifest["andringar"] else 0
         if over:
-            log.warning("%d värden har ändrats utöver toleransen sedan %s: se %s", over,
-                        manifest["andringar"]["tidigare_korning"], run_dir / "andringar" / "over_tolerans.csv")
+            log.warning(
+                "%d värden har ändrats utöver toleransen sedan %s: se %s",
+                over,
+                manifest["andringar"]["tidigare_korning"],
+                run_dir / "andringar" / "over_tolerans.csv",
+            )
         log.info("klar på %.1f s: %s", time.time() - t0, run_dir / "rapport" / "index.html")
         return EXIT_ANDRINGAR if over else EXIT_OK
 
@@ -580,12 +705,15 @@ def _andringar(k: Korning, tidigare: Path | None) -> na.Andringar | None:
             na.skriv(a, ut)
             return a
         return None
-    a = na.jamfor_korningar(na.las_korning(tidigare, names), na.las_korning(k.katalog, names),
-                            k.konfig.toleranser, tidigare.name)
+    a = na.jamfor_korningar(
+        na.las_korning(tidigare, names), na.las_korning(k.katalog, names), k.konfig.toleranser, tidigare.name
+    )
     a.frysta = frysta
     if frysta is None:
-        a.anmarkningar.append("Gleshetssteget redovisar inte de mått som lagen fryser (medeldistans 2022 för "
-                              "politisk verksamhet, befolkningsunderlag 2022); de jämförs därför inte här.")
+        a.anmarkningar.append(
+            "Gleshetssteget redovisar inte de mått som lagen fryser (medeldistans 2022 för "
+            "politisk verksamhet, befolkningsunderlag 2022); de jämförs därför inte här."
+        )
     na.skriv(a, ut)
     log.info("ändringar sedan %s: %d värden ändrade, %d utöver toleransen", tidigare.name, len(a.alla), a.antal_over)
     return a
@@ -599,9 +727,9 @@ def _skriv_manifest(run_dir: Path, manifest: dict) -> None:
 
 def _misslyckad(k: Korning, exc: BaseException, manifest: dict, tidigare: Path | None, t0: float) -> int:
     """Failure summary (MISSLYCKAD.txt, Swedish), manifest and log; the exit code: 2 for input errors, 3 for bugs."""
-    input_error = bool(getattr(exc, "is_input_error", False))
+    input_error = isinstance(exc, InputError)
     code = EXIT_INDATA if input_error else EXIT_INTERNT
-    log.debug("%s", "".join(traceback.format_exception(exc)).rstrip())     # natt.log always, stderr with -v
+    log.debug("%s", "".join(traceback.format_exception(exc)).rstrip())  # natt.log always, stderr with -v
     done = [f"{n} ({r.status})" for n, r in k.resultat.items()]
     failed_step = next((s for s in _planerade_steg(k.konfig) if s not in k.resultat), "rapporten")
     if isinstance(exc, KeyboardInterrupt):
@@ -611,22 +739,35 @@ def _misslyckad(k: Korning, exc: BaseException, manifest: dict, tidigare: Path |
         kind = "fel i indata eller konfiguration (felkod 2)"
     else:
         kind = "internt fel, ett fel i programmet (felkod 3); spårutskriften finns i natt.log"
-    pekare = (f"'senaste' pekar fortfarande på {KORNINGAR}/{tidigare.name}" if tidigare is not None
-              else "'senaste' finns ännu inte (ingen körning har lyckats)")
-    text = "\n".join([
-        f"Körningen {k.katalog.name} misslyckades i steget {failed_step}.",
-        "",
-        f"Fel: {exc}",
-        f"Slag: {kind}.",
-        "",
-        "Steg som blev klara: " + (", ".join(done) if done else "inga") + ".",
-        f"Ingenting publicerades: {pekare}.",
-        f"Loggen: {k.katalog / 'natt.log'}",
-    ]) + "\n"
+    pekare = (
+        f"'senaste' pekar fortfarande på {KORNINGAR}/{tidigare.name}"
+        if tidigare is not None
+        else "'senaste' finns ännu inte (ingen körning har lyckats)"
+    )
+    text = (
+        "\n".join(
+            [
+                f"Körningen {k.katalog.name} misslyckades i steget {failed_step}.",
+                "",
+                f"Fel: {exc}",
+                f"Slag: {kind}.",
+                "",
+                "Steg som blev klara: " + (", ".join(done) if done else "inga") + ".",
+                f"Ingenting publicerades: {pekare}.",
+                f"Loggen: {k.katalog / 'natt.log'}",
+            ]
+        )
+        + "\n"
+    )
     (k.katalog / "MISSLYCKAD.txt").write_text(text, encoding="utf-8")
-    manifest.update({"status": "misslyckad", "slut": _utc(), "sekunder": round(time.time() - t0, 2),
-                     "fel": {"steg": failed_step, "meddelande": str(exc), "typ": type(exc).__name__,
-                             "felkod": code}})
+    manifest.update(
+        {
+            "status": "misslyckad",
+            "slut": _utc(),
+            "sekunder": round(time.time() - t0, 2),
+            "fel": {"steg": failed_step, "meddelande": str(exc), "typ": type(exc).__name__, "felkod": code},
+        }
+    )
     _skriv_manifest(k.katalog, manifest)
     log.error("utjamning natt: körningen misslyckades i steget %s: %s", failed_step, exc)
     log.error("%s; sammanfattning: %s", pekare[0].upper() + pekare[1:], k.katalog / "MISSLYCKAD.txt")

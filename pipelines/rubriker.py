@@ -12,6 +12,7 @@ component (a flag, an index, a factor) or its suffix (``_kr`` kronor, ``_procent
 Columns of `jamfor`'s tables are ``<post or delmodell>_<förslag|förändring|reform|…>`` and ``…_ar<N>``.
 :func:`kolumn` reports whether a key is known; tests keep every produced column known.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,27 +65,43 @@ class Kolumn:
 
 #: Keys with a fixed meaning in every table.
 FASTA: dict[str, tuple[str, str]] = {
-    "kommun_kod": ("Kommunkod", "text"), "kommun": ("Kommun", "text"), "lan_kod": ("Länskod", "text"),
-    "lan": ("Län", "text"), "region_kod": ("Regionkod", "text"), "region": ("Region", "text"),
-    "folkmangd_1nov_t1": ("Folkmängd 1 nov t−1", "invanare"), "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invanare"),
+    "kommun_kod": ("Kommunkod", "text"),
+    "kommun": ("Kommun", "text"),
+    "lan_kod": ("Länskod", "text"),
+    "lan": ("Län", "text"),
+    "region_kod": ("Regionkod", "text"),
+    "region": ("Region", "text"),
+    "folkmangd_1nov_t1": ("Folkmängd 1 nov t−1", "invanare"),
+    "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invanare"),
     # berakna: Anmärkningar, Parametrar (engine.params.Params.as_records)
-    "anmärkning": ("Anmärkning", "text"), "parameter": ("Parameter (sökväg i en reform)", "text"),
-    "value": ("Värde", "varde"), "unit": ("Enhet", "text"), "source": ("Källa", "text"),
-    "valid_from": ("Gäller från år", "ar"), "status": ("Status", "text"),
+    "anmärkning": ("Anmärkning", "text"),
+    "parameter": ("Parameter (sökväg i en reform)", "text"),
+    "value": ("Värde", "varde"),
+    "unit": ("Enhet", "text"),
+    "source": ("Källa", "text"),
+    "valid_from": ("Gäller från år", "ar"),
+    "status": ("Status", "text"),
     # engine.sammanfattning.KOLUMNER (already Swedish keys) and jamfor's omfördelning table
-    "regelverk": ("Regelverk", "text"), "nivå": ("Nivå", "text"), "benämning": ("Benämning", "text"),
-    "bidrag/tillägg (kr)": ("Bidrag/tillägg", "kr"), "avgift/avdrag (kr)": ("Avgift/avdrag", "kr"),
-    "netto (kr)": ("Netto", "kr"), "omfördelning (kr)": ("Omfördelning", "kr"),
+    "regelverk": ("Regelverk", "text"),
+    "nivå": ("Nivå", "text"),
+    "benämning": ("Benämning", "text"),
+    "bidrag/tillägg (kr)": ("Bidrag/tillägg", "kr"),
+    "avgift/avdrag (kr)": ("Avgift/avdrag", "kr"),
+    "netto (kr)": ("Netto", "kr"),
+    "omfördelning (kr)": ("Omfördelning", "kr"),
     "antal med bidrag/tillägg": ("Antal med bidrag/tillägg", "antal"),
     "antal med avgift/avdrag": ("Antal med avgift/avdrag", "antal"),
     "störst bidrag/tillägg": ("Störst bidrag/tillägg", "text"),
     "störst bidrag/tillägg (kr/inv)": ("Störst bidrag/tillägg", "kr_per_inv"),
     "störst avgift/avdrag": ("Störst avgift/avdrag", "text"),
     "störst avgift/avdrag (kr/inv)": ("Störst avgift/avdrag", "kr_per_inv"),
-    # jamfor (engine/jamfor.py): införande per unit and per year, system effect, size bands, winners and losers
-    "total_forandring": ("Total förändring", "kr_per_inv"), "bidragsminskning": ("Bidragsminskning", "kr_per_inv"),
+    # jamfor (pipelines/jamfor_tabeller.py): införande per unit and per year, system effect, size bands,
+    # winners and losers
+    "total_forandring": ("Total förändring", "kr_per_inv"),
+    "bidragsminskning": ("Bidragsminskning", "kr_per_inv"),
     "fast_inforandebidrag": ("Fast införandebidrag", "kr_per_inv"),
-    "ar_nr": ("År efter införandet", "ar"), "antal": ("Antal med införandebidrag", "antal"),
+    "ar_nr": ("År efter införandet", "ar"),
+    "antal": ("Antal med införandebidrag", "antal"),
     "antal_14_§": ("Antal med införandebidrag enligt 14 §", "antal"),
     "antal_lss": ("Antal med införandebidrag för LSS", "antal"),
     "finansiering_kr_per_inv": ("Finansiering", "kr_per_inv"),
@@ -96,46 +113,68 @@ FASTA: dict[str, tuple[str, str]] = {
     "forsta_aret": ("Effekt första året med införandebidrag", "kr_per_inv"),
     "lss_forandring": ("LSS-utjämning, förändring", "kr_per_inv"),
     "lss_inforandebidrag_forsta_aret": ("Införandebidrag LSS första året", "kr_per_inv"),
-    "storleksklass": ("Storleksklass (invånare)", "text"), "antal_kommuner": ("Antal kommuner", "antal"),
+    "storleksklass": ("Storleksklass (invånare)", "text"),
+    "antal_kommuner": ("Antal kommuner", "antal"),
     "befolkning": ("Folkmängd 1 nov t−1", "invanare"),
     "forandring_kr_per_inv": ("Förändring, befolkningsvägt medel", "kr_per_inv"),
     "forsta_aret_kr_per_inv": ("Första året, befolkningsvägt medel", "kr_per_inv"),
-    "effekt": ("Effekt", "text"), "vinnare": ("Antal vinnare", "antal"), "forlorare": ("Antal förlorare", "antal"),
+    "effekt": ("Effekt", "text"),
+    "vinnare": ("Antal vinnare", "antal"),
+    "forlorare": ("Antal förlorare", "antal"),
     "oforandrade": ("Antal oförändrade", "antal"),
-    "min_kr_per_inv": ("Minsta förändring", "kr_per_inv"), "max_kr_per_inv": ("Största förändring", "kr_per_inv"),
+    "min_kr_per_inv": ("Minsta förändring", "kr_per_inv"),
+    "max_kr_per_inv": ("Största förändring", "kr_per_inv"),
     "totalt_reform_mot_bas": ("Totalt, reform mot nuvarande regler", "kr_per_inv"),
 }
 
 #: Keys whose meaning depends on the table (jamfor's tabell 3 holds the LSS-utjämning as 'utfall'/'forandring').
 PER_TABELL: dict[str, dict[str, tuple[str, str]]] = {
-    "tabell3_lss_inforande": {"utfall": ("LSS-utjämning, förslag", "kr_per_inv"),
-                              "forandring": ("LSS-utjämning, förändring", "kr_per_inv")},
-    "tabell4_sammanfattning": {"antal": ("Antal kommuner med införandebidrag", "antal"),
-                               "antal_14_§": ("Antal kommuner med införandebidrag enligt 14 §", "antal"),
-                               "antal_lss": ("Antal kommuner med införandebidrag för LSS", "antal")},
-    "tabell5_sammanfattning": {"antal": ("Antal regioner med införandebidrag", "antal"),
-                               "antal_14_§": ("Antal regioner med införandebidrag enligt 14 §", "antal"),
-                               "antal_lss": ("Antal regioner med införandebidrag för LSS", "antal")},
+    "tabell3_lss_inforande": {
+        "utfall": ("LSS-utjämning, förslag", "kr_per_inv"),
+        "forandring": ("LSS-utjämning, förändring", "kr_per_inv"),
+    },
+    "tabell4_sammanfattning": {
+        "antal": ("Antal kommuner med införandebidrag", "antal"),
+        "antal_14_§": ("Antal kommuner med införandebidrag enligt 14 §", "antal"),
+        "antal_lss": ("Antal kommuner med införandebidrag för LSS", "antal"),
+    },
+    "tabell5_sammanfattning": {
+        "antal": ("Antal regioner med införandebidrag", "antal"),
+        "antal_14_§": ("Antal regioner med införandebidrag enligt 14 §", "antal"),
+        "antal_lss": ("Antal regioner med införandebidrag för LSS", "antal"),
+    },
 }
 
 #: Names of the parts of a result column ``<del>.<komponent>`` that are not delmodeller.
-DEL_NAMN = {**DELAR, "efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
-            "strukturbidrag": "Strukturbidrag", "regleringspost": "Regleringspost", "utjamning": "Utjämning",
-            "lss": "LSS", "befolkningsforandringar_region": "Befolkningsförändringar"}
+DEL_NAMN = {
+    **DELAR,
+    "efterslapning": "Eftersläpning",
+    "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
+    "strukturbidrag": "Strukturbidrag",
+    "regleringspost": "Regleringspost",
+    "utjamning": "Utjämning",
+    "lss": "LSS",
+    "befolkningsforandringar_region": "Befolkningsförändringar",
+}
 
 #: Components of the posts and of LSS (beyond the delmodell components of KOMPONENT_NAMN), with their kind.
 KOMPONENTER: dict[str, tuple[str, str]] = {
     "skattekraft_kr_per_inv": ("skattekraft", "kr_per_inv"),
     "garanterad_skattekraft_kr_per_inv": ("garanterad skattekraft", "kr_per_inv"),
     "lansvis_skattesats_procent": ("länsvis skattesats", "procent"),
-    "strukturkostnad": ("strukturkostnad", "kr_per_inv"), "strukturkostnad_riket": ("strukturkostnad, riket", "kr_per_inv"),
+    "strukturkostnad": ("strukturkostnad", "kr_per_inv"),
+    "strukturkostnad_riket": ("strukturkostnad, riket", "kr_per_inv"),
     "efterslapning": ("eftersläpning", "kr_per_inv"),
     "uppfyller_kriterier": ("uppfyller kriterierna", "flagga"),
     "standardkostnad": ("standardkostnad", "kr_per_inv"),
-    "aldersersattning": ("åldersersättning", "kr_per_inv"), "socioekonomi": ("socioekonomi", "kr_per_inv"),
-    "sfi": ("sfi", "kr_per_inv"), "programval": ("programval", "kr_per_inv"),
-    "gymnasiefrekvens": ("gymnasiefrekvens", "kr_per_inv"), "trafikbelastning": ("trafikbelastning", "kr_per_inv"),
-    "byggnation": ("byggnation", "kr_per_inv"), "administration": ("övergripande administration", "kr_per_inv"),
+    "aldersersattning": ("åldersersättning", "kr_per_inv"),
+    "socioekonomi": ("socioekonomi", "kr_per_inv"),
+    "sfi": ("sfi", "kr_per_inv"),
+    "programval": ("programval", "kr_per_inv"),
+    "gymnasiefrekvens": ("gymnasiefrekvens", "kr_per_inv"),
+    "trafikbelastning": ("trafikbelastning", "kr_per_inv"),
+    "byggnation": ("byggnation", "kr_per_inv"),
+    "administration": ("övergripande administration", "kr_per_inv"),
     "kraftig_befolkningsforandring": ("kraftig befolkningsförändring", "kr_per_inv"),
     "befolkningsminskning": ("befolkningsminskning", "kr_per_inv"),
     # LSS (engine/lss.py lss_utjamning)
@@ -143,29 +182,46 @@ KOMPONENTER: dict[str, tuple[str, str]] = {
     "grundlaggande_del": ("grundläggande del av standardkostnaden", "kr_per_inv"),
     "personalkostnadsindex_del": ("personalkostnadsindexets del av standardkostnaden", "kr_per_inv"),
     "lonekostnader": ("tillägg för lönekostnader", "kr_per_inv"),
-    "personalkostnadsindex": ("personalkostnadsindex", "index"), "korrigeringsfaktor": ("korrigeringsfaktor", "faktor"),
-    "standardkostnad_riket": ("standardkostnad, riket", "kr_per_inv"), "nivajustering": ("nivåjustering", "kr_per_inv"),
+    "personalkostnadsindex": ("personalkostnadsindex", "index"),
+    "korrigeringsfaktor": ("korrigeringsfaktor", "faktor"),
+    "standardkostnad_riket": ("standardkostnad, riket", "kr_per_inv"),
+    "nivajustering": ("nivåjustering", "kr_per_inv"),
 }
 
 #: `jamfor`: the stems of ``<stem>_<qualifier>`` columns beyond the delmodeller, and the qualifiers.
-STAMMAR = {"inkomstutjamning": "Inkomstutjämning", "kostnadsutjamning": "Kostnadsutjämning",
-           "efterslapning": "Eftersläpning", "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
-           "fast_inforandebidrag": "Fast införandebidrag", "regleringspost": "Regleringspost", "totalt": "Totalt",
-           "svagt_befolkningsunderlag_och_fast_inforandebidrag": "Svagt befolkningsunderlag och fast införandebidrag",
-           "inforandebidrag": "Införandebidrag", "finansiering": "Finansiering av införandebidraget",
-           "inforandebidrag_lss": "Införandebidrag LSS", **DELAR}
-LEDD = (("_reform_mot_forslag", "reform mot förslag"), ("_forslag", "förslag"), ("_forandring", "förändring"),
-        ("_reform", "reform"))
+STAMMAR = {
+    "inkomstutjamning": "Inkomstutjämning",
+    "kostnadsutjamning": "Kostnadsutjämning",
+    "efterslapning": "Eftersläpning",
+    "svagt_befolkningsunderlag": "Svagt befolkningsunderlag",
+    "fast_inforandebidrag": "Fast införandebidrag",
+    "regleringspost": "Regleringspost",
+    "totalt": "Totalt",
+    "svagt_befolkningsunderlag_och_fast_inforandebidrag": "Svagt befolkningsunderlag och fast införandebidrag",
+    "inforandebidrag": "Införandebidrag",
+    "finansiering": "Finansiering av införandebidraget",
+    "inforandebidrag_lss": "Införandebidrag LSS",
+    **DELAR,
+}
+LEDD = (
+    ("_reform_mot_forslag", "reform mot förslag"),
+    ("_forslag", "förslag"),
+    ("_forandring", "förändring"),
+    ("_reform", "reform"),
+)
 
 
 #: The amounts of the posts, by the law's own words (lag 2004:773; lag 2008:342 for LSS).
-POST_RUBRIK = {"inkomstutjamning.inkomstutjamning": "Inkomstutjämningsbidrag (+) / -avgift (−)",
-               "kostnadsutjamning.kostnadsutjamning": "Kostnadsutjämningsbidrag (+) / -avgift (−)",
-               "efterslapning.efterslapning": POST_NAMN["efterslapning"],
-               "svagt_befolkningsunderlag.svagt_befolkningsunderlag": POST_NAMN["svagt_befolkningsunderlag"],
-               "strukturbidrag.strukturbidrag": POST_NAMN["strukturbidrag"],
-               "regleringspost.regleringspost": "Regleringsbidrag (+) / -avgift (−)",
-               "utjamning.totalt": POST_NAMN["totalt"], "lss.utjamning": "LSS-utjämningsbidrag (+) / -avgift (−)"}
+POST_RUBRIK = {
+    "inkomstutjamning.inkomstutjamning": "Inkomstutjämningsbidrag (+) / -avgift (−)",
+    "kostnadsutjamning.kostnadsutjamning": "Kostnadsutjämningsbidrag (+) / -avgift (−)",
+    "efterslapning.efterslapning": POST_NAMN["efterslapning"],
+    "svagt_befolkningsunderlag.svagt_befolkningsunderlag": POST_NAMN["svagt_befolkningsunderlag"],
+    "strukturbidrag.strukturbidrag": POST_NAMN["strukturbidrag"],
+    "regleringspost.regleringspost": "Regleringsbidrag (+) / -avgift (−)",
+    "utjamning.totalt": POST_NAMN["totalt"],
+    "lss.utjamning": "LSS-utjämningsbidrag (+) / -avgift (−)",
+}
 
 
 def _resultat(del_: str, komp: str) -> Kolumn | None:
@@ -221,10 +277,24 @@ def rubrik(key: str, tabell: str | None = None) -> str:
 
 #: Result columns shown first (after the register columns and populations): the total, then the posts of lag
 #: 2004:773 in the law's order, then the LSS-utjämning — each per invånare and in kronor.
-FORST = ("utjamning.totalt", "utjamning.totalt_kr",
-         *(f"{p}.{p}{s}" for p in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag",
-                                   "strukturbidrag", "regleringspost") for s in ("", "_kr")),
-         "lss.utjamning", "lss.utjamning_kr")
+FORST = (
+    "utjamning.totalt",
+    "utjamning.totalt_kr",
+    *(
+        f"{p}.{p}{s}"
+        for p in (
+            "inkomstutjamning",
+            "kostnadsutjamning",
+            "efterslapning",
+            "svagt_befolkningsunderlag",
+            "strukturbidrag",
+            "regleringspost",
+        )
+        for s in ("", "_kr")
+    ),
+    "lss.utjamning",
+    "lss.utjamning_kr",
+)
 
 
 def totalerna_forst(columns) -> list[str]:

@@ -1,11 +1,16 @@
 """Self-setting-up entry point used by the README's two commands (standard library only).
 
     python3 -m pipelines.run demo   # create/refresh .venv from requirements.lock, run the demo end to end
-    python3 -m pipelines.run test   # create/refresh .venv from requirements.lock, run the test suite
+    python3 -m pipelines.run test   # create/refresh .venv from requirements.lock, lint (ruff), run the test suite
+
+``test`` runs ``ruff check`` and ``ruff format --check`` (configured in pyproject.toml) before pytest; a lint or
+format finding fails the command before the tests run (``ruff format .`` and ``ruff check --fix .`` mend most).
+Arguments after ``test`` go to pytest.
 
 The virtualenv is rebuilt only when requirements.lock or pyproject.toml change (a stamp file holds
 their hash), so repeated calls are cheap and idempotent.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,7 +38,7 @@ def _wanted_stamp() -> str:
 
 def ensure_env() -> Path:
     """Create the virtualenv and install the pinned tree plus this project (editable)."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py is started by whatever python3 the user has
         sys.exit(f"Python >= 3.11 is required, this is {sys.version.split()[0]}")
     py = _venv_python()
     want = _wanted_stamp()
@@ -62,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
     if what == "setup":
         return 0
     if what == "test":
+        for lint in (["check", "--quiet", "."], ["format", "--check", "--quiet", "--output-format", "concise", "."]):
+            rc = subprocess.run([str(py), "-m", "ruff", *lint], cwd=ROOT, env=env).returncode
+            if rc != 0:
+                print(
+                    f"[test] ruff {lint[0]} failed (exit {rc}): fix the findings above, then run the tests again",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                return rc
         cmd = [str(py), "-m", "pytest", "-q", *rest]
     else:
         cmd = [str(py), "-m", "pipelines.cli", "demo", *rest]

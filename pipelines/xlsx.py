@@ -3,6 +3,7 @@
 beside it, widths that fit the values (whole kommun and län names), number formats by kind (kronor whole with a
 thousands separator, indices and factors four decimals, shares as percent, flags ja/nej) — and the same bytes for
 the same tables (fixed document time; XlsxWriter writes fixed zip entry dates)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -90,8 +91,9 @@ def _skriv_blad(wb, b: Blad, header_fmt, formats: dict) -> None:
         wrap = k.slag in ("text", "varde") and _bredd(df[key], k) > MAX_BREDD
         fmt = formats[(k.format, wrap)]
         values = df[key]
-        numeric = (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-                   and k.slag not in ("text",))
+        numeric = (
+            pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) and k.slag not in ("text",)
+        )
         for i, v in enumerate(values.tolist(), start=1):
             if numeric:
                 x = float(v) if v is not None else math.nan
@@ -116,7 +118,7 @@ def _skriv_blad(wb, b: Blad, header_fmt, formats: dict) -> None:
             if k.slag != "text":
                 break
             fasta += 1
-        fasta = min(fasta, len(cols) - 1)            # a sheet of one text column scrolls as a whole
+        fasta = min(fasta, len(cols) - 1)  # a sheet of one text column scrolls as a whole
     ws.freeze_panes(1, fasta)
 
 
@@ -125,8 +127,9 @@ def write_workbook(path: str | Path, blad: list[Blad], titel: str | None = None)
     import xlsxwriter
 
     path = Path(path)
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     wb.set_properties({"title": titel or path.stem, "created": FIXED_TIME, "author": "utjamning"})
     header_fmt = wb.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#E7EEF5"})
     formats: dict = {}

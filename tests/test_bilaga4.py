@@ -4,6 +4,7 @@ The shipped CSVs are checked on their own (no seed needed); when ../shared/seeds
 and must reproduce them byte for byte; when ../shared/data is present, population-weighted national means are
 checked against the tables' own financing rows.
 """
+
 from __future__ import annotations
 
 import filecmp
@@ -12,15 +13,28 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import load_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 B4 = ROOT / "data" / "bilaga4"
 SEED = ROOT.parent / "shared" / "seeds" / "004_c4a43abe74ea2139.txt"
-FILES = ["tabell1_kommuner.csv", "tabell2_regioner.csv", "tabell3_lss_inforande.csv",
-         "tabell4_kommuner_inforande.csv", "tabell5_regioner_inforande.csv", "tabell6_delmodeller_kommuner.csv",
-         "tabell7_delmodeller_regioner.csv", "finansiering.csv", "parse_report.json"]
-KOMMUN_TABLES = ["tabell1_kommuner.csv", "tabell3_lss_inforande.csv", "tabell4_kommuner_inforande.csv",
-                 "tabell6_delmodeller_kommuner.csv"]
+FILES = [
+    "tabell1_kommuner.csv",
+    "tabell2_regioner.csv",
+    "tabell3_lss_inforande.csv",
+    "tabell4_kommuner_inforande.csv",
+    "tabell5_regioner_inforande.csv",
+    "tabell6_delmodeller_kommuner.csv",
+    "tabell7_delmodeller_regioner.csv",
+    "finansiering.csv",
+    "parse_report.json",
+]
+KOMMUN_TABLES = [
+    "tabell1_kommuner.csv",
+    "tabell3_lss_inforande.csv",
+    "tabell4_kommuner_inforande.csv",
+    "tabell6_delmodeller_kommuner.csv",
+]
 REGION_TABLES = ["tabell2_regioner.csv", "tabell5_regioner_inforande.csv", "tabell7_delmodeller_regioner.csv"]
 
 
@@ -77,10 +91,20 @@ def test_integers_in_plausible_range(name):
 
 def test_tabell1_row_sums(t):
     d = t["tabell1"]
-    forslag = (d.inkomstutjamning_forslag + d.kostnadsutjamning_forslag + d.efterslapning_forslag
-               + d.svagt_befolkningsunderlag_forslag + d.fast_inforandebidrag_forslag)
-    forandring = (d.inkomstutjamning_forandring + d.kostnadsutjamning_forandring + d.efterslapning_forslag
-                  + d.svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring + d.regleringspost_forandring)
+    forslag = (
+        d.inkomstutjamning_forslag
+        + d.kostnadsutjamning_forslag
+        + d.efterslapning_forslag
+        + d.svagt_befolkningsunderlag_forslag
+        + d.fast_inforandebidrag_forslag
+    )
+    forandring = (
+        d.inkomstutjamning_forandring
+        + d.kostnadsutjamning_forandring
+        + d.efterslapning_forslag
+        + d.svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring
+        + d.regleringspost_forandring
+    )
     # the regleringspost förslag is not printed: it is the uniform 2 431 kr in every row's totalt förslag
     assert ((d.totalt_forslag - forslag) - 2431).abs().max() <= 1
     assert (d.totalt_forandring - forandring).abs().max() <= 1
@@ -92,10 +116,19 @@ def test_tabell1_row_sums(t):
 
 def test_tabell2_row_sums(t):
     d = t["tabell2"]
-    forslag = d.inkomstutjamning_forslag + d.kostnadsutjamning_forslag + d.efterslapning_forslag \
+    forslag = (
+        d.inkomstutjamning_forslag
+        + d.kostnadsutjamning_forslag
+        + d.efterslapning_forslag
         + d.fast_inforandebidrag_forslag
-    forandring = (d.inkomstutjamning_forandring + d.kostnadsutjamning_forandring + d.efterslapning_forslag
-                  + d.fast_inforandebidrag_forandring + d.regleringspost_forandring)
+    )
+    forandring = (
+        d.inkomstutjamning_forandring
+        + d.kostnadsutjamning_forandring
+        + d.efterslapning_forslag
+        + d.fast_inforandebidrag_forandring
+        + d.regleringspost_forandring
+    )
     assert ((d.totalt_forslag - forslag) - (-118)).abs().max() <= 1
     assert (d.totalt_forandring - forandring).abs().max() <= 1
     assert (d.regleringspost_forandring == -847).all()
@@ -115,9 +148,13 @@ def test_tabell4_inforandebidrag(t, fin):
     d = t["tabell4"]
     f = fin[("tabell4", "fast_inforandebidrag")]
     assert f == 26
-    assert (d.total_forandring + d.fast_inforandebidrag - f - d.total_forandring_efter_fast_inforandebidrag).abs().max() <= 1
+    assert (
+        d.total_forandring + d.fast_inforandebidrag - f - d.total_forandring_efter_fast_inforandebidrag
+    ).abs().max() <= 1
     assert d.total_forandring_efter_fast_inforandebidrag.min() >= -1501  # the fast införandebidrag caps at −1 500
-    assert (d.inforandebidrag_del1_2024 - (321 - d.total_forandring_efter_fast_inforandebidrag).clip(lower=0)).abs().max() <= 1
+    assert (
+        d.inforandebidrag_del1_2024 - (321 - d.total_forandring_efter_fast_inforandebidrag).clip(lower=0)
+    ).abs().max() <= 1
     for part, years in (("del1", range(2024, 2028)), ("del2", range(2024, 2027))):
         x = d[[f"inforandebidrag_{part}_{y}" for y in years]]
         assert (x >= 0).all().all() and (x.diff(axis=1).iloc[:, 1:] <= 0).all().all()
@@ -127,8 +164,12 @@ def test_tabell4_inforandebidrag(t, fin):
 def test_tabell5_inforandebidrag(t, fin):
     d = t["tabell5"]
     assert fin[("tabell5", "fast_inforandebidrag")] == 110
-    assert (d.total_forandring + d.fast_inforandebidrag - 110 - d.total_forandring_efter_fast_inforandebidrag).abs().max() <= 1
-    assert (d.inforandebidrag_2024 - (-61 - d.total_forandring_efter_fast_inforandebidrag).clip(lower=0)).abs().max() <= 1
+    assert (
+        d.total_forandring + d.fast_inforandebidrag - 110 - d.total_forandring_efter_fast_inforandebidrag
+    ).abs().max() <= 1
+    assert (
+        d.inforandebidrag_2024 - (-61 - d.total_forandring_efter_fast_inforandebidrag).clip(lower=0)
+    ).abs().max() <= 1
     assert (d.total_forandring - t["tabell2"].totalt_forandring).abs().max() <= 1
 
 
@@ -154,7 +195,14 @@ def test_parse_report_consistent():
     r = json.loads((B4 / "parse_report.json").read_text(encoding="utf-8"))
     assert r["manual_fixes"] == {}
     assert {k: v["rows"] for k, v in r["tables"].items()} == {
-        "tabell1": 290, "tabell2": 21, "tabell3": 290, "tabell4": 290, "tabell5": 21, "tabell6": 290, "tabell7": 21}
+        "tabell1": 290,
+        "tabell2": 21,
+        "tabell3": 290,
+        "tabell4": 290,
+        "tabell5": 21,
+        "tabell6": 290,
+        "tabell7": 21,
+    }
     assert r["tables"]["tabell1"]["constants"] == {"regleringspost_forslag": 2431}
     assert r["tables"]["tabell2"]["constants"] == {"regleringspost_forslag": -118}
     assert r["tables"]["tabell4"]["dropped_orphan_lines"] == {"40733": "0", "40735": "-26"}
@@ -162,8 +210,10 @@ def test_parse_report_consistent():
 
 def test_parser_reproduces_shipped_files(tmp_path):
     if not SEED.is_file():
-        pytest.skip(f"SOU 2024:50 seed text not present at {SEED} (only in the project's workspace, not in a fresh clone)")
-    from pipelines.bilaga4 import main
+        pytest.skip(
+            f"SOU 2024:50 seed text not present at {SEED} (only in the project's workspace, not in a fresh clone)"
+        )
+    main = load_tool("bilaga4").main
     assert main(["--seed", str(SEED), "--ut", str(tmp_path)]) == 0
     for n in FILES:
         assert filecmp.cmp(tmp_path / n, B4 / n, shallow=False), f"{n} differs from the shipped file"

@@ -1,4 +1,5 @@
 """The command line (pipelines/cli.py): exit codes, -q/-v/--version, no traceback for a user (issue 9)."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,12 +26,24 @@ def test_an_internal_error_is_exit_3_with_a_short_message_and_a_log(monkeypatch,
 
 
 def test_an_input_error_is_exit_2_and_an_environment_error_too(monkeypatch, tmp_path, capsys):
-    rc = cli.main(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(tmp_path / "nej"),
-                   "--ut", str(tmp_path / "ut")])
+    rc = cli.main(
+        [
+            "berakna",
+            "--ar",
+            "2024",
+            "--regelverk",
+            "sou2024",
+            "--indata",
+            str(tmp_path / "nej"),
+            "--ut",
+            str(tmp_path / "ut"),
+        ]
+    )
     assert rc == 2 and capsys.readouterr().err.startswith("utjamning berakna: indata finns inte: --indata")
 
     def full(args):
         raise OSError(28, "No space left on device", str(tmp_path / "ut"))
+
     parser = cli.build_parser()
     parser._subparsers._group_actions[0].choices["forklara"].set_defaults(func=full)
     monkeypatch.setattr(cli, "build_parser", lambda: parser)
@@ -45,9 +58,11 @@ def test_version_help_and_usage_errors(capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(["berakna", "--help"])
     assert e.value.code == 0 and "2  fel i anrop eller indata" in capsys.readouterr().out
-    for argv in (["gleshet", "--grid", "g", "--out", "o", "--chunk-size", "0"],
-                 ["berakna", "--ar", "2024", "--regelverk", "/tmp/sou2024", "--indata", "i", "--ut", "u"],
-                 ["berakna", "--ar", "3024", "--regelverk", "sou2024", "--indata", "i", "--ut", "u"]):
+    for argv in (
+        ["gleshet", "--grid", "g", "--out", "o", "--chunk-size", "0"],
+        ["berakna", "--ar", "2024", "--regelverk", "/tmp/sou2024", "--indata", "i", "--ut", "u"],
+        ["berakna", "--ar", "3024", "--regelverk", "sou2024", "--indata", "i", "--ut", "u"],
+    ):
         with pytest.raises(SystemExit) as e:
             cli.main(argv)
         assert e.value.code == 2
@@ -57,6 +72,6 @@ def test_version_help_and_usage_errors(capsys):
 def test_quiet_and_verbose_go_before_or_after_the_command():
     p = cli.build_parser()
     a = p.parse_args(["-q", "gleshet", "--grid", "g", "--out", "o"])
-    assert a.global_quiet and not a.quiet                     # gleshet's own -q is left as it is
+    assert a.global_quiet and not a.quiet  # gleshet's own -q is left as it is
     a = p.parse_args(["berakna", "--ar", "2024", "--regelverk", "2024", "--indata", "i", "--ut", "u", "-v"])
     assert a.verbose and not a.global_verbose

@@ -1,6 +1,7 @@
 """CSV for Swedish Excel: every command that writes CSV takes --csv excel-sv (';', decimal comma, UTF-8 with BOM;
 the default stays ',' and '.'), and every reader takes that dialect — and Windows-1252 — with the same numbers as
 the standard file gives."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.demo import write_demo_bas_utfall, write_demo_inputs
 from engine.indata import load_indata, read_csv_text
 from engine.register import DATA
 from pipelines.cli import build_parser, main
 from pipelines.csvdialekt import konvertera, write_csv
+from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
 
 BOM = b"\xef\xbb\xbf"
 
@@ -37,16 +38,28 @@ def _excel_sv_copy(src, dst, encoding=None):
 
 
 def test_write_csv_dialects():
-    df = pd.DataFrame({"kommun_kod": ["0114", "2584"], "kommun": ["Upplands Väsby", "Kiruna"],
-                       "v": [1234.5, -0.25], "n": [3, 4], "index": ["0.9972", "1.0000"]}).set_index("kommun_kod")
+    df = pd.DataFrame(
+        {
+            "kommun_kod": ["0114", "2584"],
+            "kommun": ["Upplands Väsby", "Kiruna"],
+            "v": [1234.5, -0.25],
+            "n": [3, 4],
+            "index": ["0.9972", "1.0000"],
+        }
+    ).set_index("kommun_kod")
     import io
     import tempfile
+
     with tempfile.TemporaryDirectory() as d:
         sv = write_csv(df, f"{d}/sv.csv", "excel-sv", float_format="%.2f").read_bytes()
         std = write_csv(df, f"{d}/std.csv", float_format="%.2f").read_bytes()
-    assert sv == (BOM + "kommun_kod;kommun;v;n;index\n0114;Upplands Väsby;1234,50;3;0,9972\n"
-                  "2584;Kiruna;-0,25;4;1,0000\n".encode())
-    assert std == "kommun_kod,kommun,v,n,index\n0114,Upplands Väsby,1234.50,3,0.9972\n2584,Kiruna,-0.25,4,1.0000\n".encode()
+    assert sv == (
+        BOM + "kommun_kod;kommun;v;n;index\n0114;Upplands Väsby;1234,50;3;0,9972\n2584;Kiruna;-0,25;4;1,0000\n".encode()
+    )
+    assert (
+        std
+        == "kommun_kod,kommun,v,n,index\n0114,Upplands Väsby,1234.50,3,0.9972\n2584,Kiruna,-0.25,4,1.0000\n".encode()
+    )
     assert pd.read_csv(io.BytesIO(sv), sep=";", decimal=",", encoding="utf-8-sig")["v"].tolist() == [1234.5, -0.25]
 
 
@@ -55,7 +68,7 @@ def test_every_command_writing_csv_takes_the_option():
     for name in ("gleshet", "index", "berakna", "jamfor", "demo"):
         a = sub[name]._option_string_actions["--csv"]
         assert a.default == "standard" and set(a.choices) == {"standard", "excel-sv"}, name
-    assert "--csv" not in sub["forklara"]._option_string_actions          # writes no CSV
+    assert "--csv" not in sub["forklara"]._option_string_actions  # writes no CSV
 
 
 @pytest.mark.parametrize("encoding", [None, "cp1252"])
@@ -74,10 +87,31 @@ def test_berakna_and_jamfor_in_excel_sv_read_and_write_the_dialect(indata, tmp_p
     fi = _excel_sv_copy(DATA / "fasta_index", tmp_path / "fasta_index")
     assert (fi / "fasta_index_kommuner_del1.csv").read_bytes().startswith(BOM)
     std, out = tmp_path / "std", tmp_path / "ut"
-    assert main(["-q", "berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(indata),
-                 "--ut", str(std)]) == 0
-    assert main(["-q", "berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(sv),
-                 "--fasta-index", str(fi), "--csv", "excel-sv", "--ut", str(out)]) == 0
+    assert (
+        main(["-q", "berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(indata), "--ut", str(std)])
+        == 0
+    )
+    assert (
+        main(
+            [
+                "-q",
+                "berakna",
+                "--ar",
+                "2024",
+                "--regelverk",
+                "sou2024",
+                "--indata",
+                str(sv),
+                "--fasta-index",
+                str(fi),
+                "--csv",
+                "excel-sv",
+                "--ut",
+                str(out),
+            ]
+        )
+        == 0
+    )
     raw = (out / "kommuner.csv").read_bytes()
     assert raw.startswith(BOM + b"kommun_kod;kommun;lan_kod;lan;") and b"\r\n" not in raw
     got = pd.read_csv(out / "kommuner.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype={"kommun_kod": str})
@@ -88,8 +122,9 @@ def test_berakna_and_jamfor_in_excel_sv_read_and_write_the_dialect(indata, tmp_p
     # jamfor reads a bas in the dialect too
     bas = _excel_sv_copy(write_demo_bas_utfall(indata, tmp_path / "bas"), tmp_path / "bas_sv")
     j = tmp_path / "j"
-    assert main(["-q", "jamfor", "--indata", str(sv), "--bas-utfall", str(bas), "--csv", "excel-sv",
-                 "--ut", str(j)]) == 0
+    assert (
+        main(["-q", "jamfor", "--indata", str(sv), "--bas-utfall", str(bas), "--csv", "excel-sv", "--ut", str(j)]) == 0
+    )
     t1 = pd.read_csv(j / "tabell1_kommuner.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert t1.columns[0] == "kommun_kod" and t1["totalt_forandring"].dtype == "float64"
 
@@ -98,9 +133,17 @@ def test_index_reads_measures_and_references_in_excel_sv(tmp_path):
     from pipelines.cmd_index import _read_measures
     from pipelines.index_model import read_reference
 
-    m = pd.DataFrame({"kommun_kod": ["0114", "0115"], "kommun": ["Upplands Väsby", "Vallentuna"],
-                      "lan_kod": ["01", "01"], "befolkning": [47000, 34000], "avstand_3000_km": [1.093276, 2.5],
-                      "avstand_15000_km": [2.376158, 4.25], "medeldistans_km": [1.360162, 2.75]})
+    m = pd.DataFrame(
+        {
+            "kommun_kod": ["0114", "0115"],
+            "kommun": ["Upplands Väsby", "Vallentuna"],
+            "lan_kod": ["01", "01"],
+            "befolkning": [47000, 34000],
+            "avstand_3000_km": [1.093276, 2.5],
+            "avstand_15000_km": [2.376158, 4.25],
+            "medeldistans_km": [1.360162, 2.75],
+        }
+    )
     for name, dialekt in (("std", "standard"), ("sv", "excel-sv")):
         (tmp_path / name).mkdir()
         write_csv(m, tmp_path / name / "kommuner.csv", dialekt, index=False, float_format="%.6f")
@@ -109,7 +152,7 @@ def test_index_reads_measures_and_references_in_excel_sv(tmp_path):
     assert b["medeldistans_km"].tolist() == [1.360162, 2.75]
     ref = _excel_sv_copy(DATA / "fasta_index", tmp_path / "ref")
     t = read_reference(ref / "fasta_index_kommuner_del1.csv")
-    assert t.loc[t["kommun"] == "Botkyrka", "loneindex"].str.contains(",").all()     # read, kept as written
+    assert t.loc[t["kommun"] == "Botkyrka", "loneindex"].str.contains(",").all()  # read, kept as written
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
@@ -118,8 +161,9 @@ def test_grid_and_gleshet_tables_in_swedish_excel(tmp_path, encoding):
     from geo.matt import read_centralort_undantag
     from geo.readers import read_grid
 
-    grid = pd.DataFrame({"Rutid_SCB": ["6740006580000", "6750006580000"], "Beftotalt": ["1 200", "2300"],
-                         "Område": ["Söder", "Norr"]})
+    grid = pd.DataFrame(
+        {"Rutid_SCB": ["6740006580000", "6750006580000"], "Beftotalt": ["1 200", "2300"], "Område": ["Söder", "Norr"]}
+    )
     p = tmp_path / "rutor.csv"
     p.write_bytes(grid.to_csv(sep=";", index=False).encode(encoding))
     cells = read_grid(p)
@@ -144,6 +188,6 @@ def test_grid_and_gleshet_tables_in_swedish_excel(tmp_path, encoding):
 
 def test_read_csv_text_strips_the_bom_from_the_first_heading(tmp_path):
     p = tmp_path / "k.csv"
-    p.write_bytes(BOM + "kommun_kod;skatteunderlag_kr\n0114;1 234,5\n".encode())
+    p.write_bytes(BOM + b"kommun_kod;skatteunderlag_kr\n0114;1 234,5\n")
     t = read_csv_text(p)
     assert list(t.columns) == ["kommun_kod", "skatteunderlag_kr"] and t.iloc[0, 1] == "1 234,5"

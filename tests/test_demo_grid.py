@@ -1,6 +1,7 @@
 """Tests of the embedded SYNTHETIC demo grid (geo/demo_grid.py, data/demo/befolkning_demo.csv.gz):
 determinism, SCB format read by geo.readers, mixed 250 m / 1 km cells without overlaps, every cell inside a
 kommun polygon, every kommun populated, and the shipped file's sha256 against data/demo/README.md."""
+
 from __future__ import annotations
 
 import gzip
@@ -62,6 +63,7 @@ def _no_overlap(cells: pd.DataFrame) -> None:
 
 # ------------------------------------------------------------------------------------------------ small variant
 
+
 def test_small_variant_is_byte_for_byte_deterministic(tmp_path, small_file):
     again = tmp_path / "other_name.csv.gz"
     sha = demo_grid.write(again, demo_grid.generate(**SMALL))
@@ -82,7 +84,7 @@ def test_seed_changes_the_grid():
 def test_small_variant_format_sizes_and_kommuner(small_file, boundaries):
     with gzip.open(small_file, "rt", encoding="utf-8") as fh:
         assert fh.readline() == "Ruta,rutstorlek,beftotalt\n"
-    cells = read_grid(small_file)               # the SCB reader: ids, sizes, lattice, overlaps, extent
+    cells = read_grid(small_file)  # the SCB reader: ids, sizes, lattice, overlaps, extent
     assert cells.attrs["format"] == "scb"
     assert set(cells["size_m"]) == {250, 1000}
     assert int(cells["pop"].sum()) == SMALL["population"]
@@ -117,6 +119,7 @@ def test_largest_remainder_is_exact():
 
 # ------------------------------------------------------------------------------------------------ shipped file
 
+
 def test_shipped_file_matches_readme_sha256_and_is_small():
     data = SHIPPED.read_bytes()
     assert hashlib.sha256(data).hexdigest() == _readme_sha256()
@@ -140,14 +143,14 @@ def test_shipped_grid_is_big_mixed_and_sweden_sized(shipped):
 
 def test_shipped_grid_every_kommun_populated_nobody_in_the_sea(shipped):
     report = shipped.attrs["report"]
-    assert report["cells_nearest"] == 0                 # every centre inside a kommun polygon
+    assert report["cells_nearest"] == 0  # every centre inside a kommun polygon
     assert report["kommuner_without_cells"] == []
     per_kommun = shipped.groupby("kommun_kod")["pop"].sum()
     assert len(per_kommun) == 290 and (per_kommun > 0).all()
-    assert per_kommun.idxmax() == "0180"                # Stockholm
+    assert per_kommun.idxmax() == "0180"  # Stockholm
 
 
 @pytest.mark.slow
 def test_generator_reproduces_the_shipped_file():
-    """The shipped bytes are exactly what `python -m geo.demo_grid` makes with the default arguments."""
+    """The shipped bytes are exactly what `python tools/demo_grid.py` makes with the default arguments."""
     assert demo_grid.to_csv_gz_bytes(demo_grid.generate().table) == SHIPPED.read_bytes()

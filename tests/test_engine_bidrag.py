@@ -1,20 +1,20 @@
 """Bidrag outside the kostnadsutjämning (engine/bidrag.py): eftersläpning, svagt befolkningsunderlag, fast
 införandebidrag, införandebidrag and regleringspost — hand-made toy cases, the SOU's worked examples, properties."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_helpers import make_ctx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import bidrag
 from engine.params import Params
-from engine.testing import make_ctx
 
 
 def _ctx_pop(p6, p2, p1, regelverk="sou2024", andringar=None, **extra):
-    k = {"folkmangd_1nov_t6": p6, "folkmangd_1nov_t2": p2, "folkmangd_1nov_t1": p1,
-         "folkmangd_31dec_t2": p2, **extra}
+    k = {"folkmangd_1nov_t6": p6, "folkmangd_1nov_t2": p2, "folkmangd_1nov_t1": p1, "folkmangd_31dec_t2": p2, **extra}
     return make_ctx(k, regelverk=regelverk, andringar=andringar)
 
 
@@ -29,8 +29,9 @@ def _kriterier(ctx):
 def test_efterslapning_limits_1_procent_both_sides():
     # kommun 0: exactly 4 % over four years and exactly 1 % last year; 1: one person short last year;
     # 2: one person short over four years; 3: both well above
-    ctx = _ctx_pop([100_000, 100_000, 100_000, 100_000], [104_000, 104_000, 103_999, 110_000],
-                   [105_040, 105_039, 105_039, 115_000])
+    ctx = _ctx_pop(
+        [100_000, 100_000, 100_000, 100_000], [104_000, 104_000, 103_999, 110_000], [105_040, 105_039, 105_039, 115_000]
+    )
     out = _kriterier(ctx)
     assert out["berattigad"].tolist() == [1.0, 0.0, 0.0, 1.0]
     assert out["berattigad_ventil"].tolist() == [0.0, 0.0, 0.0, 0.0]
@@ -48,15 +49,19 @@ def test_efterslapning_ventil_2_5_procent_both_sides():
     out = _kriterier(ctx)
     assert out["berattigad"].tolist() == [1.0, 0.0, 1.0]
     assert out["berattigad_ventil"].tolist() == [1.0, 0.0, 1.0]
-    assert out["ersatta_personer"].tolist() == [1_500.0, 0.0, 2_000.0]   # persons above 1 %, as for the others
+    assert out["ersatta_personer"].tolist() == [1_500.0, 0.0, 2_000.0]  # persons above 1 %, as for the others
 
 
 def test_efterslapning_current_rules_1_2_procent_both_sides_and_no_ventil():
     # 125 000 · 1,048 = 131 000 (exactly 1,2 % a year on average); 131 000 · 1,012 = 132 572
-    ctx = _ctx_pop([125_000, 125_000, 125_000, 100_000], [131_000, 131_000, 130_999, 100_000],
-                   [132_572, 132_571, 132_572, 103_000], regelverk="2024")
+    ctx = _ctx_pop(
+        [125_000, 125_000, 125_000, 100_000],
+        [131_000, 131_000, 130_999, 100_000],
+        [132_572, 132_571, 132_572, 103_000],
+        regelverk="2024",
+    )
     out = _kriterier(ctx)
-    assert out["berattigad"].tolist() == [1.0, 0.0, 0.0, 0.0]      # +3 % one year: no ventil in the current rules
+    assert out["berattigad"].tolist() == [1.0, 0.0, 0.0, 0.0]  # +3 % one year: no ventil in the current rules
     assert out["ersatta_personer"][0] == pytest.approx(0.0, abs=1e-9)
 
 
@@ -81,7 +86,7 @@ def test_efterslapning_compensated_persons_table_6_48():
     # "Andel som ersätts" 14,8 % / 60,4 % / 62,5 %
     assert np.round(forslag["ersatta_personer"] / (p1 - p2), 3).tolist() == [0.148, 0.604, 0.625]
     nu = _kriterier(_ctx_pop(p6, p2, p1, regelverk="2024"))
-    assert np.round(nu["ersatta_personer"]).tolist() == [0, 648, 0]          # "Nu": – / 648 / –
+    assert np.round(nu["ersatta_personer"]).tolist() == [0, 648, 0]  # "Nu": – / 648 / –
     assert round(nu["ersatta_personer"][1] / (p1 - p2)[1], 3) == 0.524
 
 
@@ -90,16 +95,26 @@ def _skelleftea_ctx(ovriga_kr_per_inv, regelverk="sou2024"):
     (Västerbotten kommun bidrag 20,55 %). Medelskattekraft t−1 = 240 000 kr by construction."""
     msk = 240_000.0
     p2 = np.array([74_241.0, 1_000_000.0])
-    su_s = 200_000.0 * p2[0]                      # well below 115 % of the medelskattekraft even at Pu
+    su_s = 200_000.0 * p2[0]  # well below 115 % of the medelskattekraft even at Pu
     su = np.array([su_s, msk * p2.sum() - su_s])
-    k = {"folkmangd_1nov_t6": [round(74_241 / (1 + 4 * 0.0061)), 1_000_000], "folkmangd_1nov_t2": p2,
-         "folkmangd_1nov_t1": [76_219, 1_000_000], "folkmangd_31dec_t2": [74_440, 1_000_000],
-         "skatteunderlag_t1_kr": su, "utfall_t1_kostnadsutjamning_kr_per_inv": [ovriga_kr_per_inv, 0.0],
-         "utfall_t1_svagt_befolkningsunderlag_kr_per_inv": [0.0, 0.0],
-         "utfall_t1_fast_inforandebidrag_kr_per_inv": [0.0, 0.0], "utfall_t1_inforandebidrag_kr_per_inv": [0.0, 0.0],
-         "folkmangd_31dec_2022": [74_440, 1_000_000]}
-    return make_ctx(k, lan_kod=["24", "24"], regelverk=regelverk,
-                    riket={"utfall_t1_regleringspost_kommun_kr_per_inv": 0.0, "utfall_t1_regleringspost_region_kr_per_inv": 0.0})
+    k = {
+        "folkmangd_1nov_t6": [round(74_241 / (1 + 4 * 0.0061)), 1_000_000],
+        "folkmangd_1nov_t2": p2,
+        "folkmangd_1nov_t1": [76_219, 1_000_000],
+        "folkmangd_31dec_t2": [74_440, 1_000_000],
+        "skatteunderlag_t1_kr": su,
+        "utfall_t1_kostnadsutjamning_kr_per_inv": [ovriga_kr_per_inv, 0.0],
+        "utfall_t1_svagt_befolkningsunderlag_kr_per_inv": [0.0, 0.0],
+        "utfall_t1_fast_inforandebidrag_kr_per_inv": [0.0, 0.0],
+        "utfall_t1_inforandebidrag_kr_per_inv": [0.0, 0.0],
+        "folkmangd_31dec_2022": [74_440, 1_000_000],
+    }
+    return make_ctx(
+        k,
+        lan_kod=["24", "24"],
+        regelverk=regelverk,
+        riket={"utfall_t1_regleringspost_kommun_kr_per_inv": 0.0, "utfall_t1_regleringspost_region_kr_per_inv": 0.0},
+    )
 
 
 def test_efterslapning_amount_skelleftea_example():
@@ -138,9 +153,13 @@ def test_efterslapning_iu_switch_from_avgift_to_bidrag_uses_both_rates():
 
 def test_efterslapning_region_and_current_rules_not_available():
     ctx = _skelleftea_ctx(1_000.0)
-    ctx.r.update({"region_utfall_t1_kostnadsutjamning_kr_per_inv": np.array([0.0]),
-                  "region_utfall_t1_fast_inforandebidrag_kr_per_inv": np.array([0.0]),
-                  "region_utfall_t1_inforandebidrag_kr_per_inv": np.array([0.0])})
+    ctx.r.update(
+        {
+            "region_utfall_t1_kostnadsutjamning_kr_per_inv": np.array([0.0]),
+            "region_utfall_t1_fast_inforandebidrag_kr_per_inv": np.array([0.0]),
+            "region_utfall_t1_inforandebidrag_kr_per_inv": np.array([0.0]),
+        }
+    )
     reg = bidrag.efterslapning(ctx, "region")
     # the län grows 1 978 on 1 074 241: 0,18 % — no eftersläpning for the region
     assert reg["efterslapning"].shape == (1,) and reg["efterslapning"][0] == 0.0
@@ -152,8 +171,12 @@ def test_efterslapning_region_and_current_rules_not_available():
 
 def test_efterslapning_scenario_batch_broadcasts():
     ctx = _ctx_pop([100_000, 100_000], [104_000, 104_000], [105_040, 105_600])
-    ctx.p = ctx.p.with_batch({"bidrag.efterslapning.grans_ettar_procent": [1.0, 1.5],
-                              "bidrag.efterslapning.uppraknings_grans_procent": [1.0, 1.5]})
+    ctx.p = ctx.p.with_batch(
+        {
+            "bidrag.efterslapning.grans_ettar_procent": [1.0, 1.5],
+            "bidrag.efterslapning.uppraknings_grans_procent": [1.0, 1.5],
+        }
+    )
     out = _kriterier(ctx)
     assert out["ersatta_personer"].shape == (2, 2)
     assert out["berattigad"].tolist() == [[1.0, 1.0], [0.0, 1.0]]
@@ -164,10 +187,15 @@ def test_efterslapning_scenario_batch_broadcasts():
 # svagt befolkningsunderlag (11 §) and strukturbidrag (current rules)
 # ------------------------------------------------------------------------------------------------------------
 def test_svagt_befolkningsunderlag_toy_cases_by_hand():
-    ctx = make_ctx({"folkmangd_31dec_t2": [10_000, 10_000, 30_000, 5_000], "folkmangd_1nov_t1": [10_000, 10_000, 30_000, 5_000],
-                    "folkmangd_31dec_2022": [10_000, 10_000, 30_000, 5_000],
-                    "regionalt_befolkningsunderlag": [150_000, 260_000, 240_000, 50_000],
-                    "lokalt_befolkningsunderlag": [20_000, 0, 30_000, 6_000]})
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": [10_000, 10_000, 30_000, 5_000],
+            "folkmangd_1nov_t1": [10_000, 10_000, 30_000, 5_000],
+            "folkmangd_31dec_2022": [10_000, 10_000, 30_000, 5_000],
+            "regionalt_befolkningsunderlag": [150_000, 260_000, 240_000, 50_000],
+            "lokalt_befolkningsunderlag": [20_000, 0, 30_000, 6_000],
+        }
+    )
     out = bidrag.svagt_befolkningsunderlag(ctx)
     # 0: T = 1 000, A = 200 · 0,9 = 180 → 820;  1: RBU ≥ 250 000 → 0;  2: T = 100 < A = 300 · 1,1 = 330 → 0
     # 3: T = 2 000, A = 60 · 0,85 = 51 → 1 949
@@ -177,7 +205,11 @@ def test_svagt_befolkningsunderlag_toy_cases_by_hand():
 
 
 def test_svagt_befolkningsunderlag_current_rules_and_strukturbidrag():
-    k = {"folkmangd_31dec_t2": [1_000, 2_000], "folkmangd_1nov_t1": [1_000, 2_000], "strukturbidrag_kr_per_inv": [300, 0]}
+    k = {
+        "folkmangd_31dec_t2": [1_000, 2_000],
+        "folkmangd_1nov_t1": [1_000, 2_000],
+        "strukturbidrag_kr_per_inv": [300, 0],
+    }
     ctx = make_ctx(k, regelverk="2024", r={"region_strukturbidrag_kr_per_inv": [652.0]})
     assert np.isnan(bidrag.svagt_befolkningsunderlag(ctx)["svagt_befolkningsunderlag"]).all()
     sb = bidrag.strukturbidrag(ctx)
@@ -196,8 +228,12 @@ def test_fast_inforandebidrag_parts():
     assert k["fast_inforandebidrag_stora_forandringar"].tolist() == [500.0, 0.0, 0.0]
     assert k["fast_inforandebidrag_strukturbidrag"].tolist() == [152.0, 0.0, 0.0]
     r = bidrag.fast_inforandebidrag(ctx, [1_188, 958, 0], [652, 0, 250], "region")
-    assert r["fast_inforandebidrag_stora_forandringar"].tolist() == [438.0, 208.0, 0.0]   # cf. tabell 11.1 Stockholm/Uppsala
-    assert r["fast_inforandebidrag_strukturbidrag"].tolist() == [402.0, 0.0, 0.0]          # Norrbotten 652 → 402 (L25063)
+    assert r["fast_inforandebidrag_stora_forandringar"].tolist() == [
+        438.0,
+        208.0,
+        0.0,
+    ]  # cf. tabell 11.1 Stockholm/Uppsala
+    assert r["fast_inforandebidrag_strukturbidrag"].tolist() == [402.0, 0.0, 0.0]  # Norrbotten 652 → 402 (L25063)
     nu = make_ctx({"folkmangd_31dec_t2": [1]}, regelverk="2024")
     assert np.isnan(bidrag.fast_inforandebidrag(nu, [2_000], [0])["fast_inforandebidrag"]).all()
 
@@ -211,17 +247,19 @@ def test_los_fast_inforandebidrag_closed_form_toy():
     assert out["fast_inforandebidrag"] == pytest.approx([1_500.0 + f, 0.0], rel=1e-14)
     assert out["regleringspost"] == pytest.approx([-f, -f], rel=1e-14)
     # after FIB and its financing the loss is exactly 1 500 kr/inv
-    assert 3_000.0 - (0.0 + out["fast_inforandebidrag"][0] + out["regleringspost"][0]) == pytest.approx(1_500.0, abs=1e-9)
+    assert 3_000.0 - (0.0 + out["fast_inforandebidrag"][0] + out["regleringspost"][0]) == pytest.approx(
+        1_500.0, abs=1e-9
+    )
 
 
 def _fixed_point_check(out, old, ny, P, anslag, S, grans):
     fib2 = np.maximum(np.asarray(S) - 500.0, 0.0)
     r = out["regleringspost"]
     fib1 = out["fast_inforandebidrag_stora_forandringar"]
-    b_prim = old - (ny + fib2 + r)                       # 11 a §: net incl. FIB2 and the regleringspost, excl. FIB1
+    b_prim = old - (ny + fib2 + r)  # 11 a §: net incl. FIB2 and the regleringspost, excl. FIB1
     np.testing.assert_allclose(fib1, np.maximum(b_prim - grans, 0.0), rtol=0, atol=1e-8)
     netto_kr = np.sum((ny + fib2 + fib1 + r) * P)
-    assert abs(netto_kr - anslag) < 0.5                   # the anslag to the krona
+    assert abs(netto_kr - anslag) < 0.5  # the anslag to the krona
 
 
 @settings(max_examples=60, deadline=None)
@@ -283,7 +321,7 @@ def test_inforandebidrag_14_combined_cap():
     assert y1["inforandebidrag_14"].tolist() == [150.0, 50.0, 0.0, 0.0]
     loss = B + BL - y1["inforandebidrag"] - y1["inforandebidrag_lss"]
     assert loss.tolist() == [400.0, 400.0, 200.0, 300.0]
-    y3 = bidrag.inforandebidrag(ctx, B, BL, ar_nr=3)       # 400·3 = 1 200 ≥ any combined loss here
+    y3 = bidrag.inforandebidrag(ctx, B, BL, ar_nr=3)  # 400·3 = 1 200 ≥ any combined loss here
     assert y3["inforandebidrag_14"].tolist() == [0.0] * 4
 
 
@@ -308,16 +346,16 @@ def test_inforandebidrag_schema_caps_financing_and_end():
     ctx, P, B, BL = _schema_ctx()
     s = bidrag.inforandebidrag_schema(ctx, B, BL)
     n_ar = len(s["ar_nr"])
-    assert s["antal"][-1] == 0 and s["antal_lss"][-1] == 0 and n_ar <= 8    # ends (LSS up to 7 years, L25507)
+    assert s["antal"][-1] == 0 and s["antal_lss"][-1] == 0 and n_ar <= 8  # ends (LSS up to 7 years, L25507)
     for i, n in enumerate(s["ar_nr"]):
         f, fl = s["finansiering"][i][0], s["finansiering_lss"][i][0]
         ib, il = s["inforandebidrag"][i], s["inforandebidrag_lss"][i]
-        assert f == pytest.approx(np.sum(ib * P) / P.sum(), abs=1e-9)       # financed by the regleringspost
-        assert fl == pytest.approx(np.sum(il * P) / P.sum(), abs=1e-9)      # financed in the LSS-utjämning
+        assert f == pytest.approx(np.sum(ib * P) / P.sum(), abs=1e-9)  # financed by the regleringspost
+        assert fl == pytest.approx(np.sum(il * P) / P.sum(), abs=1e-9)  # financed in the LSS-utjämning
         keu = B + f - ib
         lss = BL + fl - il
         assert np.all(keu <= 300 * n + 1e-9) and np.all(lss <= 250 * n + 1e-9)
-        assert np.all(keu + lss <= 400 * n + 1e-9)                          # 14 §
+        assert np.all(keu + lss <= 400 * n + 1e-9)  # 14 §
         # nobody is compensated beyond its loss: where a bidrag is paid the loss incl. financing sits on a limit
         assert np.all(ib >= 0) and np.all(il >= 0)
     # first year: no kommun loses more than 300 / 250 / 400 kr/inv incl. financing
@@ -347,9 +385,14 @@ def test_inforandebidrag_scenario_batch():
 # regleringspost (15–16 §§)
 # ------------------------------------------------------------------------------------------------------------
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.integers(min_value=0, max_value=1_000_000), st.floats(min_value=-30_000, max_value=60_000)),
-                min_size=1, max_size=300),
-       st.floats(min_value=-5e10, max_value=2e11))
+@given(
+    st.lists(
+        st.tuples(st.integers(min_value=0, max_value=1_000_000), st.floats(min_value=-30_000, max_value=60_000)),
+        min_size=1,
+        max_size=300,
+    ),
+    st.floats(min_value=-5e10, max_value=2e11),
+)
 def test_regleringspost_balances_the_anslag_to_the_krona(rows, anslag):
     P = np.array([r[0] for r in rows], dtype=float)
     if P.sum() == 0:
@@ -358,7 +401,7 @@ def test_regleringspost_balances_the_anslag_to_the_krona(rows, anslag):
     ctx = make_ctx({"folkmangd_1nov_t1": P, "folkmangd_31dec_t2": P})
     out = bidrag.regleringspost(ctx, netto_kr, anslag)
     assert abs(np.sum(netto_kr + out["regleringspost_kr"]) - anslag) < 0.5
-    assert np.ptp(out["regleringspost"]) == 0.0            # one uniform amount per inhabitant
+    assert np.ptp(out["regleringspost"]) == 0.0  # one uniform amount per inhabitant
 
 
 def test_regleringspost_batch_and_regions():
@@ -375,4 +418,4 @@ def test_every_bidrag_parameter_has_source_and_rule_sets_load():
         p = Params.load(namn)
         for path, leaf in p.leaves.items():
             if path.startswith("bidrag.") and "value" in leaf:
-                assert leaf.get("source") and leaf.get("valid_from") in (2024, 2026), path
+                assert leaf.get("source") and leaf.get("valid_from") in (2019, 2024), path  # 2019: docs/decisions.md

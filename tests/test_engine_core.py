@@ -1,27 +1,30 @@
 """Engine core: rule sets and reforms, scenario batches, inkomstutjämning (table 5.2), input validation, schema
 docs and the shipped law tables."""
+
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from engine_helpers import make_ctx
 
 from engine import register, schema
-from engine.common import invanarbaserat_avdrag, kpif_faktor, korrigeringsfaktor
+from engine.common import invanarbaserat_avdrag, korrigeringsfaktor, kpif_faktor
 from engine.indata import IndataError, load_indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, ParameterError, Params, load_params
 from engine.register import load_lansvisa_skattesatser as lansvisa_skattesatser
-from engine.testing import make_ctx
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- rule sets, reforms, batches -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("namn", ["sou2024", "2024"])
 def test_every_parameter_has_unit_source_and_valid_from(namn):
@@ -53,7 +56,8 @@ def test_unknown_rule_set_and_unavailable_parameter():
         Params.load("2099")
     p = Params.load("2024")
     with pytest.raises(EjTillganglig):
-        p("tillagg.administration_andel")
+        p("tillagg.loneindex_tabell")  # the current rules have it, the seeds do not give it
+    assert not p.finns("tillagg.administration_andel")  # the proposal's 13,8 % tillägg is not in the current rules
 
 
 def test_kpif_factor_reproduces_the_bilaga_examples():
@@ -79,13 +83,17 @@ def test_invanarbaserat_avdrag_nets_to_zero_and_korrigering_hits_the_mean():
 
 # --- inkomstutjämning ------------------------------------------------------------------------------------------
 
+
 def _table_5_2_ctx(regelverk="2024"):
     # Eda (Värmland), Kiruna (Norrbotten), Danderyd (Stockholm) from table 5.2 and a fourth kommun chosen so that
     # the riket skattekraft is exactly 270 753 kr/inv (L7529–L7567).
     A = np.array([200_426.0, 310_446.0, 522_666.0, 4 * 270_753.0 - (200_426 + 310_446 + 522_666)])
     P = np.full(4, 1000.0)
-    return make_ctx({"folkmangd_1nov_t1": P, "folkmangd_31dec_t2": P, "skatteunderlag_kr": A * P},
-                    lan_kod=["17", "25", "01", "03"], regelverk=regelverk)
+    return make_ctx(
+        {"folkmangd_1nov_t1": P, "folkmangd_31dec_t2": P, "skatteunderlag_kr": A * P},
+        lan_kod=["17", "25", "01", "03"],
+        regelverk=regelverk,
+    )
 
 
 def test_inkomstutjamning_reproduces_table_5_2():
@@ -106,15 +114,17 @@ def test_inkomstutjamning_proposed_uses_116_and_new_rates():
 
 def test_gotland_gets_kommun_and_region_rates_of_a_kommun_outside_a_region():
     P = np.array([60_000.0, 100_000.0])
-    ctx = make_ctx({"folkmangd_1nov_t1": P, "folkmangd_31dec_t2": P, "skatteunderlag_kr": P * [240_000.0, 300_000.0]},
-                   lan_kod=["09", "01"])
+    ctx = make_ctx(
+        {"folkmangd_1nov_t1": P, "folkmangd_31dec_t2": P, "skatteunderlag_kr": P * [240_000.0, 300_000.0]},
+        lan_kod=["09", "01"],
+    )
     msk = (P * [240_000.0, 300_000.0]).sum() / P.sum()
     e = msk * 1.16 - 240_000.0
     k = inkomstutjamning(ctx)["inkomstutjamning"]
     r = inkomstutjamning_region(ctx)["inkomstutjamning"]
     got = dict(zip(ctx.region_kod, r))
-    assert k[0] == pytest.approx(e * 19.58 / 100) and got["09"] == pytest.approx(e * 11.04 / 100)   # L1219–L1221
-    e_sthlm = msk * 1.16 - 300_000.0                     # 277 500 · 1,16 − 300 000 = 21 900 > 0: bidrag
+    assert k[0] == pytest.approx(e * 19.58 / 100) and got["09"] == pytest.approx(e * 11.04 / 100)  # L1219–L1221
+    e_sthlm = msk * 1.16 - 300_000.0  # 277 500 · 1,16 − 300 000 = 21 900 > 0: bidrag
     assert got["01"] == pytest.approx(e_sthlm * 11.45 / 100)
 
 
@@ -137,22 +147,36 @@ def _ctx_with(g):
 
 # --- shipped law tables ------------------------------------------------------------------------------------------
 
+
 def test_shipped_fasta_index_tables_match_spec_checksums():
-    # SPEC.md §16.1 md5 and column sums of the transcribed tables
-    md5 = {"fasta_index_kommuner_del1.csv": "c5c02f9af53d7826be03324e2fa68c86",
-           "fasta_index_kommuner_del2.csv": "b607ac4ed091f90af2cce2a4e12ae4cf",
-           "fasta_index_regioner.csv": "a34e6087d47d4c3496696626759149c8"}
+    # SPEC.md §16.1 md5 of the transcribed tables — the shipped files carry the code column in front of them
+    # (issue 12: joins on codes), the rest of every line is the transcription byte for byte — and column sums
+    md5 = {
+        "fasta_index_kommuner_del1.csv": "c5c02f9af53d7826be03324e2fa68c86",
+        "fasta_index_kommuner_del2.csv": "b607ac4ed091f90af2cce2a4e12ae4cf",
+        "fasta_index_regioner.csv": "a34e6087d47d4c3496696626759149c8",
+    }
     for name, want in md5.items():
-        assert hashlib.md5((register.FASTA_INDEX_DIR / name).read_bytes()).hexdigest() == want
+        raw = (register.FASTA_INDEX_DIR / name).read_bytes()
+        assert hashlib.md5(re.sub(rb"(?m)^[^,]*,", b"", raw)).hexdigest() == want
+        t = pd.read_csv(register.FASTA_INDEX_DIR / name, dtype=str, keep_default_na=False)
+        key, names = (
+            ("kommun_kod", register.kommuner().set_index("kommun_kod")["kommun"])
+            if "kommun" in t.columns
+            else ("region_kod", register.regioner().set_index("region_kod")["region"])
+        )
+        printed = t.set_index(key)[key[:-4]]
+        differ = printed[printed != names.reindex(printed.index)]
+        assert differ.to_dict() == ({"1415": "Stenungssund"} if name.endswith("del2.csv") else {}), name
     fi = register.load_fasta_index()
     assert fi.kommun["loneindex"].sum() == pytest.approx(28502.4965)
     assert fi.kommun["administration"].sum() == pytest.approx(304.2992)
     assert fi.region["vard_glesbygd"].sum() == pytest.approx(21.3191)
-    assert fi.kommun.loc["2518", "raddningstjanst"] == pytest.approx(1.7481)       # Övertorneå, L20049
+    assert fi.kommun.loc["2518", "raddningstjanst"] == pytest.approx(1.7481)  # Övertorneå, L20049
     # del 2 prints "Stenungssund" (OPEN-29): its row is matched to Stenungsund (1415), not dropped
     del2 = pd.read_csv(register.FASTA_INDEX_DIR / "fasta_index_kommuner_del2.csv").set_index("kommun")
     assert fi.kommun.loc["1415", "trafik"] == del2.loc["Stenungssund", "trafik"]
-    assert register.kommuner().set_index("kommun_kod").loc["1415", "kommun"] == "Stenungsund"   # OPEN-29 alias
+    assert register.kommuner().set_index("kommun_kod").loc["1415", "kommun"] == "Stenungsund"  # OPEN-29 alias
 
 
 def test_register_has_290_kommuner_and_21_regioner():
@@ -160,24 +184,28 @@ def test_register_has_290_kommuner_and_21_regioner():
     assert len(k) == 290 and k["kommun_kod"].is_unique and k["kommun_kod"].str.fullmatch(r"\d{4}").all()
     assert (k["kommun_kod"].str[:2] == k["lan_kod"]).all()
     assert len(r) == 21 and r.set_index("region_kod").loc["09", "ingar_i_region"] == False  # noqa: E712
-    assert lansvisa_skattesatser("proposed")["kommun_bidrag"].sum() == pytest.approx(415.93)   # SPEC §16.1
+    assert lansvisa_skattesatser("proposed")["kommun_bidrag"].sum() == pytest.approx(415.93)  # SPEC §16.1
 
 
 def test_docs_inputs_md_is_generated_from_the_schema():
-    assert (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8") == schema.markdown(), \
-        "regenerate with: python -m engine.schema > docs/inputs.md"
+    assert (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8") == schema.markdown(), (
+        "regenerate with: python tools/inputs_md.py > docs/inputs.md"
+    )
 
 
 # --- input validation ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory):
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
+
     return write_demo_inputs(tmp_path_factory.mktemp("indata"), 2024)
 
 
 def test_demo_inputs_are_valid_deterministic_and_realistic(demo_dir, tmp_path):
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
+
     d = load_indata(demo_dir, "sou2024", 2024)
     assert d.kommun.shape[0] == 290 and d.region.shape[0] == 21
     assert 10.0e6 < d.kommun["folkmangd_31dec_t2"].sum() < 11.0e6
@@ -191,11 +219,11 @@ def test_demo_inputs_are_valid_deterministic_and_realistic(demo_dir, tmp_path):
 
 def _broken_copy(demo_dir, tmp_path):
     k = pd.read_csv(demo_dir / "kommuner.csv", dtype=str)
-    k.loc[0, "folkmangd_31dec_t2"] = "-5"                    # negative population (and groups no longer add up)
-    k.loc[1, "sei_forskola_inkomst"] = "1.7"                 # share outside [0, 1]
+    k.loc[0, "folkmangd_31dec_t2"] = "-5"  # negative population (and groups no longer add up)
+    k.loc[1, "sei_forskola_inkomst"] = "1.7"  # share outside [0, 1]
     k.loc[2, "bef_1_5"] = str(int(k.loc[2, "bef_1_5"]) + 1)  # age groups do not add up
-    k.loc[3, "kommun_kod"] = "9999"                          # unknown code (and 0127's row is then missing)
-    k = k.drop(index=4)                                      # a missing kommun
+    k.loc[3, "kommun_kod"] = "9999"  # unknown code (and 0127's row is then missing)
+    k = k.drop(index=4)  # a missing kommun
     k["mystery"] = 1
     for f in ("lan.csv", "regioner.csv", "riket.csv"):
         (tmp_path / f).write_bytes((demo_dir / f).read_bytes())
@@ -237,6 +265,7 @@ def test_age_groups_that_do_not_add_up_are_reported(demo_dir, tmp_path):
 
 def test_berakna_cli_bad_input_exits_2_and_leaves_no_output(demo_dir, tmp_path, capsys):
     from pipelines.cli import main
+
     (tmp_path / "in").mkdir()
     bad = _broken_copy(demo_dir, tmp_path / "in")
     out = tmp_path / "ut"
@@ -250,8 +279,10 @@ def test_inputs_load_identically_from_csv_parquet_and_one_xlsx_workbook(demo_dir
     csv = load_indata(demo_dir, "sou2024", 2024)
     pq, xl = tmp_path / "pq", tmp_path / "xl"
     pq.mkdir(), xl.mkdir()
-    tables = {n: pd.read_csv(demo_dir / f"{n}.csv", dtype={"kommun_kod": str, "lan_kod": str, "region_kod": str})
-              for n in ("kommuner", "lan", "regioner", "riket")}
+    tables = {
+        n: pd.read_csv(demo_dir / f"{n}.csv", dtype={"kommun_kod": str, "lan_kod": str, "region_kod": str})
+        for n in ("kommuner", "lan", "regioner", "riket")
+    }
     for n, t in tables.items():
         t.to_parquet(pq / f"{n}.parquet", index=False)
     with pd.ExcelWriter(xl / "indata.xlsx") as w:

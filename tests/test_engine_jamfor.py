@@ -1,16 +1,18 @@
 """Change analysis (Bilaga 4 tables): identities, the införande caps in the first year, the regleringspost balancing
 the anslag with the fast införandebidrag financed, the committee's own bas from data/bilaga4, and the CLI."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from engine.demo import write_demo_bas_utfall, write_demo_inputs
 from engine.indata import IndataError, load_indata
-from engine.jamfor import bas_from_bilaga4, jamfor, read_bas_utfall
 from engine.params import load_params
 from engine.register import DATA
+from pipelines.bas_utfall import bas_from_bilaga4, read_bas_utfall
+from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
+from pipelines.jamfor_tabeller import bilaga4_tabeller as jamfor
 
 
 @pytest.fixture(scope="module")
@@ -23,61 +25,88 @@ def dirs(tmp_path_factory):
 @pytest.fixture(scope="module")
 def tables(dirs):
     ind, bas = dirs
-    reform = load_params("sou2024").with_reform({"namn": "garanti 117", "andringar": {"inkomstutjamning.garantiniva": 1.17}})
-    return jamfor(load_indata(ind, "2024", 2024), load_indata(ind, "sou2024", 2024), load_params("2024"),
-                  load_params("sou2024"), reform, read_bas_utfall(bas)), load_indata(ind, "sou2024", 2024)
+    reform = load_params("sou2024").with_reform(
+        {"namn": "garanti 117", "andringar": {"inkomstutjamning.garantiniva": 1.17}}
+    )
+    return jamfor(
+        load_indata(ind, "2024", 2024),
+        load_indata(ind, "sou2024", 2024),
+        load_params("2024"),
+        load_params("sou2024"),
+        reform,
+        read_bas_utfall(bas),
+    ), load_indata(ind, "sou2024", 2024)
 
 
 def test_tabell1_totals_are_the_sum_of_the_components(tables):
     t, _ = tables
     t1 = t["tabell1_kommuner"]
-    parts = ["inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag", "fast_inforandebidrag",
-             "regleringspost"]
+    parts = [
+        "inkomstutjamning",
+        "kostnadsutjamning",
+        "efterslapning",
+        "svagt_befolkningsunderlag",
+        "fast_inforandebidrag",
+        "regleringspost",
+    ]
     assert np.allclose(t1[[f"{c}_forslag" for c in parts]].sum(axis=1), t1["totalt_forslag"])
     ch = ["inkomstutjamning", "kostnadsutjamning", "efterslapning", "regleringspost"]
-    assert np.allclose(t1[[f"{c}_forandring" for c in ch]].sum(axis=1)
-                       + t1["svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring"], t1["totalt_forandring"])
-    assert t1["regleringspost_forslag"].nunique() == 1                        # one uniform amount (15–16 §§)
+    assert np.allclose(
+        t1[[f"{c}_forandring" for c in ch]].sum(axis=1)
+        + t1["svagt_befolkningsunderlag_och_fast_inforandebidrag_forandring"],
+        t1["totalt_forandring"],
+    )
+    assert t1["regleringspost_forslag"].nunique() == 1  # one uniform amount (15–16 §§)
 
 
 def test_regleringspost_balances_the_anslag_with_the_fast_inforandebidrag_financed(tables):
     t, ind = tables
     P = ind.kommun["folkmangd_1nov_t1"].to_numpy()
     outlay = np.sum(t["tabell1_kommuner"]["totalt_forslag"].to_numpy() * P)
-    assert outlay == pytest.approx(ind.riket["anslag_kommuner_kr"], abs=1.0)      # to the krona
-    Pr = ind.kommun["folkmangd_1nov_t1"].groupby(ind.kommun.index.str[:2]).sum().reindex(t["tabell2_regioner"].index).to_numpy()
-    assert np.sum(t["tabell2_regioner"]["totalt_forslag"].to_numpy() * Pr) == pytest.approx(ind.riket["anslag_regioner_kr"], abs=1.0)
+    assert outlay == pytest.approx(ind.riket["anslag_kommuner_kr"], abs=1.0)  # to the krona
+    Pr = (
+        ind.kommun["folkmangd_1nov_t1"]
+        .groupby(ind.kommun.index.str[:2])
+        .sum()
+        .reindex(t["tabell2_regioner"].index)
+        .to_numpy()
+    )
+    assert np.sum(t["tabell2_regioner"]["totalt_forslag"].to_numpy() * Pr) == pytest.approx(
+        ind.riket["anslag_regioner_kr"], abs=1.0
+    )
 
 
 def test_fast_inforandebidrag_caps_the_permanent_loss(tables):
     t, _ = tables
-    assert t["tabell1_kommuner"]["totalt_forandring"].min() >= -1500 - 1e-6          # 11 a §, L711–L717
-    assert t["tabell2_regioner"]["totalt_forandring"].min() >= -750 - 1e-6           # 12 §, L733–L747
-    assert (t["tabell1_kommuner"]["totalt_forandring"] <= -1500 + 1e-6).any()        # the cap binds on the demo
+    assert t["tabell1_kommuner"]["totalt_forandring"].min() >= -1500 - 1e-6  # 11 a §, L711–L717
+    assert t["tabell2_regioner"]["totalt_forandring"].min() >= -750 - 1e-6  # 12 §, L733–L747
+    assert (t["tabell1_kommuner"]["totalt_forandring"] <= -1500 + 1e-6).any()  # the cap binds on the demo
 
 
 def test_first_year_loss_is_capped_by_the_inforandebidrag(tables):
     t, _ = tables
     s = t["systemeffekt_kommuner"]
-    assert s["forsta_aret"].min() == pytest.approx(-300.0, abs=1e-6)                 # 13 §: 300 kr (L763–L767)
+    assert s["forsta_aret"].min() == pytest.approx(-300.0, abs=1e-6)  # 13 §: 300 kr (L763–L767)
     t5 = t["tabell5_regioner_inforande"]
     reg = t["tabell2_regioner"]["totalt_forandring"] + t5["inforandebidrag_ar1"] - t5["finansiering_ar1"]
     assert reg.min() >= -250 - 1e-6
     t4 = t["tabell4_kommuner_inforande"]
     years = sorted(int(c.removeprefix("inforandebidrag_ar")) for c in t4.columns if c.startswith("inforandebidrag_ar"))
-    assert t4[f"inforandebidrag_ar{years[-1]}"].eq(0).all()                          # the schedule ends
+    assert t4[f"inforandebidrag_ar{years[-1]}"].eq(0).all()  # the schedule ends
     n = len(years)
     loss = [-(t4["total_forandring"] + t4[f"inforandebidrag_ar{y}"] - t4[f"finansiering_ar{y}"]) for y in years]
-    for y, l in zip(years, loss):
+    for y, loss_y in zip(years, loss):
         affected = t4[f"inforandebidrag_ar{y}"] > 0
-        assert (l[affected] <= 300 * y + 1e-6).all()                                 # loss incl. financing ≤ 300·n
+        assert (loss_y[affected] <= 300 * y + 1e-6).all()  # loss incl. financing ≤ 300·n
     assert n >= 2
 
 
 def test_reform_layer_compares_against_the_proposal(tables):
     t, _ = tables
     r = t["reform_kommuner"]
-    assert (r["inkomstutjamning_reform_mot_forslag"] >= -1e-9).all() and r["inkomstutjamning_reform_mot_forslag"].max() > 0
+    assert (r["inkomstutjamning_reform_mot_forslag"] >= -1e-9).all() and r[
+        "inkomstutjamning_reform_mot_forslag"
+    ].max() > 0
     # the kostnadsutjämning moves only through befolkningsminskning, whose revenue includes the inkomstutjämning (L2573)
     assert r["kostnadsutjamning_reform_mot_forslag"].abs().max() < 1.0
     assert "kommuner, reform mot förslag" in set(t["vinnare_forlorare"]["effekt"])
@@ -101,22 +130,40 @@ def test_bas_from_the_committees_bilaga4_has_a_uniform_regleringspost():
 def test_missing_current_kostnadsutjamning_is_an_input_error(dirs):
     ind, _ = dirs
     with pytest.raises(IndataError, match="bas-utfall"):
-        jamfor(load_indata(ind, "2024", 2024), load_indata(ind, "sou2024", 2024), load_params("2024"), load_params("sou2024"))
+        jamfor(
+            load_indata(ind, "2024", 2024),
+            load_indata(ind, "sou2024", 2024),
+            load_params("2024"),
+            load_params("sou2024"),
+        )
 
 
 def test_jamfor_cli_writes_every_table_and_workbook(dirs, tmp_path):
     from pipelines.cli import main
+
     ind, bas = dirs
     out = tmp_path / "jf"
     assert main(["jamfor", "--indata", str(ind), "--bas-utfall", str(bas), "--ut", str(out)]) == 0
-    for name in ("tabell1_kommuner", "tabell2_regioner", "tabell3_lss_inforande", "tabell4_kommuner_inforande",
-                 "tabell5_regioner_inforande", "tabell6_delmodeller_kommuner", "tabell7_delmodeller_regioner",
-                 "systemeffekt_kommuner", "storleksklasser", "vinnare_forlorare", "omfordelning"):
+    for name in (
+        "tabell1_kommuner",
+        "tabell2_regioner",
+        "tabell3_lss_inforande",
+        "tabell4_kommuner_inforande",
+        "tabell5_regioner_inforande",
+        "tabell6_delmodeller_kommuner",
+        "tabell7_delmodeller_regioner",
+        "systemeffekt_kommuner",
+        "storleksklasser",
+        "vinnare_forlorare",
+        "omfordelning",
+    ):
         assert (out / f"{name}.csv").is_file() and (out / f"{name}.parquet").is_file(), name
     x = pd.read_excel(out / "jamforelse.xlsx", sheet_name=None)
     assert "Tabell 1 Kommuner" in x and "Kommun" in x["Tabell 1 Kommuner"].columns
     t6 = pd.read_csv(out / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
-    b4 = pd.read_csv(DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
+    b4 = pd.read_csv(DATA / "bilaga4" / "tabell6_delmodeller_kommuner.csv", dtype={"kommun_kod": str}).set_index(
+        "kommun_kod"
+    )
     # the DEMO bas is built from the committee's per-delmodell change, so the demo reproduces it exactly
     assert np.allclose(t6["forskola_forandring"], b4.loc[t6.index, "forskoleverksamhet_och_skolbarnomsorg"], atol=1e-3)
     bad = tmp_path / "bad"
@@ -131,13 +178,18 @@ def test_jamfor_regleringspost_is_berakna_minus_the_fast_inforandebidrag_financi
     införandebidrag — so both paths count every post in the same kronor (incl. the eftersläpning, whose own kr/inv
     figure is per folkmängd 31 dec t−2)."""
     from engine.model import berakna, build_ctx
+
     t, ind = tables
     res = berakna(build_ctx(ind, load_params("sou2024")))
     P = ind.kommun["folkmangd_1nov_t1"].to_numpy()
     t1 = t["tabell1_kommuner"]
     fin = np.sum(t1["fast_inforandebidrag_forslag"].to_numpy() * P) / P.sum()
-    assert t1["regleringspost_forslag"].iloc[0] + fin == pytest.approx(res["kommun"]["regleringspost.regleringspost"][0], abs=1e-6)
-    assert np.sum(t1["efterslapning_forslag"].to_numpy() * P) == pytest.approx(np.sum(res["kommun"]["efterslapning.efterslapning_kr"]))
+    assert t1["regleringspost_forslag"].iloc[0] + fin == pytest.approx(
+        res["kommun"]["regleringspost.regleringspost"][0], abs=1e-6
+    )
+    assert np.sum(t1["efterslapning_forslag"].to_numpy() * P) == pytest.approx(
+        np.sum(res["kommun"]["efterslapning.efterslapning_kr"])
+    )
 
 
 def test_omfordelning_per_rule_set(tables, dirs):
@@ -146,6 +198,7 @@ def test_omfordelning_per_rule_set(tables, dirs):
     delmodell but befolkningsminskning unchanged; the current rules' delmodeller say why they are not available."""
     from engine.model import berakna, build_ctx
     from engine.sammanfattning import for_run
+
     t, ind = tables
     o = t["omfordelning"]
     assert {"nuvarande regler: 2024", "förslaget: sou2024", "reform: sou2024 + garanti 117"} == set(o["regelverk"])
@@ -156,7 +209,7 @@ def test_omfordelning_per_rule_set(tables, dirs):
     assert f.loc[row, "omfördelning (kr)"] == pytest.approx(ref.loc[row, "omfördelning (kr)"], rel=1e-12)
     assert f.loc[row, "omfördelning (kr)"] == pytest.approx(f.loc[row, "avgift/avdrag (kr)"], rel=1e-9)
     g = ctx.k["folkmangd_31dec_t2"] * berakna(ctx)["kommun"]["forskola.gles_bebyggelse"]
-    assert f.loc[row, "omfördelning (kr)"] == pytest.approx(g[g > 0].sum(), rel=1e-9)          # IBA: mean 0
+    assert f.loc[row, "omfördelning (kr)"] == pytest.approx(g[g > 0].sum(), rel=1e-9)  # IBA: mean 0
     r = o[o["regelverk"].str.startswith("reform")].set_index(["nivå", "post", "komponent"])
     for rad in (("kommun", "grundskola", "standardkostnad"), ("region", "halso_och_sjukvard", "vardbehov")):
         assert r.loc[rad, "omfördelning (kr)"] == pytest.approx(f.loc[rad, "omfördelning (kr)"], rel=1e-12)

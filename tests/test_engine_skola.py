@@ -3,22 +3,23 @@
 Expected values are computed here by hand from the law's formulas (plain arithmetic), not by calling the code
 under test; SOU 2024:50 examples: table 6.61 (L18087), befolkningsförändringar belopp (L9717), OPEN-10 magnitudes.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_helpers import make_ctx
 
 from engine.common import kpif_faktor
-from engine.kostnad import KOMMUN, resolve
+from engine.kostnad import DELMODELL
 from engine.kostnad.forskola import administration_brutto, forskola, gles_brutto
 from engine.kostnad.grundskola import grundskola
 from engine.kostnad.gymnasieskola import gymnasieskola
 from engine.kostnad.tillagg import gles_bebyggelsestruktur, overgripande_administration
 from engine.register import UnavailableIndex
-from engine.testing import make_ctx
 
-F = 1.06 * 1.027                                    # KPIF 2023, 2024 (L2351)
-F_2016_2022 = 1.020 * 1.021 * 1.017 * 1.005 * 1.024 * 1.077   # 002:L122–L132
+F = 1.06 * 1.027  # KPIF 2023, 2024 (L2351)
+F_2016_2022 = 1.020 * 1.021 * 1.017 * 1.005 * 1.024 * 1.077  # 002:L122–L132
 DELMODELLER = {"forskola": forskola, "grundskola": grundskola, "gymnasieskola": gymnasieskola}
 
 
@@ -27,23 +28,47 @@ def toy(n=5, seed=1, regelverk="sou2024", **kw):
     rng = np.random.default_rng(seed)
     P = rng.integers(2_000, 60_000, n).astype(float)
     k = {"folkmangd_31dec_t2": P}
-    for g, share in {"bef_1_5": .055, "bef_6": .012, "bef_7_9": .035, "bef_10_12": .035, "bef_13_15": .034,
-                     "bef_16_18": .033, "bef_16_20": .055}.items():
-        k[g] = np.round(P * share * rng.uniform(.7, 1.3, n))
+    for g, share in {
+        "bef_1_5": 0.055,
+        "bef_6": 0.012,
+        "bef_7_9": 0.035,
+        "bef_10_12": 0.035,
+        "bef_13_15": 0.034,
+        "bef_16_18": 0.033,
+        "bef_16_20": 0.055,
+    }.items():
+        k[g] = np.round(P * share * rng.uniform(0.7, 1.3, n))
     for d in ("forskola", "grundskola", "gymnasieskola"):
         for v in ("utbildning", "inkomst", "vistelsetid"):
-            k[f"sei_{d}_{v}"] = rng.uniform(.02, .4, n)
-    k["utlandsk_bakgrund_7_15"] = np.round((k["bef_7_9"] + k["bef_10_12"] + k["bef_13_15"]) * rng.uniform(.05, .5, n))
-    k["gy_elever"] = np.round(k["bef_16_18"] * rng.uniform(.85, 1.1, n))
+            k[f"sei_{d}_{v}"] = rng.uniform(0.02, 0.4, n)
+    k["utlandsk_bakgrund_7_15"] = np.round((k["bef_7_9"] + k["bef_10_12"] + k["bef_13_15"]) * rng.uniform(0.05, 0.5, n))
+    k["gy_elever"] = np.round(k["bef_16_18"] * rng.uniform(0.85, 1.1, n))
     k["gy_programkostnad_kr"] = k["gy_elever"] * rng.uniform(95_000, 160_000, n)
-    k["gymnasiefrekvens"] = rng.uniform(.75, .97, n)
+    k["gymnasiefrekvens"] = rng.uniform(0.75, 0.97, n)
     for g, v in (("1_5", "bef_1_5"), ("16_18", "bef_16_18")):
-        k[f"bef_{g}_31dec_t7"] = np.round(k[v] * rng.uniform(.8, 1.2, n))
-    k["bef_6_15_31dec_t7"] = np.round((k["bef_6"] + k["bef_7_9"] + k["bef_10_12"] + k["bef_13_15"]) * rng.uniform(.8, 1.2, n))
-    idx = {"loneindex": rng.uniform(95, 108, n), "administration": np.maximum(1, rng.uniform(.9, 1.6, n)),
-           **{c: rng.uniform(.9, 1.3, n) for c in ("glesbygd_forskola", "glesbygd_grundskola", "glesbygd_gymnasieskola",
-                                                   "behov_forskola", "behov_fritidshem")}}
-    riket = {"modersmal_larlon_manad": 38_000.0, "modersmal_heltidstjanster": 4_000.0, "modersmal_deltagande_elever": 300_000.0}
+        k[f"bef_{g}_31dec_t7"] = np.round(k[v] * rng.uniform(0.8, 1.2, n))
+    k["bef_6_15_31dec_t7"] = np.round(
+        (k["bef_6"] + k["bef_7_9"] + k["bef_10_12"] + k["bef_13_15"]) * rng.uniform(0.8, 1.2, n)
+    )
+    idx = {
+        "loneindex": rng.uniform(95, 108, n),
+        "administration": np.maximum(1, rng.uniform(0.9, 1.6, n)),
+        **{
+            c: rng.uniform(0.9, 1.3, n)
+            for c in (
+                "glesbygd_forskola",
+                "glesbygd_grundskola",
+                "glesbygd_gymnasieskola",
+                "behov_forskola",
+                "behov_fritidshem",
+            )
+        },
+    }
+    riket = {
+        "modersmal_larlon_manad": 38_000.0,
+        "modersmal_heltidstjanster": 4_000.0,
+        "modersmal_deltagande_elever": 300_000.0,
+    }
     return make_ctx(k, idx=idx, riket=riket, regelverk=regelverk, **kw)
 
 
@@ -53,10 +78,18 @@ def iba(g, P):
 
 # --- hand-computed toy kommuner ----------------------------------------------------------------------------------
 
+
 def test_forskola_aldersersattning_by_hand():
-    ctx = make_ctx({"folkmangd_31dec_t2": [1000, 2000, 3000], "bef_1_5": [60, 100, 200], "bef_6": [12, 25, 30],
-                    "bef_7_9": [40, 70, 100], "bef_10_12": [36, 75, 90],
-                    **{f"sei_forskola_{v}": [.1, .2, .3] for v in ("utbildning", "inkomst", "vistelsetid")}})
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": [1000, 2000, 3000],
+            "bef_1_5": [60, 100, 200],
+            "bef_6": [12, 25, 30],
+            "bef_7_9": [40, 70, 100],
+            "bef_10_12": [36, 75, 90],
+            **{f"sei_forskola_{v}": [0.1, 0.2, 0.3] for v in ("utbildning", "inkomst", "vistelsetid")},
+        }
+    )
     c15 = (7146 + 0.9 * 86) * F * 6000 / 360
     c69 = (0.85 * 1623 + 0.08 * 86) * F * 6000 / 277
     c1012 = (0.15 * 1623 + 0.02 * 86) * F * 6000 / 201
@@ -68,9 +101,18 @@ def test_forskola_aldersersattning_by_hand():
 
 
 def test_forskola_aldersersattning_current_rules_spreads_pedagogisk_omsorg_over_1_12():
-    ctx = make_ctx({"folkmangd_31dec_t2": [1000, 3000], "bef_1_5": [50, 150], "bef_6": [10, 40], "bef_7_9": [30, 90],
-                    "bef_10_12": [30, 80], "bef_1_5_31dec_t7": [50, 150],
-                    **{f"sei_forskola_{v}": [.1, .2] for v in ("utbildning", "inkomst", "vistelsetid")}}, regelverk="2024")
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": [1000, 3000],
+            "bef_1_5": [50, 150],
+            "bef_6": [10, 40],
+            "bef_7_9": [30, 90],
+            "bef_10_12": [30, 80],
+            "bef_1_5_31dec_t7": [50, 150],
+            **{f"sei_forskola_{v}": [0.1, 0.2] for v in ("utbildning", "inkomst", "vistelsetid")},
+        },
+        regelverk="2024",
+    )
     n112, n612 = 200 + 50 + 120 + 110, 50 + 120 + 110
     c15 = 7146 * F * 4000 / 200 + 86 * F * 4000 / n112
     c612 = 1623 * F * 4000 / n612 + 86 * F * 4000 / n112
@@ -80,28 +122,46 @@ def test_forskola_aldersersattning_current_rules_spreads_pedagogisk_omsorg_over_
 
 
 def test_forskola_index_components_by_hand():
-    P = np.array([1000., 2000., 3000.])
-    ctx = make_ctx({"folkmangd_31dec_t2": P, "bef_1_5": [60, 100, 200], "bef_6": [12, 25, 30], "bef_7_9": [40, 70, 100],
-                    "bef_10_12": [36, 75, 90], "sei_forskola_utbildning": [.2, .1, .3], "sei_forskola_inkomst": [.1, .1, .1],
-                    "sei_forskola_vistelsetid": [.05, .0, .1]},
-                   idx={"behov_forskola": [1.1, .95, 1.0], "behov_fritidshem": [1.2, 1.0, .9], "glesbygd_forskola": [1.3, 1, 1],
-                        "administration": [1.5, 1, 1.1], "loneindex": [100, 104, 98]})
+    P = np.array([1000.0, 2000.0, 3000.0])
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": P,
+            "bef_1_5": [60, 100, 200],
+            "bef_6": [12, 25, 30],
+            "bef_7_9": [40, 70, 100],
+            "bef_10_12": [36, 75, 90],
+            "sei_forskola_utbildning": [0.2, 0.1, 0.3],
+            "sei_forskola_inkomst": [0.1, 0.1, 0.1],
+            "sei_forskola_vistelsetid": [0.05, 0.0, 0.1],
+        },
+        idx={
+            "behov_forskola": [1.1, 0.95, 1.0],
+            "behov_fritidshem": [1.2, 1.0, 0.9],
+            "glesbygd_forskola": [1.3, 1, 1],
+            "administration": [1.5, 1, 1.1],
+            "loneindex": [100, 104, 98],
+        },
+    )
     out = forskola(ctx)
     c15 = (7146 + 0.9 * 86) * F * 6000 / 360
     ae15 = np.array([60, 100, 200]) / P * c15
     ae = out["aldersersattning"]
-    assert out["behov_forskola"] == pytest.approx(iba(np.array([.1, -.05, 0]) * ae15, P), abs=1e-9)
-    assert out["behov_fritidshem"] == pytest.approx(iba(np.array([.2, 0, -.1]) * (ae - ae15), P), abs=1e-9)
+    assert out["behov_forskola"] == pytest.approx(iba(np.array([0.1, -0.05, 0]) * ae15, P), abs=1e-9)
+    assert out["behov_fritidshem"] == pytest.approx(iba(np.array([0.2, 0, -0.1]) * (ae - ae15), P), abs=1e-9)
     # SEI: national shares weighted by 1–5-åringar (360 children)
-    nat = [(.2 * 60 + .1 * 100 + .3 * 200) / 360, .1, (.05 * 60 + .1 * 200) / 360]
-    sei = (np.array([.2, .1, .3]) / nat[0] + np.array([.1, .1, .1]) / nat[1] + np.array([.05, 0, .1]) / nat[2]) / 3
+    nat = [(0.2 * 60 + 0.1 * 100 + 0.3 * 200) / 360, 0.1, (0.05 * 60 + 0.1 * 200) / 360]
+    sei = (
+        np.array([0.2, 0.1, 0.3]) / nat[0] + np.array([0.1, 0.1, 0.1]) / nat[1] + np.array([0.05, 0, 0.1]) / nat[2]
+    ) / 3
     assert out["socioekonomi"] == pytest.approx(iba(0.05 * ae15 * (sei - 1), P), abs=1e-9)
-    assert out["gles_bebyggelse"] == pytest.approx(iba(np.array([.3, 0, 0]) * ae15, P), abs=1e-9)
-    adm = iba(0.138 * ae * np.array([.5, 0, .1]) * 0.791, P)
+    assert out["gles_bebyggelse"] == pytest.approx(iba(np.array([0.3, 0, 0]) * ae15, P), abs=1e-9)
+    adm = iba(0.138 * ae * np.array([0.5, 0, 0.1]) * 0.791, P)
     assert out["overgripande_administration"] == pytest.approx(adm, abs=1e-9)
-    jl = (ae + out["behov_forskola"] + out["behov_fritidshem"] + out["socioekonomi"] + out["gles_bebyggelse"] + adm) * 0.791
+    jl = (
+        ae + out["behov_forskola"] + out["behov_fritidshem"] + out["socioekonomi"] + out["gles_bebyggelse"] + adm
+    ) * 0.791
     assert out["strukturellt_lonelage"] == pytest.approx(iba(np.array([0, 4, 0]) * jl / 100, P), abs=1e-9)
-    assert out["strukturellt_lonelage"][0] == pytest.approx(out["strukturellt_lonelage"][2])   # uniform deduction
+    assert out["strukturellt_lonelage"][0] == pytest.approx(out["strukturellt_lonelage"][2])  # uniform deduction
 
 
 def test_lonelage_before_iba_alternative_open4():
@@ -110,72 +170,129 @@ def test_lonelage_before_iba_alternative_open4():
     ae = out["aldersersattning"]
     ae15 = ctx.k["bef_1_5"] / P * (7146 + 0.9 * 86) * F * np.sum(P) / np.sum(ctx.k["bef_1_5"])
     i = ctx.idx.k
-    nat = [np.sum(ctx.k[v] * ctx.k["bef_1_5"]) / np.sum(ctx.k["bef_1_5"]) for v in
-           ("sei_forskola_utbildning", "sei_forskola_inkomst", "sei_forskola_vistelsetid")]
-    sei = sum(ctx.k[v] / m for v, m in zip(("sei_forskola_utbildning", "sei_forskola_inkomst", "sei_forskola_vistelsetid"), nat)) / 3
-    brutto = (ae + (i("behov_forskola") - 1) * ae15 + (i("behov_fritidshem") - 1) * (ae - ae15) + 0.05 * ae15 * (sei - 1)
-              + (i("glesbygd_forskola") - 1) * ae15 + 0.138 * ae * (i("administration") - 1) * 0.791)
+    nat = [
+        np.sum(ctx.k[v] * ctx.k["bef_1_5"]) / np.sum(ctx.k["bef_1_5"])
+        for v in ("sei_forskola_utbildning", "sei_forskola_inkomst", "sei_forskola_vistelsetid")
+    ]
+    sei = (
+        sum(
+            ctx.k[v] / m
+            for v, m in zip(("sei_forskola_utbildning", "sei_forskola_inkomst", "sei_forskola_vistelsetid"), nat)
+        )
+        / 3
+    )
+    brutto = (
+        ae
+        + (i("behov_forskola") - 1) * ae15
+        + (i("behov_fritidshem") - 1) * (ae - ae15)
+        + 0.05 * ae15 * (sei - 1)
+        + (i("glesbygd_forskola") - 1) * ae15
+        + 0.138 * ae * (i("administration") - 1) * 0.791
+    )
     expected = iba(np.maximum(0, i("loneindex") - 100) * brutto * 0.791 / 100, P)
     assert out["strukturellt_lonelage"] == pytest.approx(expected, rel=1e-10)
     assert not np.allclose(out["strukturellt_lonelage"], forskola(toy())["strukturellt_lonelage"])
 
 
 def test_grundskola_modersmal_by_hand():
-    P = np.array([1000., 3000.])
-    k = {"folkmangd_31dec_t2": P, "bef_6": [12, 30], "bef_7_9": [35, 100], "bef_10_12": [35, 100], "bef_13_15": [30, 100],
-         "utlandsk_bakgrund_7_15": [50, 250]}
+    P = np.array([1000.0, 3000.0])
+    k = {
+        "folkmangd_31dec_t2": P,
+        "bef_6": [12, 30],
+        "bef_7_9": [35, 100],
+        "bef_10_12": [35, 100],
+        "bef_13_15": [30, 100],
+        "utlandsk_bakgrund_7_15": [50, 250],
+    }
     riket = {"modersmal_larlon_manad": 40_000.0, "modersmal_heltidstjanster": 5_000.0}
     c = 40_000 * 1.3925 * 12 * 5_000 / 300 * F
-    out = grundskola(make_ctx({**k, **{f"sei_grundskola_{v}": [.1, .2] for v in ("utbildning", "inkomst", "vistelsetid")}},
-                              riket=riket))
+    out = grundskola(
+        make_ctx(
+            {**k, **{f"sei_grundskola_{v}": [0.1, 0.2] for v in ("utbildning", "inkomst", "vistelsetid")}}, riket=riket
+        )
+    )
     assert out["modersmal"] == pytest.approx([0.05 * c - 0.075 * c, 250 / 3000 * c - 0.075 * c], rel=1e-12)
     # Current rules: the cost per *participating pupil* (002:L166–L168), same shape of the tillägg
-    ctx = make_ctx({**k, "bef_6_15_31dec_t7": [112, 330]}, riket={**riket, "modersmal_deltagande_elever": 400.0},
-                   regelverk="2024")
+    ctx = make_ctx(
+        {**k, "bef_6_15_31dec_t7": [112, 330]}, riket={**riket, "modersmal_deltagande_elever": 400.0}, regelverk="2024"
+    )
     c24 = 40_000 * 1.3925 * 12 * 5_000 / 400 * F
     assert grundskola(ctx)["modersmal"] == pytest.approx([(0.05 - 0.075) * c24, (250 / 3000 - 0.075) * c24], rel=1e-12)
 
 
 def test_grundskola_aldersersattning_and_socioekonomi_by_hand():
-    P = np.array([1000., 3000.])
-    ctx = make_ctx({"folkmangd_31dec_t2": P, "bef_6": [12, 30], "bef_7_9": [35, 100], "bef_10_12": [35, 100],
-                    "bef_13_15": [30, 100], "utlandsk_bakgrund_7_15": [50, 250], "sei_grundskola_utbildning": [.3, .1],
-                    "sei_grundskola_inkomst": [.2, .2], "sei_grundskola_vistelsetid": [.1, .0]},
-                   riket={"modersmal_larlon_manad": 40_000.0, "modersmal_heltidstjanster": 5_000.0})
+    P = np.array([1000.0, 3000.0])
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": P,
+            "bef_6": [12, 30],
+            "bef_7_9": [35, 100],
+            "bef_10_12": [35, 100],
+            "bef_13_15": [30, 100],
+            "utlandsk_bakgrund_7_15": [50, 250],
+            "sei_grundskola_utbildning": [0.3, 0.1],
+            "sei_grundskola_inkomst": [0.2, 0.2],
+            "sei_grundskola_vistelsetid": [0.1, 0.0],
+        },
+        riket={"modersmal_larlon_manad": 40_000.0, "modersmal_heltidstjanster": 5_000.0},
+    )
     out = grundskola(ctx)
-    ae = np.array([12 / 1000 * 765 * F * 4000 / 42 + 100 / 1000 * 12251 * F * 4000 / 400,
-                   30 / 3000 * 765 * F * 4000 / 42 + 300 / 3000 * 12251 * F * 4000 / 400])
+    ae = np.array(
+        [
+            12 / 1000 * 765 * F * 4000 / 42 + 100 / 1000 * 12251 * F * 4000 / 400,
+            30 / 3000 * 765 * F * 4000 / 42 + 300 / 3000 * 12251 * F * 4000 / 400,
+        ]
+    )
     assert out["aldersersattning"] == pytest.approx(ae, rel=1e-12)
     n615 = np.array([112, 330])
-    nat = [(.3 * 112 + .1 * 330) / 442, .2, .1 * 112 / 442]
-    sei = (np.array([.3, .1]) / nat[0] + 1 + np.array([.1, 0]) / nat[2]) / 3
+    nat = [(0.3 * 112 + 0.1 * 330) / 442, 0.2, 0.1 * 112 / 442]
+    sei = (np.array([0.3, 0.1]) / nat[0] + 1 + np.array([0.1, 0]) / nat[2]) / 3
     assert out["socioekonomi"] == pytest.approx(iba(0.05 * ae * (sei - 1), P), rel=1e-10)
     assert n615.sum() == 442
 
 
 def test_gymnasieskola_programval_gymnasiefrekvens_by_hand():
-    P = np.array([1000., 3000.])
-    ctx = make_ctx({"folkmangd_31dec_t2": P, "bef_16_18": [40, 90], "bef_16_20": [60, 150], "gy_elever": [40, 100],
-                    "gy_programkostnad_kr": [40 * 120_000, 100 * 100_000], "gymnasiefrekvens": [.8, .9],
-                    **{f"sei_gymnasieskola_{v}": [.1, .1] for v in ("utbildning", "inkomst", "vistelsetid")}})
+    P = np.array([1000.0, 3000.0])
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": P,
+            "bef_16_18": [40, 90],
+            "bef_16_20": [60, 150],
+            "gy_elever": [40, 100],
+            "gy_programkostnad_kr": [40 * 120_000, 100 * 100_000],
+            "gymnasiefrekvens": [0.8, 0.9],
+            **{f"sei_gymnasieskola_{v}": [0.1, 0.1] for v in ("utbildning", "inkomst", "vistelsetid")},
+        }
+    )
     out = gymnasieskola(ctx)
     snitt = 14_800_000 / 140
-    assert out["programval"] == pytest.approx([(4800 - snitt * 0.04) * F, (10_000_000 / 3000 - snitt * 100 / 3000) * F], rel=1e-12)
+    assert out["programval"] == pytest.approx(
+        [(4800 - snitt * 0.04) * F, (10_000_000 / 3000 - snitt * 100 / 3000) * F], rel=1e-12
+    )
     assert out["programval"][0] == pytest.approx(571.4285714 * F, rel=1e-9)
     ae = np.array([40 / 1000, 90 / 3000]) * 4377 * F * 4000 / 130
     gf_riket = (0.8 * 40 + 0.9 * 90) / 130
     # Σ (GF − GF_riket)·N_16–18 = 0, so the invånarbaserat avdrag is zero here
-    assert out["gymnasiefrekvens"] == pytest.approx((np.array([.8, .9]) - gf_riket) * 2 / 3 * ae, rel=1e-12)
+    assert out["gymnasiefrekvens"] == pytest.approx((np.array([0.8, 0.9]) - gf_riket) * 2 / 3 * ae, rel=1e-12)
     # identical SEI shares → SEI = 1 everywhere → socioekonomi = IBA((0,0269671 + 0,07004)·steg 1)
     steg1 = np.array([4800, 10_000_000 / 3000]) * F
     assert out["socioekonomi"] == pytest.approx(iba((0.0269671 + 0.0007004 * 100) * steg1, P), rel=1e-10)
 
 
 def test_befolkningsforandringar_current_rules_by_hand():
-    P = np.array([1000., 2000.])
-    ctx = make_ctx({"folkmangd_31dec_t2": P, "bef_1_5": [66, 100], "bef_6": [10, 20], "bef_7_9": [30, 60],
-                    "bef_10_12": [30, 60], "bef_1_5_31dec_t7": [50, 100],
-                    **{f"sei_forskola_{v}": [.1, .2] for v in ("utbildning", "inkomst", "vistelsetid")}}, regelverk="2024")
+    P = np.array([1000.0, 2000.0])
+    ctx = make_ctx(
+        {
+            "folkmangd_31dec_t2": P,
+            "bef_1_5": [66, 100],
+            "bef_6": [10, 20],
+            "bef_7_9": [30, 60],
+            "bef_10_12": [30, 60],
+            "bef_1_5_31dec_t7": [50, 100],
+            **{f"sei_forskola_{v}": [0.1, 0.2] for v in ("utbildning", "inkomst", "vistelsetid")},
+        },
+        regelverk="2024",
+    )
     ctx.idx = UnavailableIndex("test")
     belopp = 13_000 * F_2016_2022
     # chapter, utjämningsår 2024: "cirka 15 300 kronor" (L9463) and "cirka 18 300 kronor" (L10427, L11509)
@@ -187,9 +304,11 @@ def test_befolkningsforandringar_current_rules_by_hand():
 
 
 def test_befolkningsforandringar_opposite_direction_and_both_shrinking():
-    P = np.array([1000., 1000., 1000.])
+    P = np.array([1000.0, 1000.0, 1000.0])
     # riket shrinks 150 → 142 (−5,33 %); kommun 0 grows 10 %; kommun 1 shrinks 20 %; kommun 2 shrinks 6 % (within 2 pp)
-    ctx = make_ctx({"folkmangd_31dec_t2": P, "bef_16_18": [55, 40, 47], "bef_16_18_31dec_t7": [50, 50, 50]}, regelverk="2024")
+    ctx = make_ctx(
+        {"folkmangd_31dec_t2": P, "bef_16_18": [55, 40, 47], "bef_16_18_31dec_t7": [50, 50, 50]}, regelverk="2024"
+    )
     ctx.idx = UnavailableIndex("test")
     r = -8 / 150
     assert 0.06 - abs(r) - 0.02 < 0
@@ -199,38 +318,96 @@ def test_befolkningsforandringar_opposite_direction_and_both_shrinking():
 
 # --- SOU 2024:50 worked examples ---------------------------------------------------------------------------------
 
+
 def test_table_6_61_administration_example():
     """Tabell 6.61 (L18087): (index − 1)·13,8 %·78 %·AE → Malå 417, Gullspång 171, Flen 3, Mora 0 kr/inv (before the
     invånarbaserat avdrag). The table uses 78 %, not the bilaga's 79,1 % (OPEN-31)."""
-    P = np.array([3033., 5194., 16058., 20679.])
-    ae = np.array([8257., 7201., 8157., 7304.])
-    ctx = make_ctx({"folkmangd_31dec_t2": P}, idx={"administration": [1.4695, 1.2202, 1.0037, 1.0]},
-                   andringar={"forskola.lonekostnadsandel": 0.78})
+    P = np.array([3033.0, 5194.0, 16058.0, 20679.0])
+    ae = np.array([8257.0, 7201.0, 8157.0, 7304.0])
+    ctx = make_ctx(
+        {"folkmangd_31dec_t2": P},
+        idx={"administration": [1.4695, 1.2202, 1.0037, 1.0]},
+        andringar={"forskola.lonekostnadsandel": 0.78},
+    )
     brutto = administration_brutto(ctx, "forskola", ae)
     assert np.round(brutto).tolist() == [417, 171, 3, 0]
     assert brutto[0] == pytest.approx(0.4695 * 0.138 * 0.78 * 8257, rel=1e-12)
-    netto = overgripande_administration(ctx, ae, 0.78)          # the shared tillägg agrees
+    netto = overgripande_administration(ctx, ae, 0.78)  # the shared tillägg agrees
     assert netto == pytest.approx(iba(brutto, P), rel=1e-12)
 
 
 def test_open10_sei_scale_magnitude():
     """8 e § with SEI on the ratio scale redistributes ~1 % of what the chapter reports (380 mnkr, +514 Malå /
     −195 Vadstena kr/inv, L11855); on the scale riket = 100 a typical SEI spread gives tens to hundreds of kr/inv."""
+
     def socio(skala):
-        return gymnasieskola(toy(n=8, seed=3, andringar={"gymnasieskola.socioekonomi_index_skala": skala}))["socioekonomi"]
+        return gymnasieskola(toy(n=8, seed=3, andringar={"gymnasieskola.socioekonomi_index_skala": skala}))[
+            "socioekonomi"
+        ]
+
     s0, s1, s100 = socio(0), socio(1), socio(100)
-    assert s100 - s0 == pytest.approx(100 * (s1 - s0), rel=1e-9)      # the SEI term is linear in the scale
+    assert s100 - s0 == pytest.approx(100 * (s1 - s0), rel=1e-9)  # the SEI term is linear in the scale
     assert np.ptp(s1 - s0) < 10 < 100 < np.ptp(s100 - s0)
 
 
 # --- identities ----------------------------------------------------------------------------------------------------
 
-AVDRAG = {"forskola": ["behov_forskola", "behov_fritidshem", "socioekonomi", "gles_bebyggelse", "strukturellt_lonelage",
-                       "overgripande_administration"],
-          "grundskola": ["modersmal", "gles_bebyggelse", "strukturellt_lonelage", "socioekonomi", "overgripande_administration"],
-          "gymnasieskola": ["gles_bebyggelse", "programval", "strukturellt_lonelage", "socioekonomi", "gymnasiefrekvens",
-                            "overgripande_administration"]}
+AVDRAG = {
+    "forskola": [
+        "behov_forskola",
+        "behov_fritidshem",
+        "socioekonomi",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "overgripande_administration",
+    ],
+    "grundskola": [
+        "modersmal",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "socioekonomi",
+        "overgripande_administration",
+    ],
+    "gymnasieskola": [
+        "gles_bebyggelse",
+        "programval",
+        "strukturellt_lonelage",
+        "socioekonomi",
+        "gymnasiefrekvens",
+        "overgripande_administration",
+    ],
+}
 SC = {"forskola": 7146 + 86 + 1623, "grundskola": 765 + 12251, "gymnasieskola": 4377}
+#: the proposal's components, in the order of 6 §, 7 § and 8 § föreslagen lydelse (the registry decides from the
+#: law's parameters which apply: engine/kostnad/__init__.py)
+KOMPONENTER = {
+    "forskola": [
+        "aldersersattning",
+        "behov_forskola",
+        "behov_fritidshem",
+        "socioekonomi",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "overgripande_administration",
+    ],
+    "grundskola": [
+        "aldersersattning",
+        "modersmal",
+        "gles_bebyggelse",
+        "strukturellt_lonelage",
+        "socioekonomi",
+        "overgripande_administration",
+    ],
+    "gymnasieskola": [
+        "aldersersattning",
+        "gles_bebyggelse",
+        "programval",
+        "strukturellt_lonelage",
+        "socioekonomi",
+        "gymnasiefrekvens",
+        "overgripande_administration",
+    ],
+}
 
 
 @pytest.mark.parametrize("namn", list(DELMODELLER))
@@ -239,22 +416,29 @@ def test_identities(namn, seed):
     ctx = toy(n=7, seed=seed)
     out = DELMODELLER[namn](ctx)
     P = ctx.P
-    assert list(out)[:-1] == ctx.p.raw(f"{namn}.komponenter") and list(out)[-1] == "standardkostnad"
-    for c in AVDRAG[namn]:                                   # every tillägg/avdrag nets to zero in kronor
+    assert list(out)[:-1] == KOMPONENTER[namn] and list(out)[-1] == "standardkostnad"
+    for c in AVDRAG[namn]:  # every tillägg/avdrag nets to zero in kronor
         assert abs(np.sum(out[c] * P)) < 1e-6 * np.sum(np.abs(out[c]) * P) + 1e-6, c
     assert np.sum(out["aldersersattning"] * P) / np.sum(P) == pytest.approx(SC[namn] * F, rel=1e-12)
     assert out["standardkostnad"] == pytest.approx(sum(out[c] for c in out if c != "standardkostnad"), rel=1e-12)
     assert np.sum(out["standardkostnad"] * P) / np.sum(P) == pytest.approx(SC[namn] * F, rel=1e-10)
-    assert resolve(KOMMUN[namn]) is DELMODELLER[namn]
+    assert DELMODELL[(namn, "kommun")].komponenter[0].namn == "aldersersattning"
 
 
 def test_net_components_equal_the_shared_tillagg():
     ctx = toy(n=6, seed=4)
-    for namn, col in (("forskola", "glesbygd_forskola"), ("grundskola", "glesbygd_grundskola"),
-                      ("gymnasieskola", "glesbygd_gymnasieskola")):
+    for namn, col in (
+        ("forskola", "glesbygd_forskola"),
+        ("grundskola", "glesbygd_grundskola"),
+        ("gymnasieskola", "glesbygd_gymnasieskola"),
+    ):
         out = DELMODELLER[namn](ctx)
         ae = out["aldersersattning"]
-        base = ctx.k["bef_1_5"] / ctx.P * (7146 + .9 * 86) * F * np.sum(ctx.P) / np.sum(ctx.k["bef_1_5"]) if namn == "forskola" else ae
+        base = (
+            ctx.k["bef_1_5"] / ctx.P * (7146 + 0.9 * 86) * F * np.sum(ctx.P) / np.sum(ctx.k["bef_1_5"])
+            if namn == "forskola"
+            else ae
+        )
         assert out["gles_bebyggelse"] == pytest.approx(gles_bebyggelsestruktur(ctx, col, base), rel=1e-12)
         lka = ctx.p(f"{namn}.lonekostnadsandel")
         assert out["overgripande_administration"] == pytest.approx(overgripande_administration(ctx, ae, lka), rel=1e-12)
@@ -271,11 +455,27 @@ def test_open8_grundskola_lonekostnadsandel_is_a_parameter():
 
 # --- scenario batches ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("namn,batch", [
-    ("forskola", {"forskola.lonekostnadsandel": [.7, .791, .85], "standardkostnader.forskola": [7000, 7146, 7500]}),
-    ("grundskola", {"grundskola.lonekostnadsandel": [.688, .771, .8], "tillagg.administration_andel": [.1, .138, .2]}),
-    ("gymnasieskola", {"gymnasieskola.socioekonomi_index_skala": [1, 100, 50], "gymnasieskola.gymnasiefrekvens_andel": [.5, 2 / 3, 1]}),
-])
+
+@pytest.mark.parametrize(
+    "namn,batch",
+    [
+        (
+            "forskola",
+            {"forskola.lonekostnadsandel": [0.7, 0.791, 0.85], "standardkostnader.forskola": [7000, 7146, 7500]},
+        ),
+        (
+            "grundskola",
+            {"grundskola.lonekostnadsandel": [0.688, 0.771, 0.8], "tillagg.administration_andel": [0.1, 0.138, 0.2]},
+        ),
+        (
+            "gymnasieskola",
+            {
+                "gymnasieskola.socioekonomi_index_skala": [1, 100, 50],
+                "gymnasieskola.gymnasiefrekvens_andel": [0.5, 2 / 3, 1],
+            },
+        ),
+    ],
+)
 def test_scenario_batch_equals_separate_runs(namn, batch):
     ctx = toy(n=6, seed=7)
     ctx.p = ctx.p.with_batch(batch)
@@ -290,12 +490,27 @@ def test_scenario_batch_equals_separate_runs(namn, batch):
 
 # --- current rules: index-based parts are not available ---------------------------------------------------------------
 
-@pytest.mark.parametrize("namn,finite,nan", [
-    ("forskola", ["aldersersattning", "socioekonomi", "befolkningsforandringar"],
-     ["behov_forskola", "behov_fritidshem", "gles_bebyggelse", "strukturellt_lonelage"]),
-    ("grundskola", ["aldersersattning", "modersmal", "befolkningsforandringar"], ["gles_bebyggelse", "strukturellt_lonelage"]),
-    ("gymnasieskola", ["aldersersattning", "befolkningsforandringar"], ["gles_bebyggelse", "programval", "strukturellt_lonelage"]),
-])
+
+@pytest.mark.parametrize(
+    "namn,finite,nan",
+    [
+        (
+            "forskola",
+            ["aldersersattning", "socioekonomi", "befolkningsforandringar"],
+            ["behov_forskola", "behov_fritidshem", "gles_bebyggelse", "strukturellt_lonelage"],
+        ),
+        (
+            "grundskola",
+            ["aldersersattning", "modersmal", "befolkningsforandringar"],
+            ["gles_bebyggelse", "strukturellt_lonelage"],
+        ),
+        (
+            "gymnasieskola",
+            ["aldersersattning", "befolkningsforandringar"],
+            ["gles_bebyggelse", "programval", "strukturellt_lonelage"],
+        ),
+    ],
+)
 def test_current_rules_return_nan_with_a_notice(namn, finite, nan):
     ctx = toy(regelverk="2024")
     ctx.idx = UnavailableIndex("The current fasta index tables are not in the seeds")
@@ -306,7 +521,7 @@ def test_current_rules_return_nan_with_a_notice(namn, finite, nan):
     for c in nan:
         assert np.all(np.isnan(out[c])), c
         assert any(note.startswith(f"{namn}.{c}: ej tillgänglig i regelverk 2024") for note in ctx.notes), c
-    assert np.all(np.isnan(out["standardkostnad"]))          # never a guess
+    assert np.all(np.isnan(out["standardkostnad"]))  # never a guess
     for c in ("befolkningsforandringar",):
         assert abs(np.sum(out[c] * ctx.P)) < 1e-6
 
@@ -316,8 +531,14 @@ def test_current_forskola_socioekonomi_has_no_minus_one():
     ctx.idx = UnavailableIndex("x")
     out = forskola(ctx)
     P = ctx.P
-    ae15 = ctx.k["bef_1_5"] / P * (7146 * F * np.sum(P) / np.sum(ctx.k["bef_1_5"])
-                                   + 86 * F * np.sum(P) / np.sum(ctx.k["bef_1_5"] + ctx.k["bef_6"] + ctx.k["bef_7_9"] + ctx.k["bef_10_12"]))
+    ae15 = (
+        ctx.k["bef_1_5"]
+        / P
+        * (
+            7146 * F * np.sum(P) / np.sum(ctx.k["bef_1_5"])
+            + 86 * F * np.sum(P) / np.sum(ctx.k["bef_1_5"] + ctx.k["bef_6"] + ctx.k["bef_7_9"] + ctx.k["bef_10_12"])
+        )
+    )
     v = ("sei_forskola_utbildning", "sei_forskola_inkomst", "sei_forskola_vistelsetid")
     sei = sum(ctx.k[x] / (np.sum(ctx.k[x] * ctx.k["bef_1_5"]) / np.sum(ctx.k["bef_1_5"])) for x in v) / 3
     assert out["socioekonomi"] == pytest.approx(iba(0.05 * ae15 * sei, P), rel=1e-10)

@@ -1,4 +1,5 @@
 """The radius kernel against an O(n²) brute-force oracle, its properties, and the real national grid."""
+
 from __future__ import annotations
 
 import socket
@@ -63,14 +64,22 @@ def grids(draw):
 
 @pytest.mark.parametrize("metric,own_cell", OPTIONS)
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(grid=grids(), thresholds=st.lists(st.integers(1, 3000), min_size=1, max_size=3),
-       chunk=st.integers(1, 50))
+@given(grid=grids(), thresholds=st.lists(st.integers(1, 3000), min_size=1, max_size=3), chunk=st.integers(1, 50))
 def test_kernel_equals_brute_force(metric, own_cell, grid, thresholds, chunk):
     x, y, pop = grid
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        got = radii(x, y, pop, thresholds, metric=metric, own_cell=own_cell, chunk_size=chunk, scheduler="sync",
-                    narrow_width_m=0.5 + chunk)
+        got = radii(
+            x,
+            y,
+            pop,
+            thresholds,
+            metric=metric,
+            own_cell=own_cell,
+            chunk_size=chunk,
+            scheduler="sync",
+            narrow_width_m=0.5 + chunk,
+        )
     np.testing.assert_array_equal(got, oracle(x, y, pop, thresholds, metric, own_cell))
 
 
@@ -96,27 +105,31 @@ TOY_Y = np.array([0.0, 400.0, 0.0, -550.0])
 TOY_POP = np.array([5, 7, 11, 13])
 
 
-@pytest.mark.parametrize("metric,with_own,without_own", [
-    # own cell counted, N = 12, 20, 36 (the total):  A's 5 + B's 7 = 12; + D's 13 = 25; all 36
-    # own cell not counted, N = 7, 20, 31, 32:       B's 7; B + D = 20; all others = 31; 32 unreachable
-    ("euclidean", [500.0, 550.0, 600.0], [500.0, 550.0, 600.0, np.nan]),
-    # manhattan: 5 + D's 13 = 18 ≥ 12 at 550; + C's 11 = 29 ≥ 20 at 600; B last at 700.
-    # without own cell: D's 13 ≥ 7 at 550; D + C = 24 ≥ 20 at 600
-    ("manhattan", [550.0, 600.0, 700.0], [550.0, 600.0, 700.0, np.nan]),
-    ("chebyshev", [400.0, 550.0, 600.0], [400.0, 550.0, 600.0, np.nan]),
-])
+@pytest.mark.parametrize(
+    "metric,with_own,without_own",
+    [
+        # own cell counted, N = 12, 20, 36 (the total):  A's 5 + B's 7 = 12; + D's 13 = 25; all 36
+        # own cell not counted, N = 7, 20, 31, 32:       B's 7; B + D = 20; all others = 31; 32 unreachable
+        ("euclidean", [500.0, 550.0, 600.0], [500.0, 550.0, 600.0, np.nan]),
+        # manhattan: 5 + D's 13 = 18 ≥ 12 at 550; + C's 11 = 29 ≥ 20 at 600; B last at 700.
+        # without own cell: D's 13 ≥ 7 at 550; D + C = 24 ≥ 20 at 600
+        ("manhattan", [550.0, 600.0, 700.0], [550.0, 600.0, 700.0, np.nan]),
+        ("chebyshev", [400.0, 550.0, 600.0], [400.0, 550.0, 600.0, np.nan]),
+    ],
+)
 def test_hand_computed_metrics(metric, with_own, without_own):
     r = radii(TOY_X, TOY_Y, TOY_POP, [12, 20, 36], metric=metric, scheduler="sync")
     np.testing.assert_array_equal(r[0], with_own)
     # 36 − 5 = 31 others reach only A's 31 (B, C, D lack it), and no cell reaches 32
-    with pytest.warns(RuntimeWarning, match="tröskeln 31: 3 rutor når inte 31 invånare utanför den egna rutan"), \
-            pytest.warns(RuntimeWarning, match="tröskeln 32: 4 rutor"):
+    with (
+        pytest.warns(RuntimeWarning, match="tröskeln 31: 3 rutor når inte 31 invånare utanför den egna rutan"),
+        pytest.warns(RuntimeWarning, match="tröskeln 32: 4 rutor"),
+    ):
         r = radii(TOY_X, TOY_Y, TOY_POP, [7, 20, 31, 32], metric=metric, own_cell=False, scheduler="sync")
     np.testing.assert_array_equal(r[0], without_own)
 
 
-@pytest.mark.parametrize("metric,diagonal", [("euclidean", np.sqrt(2e6)), ("manhattan", 2000.0),
-                                             ("chebyshev", 1000.0)])
+@pytest.mark.parametrize("metric,diagonal", [("euclidean", np.sqrt(2e6)), ("manhattan", 2000.0), ("chebyshev", 1000.0)])
 @pytest.mark.parametrize("own_cell", [True, False])
 def test_hand_computed_square(metric, diagonal, own_cell):
     """A 2×2 square of 1 km cells with 1, 2, 3, 4 inhabitants (SW, SE, NW, NE)."""
@@ -170,11 +183,12 @@ def test_manhattan_is_chebyshev_rotated():
 
 
 def test_options_are_checked():
-    with pytest.raises(KernelInputError, match="okänt avståndsmått 'octagonal'; tillåtna värden: "
-                                               "euclidean, manhattan, chebyshev") as exc:
+    with pytest.raises(
+        KernelInputError, match="okänt avståndsmått 'octagonal'; tillåtna värden: euclidean, manhattan, chebyshev"
+    ) as exc:
         radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], metric="octagonal")
     assert exc.value.is_input_error
-    with pytest.raises(KernelInputError, match="own_cell .* sant eller falskt"):
+    with pytest.raises(KernelInputError, match=r"own_cell .* sant eller falskt"):
         radii(np.zeros(1), np.zeros(1), np.ones(1, dtype=int), [1], own_cell="nej")
 
 
@@ -185,9 +199,12 @@ def test_threshold_above_total_is_nan_with_warning():
 
 
 @settings(max_examples=60, deadline=None)
-@given(grid=grids(), seed=st.integers(0, 2**32 - 1), shift=st.tuples(st.integers(-10**5, 10**5),
-                                                                          st.integers(-10**5, 10**5)),
-       option=st.sampled_from(OPTIONS))
+@given(
+    grid=grids(),
+    seed=st.integers(0, 2**32 - 1),
+    shift=st.tuples(st.integers(-(10**5), 10**5), st.integers(-(10**5), 10**5)),
+    option=st.sampled_from(OPTIONS),
+)
 def test_properties_monotone_permutation_translation(grid, seed, shift, option):
     x, y, pop = grid
     metric, own_cell = option
@@ -226,14 +243,24 @@ def test_distributed_scheduler_identical():
     x = rng.integers(0, 200, 3000) * 1000.0
     y = rng.integers(0, 200, 3000) * 1000.0
     pop = rng.poisson(5, 3000)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp",
-                                  host="127.0.0.1", dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
         for metric, own_cell in (("euclidean", True), ("manhattan", False)):
-            local = radii(x, y, pop, [3000, 15000], metric=metric, own_cell=own_cell, scheduler="threads",
-                          chunk_size=500)
-            remote = radii(x, y, pop, [3000, 15000], metric=metric, own_cell=own_cell,
-                           scheduler=cluster.scheduler_address, chunk_size=333)
+            local = radii(
+                x, y, pop, [3000, 15000], metric=metric, own_cell=own_cell, scheduler="threads", chunk_size=500
+            )
+            remote = radii(
+                x,
+                y,
+                pop,
+                [3000, 15000],
+                metric=metric,
+                own_cell=own_cell,
+                scheduler=cluster.scheduler_address,
+                chunk_size=333,
+            )
             np.testing.assert_array_equal(local, remote)
 
 
@@ -243,13 +270,24 @@ def _closed_port() -> str:
         return f"tcp://127.0.0.1:{s.getsockname()[1]}"
 
 
-@pytest.mark.parametrize("address", ["bogus", "tcp://", "tcp://host:notaport", "tcp://127.0.0.1:0",
-                                     "tcp://127.0.0.1:70000", "thread", "inproc://x", "closed"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "bogus",
+        "tcp://",
+        "tcp://host:notaport",
+        "tcp://127.0.0.1:0",
+        "tcp://127.0.0.1:70000",
+        "thread",
+        "inproc://x",
+        "closed",
+    ],
+)
 def test_bad_scheduler_is_an_input_error(address):
     """A malformed address, or one where nothing listens (a closed loopback port), is an input error naming
     --scheduler with the allowed values, raised before any work (the CLI exits 2)."""
     address = _closed_port() if address == "closed" else address
-    with pytest.raises(KernelInputError, match="^--scheduler ") as exc:
+    with pytest.raises(KernelInputError, match=r"^--scheduler ") as exc:
         radii(np.zeros(3), np.zeros(3), np.ones(3, dtype=int), [2], scheduler=address)
     assert exc.value.is_input_error
     if address.startswith("tcp://127.0.0.1:") and address != "tcp://127.0.0.1:0" and "70000" not in address:
@@ -260,15 +298,15 @@ def test_bad_scheduler_is_an_input_error(address):
 
 def test_scheduler_values():
     assert gleshet.SCHEDULERS == ("threads", "sync", "tcp://host:port")
-    assert [gleshet.check_scheduler(v) for v in (None, "threads", "sync", "tcp://10.0.0.7:8786",
-                                                 "tcp://[::1]:8786")] == \
-        ["threads", "threads", "sync", "tcp://10.0.0.7:8786", "tcp://[::1]:8786"]
+    assert [
+        gleshet.check_scheduler(v) for v in (None, "threads", "sync", "tcp://10.0.0.7:8786", "tcp://[::1]:8786")
+    ] == ["threads", "threads", "sync", "tcp://10.0.0.7:8786", "tcp://[::1]:8786"]
 
 
 @pytest.mark.parametrize("chunk_size", [0, -4096, 2.5, True, "100"])
 def test_chunk_size_must_be_a_positive_integer(chunk_size):
     """A chunk size <= 0 once left the radii uninitialised (no tasks); now it is an input error."""
-    with pytest.raises(KernelInputError, match="--chunk-size .* positivt heltal"):
+    with pytest.raises(KernelInputError, match=r"--chunk-size .* positivt heltal"):
         radii(np.zeros(3), np.zeros(3), np.ones(3, dtype=int), [2], chunk_size=chunk_size)
     index = build_index(np.zeros(3), np.zeros(3), np.ones(3, dtype=int))
     with pytest.raises(KernelInputError, match="--chunk-size"):
@@ -281,8 +319,22 @@ def test_cli_bad_scheduler_exits_2_and_writes_nothing(tmp_path, capsys):
     grid = tmp_path / "rutor.csv"
     grid.write_text("rutid_scb,beftotalt\n6740006580000,120\n6750006580000,80\n", encoding="utf-8")
     out = tmp_path / "ut"
-    assert main(["gleshet", "--grid", str(grid), "--out", str(out), "--scheduler", "tcp://host:notaport",
-                 "--no-karta", "-q"]) == 2
+    assert (
+        main(
+            [
+                "gleshet",
+                "--grid",
+                str(grid),
+                "--out",
+                str(out),
+                "--scheduler",
+                "tcp://host:notaport",
+                "--no-karta",
+                "-q",
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "--scheduler 'tcp://host:notaport'" in err and "Traceback" not in err
     assert not out.exists()
@@ -317,8 +369,9 @@ def test_kernel_equals_the_benchmark_baseline(metric, own_cell):
 
 
 def test_weighted_mean_by_group():
-    groups, means = weighted_mean(np.array([1.0, 3.0, 10.0, 5.0]), np.array([1, 3, 2, 0]),
-                                  np.array(["a", "a", "b", "c"]))
+    groups, means = weighted_mean(
+        np.array([1.0, 3.0, 10.0, 5.0]), np.array([1, 3, 2, 0]), np.array(["a", "a", "b", "c"])
+    )
     assert list(groups) == ["a", "b", "c"]
     assert means[0, 0] == pytest.approx((1 * 1 + 3 * 3) / 4) and means[1, 0] == 10.0 and np.isnan(means[2, 0])
 

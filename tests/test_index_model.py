@@ -1,4 +1,5 @@
 """Tests of pipelines/index_model.py and `utjamning index`: calibration, estimation, floors, normalisation."""
+
 from __future__ import annotations
 
 import json
@@ -21,24 +22,38 @@ def synthetic_measures(n_per_lan: int = 10, seed: int = 0) -> pd.DataFrame:
         for i in range(n_per_lan):
             kod = f"{lan}{i + 10:02d}"
             d3 = float(np.exp(rng.normal(1.0, 1.0)))
-            rows.append({"kommun_kod": kod, "kommun": f"K{kod}", "lan_kod": lan,
-                         "befolkning": int(rng.integers(2_000, 200_000)), "avstand_3000_km": d3,
-                         "avstand_15000_km": d3 * float(np.exp(rng.normal(1.0, 0.3))),
-                         "ofaktor": float(rng.random() * 0.3) if rng.random() < 0.15 else 0.0,
-                         "regionalt_befolkningsunderlag": float(np.exp(rng.normal(12.5, 1.0)))})
+            rows.append(
+                {
+                    "kommun_kod": kod,
+                    "kommun": f"K{kod}",
+                    "lan_kod": lan,
+                    "befolkning": int(rng.integers(2_000, 200_000)),
+                    "avstand_3000_km": d3,
+                    "avstand_15000_km": d3 * float(np.exp(rng.normal(1.0, 0.3))),
+                    "ofaktor": float(rng.random() * 0.3) if rng.random() < 0.15 else 0.0,
+                    "regionalt_befolkningsunderlag": float(np.exp(rng.normal(12.5, 1.0))),
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def true_coef(name, **kw) -> im.IndexCoefficients:
     spec = SPECS[name]
-    base = dict(name=name, symmetric=spec.symmetric, distance_col=spec.distance_col, d_min_km=0.25, beta=0.03,
-                gammas={c: 0.0 for c in spec.extra_cols},
-                threshold_km=None if spec.symmetric else 2.0)
+    base = dict(
+        name=name,
+        symmetric=spec.symmetric,
+        distance_col=spec.distance_col,
+        d_min_km=0.25,
+        beta=0.03,
+        gammas=dict.fromkeys(spec.extra_cols, 0.0),
+        threshold_km=None if spec.symmetric else 2.0,
+    )
     base.update(kw)
     return im.IndexCoefficients(**base)
 
 
 # ------------------------------------------------------------------------------------------------ the relation
+
 
 def test_symmetric_index_is_normalised_and_clamped():
     m = synthetic_measures()
@@ -46,7 +61,7 @@ def test_symmetric_index_is_normalised_and_clamped():
     coef = true_coef("glesbygd_hemtjanst", d_min_km=0.5)
     gi = im.apply_index(m, coef)
     assert np.average(gi, weights=m["befolkning"]) == pytest.approx(1.0, abs=1e-12)
-    assert gi[0] == gi[1] == gi[2] == pytest.approx(gi.min())       # clamp: like Solna/Stockholm/Sundbyberg
+    assert gi[0] == gi[1] == gi[2] == pytest.approx(gi.min())  # clamp: like Solna/Stockholm/Sundbyberg
     assert np.all(np.diff(gi[np.argsort(m["avstand_3000_km"].to_numpy())]) >= -1e-15)
 
 
@@ -56,26 +71,32 @@ def test_asymmetric_floor_is_shared_and_normalised():
     gi = im.apply_index(m, coef)
     e = im.expected_cost(im.prepare_measures(m), coef)
     floor = gi.min()
-    assert np.all(gi[e == 0] == floor)                # every kommun without expected sparsity cost: same value
+    assert np.all(gi[e == 0] == floor)  # every kommun without expected sparsity cost: same value
     assert np.all(gi[e > 0] > floor)
-    assert floor < 1.0                                 # the floor sits below 1 (0,9737 in the SOU table)
+    assert floor < 1.0  # the floor sits below 1 (0,9737 in the SOU table)
     assert np.average(gi, weights=m["befolkning"]) == pytest.approx(1.0, abs=1e-12)
     assert floor == pytest.approx(im.normalising_constant(e, m["befolkning"].to_numpy()))
 
 
 # ------------------------------------------------------------------------------------------------ calibration
 
-@pytest.mark.parametrize("name,kw", [
-    ("glesbygd_hemtjanst", dict(beta=0.028, d_min_km=0.85)),
-    ("glesbygd_forskola", dict(beta=0.0046, d_min_km=0.9)),
-    ("glesbygd_grundskola", dict(beta=0.09, gammas={"ofaktor": 0.5}, threshold_km=2.0)),
-    ("glesbygd_gymnasieskola", dict(beta=0.1, gammas={"regionalt_befolkningsunderlag_mn": -0.02},
-                                    threshold_km=6.0)),
-])
+
+@pytest.mark.parametrize(
+    "name,kw",
+    [
+        ("glesbygd_hemtjanst", dict(beta=0.028, d_min_km=0.85)),
+        ("glesbygd_forskola", dict(beta=0.0046, d_min_km=0.9)),
+        ("glesbygd_grundskola", dict(beta=0.09, gammas={"ofaktor": 0.5}, threshold_km=2.0)),
+        (
+            "glesbygd_gymnasieskola",
+            dict(beta=0.1, gammas={"regionalt_befolkningsunderlag_mn": -0.02}, threshold_km=6.0),
+        ),
+    ],
+)
 def test_calibration_reproduces_reference_from_known_coefficients(name, kw):
     m = synthetic_measures()
     truth = true_coef(name, **kw)
-    ref = np.round(im.apply_index(m, truth), 4)                    # published with 4 decimals
+    ref = np.round(im.apply_index(m, truth), 4)  # published with 4 decimals
     coef = im.calibrate(m, ref, SPECS[name])
     pred = im.apply_index(m, coef)
     assert np.max(np.abs(pred - ref)) < 2e-4
@@ -100,11 +121,12 @@ def test_new_population_moves_level_but_keeps_relation():
     coef = im.calibrate(m, im.apply_index(m, true_coef("glesbygd_hemtjanst")), SPECS["glesbygd_hemtjanst"])
     m2 = m.assign(befolkning=m["befolkning"] * np.where(m["avstand_3000_km"] > 3, 0.5, 1.2))
     a, b = im.apply_index(m, coef), im.apply_index(m2, coef)
-    np.testing.assert_allclose(np.diff(a), np.diff(b), atol=1e-12)   # same relation, only the level moves
+    np.testing.assert_allclose(np.diff(a), np.diff(b), atol=1e-12)  # same relation, only the level moves
     assert np.average(b, weights=m2["befolkning"]) == pytest.approx(1.0)
 
 
 # ------------------------------------------------------------------------------------------------ estimation
+
 
 def synthetic_panel(m: pd.DataFrame, cost_fn, seed: int = 1, noise: float = 150.0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
@@ -114,9 +136,18 @@ def synthetic_panel(m: pd.DataFrame, cost_fn, seed: int = 1, noise: float = 150.
     for _, k in m.iterrows():
         kommun_effect = rng.normal(0, 100.0)
         for ar, ye in year_levels.items():
-            rows.append({"kommun_kod": k.kommun_kod, "ar": ar,
-                         "kostnad": 60_000.0 + ro_levels[RIKSOMRADE_BY_LAN[k.lan_kod]] + ye + cost_fn(k)
-                         + kommun_effect + rng.normal(0, noise)})
+            rows.append(
+                {
+                    "kommun_kod": k.kommun_kod,
+                    "ar": ar,
+                    "kostnad": 60_000.0
+                    + ro_levels[RIKSOMRADE_BY_LAN[k.lan_kod]]
+                    + ye
+                    + cost_fn(k)
+                    + kommun_effect
+                    + rng.normal(0, noise),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -137,18 +168,19 @@ def test_estimation_applies_pass_through_for_forskola():
     m = synthetic_measures(n_per_lan=12)
     panel = synthetic_panel(m, lambda k: 1000.0 * np.log(max(k.avstand_3000_km, 0.25)))
     coef, fit = im.estimate(panel, m, SPECS["glesbygd_forskola"], "kostnad")
-    assert coef.beta == pytest.approx(im.FORSKOLA_PASS_THROUGH * fit.params["s"] / coef.details["mean_cost"])
+    assert SPECS["glesbygd_forskola"].pass_through_value() == 0.791  # bilaga L2381 (forskola.lonekostnadsandel)
+    assert coef.beta == pytest.approx(0.791 * fit.params["s"] / coef.details["mean_cost"])
 
 
 def test_estimation_recovers_asymmetric_threshold_and_island_effect():
     m = synthetic_measures(n_per_lan=14, seed=3)
-    b, g, t0 = 6000.0, 8000.0, 1.2          # cost rises only above ln d = 1,2 and with the ö-faktor
+    b, g, t0 = 6000.0, 8000.0, 1.2  # cost rises only above ln d = 1,2 and with the ö-faktor
 
     def cost(k):
         return b * max(0.0, np.log(max(k.avstand_3000_km, 0.25)) - t0) + g * k.ofaktor
 
     panel = synthetic_panel(m, cost, noise=100.0)
-    coef, fit = im.estimate(panel, m, SPECS["glesbygd_grundskola"], "kostnad", n_threshold=81)
+    coef, _ = im.estimate(panel, m, SPECS["glesbygd_grundskola"], "kostnad", n_threshold=81)
     truth_e = np.array([cost(k) for _, k in m.iterrows()]) / coef.details["mean_cost"]
     c_true = im.normalising_constant(truth_e, m["befolkning"].to_numpy())
     est = im.apply_index(m, coef)
@@ -166,6 +198,7 @@ def test_estimation_rejects_unknown_kommuner():
 
 # ------------------------------------------------------------------------------------------------ law-text formulas
 
+
 def test_politisk_verksamhet_both_readings():
     p = np.array([90_000, 4_000, 2_500, 30_000])
     md = np.array([1.0, 30.0, 5.0, 7.0])
@@ -175,7 +208,7 @@ def test_politisk_verksamhet_both_readings():
     np.testing.assert_allclose(b["modellvarde"], mv)
     np.testing.assert_allclose(b["merkostnadsindex"], np.where(md < 6.72, 1.0, mv / mv.mean()))
     np.testing.assert_allclose(k["merkostnadsindex"], np.where(mv < 1018.0, 1.0, mv / mv.mean()))
-    assert b["merkostnadsindex"][2] == 1.0 and k["merkostnadsindex"][2] > 1.0   # small, MD < 6,72: readings differ
+    assert b["merkostnadsindex"][2] == 1.0 and k["merkostnadsindex"][2] > 1.0  # small, MD < 6,72: readings differ
     with pytest.raises(im.IndexInputError):
         im.politisk_verksamhet_index(p, md, "annan")
 
@@ -191,8 +224,16 @@ def test_lan_md15000_is_population_weighted():
 
 # ------------------------------------------------------------------------------------------------ reference tables
 
+
 def _reference_from(m: pd.DataFrame, coefs: dict) -> pd.DataFrame:
-    ref = pd.DataFrame({"lan": m["lan_kod"].map(LAN_NAMES), "kommun": m["kommun"], "loneindex": "99.1234"})
+    ref = pd.DataFrame(
+        {
+            "kommun_kod": m["kommun_kod"],
+            "lan": m["lan_kod"].map(LAN_NAMES),
+            "kommun": m["kommun"],
+            "loneindex": "99.1234",
+        }
+    )
     for name in SPECS:
         ref[name] = [f"{v:.4f}" for v in im.apply_index(m, coefs[name])]
     ref["behov_forskola"] = "1.0101"
@@ -201,16 +242,18 @@ def _reference_from(m: pd.DataFrame, coefs: dict) -> pd.DataFrame:
     return ref
 
 
-def test_align_to_reference_checks_names_and_lan():
+def test_align_to_reference_matches_codes_not_names():
     m = synthetic_measures()
     ref = _reference_from(m, {n: true_coef(n) for n in SPECS})
     a = im.align_to_reference(m.sample(frac=1.0, random_state=1), ref)
-    assert a["kommun"].tolist() == ref["kommun"].tolist()
+    assert a["kommun_kod"].tolist() == ref["kommun_kod"].tolist()
+    renamed = m.assign(kommun=m["kommun"] + "s")  # another spelling of every name: still the same kommuner
+    assert im.align_to_reference(renamed, ref)["kommun"].tolist() == ref["kommun"].tolist()
     with pytest.raises(im.IndexInputError, match="mätvärden saknas"):
         im.align_to_reference(m.iloc[1:], ref)
     wrong = m.copy()
     wrong.loc[0, "kommun_kod"] = "2599"
-    with pytest.raises(im.IndexInputError, match="län"):
+    with pytest.raises(im.IndexInputError, match=f"mätvärden saknas.*{ref['kommun'].iloc[0]}"):
         im.align_to_reference(wrong, ref)
 
 
@@ -218,28 +261,32 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     from pipelines.cli import main
 
     m = synthetic_measures(n_per_lan=8)
-    coefs = {"glesbygd_forskola": true_coef("glesbygd_forskola", beta=0.0046, d_min_km=0.9),
-             "glesbygd_hemtjanst": true_coef("glesbygd_hemtjanst", beta=0.028, d_min_km=0.85),
-             "glesbygd_grundskola": true_coef("glesbygd_grundskola", beta=0.09, gammas={"ofaktor": 0.5},
-                                                threshold_km=2.0),
-             "glesbygd_gymnasieskola": true_coef("glesbygd_gymnasieskola", beta=0.1,
-                                                 gammas={"regionalt_befolkningsunderlag_mn": -0.02}, threshold_km=6.0)}
+    coefs = {
+        "glesbygd_forskola": true_coef("glesbygd_forskola", beta=0.0046, d_min_km=0.9),
+        "glesbygd_hemtjanst": true_coef("glesbygd_hemtjanst", beta=0.028, d_min_km=0.85),
+        "glesbygd_grundskola": true_coef("glesbygd_grundskola", beta=0.09, gammas={"ofaktor": 0.5}, threshold_km=2.0),
+        "glesbygd_gymnasieskola": true_coef(
+            "glesbygd_gymnasieskola", beta=0.1, gammas={"regionalt_befolkningsunderlag_mn": -0.02}, threshold_km=6.0
+        ),
+    }
     ref = _reference_from(m, coefs)
     refdir, mattdir = tmp_path / "ref", tmp_path / "matt"
     refdir.mkdir()
     mattdir.mkdir()
     ref.to_csv(refdir / im.REFERENCE_DEL1, index=False, lineterminator="\r\n")
-    ref[["lan", "kommun"]].assign(administration="1.0000").to_csv(refdir / im.REFERENCE_DEL2, index=False,
-                                                                    lineterminator="\r\n")
-    m.assign(lan=m["lan_kod"].map(LAN_NAMES)).sample(frac=1.0, random_state=2).to_csv(mattdir / "kommuner.csv",
-                                                                                       index=False)
+    ref[["kommun_kod", "lan", "kommun"]].assign(administration="1.0000").to_csv(
+        refdir / im.REFERENCE_DEL2, index=False, lineterminator="\r\n"
+    )
+    m.assign(lan=m["lan_kod"].map(LAN_NAMES)).sample(frac=1.0, random_state=2).to_csv(
+        mattdir / "kommuner.csv", index=False
+    )
     out = tmp_path / "ut"
     assert main(["index", "--matt", str(mattdir), "--kalibrera-mot", str(refdir), "--ut", str(out)]) == 0
     got = pd.read_csv(out / im.REFERENCE_DEL1, dtype=str)
     assert got.columns.tolist() == ref.columns.tolist() and got["kommun"].tolist() == ref["kommun"].tolist()
     for name in SPECS:
         assert np.max(np.abs(got[name].astype(float) - ref[name].astype(float))) <= 2e-4
-    assert got["uppvarmningsindex"].tolist() == ref["uppvarmningsindex"].tolist()       # copied unchanged
+    assert got["uppvarmningsindex"].tolist() == ref["uppvarmningsindex"].tolist()  # copied unchanged
     assert (out / im.REFERENCE_DEL1).read_bytes().count(b"\r\n") == len(ref) + 1
     assert (out / im.REFERENCE_DEL2).read_bytes() == (refdir / im.REFERENCE_DEL2).read_bytes()
     q = pd.read_csv(out / "kvalitet.csv").set_index("index")
@@ -256,15 +303,30 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     panel = panel.rename(columns={"kostnad": "glesbygd_hemtjanst"})
     panel.to_csv(tmp_path / "kostnader.csv", index=False)
     out2 = tmp_path / "ut2"
-    assert main(["index", "--matt", str(mattdir), "--skatta-mot", str(tmp_path / "kostnader.csv"),
-                 "--referens", str(refdir), "--ut", str(out2)]) == 0
+    assert (
+        main(
+            [
+                "index",
+                "--matt",
+                str(mattdir),
+                "--skatta-mot",
+                str(tmp_path / "kostnader.csv"),
+                "--referens",
+                str(refdir),
+                "--ut",
+                str(out2),
+            ]
+        )
+        == 0
+    )
     q2 = pd.read_csv(out2 / "kvalitet.csv").set_index("index")
     assert q2.loc["glesbygd_hemtjanst", "method"] == "estimated"
     assert q2.loc["glesbygd_forskola", "status"] == "copied_from_reference"
     got2 = pd.read_csv(out2 / im.REFERENCE_DEL1, dtype=str)
     assert got2["glesbygd_forskola"].tolist() == ref["glesbygd_forskola"].tolist()
-    assert np.average(got2["glesbygd_hemtjanst"].astype(float), weights=m.set_index("kommun").loc[
-        got2["kommun"], "befolkning"]) == pytest.approx(1.0, abs=1e-4)
+    assert np.average(
+        got2["glesbygd_hemtjanst"].astype(float), weights=m.set_index("kommun").loc[got2["kommun"], "befolkning"]
+    ) == pytest.approx(1.0, abs=1e-4)
 
 
 def test_cli_bad_input_is_one_message(tmp_path, capsys):

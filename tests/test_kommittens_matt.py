@@ -5,11 +5,13 @@ Without ../shared: the shipped recovery against the figures the SOU prints elsew
 hand-computed case. With ../shared: regenerating the file from the register gives the shipped values, and the
 engine's politisk verksamhet fed with the frozen medeldistans recomputes the published tabell 6 column.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_tool
 
 from geo import kommittens_matt as km
 
@@ -34,7 +36,7 @@ def test_hand_computed_recovery():
     B = 687 * 1.06 * 1.027 * 0.98797
     assert idx["tillagg"].tolist() == [True, False, False]
     assert idx["merkostnadsindex"].iloc[0] == pytest.approx(1 + (-64 - 6 + belopp[0]) / B)
-    assert idx["merkostnadsindex"].iloc[0] == pytest.approx(1.597, abs=5e-4)        # tabell 6.60 prints 1,597
+    assert idx["merkostnadsindex"].iloc[0] == pytest.approx(1.597, abs=5e-4)  # tabell 6.60 prints 1,597
     assert (idx["merkostnadsindex"].iloc[1:] == 1.0).all()
     md = km.harled_medeldistans(idx, [4150.0, 16000.0, 50000.0])
     want = (918 * idx["merkostnadsindex"].iloc[0] - 2355.5331 + 153.2238 * np.log(4150.0)) / 11.59168
@@ -44,7 +46,7 @@ def test_hand_computed_recovery():
     bound = (1018.5 - 2355.5331 + 153.2238 * np.log(16000.0 * 1.005)) / 11.59168
     assert np.isnan(md["medeldistans_km"].iloc[1]) and md["medeldistans_max_km"].iloc[1] == pytest.approx(bound)
     with pytest.raises(ValueError, match="varken index 1"):
-        km.harled_index([-100], [0.0])                  # a loss without a current amount fits no index
+        km.harled_index([-100], [0.0])  # a loss without a current amount fits no index
 
 
 def test_recovery_reproduces_the_sous_other_figures(harledd):
@@ -53,18 +55,18 @@ def test_recovery_reproduces_the_sous_other_figures(harledd):
     # tabell 6.58 (s. 507): 30 / 23 / 2 / 18 kommuner in the classes with (or, C, without) an amount; 71 today
     assert h["nuvarande_klass"].value_counts().to_dict() == {"0": 217, "A": 30, "B": 23, "C": 2, "D": 18}
     t = h["tillagg"].astype(bool)
-    assert t.sum() == 77                                                       # s. 517: 77 kommuner
+    assert t.sum() == 77  # s. 517: 77 kommuner
     had = h["nuvarande_politisk_kr"] > 0
-    assert (had & ~t).sum() == 9 and (~had & t).sum() == 15                    # s. 517: nio tappar, 15 tillkommer
+    assert (had & ~t).sum() == 9 and (~had & t).sum() == 15  # s. 517: nio tappar, 15 tillkommer
     new = _tillagg(h.loc[~had & t, "merkostnadsindex"])
-    assert 124.0 <= new.max() <= 125.5                                         # "som mest på 125 kronor"
+    assert 124.0 <= new.max() <= 125.5  # "som mest på 125 kronor"
     assert _tillagg(h.loc["2518", "merkostnadsindex"]) == pytest.approx(432, abs=1.0)  # tabell 6.60 Övertorneå
     # every kommun with a tillägg has a modellvärde at or above the typkommun's 1 018 (the chapter's reading)
     mv = 918 * h.loc[t, "merkostnadsindex_max"] + 0.5
     assert (mv >= 1018).all()
     assert (h.loc[t, "medeldistans_min_km"] < h.loc[t, "medeldistans_km"]).all()
     assert (h.loc[t, "medeldistans_km"] < h.loc[t, "medeldistans_max_km"]).all()
-    assert h.loc[t, "medeldistans_km"].min() < 6.72                            # Mullsjö 2,8 km: not the 6,72 rule
+    assert h.loc[t, "medeldistans_km"].min() < 6.72  # Mullsjö 2,8 km: not the 6,72 rule
     # the shipped indices follow from tabell 6 and the shipped classes
     again = km.harled_index(h["tabell6_politisk_kr"], km.nuvarande_belopp(h["nuvarande_klass"]))
     np.testing.assert_allclose(again["merkostnadsindex"], h["merkostnadsindex"], atol=1e-4)
@@ -91,7 +93,7 @@ def test_frozen_medeldistans_takes_the_recovered_values(harledd):
 
 @pytest.mark.shared
 def test_regenerated_from_the_register_equals_the_shipped_file(shared_data, tmp_path, harledd):
-    assert km.main(["--shared", str(shared_data), "--ut", str(tmp_path / "m.csv")]) == 0
+    assert load_tool("kommittens_matt").main(["--shared", str(shared_data), "--ut", str(tmp_path / "m.csv")]) == 0
     got = km.las_harledd(tmp_path / "m.csv")
     pd.testing.assert_frame_equal(got, harledd)
 
@@ -103,8 +105,9 @@ def test_engine_recomputes_tabell6_politisk_verksamhet(shared_data, harledd):
     2 kr for every kommun except those whose recovered modellvärde lies within rounding of the typkommun's 1 018
     (they fall on either side). The chapter's reading (index 1 when MV < 1 018) is the committee's: the bilaga's
     wording (medeldistans < 6,72 km) misses by up to 180 kr."""
+    from engine_helpers import make_ctx
+
     from engine.kostnad.politisk_verksamhet import politisk_verksamhet
-    from engine.testing import make_ctx
     from geo.matt import frysta_matt
 
     kod = harledd["kommun_kod"]
@@ -115,8 +118,10 @@ def test_engine_recomputes_tabell6_politisk_verksamhet(shared_data, harledd):
     nu = a - np.sum(a * P) / P.sum()
     diff = {}
     for lasning in ("kapitel", "bilaga"):
-        ctx = make_ctx({"folkmangd_31dec_t2": P, "folkmangd_1nov_t1": P, "medeldistans_3000_km": md},
-                       andringar={"politisk_verksamhet.troskel_lasning": lasning})
+        ctx = make_ctx(
+            {"folkmangd_31dec_t2": P, "folkmangd_1nov_t1": P, "medeldistans_3000_km": md},
+            andringar={"politisk_verksamhet.troskel_lasning": lasning},
+        )
         sk = politisk_verksamhet(ctx)["standardkostnad"].ravel()
         diff[lasning] = sk - np.sum(sk * P) / P.sum() - nu - harledd["tabell6_politisk_kr"].to_numpy()
     edge = (918.5 * harledd["merkostnadsindex_min"] <= 1018.5) & harledd["tillagg"].astype(bool)
@@ -136,8 +141,9 @@ def national_medeldistans(shared_data):
     from geo.readers import read_grid
 
     tat = load_tatorter()
-    cells, _ = assign_kommuner(read_grid(shared_data / "scb_grid_1km_2024" / "befolkning_1km_2024.csv.gz"),
-                               tatorter=tat)
+    cells, _ = assign_kommuner(
+        read_grid(shared_data / "scb_grid_1km_2024" / "befolkning_1km_2024.csv.gz"), tatorter=tat
+    )
     cells = cells[cells["assigned"] != "excluded"].reset_index(drop=True)
     cells["r"] = radius_per_cell(cells, 3000, default_definition(), tat)
     return weighted_mean_by(cells, "r", "kommun_kod") / 1000.0

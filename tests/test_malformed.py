@@ -2,6 +2,7 @@
 and message, a failing run touches nothing (sentinel file, earlier output and inputs byte for byte unchanged, no
 temporary folder left), a valid-but-odd input computes. Also the output-path cases of the issue, each with a file that
 must survive."""
+
 from __future__ import annotations
 
 import csv
@@ -18,14 +19,15 @@ from pipelines.outputs import write_manifest
 
 CORPUS = Path(__file__).resolve().parent / "malformed"
 ROOT = CORPUS.parent.parent
-CASES = list(csv.DictReader(open(CORPUS / "fall.csv", encoding="utf-8")))
+with open(CORPUS / "fall.csv", encoding="utf-8") as _fh:
+    CASES = list(csv.DictReader(_fh))
 
 
 @pytest.fixture(scope="session")
 def base(tmp_path_factory) -> Path:
     """Valid inputs of every command: demo indata and bas-utfall, a measure table, fasta index copies."""
-    from engine.demo import write_demo_bas_utfall, write_demo_inputs
     from engine.register import FASTA_INDEX_DIR, kommuner
+    from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
 
     d = tmp_path_factory.mktemp("bas")
     write_demo_inputs(d / "indata", 2024)
@@ -36,12 +38,20 @@ def base(tmp_path_factory) -> Path:
     k = kommuner()
     ref = pd.read_csv(FASTA_INDEX_DIR / "fasta_index_kommuner_del1.csv").set_index("kommun")
     pop = pd.read_csv(d / "indata" / "kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
-    d3 = np.exp(12.0 * (ref.loc[k["kommun"].replace({"Stenungssund": "Stenungsund"}), "glesbygd_hemtjanst"].to_numpy() - 1.0))
+    d3 = np.exp(
+        12.0 * (ref.loc[k["kommun"].replace({"Stenungssund": "Stenungsund"}), "glesbygd_hemtjanst"].to_numpy() - 1.0)
+    )
     (d / "matt").mkdir()
-    pd.DataFrame({"kommun_kod": k["kommun_kod"], "kommun": k["kommun"], "lan_kod": k["lan_kod"],
-                  "befolkning": pop.loc[k["kommun_kod"], "folkmangd_31dec_t2"].astype(int).to_numpy(),
-                  "avstand_3000_km": np.round(d3, 6), "avstand_15000_km": np.round(2.5 * d3, 6)}
-                 ).to_csv(d / "matt" / "kommuner.csv", index=False)
+    pd.DataFrame(
+        {
+            "kommun_kod": k["kommun_kod"],
+            "kommun": k["kommun"],
+            "lan_kod": k["lan_kod"],
+            "befolkning": pop.loc[k["kommun_kod"], "folkmangd_31dec_t2"].astype(int).to_numpy(),
+            "avstand_3000_km": np.round(d3, 6),
+            "avstand_15000_km": np.round(2.5 * d3, 6),
+        }
+    ).to_csv(d / "matt" / "kommuner.csv", index=False)
     return d
 
 
@@ -63,13 +73,15 @@ def _patch(path: Path, patch: Path) -> None:
 
 
 def _tree(d: Path) -> dict[str, str]:
-    return {str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(d)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(d.rglob("*")) if p.is_file()
+    }
 
 
 def _run(argv: list[str], capsys) -> tuple[int, str]:
     try:
         rc = main(argv)
-    except SystemExit as exc:          # argparse usage errors
+    except SystemExit as exc:  # argparse usage errors
         rc = exc.code
     return rc, capsys.readouterr().err
 
@@ -78,7 +90,17 @@ def _argv(case: dict, w: Path) -> list[str]:
     extra = case["extra"].replace("{tmp}", str(w)).split() if case["extra"] else []
     cmd = case["kommando"]
     if cmd == "berakna":
-        argv = ["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(w / "indata"), "--ut", str(w / "ut")]
+        argv = [
+            "berakna",
+            "--ar",
+            "2024",
+            "--regelverk",
+            "sou2024",
+            "--indata",
+            str(w / "indata"),
+            "--ut",
+            str(w / "ut"),
+        ]
         if case["mal"].startswith("fasta_index/"):
             argv += ["--fasta-index", str(w / "fasta_index")]
     elif cmd == "jamfor":
@@ -135,7 +157,7 @@ def test_malformed_input(case, base, tmp_path, monkeypatch, capsys):
     assert case["fragment"].replace("{indata}", str(w / "indata")) in err
     assert "Traceback" not in err
     if rc != 0:
-        assert _tree(w) == before                                   # nothing touched, nothing left behind
+        assert _tree(w) == before  # nothing touched, nothing left behind
         assert sorted(p.name for p in w.iterdir() if p.name.startswith(".")) == []
     else:
         assert (w / "anteckningar.txt").read_text(encoding="utf-8") == "får inte försvinna\n"
@@ -146,6 +168,7 @@ def test_malformed_input(case, base, tmp_path, monkeypatch, capsys):
 
 
 # --- the output-path cases of the issue: each refused with exit 2, the file that must survive survives ------------
+
 
 def _indata(base: Path, w: Path) -> Path:
     shutil.copytree(base / "indata", w / "indata")
@@ -162,8 +185,20 @@ def test_berakna_refuses_an_output_that_would_lose_data(target, base, tmp_path, 
     (w / "mapp" / "egen.txt").write_text("min\n", encoding="utf-8")
     monkeypatch.chdir(w)
     before = _tree(tmp_path)
-    rc, err = _run(["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", "indata",
-                    "--ut", target.replace("{repo}", str(ROOT))], capsys)
+    rc, err = _run(
+        [
+            "berakna",
+            "--ar",
+            "2024",
+            "--regelverk",
+            "sou2024",
+            "--indata",
+            "indata",
+            "--ut",
+            target.replace("{repo}", str(ROOT)),
+        ],
+        capsys,
+    )
     assert rc == 2 and err.startswith("utjamning berakna: --ut ") and "Traceback" not in err
     assert _tree(tmp_path) == before and (w / "notes.txt").read_text() == "notes\n"
     assert indata.is_dir()
@@ -198,9 +233,10 @@ def test_jamfor_refuses_its_bas_and_forklara_a_strangers_file(base, tmp_path, mo
     assert _tree(tmp_path) == before
     rc, err = _run(["forklara", "--kommun", "Botkyrka", "--indata", str(indata), "--ut", "ny/mapp/rapport.md"], capsys)
     assert rc == 0 and (tmp_path / "ny" / "mapp" / "rapport.md").read_text(encoding="utf-8").startswith(
-        "<!-- utjamning forklara -->\n# Botkyrka (0127)")
+        "<!-- utjamning forklara -->\n# Botkyrka (0127)"
+    )
     rc, err = _run(["forklara", "--kommun", "Botkyrka", "--indata", str(indata), "--ut", "ny/mapp/rapport.md"], capsys)
-    assert rc == 0                                           # its own report may be replaced
+    assert rc == 0  # its own report may be replaced
 
 
 def test_a_successful_run_replaces_only_its_own_earlier_output(base, tmp_path, monkeypatch, capsys):
@@ -211,8 +247,9 @@ def test_a_successful_run_replaces_only_its_own_earlier_output(base, tmp_path, m
     first = _tree(tmp_path / "ut")
     assert _run(argv, capsys)[0] == 0
     second = _tree(tmp_path / "ut")
-    assert {k: v for k, v in first.items() if k != "manifest.json"} == \
-        {k: v for k, v in second.items() if k != "manifest.json"}       # same input → same bytes
+    assert {k: v for k, v in first.items() if k != "manifest.json"} == {
+        k: v for k, v in second.items() if k != "manifest.json"
+    }  # same input → same bytes
     (tmp_path / "ut" / "mina_kommentarer.txt").write_text("viktigt\n", encoding="utf-8")
     rc, err = _run(argv, capsys)
     assert rc == 2 and "mina_kommentarer.txt" in err

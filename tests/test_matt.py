@@ -1,4 +1,5 @@
 """Tests of geo/matt.py: ö-faktor, befolkningsunderlag, invånardistans, medeldistans and aggregation."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,10 +24,10 @@ def _cells(rows):
 
 # ------------------------------------------------------------------------------------------------ aggregation
 
+
 def test_weighted_mean_by_matches_loop_and_skips_nan():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"g": rng.choice(list("abc"), 200), "v": rng.random(200) * 10,
-                       "pop": rng.integers(0, 50, 200)})
+    df = pd.DataFrame({"g": rng.choice(list("abc"), 200), "v": rng.random(200) * 10, "pop": rng.integers(0, 50, 200)})
     df.loc[::17, "v"] = np.nan
     got = matt.weighted_mean_by(df, "v", "g")
     for g, sub in df.dropna().groupby("g"):
@@ -51,24 +52,38 @@ def test_medeldistans_by_lan_and_region_keeps_gotland():
 
 # ------------------------------------------------------------------------------------------------ ö-faktor
 
+
 def _island_fixture():
-    from shapely.geometry import box
     import geopandas as gpd
+    from shapely.geometry import box
 
     rows = [
-        (0, 0, 5000, "0101"),                        # mainland
-        (10_000, 0, 500, "0101"),                     # bridged island (fixed connection): not counted
-        (20_000, 0, 1000, "0101"), (21_000, 0, 499, "0101"),   # island of 1 499: counted
-        (30_000, 0, 1000, "0101"), (31_000, 0, 500, "0101"),   # island of exactly 1 500: not counted
-        (40_000, 0, 600, "0101"), (41_000, 0, 400, "0102"),    # island of 1 000 split over 0101 / 0102
-        (50_000, 0, 900, "0101"), (51_000, 0, 800, "0102"),    # island of 1 700 split: parts < 1 500 but not counted
-        (60_000, 0, 2000, "0102"),                    # mainland of 0102
+        (0, 0, 5000, "0101"),  # mainland
+        (10_000, 0, 500, "0101"),  # bridged island (fixed connection): not counted
+        (20_000, 0, 1000, "0101"),
+        (21_000, 0, 499, "0101"),  # island of 1 499: counted
+        (30_000, 0, 1000, "0101"),
+        (31_000, 0, 500, "0101"),  # island of exactly 1 500: not counted
+        (40_000, 0, 600, "0101"),
+        (41_000, 0, 400, "0102"),  # island of 1 000 split over 0101 / 0102
+        (50_000, 0, 900, "0101"),
+        (51_000, 0, 800, "0102"),  # island of 1 700 split: parts < 1 500 but not counted
+        (60_000, 0, 2000, "0102"),  # mainland of 0102
     ]
     islands = gpd.GeoDataFrame(
-        {"namn": ["bro", "o1499", "o1500", "delad", "delad_stor"],
-         "fast_forbindelse": [True, False, False, False, False]},
-        geometry=[box(9_000, -900, 11_000, 900), box(19_500, -900, 21_500, 900), box(29_500, -900, 31_500, 900),
-                  box(39_500, -900, 41_500, 900), box(49_500, -900, 51_500, 900)], crs=3006)
+        {
+            "namn": ["bro", "o1499", "o1500", "delad", "delad_stor"],
+            "fast_forbindelse": [True, False, False, False, False],
+        },
+        geometry=[
+            box(9_000, -900, 11_000, 900),
+            box(19_500, -900, 21_500, 900),
+            box(29_500, -900, 31_500, 900),
+            box(39_500, -900, 41_500, 900),
+            box(49_500, -900, 51_500, 900),
+        ],
+        crs=3006,
+    )
     return _cells(rows), islands
 
 
@@ -87,7 +102,7 @@ def test_ofaktor_islands_boundaries_bridges_and_split_islands():
 
 def test_ofaktor_limit_is_strict_and_parameterised():
     cells, islands = _island_fixture()
-    r = matt.ofaktor(cells, islands=islands, limit=1501)      # now the 1 500 island counts too
+    r = matt.ofaktor(cells, islands=islands, limit=1501)  # now the 1 500 island counts too
     assert r.table.loc["0101", "o_befolkning"] == 1499 + 1500 + 600
 
 
@@ -105,15 +120,18 @@ def test_ofaktor_table_route_and_errors():
 
 # ------------------------------------------------------------------------------------------------ catchments
 
+
 def _brute_within(cells, centre, r):
     d2 = (cells.x.to_numpy() - centre[0]) ** 2 + (cells.y.to_numpy() - centre[1]) ** 2
     return cells["pop"].to_numpy()[d2 <= float(r) ** 2].sum()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.integers(-20, 20), st.integers(-20, 20), st.integers(0, 500)), min_size=1, max_size=60),
-       st.lists(st.tuples(st.integers(-25, 25), st.integers(-25, 25)), min_size=1, max_size=5),
-       st.integers(0, 30))
+@given(
+    st.lists(st.tuples(st.integers(-20, 20), st.integers(-20, 20), st.integers(0, 500)), min_size=1, max_size=60),
+    st.lists(st.tuples(st.integers(-25, 25), st.integers(-25, 25)), min_size=1, max_size=5),
+    st.integers(0, 30),
+)
 def test_population_within_equals_brute_force(cells_raw, centres, radius_units):
     # integer km lattice so that cells lie exactly on the circle often (ties decided by ≤)
     cells = _cells([(1000.0 * x, 1000.0 * y, p, "0101") for x, y, p in cells_raw])
@@ -124,12 +142,25 @@ def test_population_within_equals_brute_force(cells_raw, centres, radius_units):
 
 
 def test_befolkningsunderlag_straight_line_counts_across_borders_and_falls_back():
-    rows = [(0, 0, 1000, "0101"), (30_000, 0, 200, "0102"), (30_001, 0, 7, "0102"), (90_000, 0, 50, "0103"),
-            (-89_999, 0, 3, "0101"), (200_000, 0, 11, "0104")]
+    rows = [
+        (0, 0, 1000, "0101"),
+        (30_000, 0, 200, "0102"),
+        (30_001, 0, 7, "0102"),
+        (90_000, 0, 50, "0103"),
+        (-89_999, 0, 3, "0101"),
+        (200_000, 0, 11, "0104"),
+    ]
     cells = _cells(rows)
-    tat = pd.DataFrame({"code": ["T1", "T2", "T3", "T4"], "name": ["Storby", "Lilleby", "Annanby", "Tredje"],
-                        "mun_code": ["0101", "0101", "0102", "0103"], "pop": [900, 100, 150, 40],
-                        "x_sweref99tm": [0.0, 5000.0, 30_000.0, 90_000.0], "y_sweref99tm": [0.0, 0.0, 0.0, 0.0]})
+    tat = pd.DataFrame(
+        {
+            "code": ["T1", "T2", "T3", "T4"],
+            "name": ["Storby", "Lilleby", "Annanby", "Tredje"],
+            "mun_code": ["0101", "0101", "0102", "0103"],
+            "pop": [900, 100, 150, 40],
+            "x_sweref99tm": [0.0, 5000.0, 30_000.0, 90_000.0],
+            "y_sweref99tm": [0.0, 0.0, 0.0, 0.0],
+        }
+    )
     r = matt.befolkningsunderlag(cells, tatorter=tat)
     assert r.method == "straight_line_90_30_km"
     t = r.table
@@ -167,6 +198,7 @@ def test_centralort_is_largest_tatort(shared_data):
 
 # ------------------------------------------------------------------------------------------------ invånardistans
 
+
 def test_invanardistans_formula_reproduces_seed_figures():
     # SCB land area 2015 (km²) and population 2019: Arjeplog ≈ 2 300 m, Sundbyberg ≈ 14 m (L9189)
     got = matt.invanardistans_m([2785, 52414], [12557.59, 8.69])
@@ -182,8 +214,9 @@ def test_invanardistans_area_routes():
     r = matt.invanardistans(cells, area_table=pd.DataFrame({"kommun_kod": ["0101", "0102"], "area_km2": [1.0, 4.0]}))
     assert r.method == "area_table"
     assert r.table.loc["0101", "invanardistans_m"] == pytest.approx(matt.INVANARDISTANS_LATTICE_FACTOR * 100.0)
-    polys = gpd.GeoDataFrame({"kommun_kod": ["0101", "0102"]}, geometry=[box(0, 0, 1000, 1000), box(0, 0, 2000, 2000)],
-                             crs=3006)
+    polys = gpd.GeoDataFrame(
+        {"kommun_kod": ["0101", "0102"]}, geometry=[box(0, 0, 1000, 1000), box(0, 0, 2000, 2000)], crs=3006
+    )
     r2 = matt.invanardistans(cells, kommun_polygons=polys)
     assert r2.method == "polygon_area"
     np.testing.assert_allclose(r2.table["invanardistans_m"], r.table["invanardistans_m"])
@@ -204,13 +237,17 @@ def test_invanardistans_riket_is_unweighted_mean(shared_data):
 
 # ------------------------------------------------------------------------------------------------ all measures
 
+
 def test_kommun_measures_table():
     cells = _cells([(0, 0, 100, "0101"), (1000, 0, 300, "0101"), (50_000, 0, 50, "0102")])
     cells["kommun"] = ["A", "A", "B"]
     cells["r_3000_m"] = [1000.0, 2000.0, 50_000.0]
     cells["r_15000_m"] = [10_000.0, 20_000.0, 60_000.0]
-    r = matt.kommun_measures(cells, island_table=pd.DataFrame({"kommun_kod": ["0102"], "o_befolkning": [10]}),
-                             area_table=pd.DataFrame({"kommun_kod": ["0101", "0102"], "area_km2": [10.0, 100.0]}))
+    r = matt.kommun_measures(
+        cells,
+        island_table=pd.DataFrame({"kommun_kod": ["0102"], "o_befolkning": [10]}),
+        area_table=pd.DataFrame({"kommun_kod": ["0101", "0102"], "area_km2": [10.0, 100.0]}),
+    )
     t = r.table.set_index("kommun_kod")
     assert t.loc["0101", "avstand_3000_km"] == pytest.approx((100 * 1 + 300 * 2) / 400)
     assert t.loc["0102", "ofaktor"] == pytest.approx(0.2)
@@ -222,28 +259,41 @@ def test_kommun_measures_table():
 def test_centres_user_points_then_tatort_then_centroid():
     cells = _cells([(0, 0, 10, "0101"), (5000, 0, 10, "0102"), (9000, 0, 30, "0103"), (11_000, 0, 10, "0103")])
     pts = pd.DataFrame({"kommun_kod": ["0101"], "x": [1.0], "y": [2.0]})
-    tat = pd.DataFrame({"code": ["T1", "T2"], "name": ["Ett", "Tva"], "mun_code": ["0101", "0102"], "pop": [5, 5],
-                        "x_sweref99tm": [100.0, 5100.0], "y_sweref99tm": [0.0, 0.0]})
+    tat = pd.DataFrame(
+        {
+            "code": ["T1", "T2"],
+            "name": ["Ett", "Tva"],
+            "mun_code": ["0101", "0102"],
+            "pop": [5, 5],
+            "x_sweref99tm": [100.0, 5100.0],
+            "y_sweref99tm": [0.0, 0.0],
+        }
+    )
     r = matt.resolve_centres(cells, tatorter=tat, points=pts)
     t = r.table.set_index("kommun_kod")
     assert r.method == "user_points+largest_tatort"
     assert (t.loc["0101", "x"], t.loc["0101", "centre_source"]) == (1.0, "user")
     assert (t.loc["0102", "x"], t.loc["0102", "centralort"]) == (5100.0, "Tva")
-    assert t.loc["0103", "x"] == pytest.approx(9500.0) and t.loc["0103", "centre_source"] == "population_weighted_centroid"
+    assert (
+        t.loc["0103", "x"] == pytest.approx(9500.0) and t.loc["0103", "centre_source"] == "population_weighted_centroid"
+    )
     assert "0103" in r.notes[0]
 
 
 @pytest.mark.shared
 def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
-    g = pd.read_csv(shared_data / "dalarna_grid_1km_2025" / "befolkning_1km_2025_dalarna.csv", encoding="utf-8-sig",
-                    dtype={"kommunkod": str})
+    g = pd.read_csv(
+        shared_data / "dalarna_grid_1km_2025" / "befolkning_1km_2025_dalarna.csv",
+        encoding="utf-8-sig",
+        dtype={"kommunkod": str},
+    )
     cells = _cells(list(zip(g["e"], g["n"], g["befolkning_2025"], g["kommunkod"].str.zfill(4))))
     tat = pd.read_csv(shared_data / "tatorter_2020" / "tatorter_2020_points.csv", dtype={"mun_code": str})
     r = matt.befolkningsunderlag(cells, tatorter=tat)
     t = r.table
     assert len(t) == 15 and (t["centre_source"] == "storsta_tatort").all()
     assert t.loc["2080", "centralort"] == "Falun" and t.loc["2081", "centralort"] == "Borlänge"
-    for kod, row in t.iterrows():
+    for _, row in t.iterrows():
         c = (row["x"], row["y"])
         assert row["regionalt_befolkningsunderlag"] == _brute_within(cells, c, 90_000.0)
         assert row["lokalt_befolkningsunderlag"] == _brute_within(cells, c, 30_000.0)
@@ -252,23 +302,40 @@ def test_dalarna_catchments_and_centralorter_match_brute_force(shared_data):
 
 # ------------------------------------------------------------------------------------------------ issue 10
 
+
 def test_centralort_rule_with_exceptions(tmp_path):
-    tat = pd.DataFrame({"tatort_kod": ["A1", "A2", "B1"], "tatort": ["Stor", "Säte", "Bort"],
-                        "kommun_kod": ["0101", "0101", "0102"], "area_ha": [1.0, 1.0, 1.0],
-                        "befolkning": [900.0, 500.0, 50.0], "x": [0.0, 10.0, 20.0], "y": [0.0, 0.0, 0.0]})
+    tat = pd.DataFrame(
+        {
+            "tatort_kod": ["A1", "A2", "B1"],
+            "tatort": ["Stor", "Säte", "Bort"],
+            "kommun_kod": ["0101", "0101", "0102"],
+            "area_ha": [1.0, 1.0, 1.0],
+            "befolkning": [900.0, 500.0, 50.0],
+            "x": [0.0, 10.0, 20.0],
+            "y": [0.0, 0.0, 0.0],
+        }
+    )
     assert matt.centralorter(tat).set_index("kommun_kod")["centralort"].to_dict() == {"0101": "Stor", "0102": "Bort"}
     p = tmp_path / "u.csv"
-    p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n101,Säte,A2,,,x\n"
-                 "0103,Sergels torg,,59.3293,18.0686,y\n", encoding="utf-8")
+    p.write_text(
+        "kommun_kod,centralort,tatort_kod,lat,lon,motivering\n101,Säte,A2,,,x\n0103,Sergels torg,,59.3293,18.0686,y\n",
+        encoding="utf-8",
+    )
     c = matt.centralorter(tat, matt.read_centralort_undantag(p)).set_index("kommun_kod")
-    assert (c.loc["0101", "centralort"], c.loc["0101", "x"], c.loc["0101", "centre_source"]) == ("Säte", 10.0,
-                                                                                                 "undantag_tatort")
+    assert (c.loc["0101", "centralort"], c.loc["0101", "x"], c.loc["0101", "centre_source"]) == (
+        "Säte",
+        10.0,
+        "undantag_tatort",
+    )
     assert c.loc["0103", "centre_source"] == "undantag_punkt"
     # Sergels torg in SWEREF 99 TM (the same point as tests/test_kommuner.py SERGELS_TORG)
-    assert c.loc["0103", "x"] == pytest.approx(674571.87, abs=1) and c.loc["0103", "y"] == pytest.approx(6580743.01, abs=1)
-    p.write_text("kommun_kod,centralort,tatort_kod,lat,lon,motivering\n0101,X,A2,59,18,z\n0102,Y,,40,18,z\n",
-                 encoding="utf-8")
-    with pytest.raises(matt.MeasureInputError, match="antingen tatort_kod eller lat/lon.*ligger inte i Sverige"):
+    assert c.loc["0103", "x"] == pytest.approx(674571.87, abs=1) and c.loc["0103", "y"] == pytest.approx(
+        6580743.01, abs=1
+    )
+    p.write_text(
+        "kommun_kod,centralort,tatort_kod,lat,lon,motivering\n0101,X,A2,59,18,z\n0102,Y,,40,18,z\n", encoding="utf-8"
+    )
+    with pytest.raises(matt.MeasureInputError, match=r"antingen tatort_kod eller lat/lon.*ligger inte i Sverige"):
         matt.read_centralort_undantag(p)
 
 
@@ -321,7 +388,9 @@ def test_every_definition_equals_brute_force_on_its_grid():
         if d["split_250"]:
             s = split(cells, tat)
             assert s["parent"].nunique() == len(cells) and len(s) > len(cells)
-            r = _brute_radius(s["x"].to_numpy(), s["y"].to_numpy(), s["pop"].to_numpy(), 300, d["metric"], d["own_cell"])
+            r = _brute_radius(
+                s["x"].to_numpy(), s["y"].to_numpy(), s["pop"].to_numpy(), 300, d["metric"], d["own_cell"]
+            )
             w = s["pop"].to_numpy(float)
             want = np.bincount(s["parent"], r * w) / np.bincount(s["parent"], w)
         else:
@@ -351,10 +420,21 @@ def test_split_250_keeps_population_and_is_deterministic():
 
 
 def test_frozen_measures_are_reported_not_overwritten():
-    frysta = pd.DataFrame({"kommun_kod": ["0101", "0102"], "medeldistans_3000_km": [10.0, 2.0],
-                           "regionalt_befolkningsunderlag": [1000.0, 5000.0], "lokalt_befolkningsunderlag": [100, 500]})
-    run = pd.DataFrame({"kommun_kod": ["0101", "0102"], "medeldistans_km": [11.0, 2.0],
-                        "regionalt_befolkningsunderlag": [1000.0, 4000.0]})
+    frysta = pd.DataFrame(
+        {
+            "kommun_kod": ["0101", "0102"],
+            "medeldistans_3000_km": [10.0, 2.0],
+            "regionalt_befolkningsunderlag": [1000.0, 5000.0],
+            "lokalt_befolkningsunderlag": [100, 500],
+        }
+    )
+    run = pd.DataFrame(
+        {
+            "kommun_kod": ["0101", "0102"],
+            "medeldistans_km": [11.0, 2.0],
+            "regionalt_befolkningsunderlag": [1000.0, 4000.0],
+        }
+    )
     j = matt.frysta_jamforelse(run, frysta).set_index(["matt", "kommun_kod"])
     assert j.loc[("medeldistans_3000_km", "0101"), "skillnad"] == pytest.approx(1.0)
     assert j.loc[("medeldistans_3000_km", "0101"), "skillnad_andel"] == pytest.approx(0.1)
@@ -363,7 +443,7 @@ def test_frozen_measures_are_reported_not_overwritten():
     shipped = matt.frysta_matt()
     assert len(shipped) == 290 and shipped["kommun_kod"].is_unique
     s = shipped.set_index("kommun_kod")
-    assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(33.39, abs=0.01)   # recovered from tabell 6
+    assert s.loc["2518", "medeldistans_3000_km"] == pytest.approx(33.39, abs=0.01)  # recovered from tabell 6
     assert set(s["medeldistans_kalla"].str.split().str[0]) == {"härledd", "beräknad:"}
 
 

@@ -1,5 +1,6 @@
 """`utjamning natt` without the demo chain: configuration, lock, publication, retention, step store, change
 comparison, maps and the Swedish number format. (The chain itself: tests/test_natt_korning.py.)"""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,6 +29,7 @@ NBSP = "\u00a0"
 # --------------------------------------------------------------------------------------------------------------
 # configuration
 
+
 def _write(tmp_path: Path, text: str) -> Path:
     p = tmp_path / "natt.toml"
     p.write_text(text, encoding="utf-8")
@@ -36,7 +38,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_example_configuration_is_valid_and_runs_the_whole_demo_chain(tmp_path):
     k = load_config(_write(tmp_path, exempel()))
-    assert k.utdata == (tmp_path / "natt-ut").resolve()          # relative to the file, i.e. where it was written
+    assert k.utdata == (tmp_path / "natt-ut").resolve()  # relative to the file, i.e. where it was written
     assert k.gleshet.sokvagar["grid"].name == "befolkning_demo.csv.gz"
     assert [b.namn for b in k.berakningar] == ["sou2024", "2024"]
     assert [b.fasta_index for b in k.berakningar] == ["omraknade", "regelverkets"]
@@ -50,24 +52,41 @@ def test_example_is_printed_by_the_command(capsys):
     assert capsys.readouterr().out == exempel()
 
 
-@pytest.mark.parametrize("change, fragment", [
-    ('utdata = "natt-ut"', "utdata: nyckeln saknas"),
-    ('[gleshet]', "[gleshet]: tabellen saknas"),
-    ('schemalaggare = "threads"', "schemalaggare: 'proc' ska vara"),
-    ('ar = 2024', "ar: ska vara ett utjämningsår"),
-    ('# politisk_troskel = "kapitel"', "[index] politisk_troskel: 'mitten' är inte ett av de tillåtna värdena bilaga, kapitel"),
-    ('thresholds = [3000, 15000]', "[gleshet] thresholds: ogiltigt värde [3000, -5]"),
-    ('regelverk = "2024"', "[berakning 2024] regelverk: okänt regelverk '2099'"),
-    ('bas_utfall = "demo"', "[jamforelse] bas_utfall: 'bilaga5' är varken 'bilaga4' eller 'demo' eller en sökväg till en mapp som finns"),
-    ('kr_per_inv = 1.0', "[toleranser] kr_per_inv: ska vara ett tal ≥ 0"),
-    ('behall_korningar = 30', "behall_korningar: ska vara ett heltal ≥ 1, inte 0"),
-])
+@pytest.mark.parametrize(
+    "change, fragment",
+    [
+        ('utdata = "natt-ut"', "utdata: nyckeln saknas"),
+        ("[gleshet]", "[gleshet]: tabellen saknas"),
+        ('schemalaggare = "threads"', "schemalaggare: 'proc' ska vara"),
+        ("ar = 2024", "ar: ska vara ett utjämningsår"),
+        (
+            '# politisk_troskel = "kapitel"',
+            "[index] politisk_troskel: 'mitten' är inte ett av de tillåtna värdena bilaga, kapitel",
+        ),
+        ("thresholds = [3000, 15000]", "[gleshet] thresholds: ogiltigt värde [3000, -5]"),
+        ('regelverk = "2024"', "[berakning 2024] regelverk: okänt regelverk '2099'"),
+        (
+            'bas_utfall = "demo"',
+            "[jamforelse] bas_utfall: 'bilaga5' är varken 'bilaga4' eller 'demo' "
+            "eller en sökväg till en mapp som finns",
+        ),
+        ("kr_per_inv = 1.0", "[toleranser] kr_per_inv: ska vara ett tal ≥ 0"),
+        ("behall_korningar = 30", "behall_korningar: ska vara ett heltal ≥ 1, inte 0"),
+    ],
+)
 def test_a_bad_value_is_an_error_naming_its_key(tmp_path, change, fragment):
-    bad = {'utdata = "natt-ut"': "", "[gleshet]": "[gleshet_x]", 'schemalaggare = "threads"': 'schemalaggare = "proc"',
-           "ar = 2024": 'ar = "2024"', '# politisk_troskel = "kapitel"': 'politisk_troskel = "mitten"',
-           "thresholds = [3000, 15000]": "thresholds = [3000, -5]", 'regelverk = "2024"': 'regelverk = "2099"',
-           'bas_utfall = "demo"': 'bas_utfall = "bilaga5"', "kr_per_inv = 1.0": "kr_per_inv = -1",
-           "behall_korningar = 30": "behall_korningar = 0"}[change]
+    bad = {
+        'utdata = "natt-ut"': "",
+        "[gleshet]": "[gleshet_x]",
+        'schemalaggare = "threads"': 'schemalaggare = "proc"',
+        "ar = 2024": 'ar = "2024"',
+        '# politisk_troskel = "kapitel"': 'politisk_troskel = "mitten"',
+        "thresholds = [3000, 15000]": "thresholds = [3000, -5]",
+        'regelverk = "2024"': 'regelverk = "2099"',
+        'bas_utfall = "demo"': 'bas_utfall = "bilaga5"',
+        "kr_per_inv = 1.0": "kr_per_inv = -1",
+        "behall_korningar = 30": "behall_korningar = 0",
+    }[change]
     text = exempel()
     assert change in text
     with pytest.raises(KonfigFel) as err:
@@ -76,8 +95,12 @@ def test_a_bad_value_is_an_error_naming_its_key(tmp_path, change, fragment):
 
 
 def test_unknown_keys_and_missing_files_are_all_listed_and_exit_2(tmp_path, capsys):
-    text = exempel().replace("\n[gleshet]\n", '\n[gleshet]\ngird = "x.csv"\n').replace(
-        "\n[index]\n", '\n[index]\nskatta_mot = "finns_inte.csv"\n').replace("\n[rapport]\n", "\n[rapport]\nfarg = 1\n")
+    text = (
+        exempel()
+        .replace("\n[gleshet]\n", '\n[gleshet]\ngird = "x.csv"\n')
+        .replace("\n[index]\n", '\n[index]\nskatta_mot = "finns_inte.csv"\n')
+        .replace("\n[rapport]\n", "\n[rapport]\nfarg = 1\n")
+    )
     text = "tidszon = 1\n" + text
     p = _write(tmp_path, text)
     with pytest.raises(KonfigFel) as err:
@@ -91,12 +114,15 @@ def test_unknown_keys_and_missing_files_are_all_listed_and_exit_2(tmp_path, caps
     assert main(["natt", "--konfig", str(p)]) == 2
     err_text = capsys.readouterr().err
     assert "gird" in err_text and "Traceback" not in err_text
-    assert not (tmp_path / "natt-ut").exists()                       # nothing ran, nothing written
+    assert not (tmp_path / "natt-ut").exists()  # nothing ran, nothing written
 
 
 def test_options_natt_sets_itself_and_exclusive_options_are_refused(tmp_path):
-    text = exempel().replace("\n[gleshet]\n", '\n[gleshet]\nout = "x"\n').replace(
-        "\n[index]\n", '\n[index]\nkalibrera_mot = "."\nskatta_mot = "natt.toml"\n')
+    text = (
+        exempel()
+        .replace("\n[gleshet]\n", '\n[gleshet]\nout = "x"\n')
+        .replace("\n[index]\n", '\n[index]\nkalibrera_mot = "."\nskatta_mot = "natt.toml"\n')
+    )
     with pytest.raises(KonfigFel) as err:
         load_config(_write(tmp_path, text))
     msg = str(err.value)
@@ -118,6 +144,7 @@ def test_a_config_that_is_not_toml_is_an_input_error(tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # lock, output root, publication, retention
 
+
 def _dead_pid() -> int:
     p = subprocess.Popen([sys.executable, "-c", "pass"])
     p.wait()
@@ -133,8 +160,9 @@ def test_lock_prevents_a_second_run_and_a_stale_lock_is_taken_over(tmp_path, cap
     nk.slapp_las(lock)
     assert not lock.exists()
     # a killed run's lock: its process is gone
-    lock.write_text(json.dumps({"pid": _dead_pid(), "vard": socket.gethostname(), "start": "x",
-                                "start_epoch": time.time() - 60}))
+    lock.write_text(
+        json.dumps({"pid": _dead_pid(), "vard": socket.gethostname(), "start": "x", "start_epoch": time.time() - 60})
+    )
     with caplog.at_level("WARNING", logger="utjamning"):
         nk.ta_las(tmp_path)
     assert "tar över ett inaktuellt lås" in caplog.text and "finns inte längre" in caplog.text
@@ -146,7 +174,7 @@ def test_lock_whose_pid_was_reused_is_stale_but_a_live_one_is_not():
     me = {"pid": os.getpid(), "vard": socket.gethostname(), "start_epoch": time.time()}
     assert nk.las_ar_inaktuellt(me) is None
     assert "används nu av en annan process" in nk.las_ar_inaktuellt({**me, "start_epoch": 1_000_000.0})
-    assert nk.las_ar_inaktuellt({**me, "vard": "en-annan-dator"}) is None     # another host's lock: cannot judge
+    assert nk.las_ar_inaktuellt({**me, "vard": "en-annan-dator"}) is None  # another host's lock: cannot judge
 
 
 def test_a_held_lock_exits_4_and_writes_no_run(tmp_path, capsys):
@@ -154,8 +182,9 @@ def test_a_held_lock_exits_4_and_writes_no_run(tmp_path, capsys):
     root = tmp_path / "natt-ut"
     root.mkdir()
     (root / nk.MARKOR).write_text("x")
-    (root / nk.LASFIL).write_text(json.dumps({"pid": os.getpid(), "vard": socket.gethostname(), "start": "nu",
-                                              "start_epoch": time.time()}))
+    (root / nk.LASFIL).write_text(
+        json.dumps({"pid": os.getpid(), "vard": socket.gethostname(), "start": "nu", "start_epoch": time.time()})
+    )
     assert main(["natt", "--konfig", str(p)]) == 4
     assert "håller låset" in capsys.readouterr().err
     assert not (root / nk.KORNINGAR).exists()
@@ -178,12 +207,13 @@ def test_an_internal_error_exits_3_with_a_summary_and_the_traceback_in_the_log(t
     assert "Traceback" in log and "ZeroDivisionError" in log
     assert json.loads((run / "manifest.json").read_text())["fel"]["felkod"] == 3
     assert not (tmp_path / "natt-ut" / "senaste.json").exists() and not (tmp_path / "natt-ut" / nk.LASFIL).exists()
-    assert main(["natt", "--konfig", str(p), "-v"]) == 3                   # -v: the traceback on stderr too
+    assert main(["natt", "--konfig", str(p), "-v"]) == 3  # -v: the traceback on stderr too
     assert "Traceback" in capsys.readouterr().err
 
 
 def test_sigterm_ends_the_run_with_a_summary_and_releases_the_lock(tmp_path, monkeypatch):
     import signal
+
     p = _write(tmp_path, exempel())
     monkeypatch.setattr(nk, "kor_steg", lambda k: os.kill(os.getpid(), signal.SIGTERM))
     before = signal.getsignal(signal.SIGTERM)
@@ -191,7 +221,7 @@ def test_sigterm_ends_the_run_with_a_summary_and_releases_the_lock(tmp_path, mon
     (run,) = (tmp_path / "natt-ut" / nk.KORNINGAR).iterdir()
     assert "avbruten" in (run / "MISSLYCKAD.txt").read_text()
     assert not (tmp_path / "natt-ut" / nk.LASFIL).exists()
-    assert signal.getsignal(signal.SIGTERM) is before                       # the handler is restored
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is restored
 
 
 def test_output_root_that_is_a_strangers_folder_or_the_working_directory_is_refused(tmp_path, monkeypatch):
@@ -208,7 +238,7 @@ def test_output_root_that_is_a_strangers_folder_or_the_working_directory_is_refu
     grid.write_text("x")
     with pytest.raises(nk.NattFel, match="överlappar"):
         nk.forbered_rot(tmp_path / "in", {"gleshet.grid": grid})
-    with pytest.raises(nk.NattFel, match="programmets mapp data/"):          # would change the code version
+    with pytest.raises(nk.NattFel, match="programmets mapp data/"):  # would change the code version
         nk.forbered_rot(nk.ROOT / "data" / "natt-ut", {})
     assert not (nk.ROOT / "data" / "natt-ut").exists()
     assert (stranger / "viktig.txt").read_text() == "rör mig inte"
@@ -232,15 +262,16 @@ def test_publication_and_retention_keep_senaste_and_the_newest_runs(tmp_path):
     _fake_run(tmp_path, names[1], {"gleshet": "b" * 64})
     _fake_run(tmp_path, names[2], {"gleshet": "b" * 64})
     _fake_run(tmp_path, names[3], {"gleshet": "c" * 64})
-    nk.publicera(tmp_path, tmp_path / nk.KORNINGAR / names[0])            # an old good run is senaste
+    nk.publicera(tmp_path, tmp_path / nk.KORNINGAR / names[0])  # an old good run is senaste
     assert os.readlink(tmp_path / "senaste") == f"korningar/{names[0]}"
     assert nk.senaste_korning(tmp_path).name == names[0]
     deleted = nk.gallra(tmp_path, 2, lager, {names[3]})
-    assert deleted == [names[1]]                                           # senaste's target is never deleted
+    assert deleted == [names[1]]  # senaste's target is never deleted
     assert sorted(p.name for p in (tmp_path / nk.KORNINGAR).iterdir()) == [names[0], names[2], names[3]]
     assert sorted(p.name for p in (tmp_path / "steg" / "gleshet").iterdir()) == ["a" * 64, "b" * 64, "c" * 64]
     # a killed run's temporary store folder (its run marker no longer locked) goes; a stranger's folder stays
     from pipelines.outputs import RUN_MARKER
+
     killed = tmp_path / "steg" / "gleshet" / f".{'d' * 64}.tmp-0123456789ab"
     killed.mkdir()
     (killed / RUN_MARKER).write_text("pid 1\n")
@@ -251,12 +282,13 @@ def test_publication_and_retention_keep_senaste_and_the_newest_runs(tmp_path):
     assert not killed.exists() and stranger.exists()
     stranger.rmdir()
     assert [p.name for p in (tmp_path / nk.KORNINGAR).iterdir()] == [names[3]]
-    assert [p.name for p in (tmp_path / "steg" / "gleshet").iterdir()] == ["c" * 64]   # unreferenced steps go too
+    assert [p.name for p in (tmp_path / "steg" / "gleshet").iterdir()] == ["c" * 64]  # unreferenced steps go too
     assert json.loads((tmp_path / "senaste.json").read_text())["korning"] == names[3]
 
 
 # --------------------------------------------------------------------------------------------------------------
 # step store
+
 
 def test_step_store_reuses_verifies_and_recomputes_a_damaged_entry(tmp_path):
     src = tmp_path / "in.txt"
@@ -275,13 +307,13 @@ def test_step_store_reuses_verifies_and_recomputes_a_damaged_entry(tmp_path):
     b = lager.hamta_eller_kor(step)
     assert (a.status, b.status, len(calls)) == ("beräknad", "återanvänd", 1)
     assert (b.katalog / "ut.txt").read_text() == "2" and a.innehall == b.innehall
-    (b.katalog / "ut.txt").write_text("9")                                  # damaged in place
+    (b.katalog / "ut.txt").write_text("9")  # damaged in place
     c = lager.hamta_eller_kor(step)
     assert c.status == "beräknad" and (c.katalog / "ut.txt").read_text() == "2" and len(calls) == 2
-    src.write_text("2\n")                                                   # new input → new key
+    src.write_text("2\n")  # new input → new key
     d = lager.hamta_eller_kor(step)
     assert d.nyckel != c.nyckel and (d.katalog / "ut.txt").read_text() == "4"
-    assert Steglager(tmp_path / "steg", {"kod": "v2"}).nyckel(step)[0] != d.nyckel     # code version in the key
+    assert Steglager(tmp_path / "steg", {"kod": "v2"}).nyckel(step)[0] != d.nyckel  # code version in the key
     # the manifest (timings) is not content: a recomputation with the same result has the same content hash
     (c.katalog.parent / "steg.json").unlink()
     src.write_text("1\n")
@@ -308,7 +340,7 @@ def test_folder_content_hash_is_order_and_location_independent(tmp_path):
         (d / "x.csv").write_text("1")
         (d / "sub" / "y.csv").write_text("2")
     assert innehall(tmp_path / "a") == innehall(tmp_path / "b")
-    (tmp_path / "b" / "manifest.json").write_text('{"timings_s": 1.5}')     # a manifest is not content
+    (tmp_path / "b" / "manifest.json").write_text('{"timings_s": 1.5}')  # a manifest is not content
     assert innehall(tmp_path / "a") == innehall(tmp_path / "b")
     (tmp_path / "b" / "sub" / "y.csv").write_text("3")
     assert innehall(tmp_path / "a") != innehall(tmp_path / "b")
@@ -317,30 +349,68 @@ def test_folder_content_hash_is_order_and_location_independent(tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # change comparison
 
+
 def _long(values: dict[tuple[str, str, str], float]) -> pd.DataFrame:
-    rows = [{"kalla": k[0], "niva": "kommun", "kod": k[1], "namn": f"K{k[1]}", "storhet": k[2],
-             "rubrik": na.storhet_info(k[2])[0], "enhet": na.storhet_info(k[2])[1], "klass": na.storhet_info(k[2])[2],
-             "varde": v} for k, v in values.items()]
+    rows = [
+        {
+            "kalla": k[0],
+            "niva": "kommun",
+            "kod": k[1],
+            "namn": f"K{k[1]}",
+            "storhet": k[2],
+            "rubrik": na.storhet_info(k[2])[0],
+            "enhet": na.storhet_info(k[2])[1],
+            "klass": na.storhet_info(k[2])[2],
+            "varde": v,
+        }
+        for k, v in values.items()
+    ]
     return pd.DataFrame(rows, columns=na.KOLUMNER)
 
 
 def test_changes_beyond_tolerance_per_unit_class():
-    tol = {"km": 0.01, "kr_per_inv": 1.0, "index": 0.00005, "invanare": 0.5, "antal": 0.5, "m": 1, "andel": 1e-4,
-           "ovrigt": 1e-6}
-    before = _long({("gleshet", "0114", "avstand_3000_km"): 1.000, ("gleshet", "0115", "avstand_3000_km"): 2.0,
-                    ("berakna_x", "0114", "utjamning.totalt"): 100.0, ("berakna_x", "0115", "utjamning.totalt"): 50.0,
-                    ("index", "0114", "glesbygd_forskola"): 1.0001, ("index", "0115", "glesbygd_forskola"): np.nan})
-    after = _long({("gleshet", "0114", "avstand_3000_km"): 1.005, ("gleshet", "0115", "avstand_3000_km"): 2.02,
-                   ("berakna_x", "0114", "utjamning.totalt"): 100.9, ("berakna_x", "0115", "utjamning.totalt"): 48.5,
-                   ("index", "0114", "glesbygd_forskola"): 1.0001, ("index", "0115", "glesbygd_forskola"): 1.2})
+    tol = {
+        "km": 0.01,
+        "kr_per_inv": 1.0,
+        "index": 0.00005,
+        "invanare": 0.5,
+        "antal": 0.5,
+        "m": 1,
+        "andel": 1e-4,
+        "ovrigt": 1e-6,
+    }
+    before = _long(
+        {
+            ("gleshet", "0114", "avstand_3000_km"): 1.000,
+            ("gleshet", "0115", "avstand_3000_km"): 2.0,
+            ("berakna_x", "0114", "utjamning.totalt"): 100.0,
+            ("berakna_x", "0115", "utjamning.totalt"): 50.0,
+            ("index", "0114", "glesbygd_forskola"): 1.0001,
+            ("index", "0115", "glesbygd_forskola"): np.nan,
+        }
+    )
+    after = _long(
+        {
+            ("gleshet", "0114", "avstand_3000_km"): 1.005,
+            ("gleshet", "0115", "avstand_3000_km"): 2.02,
+            ("berakna_x", "0114", "utjamning.totalt"): 100.9,
+            ("berakna_x", "0115", "utjamning.totalt"): 48.5,
+            ("index", "0114", "glesbygd_forskola"): 1.0001,
+            ("index", "0115", "glesbygd_forskola"): 1.2,
+        }
+    )
     a = na.jamfor_korningar(before, after, tol, "förra")
-    got = {(r.kalla, r.kod, r.storhet): (round(r.forandring, 6) if pd.notna(r.forandring) else None, r.over_tolerans)
-           for r in a.alla.itertuples()}
-    assert got == {("gleshet", "0114", "avstand_3000_km"): (0.005, False),      # 5 m < 10 m
-                   ("gleshet", "0115", "avstand_3000_km"): (0.02, True),
-                   ("berakna_x", "0114", "utjamning.totalt"): (0.9, False),     # 0,9 kr/inv < 1
-                   ("berakna_x", "0115", "utjamning.totalt"): (-1.5, True),
-                   ("index", "0115", "glesbygd_forskola"): (None, True)}        # a value that appeared
+    got = {
+        (r.kalla, r.kod, r.storhet): (round(r.forandring, 6) if pd.notna(r.forandring) else None, r.over_tolerans)
+        for r in a.alla.itertuples()
+    }
+    assert got == {
+        ("gleshet", "0114", "avstand_3000_km"): (0.005, False),  # 5 m < 10 m
+        ("gleshet", "0115", "avstand_3000_km"): (0.02, True),
+        ("berakna_x", "0114", "utjamning.totalt"): (0.9, False),  # 0,9 kr/inv < 1
+        ("berakna_x", "0115", "utjamning.totalt"): (-1.5, True),
+        ("index", "0115", "glesbygd_forskola"): (None, True),
+    }  # a value that appeared
     assert a.antal_over == 3
     s = a.sammanfattning.set_index(["kalla", "storhet"])
     assert s.loc[("berakna_x", "utjamning.totalt"), "storsta_andring"] == pytest.approx(-1.5)
@@ -352,8 +422,11 @@ def test_column_headings_and_units():
     assert na.storhet_info("avstand_15000_km") == (f"Medeldistans 15{NBSP}000", "km", "km")
     assert na.storhet_info("glesbygd_hemtjanst") == ("Glesbygdsindex hemtjänst", "index", "index")
     # engine results take the one heading catalogue (pipelines/rubriker.py), the same as the XLSX sheets
-    assert na.storhet_info("inkomstutjamning.inkomstutjamning") == ("Inkomstutjämningsbidrag (+) / -avgift (−)",
-                                                                    "kr/inv", "kr_per_inv")
+    assert na.storhet_info("inkomstutjamning.inkomstutjamning") == (
+        "Inkomstutjämningsbidrag (+) / -avgift (−)",
+        "kr/inv",
+        "kr_per_inv",
+    )
     assert na.storhet_info("forskola.socioekonomi")[0] == "Förskola: socioekonomi"
     assert na.komponent_rubrik("forskola.socioekonomi_kr") == "socioekonomi"
     assert na.storhet_info("lss.personalkostnadsindex")[1:] == ("index", "index")
@@ -363,14 +436,15 @@ def test_column_headings_and_units():
 # --------------------------------------------------------------------------------------------------------------
 # number format and maps
 
+
 def test_swedish_number_format():
     assert svenskt_tal(1234567) == f"1{NBSP}234{NBSP}567"
-    assert svenskt_tal(83.0) == "83"                      # integers as integers
+    assert svenskt_tal(83.0) == "83"  # integers as integers
     assert svenskt_tal(0.5) == "0,5"
     assert svenskt_tal(12.3456) == "12,35"
     assert svenskt_tal(-2486.7) == f"\u22122{NBSP}487"
     assert svenskt_tal(1.5, tecken=True) == "+1,5" and svenskt_tal(0.0, tecken=True) == "0"
-    assert svenskt_tal(-0.00001) == "0"                    # no "−0"
+    assert svenskt_tal(-0.00001) == "0"  # no "−0"
     assert svenskt_tal(float("nan")) == "–" and svenskt_tal(None) == "–"
     assert svenskt_tal(1234.5, 2) == f"1{NBSP}234,50"
 
@@ -383,6 +457,7 @@ def test_log_ticks_are_the_1_2_5_series_inside_the_range():
 @pytest.fixture(scope="module")
 def boundaries():
     from geo.kommuner import load_kommun_boundaries
+
     return load_kommun_boundaries(None)
 
 
@@ -390,23 +465,38 @@ def test_maps_are_deterministic_non_blank_and_grey_where_a_value_is_missing(tmp_
     from PIL import Image
 
     from geo.karta import gleshet_kartor, kommun_karta
+
     codes = boundaries["kommun_kod"].to_numpy()
     rng = np.random.default_rng(1)
-    table = pd.DataFrame({"kommun_kod": codes, "avstand_3000_km": rng.lognormal(1, 1, len(codes)),
-                          "avstand_15000_km": rng.lognormal(2, 1, len(codes))})
+    table = pd.DataFrame(
+        {
+            "kommun_kod": codes,
+            "avstand_3000_km": rng.lognormal(1, 1, len(codes)),
+            "avstand_15000_km": rng.lognormal(2, 1, len(codes)),
+        }
+    )
     paths = gleshet_kartor(boundaries, table, [3000, 15000], tmp_path, kalla="test", ar=2024, dpi=40)
     assert [p.name for p in paths] == ["karta_3000.png", "karta_15000.png"]
     first = hashlib.sha256(paths[0].read_bytes()).hexdigest()
     gleshet_kartor(boundaries, table, [3000], tmp_path, kalla="test", ar=2024, dpi=40)
-    assert hashlib.sha256(paths[0].read_bytes()).hexdigest() == first             # same values → same bytes
-    assert b"Matplotlib" not in paths[0].read_bytes()                             # no version metadata
+    assert hashlib.sha256(paths[0].read_bytes()).hexdigest() == first  # same values → same bytes
+    assert b"Matplotlib" not in paths[0].read_bytes()  # no version metadata
     img = np.asarray(Image.open(paths[0]).convert("RGB")).reshape(-1, 3)
-    assert len(np.unique(img, axis=0)) > 50                                      # a coloured map, not a blank page
+    assert len(np.unique(img, axis=0)) > 50  # a coloured map, not a blank page
     change = pd.Series(np.where(np.arange(len(codes)) % 2, 1.0, -1.0), index=codes)
     change.iloc[0] = np.nan
-    p = kommun_karta(boundaries, change, tmp_path / "d.png", titel="Ändring", enhet="km", storhet="Ändring",
-                     kalla="test", skala="divergerande", dpi=40)
+    p = kommun_karta(
+        boundaries,
+        change,
+        tmp_path / "d.png",
+        titel="Ändring",
+        enhet="km",
+        storhet="Ändring",
+        kalla="test",
+        skala="divergerande",
+        dpi=40,
+    )
     img = np.asarray(Image.open(p).convert("RGB")).reshape(-1, 3)
     colours = {tuple(c) for c in np.unique(img, axis=0)}
-    assert (208, 208, 208) in colours                                            # the grey of a missing value
+    assert (208, 208, 208) in colours  # the grey of a missing value
     assert any(r > 150 and b < 120 for r, g, b in colours) and any(b > 150 and r < 120 for r, g, b in colours)

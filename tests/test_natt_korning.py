@@ -8,6 +8,7 @@
 
 and the HTML report of run 3 in a real headless Chromium (skipped where no Chromium is installed).
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 ENGINE_STEPS = {"berakna_sou2024", "forklaring_sou2024", "berakna_2024", "forklaring_2024", "jamfor"}
 ALL_STEPS = ENGINE_STEPS | {"gleshet", "index", "indata", "bas_utfall", "kartor", "kommunsidor"}
-TOUCHED = "2521"        # Pajala
+TOUCHED = "2521"  # Pajala
 
 
 def _senaste(root: Path) -> str:
@@ -49,7 +50,7 @@ def kedja(tmp_path_factory):
     executed: list[str] = []
     original = Steglager.kor_steg
 
-    def counting(self, steg, *args, **kwargs):          # counts the steps actually computed
+    def counting(self, steg, *args, **kwargs):  # counts the steps actually computed
         executed.append(steg.namn)
         return original(self, steg, *args, **kwargs)
 
@@ -60,9 +61,13 @@ def kedja(tmp_path_factory):
         before = set(os.listdir(root / "korningar")) if (root / "korningar").is_dir() else set()
         rc = main(["natt", "--konfig", str(cfg), "-q", *extra])
         new = sorted(set(os.listdir(root / "korningar")) - before)
-        runs[label] = SimpleNamespace(rc=rc, steg=list(executed), korning=new[-1] if new else None,
-                                      senaste=_senaste(root) if (root / "senaste.json").is_file() else None,
-                                      lank=os.readlink(root / "senaste") if (root / "senaste").is_symlink() else None)
+        runs[label] = SimpleNamespace(
+            rc=rc,
+            steg=list(executed),
+            korning=new[-1] if new else None,
+            senaste=_senaste(root) if (root / "senaste.json").is_file() else None,
+            lank=os.readlink(root / "senaste") if (root / "senaste").is_symlink() else None,
+        )
 
     Steglager.kor_steg = counting
     try:
@@ -97,9 +102,17 @@ def test_first_run_from_the_example_computes_every_step_and_publishes(kedja):
     m = _manifest(kedja.root, r.korning)
     assert m["status"] == "lyckad" and m["tidigare_korning"] is None
     assert {s["status"] for s in m["steg"].values()} == {"beräknad"}
-    for f in ("gleshet/kommuner.csv", "index/fasta_index_kommuner_del1.csv", "berakna_sou2024/utjamning.xlsx",
-              "jamfor/jamforelse.xlsx", "rapport/index.html", "rapport/kommun/2521.html", "natt.log",
-              "rapport/kartor/karta_avstand_3000_km.png", "rapport/kartor/karta_glesbygd_grundskola.png"):
+    for f in (
+        "gleshet/kommuner.csv",
+        "index/fasta_index_kommuner_del1.csv",
+        "berakna_sou2024/utjamning.xlsx",
+        "jamfor/jamforelse.xlsx",
+        "rapport/index.html",
+        "rapport/kommun/2521.html",
+        "natt.log",
+        "rapport/kartor/karta_avstand_3000_km.png",
+        "rapport/kartor/karta_glesbygd_grundskola.png",
+    ):
         assert (run / f).is_file(), f
     # the run folder's files are the step store's (hard links), not copies
     assert os.stat(run / "gleshet" / "kommuner.csv").st_nlink >= 2
@@ -139,7 +152,9 @@ def test_second_run_with_nothing_changed_computes_nothing_and_says_so(kedja):
     assert "Inga steg räknades om" in page and "Inga ändringar sedan körningen" in page
     # same inputs → the same bytes as the first run
     a, b = (kedja.root / "korningar" / x.korning for x in (kedja.runs["forsta"], r))
-    assert (a / "berakna_sou2024" / "kommuner.csv").read_bytes() == (b / "berakna_sou2024" / "kommuner.csv").read_bytes()
+    assert (a / "berakna_sou2024" / "kommuner.csv").read_bytes() == (
+        b / "berakna_sou2024" / "kommuner.csv"
+    ).read_bytes()
 
 
 def test_a_changed_engine_input_recomputes_only_the_engine_steps(kedja):
@@ -148,20 +163,24 @@ def test_a_changed_engine_input_recomputes_only_the_engine_steps(kedja):
     m = _manifest(kedja.root, r.korning)
     for s in ("gleshet", "index", "kartor"):
         assert m["steg"][s]["status"] == "återanvänd"
-    assert r.rc == 1                                    # ok, but changes beyond tolerance
+    assert r.rc == 1  # ok, but changes beyond tolerance
     assert r.senaste == r.korning
 
 
 def test_change_report_names_the_kommun_and_equals_the_difference_of_the_runs(kedja):
     prev, now = (kedja.root / "korningar" / kedja.runs[x].korning for x in ("andra", "indata"))
     over = pd.read_csv(now / "andringar" / "over_tolerans.csv", dtype={"Kod": str}, encoding="utf-8-sig")
-    row = over[(over["Kod"] == TOUCHED) & (over["Storhet (kolumn)"] == "inkomstutjamning.inkomstutjamning")
-               & (over["Källa"] == "Utjämning sou2024") & (over["Nivå"] == "kommun")]
+    row = over[
+        (over["Kod"] == TOUCHED)
+        & (over["Storhet (kolumn)"] == "inkomstutjamning.inkomstutjamning")
+        & (over["Källa"] == "Utjämning sou2024")
+        & (over["Nivå"] == "kommun")
+    ]
     assert len(row) == 1
     a = pd.read_parquet(prev / "berakna_sou2024" / "kommuner.parquet").loc[TOUCHED, "inkomstutjamning.inkomstutjamning"]
     b = pd.read_parquet(now / "berakna_sou2024" / "kommuner.parquet").loc[TOUCHED, "inkomstutjamning.inkomstutjamning"]
     assert row["Förändring"].iloc[0] == pytest.approx(b - a, rel=1e-5)
-    assert b < a                                         # a higher tax base: a smaller inkomstutjämningsbidrag
+    assert b < a  # a higher tax base: a smaller inkomstutjämningsbidrag
     # nothing of the grid's measures or the recomputed index moved
     assert not over["Källa"].isin(["Gleshetsmått", "Fasta index"]).any()
     page = (now / "rapport" / "index.html").read_text()
@@ -186,8 +205,16 @@ def test_a_failing_input_leaves_senaste_on_the_last_good_run(kedja):
 # --------------------------------------------------------------------------------------------------------------
 # the report in a real browser
 
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -195,8 +222,10 @@ def browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_bin = shutil.which("chromedriver")
     if not chromium or not driver_bin:
-        pytest.skip("ingen Chromium med chromedriver installerad (apt-get install chromium chromium-driver; "
-                    ".ci/run installerar dem)")
+        pytest.skip(
+            "ingen Chromium med chromedriver installerad (apt-get install chromium chromium-driver; "
+            ".ci/run installerar dem)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
@@ -225,31 +254,41 @@ def _colours(png: bytes) -> int:
     from io import BytesIO
 
     from PIL import Image
+
     img = np.asarray(Image.open(BytesIO(png)).convert("RGB")).reshape(-1, 3)
     return len(np.unique(img, axis=0))
 
 
 def test_report_index_loads_without_console_errors_and_maps_render(kedja, browser):
     from selenium.webdriver.common.by import By
+
     run = kedja.root / "korningar" / kedja.runs["indata"].korning
     assert _open(browser, run / "rapport" / "index.html") == []
     assert "Nattlig omräkning" in browser.title
     images = browser.find_elements(By.CSS_SELECTOR, ".kartor img")
     files = sorted(os.listdir(run / "rapport" / "kartor"))
-    assert {"karta_avstand_3000_km.png", "karta_avstand_15000_km.png", "karta_glesbygd_forskola.png",
-            "karta_glesbygd_grundskola.png", "karta_glesbygd_gymnasieskola.png", "karta_glesbygd_hemtjanst.png",
-            "karta_merkostnadsindex.png", "andring_berakna_sou2024_utjamning_totalt.png"} <= set(files)
+    assert {
+        "karta_avstand_3000_km.png",
+        "karta_avstand_15000_km.png",
+        "karta_glesbygd_forskola.png",
+        "karta_glesbygd_grundskola.png",
+        "karta_glesbygd_gymnasieskola.png",
+        "karta_glesbygd_hemtjanst.png",
+        "karta_merkostnadsindex.png",
+        "andring_berakna_sou2024_utjamning_totalt.png",
+    } <= set(files)
     # (the current rules' total is not available in the seeds, so it has no change map)
     assert "andring_berakna_2024_utjamning_totalt.png" not in files
     assert sorted(img.get_attribute("src").rsplit("/", 1)[1] for img in images) == files
     for img in images:
         assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img) > 300
     browser.execute_script("arguments[0].scrollIntoView()", images[0])
-    assert _colours(images[0].screenshot_as_png) > 50        # a coloured map as the browser drew it
+    assert _colours(images[0].screenshot_as_png) > 50  # a coloured map as the browser drew it
 
 
 def test_report_table_sorts_on_click(kedja, browser):
     from selenium.webdriver.common.by import By
+
     run = kedja.root / "korningar" / kedja.runs["indata"].korning
     _open(browser, run / "rapport" / "index.html")
     table = browser.find_element(By.ID, "kommuntabell")
@@ -259,7 +298,9 @@ def test_report_table_sorts_on_click(kedja, browser):
     def values():
         return browser.execute_script(
             "return Array.from(arguments[0].tBodies[0].rows).map(r => parseFloat(r.cells[arguments[1]].dataset.v))",
-            table, col)
+            table,
+            col,
+        )
 
     before = values()
     header.click()
@@ -268,14 +309,16 @@ def test_report_table_sorts_on_click(kedja, browser):
     down = values()
     assert up == sorted(before) and down == sorted(before, reverse=True) and up != before
     assert header.get_attribute("aria-sort") == "descending"
-    names = browser.execute_script("return Array.from(arguments[0].tBodies[0].rows).map(r => r.cells[1].textContent)",
-                                   table)
+    names = browser.execute_script(
+        "return Array.from(arguments[0].tBodies[0].rows).map(r => r.cells[1].textContent)", table
+    )
     k = pd.read_csv(run / "gleshet" / "kommuner.csv", dtype={"kommun_kod": str})
-    assert names[0] == k.loc[k["avstand_3000_km"].idxmax(), "kommun"]     # the sparsest kommun first
+    assert names[0] == k.loc[k["avstand_3000_km"].idxmax(), "kommun"]  # the sparsest kommun first
 
 
 def test_kommun_page_loads_with_summary_first_and_integers_as_integers(kedja, browser):
     from selenium.webdriver.common.by import By
+
     run = kedja.root / "korningar" / kedja.runs["indata"].korning
     assert _open(browser, run / "rapport" / "kommun" / f"{TOUCHED}.html") == []
     assert browser.find_element(By.TAG_NAME, "h1").text == f"Pajala ({TOUCHED})"
@@ -283,7 +326,12 @@ def test_kommun_page_loads_with_summary_first_and_integers_as_integers(kedja, br
     assert headings.index("Sammanfattning per post") < headings.index("Detaljer per del")
     browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
     body = browser.find_element(By.TAG_NAME, "body").text
-    assert "Äldreomsorg" in body and "strukturellt löneläge" in body and "Indata" in body and "Folkmängd i åldern 65–74 år" in body
+    assert (
+        "Äldreomsorg" in body
+        and "strukturellt löneläge" in body
+        and "Indata" in body
+        and "Folkmängd i åldern 65–74 år" in body
+    )
     assert "Inkomstutjämning" in body and "Utjämning totalt (lag 2004:773)" in body
     assert ".0000" not in body and "nan" not in body.lower().split()
     # the changed input shows among the page's changes

@@ -1,4 +1,5 @@
 """Atomic output directories and manifests (pipelines/outputs.py)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -9,8 +10,15 @@ import stat
 
 import pytest
 
-from pipelines.outputs import (RUN_MARKER, OutputPathError, atomic_output_dir, atomic_output_file, check_output_dir,
-                               clean_stale, write_manifest)
+from pipelines.outputs import (
+    RUN_MARKER,
+    OutputPathError,
+    atomic_output_dir,
+    atomic_output_file,
+    check_output_dir,
+    clean_stale,
+    write_manifest,
+)
 
 
 def test_failed_run_leaves_nothing_and_keeps_previous_output(tmp_path):
@@ -25,9 +33,9 @@ def test_failed_run_leaves_nothing_and_keeps_previous_output(tmp_path):
             raise RuntimeError("boom")
     assert (final / "a.csv").read_text() == "first\n"  # the old complete output survives
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temp dir left behind
-    with pytest.raises(OutputPathError):   # and a failed run never replaced anything, nor does a refused one
+    with pytest.raises(OutputPathError):  # and a failed run never replaced anything, nor does a refused one
         with atomic_output_dir(final) as tmp:
-            (final / "user.txt").write_text("mine\n")    # someone adds a file while the run computes
+            (final / "user.txt").write_text("mine\n")  # someone adds a file while the run computes
     assert (final / "user.txt").exists() and (final / "a.csv").read_text() == "first\n"
 
 
@@ -44,8 +52,14 @@ def test_manifest_hashes_inputs_and_outputs(tmp_path):
     out = tmp_path / "o"
     out.mkdir()
     (out / "r.csv").write_bytes(b"r\n3\n")
-    path = write_manifest(out, command="t", arguments={"b": 1, "a": "z"}, inputs={"grid": src, "none": None},
-                          parameters={"p": 2}, timings={"run": 0.5})
+    path = write_manifest(
+        out,
+        command="t",
+        arguments={"b": 1, "a": "z"},
+        inputs={"grid": src, "none": None},
+        parameters={"p": 2},
+        timings={"run": 0.5},
+    )
     m = json.loads(path.read_text())
     assert m["inputs"] == {"grid": {"path": str(src), "sha256": hashlib.sha256(b"x,y\n1,2\n").hexdigest()}}
     assert m["outputs"] == {"r.csv": hashlib.sha256(b"r\n3\n").hexdigest()}
@@ -54,6 +68,7 @@ def test_manifest_hashes_inputs_and_outputs(tmp_path):
 
 
 # --- never lose a user's data (issue 9) ------------------------------------------------------------------------------
+
 
 def _tool_output(d, files=("a.csv",)):
     d.mkdir(parents=True, exist_ok=True)
@@ -99,6 +114,7 @@ def test_refuses_an_input_or_a_parent_of_an_input(tmp_path, rel):
 
 def test_refuses_the_tools_own_data_directory(tmp_path, monkeypatch):
     from pipelines.outputs import ROOT_DATA
+
     monkeypatch.chdir(tmp_path)
     for target in (ROOT_DATA, ROOT_DATA.parent):
         with pytest.raises(OutputPathError, match="verktygets egna data"):
@@ -109,17 +125,17 @@ def test_refuses_a_stranger_directory_and_keeps_every_file(tmp_path):
     d = tmp_path / "mapp"
     d.mkdir()
     (d / "notes.txt").write_text("mine\n")
-    with pytest.raises(OutputPathError, match="notes.txt"):
+    with pytest.raises(OutputPathError, match=r"notes.txt"):
         with atomic_output_dir(d):
             pass
     assert sorted(p.name for p in d.iterdir()) == ["notes.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mapp"]   # no temporary directory left either
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mapp"]  # no temporary directory left either
 
 
 def test_refuses_a_tool_directory_holding_a_users_file(tmp_path):
     d = _tool_output(tmp_path / "ut")
     (d / "mina_anteckningar.xlsx").write_text("mine\n")
-    with pytest.raises(OutputPathError, match="mina_anteckningar.xlsx"):
+    with pytest.raises(OutputPathError, match=r"mina_anteckningar.xlsx"):
         check_output_dir(d)
 
 
@@ -130,7 +146,7 @@ def test_replaces_an_empty_directory_and_its_own_output(tmp_path):
         (tmp / "a.csv").write_text("1\n")
         write_manifest(tmp, command="t", arguments={}, inputs={})
     assert json.loads((d / "manifest.json").read_text())["verktyg"] == "utjamning"
-    assert sorted(json.loads((d / "manifest.json").read_text())["outputs"]) == ["a.csv"]   # not the run marker
+    assert sorted(json.loads((d / "manifest.json").read_text())["outputs"]) == ["a.csv"]  # not the run marker
     with atomic_output_dir(d) as tmp:
         (tmp / "b.csv").write_text("2\n")
         write_manifest(tmp, command="t", arguments={}, inputs={})
@@ -159,7 +175,7 @@ def test_a_killed_runs_temporary_directory_is_removed_a_running_ones_kept(tmp_pa
     # a run still writing: its marker is locked
     live = tmp_path / ".ut.tmp-live"
     live.mkdir()
-    fh = open(live / RUN_MARKER, "w")
+    fh = open(live / RUN_MARKER, "w")  # noqa: SIM115 - held open: the lock is the other run's
     fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
     # not the tool's: reported, never removed
     foreign = tmp_path / ".ut.tmp-other"
@@ -176,7 +192,7 @@ def test_a_killed_runs_temporary_directory_is_removed_a_running_ones_kept(tmp_pa
 
 def test_temporary_directory_is_locked_while_the_run_writes(tmp_path):
     with atomic_output_dir(tmp_path / "ut") as tmp:
-        assert clean_stale(tmp_path / "ut") == [] and tmp.exists()   # a second run leaves it alone
+        assert clean_stale(tmp_path / "ut") == [] and tmp.exists()  # a second run leaves it alone
         (tmp / "a.csv").write_text("1\n")
     assert not (tmp_path / "ut" / RUN_MARKER).exists()
 

@@ -1,5 +1,6 @@
 """Rule-set and reform values are checked (issue 9): type, finiteness, range (declared or by unit), enumerated
 choices against their allowed values, duplicate YAML keys — every problem named, nothing computed."""
+
 from __future__ import annotations
 
 import math
@@ -21,34 +22,37 @@ def reform(p: Params, andringar: dict) -> Params:
 
 @pytest.mark.parametrize("namn", ["sou2024", "2024"])
 def test_shipped_rule_sets_pass_their_own_checks(namn):
-    p = Params.load(namn)       # load() runs check_value on every leaf
+    p = Params.load(namn)  # load() runs check_value on every leaf
     choices = [k for k, leaf in p.leaves.items() if isinstance(leaf.get("value"), str) and "allowed" in leaf]
     assert len(choices) >= 20
     for k in choices:
         assert p.leaves[k]["value"] in p.leaves[k]["allowed"], k
-        if "alternativ" in p.leaves[k]:                     # the alternative's name (possibly followed by prose)
+        if "alternativ" in p.leaves[k]:  # the alternative's name (possibly followed by prose)
             assert str(p.leaves[k]["alternativ"]).split()[0] in p.leaves[k]["allowed"], k
 
 
-@pytest.mark.parametrize("path,value,fragment", [
-    ("forskola.lonelage_underlag_steg", "efter-iba", "menade du 'efter_iba'"),
-    ("forskola.administration_bas", "aldersersattning15", "okänt val"),
-    ("ifo.korrigeringsfaktor", "gemensamt", "okänt val"),
-    ("ifo.modell", "en modell", "okänt val"),
-    ("lss.prislista.modell", "RS", "okänt val"),
-    ("inkomstutjamning.garantiniva", float("nan"), "inte ett ändligt tal"),
-    ("inkomstutjamning.garantiniva", float("inf"), "inte ett ändligt tal"),
-    ("inkomstutjamning.garantiniva", True, "ska vara ett tal, fick true"),
-    ("inkomstutjamning.garantiniva", -1.16, "utanför det tillåtna intervallet"),
-    ("inkomstutjamning.garantiniva", "1,17", "decimaltecknet är punkt i YAML: 1.17"),
-    ("forskola.lonekostnadsandel", 1.7, "[0, 1]"),
-    ("forskola.lonekostnadsandel", -0.5, "[0, 1]"),
-    ("tillagg.administration_andel", 13.8, "[0, 1]"),
-    ("grundskola.modersmal_manader", 11.5, "inte ett heltal"),
-    ("aldreomsorg.normkostnad.ensamboende_65_74", -1, "utanför"),
-    ("forskola.komponenter", "aldersersattning", "ska vara en lista"),
-    ("allmant.kpif", {2023: 6.0, 2024: float("nan")}, "inte ett ändligt tal"),
-])
+@pytest.mark.parametrize(
+    "path,value,fragment",
+    [
+        ("forskola.lonelage_underlag_steg", "efter-iba", "menade du 'efter_iba'"),
+        ("forskola.administration_bas", "aldersersattning15", "okänt val"),
+        ("ifo.korrigeringsfaktor", "gemensamt", "okänt val"),
+        ("ifo.modell", "en modell", "okänt val"),
+        ("lss.prislista.modell", "RS", "okänt val"),
+        ("inkomstutjamning.garantiniva", float("nan"), "inte ett ändligt tal"),
+        ("inkomstutjamning.garantiniva", float("inf"), "inte ett ändligt tal"),
+        ("inkomstutjamning.garantiniva", True, "ska vara ett tal, fick true"),
+        ("inkomstutjamning.garantiniva", -1.16, "utanför det tillåtna intervallet"),
+        ("inkomstutjamning.garantiniva", "1,17", "decimaltecknet är punkt i YAML: 1.17"),
+        ("forskola.lonekostnadsandel", 1.7, "[0, 1]"),
+        ("forskola.lonekostnadsandel", -0.5, "[0, 1]"),
+        ("tillagg.administration_andel", 13.8, "[0, 1]"),
+        ("grundskola.modersmal_manader", 11.5, "inte ett heltal"),
+        ("aldreomsorg.normkostnad.ensamboende_65_74", -1, "utanför"),
+        ("forskola.lonelage_underlag", "aldersersattning", "ska vara en lista"),
+        ("allmant.kpif", {2023: 6.0, 2024: float("nan")}, "inte ett ändligt tal"),
+    ],
+)
 def test_bad_reform_values_are_rejected_with_the_path(path, value, fragment):
     with pytest.raises(ParameterError) as e:
         reform(SOU, {path: value})
@@ -60,11 +64,17 @@ def test_every_problem_of_a_reform_is_listed_and_good_values_pass():
         reform(SOU, {"inkomstutjamning.garantiniva": "x", "forskola.lonekostnadsandel": 2.0, "nope.x": 1})
     msg = str(e.value)
     assert "3 problem" in msg and "garantiniva" in msg and "lonekostnadsandel" in msg and "nope.x" in msg
-    p = reform(SOU, {"inkomstutjamning.garantiniva": 1.17, "forskola.lonelage_underlag_steg": "fore_iba",
-                     "kollektivtrafik.fordelningsmodell.konstant": -5.0,          # a model constant is signed
-                     "allmant.kpif": {2023: 6.0, 2024: -0.4}})                   # a KPIF change may be negative
+    p = reform(
+        SOU,
+        {
+            "inkomstutjamning.garantiniva": 1.17,
+            "forskola.lonelage_underlag_steg": "fore_iba",
+            "kollektivtrafik.fordelningsmodell.konstant": -5.0,  # a model constant is signed
+            "allmant.kpif": {2023: 6.0, 2024: -0.4},
+        },
+    )  # a KPIF change may be negative
     assert p("inkomstutjamning.garantiniva") == 1.17 and p.raw("forskola.lonelage_underlag_steg") == "fore_iba"
-    assert NU.leaves["bidrag.efterslapning.ventil_grans_procent"]["value"] == math.inf   # declared: allowed [.inf]
+    assert NU.leaves["bidrag.efterslapning.ventil_grans_procent"]["value"] == math.inf  # declared: allowed [.inf]
 
 
 def test_a_signed_coefficient_keeps_its_sign_freedom():
@@ -86,15 +96,16 @@ def test_duplicate_yaml_keys_are_errors(tmp_path):
         SOU.with_reform(f)
     assert "förekommer två gånger" in str(e.value) and "rad 3" in str(e.value) and str(f) in str(e.value)
     g = tmp_path / "ok.yaml"
-    g.write_text("a: &x {value: 1}\nb:\n  <<: *x\n  unit: kr\n")        # merge keys are not duplicates
+    g.write_text("a: &x {value: 1}\nb:\n  <<: *x\n  unit: kr\n")  # merge keys are not duplicates
     assert load_yaml(g)["b"] == {"value": 1, "unit": "kr"}
 
 
 def test_duplicate_key_in_a_rule_set_file_is_an_error(tmp_path):
     d = tmp_path / "egen"
     d.mkdir()
-    (d / "allmant.yaml").write_text("x: {value: 1, unit: kr, source: s, valid_from: 2024}\n"
-                                    "x: {value: 2, unit: kr, source: s, valid_from: 2024}\n")
+    (d / "allmant.yaml").write_text(
+        "x: {value: 1, unit: kr, source: s, valid_from: 2024}\nx: {value: 2, unit: kr, source: s, valid_from: 2024}\n"
+    )
     with pytest.raises(ParameterError, match="förekommer två gånger"):
         Params.load("egen", d)
 
@@ -115,19 +126,29 @@ def test_scenario_batches_are_checked():
     assert SOU.with_batch({"inkomstutjamning.garantiniva": [1.1, 1.2]}).n_scenarios == 2
 
 
-NUMERIC = [k for k, leaf in SOU.leaves.items()
-           if isinstance(leaf.get("value"), (int, float)) and not isinstance(leaf.get("value"), bool)]
+NUMERIC = [
+    k
+    for k, leaf in SOU.leaves.items()
+    if isinstance(leaf.get("value"), (int, float)) and not isinstance(leaf.get("value"), bool)
+]
 CHOICES = [k for k, leaf in SOU.leaves.items() if isinstance(leaf.get("value"), str) and "allowed" in leaf]
 
 
 @settings(max_examples=150, deadline=None)
-@given(path=st.sampled_from(NUMERIC),
-       bad=st.one_of(st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e300, -1e300]),
-                     st.booleans(), st.text(max_size=8), st.none(), st.lists(st.floats(), max_size=2)))
+@given(
+    path=st.sampled_from(NUMERIC),
+    bad=st.one_of(
+        st.sampled_from([float("nan"), float("inf"), float("-inf"), 1e300, -1e300]),
+        st.booleans(),
+        st.text(max_size=8),
+        st.none(),
+        st.lists(st.floats(), max_size=2),
+    ),
+)
 def test_hypothesis_bad_numeric_reform_values_never_pass(path, bad):
     rng, _ = leaf_range(SOU.leaves[path])
     if isinstance(bad, float) and math.isfinite(bad) and (rng is None or rng[0] <= bad <= rng[1]):
-        return                                   # ±1e300 inside an open range is a legal (if absurd) coefficient
+        return  # ±1e300 inside an open range is a legal (if absurd) coefficient
     with pytest.raises(ParameterError) as e:
         reform(SOU, {path: bad})
     assert path in str(e.value)
@@ -166,7 +187,12 @@ def test_every_enumerated_choice_declares_its_allowed_values(namn):
     import re
 
     p = Params.load(namn)
-    missing = [k for k, leaf in p.leaves.items()
-               if isinstance(leaf.get("value"), str) and "allowed" not in leaf and leaf.get("unit") != "katalog"
-               and (leaf.get("unit") != "text" or re.fullmatch(r"[a-z0-9_<>=,.\-]+", leaf["value"]))]
+    missing = [
+        k
+        for k, leaf in p.leaves.items()
+        if isinstance(leaf.get("value"), str)
+        and "allowed" not in leaf
+        and leaf.get("unit") != "katalog"
+        and (leaf.get("unit") != "text" or re.fullmatch(r"[a-z0-9_<>=,.\-]+", leaf["value"]))
+    ]
     assert missing == []

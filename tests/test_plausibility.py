@@ -1,5 +1,6 @@
 """Plausibility of engine inputs (issue 9): bands of data/rimlighet.yaml for every schema variable, signed variables
 keep their sign, unusual values become notes, the fasta index tables and the `--bas-bilaga4` check."""
+
 from __future__ import annotations
 
 import shutil
@@ -17,7 +18,8 @@ from engine.register import FASTA_INDEX_DIR, RegisterError, read_fasta_index
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from engine.demo import write_demo_inputs
+    from pipelines.demo_indata import write_demo_inputs
+
     return write_demo_inputs(tmp_path_factory.mktemp("indata"), 2024)
 
 
@@ -52,20 +54,29 @@ def test_a_signed_riket_variable_keeps_its_sign(tables):
 
 def test_a_riket_variable_given_twice_is_an_error_not_the_last_value(tables):
     t = {k: v.copy() for k, v in tables[0].items()}
-    t["riket"] = pd.concat([t["riket"], pd.DataFrame({"variabel": ["utfall_t1_regleringspost_region_kr_per_inv"],
-                                                       "varde": ["-4923"]})], ignore_index=True)
+    t["riket"] = pd.concat(
+        [t["riket"], pd.DataFrame({"variabel": ["utfall_t1_regleringspost_region_kr_per_inv"], "varde": ["-4923"]})],
+        ignore_index=True,
+    )
     with pytest.raises(IndataError, match="förekommer på flera rader"):
         validate(t, tables[1], "sou2024", 2024)
 
 
-@pytest.mark.parametrize("col,value,fragment", [
-    ("skatteunderlag_kr", None, "per folkmangd_1nov_t1) ligger utanför"),          # tkr instead of kr
-    ("kommunalskatt_2022", "0.2042", "[5, 40]"),                                  # a fraction instead of percent
-    ("folkmangd_1nov_t1", "0", "[1, 11 000 000]"),
-    ("gy_programkostnad_kr", None, "per gy_elever) ligger utanför"),              # tkr
-    ("medeldistans_3000_km", "34500", "[0, 500]"),                             # metres instead of km
-    ("tatortsbefolkning", "9000000", "per folkmangd_31dec_t2) ligger utanför"),   # more than the kommun's inhabitants
-])
+@pytest.mark.parametrize(
+    "col,value,fragment",
+    [
+        ("skatteunderlag_kr", None, "per folkmangd_1nov_t1) ligger utanför"),  # tkr instead of kr
+        ("kommunalskatt_2022", "0.2042", "[5, 40]"),  # a fraction instead of percent
+        ("folkmangd_1nov_t1", "0", "[1, 11 000 000]"),
+        ("gy_programkostnad_kr", None, "per gy_elever) ligger utanför"),  # tkr
+        ("medeldistans_3000_km", "34500", "[0, 500]"),  # metres instead of km
+        (
+            "tatortsbefolkning",
+            "9000000",
+            "per folkmangd_31dec_t2) ligger utanför",
+        ),  # more than the kommun's inhabitants
+    ],
+)
 def test_a_wrong_unit_is_an_error(tables, col, value, fragment):
     t = tables[0]["kommun"]
     if value is None:
@@ -87,8 +98,11 @@ KOMMUN_VARS = [v.name for v in schema.variables(schema.KOMMUN, "sou2024")]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(col=st.sampled_from(KOMMUN_VARS), row=st.integers(0, 289),
-       bad=st.sampled_from(["nan", "inf", "-inf", "1e30", "-1e30", "abc", "", "1,2,3"]))
+@given(
+    col=st.sampled_from(KOMMUN_VARS),
+    row=st.integers(0, 289),
+    bad=st.sampled_from(["nan", "inf", "-inf", "1e30", "-1e30", "abc", "", "1,2,3"]),
+)
 def test_hypothesis_a_bad_kommun_value_is_always_named(tables, col, row, bad):
     t = tables[0]["kommun"]
     with pytest.raises(IndataError) as e:
@@ -97,28 +111,37 @@ def test_hypothesis_a_bad_kommun_value_is_always_named(tables, col, row, bad):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from([v.name for v in schema.variables(schema.RIKET, "sou2024")]),
-       factor=st.sampled_from([1e-6, 1e-3, 1e6, 1e9]))
+@given(
+    name=st.sampled_from([v.name for v in schema.variables(schema.RIKET, "sou2024")]),
+    factor=st.sampled_from([1e-6, 1e-3, 1e6, 1e9]),
+)
 def test_hypothesis_a_riket_value_in_the_wrong_unit_is_caught(tables, name, factor):
     t = {k: v.copy() for k, v in tables[0].items()}
     r = t["riket"]
     if name not in set(r["variabel"]):
-        return                            # an optional riket input the demo does not give
+        return  # an optional riket input the demo does not give
     v = float(r.loc[r["variabel"] == name, "varde"].iloc[0]) * factor
     b = schema.band(name)
     r.loc[r["variabel"] == name, "varde"] = repr(v)
     if b.fel[0] <= v <= b.fel[1]:
-        return                            # e.g. a small kr/inv outcome times 1 000 can still be plausible
+        return  # e.g. a small kr/inv outcome times 1 000 can still be plausible
     with pytest.raises(IndataError, match=name):
         validate(t, tables[1], "sou2024", 2024)
 
 
 # --- fasta index tables ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("col,value,fragment", [
-    ("loneindex", "0", "[50, 200]"), ("loneindex", "1.038", "[50, 200]"), ("glesbygd_hemtjanst", "-0.98", "[0,01, 10]"),
-    ("behov_forskola", "nan", "inte ett ändligt tal"), ("glesbygd_grundskola", "", "inte ett ändligt tal"),
-])
+
+@pytest.mark.parametrize(
+    "col,value,fragment",
+    [
+        ("loneindex", "0", "[50, 200]"),
+        ("loneindex", "1.038", "[50, 200]"),
+        ("glesbygd_hemtjanst", "-0.98", "[0,01, 10]"),
+        ("behov_forskola", "nan", "inte ett ändligt tal"),
+        ("glesbygd_grundskola", "", "inte ett ändligt tal"),
+    ],
+)
 def test_a_bad_fasta_index_value_is_an_error(tmp_path, col, value, fragment):
     d = tmp_path / "fi"
     shutil.copytree(FASTA_INDEX_DIR, d)
@@ -136,14 +159,17 @@ def test_the_published_fasta_index_tables_are_plausible_without_notes():
 
 # --- jamfor --bas-bilaga4 ----------------------------------------------------------------------------------------
 
+
 def test_bilaga4_check_is_silent_for_the_committees_outcome_and_names_a_deviation():
     from engine.register import DATA
     from pipelines.cmd_jamfor import bilaga4_avvikelse
 
     t1 = pd.read_csv(DATA / "bilaga4" / "tabell1_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
     t2 = pd.read_csv(DATA / "bilaga4" / "tabell2_regioner.csv", dtype={"region_kod": str}).set_index("region_kod")
-    tables = {"tabell1_kommuner": t1[["inkomstutjamning_forslag"]] + 0.4,    # the engine reproduces within 1 kr
-              "tabell2_regioner": t2[["inkomstutjamning_forslag"]] - 0.4}
+    tables = {
+        "tabell1_kommuner": t1[["inkomstutjamning_forslag"]] + 0.4,  # the engine reproduces within 1 kr
+        "tabell2_regioner": t2[["inkomstutjamning_forslag"]] - 0.4,
+    }
     assert bilaga4_avvikelse(tables, 2024) == []
     tables["tabell1_kommuner"].loc["2518", "inkomstutjamning_forslag"] += 60.0
     notes = bilaga4_avvikelse(tables, 2025)

@@ -1,5 +1,6 @@
 """Tests of geo/readers.py and geo/errors.py: every format on small files written here, every kind of bad
 input, and the national SCB 1 km grid (../shared/data)."""
+
 from __future__ import annotations
 
 import gzip
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 from pyproj import Transformer
 
-from geo.errors import GridInputError, Problem
+from geo.errors import GridInputError
 from geo.readers import COLUMNS, SWEDEN_BOX_3006, detect_format, read_grid
 
 
@@ -42,9 +43,11 @@ def _error(path, **kw) -> GridInputError:
 
 # ------------------------------------------------------------------------------------------------ SCB
 
+
 def test_scb_csv_1km_semicolon_bom_and_zero_pop(tmp_path):
-    p = _write(tmp_path / "rutor.csv", "Rutid_SCB;Beftotalt\n2690006534000;7\n6740006580000;0\n6750006580000;1234\n",
-               bom=True)
+    p = _write(
+        tmp_path / "rutor.csv", "Rutid_SCB;Beftotalt\n2690006534000;7\n6740006580000;0\n6750006580000;1234\n", bom=True
+    )
     assert detect_format(p) == "scb"
     df = read_grid(p)
     _check_table(df, "scb")
@@ -52,22 +55,25 @@ def test_scb_csv_1km_semicolon_bom_and_zero_pop(tmp_path):
     assert df["x"].tolist() == [269500.0, 674500.0, 675500.0]
     assert df["y"].tolist() == [6534500.0, 6580500.0, 6580500.0]
     assert df["size_m"].tolist() == [1000] * 3
-    assert df["pop"].tolist() == [7, 0, 1234]          # the zero-pop cell is kept
+    assert df["pop"].tolist() == [7, 0, 1234]  # the zero-pop cell is kept
     assert df.attrs["source"] == str(p)
 
 
 def test_scb_csv_gz_comma_and_float_text_population(tmp_path):
     p = _write(tmp_path / "rutor.csv.gz", "ruta,pop\n6740006580000,3.0\n6740006581000,12\n")
     df = read_grid(p, "scb")
-    assert df["pop"].tolist() == [3, 12]               # "3.0" is an integer count
+    assert df["pop"].tolist() == [3, 12]  # "3.0" is an integer count
     assert df["y"].tolist() == [6580500.0, 6581500.0]
 
 
 def test_scb_mixed_250_and_1000_with_rutstorlek(tmp_path):
-    p = _write(tmp_path / "mixed.csv", "rutid;rutstorlek;beftotalt\n"
-                                       "6740006580000;1000;50\n"      # 1 km cell
-                                       "6750006580000;250;10\n"       # 250 m cell at a 1000 m corner
-                                       "6752506580750;250;20\n")      # 250 m cell at 250 m corners
+    p = _write(
+        tmp_path / "mixed.csv",
+        "rutid;rutstorlek;beftotalt\n"
+        "6740006580000;1000;50\n"  # 1 km cell
+        "6750006580000;250;10\n"  # 250 m cell at a 1000 m corner
+        "6752506580750;250;20\n",
+    )  # 250 m cell at 250 m corners
     df = read_grid(p)
     assert df["size_m"].tolist() == [1000, 250, 250]
     assert df["x"].tolist() == [674500.0, 675125.0, 675375.0]
@@ -86,10 +92,13 @@ def test_scb_250_grid_needs_size_column_or_cell_size(tmp_path):
 
 
 def test_scb_overlapping_mixed_cells_are_listed(tmp_path):
-    p = _write(tmp_path / "overlap.csv", "rutid;rutstorlek;beftotalt\n"
-                                         "6740006580000;1000;50\n"
-                                         "6745006580250;250;10\n"       # inside the 1 km cell of row 1
-                                         "6760006580000;250;10\n")      # elsewhere: fine
+    p = _write(
+        tmp_path / "overlap.csv",
+        "rutid;rutstorlek;beftotalt\n"
+        "6740006580000;1000;50\n"
+        "6745006580250;250;10\n"  # inside the 1 km cell of row 1
+        "6760006580000;250;10\n",
+    )  # elsewhere: fine
     err = _error(p)
     assert len(err.problems) == 1
     pr = err.problems[0]
@@ -107,8 +116,11 @@ def test_scb_geopackage_matches_csv(tmp_path):
     from shapely.geometry import box
 
     corners = [(674000, 6580000), (675000, 6580000), (500000, 6874000)]
-    gdf = gpd.GeoDataFrame({"Rutid": [int(f"{e:06d}{n:07d}") for e, n in corners], "Beftotalt": [3, 0, 41]},
-                           geometry=[box(e, n, e + 1000, n + 1000) for e, n in corners], crs="EPSG:3006")
+    gdf = gpd.GeoDataFrame(
+        {"Rutid": [int(f"{e:06d}{n:07d}") for e, n in corners], "Beftotalt": [3, 0, 41]},
+        geometry=[box(e, n, e + 1000, n + 1000) for e, n in corners],
+        crs="EPSG:3006",
+    )
     p = tmp_path / "rutor.gpkg"
     gdf.to_file(p, driver="GPKG", engine="pyogrio")
     assert detect_format(p) == "scb"
@@ -123,15 +135,19 @@ def test_scb_geopackage_matches_csv(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ GEOSTAT
 
+
 def test_geostat_csv_reprojects_centre(tmp_path):
     # lon 15°E, lat 62°N lies in the cell with SW corner E 4 583 000, N 4 331 000 of EPSG:3035 (1 km); in
     # SWEREF 99 TM (central meridian 15°E, false easting 500 000) that point is E 500 000, N 6 874 180.15.
     lon15 = Transformer.from_crs(4326, 3035, always_xy=True).transform(15.0, 62.0)
     assert (math.floor(lon15[0] / 1000) * 1000, math.floor(lon15[1] / 1000) * 1000) == (4583000, 4331000)
-    p = _write(tmp_path / "geostat.csv", "GRD_ID,TOT_P,CNTR_ID\n"
-                                         "CRS3035RES1000mN4331000E4583000,120,SE\n"
-                                         "1kmN4332E4583,7,SE\n"
-                                         "CRS3035RES1000mN4100000E4800000,0,SE\n")
+    p = _write(
+        tmp_path / "geostat.csv",
+        "GRD_ID,TOT_P,CNTR_ID\n"
+        "CRS3035RES1000mN4331000E4583000,120,SE\n"
+        "1kmN4332E4583,7,SE\n"
+        "CRS3035RES1000mN4100000E4800000,0,SE\n",
+    )
     assert detect_format(p) == "geostat"
     df = read_grid(p)
     _check_table(df, "geostat")
@@ -146,7 +162,7 @@ def test_geostat_csv_reprojects_centre(tmp_path):
     # both projections are near-isometric here, so the distance in SWEREF 99 TM is ≈300 m
     d = math.hypot(df["x"][0] - 500000.0, df["y"][0] - 6874180.15)
     assert d == pytest.approx(math.hypot(lon15[0] - 4583500, lon15[1] - 4331500), abs=5.0)
-    assert df["x"][0] < 500000.0 < df["x"][0] + 500   # west of 15°E, as the offset says
+    assert df["x"][0] < 500000.0 < df["x"][0] + 500  # west of 15°E, as the offset says
 
 
 def test_geostat_alternative_population_column(tmp_path):
@@ -156,11 +172,22 @@ def test_geostat_alternative_population_column(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ raster
 
+
 def _tif(path, arr, crs, transform, nodata=None):
     import rasterio
 
-    with rasterio.open(path, "w", driver="GTiff", height=arr.shape[0], width=arr.shape[1], count=1,
-                       dtype=arr.dtype, crs=crs, transform=transform, nodata=nodata) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=arr.shape[0],
+        width=arr.shape[1],
+        count=1,
+        dtype=arr.dtype,
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
+    ) as dst:
         dst.write(arr, 1)
     return path
 
@@ -168,7 +195,7 @@ def _tif(path, arr, crs, transform, nodata=None):
 def test_raster_3006_pixels_with_counts(tmp_path):
     from rasterio.transform import from_origin
 
-    arr = np.array([[0, 5, -1], [7, 0, 2]], dtype="int32")    # -1 = nodata
+    arr = np.array([[0, 5, -1], [7, 0, 2]], dtype="int32")  # -1 = nodata
     p = _tif(tmp_path / "pop.tif", arr, "EPSG:3006", from_origin(500000, 6600000, 1000, 1000), nodata=-1)
     df = read_grid(p)
     _check_table(df, "raster")
@@ -203,8 +230,12 @@ def test_raster_without_crs_needs_crs_and_non_integer_counts_are_errors(tmp_path
     df = read_grid(p, crs="EPSG:3006")
     assert df["x"].tolist() == [500125.0, 500375.0] and df["size_m"].tolist() == [250, 250]
 
-    bad = _tif(tmp_path / "frac.tif", np.array([[1.0, 2.5], [0.0, -3.0]]), "EPSG:3006",
-               from_origin(500000, 6600000, 1000, 1000))
+    bad = _tif(
+        tmp_path / "frac.tif",
+        np.array([[1.0, 2.5], [0.0, -3.0]]),
+        "EPSG:3006",
+        from_origin(500000, 6600000, 1000, 1000),
+    )
     err = _error(bad)
     msg = str(err)
     assert len(err.problems) == 2
@@ -220,7 +251,7 @@ def test_raster_geographic_pixels_have_size_0_and_crs_conflict_is_an_error(tmp_p
     ex, ey = Transformer.from_crs(4326, 3006, always_xy=True).transform([15.005, 15.015], [61.995, 61.995])
     np.testing.assert_allclose(df["x"], ex, atol=1e-6)
     np.testing.assert_allclose(df["y"], ey, atol=1e-6)
-    assert df["size_m"].tolist() == [0, 0]                     # degrees: no metric cell side
+    assert df["size_m"].tolist() == [0, 0]  # degrees: no metric cell side
     assert "skiljer sig från det angivna 'EPSG:3006'" in str(_error(p, crs="EPSG:3006"))
     assert "ogiltigt koordinatsystem 'bogus'" in str(_error(p, crs="bogus"))
 
@@ -229,8 +260,11 @@ def test_geostat_geopackage(tmp_path):
     import geopandas as gpd
     from shapely.geometry import box
 
-    gdf = gpd.GeoDataFrame({"GRD_ID": ["CRS3035RES1000mN4331000E4583000"], "T": [9]},
-                           geometry=[box(4583000, 4331000, 4584000, 4332000)], crs="EPSG:3035")
+    gdf = gpd.GeoDataFrame(
+        {"GRD_ID": ["CRS3035RES1000mN4331000E4583000"], "T": [9]},
+        geometry=[box(4583000, 4331000, 4584000, 4332000)],
+        crs="EPSG:3035",
+    )
     p = tmp_path / "census2021.gpkg"
     gdf.to_file(p, driver="GPKG", engine="pyogrio")
     assert detect_format(p) == "geostat"
@@ -242,6 +276,7 @@ def test_geostat_geopackage(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ points
 
+
 def test_points_wgs84(tmp_path):
     p = _write(tmp_path / "pts.csv", "id,x,y,pop\nA,18.0686,59.3293,100\nB,15.0,62.0,0\n")
     assert detect_format(p) == "points"
@@ -250,7 +285,7 @@ def test_points_wgs84(tmp_path):
     ex, ey = Transformer.from_crs(4326, 3006, always_xy=True).transform([18.0686, 15.0], [59.3293, 62.0])
     np.testing.assert_allclose(df["x"], ex, atol=1e-9)
     np.testing.assert_allclose(df["y"], ey, atol=1e-9)
-    assert df["x"][1] == pytest.approx(500000.0, abs=1e-6)      # 15°E is SWEREF 99 TM's central meridian
+    assert df["x"][1] == pytest.approx(500000.0, abs=1e-6)  # 15°E is SWEREF 99 TM's central meridian
     assert df["cell_id"].tolist() == ["A", "B"] and df["size_m"].tolist() == [0, 0] and df["pop"].tolist() == [100, 0]
 
 
@@ -265,11 +300,12 @@ def test_points_parquet_without_id_and_crs_required(tmp_path):
 
 def test_points_in_wrong_crs_are_outside_sweden(tmp_path):
     p = _write(tmp_path / "pts.csv", "x,y,pop\n674500,6580500,1\n")
-    err = _error(p, crs="EPSG:4326")          # metres declared as degrees
+    err = _error(p, crs="EPSG:4326")  # metres declared as degrees
     assert "rad 1" in str(err) and "utanför Sveriges utsträckning" in str(err)
 
 
 # ------------------------------------------------------------------------------------------------ bad input
+
 
 def test_file_not_found_and_unreadable(tmp_path):
     err = _error(tmp_path / "missing.csv")
@@ -302,30 +338,38 @@ def test_empty_grid(tmp_path):
     assert "tom" in str(_error(p2, fmt="scb"))
 
 
-@pytest.mark.parametrize("value, text", [
-    ("-4", "befolkningen '-4' är negativ"),
-    ("", "befolkningen saknas"),
-    ("2.5", "befolkningen '2.5' är inte ett heltal"),
-    ("abc", "befolkningen 'abc' är inte ett tal"),
-    ("nan", "befolkningen 'nan' är inte ett tal"),
-    ("inf", "befolkningen 'inf' är inte ändlig"),
-    ("9e15", "befolkningen '9e15' är orimligt stor (högst 15 000 000"),
-    ("1e19", "befolkningen '1e19' är orimligt stor"),                  # beyond int64: no overflow
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ("-4", "befolkningen '-4' är negativ"),
+        ("", "befolkningen saknas"),
+        ("2.5", "befolkningen '2.5' är inte ett heltal"),
+        ("abc", "befolkningen 'abc' är inte ett tal"),
+        ("nan", "befolkningen 'nan' är inte ett tal"),
+        ("inf", "befolkningen 'inf' är inte ändlig"),
+        ("9e15", "befolkningen '9e15' är orimligt stor (högst 15 000 000"),
+        ("1e19", "befolkningen '1e19' är orimligt stor"),  # beyond int64: no overflow
+    ],
+)
 def test_bad_population(tmp_path, value, text):
     p = _write(tmp_path / "pop.csv", f"rutid_scb;beftotalt\n6740006580000;3\n6740006581000;{value}\n")
     err = _error(p)
     assert len(err.problems) == 1
-    assert err.problems[0].row == 2 and err.problems[0].column == "beftotalt" and err.problems[0].message.startswith(text)
+    assert (
+        err.problems[0].row == 2 and err.problems[0].column == "beftotalt" and err.problems[0].message.startswith(text)
+    )
     assert f"rad 2, kolumn 'beftotalt': {text}" in str(err)
 
 
-@pytest.mark.parametrize("cell, text", [
-    ("674000658000", "har 12 tecken"),
-    ("67400065800000", "har 14 tecken"),
-    ("67400X6580000", "är inte bara siffror"),
-    ("", "är tomt"),
-])
+@pytest.mark.parametrize(
+    "cell, text",
+    [
+        ("674000658000", "har 12 tecken"),
+        ("67400065800000", "har 14 tecken"),
+        ("67400X6580000", "är inte bara siffror"),
+        ("", "är tomt"),
+    ],
+)
 def test_bad_ids(tmp_path, cell, text):
     p = _write(tmp_path / "ids.csv", f"rutid_scb;beftotalt\n6740006580000;3\n{cell};4\n")
     err = _error(p)
@@ -338,8 +382,10 @@ def test_duplicate_ids_list_both_rows(tmp_path):
     err = _error(p)
     assert len(err.problems) == 1
     assert err.problems[0].row == 3 and "också på rad 1" in str(err) and "rader 1, 3" in str(err)
-    g = _write(tmp_path / "dup_geostat.csv", "GRD_ID,TOT_P\nCRS3035RES1000mN4331000E4583000,1\n"
-                                             "CRS3035RES1000mN4331000E4583000,2\n")
+    g = _write(
+        tmp_path / "dup_geostat.csv",
+        "GRD_ID,TOT_P\nCRS3035RES1000mN4331000E4583000,1\nCRS3035RES1000mN4331000E4583000,2\n",
+    )
     assert "GRD_ID 'CRS3035RES1000mN4331000E4583000' förekommer flera gånger" in str(_error(g))
 
 
@@ -356,11 +402,14 @@ def test_outside_sweden(tmp_path):
 
 
 def test_three_problems_reported_together(tmp_path):
-    p = _write(tmp_path / "three.csv", "rutid_scb;beftotalt\n"
-                                       "6740006580000;3\n"
-                                       "67400065800;1\n"          # row 2: wrong length
-                                       "6750006580000;-2\n"       # row 3: negative
-                                       "6740006580000;5\n")       # row 4: duplicate of row 1
+    p = _write(
+        tmp_path / "three.csv",
+        "rutid_scb;beftotalt\n"
+        "6740006580000;3\n"
+        "67400065800;1\n"  # row 2: wrong length
+        "6750006580000;-2\n"  # row 3: negative
+        "6740006580000;5\n",
+    )  # row 4: duplicate of row 1
     err = _error(p)
     assert [q.row for q in err.problems] == [2, 3, 4]
     msg = str(err)
@@ -385,20 +434,26 @@ def test_infinite_and_huge_raster_pixels_are_errors_naming_the_pixel(tmp_path):
     t = from_origin(500000, 6600000, 1000, 1000)
     p = _tif(tmp_path / "inf.tif", np.array([[1.0, np.inf], [np.nan, 1e19]]), "EPSG:3006", t)
     msg = str(_error(p))
-    assert "pixel rad 0, kolumn 1: värdet inf är inte ändligt" in msg          # not silently dropped like NaN
+    assert "pixel rad 0, kolumn 1: värdet inf är inte ändligt" in msg  # not silently dropped like NaN
     assert "pixel rad 1, kolumn 1: värdet 1e+19 är orimligt stort" in msg
-    assert "pixel rad 1, kolumn 0" not in msg                                 # NaN stays nodata
+    assert "pixel rad 1, kolumn 0" not in msg  # NaN stays nodata
     ok = _tif(tmp_path / "nan.tif", np.array([[1.0, np.nan]]), "EPSG:3006", t)
     assert read_grid(ok)["pop"].tolist() == [1]
 
 
-@pytest.mark.parametrize("body", ["6740006580000;0\n6750006580000;0\n", "6740006580000;9000000\n6750006580000;9000000\n"])
+@pytest.mark.parametrize(
+    "body", ["6740006580000;0\n6750006580000;0\n", "6740006580000;9000000\n6750006580000;9000000\n"]
+)
 def test_the_grids_total_population_must_be_plausible(tmp_path, body):
     p = _write(tmp_path / "tot.csv", "rutid_scb;beftotalt\n" + body)
     msg = str(_error(p))
     assert "rutnätets befolkning summerar till" in msg and ("0 invånare" in msg or "18 000 000" in msg)
-    z = _tif(tmp_path / "zero.tif", np.zeros((2, 2)), "EPSG:3006", __import__("rasterio").transform.from_origin(
-        500000, 6600000, 1000, 1000))
+    z = _tif(
+        tmp_path / "zero.tif",
+        np.zeros((2, 2)),
+        "EPSG:3006",
+        __import__("rasterio").transform.from_origin(500000, 6600000, 1000, 1000),
+    )
     assert "rutnätet är tomt" in str(_error(z))
 
 
@@ -413,6 +468,7 @@ def test_cli_prints_one_message_and_exits_2(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------------------------------------ real data
+
 
 @pytest.mark.shared
 def test_national_scb_grid(shared_data):
@@ -434,8 +490,8 @@ def test_dalarna_file_centres_match_its_own_e_n(shared_data):
     path = shared_data / "dalarna_grid_1km_2025" / "befolkning_1km_2025_dalarna.csv"
     if not path.is_file():
         pytest.skip(f"{path} absent")
-    df = read_grid(path)                      # rutid + befolkning_2025 (befolkning_65_plus_2025 is not taken)
+    df = read_grid(path)  # rutid + befolkning_2025 (befolkning_65_plus_2025 is not taken)
     raw = pd.read_csv(path, encoding="utf-8-sig")
     assert len(df) == 4004 and int(df["pop"].sum()) == 285_587 == int(raw["befolkning_2025"].sum())
-    np.testing.assert_allclose(df["x"], raw["e"], atol=0.01)     # the file's e, n are cell centres
+    np.testing.assert_allclose(df["x"], raw["e"], atol=0.01)  # the file's e, n are cell centres
     np.testing.assert_allclose(df["y"], raw["n"], atol=0.01)

@@ -1,5 +1,6 @@
 """The synthetic 250 m grid generator (benchmarks/split_grid.py): the tätort rule, the population-preserving
 split, determinism, and the round trip through the SCB reader."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -14,7 +15,8 @@ import pytest
 from geo.readers import read_grid
 
 _spec = importlib.util.spec_from_file_location(
-    "split_grid", Path(__file__).resolve().parents[1] / "benchmarks" / "split_grid.py")
+    "split_grid", Path(__file__).resolve().parents[1] / "benchmarks" / "split_grid.py"
+)
 sg = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(sg)
 
@@ -23,8 +25,15 @@ def cells_1km(centres, pops):
     x = np.array([c[0] for c in centres], dtype=float)
     y = np.array([c[1] for c in centres], dtype=float)
     ids = [f"{int(a - 500):06d}{int(b - 500):07d}" for a, b in zip(x, y)]
-    return pd.DataFrame({"cell_id": ids, "x": x, "y": y, "size_m": np.full(len(x), 1000, dtype=np.int64),
-                         "pop": np.asarray(pops, dtype=np.int64)})
+    return pd.DataFrame(
+        {
+            "cell_id": ids,
+            "x": x,
+            "y": y,
+            "size_m": np.full(len(x), 1000, dtype=np.int64),
+            "pop": np.asarray(pops, dtype=np.int64),
+        }
+    )
 
 
 def tatort(x, y, radius_m):
@@ -34,17 +43,24 @@ def tatort(x, y, radius_m):
 
 def test_tatort_rule_square_meets_disc():
     # tätort point on the corner (501 000, 6 501 000), disc radius 1 200 m
-    centres = [(500500, 6500500),   # point on its corner: split
-               (502500, 6501500),   # square 1 000 m east of the point, level with it: 1 000 ≤ 1 200, split
-               (502500, 6502500),   # square corner 1 000 m east and north: √2 · 1 000 = 1 414 > 1 200, whole
-               (503500, 6500500),   # 2 000 m east: whole
-               (500500, 6498500)]   # square's top edge 2 000 m south of the point: whole
+    centres = [
+        (500500, 6500500),  # point on its corner: split
+        (502500, 6501500),  # square 1 000 m east of the point, level with it: 1 000 ≤ 1 200, split
+        (502500, 6502500),  # square corner 1 000 m east and north: √2 · 1 000 = 1 414 > 1 200, whole
+        (503500, 6500500),  # 2 000 m east: whole
+        (500500, 6498500),
+    ]  # square's top edge 2 000 m south of the point: whole
     cells = cells_1km(centres, [1, 1, 1, 1, 1])
     mask = sg.in_tatort(cells, tatort(501_000.0, 6_501_000.0, 1200.0))
     assert mask.tolist() == [True, True, False, False, False]
     # a larger disc (scale 1.25 → 1 500 m) reaches the diagonal square at 1 414 m
-    assert sg.in_tatort(cells, tatort(501_000.0, 6_501_000.0, 1200.0), disc_scale=1.25).tolist() == \
-        [True, True, True, False, False]
+    assert sg.in_tatort(cells, tatort(501_000.0, 6_501_000.0, 1200.0), disc_scale=1.25).tolist() == [
+        True,
+        True,
+        True,
+        False,
+        False,
+    ]
 
 
 def test_split_preserves_population_per_cell_and_geometry():
@@ -145,6 +161,19 @@ def test_cli_writes_a_grid_and_reports_bad_input(tmp_path, capsys):
     stats = json.loads(capsys.readouterr().out)
     assert stats["cells_split"] == 2 and stats["population"] == 93 and stats["cells"] == stats["cells_250m"]
     assert int(read_grid(tmp_path / "full.csv")["pop"].sum()) == 93
-    assert sg.main(["--mode", "mixed", "--grid", str(src), "--tatorter", str(tmp_path / "saknas.csv"),
-                    "--out", str(tmp_path / "x.csv")]) == 2
+    assert (
+        sg.main(
+            [
+                "--mode",
+                "mixed",
+                "--grid",
+                str(src),
+                "--tatorter",
+                str(tmp_path / "saknas.csv"),
+                "--out",
+                str(tmp_path / "x.csv"),
+            ]
+        )
+        == 2
+    )
     assert "saknas.csv" in capsys.readouterr().err and not (tmp_path / "x.csv").exists()

@@ -1,5 +1,6 @@
 """CLI conventions and the notebook API: --ut on every command (--out kept where it was), -q/-v honoured, one
 closing Swedish line naming what was written, scenario batches as frames, the gleshet cells as GeoParquet."""
+
 from __future__ import annotations
 
 import json
@@ -17,19 +18,28 @@ GRID = ROOT / "tests" / "malformed" / "grid" / "giltig.csv"
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory):
-    from engine.demo import write_demo_bas_utfall, write_demo_inputs
     from engine.register import FASTA_INDEX_DIR, kommuner
+    from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
 
     d = tmp_path_factory.mktemp("bas")
     write_demo_inputs(d / "indata", 2024)
     write_demo_bas_utfall(d / "indata", d / "bas")
     k = kommuner()
     ref = pd.read_csv(FASTA_INDEX_DIR / "fasta_index_kommuner_del1.csv").set_index("kommun")
-    d3 = np.exp(12.0 * (ref.loc[k["kommun"].replace({"Stenungssund": "Stenungsund"}), "glesbygd_hemtjanst"].to_numpy() - 1.0))
+    d3 = np.exp(
+        12.0 * (ref.loc[k["kommun"].replace({"Stenungssund": "Stenungsund"}), "glesbygd_hemtjanst"].to_numpy() - 1.0)
+    )
     (d / "matt").mkdir()
-    pd.DataFrame({"kommun_kod": k["kommun_kod"], "kommun": k["kommun"], "lan_kod": k["lan_kod"],
-                  "befolkning": np.full(len(k), 30000), "avstand_3000_km": np.round(d3, 6),
-                  "avstand_15000_km": np.round(2.5 * d3, 6)}).to_csv(d / "matt" / "kommuner.csv", index=False)
+    pd.DataFrame(
+        {
+            "kommun_kod": k["kommun_kod"],
+            "kommun": k["kommun"],
+            "lan_kod": k["lan_kod"],
+            "befolkning": np.full(len(k), 30000),
+            "avstand_3000_km": np.round(d3, 6),
+            "avstand_15000_km": np.round(2.5 * d3, 6),
+        }
+    ).to_csv(d / "matt" / "kommuner.csv", index=False)
     return d
 
 
@@ -40,7 +50,7 @@ def _subparsers():
 def test_one_output_option_name_with_the_old_alias():
     sub = _subparsers()
     for name, p in sub.items():
-        if name == "natt":                       # the nightly run writes under its configured root
+        if name == "natt":  # the nightly run writes under its configured root
             continue
         assert "--ut" in p._option_string_actions, name
         assert p._option_string_actions["--ut"].dest == "ut", name
@@ -68,26 +78,30 @@ def _last_line(err: str) -> str:
 @pytest.mark.parametrize("cmd", ["index", "berakna", "jamfor", "forklara"])
 def test_every_command_ends_with_one_line_naming_what_it_wrote(base, tmp_path, capsys, cmd):
     out = tmp_path / ("ut.md" if cmd == "forklara" else "ut")
-    argv = {"index": ["index", "--matt", str(base / "matt")],
-            "berakna": ["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(base / "indata")],
-            "jamfor": ["jamfor", "--indata", str(base / "indata"), "--bas-utfall", str(base / "bas")],
-            "forklara": ["forklara", "--kommun", "Kiruna", "--indata", str(base / "indata")]}[cmd]
+    argv = {
+        "index": ["index", "--matt", str(base / "matt")],
+        "berakna": ["berakna", "--ar", "2024", "--regelverk", "sou2024", "--indata", str(base / "indata")],
+        "jamfor": ["jamfor", "--indata", str(base / "indata"), "--bas-utfall", str(base / "bas")],
+        "forklara": ["forklara", "--kommun", "Kiruna", "--indata", str(base / "indata")],
+    }[cmd]
     assert main(argv + ["--ut", str(out)]) == 0
     last = _last_line(capsys.readouterr().err)
     assert last.startswith(f"{cmd}: skrev {out}"), last
     if out.is_dir():
         written = sorted(p.name for p in out.iterdir())
-        for name in written:                           # every file is named (a table's .csv/.parquet once)
+        for name in written:  # every file is named (a table's .csv/.parquet once)
             stem, _, suffix = name.partition(".")
             assert name in last or (stem + "{" in last and suffix in last), (name, last)
     assert main(["-q", *argv, "--ut", str(out)]) == 0
-    assert "skrev" not in capsys.readouterr().err                     # -q: only warnings and errors
+    assert "skrev" not in capsys.readouterr().err  # -q: only warnings and errors
 
 
 def test_forklara_to_stdout_says_so_on_stderr(base, capsys):
     assert main(["forklara", "--kommun", "2584", "--indata", str(base / "indata")]) == 0
     cap = capsys.readouterr()
-    assert cap.out.startswith("# Kiruna (2584)") and _last_line(cap.err) == "forklara: skrev förklaringen till standard ut"
+    assert (
+        cap.out.startswith("# Kiruna (2584)") and _last_line(cap.err) == "forklara: skrev förklaringen till standard ut"
+    )
 
 
 def test_gleshet_writes_the_cells_as_geoparquet_and_says_what_it_wrote(tmp_path, capsys):
@@ -100,7 +114,7 @@ def test_gleshet_writes_the_cells_as_geoparquet_and_says_what_it_wrote(tmp_path,
     g = gpd.read_parquet(out / "cells.geoparquet")
     cells = pd.read_parquet(out / "cells.parquet")
     assert g.crs.to_epsg() == 3006 and len(g) == len(cells) == 3
-    np.testing.assert_allclose(g.geometry.area, cells["size_m"] ** 2)          # the cell squares
+    np.testing.assert_allclose(g.geometry.area, cells["size_m"] ** 2)  # the cell squares
     np.testing.assert_allclose(g.geometry.centroid.x, cells["x"])
     np.testing.assert_allclose(g.geometry.centroid.y, cells["y"])
     pd.testing.assert_frame_equal(pd.DataFrame(g.drop(columns="geometry")), cells)
@@ -113,7 +127,7 @@ def test_points_without_a_cell_side_are_points():
     from geo.celler import cell_geometries
 
     g = cell_geometries(np.array([100.0, 500.0]), np.array([200.0, 700.0]), np.array([250, 0]))
-    assert g[0].geom_type == "Polygon" and g[0].area == 250 ** 2 and g[0].bounds == (-25.0, 75.0, 225.0, 325.0)
+    assert g[0].geom_type == "Polygon" and g[0].area == 250**2 and g[0].bounds == (-25.0, 75.0, 225.0, 325.0)
     assert g[1].geom_type == "Point" and (g[1].x, g[1].y) == (500.0, 700.0)
 
 
@@ -139,8 +153,23 @@ def test_to_frames_of_a_scenario_batch_equals_the_single_runs(base):
 def test_api_is_the_command(base, tmp_path):
     import utjamning
 
-    assert main(["-q", "berakna", "--ar", "2024", "--regelverk", "2024", "--indata", str(base / "indata"),
-                 "--ut", str(tmp_path / "b")]) == 0
+    assert (
+        main(
+            [
+                "-q",
+                "berakna",
+                "--ar",
+                "2024",
+                "--regelverk",
+                "2024",
+                "--indata",
+                str(base / "indata"),
+                "--ut",
+                str(tmp_path / "b"),
+            ]
+        )
+        == 0
+    )
     r = utjamning.berakna(utjamning.las_indata(base / "indata"), regelverk="2024", ar=2024)
     pd.testing.assert_frame_equal(r.kommuner, pd.read_parquet(tmp_path / "b" / "kommuner.parquet"))
     summ = pd.read_csv(tmp_path / "b" / "sammanfattning.csv", keep_default_na=False, na_values=[""])

@@ -2,6 +2,7 @@
 the one catalogue, nothing in snake_case, flags/indices/factors never in kr/inv, number formats by kind, bold
 frozen header with autofilter, widths that hold the names, rows in kommunkod order, the totals first — and the
 values the same as the CSV's."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,8 @@ import pandas as pd
 import pytest
 from openpyxl.utils import get_column_letter
 
-from engine.demo import write_demo_bas_utfall, write_demo_inputs
 from pipelines.cli import main
+from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
 from pipelines.rubriker import kolumn
 
 SNAKE = re.compile(r"[A-Za-zåäö]+_[A-Za-zåäö]+|\b[a-z]+\.[a-z_]+\b")
@@ -27,17 +28,49 @@ def ut(tmp_path_factory):
     reform = d / "reform.yaml"
     reform.write_text("namn: garanti 117\nandringar:\n  inkomstutjamning.garantiniva: 1.17\n", encoding="utf-8")
     for regelverk in ("sou2024", "2024"):
-        assert main(["-q", "berakna", "--ar", "2024", "--regelverk", regelverk, "--indata", str(ind),
-                     "--ut", str(d / f"b_{regelverk}")]) == 0
-    assert main(["-q", "jamfor", "--indata", str(ind), "--bas-utfall", str(bas), "--reform", str(reform),
-                 "--ut", str(d / "j")]) == 0
+        assert (
+            main(
+                [
+                    "-q",
+                    "berakna",
+                    "--ar",
+                    "2024",
+                    "--regelverk",
+                    regelverk,
+                    "--indata",
+                    str(ind),
+                    "--ut",
+                    str(d / f"b_{regelverk}"),
+                ]
+            )
+            == 0
+        )
+    assert (
+        main(
+            [
+                "-q",
+                "jamfor",
+                "--indata",
+                str(ind),
+                "--bas-utfall",
+                str(bas),
+                "--reform",
+                str(reform),
+                "--ut",
+                str(d / "j"),
+            ]
+        )
+        == 0
+    )
     return d
 
 
 def _books(ut):
-    return {"sou2024": openpyxl.load_workbook(ut / "b_sou2024" / "utjamning.xlsx"),
-            "2024": openpyxl.load_workbook(ut / "b_2024" / "utjamning.xlsx"),
-            "jamfor": openpyxl.load_workbook(ut / "j" / "jamforelse.xlsx")}
+    return {
+        "sou2024": openpyxl.load_workbook(ut / "b_sou2024" / "utjamning.xlsx"),
+        "2024": openpyxl.load_workbook(ut / "b_2024" / "utjamning.xlsx"),
+        "jamfor": openpyxl.load_workbook(ut / "j" / "jamforelse.xlsx"),
+    }
 
 
 def _headings(ws) -> list[str]:
@@ -55,11 +88,19 @@ def test_every_heading_is_swedish_with_no_snake_case_or_key(ut):
                 seen += 1
     assert seen > 300
     k = _headings(_books(ut)["2024"]["Kommuner"])
-    for h in ("Förskola: behov av förskola (kr/inv)", "Förskola: strukturellt löneläge (kr/inv)",
-              "Utjämningen totalt (kr/inv)", "LSS-utjämningsbidrag (+) / -avgift (−) (kr/inv)",
-              "Eftersläpning: uppfyller kriterierna (ja/nej)", "LSS: personalkostnadsindex (index)",
-              "LSS: korrigeringsfaktor (faktor)", "Inkomstutjämning: länsvis skattesats (%)",
-              "Folkmängd 1 nov t−1 (invånare)", "Kommun", "Län"):
+    for h in (
+        "Förskola: behov av förskola (kr/inv)",
+        "Förskola: strukturellt löneläge (kr/inv)",
+        "Utjämningen totalt (kr/inv)",
+        "LSS-utjämningsbidrag (+) / -avgift (−) (kr/inv)",
+        "Eftersläpning: uppfyller kriterierna (ja/nej)",
+        "LSS: personalkostnadsindex (index)",
+        "LSS: korrigeringsfaktor (faktor)",
+        "Inkomstutjämning: länsvis skattesats (%)",
+        "Folkmängd 1 nov t−1 (invånare)",
+        "Kommun",
+        "Län",
+    ):
         assert h in k, h
     assert len(_books(ut)["jamfor"].sheetnames) >= 15
 
@@ -75,7 +116,7 @@ def test_flags_indices_and_factors_are_never_amounts(ut):
             elif h.endswith("(index)") or h.endswith("(faktor)"):
                 assert fmt == {"0.0000"}, h
             elif h.endswith("(kr/inv)") or h.endswith("(kr)") or h.endswith("(invånare)"):
-                assert fmt == {"#,##0"}, h             # whole kronor with a thousands separator, whatever the size
+                assert fmt == {"#,##0"}, h  # whole kronor with a thousands separator, whatever the size
             elif h.endswith("(%)"):
                 assert fmt == {"0.00"}, h
             else:
@@ -91,7 +132,7 @@ def test_header_bold_frozen_filtered_and_widths_hold_the_names(ut):
             assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{ws.max_row}", ws.title
             assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2"), ws.title
     ws = _books(ut)["sou2024"]["Kommuner"]
-    assert ws.freeze_panes == "C2"                           # code and name stay in view
+    assert ws.freeze_panes == "C2"  # code and name stay in view
     for col in ("Kommun", "Län"):
         j = _headings(ws).index(col) + 1
         longest = max(len(ws.cell(i, j).value) for i in range(2, ws.max_row + 1))
@@ -107,12 +148,23 @@ def test_rows_in_kommunkod_order_and_the_totals_first(ut):
             codes = [ws.cell(i, 1).value for i in range(2, ws.max_row + 1)]
             assert len(codes) == n and codes == sorted(codes) and all(isinstance(c, str) for c in codes)
         h = _headings(wb["Kommuner"])
-        assert h[:6] == ["Kommunkod", "Kommun", "Länskod", "Län", "Folkmängd 1 nov t−1 (invånare)",
-                         "Folkmängd 31 dec t−2 (invånare)"]
+        assert h[:6] == [
+            "Kommunkod",
+            "Kommun",
+            "Länskod",
+            "Län",
+            "Folkmängd 1 nov t−1 (invånare)",
+            "Folkmängd 31 dec t−2 (invånare)",
+        ]
         assert h[6:8] == ["Utjämningen totalt (kr/inv)", "Utjämningen totalt (kr)"]
         first_detail = min(i for i, x in enumerate(h) if ":" in x)
-        posts = [i for i, x in enumerate(h) if x.startswith(("Inkomstutjämningsbidrag", "Kostnadsutjämningsbidrag",
-                                                             "Regleringsbidrag", "LSS-utjämningsbidrag"))]
+        posts = [
+            i
+            for i, x in enumerate(h)
+            if x.startswith(
+                ("Inkomstutjämningsbidrag", "Kostnadsutjämningsbidrag", "Regleringsbidrag", "LSS-utjämningsbidrag")
+            )
+        ]
         assert len(posts) == 8 and max(posts) < first_detail
     ws = _books(ut)["jamfor"]["Tabell 1 Kommuner"]
     codes = [ws.cell(i, 1).value for i in range(2, ws.max_row + 1)]
@@ -124,7 +176,12 @@ def test_cells_hold_the_csv_values(ut):
     ws = _books(ut)["sou2024"]["Kommuner"]
     h = _headings(ws)
     rows = {ws.cell(i, 1).value: i for i in range(2, ws.max_row + 1)}
-    for key in ("utjamning.totalt", "lss.utjamning_kr", "forskola.gles_bebyggelse", "inkomstutjamning.inkomstutjamning"):
+    for key in (
+        "utjamning.totalt",
+        "lss.utjamning_kr",
+        "forskola.gles_bebyggelse",
+        "inkomstutjamning.inkomstutjamning",
+    ):
         j = h.index(kolumn(key).rubrik) + 1
         got = np.array([ws.cell(rows[k], j).value for k in csv.index], dtype="float64")
         np.testing.assert_allclose(got, csv[key].to_numpy(), rtol=0, atol=1e-6)
@@ -145,8 +202,13 @@ def test_jamfor_sheets_units_and_csvs_without_row_numbers(ut):
     wb = _books(ut)["jamfor"]
     assert wb.sheetnames[:2] == ["Tabell 1 Kommuner", "Tabell 2 Regioner"]
     t1 = _headings(wb["Tabell 1 Kommuner"])
-    assert t1[:5] == ["Kommunkod", "Kommun", "Län", "Inkomstutjämning, förslag (kr/inv)",
-                      "Inkomstutjämning, förändring (kr/inv)"]
+    assert t1[:5] == [
+        "Kommunkod",
+        "Kommun",
+        "Län",
+        "Inkomstutjämning, förslag (kr/inv)",
+        "Inkomstutjämning, förändring (kr/inv)",
+    ]
     assert "Reform kommuner" in wb.sheetnames
     assert "Inkomstutjämning, reform mot förslag (kr/inv)" in _headings(wb["Reform kommuner"])
     per_ar = wb["Tabell 4 per år"]
@@ -156,7 +218,7 @@ def test_jamfor_sheets_units_and_csvs_without_row_numbers(ut):
         header = f.read_text(encoding="utf-8").splitlines()[0].split(",")
         assert header[0] and not header[0].startswith("Unnamed"), f.name
     v = pd.read_csv(ut / "j" / "vinnare_forlorare.csv")
-    assert list(v.columns)[0] == "effekt"
+    assert next(iter(v.columns)) == "effekt"
 
 
 def test_every_engine_column_is_in_the_catalogue(ut):

@@ -10,20 +10,32 @@ files (kr/inv unless the key ends in ``_kr``); :func:`rubrik` gives a key's Swed
     >>> r = utjamning.berakna(indata, regelverk="sou2024", ar=2024)
     >>> r.kommuner["utjamning.totalt"]
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["Indata", "Resultat", "las_indata", "berakna", "scenarier", "jamfor", "forklara", "rubrik",
-           "regelverk", "__version__"]
+__all__ = [
+    "Indata",
+    "Resultat",
+    "las_indata",
+    "berakna",
+    "scenarier",
+    "jamfor",
+    "forklara",
+    "rubrik",
+    "regelverk",
+    "__version__",
+]
 
 
 def _version() -> str:
     from importlib import metadata
+
     try:
         return metadata.version("utjamning")
     except metadata.PackageNotFoundError:
@@ -47,8 +59,9 @@ class Indata:
         :class:`engine.indata.IndataError` listing every problem."""
         from engine.indata import validate
 
-        return validate({k: v.copy() for k, v in self.tabeller.items()}, dict(self.filer), regelverk,
-                        self.ar if ar is None else ar)
+        return validate(
+            {k: v.copy() for k, v in self.tabeller.items()}, dict(self.filer), regelverk, self.ar if ar is None else ar
+        )
 
 
 @dataclass
@@ -89,63 +102,104 @@ def _sorterad(frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFra
     return frames["kommun"].sort_index(), frames["region"].sort_index()
 
 
-def berakna(indata: Indata | str | Path, regelverk: str = "sou2024", ar: int | None = None,
-            reform: str | Path | Mapping | None = None, fasta_index: str | Path | None = None) -> Resultat:
+def berakna(
+    indata: Indata | str | Path,
+    regelverk: str = "sou2024",
+    ar: int | None = None,
+    reform: str | Path | Mapping | None = None,
+    fasta_index: str | Path | None = None,
+) -> Resultat:
     """One run of ``regelverk`` (``"sou2024"`` the proposal, ``"2024"`` the current rules), optionally with a
     ``reform`` (a YAML file, or ``{"namn": …, "andringar": {path: value}}``) and recomputed ``fasta_index``
     tables — the same run as ``utjamning berakna``."""
-    from engine.model import berakna as kor, build_ctx, to_frames
+    from engine.model import berakna as kor
+    from engine.model import build_ctx, to_frames
     from engine.sammanfattning import for_run
 
     ind = _indata(indata, regelverk, ar)
     ctx = build_ctx(ind, _params(regelverk, reform), fasta_index)
     res = kor(ctx)
     k, r = _sorterad(to_frames(ctx, res))
-    return Resultat(k, r, for_run(ctx, res), list(ind.varningar) + list(ctx.notes))
+    return Resultat(k, r, for_run(ctx, res), list(ind.varningar) + list(res.notes))
 
 
-def scenarier(indata: Indata | str | Path, varden: Mapping[str, Iterable[float]], regelverk: str = "sou2024",
-              ar: int | None = None, reform: str | Path | Mapping | None = None,
-              fasta_index: str | Path | None = None) -> Resultat:
+def scenarier(
+    indata: Indata | str | Path,
+    varden: Mapping[str, Iterable[float]],
+    regelverk: str = "sou2024",
+    ar: int | None = None,
+    reform: str | Path | Mapping | None = None,
+    fasta_index: str | Path | None = None,
+) -> Resultat:
     """A scenario batch in one vectorised run: ``varden`` maps parameter paths (the Parametrar sheet) to S values
     each. The tables are indexed by (scenario, kommunkod) / (scenario, regionkod) — engine.model.to_frames —
     and ``Resultat.scenarier`` lists each scenario's values."""
-    from engine.model import berakna as kor, build_ctx, to_frames
+    from engine.model import berakna as kor
+    from engine.model import build_ctx, to_frames
 
     ind = _indata(indata, regelverk, ar)
     params = _params(regelverk, reform).with_batch(varden)
     ctx = build_ctx(ind, params, fasta_index)
     res = kor(ctx)
     frames = to_frames(ctx, res)
-    tabell = pd.DataFrame({p: v for p, v in params.batch.items()}).rename_axis("scenario")
-    return Resultat(frames["kommun"].sort_index(), frames["region"].sort_index(), None,
-                    list(ind.varningar) + list(ctx.notes), tabell)
+    tabell = pd.DataFrame(dict(params.batch)).rename_axis("scenario")
+    return Resultat(
+        frames["kommun"].sort_index(),
+        frames["region"].sort_index(),
+        None,
+        list(ind.varningar) + list(res.notes),
+        tabell,
+    )
 
 
-def jamfor(indata: Indata | str | Path, bas: str = "2024", forslag: str = "sou2024", ar: int | None = None,
-           reform: str | Path | Mapping | None = None, bas_utfall: str | Path | None = None,
-           fasta_index: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def jamfor(
+    indata: Indata | str | Path,
+    bas: str = "2024",
+    forslag: str = "sou2024",
+    ar: int | None = None,
+    reform: str | Path | Mapping | None = None,
+    bas_utfall: str | Path | None = None,
+    fasta_index: str | Path | None = None,
+) -> dict[str, pd.DataFrame]:
     """The comparison of SOU 2024:50 bilaga 4 (``utjamning jamfor``): the tables by name (tabell1_kommuner …
     vinnare_forlorare, omfordelning), per-unit tables indexed by code. ``bas_utfall``: a directory with the
     current rules' outcome (kommuner.csv, regioner.csv)."""
-    from engine.jamfor import jamfor as kor, read_bas_utfall
+    from pipelines.bas_utfall import read_bas_utfall
+    from pipelines.jamfor_tabeller import bilaga4_tabeller as kor
 
     pf = _params(forslag, None)
     pr = None
     if reform is not None:
         pr = pf.with_reform(reform)
-    tables = kor(_indata(indata, bas, ar), _indata(indata, forslag, ar), _params(bas, None), pf, pr,
-                 read_bas_utfall(bas_utfall) if bas_utfall is not None else None, fasta_index)
-    return {k: (v.sort_index() if v.index.name in ("kommun_kod", "region_kod") else v) for k, v in tables.items()
-            if not k.startswith("_")}
+    tables = kor(
+        _indata(indata, bas, ar),
+        _indata(indata, forslag, ar),
+        _params(bas, None),
+        pf,
+        pr,
+        read_bas_utfall(bas_utfall) if bas_utfall is not None else None,
+        fasta_index,
+    )
+    return {
+        k: (v.sort_index() if v.index.name in ("kommun_kod", "region_kod") else v)
+        for k, v in tables.items()
+        if not k.startswith("_")
+    }
 
 
-def forklara(indata: Indata | str | Path, kommun: str | None = None, region: str | None = None,
-             regelverk: str = "sou2024", ar: int | None = None, reform: str | Path | Mapping | None = None,
-             fasta_index: str | Path | None = None) -> str:
+def forklara(
+    indata: Indata | str | Path,
+    kommun: str | None = None,
+    region: str | None = None,
+    regelverk: str = "sou2024",
+    ar: int | None = None,
+    reform: str | Path | Mapping | None = None,
+    fasta_index: str | Path | None = None,
+) -> str:
     """The audit trail of one kommun or region (code or name), as ``utjamning forklara`` prints it."""
     from engine.forklara import attach_tracer, explain
-    from engine.model import berakna as kor, build_ctx
+    from engine.model import berakna as kor
+    from engine.model import build_ctx
     from pipelines.cmd_forklara import resolve_code
 
     kod = resolve_code(kommun, region)
@@ -162,7 +216,7 @@ def rubrik(key: str) -> str:
 
 
 def regelverk() -> list[str]:
-    """The shipped rule sets."""
+    """The names of the shipped rule sets (a law and its aliases: "2024" = "nuvarande", the rules in force)."""
     from engine.params import available_rule_sets
 
     return list(available_rule_sets())

@@ -6,29 +6,32 @@
 Tillägg (each g below is followed by the invånarbaserat avdrag IBA(g) = g − Σ g·P / Σ P):
 
     dödlighet   proposal: g = (D_fakt/D_förv − 1) · 0,36 · AE                     (14 b §, L1995–L1999; L2515–L2519)
-                current:  g = (D_fakt − D_förv) · AE / N_65+                      (14 b § nuvarande lydelse, L1985–L1993)
+                current:  g = (D_fakt − D_förv) · AE / N_65+      (14 b § nuvarande lydelse, L1985–L1993)
                 both: g < 0 is halved (L2517; L14215, L14665–L14667)
     gles        g = GI · AE − AE,  GI = fasta index glesbygd_hemtjanst             (14 c §, L2025–L2037)
     språk       g = 0,05 · (SC·F · P_riket / N_65+,riket) · N_utomnordisk,65+ / P  (current 14 c §, L2015–L2023)
     admin       g = 0,138 · AE · (AI − 1) · 0,801                                  (14 g §, L2079–L2083)
     lön         IBA(max(0, LI − 100) · JL / 100),  JL = Σ(lonelage_underlag) · andel     (14 f §, L2039–L2073)
 
-The rule set lists the components (``aldreomsorg.komponenter``; proposal 14 § p. 1–5, current p. 1–6) and the
-ones entering the justerad lönekostnad (``aldreomsorg.lonelage_underlag``: proposal 14 § 1–3 and 5, current 1–5).
+The components a rule set has follow from its parameters (engine/kostnad/__init__.py; proposal 14 § p. 1–5, current
+p. 1–6); the ones entering the justerad lönekostnad are ``aldreomsorg.lonelage_underlag`` (proposal 14 § 1–3 and 5,
+current 1–5).
 Bands and norm costs are data (``aldreomsorg.aldersgrupper``, ``aldreomsorg.normkostnad.*``): five bands in the
 proposal, 65–79 / 80–89 / 90+ in the current rules. Current hemtjänst/institutionsboende i glesbygd and the current
 löneindex are not in the seeds: those parts are NaN with a notice.
 """
-from __future__ import annotations
 
-from functools import partial
+from __future__ import annotations
 
 import numpy as np
 
 from engine.common import korrigeringsfaktor, safe_div
 from engine.context import Ctx
-from engine.kostnad.tillagg import (delmodell, genomsnittlig_standardkostnad, gles_bebyggelsestruktur_brutto,
-                                    overgripande_administration_brutto)
+from engine.kostnad.tillagg import (
+    genomsnittlig_standardkostnad,
+    gles_bebyggelsestruktur_brutto,
+    overgripande_administration_brutto,
+)
 from engine.schema import ENSAMBOENDE
 
 #: The five schema age groups 65+ (bef_<suffix>, ensamboende_<suffix>).
@@ -46,8 +49,11 @@ def aldersersattning_okorrigerad(ctx: Ctx) -> np.ndarray:
     for band, suffixes in ctx.p.raw("aldreomsorg.aldersgrupper").items():
         n = sum(ctx.k[f"bef_{s}"] for s in suffixes)
         e = sum(ctx.k[f"ensamboende_{s}"] for s in suffixes)
-        ae = ae + safe_div(n - e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.sammanboende_{band}") \
-                + safe_div(e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.ensamboende_{band}")
+        ae = (
+            ae
+            + safe_div(n - e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.sammanboende_{band}")
+            + safe_div(e, ctx.P) * ctx.p(f"aldreomsorg.normkostnad.ensamboende_{band}")
+        )
     return ae
 
 
@@ -100,31 +106,47 @@ def sprak(ctx: Ctx, ae) -> np.ndarray:
     invånare: SC·F · P_riket / N_65+,riket) for each person 65+ born outside the Nordic countries, per inhabitant."""
     andel = ctx.p("aldreomsorg.sprak.andel")
     n65 = _n65(ctx)
-    kostnad_65 = genomsnittlig_standardkostnad(ctx, "aldreomsorg") * safe_div(np.sum(ctx.P, axis=-1, keepdims=True), np.sum(n65, axis=-1, keepdims=True))
+    kostnad_65 = genomsnittlig_standardkostnad(ctx, "aldreomsorg") * safe_div(
+        np.sum(ctx.P, axis=-1, keepdims=True), np.sum(n65, axis=-1, keepdims=True)
+    )
     return andel * kostnad_65 * safe_div(ctx.k["fodda_utanfor_norden_65_w"], ctx.P)
 
 
-def institutionsboende_glesbygd(ctx: Ctx, ae) -> np.ndarray:
+def institutionsboende_glesbygd(ctx: Ctx, d) -> np.ndarray:
     """Tillägg för institutionsboende i glesbygd (current 14 § 4, 14 d §; repealed, L949). Not in the seeds."""
-    ctx.p("aldreomsorg.institutionsboende_glesbygd")        # raises EjTillganglig in the current rule set
+    ctx.p("aldreomsorg.institutionsboende_glesbygd")  # raises EjTillganglig in the current rule set
     raise NotImplementedError("aldreomsorg.institutionsboende_glesbygd: the current 14 d § rule is not implemented")
 
 
-def hemtjanst_glesbygd(ctx: Ctx, ae) -> np.ndarray:
+def hemtjanst_glesbygd(ctx: Ctx, d) -> np.ndarray:
     """Tillägg för hemtjänst i glesbygd (current 14 § 5, 14 e §; repealed, L949). Not in the seeds."""
-    ctx.p("aldreomsorg.hemtjanst_glesbygd")                 # raises EjTillganglig in the current rule set
+    ctx.p("aldreomsorg.hemtjanst_glesbygd")  # raises EjTillganglig in the current rule set
     raise NotImplementedError("aldreomsorg.hemtjanst_glesbygd: the current 14 e § index is not implemented")
 
 
-#: Tillägg/avdrag before the invånarbaserat avdrag, by component name (``aldreomsorg.komponenter``).
-TILLAGG = {
-    "dodlighet": dodlighet,
-    "gles_bebyggelse": gles_bebyggelse,
-    "sprak": sprak,
-    "institutionsboende_glesbygd": institutionsboende_glesbygd,
-    "hemtjanst_glesbygd": hemtjanst_glesbygd,
-    "overgripande_administration": overgripande_administration,
-}
+def aldersersattning(ctx: Ctx, d) -> np.ndarray:
+    """Korrigerad åldersersättning (14 § 1, 14 a §), kr/inv; no avdrag."""
+    return korrigerad_aldersersattning(ctx)
+
+
+def dodlighet_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för skillnader i dödlighet (14 § 2, 14 b §) on the åldersersättning, before the avdrag."""
+    return dodlighet(ctx, d.netto["aldersersattning"])
+
+
+def gles_bebyggelse_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för gles bebyggelse (14 § 3, 14 c § föreslagen lydelse), before the avdrag."""
+    return gles_bebyggelse(ctx, d.netto["aldersersattning"])
+
+
+def sprak_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för personer födda utanför Norden (14 § 3, 14 c § nuvarande lydelse), before the avdrag."""
+    return sprak(ctx, d.netto["aldersersattning"])
+
+
+def overgripande_administration_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för övergripande administration (14 § 5, 14 g § föreslagen lydelse), before the avdrag."""
+    return overgripande_administration(ctx, d.netto["aldersersattning"])
 
 
 def aldreomsorg(ctx: Ctx) -> dict[str, np.ndarray]:
@@ -136,6 +158,6 @@ def aldreomsorg(ctx: Ctx) -> dict[str, np.ndarray]:
     (NaN), ``standardkostnad`` (NaN). Every tillägg is after its invånarbaserat avdrag; the justerad lönekostnad
     (14 f §) is the sum of ``aldreomsorg.lonelage_underlag`` after or before the avdrag (OPEN-4).
     """
-    ae = ctx.komponent("aldreomsorg.aldersersattning", korrigerad_aldersersattning, ctx)
-    brutto = {namn: partial(fn, ctx, ae) for namn, fn in TILLAGG.items()}
-    return delmodell(ctx, "aldreomsorg", {"aldersersattning": lambda: ae, **brutto})
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "aldreomsorg")

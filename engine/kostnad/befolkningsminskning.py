@@ -1,12 +1,12 @@
 """Befolkningsminskning — new separate delmodell (förordning 2004:881 16 § föreslagen lydelse, L2163–L2167; bilaga
 L2561–L2573; tables 6.44–6.45, L15375–L15491; SPEC §3.9, OPEN-14)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.common import safe_div
 from engine.context import Ctx
-from engine.kostnad._infra import saknas_i_regelverket
 
 
 def intakt_per_invanare(ctx: Ctx, utjamning) -> np.ndarray:
@@ -17,6 +17,20 @@ def intakt_per_invanare(ctx: Ctx, utjamning) -> np.ndarray:
     pb = ctx.k[ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor")]
     skatt = safe_div(ctx.k["skatteunderlag_kr"] * ctx.k["kommunalskatt_2022"] / 100.0, pb)
     return skatt + np.asarray(utjamning, dtype="float64")
+
+
+def overskott_personer(ctx: Ctx) -> np.ndarray:
+    """max(0, P[31 dec t−7] − P[31 dec t−2] − 0,02 · P[31 dec t−7]): the decrease beyond the threshold, persons
+    (16 § andra stycket, L2165–L2167, L2563; not rounded)."""
+    p7 = ctx.k["folkmangd_31dec_t7"]
+    return np.maximum(0.0, (p7 - ctx.P) - ctx.p("befolkningsminskning.troskel") * p7)
+
+
+def befolkningsminskning_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Standardkostnad för befolkningsminskning (16 §) for the year's outcome ``d.utfall`` (kr/inv; the fixed point
+    of engine/model.py supplies it)."""
+    intakt = intakt_per_invanare(ctx, d.utfall)
+    return ctx.p("befolkningsminskning.andel_av_intakt") * intakt * safe_div(overskott_personer(ctx), ctx.P)
 
 
 def befolkningsminskning(ctx: Ctx, utjamning) -> dict[str, np.ndarray]:
@@ -37,13 +51,6 @@ def befolkningsminskning(ctx: Ctx, utjamning) -> dict[str, np.ndarray]:
     Worked example Sorsele (tables 6.44–6.45): 2 516 → 2 436, överskott 80 − 50,32 = 29,68,
     87 696 × 19,38 % × 29,68 / 2 436 = 207 kr/inv (the printed "× 6 × 5" uses the rounded 30, which would give 209).
     """
-    saknas = saknas_i_regelverket(ctx, "befolkningsminskning", ["befolkningsminskning"])
-    if saknas is not None:
-        return saknas
-    p7 = ctx.k["folkmangd_31dec_t7"]
-    p2 = ctx.P
-    overskott = np.maximum(0.0, (p7 - p2) - ctx.p("befolkningsminskning.troskel") * p7)
-    ctx.cache["befolkningsminskning.overskott_personer"] = overskott
-    intakt = intakt_per_invanare(ctx, utjamning)
-    sk = ctx.p("befolkningsminskning.andel_av_intakt") * intakt * safe_div(overskott, p2)
-    return {"befolkningsminskning": sk, "standardkostnad": sk}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "befolkningsminskning", utfall=utjamning)

@@ -1,12 +1,27 @@
 """Fastigheter — new delmodell (förordning 2004:881 18–20 §§ föreslagen lydelse, L2175–L2243; bilaga L2575–L2587;
 SPEC §3.10, OPEN-15, OPEN-16)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.context import Ctx
 from engine.kostnad.tillagg import kpif
-from engine.kostnad._infra import saknas_i_regelverket, summa
+
+
+def uppvarmning(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för uppvärmning (19 §, L2205–L2215): UI·SC_u − SC_u, SC_u = 300 kr (L2343) × KPIF."""
+    sc_u = ctx.p("standardkostnader.fastigheter_uppvarmning") * kpif(ctx)
+    ui = ctx.idx.k("uppvarmningsindex")
+    return ui * sc_u - sc_u
+
+
+def byggnation(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för byggnation (20 §, L2239–L2243): (BI/100)·SC_b − SC_b, SC_b = 3 150 kr (L2343) ×
+    KPIF; BI printed on base 100 (``fastigheter.byggnationsindex_skala``, OPEN-16)."""
+    sc_b = ctx.p("standardkostnader.fastigheter_byggnation") * kpif(ctx)
+    bi = ctx.idx.k("byggnation") / ctx.p("fastigheter.byggnationsindex_skala")
+    return bi * sc_b - sc_b
 
 
 def fastigheter(ctx: Ctx) -> dict[str, np.ndarray]:
@@ -19,13 +34,6 @@ def fastigheter(ctx: Ctx) -> dict[str, np.ndarray]:
     * both uprated with KPIF t−1, t (L2349–L2351). No korrigeringsfaktor or invånarbaserat avdrag is stated: the
       weighted means are only approximately zero (L16771, L17455) and a uniform shift cancels in the KU.
     """
-    saknas = saknas_i_regelverket(ctx, "fastigheter", ["uppvarmning", "byggnation"])
-    if saknas is not None:
-        return saknas
-    f = kpif(ctx)
-    sc_u = ctx.p("standardkostnader.fastigheter_uppvarmning") * f
-    sc_b = ctx.p("standardkostnader.fastigheter_byggnation") * f
-    ui = ctx.idx.k("uppvarmningsindex")
-    bi = ctx.idx.k("byggnation") / ctx.p("fastigheter.byggnationsindex_skala")
-    delar = {"uppvarmning": ui * sc_u - sc_u, "byggnation": bi * sc_b - sc_b}
-    return {**delar, "standardkostnad": summa(delar)}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "fastigheter")

@@ -1,24 +1,32 @@
 """Delmodell 1: förskola, fritidshem och annan pedagogisk verksamhet (förordning 2004:881 6–6 g §§; SPEC §3.1).
 
 Also holds the building blocks the three school delmodeller share (age groups, åldersersättning from the
-``aldersersattning_termer`` of the rule set, socioekonomiskt index, befolkningsförändringar of the current rules);
-the evaluation of a delmodell's component list is ``engine.kostnad.tillagg.delmodell``. Every tillägg/avdrag is computed *gross* (kr/inv before the
-invånarbaserat avdrag) and then net; the delmodell returns the net amounts (the law's "tillägg eller avdrag").
+``aldersersattning_termer`` of the rule set, socioekonomiskt index, befolkningsförändringar of the current rules).
+Each tillägg/avdrag is a module-level function ``f(ctx, d)`` registered in engine/kostnad/__init__.py; it returns the
+*gross* amount (kr/inv before the invånarbaserat avdrag), the registry applies the avdrag, and the delmodell's
+columns are the net amounts (the law's "tillägg eller avdrag").
 """
+
 from __future__ import annotations
 
 import numpy as np
 
-from engine.common import kpif_faktor, kostnad_per_person, safe_div, wmean
+from engine.common import kostnad_per_person, kpif_faktor, safe_div, wmean
 from engine.context import Ctx
-from engine.kostnad.tillagg import delmodell, gles_bebyggelsestruktur_brutto, kpif, overgripande_administration_brutto
+from engine.kostnad.tillagg import gles_bebyggelsestruktur_brutto, kpif, overgripande_administration_brutto
 
 #: Age groups (31 Dec t−2) as sums of the schema's age variables.
 ALDERSGRUPPER = {
-    "1_5": ("bef_1_5",), "6": ("bef_6",), "6_9": ("bef_6", "bef_7_9"), "10_12": ("bef_10_12",),
-    "6_12": ("bef_6", "bef_7_9", "bef_10_12"), "1_12": ("bef_1_5", "bef_6", "bef_7_9", "bef_10_12"),
-    "7_15": ("bef_7_9", "bef_10_12", "bef_13_15"), "6_15": ("bef_6", "bef_7_9", "bef_10_12", "bef_13_15"),
-    "16_18": ("bef_16_18",), "16_20": ("bef_16_20",),
+    "1_5": ("bef_1_5",),
+    "6": ("bef_6",),
+    "6_9": ("bef_6", "bef_7_9"),
+    "10_12": ("bef_10_12",),
+    "6_12": ("bef_6", "bef_7_9", "bef_10_12"),
+    "1_12": ("bef_1_5", "bef_6", "bef_7_9", "bef_10_12"),
+    "7_15": ("bef_7_9", "bef_10_12", "bef_13_15"),
+    "6_15": ("bef_6", "bef_7_9", "bef_10_12", "bef_13_15"),
+    "16_18": ("bef_16_18",),
+    "16_20": ("bef_16_20",),
 }
 
 
@@ -69,8 +77,9 @@ def befolkningsforandringar(ctx: Ctx, delmodell: str) -> np.ndarray:
     r_r = (np.sum(n2) - np.sum(n7)) / np.sum(n7)
     samma = np.sign(r_k) == np.sign(r_r)
     excess = np.maximum(0.0, np.abs(r_k) - np.where(samma, abs(r_r), 0.0) - ctx.p(f"{pre}_troskel"))
-    belopp = ctx.p(f"{pre}_belopp") * kpif_faktor(ctx.p("allmant.kpif"), ctx.ar - 2,
-                                                   ar_fran=int(ctx.p.raw(f"{pre}_prisbasar")))
+    belopp = ctx.p(f"{pre}_belopp") * kpif_faktor(
+        ctx.p("allmant.kpif"), ctx.ar - 2, ar_fran=int(ctx.p.raw(f"{pre}_prisbasar"))
+    )
     return safe_div(excess * n7, ctx.P) * belopp
 
 
@@ -85,9 +94,69 @@ def administration_brutto(ctx: Ctx, namn: str, ae) -> np.ndarray:
     return overgripande_administration_brutto(ctx, ae, ctx.p(f"{namn}.lonekostnadsandel"))
 
 
+def grund(ctx: Ctx) -> dict[str, np.ndarray]:
+    """The åldersersättning per receiving age group (6 a §): ``aldersersattning`` (all groups), ``1_5`` and
+    ``6_12`` (the rest), which several tillägg are proportional to."""
+    ae_grupper = aldersersattningar(ctx, "forskola")
+    ae15 = ae_grupper["1_5"]
+    ae = sum(ae_grupper.values())
+    return {"aldersersattning": ae, "1_5": ae15, "6_12": ae - ae15}
+
+
+def aldersersattning(ctx: Ctx, d) -> np.ndarray:
+    """Åldersersättning (6 § 1, 6 a §): 1–5, 6–9, 10–12 år (current rules: 1–5 and 6–12 år, pedagogisk omsorg over
+    1–12 år), kr/inv; no avdrag."""
+    return d.grund["aldersersattning"]
+
+
+def behov_forskola(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för behov av förskola (6 § 2, 6 b §; not reproduced, OPEN-5): (index − 1) · AE 1–5 år
+    (chapter L9405), before the avdrag."""
+    return (ctx.idx.k("behov_forskola") - 1.0) * d.grund["1_5"]
+
+
+def behov_fritidshem(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för behov av fritidshem (6 § 3, 6 c §; OPEN-5): (index − 1) · AE 6–12 år (chapter
+    L9421), before the avdrag."""
+    return (ctx.idx.k("behov_fritidshem") - 1.0) * d.grund["6_12"]
+
+
+def socioekonomi(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för socioekonomiska skillnader (6 § 4, 6 d §, L1477–L1487): 0,05 · AE 1–5 år ·
+    (SEI − 1) (current rules: SEI without − 1), before the avdrag."""
+    n = "forskola"
+    sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "1_5"))
+    return ctx.p(f"{n}.socioekonomi_andel") * d.grund["1_5"] * (sei - ctx.p(f"{n}.socioekonomi_index_avdrag"))
+
+
+def gles_bebyggelse(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för gles bebyggelsestruktur (6 § 5, 6 e §): (glesbygd_forskola − 1) · AE 1–5 år (L9445),
+    before the avdrag."""
+    return gles_brutto(ctx, "glesbygd_forskola", d.grund["1_5"])
+
+
+def overgripande_administration(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för övergripande administration (6 § 7, 6 g § föreslagen lydelse): 0,138 · AE · (AI − 1)
+    · 0,791, before the avdrag; the base is AE of both age groups or of 1–5 år (``forskola.administration_bas``)."""
+    n = "forskola"
+    bas = (
+        d.grund["1_5"]
+        if ctx.p.raw(f"{n}.administration_bas") == "aldersersattning_1_5"
+        else d.grund["aldersersattning"]
+    )
+    return administration_brutto(ctx, n, bas)
+
+
+def befolkningsforandringar_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för förändringar av antalet barn 1–5 år (6 § 7, 6 g § nuvarande lydelse): 13 000 kr (2016) per child
+    beyond 2 procentenheter, before the avdrag (:func:`befolkningsforandringar`)."""
+    return befolkningsforandringar(ctx, d.delmodell)
+
+
 def forskola(ctx: Ctx) -> dict[str, np.ndarray]:
     """Standardkostnad för förskola, fritidshem och annan pedagogisk verksamhet, kr/inv (förordning 6 § 1–7,
-    L1417–L1437; 6 a–6 g §§, L1439–L1537; bilaga L2353–L2381; SPEC §3.1; current rules SPEC §14).
+    L1417–L1437; 6 a–6 g §§, L1439–L1537; bilaga L2353–L2381; SPEC §3.1; current rules SPEC §14): the registered
+    components of the rule set (engine/kostnad/__init__.py) after their invånarbaserat avdrag, and their sum.
 
     * aldersersattning (6 a §): 1–5, 6–9, 10–12 år (current: 1–5, 6–12 with pedagogisk omsorg over 1–12).
     * behov_forskola / behov_fritidshem (6 b §, 6 c §, not reproduced, OPEN-5): (index − 1) · AE of 1–5 resp.
@@ -98,26 +167,6 @@ def forskola(ctx: Ctx) -> dict[str, np.ndarray]:
     * overgripande_administration (6 g § proposed): 0,138 · AE · (AI − 1) · 0,791, avdrag.
     * befolkningsforandringar (6 g § current): 13 000 kr (2016) per child beyond 2 pp, avdrag.
     """
-    n = "forskola"
-    ae_grupper = aldersersattningar(ctx, n)
-    ae15 = ae_grupper["1_5"]
-    ae = sum(ae_grupper.values())
-    ae612 = ae - ae15
+    from engine.kostnad import berakna_delmodell
 
-    def socio():
-        sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "1_5"))
-        return ctx.p(f"{n}.socioekonomi_andel") * ae15 * (sei - ctx.p(f"{n}.socioekonomi_index_avdrag"))
-
-    def admin():
-        bas = ae15 if ctx.p.raw(f"{n}.administration_bas") == "aldersersattning_1_5" else ae
-        return administration_brutto(ctx, n, bas)
-
-    return delmodell(ctx, n, {
-        "aldersersattning": lambda: ae,
-        "behov_forskola": lambda: (ctx.idx.k("behov_forskola") - 1.0) * ae15,
-        "behov_fritidshem": lambda: (ctx.idx.k("behov_fritidshem") - 1.0) * ae612,
-        "socioekonomi": socio,
-        "gles_bebyggelse": lambda: gles_brutto(ctx, "glesbygd_forskola", ae15),
-        "overgripande_administration": admin,
-        "befolkningsforandringar": lambda: befolkningsforandringar(ctx, n),
-    })
+    return berakna_delmodell(ctx, "forskola")

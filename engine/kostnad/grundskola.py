@@ -1,13 +1,20 @@
 """Delmodell 2: förskoleklass och grundskola (förordning 2004:881 7–7 f §§; SPEC §3.2)."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from engine.common import safe_div
 from engine.context import Ctx
-from engine.kostnad.forskola import (administration_brutto, aldersersattningar, antal, befolkningsforandringar,
-                                     gles_brutto, socioekonomiskt_index)
-from engine.kostnad.tillagg import delmodell, kpif
+from engine.kostnad.forskola import (
+    administration_brutto,
+    aldersersattningar,
+    antal,
+    befolkningsforandringar,
+    gles_brutto,
+    socioekonomiskt_index,
+)
+from engine.kostnad.tillagg import kpif
 
 
 def modersmal_kostnad_per_barn(ctx: Ctx) -> float:
@@ -24,6 +31,51 @@ def modersmal_kostnad_per_barn(ctx: Ctx) -> float:
     return c * (kpif(ctx) if ctx.p.raw(f"{n}.modersmal_kpif") else 1.0)
 
 
+def grund(ctx: Ctx) -> dict[str, np.ndarray]:
+    """The åldersersättning (7 a §), which the tillägg are proportional to."""
+    return {"aldersersattning": sum(aldersersattningar(ctx, "grundskola").values())}
+
+
+def aldersersattning(ctx: Ctx, d) -> np.ndarray:
+    """Åldersersättning (7 § 1, 7 a §, text not printed, OPEN-7): andel 6-åringar × kostnad per barn i förskoleklass
+    + andel 7–15-åringar × kostnad per elev i grundskolan, kr/inv; no avdrag."""
+    return d.grund["aldersersattning"]
+
+
+def modersmal(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för modersmålsundervisning och svenska som andraspråk (7 § 2, 7 b §, L1587–L1593): N_k(7–15
+    utländsk bakgrund)/P_k · kostnad per barn, before the avdrag."""
+    return safe_div(ctx.k["utlandsk_bakgrund_7_15"], ctx.P) * modersmal_kostnad_per_barn(ctx)
+
+
+def gles_bebyggelse(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för gles bebyggelsestruktur (7 § 3, 7 c §, OPEN-5): (glesbygd_grundskola − 1) · AE,
+    before the avdrag."""
+    return gles_brutto(ctx, "glesbygd_grundskola", d.grund["aldersersattning"])
+
+
+def socioekonomi(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för socioekonomiska skillnader (7 § 5, 7 e § föreslagen lydelse, L1633–L1637):
+    0,05 · AE · (SEI 6–15 år − 1), before the avdrag."""
+    n = "grundskola"
+    sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "6_15"))
+    return (
+        ctx.p(f"{n}.socioekonomi_andel") * d.grund["aldersersattning"] * (sei - ctx.p(f"{n}.socioekonomi_index_avdrag"))
+    )
+
+
+def overgripande_administration(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för övergripande administration (7 § 6, 7 f § föreslagen lydelse, L1655): 0,138 · AE ·
+    (AI − 1) · lönekostnadsandel, before the avdrag."""
+    return administration_brutto(ctx, "grundskola", d.grund["aldersersattning"])
+
+
+def befolkningsforandringar_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för förändringar av antalet barn 6–15 år (7 § 5, 7 e § nuvarande lydelse, L1629–L1651), before the
+    avdrag (:func:`engine.kostnad.forskola.befolkningsforandringar`)."""
+    return befolkningsforandringar(ctx, d.delmodell)
+
+
 def grundskola(ctx: Ctx) -> dict[str, np.ndarray]:
     """Standardkostnad för förskoleklass och grundskola, kr/inv (förordning 7 § 1–6, L1539–L1571; 7 a–7 f §§,
     L1579–L1661; bilaga L2383–L2421; SPEC §3.2; current rules SPEC §14).
@@ -37,18 +89,6 @@ def grundskola(ctx: Ctx) -> dict[str, np.ndarray]:
     * overgripande_administration (7 f §, L1655): 0,138 · AE · (AI − 1) · lönekostnadsandel, avdrag.
     * befolkningsforandringar (7 e § current, L1629–L1651): 15 600 kr (2016) per child 6–15 beyond 2 pp, avdrag.
     """
-    n = "grundskola"
-    ae = sum(aldersersattningar(ctx, n).values())
+    from engine.kostnad import berakna_delmodell
 
-    def socio():
-        sei = socioekonomiskt_index(ctx, ctx.p.raw(f"{n}.socioekonomi_variabler"), antal(ctx, "6_15"))
-        return ctx.p(f"{n}.socioekonomi_andel") * ae * (sei - ctx.p(f"{n}.socioekonomi_index_avdrag"))
-
-    return delmodell(ctx, n, {
-        "aldersersattning": lambda: ae,
-        "modersmal": lambda: safe_div(ctx.k["utlandsk_bakgrund_7_15"], ctx.P) * modersmal_kostnad_per_barn(ctx),
-        "gles_bebyggelse": lambda: gles_brutto(ctx, "glesbygd_grundskola", ae),
-        "socioekonomi": socio,
-        "overgripande_administration": lambda: administration_brutto(ctx, n, ae),
-        "befolkningsforandringar": lambda: befolkningsforandringar(ctx, n),
-    })
+    return berakna_delmodell(ctx, "grundskola")

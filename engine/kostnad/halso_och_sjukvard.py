@@ -18,6 +18,7 @@ P = folkmängd 31 dec t−2 (bilaga L2677). Choices (docs/decisions.md): no inv�
 symmetric glesbygd indices (``index_normalisering``); the löneläge add-on is asymmetric with an avdrag D
 (``lon_modell``, reproduces tabell 7.8's 0,9 mdkr); LKA 0,706 from the bilaga (OPEN-18, ``lonekostnadsandel``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,10 +44,15 @@ def vardbehov(ctx: Ctx) -> np.ndarray:
     priser = ctx.p.subtree(f"{OMR}.matris")
     utanfor = [c for c in priser if c not in ctx.r and c not in schema.BY_NAME]
     if not priser or utanfor:
-        raise EjTillganglig(f"{OMR}.matris", f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
-                            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
-                            "nuvarande delmodellen inte finns i källorna")
-    kostnad = sum(np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items())   # a missing cell: SaknadIndata
+        raise EjTillganglig(
+            f"{OMR}.matris",
+            f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
+            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
+            "nuvarande delmodellen inte finns i källorna",
+        )
+    kostnad = sum(
+        np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items()
+    )  # a missing cell: SaknadIndata
     vb_raw = safe_div(kostnad, ctx.P_region)
     sc = genomsnittlig_standardkostnad(ctx, "halso_och_sjukvard")
     return korrigeringsfaktor(vb_raw, sc, ctx.P_region) * vb_raw
@@ -89,6 +95,29 @@ def strukturellt_lonelage_region(ctx: Ctx, komponenter: dict) -> np.ndarray:
     raise ParameterError(f"{OMR}.lon_modell: {modell!r} is not 'asymmetrisk' or 'symmetrisk'")
 
 
+def vardbehov_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Kostnad för befolkningens vårdbehov after the korrigeringsfaktor (:func:`vardbehov`), kr/inv."""
+    return vardbehov(ctx)
+
+
+def vard_i_glesbygd(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för vård i glesbygd: (VGI − 1) · VB (:func:`glesbygdstillagg`)."""
+    return glesbygdstillagg(ctx, "vard_glesbygd", d.netto["vardbehov"])
+
+
+def bemanning_i_glesbygd(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för bemanning i glesbygd: (BGI − 1) · VB (:func:`glesbygdstillagg`)."""
+    return glesbygdstillagg(ctx, "bemanning_glesbygd", d.netto["vardbehov"])
+
+
+def strukturellt_lonelage_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Ersättning för strukturellt löneläge on the vårdbehov and the two glesbygd tillägg
+    (:func:`strukturellt_lonelage_region`)."""
+    return strukturellt_lonelage_region(
+        ctx, {c: d.netto[c] for c in ("vardbehov", "vard_i_glesbygd", "bemanning_i_glesbygd")}
+    )
+
+
 def halso_och_sjukvard(ctx: Ctx) -> dict[str, np.ndarray]:
     """Standardkostnad för hälso- och sjukvård per region (lag 8 § andra stycket L675; bilaga L2601–L2685;
     SPEC §4): vårdbehov, vård i glesbygd, bemanning i glesbygd, strukturellt löneläge, kr/inv (R,) or (S, R).
@@ -97,20 +126,18 @@ def halso_och_sjukvard(ctx: Ctx) -> dict[str, np.ndarray]:
     given; the current glesbygd and löne indices are not in the seeds, so those components (and the total) are
     NaN with a notice — never a guess.
     """
-    vb = ctx.komponent(f"{OMR}.vardbehov", vardbehov, ctx, region=True)
-    gles = ctx.komponent(f"{OMR}.vard_i_glesbygd", glesbygdstillagg, ctx, "vard_glesbygd", vb, region=True)
-    bem = ctx.komponent(f"{OMR}.bemanning_i_glesbygd", glesbygdstillagg, ctx, "bemanning_glesbygd", vb, region=True)
-    delar = {"vardbehov": vb, "vard_i_glesbygd": gles, "bemanning_i_glesbygd": bem}
-    lon = ctx.komponent(f"{OMR}.strukturellt_lonelage", strukturellt_lonelage_region, ctx, delar, region=True)
-    return {**delar, "strukturellt_lonelage": lon, "standardkostnad": vb + gles + bem + lon}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "halso_och_sjukvard", niva="region")
 
 
 # --- befolkningsförändringar (current rules only) -----------------------------------------------------------------
 
+
 def _befolkning(ctx: Ctx, namn: str) -> np.ndarray:
     if namn in ctx.r:
         return np.asarray(ctx.r[namn], dtype="float64")
-    return ctx.lan_sum(ctx.k[namn])                 # not in the inputs: SaknadIndata names kommuner.<namn>
+    return ctx.lan_sum(ctx.k[namn])  # not in the inputs: SaknadIndata names kommuner.<namn>
 
 
 def kraftig_befolkningsforandring(ctx: Ctx) -> np.ndarray:
@@ -133,13 +160,21 @@ def kraftig_befolkningsforandring(ctx: Ctx) -> np.ndarray:
     return p("belopp") * (over + under)
 
 
+def kraftig_befolkningsforandring_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Ersättning för kraftig befolkningsförändring (current 25 a §; :func:`kraftig_befolkningsforandring`)."""
+    return kraftig_befolkningsforandring(ctx)
+
+
+def efterslapning_region(ctx: Ctx, d) -> np.ndarray:
+    """Ersättning för eftersläpning (current 25 b–25 c §§): not in the seeds, so the parameter is "ej tillgänglig"
+    and reading it makes this component "ej tillgänglig"."""
+    return np.asarray(ctx.p(f"{BEF}.efterslapning"), dtype="float64")
+
+
 def befolkningsforandringar_region(ctx: Ctx) -> dict[str, np.ndarray]:
     """Delmodell befolkningsförändringar för regioner under the current rules (lag 8 § andra stycket nuvarande
     lydelse L669–L673; 25 a–25 c §§; SPEC §14): kraftig befolkningsförändring and eftersläpning. Abolished in
     SOU 2024:50 (L949, L21843). Components the seeds do not specify are NaN with a notice."""
-    if f"{BEF}.avskaffad" in ctx.p.leaves:
-        nan = ctx.komponent(BEF, ctx.p, f"{BEF}.avskaffad", region=True)
-        return {"kraftig_befolkningsforandring": nan, "efterslapning": nan, "standardkostnad": nan}
-    kraftig = ctx.komponent(f"{BEF}.kraftig_befolkningsforandring", kraftig_befolkningsforandring, ctx, region=True)
-    eft = ctx.komponent(f"{BEF}.efterslapning", ctx.p, f"{BEF}.efterslapning", region=True)
-    return {"kraftig_befolkningsforandring": kraftig, "efterslapning": eft, "standardkostnad": kraftig + eft}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, BEF, niva="region")

@@ -19,6 +19,7 @@ Variables: a = ifo_lag_inkomststandard_0_19, f = ifo_flerfamiljshus_1965_1975, o
 T = tatortsbefolkning, e = ifo_ensamstaende_kvinnor_18_44_med_barn, l = ifo_lagutbildade_20_40_fodda_i_sverige,
 g = granspendling. The coefficients are read from ``ifo.<delmodell>.koefficienter`` (one leaf per term).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -64,7 +65,11 @@ def korrigerad_delmodell(ctx: Ctx, delmodell: str) -> np.ndarray:
     if ctx.p.raw("ifo.korrigeringsfaktor") == "per_delmodell":
         k = korrigeringsfaktor(mv, genomsnittlig_standardkostnad(ctx, sc_namn), ctx.P)
     else:
-        k = korrigeringsfaktor(modellvarde(ctx, "barn_och_unga") + modellvarde(ctx, "ovrig_ifo"), genomsnittlig_standardkostnad(ctx, "ifo"), ctx.P)
+        k = korrigeringsfaktor(
+            modellvarde(ctx, "barn_och_unga") + modellvarde(ctx, "ovrig_ifo"),
+            genomsnittlig_standardkostnad(ctx, "ifo"),
+            ctx.P,
+        )
     return mv * k
 
 
@@ -74,30 +79,49 @@ def korrigerat_modellvarde(ctx: Ctx) -> np.ndarray:
     return mv * korrigeringsfaktor(mv, genomsnittlig_standardkostnad(ctx, "ifo"), ctx.P)
 
 
+def barn_och_unga(ctx: Ctx, d) -> np.ndarray:
+    """Standardkostnad för barn- och ungdomsvård (9 § 1, 9 a § föreslagen lydelse, L1829–L1861): model value ×
+    korrigeringsfaktor, kr/inv."""
+    return korrigerad_delmodell(ctx, "barn_och_unga")
+
+
+def ovrig_ifo(ctx: Ctx, d) -> np.ndarray:
+    """Standardkostnad för övrig individ- och familjeomsorg (9 § 2, 9 b § föreslagen lydelse, L1865–L1881), kr/inv."""
+    return korrigerad_delmodell(ctx, "ovrig_ifo")
+
+
+def korrigerat_modellvarde_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Current rules (9 § nuvarande lydelse, L1803–L1823): the one model value × korrigeringsfaktor, kr/inv."""
+    return korrigerat_modellvarde(ctx)
+
+
+def _justerad_lonekostnad(ctx: Ctx, d) -> np.ndarray:
+    """JL = (SK_BoU + SK_övr) · 0,644 (9 c § andra stycket) or, under the current rules, the korrigerat modellvärde ·
+    0,578 (9 a § nuvarande lydelse)."""
+    delar = ("barn_och_unga", "ovrig_ifo") if "barn_och_unga" in d.netto else ("korrigerat_modellvarde",)
+    return sum(d.netto[c] for c in delar) * ctx.p("ifo.lonekostnadsandel")
+
+
+def strukturellt_lonelage_ifo(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för strukturellt löneläge (9 c §, L1889–L1893; current 9 a §): IBA(max(0, LI − 100) · JL / 100)."""
+    return strukturellt_lonelage(ctx, _justerad_lonekostnad(ctx, d))
+
+
+def overgripande_administration_ifo(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för övergripande administration (9 d § föreslagen lydelse, L1897–L1907): IBA(0,138 · JL · (AI − 1)) —
+    the base is the justerad lönekostnad itself, so no further lönekostnadsandel."""
+    return overgripande_administration(ctx, _justerad_lonekostnad(ctx, d), 1.0)
+
+
 def ifo(ctx: Ctx) -> dict[str, np.ndarray]:
     """Standardkostnad för individ- och familjeomsorg (förordning 9–9 d §§, L1795–L1907; bilaga L2469–L2499;
-    SPEC §3.4), kr/inv.
+    SPEC §3.4), kr/inv: the registered components of the rule set (``ifo.modell``) and their sum.
 
     Proposal: ``barn_och_unga``, ``ovrig_ifo``, ``strukturellt_lonelage``, ``overgripande_administration``,
     ``standardkostnad``. Current rules: ``korrigerat_modellvarde``, ``strukturellt_lonelage``, ``standardkostnad``.
     A part the rule set does not give (e.g. the current löneindex) is NaN with a notice; the standardkostnad is
     then NaN too.
     """
-    modell = ctx.p.raw("ifo.modell")
-    andel = ctx.p("ifo.lonekostnadsandel")
-    out: dict[str, np.ndarray] = {}
-    if modell == "tva_delmodeller":
-        for d in ("barn_och_unga", "ovrig_ifo"):
-            out[d] = ctx.komponent(f"ifo.{d}", korrigerad_delmodell, ctx, d)
-        jl = (out["barn_och_unga"] + out["ovrig_ifo"]) * andel                     # 9 c § andra stycket
-        out["strukturellt_lonelage"] = ctx.komponent("ifo.strukturellt_lonelage", strukturellt_lonelage, ctx, jl)
-        out["overgripande_administration"] = ctx.komponent(                        # 9 d §: base JL, no further share
-            "ifo.overgripande_administration", overgripande_administration, ctx, jl, 1.0)
-    elif modell == "en_modell":
-        out["korrigerat_modellvarde"] = ctx.komponent("ifo.korrigerat_modellvarde", korrigerat_modellvarde, ctx)
-        jl = out["korrigerat_modellvarde"] * andel                                  # 9 a § nuvarande lydelse
-        out["strukturellt_lonelage"] = ctx.komponent("ifo.strukturellt_lonelage", strukturellt_lonelage, ctx, jl)
-    else:
-        raise ValueError(f"ifo.modell = {modell!r}: expected 'tva_delmodeller' or 'en_modell'")
-    out["standardkostnad"] = sum(out.values())
-    return out
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "ifo")

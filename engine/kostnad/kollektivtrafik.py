@@ -16,6 +16,7 @@ formula c_k = (10 584,30 − 2 402,106·ln T + 134,8748·(ln T)² + 29,35780·�
 also, with a notice). Gotland (09), a kommun outside a region, gets both parts: the kommun part as the only
 kommun of its län and the region part (tabell 8.2 L23075 lists Gotland with 759 = ½ of its SK).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,20 +25,19 @@ from engine.common import korrigeringsfaktor, safe_div
 from engine.context import Ctx, SaknadIndata
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.params import EjTillganglig, ParameterError
+from engine.tolerances import ANDELAR_SUMMA
 
 OMR = "kollektivtrafik"
-CACHE = "kollektivtrafik.lan"
 
 
 def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     """The län model (bilaga L2691–L2709): ``{"modellvarde", "korrigeringsfaktor", "standardkostnad",
-    "region_andel", "befolkning"}`` per län (L,) or (S, L); cached in ``ctx.cache`` for the kommun and region
-    parts."""
-    if CACHE in ctx.cache:
-        return ctx.cache[CACHE]
+    "region_andel", "befolkning"}`` per län (L,) or (S, L) — the same for the kommun and the region part (each
+    computes it: 21 län)."""
     p = lambda k: ctx.p(f"{OMR}.{k}")  # noqa: E731
-    a0, a_t, a_p, a_m = (p(f"lan_modell.{k}") for k in ("konstant", "tatort_over_11000", "pendlare_procent",
-                                                          "medeldistans_15000"))
+    a0, a_t, a_p, a_m = (
+        p(f"lan_modell.{k}") for k in ("konstant", "tatort_over_11000", "pendlare_procent", "medeldistans_15000")
+    )
     t11 = ctx.lan_sum(ctx.k["tatort_over_11000_bef"])
     mv = a0 + a_t * t11 + a_p * ctx.lan["pendlare_andel_procent"] + a_m * ctx.lan["medeldistans_15000_km"]
     befolkning = ctx.lan_sum(ctx.P)
@@ -45,10 +45,13 @@ def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     k = korrigeringsfaktor(mv, sc, befolkning)
     sthlm = np.asarray(ctx.region_kod) == str(ctx.p.raw(f"{OMR}.stockholms_lan"))
     region_andel = np.where(sthlm, p("region_andel_stockholm"), p("region_andel"))
-    out = {"modellvarde": mv, "korrigeringsfaktor": k, "standardkostnad": k * mv,
-           "region_andel": region_andel, "befolkning": befolkning}
-    ctx.cache[CACHE] = out
-    return out
+    return {
+        "modellvarde": mv,
+        "korrigeringsfaktor": k,
+        "standardkostnad": k * mv,
+        "region_andel": region_andel,
+        "befolkning": befolkning,
+    }
 
 
 def _lan_koder(v) -> list[str]:
@@ -62,59 +65,68 @@ def fordelningsmodell_vikter(ctx: Ctx) -> np.ndarray:
     > 11 000 has T11_k = 0); "(ln T)² " is read as the square of the logarithm (L2719); ID in metres.
     """
     p = lambda k: ctx.p(f"{OMR}.fordelningsmodell.{k}")  # noqa: E731
-    b0, b1, b2, b3, golv = (p(k) for k in ("konstant", "ln_tatort", "ln_tatort_kvadrat", "rot_invanardistans",
-                                           "tatort_golv"))
+    b0, b1, b2, b3, golv = (
+        p(k) for k in ("konstant", "ln_tatort", "ln_tatort_kvadrat", "rot_invanardistans", "tatort_golv")
+    )
     lnt = np.log(np.maximum(ctx.k["tatort_over_11000_bef"], golv))
-    return (b0 + b1 * lnt + b2 * lnt ** 2 + b3 * np.sqrt(ctx.k["invanardistans_m"])) * ctx.P
+    return (b0 + b1 * lnt + b2 * lnt**2 + b3 * np.sqrt(ctx.k["invanardistans_m"])) * ctx.P
 
 
 def kommunandelar(ctx: Ctx) -> np.ndarray:
     """Each kommun's share of its län's kommun part (26 a §; bilaga L2713–L2723; L22421, L22947): Σ = 1 per län."""
     lan_kod = np.asarray([str(c).zfill(2) for c in ctx.lan_kod])
-    vikt = np.asarray(ctx.P, dtype="float64")                      # same kr/inv in every kommun (L22421)
-    beslutade = {str(l).zfill(2): {str(k).zfill(4): float(a) for k, a in (andelar or {}).items()}
-                 for l, andelar in (ctx.p.raw(f"{OMR}.beslutade_andelar") or {}).items()}
-    modell = np.isin(lan_kod, [l for l in _lan_koder(ctx.p.raw(f"{OMR}.fordelningsmodell.lan")) if l not in beslutade])
+    vikt = np.asarray(ctx.P, dtype="float64")  # same kr/inv in every kommun (L22421)
+    beslutade = {
+        str(lan).zfill(2): {str(k).zfill(4): float(a) for k, a in (andelar or {}).items()}
+        for lan, andelar in (ctx.p.raw(f"{OMR}.beslutade_andelar") or {}).items()
+    }
+    modell = np.isin(
+        lan_kod, [lan for lan in _lan_koder(ctx.p.raw(f"{OMR}.fordelningsmodell.lan")) if lan not in beslutade]
+    )
     if modell.any():
         try:
             vikt = np.where(modell, fordelningsmodell_vikter(ctx), vikt)
         except SaknadIndata:
-            raise                                   # the delmodell lists every missing input
+            raise  # the delmodell lists every missing input
         except EjTillganglig as exc:
             ctx.ej_tillganglig(f"{OMR}.fordelningsmodell", f"{exc.path}: {exc.reason}")
             vikt = np.where(modell, np.nan, vikt)
     for lan, andelar in beslutade.items():
         i = lan_kod == lan
         koder = [str(k).zfill(4) for k in np.asarray(ctx.kommun_kod)[i]]
-        if sorted(koder) != sorted(andelar) or abs(sum(andelar.values()) - 1.0) > 1e-9:
-            raise ParameterError(f"{OMR}.beslutade_andelar[{lan}]: needs one share per kommun of the län "
-                                 f"{sorted(koder)} adding up to 1, got {andelar}")
+        if sorted(koder) != sorted(andelar) or abs(sum(andelar.values()) - 1.0) > ANDELAR_SUMMA:
+            raise ParameterError(
+                f"{OMR}.beslutade_andelar[{lan}]: needs one share per kommun of the län "
+                f"{sorted(koder)} adding up to 1, got {andelar}"
+            )
         vikt = np.where(i, np.array([andelar.get(k, 0.0) for k in (str(c).zfill(4) for c in ctx.kommun_kod)]), vikt)
     for lan in _lan_koder(ctx.p.raw(f"{OMR}.sarskild_ordning_lan")):
         if lan not in beslutade and (lan_kod == lan).any():
-            note = (f"{OMR}: län {lan}: the government-decided kommun shares are not in regelverk {ctx.p.namn} "
-                    "(seeds give none, L22947) — same kr/inv in every kommun of the län")
+            note = (
+                f"{OMR}: län {lan}: the government-decided kommun shares are not in regelverk {ctx.p.namn} "
+                "(seeds give none, L22947) — same kr/inv in every kommun of the län"
+            )
             if note not in ctx.notes:
                 ctx.notes.append(note)
     return vikt / ctx.kommun_from_lan(ctx.lan_sum(vikt))
 
 
-def kollektivtrafik(ctx: Ctx) -> dict[str, np.ndarray]:
+def kommunernas_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     """Standardkostnad för kollektivtrafik per kommun, kr/inv (26 §, L2267; SPEC §5): the kommun's share of the
     kommun part (1 − a_l)·SK_l·P_l of its län, divided by its population. Rule set 2024: the current län model's
     coefficients are not in the seeds → NaN with a notice."""
     try:
         lan = lansvis_standardkostnad(ctx)
     except SaknadIndata:
-        raise                                       # engine.model lists every missing input of the delmodell
+        raise  # the registry lists every missing input of the delmodell
     except EjTillganglig as exc:
-        return {"standardkostnad": ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")}
+        return ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")
     kronor_lan = (1.0 - lan["region_andel"]) * lan["standardkostnad"] * lan["befolkning"]
     kronor = kommunandelar(ctx) * ctx.kommun_from_lan(kronor_lan)
-    return {"standardkostnad": safe_div(kronor, ctx.P)}
+    return safe_div(kronor, ctx.P)
 
 
-def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
+def regionens_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     """Standardkostnad för kollektivtrafik per region, kr/inv: a_l·SK_l (26 §, L2267: 50 %, Stockholms län 60 %;
     SPEC §5). Gotland's row is the regional part of the kommun outside a region."""
     try:
@@ -122,6 +134,19 @@ def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
     except SaknadIndata:
         raise
     except EjTillganglig as exc:
-        return {"standardkostnad": ctx.ej_tillganglig(f"{OMR}_region", f"{exc.path}: {exc.reason}",
-                                                      shape_of=ctx.region_kod)}
-    return {"standardkostnad": lan["region_andel"] * lan["standardkostnad"]}
+        return ctx.ej_tillganglig(f"{OMR}_region", f"{exc.path}: {exc.reason}", shape_of=ctx.region_kod)
+    return lan["region_andel"] * lan["standardkostnad"]
+
+
+def kollektivtrafik(ctx: Ctx) -> dict[str, np.ndarray]:
+    """The kommuner's delmodell kollektivtrafik: ``{"standardkostnad": …}`` (:func:`kommunernas_standardkostnad`)."""
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, OMR)
+
+
+def kollektivtrafik_region(ctx: Ctx) -> dict[str, np.ndarray]:
+    """The regions' delmodell kollektivtrafik: ``{"standardkostnad": …}`` (:func:`regionens_standardkostnad`)."""
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, OMR, niva="region")

@@ -13,6 +13,7 @@ FF_riket = the mean of the kommuner's förvärvsfrekvens weighted with ``komvux.
 (bef_19_64). The two rule sets differ only in the definition of the input ``forvarvsfrekvens``: the proposal
 includes cross-border commuters (L1923–L1925), the current rules do not (``komvux.indata_definition_forvarvsfrekvens``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,13 +47,31 @@ def forvarvsfrekvens(ctx: Ctx, summa_malgrupper) -> np.ndarray:
     return (ff_riket / ff - 1.0) * summa_malgrupper
 
 
+def grundlaggande(ctx: Ctx, d) -> np.ndarray:
+    """Kostnad för behov av vuxenutbildning på grundläggande nivå (10 § 1), kr/inv."""
+    return malgruppskostnad(ctx, "grundlaggande")
+
+
+def gymnasial(ctx: Ctx, d) -> np.ndarray:
+    """Kostnad för behov av vuxenutbildning på gymnasial nivå (10 § 2), kr/inv."""
+    return malgruppskostnad(ctx, "gymnasial")
+
+
+def sfi(ctx: Ctx, d) -> np.ndarray:
+    """Kostnad för behov av utbildning i svenska för invandrare (10 § 3), kr/inv."""
+    return malgruppskostnad(ctx, "sfi")
+
+
+def forvarvsfrekvens_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg eller avdrag för förvärvsfrekvens (10 § 4) on the sum of the three target groups' costs."""
+    return forvarvsfrekvens(ctx, d.netto["grundlaggande"] + d.netto["gymnasial"] + d.netto["sfi"])
+
+
 def komvux(ctx: Ctx) -> dict[str, np.ndarray]:
     """Standardkostnad för kommunal vuxenutbildning (förordning 10 §, L1909–L1925; SPEC §3.5), kr/inv.
 
     Components ``grundlaggande``, ``gymnasial``, ``sfi``, ``forvarvsfrekvens``, ``standardkostnad``.
     """
-    out = {d: ctx.komponent(f"komvux.{d}", malgruppskostnad, ctx, d) for d in MALGRUPPER}
-    out["forvarvsfrekvens"] = ctx.komponent("komvux.forvarvsfrekvens", forvarvsfrekvens, ctx,
-                                            out["grundlaggande"] + out["gymnasial"] + out["sfi"])
-    out["standardkostnad"] = sum(out.values())
-    return out
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "komvux")

@@ -1,5 +1,6 @@
 """Politisk verksamhet — new delmodell (förordning 2004:881 20 a § föreslagen lydelse, L2253–L2263; bilaga
 L2589–L2599; tabell 6.60, L17981–L18023; SPEC §3.11, OPEN-17, GLESHET.md §6.5)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,6 @@ import numpy as np
 from engine.common import korrigeringsfaktor
 from engine.context import Ctx
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
-from engine.kostnad._infra import saknas_i_regelverket
 
 
 def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
@@ -21,8 +21,11 @@ def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     q = "politisk_verksamhet."
     p = ctx.k[ctx.p.raw(q + "befolkning")]
     md = ctx.k["medeldistans_3000_km"]
-    mv = (ctx.p(q + "modell.konstant") + ctx.p(q + "modell.koef_ln_befolkning") * np.log(p)
-          + ctx.p(q + "modell.koef_medeldistans") * md)
+    mv = (
+        ctx.p(q + "modell.konstant")
+        + ctx.p(q + "modell.koef_ln_befolkning") * np.log(p)
+        + ctx.p(q + "modell.koef_medeldistans") * md
+    )
     lasning = ctx.p.raw(q + "troskel_lasning")
     if lasning == "bilaga":
         under = md < ctx.p(q + "troskel_medeldistans_km")
@@ -34,6 +37,18 @@ def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     return mv, mi
 
 
+def korrigeringsfaktor_politisk(ctx: Ctx) -> np.ndarray:
+    """K = 1 / wmean(MI), weighted with P 31 dec t−2 (L2255–L2259; tabell 6.60: 0,98797)."""
+    return korrigeringsfaktor(merkostnadsindex(ctx)[1], 1.0, ctx.P)
+
+
+def politisk_verksamhet_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Standardkostnad för politisk verksamhet (20 a §): MI × SC × K, kr/inv (:func:`politisk_verksamhet`)."""
+    _, mi = merkostnadsindex(ctx)
+    sc = genomsnittlig_standardkostnad(ctx, "politisk_verksamhet")
+    return mi * sc * korrigeringsfaktor(mi, 1.0, ctx.P)
+
+
 def politisk_verksamhet(ctx: Ctx) -> dict[str, np.ndarray]:
     """Standardkostnad för politisk verksamhet (20 a §, L2253–L2263): MI × SC (687 kr 2022, L2343; KPIF t−1, t,
     L2349–L2351) × K, K such that the standardkostnader weighted with P 31 dec t−2 average SC (L2255–L2259):
@@ -42,13 +57,6 @@ def politisk_verksamhet(ctx: Ctx) -> dict[str, np.ndarray]:
     Worked example (tabell 6.60): Övertorneå MV 1 468, mean 918 → MI 1,597; 687 × 1,597 × 0,98797 = 1 085 →
     KPIF 1 181 → +432 vs riket 748; Botkyrka MV 613 → MI 1.
     """
-    saknas = saknas_i_regelverket(ctx, "politisk_verksamhet", ["politisk_verksamhet"])
-    if saknas is not None:
-        return saknas
-    mv, mi = merkostnadsindex(ctx)
-    sc = genomsnittlig_standardkostnad(ctx, "politisk_verksamhet")
-    k = korrigeringsfaktor(mi, 1.0, ctx.P)
-    ctx.cache.update({"politisk_verksamhet.modellvarde": mv, "politisk_verksamhet.merkostnadsindex": mi,
-                      "politisk_verksamhet.korrigeringsfaktor": k})
-    sk = mi * sc * k
-    return {"politisk_verksamhet": sk, "standardkostnad": sk}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "politisk_verksamhet")

@@ -1,5 +1,6 @@
 """Räddningstjänst — new delmodell (förordning 2004:881 15 a § föreslagen lydelse, L2121–L2135; bilaga L2557–L2559;
 tabell 6.78, L20029–L20085; SPEC §3.8)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,19 @@ import numpy as np
 from engine.common import korrigeringsfaktor
 from engine.context import Ctx
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
-from engine.kostnad._infra import saknas_i_regelverket
+
+
+def korrigeringsfaktor_raddningstjanst(ctx: Ctx) -> np.ndarray:
+    """K = SC / wmean(RI·SC) = 1 / wmean(RI), weighted with P 31 dec t−2 (L2127–L2129; tabell 6.78: 0,9736)."""
+    sc = genomsnittlig_standardkostnad(ctx, "raddningstjanst")
+    return korrigeringsfaktor(ctx.idx.k("raddningstjanst") * sc, sc, ctx.P)
+
+
+def raddningstjanst_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Standardkostnad för räddningstjänst (15 a §): RI × SC × K, kr/inv (:func:`raddningstjanst`)."""
+    ri = ctx.idx.k("raddningstjanst")
+    sc = genomsnittlig_standardkostnad(ctx, "raddningstjanst")
+    return ri * sc * korrigeringsfaktor(ri * sc, sc, ctx.P)
 
 
 def raddningstjanst(ctx: Ctx) -> dict[str, np.ndarray]:
@@ -18,12 +31,6 @@ def raddningstjanst(ctx: Ctx) -> dict[str, np.ndarray]:
 
     Worked example (tabell 6.78): Övertorneå 1,748 × 831 × 0,9736 = 1 414 → KPIF 1 539 → +635 vs riket 904.
     """
-    saknas = saknas_i_regelverket(ctx, "raddningstjanst", ["raddningstjanst"])
-    if saknas is not None:
-        return saknas
-    ri = ctx.idx.k("raddningstjanst")
-    sc = genomsnittlig_standardkostnad(ctx, "raddningstjanst")
-    k = korrigeringsfaktor(ri * sc, sc, ctx.P)
-    ctx.cache["raddningstjanst.korrigeringsfaktor"] = k
-    sk = ri * sc * k
-    return {"raddningstjanst": sk, "standardkostnad": sk}
+    from engine.kostnad import berakna_delmodell
+
+    return berakna_delmodell(ctx, "raddningstjanst")

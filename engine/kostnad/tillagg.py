@@ -1,12 +1,11 @@
 """Tillägg shared by several delmodeller (SPEC §3.0): strukturellt löneläge, övergripande administration and
-gles bebyggelsestruktur (gross, and net of the invånarbaserat avdrag), and :func:`delmodell`, which evaluates a
-delmodell's list of components the same way for every delmodell that has a justerad lönekostnad.
+gles bebyggelsestruktur (gross, and net of the invånarbaserat avdrag), and the strukturellt löneläge as the
+registered component of every delmodell with a justerad lönekostnad (:func:`strukturellt_lonelage_komponent`).
 """
+
 from __future__ import annotations
 
 import numpy as np
-
-from typing import Callable
 
 from engine.common import invanarbaserat_avdrag, kpif_faktor
 from engine.context import Ctx
@@ -40,7 +39,12 @@ def overgripande_administration_brutto(ctx: Ctx, bas, lonekostnadsandel=1.0):
     """Tillägg för övergripande administration before the avdrag (6 g §, 7 f §, 8 g §, 9 d §, 14 g §; LSS 6 a §;
     SPEC §3.0(b)): g = 0,138 · bas · (AI − 1) · lönekostnadsandel. AI = fasta index ``administration`` (floored
     at 1 in the table, so the component is asymmetric)."""
-    return ctx.p("tillagg.administration_andel") * np.asarray(bas) * (ctx.idx.k("administration") - 1.0) * lonekostnadsandel
+    return (
+        ctx.p("tillagg.administration_andel")
+        * np.asarray(bas)
+        * (ctx.idx.k("administration") - 1.0)
+        * lonekostnadsandel
+    )
 
 
 def overgripande_administration(ctx: Ctx, bas, lonekostnadsandel=1.0):
@@ -59,34 +63,18 @@ def gles_bebyggelsestruktur(ctx: Ctx, index_kolumn: str, aldersersattning):
     return invanarbaserat_avdrag(gles_bebyggelsestruktur_brutto(ctx, index_kolumn, aldersersattning), ctx.P)
 
 
-def delmodell(ctx: Ctx, namn: str, brutto: dict[str, Callable], utan_avdrag=("aldersersattning",)) -> dict:
-    """Evaluate the components listed in ``<namn>.komponenter`` (the rule set's paragraph items, in order).
-
-    ``brutto[c]()`` gives component c before the invånarbaserat avdrag (kr/inv); each is wrapped in
-    ``ctx.komponent`` so an element the rule set lacks makes only that component NaN (with a notice). Components
-    in ``utan_avdrag`` get no avdrag. The strukturellt löneläge comes last: its justerad lönekostnad is the sum of
-    ``<namn>.lonelage_underlag`` (after or before their avdrag: OPEN-4, ``lonelage_underlag_steg``) × the
-    lönekostnadsandel (SPEC §3.0(a)). ``standardkostnad`` = the sum of the parts (NaN if any part is NaN).
-    """
-    lista = ctx.p.raw(f"{namn}.komponenter")
-    g, net = {}, {}
-    for c in lista:
-        if c == "strukturellt_lonelage":
-            continue
-        g[c] = np.asarray(ctx.komponent(f"{namn}.{c}", brutto[c]), dtype="float64")
-        net[c] = g[c] if c in utan_avdrag else invanarbaserat_avdrag(g[c], ctx.P)
-    if "strukturellt_lonelage" in lista:
-        bas = net if ctx.p.raw(f"{namn}.lonelage_underlag_steg") == "efter_iba" else g
-        underlag = list(ctx.p.raw(f"{namn}.lonelage_underlag"))
-        saknas = [c for c in underlag if np.isnan(bas[c]).all()]
-        if saknas:      # the justerad lönekostnad needs components the rule set does not give
-            net["strukturellt_lonelage"] = ctx.ej_tillganglig(
-                f"{namn}.strukturellt_lonelage", f"the justerad lönekostnad needs {', '.join(saknas)}, not available")
-        else:
-            def lon():
-                jl = sum(bas[c] for c in underlag) * ctx.p(f"{namn}.lonekostnadsandel")
-                return strukturellt_lonelage(ctx, jl)
-            net["strukturellt_lonelage"] = np.asarray(ctx.komponent(f"{namn}.strukturellt_lonelage", lon), dtype="float64")
-    out = {c: net[c] for c in lista}
-    out["standardkostnad"] = sum(out.values())
-    return out
+def strukturellt_lonelage_komponent(ctx: Ctx, d) -> np.ndarray:
+    """Tillägg för strukturellt löneläge of a school delmodell or äldreomsorg (6 f §, 7 d §, 8 d §, 14 f §;
+    SPEC §3.0(a)), after its invånarbaserat avdrag: the justerad lönekostnad is the sum of the components in
+    ``<delmodell>.lonelage_underlag`` — after or before their avdrag (OPEN-4, ``lonelage_underlag_steg``) — times
+    the delmodell's lönekostnadsandel. If one of them is not available, neither is this tillägg."""
+    namn = d.delmodell
+    bas = d.netto if ctx.p.raw(f"{namn}.lonelage_underlag_steg") == "efter_iba" else d.brutto
+    underlag = list(ctx.p.raw(f"{namn}.lonelage_underlag"))
+    saknas = [c for c in underlag if np.isnan(bas[c]).all()]
+    if saknas:  # the justerad lönekostnad needs components the rule set does not give
+        return ctx.ej_tillganglig(
+            f"{namn}.strukturellt_lonelage", f"the justerad lönekostnad needs {', '.join(saknas)}, not available"
+        )
+    jl = sum(bas[c] for c in underlag) * ctx.p(f"{namn}.lonekostnadsandel")
+    return strukturellt_lonelage(ctx, jl)
