@@ -29,8 +29,9 @@ the law's ``berakningsbar_fran`` is an error naming the law. A yearly series (th
 value maps each year to its figure.
 
 A leaf may instead say ``status: ej_tillganglig`` with a ``reason`` (for people, like ``source``): the rule set
-has that element, but the seeds do not give it (used for the current rules). Reading such a parameter raises :class:`EjTillganglig`, which the
-engine turns into an explicit "not available in this rule set" result — never a guess.
+has that element, but the seeds do not give it (used for the current rules). Reading such a parameter raises
+:class:`EjTillganglig`, which the engine turns into an explicit "not available in this rule set" result — never a
+guess.
 
 A **reform** is a YAML overlay ``{namn: …, beskrivning: …, andringar: {path: value | {value:…, source:…} |
 {values: {year: value}}}}`` applied on top of a law: a plain value (or ``{value: …}``) replaces the parameter for

@@ -1,6 +1,6 @@
 """One-off (issue 14): parameter sources cite SOU 2024:50 by printed page, not by line of the seed text.
 
-    python tools/kallor_sidor.py [--skriv] [FIL.yaml …]        # default: every YAML under data/regelverk and data/gleshet
+    python tools/kallor_sidor.py [--skriv | --rest] [FIL.yaml …]   # default: data/regelverk/*/ and data/gleshet/
 
 Users have the printed SOU, not our seed file. For every ``source`` and ``reason`` (and the citations of
 ``arver.parametrar`` in a law's ``lag.yaml``) this
