@@ -679,8 +679,9 @@ class Params:
         return str(leaf.get("source", leaf.get("reason", "")))
 
     def describe(self, path: str) -> dict:
-        """Everything known about ``path`` (value, unit, source, valid_from, note) for audit trails."""
-        leaf = dict(self.leaves[path])
+        """What a person may read about ``path`` (value, unit, source, valid_from, status) for audit trails; the
+        internal ``note`` stays in the data."""
+        leaf = {k: v for k, v in self.leaves[path].items() if k != "note"}
         if path in self.batch:
             leaf["value"] = f"scenario batch ({self.batch[path].size} values)"
         return leaf
