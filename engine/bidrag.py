@@ -199,9 +199,7 @@ def efterslapning(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
     namn = f"efterslapning ({niva})"
     if not ctx.p.has("bidrag.efterslapning.belopp"):
         leaf = ctx.p.leaves["bidrag.efterslapning.belopp"]
-        out["efterslapning"] = ctx.ej_tillganglig(
-            namn, f"bidrag.efterslapning.belopp: {leaf.get('reason', '')}", shape_of=p_t2
-        )
+        out["efterslapning"] = ctx.ej_tillganglig(namn, leaf.get("reason", ""), shape_of=p_t2)
         out["efterslapning_kr"] = out["efterslapning"].copy()
         return out
     su_k = np.asarray(ctx.k["skatteunderlag_t1_kr"], dtype="float64")
@@ -252,9 +250,7 @@ def svagt_befolkningsunderlag(ctx: Ctx) -> dict[str, np.ndarray]:
     p = ctx.p
     if not p.has("bidrag.svagt_befolkningsunderlag.grans_regionalt"):
         leaf = p.leaves.get("bidrag.svagt_befolkningsunderlag.modell", {})
-        nan = ctx.ej_tillganglig(
-            "svagt_befolkningsunderlag", f"bidrag.svagt_befolkningsunderlag.modell: {leaf.get('reason', '')}"
-        )
+        nan = ctx.ej_tillganglig("svagt_befolkningsunderlag", leaf.get("reason", ""))
         return {"svagt_befolkningsunderlag": nan, "svagt_befolkningsunderlag_kr": nan.copy()}
     out = svagt_befolkningsunderlag_belopp(
         ctx,
@@ -278,9 +274,7 @@ def strukturbidrag(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
     if not ctx.p.has("bidrag.strukturbidrag.modell"):
         n = len(ctx.kommun_kod) if niva == KOMMUN else len(ctx.region_kod)
         leaf = ctx.p.leaves.get("bidrag.strukturbidrag.modell", {})
-        nan = ctx.ej_tillganglig(
-            f"strukturbidrag ({niva})", f"bidrag.strukturbidrag.modell: {leaf.get('reason', '')}", shape_of=np.zeros(n)
-        )
+        nan = ctx.ej_tillganglig(f"strukturbidrag ({niva})", leaf.get("reason", ""), shape_of=np.zeros(n))
         return {"strukturbidrag": nan, "strukturbidrag_kr": nan.copy()}
     s = _k_or_r(ctx, niva, "strukturbidrag_kr_per_inv")
     befolkning = _folkmangd(ctx, niva, ctx.p.raw("bidrag.regleringspost.befolkning"))
@@ -338,7 +332,7 @@ def fast_inforandebidrag(
         leaf = p.leaves.get("bidrag.fast_inforandebidrag.modell", {})
         nan = ctx.ej_tillganglig(
             f"fast_inforandebidrag ({niva})",
-            f"bidrag.fast_inforandebidrag.modell: {leaf.get('reason', '')}",
+            leaf.get("reason", ""),
             shape_of=np.asarray(bidragsminskning_2025),
         )
         return {

@@ -198,8 +198,8 @@ def lss_personalkostnadsindex(ctx: Ctx, s_kr) -> np.ndarray:
     if "lss_personalkostnad_kr" not in ctx.k:
         raise EjTillganglig(
             "lss_personalkostnad_kr",
-            "per-kommun computed personalkostnad (RS 2022) is not an input: "
-            "its definition is incomplete in the seeds (L23743–L23753)",
+            "kommunens beräknade personalkostnad (räkenskapssammandraget 2022) är inte indata: definitionen "
+            "i förordning 2008:776 6 § nuvarande lydelse trycks inte fullständigt (SOU 2024:50 s. 629)",
         )
     pk = ctx.k["lss_personalkostnad_kr"]
     return safe_div(s_kr + w * (pk - andel * s_kr), s_kr, fill=1.0)

@@ -649,7 +649,7 @@ class Params:
                 raise SaknasForAret(path, self.ar, self.framtida[path], self.namn) from None
             raise KeyError(f"parameter {path!r} is not defined in regelverk {self.namn}") from None
         if leaf.get("status") == "ej_tillganglig":
-            raise EjTillganglig(path, leaf.get("reason", "not specified in the seeds"))
+            raise EjTillganglig(path, leaf.get("reason", "anges inte i verktygets källor"))
         return leaf
 
     def value(self, path: str) -> Any:

@@ -157,35 +157,12 @@ DEL_NAMN = {
     "befolkningsforandringar_region": "Befolkningsförändringar",
 }
 
-#: Components of the posts and of LSS (beyond the delmodell components of KOMPONENT_NAMN), with their kind.
-KOMPONENTER: dict[str, tuple[str, str]] = {
-    "skattekraft_kr_per_inv": ("skattekraft", "kr_per_inv"),
-    "garanterad_skattekraft_kr_per_inv": ("garanterad skattekraft", "kr_per_inv"),
-    "lansvis_skattesats_procent": ("länsvis skattesats", "procent"),
-    "strukturkostnad": ("strukturkostnad", "kr_per_inv"),
-    "strukturkostnad_riket": ("strukturkostnad, riket", "kr_per_inv"),
-    "efterslapning": ("eftersläpning", "kr_per_inv"),
-    "uppfyller_kriterier": ("uppfyller kriterierna", "flagga"),
-    "standardkostnad": ("standardkostnad", "kr_per_inv"),
-    "aldersersattning": ("åldersersättning", "kr_per_inv"),
-    "socioekonomi": ("socioekonomi", "kr_per_inv"),
-    "sfi": ("sfi", "kr_per_inv"),
-    "programval": ("programval", "kr_per_inv"),
-    "gymnasiefrekvens": ("gymnasiefrekvens", "kr_per_inv"),
-    "trafikbelastning": ("trafikbelastning", "kr_per_inv"),
-    "byggnation": ("byggnation", "kr_per_inv"),
-    "administration": ("övergripande administration", "kr_per_inv"),
-    "kraftig_befolkningsforandring": ("kraftig befolkningsförändring", "kr_per_inv"),
-    "befolkningsminskning": ("befolkningsminskning", "kr_per_inv"),
-    # LSS (engine/lss.py lss_utjamning)
-    "grundlaggande_standardkostnad": ("grundläggande standardkostnad", "kr_per_inv"),
-    "grundlaggande_del": ("grundläggande del av standardkostnaden", "kr_per_inv"),
-    "personalkostnadsindex_del": ("personalkostnadsindexets del av standardkostnaden", "kr_per_inv"),
-    "lonekostnader": ("tillägg för lönekostnader", "kr_per_inv"),
-    "personalkostnadsindex": ("personalkostnadsindex", "index"),
-    "korrigeringsfaktor": ("korrigeringsfaktor", "faktor"),
-    "standardkostnad_riket": ("standardkostnad, riket", "kr_per_inv"),
-    "nivajustering": ("nivåjustering", "kr_per_inv"),
+#: The kind of a component that is not an amount per invånare (names: engine.sammanfattning.KOMPONENT_NAMN).
+KOMPONENT_SLAG: dict[str, str] = {
+    "lansvis_skattesats_procent": "procent",
+    "uppfyller_kriterier": "flagga",
+    "personalkostnadsindex": "index",
+    "korrigeringsfaktor": "faktor",
 }
 
 #: `jamfor`: the stems of ``<stem>_<qualifier>`` columns beyond the delmodeller, and the qualifiers.
@@ -234,10 +211,8 @@ def _resultat(del_: str, komp: str) -> Kolumn | None:
         return Kolumn(POST_RUBRIK[f"{del_}.{bas}"], "kr" if kronor else "kr_per_inv")
     if del_ == "lss" and bas == "administration":
         namn, slag = "tillägg för administration", "kr_per_inv"
-    elif bas in KOMPONENTER:
-        namn, slag = KOMPONENTER[bas]
     elif bas in KOMPONENT_NAMN:
-        namn, slag = KOMPONENT_NAMN[bas], "kr_per_inv"
+        namn, slag = KOMPONENT_NAMN[bas], KOMPONENT_SLAG.get(bas, "kr_per_inv")
     else:
         return None
     return Kolumn(f"{DEL_NAMN[del_]}: {namn}", "kr" if kronor else slag)

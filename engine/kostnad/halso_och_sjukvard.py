@@ -46,9 +46,9 @@ def vardbehov(ctx: Ctx) -> np.ndarray:
     if not priser or utanfor:
         raise EjTillganglig(
             f"{OMR}.matris",
-            f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
-            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
-            "nuvarande delmodellen inte finns i källorna",
+            f"indata har inte cellerna {', '.join(utanfor[:4])}{' …' if len(utanfor) > 4 else ''}: den nuvarande "
+            "matrisens 22 celler (tabell 7.2–7.4, SOU 2024:50 s. 560–561) finns inte i indataschemat, eftersom "
+            "resten av den nuvarande delmodellen inte finns i verktygets källor",
         )
     kostnad = sum(
         np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items()
