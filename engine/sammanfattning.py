@@ -141,6 +141,13 @@ POST_NAMN = {
     "totalt": "Utjämningen totalt",
     "lss": "LSS-utjämning",
 }
+#: The kind of a component that is not an amount per invånare (pipelines/rubriker.SLAG gives unit and format).
+KOMPONENT_SLAG = {
+    "lansvis_skattesats_procent": "procent",
+    "uppfyller_kriterier": "flagga",
+    "personalkostnadsindex": "index",
+    "korrigeringsfaktor": "faktor",
+}
 #: Further parts of the utjämning a notice may name (not summary rows).
 ANDRA_NAMN = {
     "regleringspost": "Regleringspost",
@@ -161,6 +168,14 @@ def benamning(post: str, komponent: str = "") -> str:
         if komponent == "standardkostnad"
         else f"{del_}: {KOMPONENT_NAMN.get(komponent, komponent.replace('_', ' '))}"
     )
+
+
+def slag(kolumn: str) -> str:
+    """The kind of the result column ``<del>.<komponent>`` (kr_per_inv, kr, procent, flagga, index, faktor)."""
+    komp = kolumn.split(".", 1)[-1]
+    if komp.endswith("_kr"):
+        return "kr"
+    return KOMPONENT_SLAG.get(komp, "procent" if komp.endswith("_procent") else "kr_per_inv")
 
 
 def etikett(nyckel: str) -> str:

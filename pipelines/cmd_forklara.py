@@ -77,10 +77,11 @@ def resolve_code(kommun: str | None, region: str | None) -> str:
 
 
 def run(args) -> int:
-    from engine.forklara import attach_tracer, explain
+    from engine.forklara import attach_tracer, explain_data
     from engine.indata import load_indata
     from engine.model import berakna, build_ctx
     from engine.params import load_params
+    from pipelines.forklara_text import forklaring
     from pipelines.outputs import atomic_output_file, check_output_file, require_inputs, skrev
 
     inputs = {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
@@ -96,7 +97,7 @@ def run(args) -> int:
     res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))  # unusual inputs: noted first
     for w in indata.varningar:
         log.warning("%s", w)
-    text = explain(ctx, res, tracer, kod)
+    text = forklaring(explain_data(ctx, res, tracer, kod))
     if args.ut:
         with atomic_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE) as tmp:
             tmp.write_text(f"{SIGNATURE}\n{text}", encoding="utf-8")

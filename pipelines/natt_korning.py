@@ -36,6 +36,7 @@ from typing import Any
 from engine.errors import InputError, UtjamningError
 from engine.paths import DATA
 from pipelines import natt_andringar as na
+from pipelines import rubriker
 from pipelines.natt_konfig import Konfig
 from pipelines.natt_steg import KOD_MAPPAR, ROOT, Resultat, Steg, Steglager, innehall, kodversion, lanka, sha256_json
 from pipelines.outputs import package_versions
@@ -375,7 +376,7 @@ def skriv_forklaring(
             delar.setdefault(
                 del_["del"],
                 {
-                    "komponenter": [[k["kolumn"], k["enhet"]] for k in del_["komponenter"]],
+                    "komponenter": [[k["kolumn"], rubriker.kolumn(k["kolumn"]).enhet] for k in del_["komponenter"]],
                     "indata": [f"{r['niva']}.{r['variabel']}" for r in del_["indata"]],
                     "fasta_index": [f"{r['niva']}.{r['kolumn']}" for r in del_["fasta_index"]],
                     "parametrar": [p["sokvag"] for p in del_["parametrar"]],
