@@ -117,7 +117,7 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
     niva = "kommun" if len(kod) == 4 else "region"
     codes = list(ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
     if kod not in codes:
-        raise KeyError(f"{niva} {kod} not in the register")
+        raise KeyError(f"{niva} {kod} finns inte i registret")
     i = codes.index(kod)
     lan_i = ctx.kommun_lan[i] if niva == "kommun" else i
     name = (

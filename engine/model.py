@@ -419,7 +419,7 @@ def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
             if change <= FIXPUNKT_TOL:
                 break
         else:  # pragma: no cover - the map is a contraction for any real data
-            raise RuntimeError(f"befolkningsminskning: no fixed point after {FIXPUNKT_MAX} iterations")
+            raise RuntimeError(f"befolkningsminskning: ingen fixpunkt efter {FIXPUNKT_MAX} iterationer")
     ku_r = kostnadsutjamning_region(ctx)
     rp_r = regleringspost(ctx, "region", {**iu_r, **bid_r, **ku_r})
     kommun = {**iu_k, **ku, **bid_k, **rp_k}

@@ -647,7 +647,7 @@ class Params:
         except KeyError:
             if path in self.framtida:
                 raise SaknasForAret(path, self.ar, self.framtida[path], self.namn) from None
-            raise KeyError(f"parameter {path!r} is not defined in regelverk {self.namn}") from None
+            raise KeyError(f"parameter {path!r} finns inte i regelverk {self.namn}") from None
         if leaf.get("status") == "ej_tillganglig":
             raise EjTillganglig(path, leaf.get("reason", "anges inte i verktygets källor"))
         return leaf

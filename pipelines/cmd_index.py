@@ -197,7 +197,7 @@ def run(args) -> int:
                 if panel is not None:
                     if name not in panel.columns:
                         quality_rows.append(
-                            {"index": name, "status": "copied_from_reference", "method": "no cost column in the panel"}
+                            {"index": name, "status": im.KOPIERAT, "method": "kostnadspanelen saknar indexets kolumn"}
                         )
                         continue
                     coef, _ = im.estimate(panel, m, spec, name, controls=controls)
@@ -209,7 +209,7 @@ def run(args) -> int:
                 quality_rows.append(
                     {
                         **q,
-                        "status": "recomputed",
+                        "status": im.OMRAKNAT,
                         "method": coef.method,
                         "symmetric": spec.symmetric,
                         "floor_or_min": float(pred.min()),
@@ -221,9 +221,7 @@ def run(args) -> int:
                 im.scatter_png(out / f"{name}.png", name, m, pred, y, spec.distance_col)
             for col in ref1.columns:
                 if col not in ("kommun_kod", "lan", "kommun") and col not in im.INDEX_SPECS:
-                    quality_rows.append(
-                        {"index": col, "status": "copied_from_reference", "method": "not recomputed by the model"}
-                    )
+                    quality_rows.append({"index": col, "status": im.KOPIERAT, "method": "räknas inte om av modellen"})
         write_csv(out1, out / im.REFERENCE_DEL1, args.csv, index=False, lineterminator=_line_terminator(paths["del1"]))
         for key in ("del2", "regioner"):
             if key in paths:
@@ -237,8 +235,8 @@ def run(args) -> int:
                         quality_rows.append(
                             {
                                 "index": f"{paths[key].stem}:{col}",
-                                "status": "copied_from_reference",
-                                "method": "not recomputed by the model",
+                                "status": im.KOPIERAT,
+                                "method": "räknas inte om av modellen",
                             }
                         )
         qdf = pd.DataFrame(quality_rows)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from geo.karta import svenskt_tal
 from pipelines import natt_andringar as na
+from pipelines.index_model import OMRAKNAT
 from pipelines.natt_steg import sha256_json
 
 #: The posts shown first on a kommun page, in the order of lag (2004:773) — those the rule set has — then the
@@ -184,7 +185,7 @@ def _mapped_quantities(run_dir: Path) -> list[dict]:
     q = run_dir / "index" / "kvalitet.csv"
     if q.is_file():
         kv = pd.read_csv(q)
-        for name in kv.loc[kv["status"] == "recomputed", "index"]:
+        for name in kv.loc[kv["status"] == OMRAKNAT, "index"]:
             rub = na.storhet_info(name)[0]
             out.append(
                 {
@@ -514,7 +515,7 @@ def _kommun_tabell(k, lang: pd.DataFrame) -> str:
     ]
     if "index" in k.resultat:
         kv = pd.read_csv(k.katalog / "index" / "kvalitet.csv")
-        cols += [("index", n) for n in kv.loc[kv["status"] == "recomputed", "index"]]
+        cols += [("index", n) for n in kv.loc[kv["status"] == OMRAKNAT, "index"]]
     cols += [(f"berakna_{b.namn}", "utjamning.totalt") for b in k.konfig.berakningar]
     series = {c: _series(lang, *c) for c in cols}
     heads = ["Kod", "Kommun", "Län"]

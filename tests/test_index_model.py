@@ -290,8 +290,8 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     assert (out / im.REFERENCE_DEL1).read_bytes().count(b"\r\n") == len(ref) + 1
     assert (out / im.REFERENCE_DEL2).read_bytes() == (refdir / im.REFERENCE_DEL2).read_bytes()
     q = pd.read_csv(out / "kvalitet.csv").set_index("index")
-    assert (q.loc[list(SPECS), "status"] == "recomputed").all()
-    assert q.loc["loneindex", "status"] == "copied_from_reference"
+    assert (q.loc[list(SPECS), "status"] == im.OMRAKNAT).all()
+    assert q.loc["loneindex", "status"] == "kopierat från referensen"
     for name in SPECS:
         assert (out / f"{name}.png").stat().st_size > 0
     man = json.loads((out / "manifest.json").read_text())
@@ -320,8 +320,8 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
         == 0
     )
     q2 = pd.read_csv(out2 / "kvalitet.csv").set_index("index")
-    assert q2.loc["glesbygd_hemtjanst", "method"] == "estimated"
-    assert q2.loc["glesbygd_forskola", "status"] == "copied_from_reference"
+    assert q2.loc["glesbygd_hemtjanst", "method"] == "skattat mot kostnaderna"
+    assert q2.loc["glesbygd_forskola", "status"] == im.KOPIERAT
     got2 = pd.read_csv(out2 / im.REFERENCE_DEL1, dtype=str)
     assert got2["glesbygd_forskola"].tolist() == ref["glesbygd_forskola"].tolist()
     assert np.average(
