@@ -29,11 +29,29 @@ from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, requir
 log = logging.getLogger("utjamning")
 
 
+#: `utjamning berakna --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Utjämningen för alla kommuner och regioner ett utjämningsår, enligt ett regelverk och en eventuell reform.
+
+    utjamning berakna --ar 2024 --regelverk sou2024|nuvarande [--reform FIL] --indata KATALOG --ut KATALOG
+                      [--fasta-index KATALOG] [--csv standard|excel-sv]
+
+Skriver i KATALOG, i ett svep: kommuner.csv/.parquet och regioner.csv/.parquet (varje komponent som en kolumn i
+kr/inv; kolumner som slutar på _kr i kronor), sammanfattning.csv (per post bidrag, avgifter och netto i kronor; per
+delmodell och komponent omfördelningen, antalet med tillägg och avdrag och de största), utjamning.xlsx (svenska
+rubriker med enheter; bladen Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt
+(komponenter som inte är tillgängliga och varför) och manifest.json (indatas kontrollsummor, regelverk, reform,
+varje parameter, versioner, tider).
+
+Indata: bara kommuner.* krävs och ingen kolumn är obligatorisk; inkomstutjämningen behöver kommun_kod,
+folkmangd_1nov_t1 och skatteunderlag_kr. Varje variabel med enhet, referensdag och källa: docs/inputs.md."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "berakna",
         help="beräkna utjämningen för alla kommuner och regioner",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")

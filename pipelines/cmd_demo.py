@@ -22,11 +22,22 @@ DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024", "bas_utfall", "jamfor")
 
 
+#: `utjamning demo --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Hela kedjan på de inbäddade demodata (syntetiska, ingen verklig person finns i dem):
+
+    befolkningsrutor (data/demo) → gleshetsmått → fasta index (kalibrerade mot SOU 2024:50:s tabeller)
+        → utjämningen enligt förslaget (sou2024) och nuvarande regler → jämförelse (bilaga 4:s tabeller)
+
+Allt skrivs under --ut (standard out/demo; --out är ett äldre namn): gleshet/, index/, indata/, berakna_sou2024/,
+berakna_2024/, bas_utfall/ och jamfor/, var och en med sitt manifest."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "demo",
         help="kör hela kedjan på inbäddade demodata",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(

@@ -23,11 +23,21 @@ log = logging.getLogger("utjamning")
 SIGNATURE = "<!-- utjamning forklara -->"
 
 
+#: `utjamning forklara --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Revisionsspåret för en kommun eller region: först posterna (kr/inv och kronor, totalen), sedan varje del med
+komponenterna och deras paragrafer, indata (värde, enhet, referensdag, källa), fasta index och parametrar (värde,
+enhet, lagrum och sida i SOU 2024:50), sist anmärkningarna. Samma beräkning som utjamning berakna.
+
+    utjamning forklara --kommun 2506|Övertorneå [--ar 2024] [--regelverk sou2024] --indata KATALOG
+                       [--reform FIL] [--fasta-index KATALOG] [--ut FIL]"""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "forklara",
         help="förklara en kommuns eller regions utfall (revisionsspår)",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     who = p.add_mutually_exclusive_group(required=True)

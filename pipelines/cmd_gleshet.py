@@ -59,11 +59,34 @@ def _thresholds(text: str) -> list[int]:
     return values
 
 
+#: `utjamning gleshet --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Befolkningsrutor → radie per ruta → gleshetsmått per kommun och län (SOU 2024:50 s. 297–308).
+
+    utjamning gleshet --grid FIL [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner FIL]
+                      [--thresholds 3000,15000] [--tatorter FIL] [--oar FIL | --o-tabell FIL] [--areal FIL]
+                      [--referensbefolkning FIL] [--centralorter FIL] [--definition NAMN] --ut KATALOG
+                      [--scheduler SCHEMALÄGGARE] [--csv standard|excel-sv]
+
+Skriver i KATALOG, i ett svep (inget lämnas kvar vid fel):
+  kommuner.csv      per kommun: befolkning, rutor, medeldistans för varje antal invånare (avstand_<N>_km),
+                    kommitténs medeldistans (medeldistans_km, --definition), befolkningsunderlag, ö-faktor,
+                    invånardistans
+  lan.csv           medeldistans per län
+  cells.parquet     en rad per ruta med kommun och radier; cells.geoparquet samma rutor som kvadrater (EPSG:3006)
+                    att öppna som kartlager i QGIS
+  frysta.csv        måtten som lagen fryser vid 2022 mot denna körning (redovisas, skrivs aldrig över)
+  utanfor.csv       rutor utanför Sverige, som inte räknas
+  referensjamforelse.csv  tilldelad befolkning per kommun mot referensbefolkningen (med --referensbefolkning)
+  karta_<N>.png     karta över medeldistansen för varje antal invånare N
+  manifest.json     indatas kontrollsummor, argument, versioner, tider, kommunindelningen"""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "gleshet",
         help="gleshetsmått per kommun och län från befolkningsrutor",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(

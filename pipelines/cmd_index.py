@@ -35,40 +35,52 @@ log = logging.getLogger("utjamning")
 INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
 
+#: `utjamning index --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Gleshetsmått → fasta index: glesbygdsindexen räknas om ur måtten från utjamning gleshet, kalibrerade mot
+förordningens tabeller (standard) eller skattade mot kostnader; övriga index kopieras från referenstabellerna.
+
+    utjamning index --matt KATALOG [--kalibrera-mot KATALOG | --skatta-mot FIL] [--referens KATALOG] --ut KATALOG
+
+Skriver fasta_index_kommuner_del1.csv (fyra glesbygdsindex omräknade, resten kopierat), del 2 och regioner
+(kopierade), kvalitet.csv (anpassning per index), koefficienter.json, politisk_verksamhet.csv,
+kollektivtrafik_md15000.csv, ett diagram per omräknat index och manifest.json."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "index", help="gleshetsmått → fasta index (kalibrera eller skatta)", description=__doc__.split("\n\n")[0]
+        "index", help="gleshetsmått → fasta index (kalibrera eller skatta)", description=BESKRIVNING
     )
     p.add_argument(
-        "--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)"
+        "--matt", required=True, type=Path, metavar="KATALOG", help="utdata från `utjamning gleshet` (kommuner.csv)"
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--kalibrera-mot",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="KATALOG",
         help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)",
     )
     mode.add_argument(
         "--skatta-mot",
         type=Path,
         default=None,
-        metavar="COSTS",
+        metavar="FIL",
         help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från",
     )
     p.add_argument(
         "--referens",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="KATALOG",
         help="referenstabeller (schema, ordning, kolumner som kopieras)",
     )
     p.add_argument(
         "--ut",
         required=True,
         type=Path,
-        metavar="DIR",
+        metavar="KATALOG",
         help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
     )
     p.add_argument(

@@ -48,11 +48,25 @@ SHEETS = {
 }
 
 
+#: `utjamning jamfor --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Nuvarande regler, förslaget och en reform jämförda i en körning, i SOU 2024:50 bilaga 4:s tabeller.
+
+    utjamning jamfor --ar 2024 [--bas 2024] [--forslag sou2024] [--reform FIL] --indata KATALOG
+                     [--bas-utfall KATALOG | --bas-bilaga4] [--fasta-index KATALOG] --ut KATALOG
+
+--bas-utfall ger utfallet enligt nuvarande regler per kommun och region (kr/inv) där det inte kan beräknas ur
+källorna (nuvarande kostnadsutjämning); --bas-bilaga4 tar kommitténs egna utfall 2024 (data/bilaga4).
+Skriver en CSV och en Parquet per tabell (tabell 1–7, systemeffekt, storleksklasser, vinnare och förlorare,
+omfördelning per regelverk), jamforelse.xlsx med ett läsbart blad per tabell, anmarkningar.txt och manifest.json,
+i ett svep."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "jamfor",
         help="jämför nuvarande regler, förslaget och en reform (Bilaga 4)",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
@@ -72,7 +86,7 @@ def register(subparsers) -> None:
         "--bas-utfall",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="KATALOG",
         help="katalog med utfallet enligt nuvarande regler (kommuner.csv, regioner.csv)",
     )
     src.add_argument(
