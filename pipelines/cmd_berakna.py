@@ -166,7 +166,7 @@ def run(args) -> int:
         )
     k = frames["kommun"]
     log.info(
-        "berakna %s %s: %d kommuner, %d regioner%s",
+        "berakna: regelverk %s, utjämningsår %s: %d kommuner, %d regioner%s",
         args.regelverk,
         args.ar,
         len(k),

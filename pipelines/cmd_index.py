@@ -188,10 +188,15 @@ def run(args) -> int:
         ref1 = im.read_reference(paths["del1"])
         others = {key: im.read_reference(paths[key]) for key in ("del2", "regioner") if key in paths}
         m = im.align_to_reference(measures, ref1)
-    for col in ("ofaktor", "regionalt_befolkningsunderlag"):
+    for col, namn in (
+        ("ofaktor", "Ö-faktorn"),
+        ("regionalt_befolkningsunderlag", "Det regionala befolkningsunderlaget"),
+    ):
         if col not in m.columns:
             m[col] = 0.0
-            notes.append(f"{col} saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0")
+            notes.append(
+                f"{namn} (kolumnen {col}) saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0"
+            )
     panel = None
     if args.skatta_mot is not None:
         if not Path(args.skatta_mot).is_file():

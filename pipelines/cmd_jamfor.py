@@ -126,6 +126,7 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
 
     from engine.register import DATA
     from engine.schema import bilaga4_check
+    from engine.talformat import svenskt_tal
 
     check = bilaga4_check()
     tol, notes = float(check["tolerans_kr_per_inv"]), []
@@ -148,9 +149,9 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
             notes.append(
                 f"--bas-bilaga4: indata är inte kommitténs underlag för 2024: den beräknade inkomstutjämningen "
                 f"enligt förslaget (lag 2004:773 4 § föreslagen lydelse) avviker från SOU 2024:50 bilaga 4 "
-                f"tabell {nr} (s. 857 ff.) med mer än {tol:g} kr/inv för {len(off)} av {len(ref)} {niva} "
+                f"tabell {nr} (s. 857 ff.) med mer än {svenskt_tal(tol)} kr/inv för {len(off)} av {len(ref)} {niva} "
                 f"(störst {ref.index[w]} {ref.iloc[w, 0]}: "
-                f"{f'{diff[w]:,.0f}'.replace(',', ' ')} kr/inv). Basen (kommitténs utfall) och förslaget "
+                f"{svenskt_tal(diff[w], 0)} kr/inv). Basen (kommitténs utfall) och förslaget "
                 f"(dessa indata) bygger då på olika underlag, och förändringarna blandar underlagsskillnader "
                 f"med regeländringar; använd --bas-utfall med utfallet för samma indata."
             )
