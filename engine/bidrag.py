@@ -429,7 +429,7 @@ def inforandebidrag(
     With B = bidragsminskning (+ the financing of the year, "inklusive finansiering") and n = ar_nr:
         13 §      IB13   = max(0, B − 300·n) kommuner, max(0, B − 250·n) regioner (current rules 250·n)
         6 a § LSS IB_LSS = max(0, B_LSS − 250·n)
-        14 §      (samlad_tolkning 'spec') the combined yearly loss is at most 400·n:
+        14 §      (samlad_tolkning 'kommentaren', the commentary's reading) the combined yearly loss ≤ 400·n:
                   allowed(n) = min(min(B, 300n) + min(B_LSS, 250n), 400n); the LSS bidrag stays and the 13 §
                   bidrag rises by max(0, min(B, 300n) + min(B_LSS, 250n) − 400n)  (L29851 "13 § minskas")
                   ('bokstavlig') allowed(n) = min(B + B_LSS, 400n) when B + B_LSS > 400 (14 § "i stället för
@@ -456,7 +456,7 @@ def inforandebidrag(
     ib_lss = np.maximum(bl - steg_lss * n, 0.0)
     tak = p("bidrag.inforandebidrag.samlad_grans") * n
     tolkning = p.raw("bidrag.inforandebidrag.samlad_tolkning")
-    if tolkning == "spec":
+    if tolkning == "kommentaren":
         ib14 = np.maximum(np.minimum(b, steg * n) + np.minimum(bl, steg_lss * n) - tak, 0.0)
     elif tolkning == "bokstavlig":
         galler = uppfyller(b + bl, p("bidrag.inforandebidrag.samlad_grans"), ">")
@@ -464,7 +464,7 @@ def inforandebidrag(
         ib14 = np.where(galler, np.maximum(ib_total - ib_lss, 0.0) - ib13, 0.0)
     else:
         raise ValueError(
-            f"bidrag.inforandebidrag.samlad_tolkning ska vara 'spec' eller 'bokstavlig', inte {tolkning!r}"
+            f"bidrag.inforandebidrag.samlad_tolkning ska vara 'kommentaren' eller 'bokstavlig', inte {tolkning!r}"
         )
     ib13, ib14, ib_lss = np.broadcast_arrays(ib13, ib14, ib_lss)
     return {

@@ -162,7 +162,7 @@ def benamning(post: str, komponent: str = "") -> str:
     """Swedish name of a summary row: a post, a delmodell (komponent 'standardkostnad') or one of its components."""
     if not komponent:
         return POST_NAMN.get(post, post.replace("_", " ").capitalize())
-    del_ = DELAR.get(post, post.replace("_", " ").capitalize())
+    del_ = DELAR.get(post) or ANDRA_NAMN.get(post) or POST_NAMN.get(post) or post.replace("_", " ").capitalize()
     return (
         del_
         if komponent == "standardkostnad"

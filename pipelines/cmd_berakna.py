@@ -114,6 +114,7 @@ def write_outputs(
     write_csv(summ, out / "sammanfattning.csv", csv, float_format="%.6f")
     anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
     par = pd.DataFrame(params.as_records())
+    par["status"] = par["status"].replace({"ej_tillganglig": "ej tillgänglig"})  # the leaf's key, in words
     (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
     write_workbook(
         out / "utjamning.xlsx",

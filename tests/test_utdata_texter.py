@@ -72,3 +72,78 @@ def test_seed_lines_become_the_printed_pages(shared_spec):
     assert ks.till_sidor("SFS 2023:683 bilaga: Förskola (seed002:102)") == "SFS 2023:683 bilaga: Förskola"
     assert ks.till_sidor("Bilaga (002:L134): KPIF") == "Bilaga (SFS 2023:683, bilaga): KPIF"
     assert ks.till_sidor("As the proposal (SPEC OPEN-4; docs/decisions.md)") == "As the proposal"
+
+
+# -- a whole demo run as a reader meets it --------------------------------------------------------------------------
+
+#: Words only English prose has (a path is removed first: /tmp/pytest-of-… is no sentence).
+ENGELSKA = re.compile(r"\b(the|is|are|not|of|which|with|and|seeds?|chapter|computed|available|missing|found)\b")
+#: snake_case: a heading a person reads never is one.
+SNAKE = re.compile(r"\b[a-zåäö0-9]+_[a-zåäö0-9_]+\b")
+
+
+def _utan_sokvagar(text: str) -> str:
+    return " ".join(t for t in text.split() if "/" not in t and "\\" not in t)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """`utjamning demo` with its progress and closing lines, and `forklara` of one kommun on its outputs."""
+    import contextlib
+    import io
+
+    from pipelines.cli import main
+
+    out = tmp_path_factory.mktemp("demo") / "ut"
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert main(["demo", "--ut", str(out)]) == 0
+        fil = out.parent / "forklaring.txt"
+        args = ["forklara", "--kommun", "Pajala", "--indata", str(out / "indata"), "--fasta-index", str(out / "index")]
+        assert main([*args, "--ut", str(fil)]) == 0
+    return out, err.getvalue(), fil.read_text(encoding="utf-8")
+
+
+def test_a_demo_run_reads_swedish_everywhere(demo):
+    """Every text of a demo run a person reads — progress and closing lines, anmarkningar.txt, every sheet of every
+    workbook (headings and text cells), the text in the CSV tables, `forklara` — is Swedish and cites no open point,
+    spec section or seed line; headings are never snake_case."""
+    import openpyxl
+    import pandas as pd
+
+    out, stderr, forklaring = demo
+    texter = {"stderr": stderr, "forklara": forklaring}
+    texter |= {str(p.relative_to(out)): p.read_text(encoding="utf-8") for p in sorted(out.rglob("anmarkningar.txt"))}
+    assert len(texter) == 5 and "Demon är klar" in stderr
+    for namn, text in texter.items():
+        for rad in text.splitlines():
+            assert not INTERNT.search(rad), (namn, rad)
+            assert not ENGELSKA.search(_utan_sokvagar(rad)), (namn, rad)
+    for rad in stderr.splitlines():  # "0,34 km", never "0.34": Swedish decimals in every progress line
+        assert not re.search(r"\d\.\d", _utan_sokvagar(rad)), rad
+    bocker = sorted(out.rglob("*.xlsx"))
+    assert len(bocker) == 3
+    celler = 0
+    for bok in bocker:
+        for ws in openpyxl.load_workbook(bok, read_only=True):
+            rows = list(ws.iter_rows(values_only=True))
+            for h in rows[0]:
+                assert h and not SNAKE.search(str(h)) and not ENGELSKA.search(str(h)), (bok.name, ws.title, h)
+            for r in rows[1:]:
+                for c in r:
+                    if isinstance(c, str):
+                        celler += 1
+                        assert not INTERNT.search(c), (bok.name, ws.title, c)
+                        if ws.title in ("Anmärkningar", "Sammanfattning", "Omfördelning"):
+                            assert not ENGELSKA.search(c), (bok.name, ws.title, c)
+                            assert c != "ej_tillganglig"
+            if ws.title == "Parametrar":  # the status in words (both laws have such leaves)
+                status = {r[5] for r in rows[1:]}
+                assert "ej_tillganglig" not in status and "ej tillgänglig" in status, bok
+    assert celler > 1000
+    for csv in sorted(out.rglob("*.csv")):
+        t = pd.read_csv(csv, dtype=str)
+        for c in t.columns:
+            assert not INTERNT.search(str(c)), (csv.name, c)
+            bad = t[c].dropna().str.contains(INTERNT)
+            assert not bad.any(), (csv.name, c, t[c][bad].iloc[0])
