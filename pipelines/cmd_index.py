@@ -97,6 +97,7 @@ def register(subparsers) -> None:
         action="store_true",
         help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)",
     )
+    p.add_argument("--no-karta", action="store_true", help="rita inte kartorna karta_<index>.png")
     add_csv_option(p)
     p.set_defaults(func=run)
 
@@ -206,7 +207,7 @@ def run(args) -> int:
     normalise = not args.ingen_normalisering
 
     out1 = ref1.copy()
-    quality_rows, coefs = [], {}
+    quality_rows, coefs, omraknade = [], {}, {}
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as out:
         with timer("model"):
             for name, spec in im.INDEX_SPECS.items():
@@ -221,6 +222,7 @@ def run(args) -> int:
                 else:
                     coef = im.calibrate(m, y, spec, normalise=normalise, loss=args.loss)
                 pred = im.apply_index(m, coef, normalise=normalise)
+                omraknade[name] = pred
                 out1[name] = _fmt(pred)
                 q = im.quality(name, m, pred, y, spec.distance_col)
                 quality_rows.append(
@@ -291,6 +293,9 @@ def run(args) -> int:
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
         write_csv(pol, out / "politisk_verksamhet.csv", args.csv, index=False)
         write_csv(im.lan_md15000(m), out / "kollektivtrafik_md15000.csv", args.csv, index=False)
+        if omraknade and not args.no_karta:
+            with timer("kartor"):
+                im.index_kartor(pd.DataFrame(omraknade, index=m["kommun_kod"].to_numpy()), out, args.matt)
         (out / "koefficienter.json").write_text(
             json.dumps(coefs, indent=2, ensure_ascii=False, default=float) + "\n", encoding="utf-8"
         )

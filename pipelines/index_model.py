@@ -434,6 +434,47 @@ def quality(
     }
 
 
+#: The subtitle of a map of a recomputed index (`utjamning index`, the nightly report).
+KARTA_UNDERTITEL = "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1"
+
+
+def index_kartor(varden: pd.DataFrame, out_dir: str | Path, matt_dir: str | Path) -> list[Path]:
+    """``karta_<index>.png`` for every recomputed index (columns of ``varden``, indexed by kommun_kod) in the house
+    style of geo/karta.py: the default kommun borders, län borders, Swedish legend; source and year from the
+    population grid named in the gleshet run's manifest (``matt_dir``)."""
+    import json
+
+    from geo.karta import kalla_for_grid, kommun_karta, lan_granser
+    from geo.kommuner import load_kommun_boundaries
+    from pipelines.rubriker import INDEX_NAMN
+
+    kalla, ar = "gleshetsmåtten i " + str(matt_dir), None
+    manifest = Path(matt_dir) / "manifest.json"
+    if manifest.is_file():
+        grid = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {}).get("grid", {}).get("path")
+        if grid:
+            kalla, ar = kalla_for_grid(grid)
+    b = load_kommun_boundaries()
+    lan = lan_granser(b)
+    return [
+        kommun_karta(
+            b,
+            varden[name],
+            Path(out_dir) / f"karta_{name}.png",
+            titel=INDEX_NAMN.get(name, name),
+            undertitel=KARTA_UNDERTITEL,
+            enhet="index",
+            storhet=INDEX_NAMN.get(name, name),
+            kalla=kalla,
+            ar=ar,
+            skala="linjar",
+            lan=lan,
+            dpi=110,
+        )
+        for name in varden.columns
+    ]
+
+
 def scatter_png(path, name: str, measures: pd.DataFrame, predicted, reference, measure_col: str) -> None:
     """Two panels: the reference table's and the model's index against the measure (log scale, readable ticks),
     and model against reference with the tolerance band; Swedish labels (pipelines/rubriker.py), Swedish numbers,

@@ -469,7 +469,8 @@ def kor_steg(k: Korning) -> None:
             "index: gleshetsmått → fasta index",
             {"gleshet": gleshet, **ix.sokvagar},
             dict(ix.parametrar),
-            lambda ut: kor_kommando(["index", *ix.argv, "--matt", str(gleshet.katalog), "--ut", str(ut)]),
+            # the report draws the index maps itself (rapport/kartor)
+            lambda ut: kor_kommando(["index", *ix.argv, "--matt", str(gleshet.katalog), "--ut", str(ut), "--no-karta"]),
         )
     indata_in: Resultat | Path | None = c.indata
     if c.demo_indata:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from geo.karta import svenskt_tal
 from pipelines import natt_andringar as na
-from pipelines.index_model import OMRAKNAT
+from pipelines.index_model import KARTA_UNDERTITEL, OMRAKNAT
 from pipelines.natt_steg import sha256_json
 
 #: The posts shown first on a kommun page, in the order of lag (2004:773) — those the rule set has — then the
@@ -192,7 +192,7 @@ def _mapped_quantities(run_dir: Path) -> list[dict]:
                     "kalla": "index",
                     "storhet": name,
                     "titel": rub,
-                    "undertitel": "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1",
+                    "undertitel": KARTA_UNDERTITEL,
                     "legend": rub,
                     "enhet": "index",
                     "skala": "linjar",

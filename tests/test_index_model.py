@@ -294,8 +294,11 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     assert q.loc["loneindex", "status"] == "kopierat från referensen"
     for name in SPECS:
         assert (out / f"{name}.png").stat().st_size > 0
+    # one map per recomputed index (the copied ones get none), listed in the manifest
+    assert sorted(p.name for p in out.glob("karta_*.png")) == sorted(f"karta_{n}.png" for n in SPECS)
     man = json.loads((out / "manifest.json").read_text())
     assert man["parameters"]["mode"] == "calibrate" and "kvalitet.csv" in man["outputs"]
+    assert {f"karta_{n}.png" for n in SPECS} <= set(man["outputs"])
     assert set(json.loads((out / "koefficienter.json").read_text())) == set(SPECS)
 
     # estimation: only hemtjänst has a cost column → the other three are copied and flagged
@@ -315,10 +318,12 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
                 str(refdir),
                 "--ut",
                 str(out2),
+                "--no-karta",
             ]
         )
         == 0
     )
+    assert not list(out2.glob("karta_*.png"))
     q2 = pd.read_csv(out2 / "kvalitet.csv").set_index("index")
     assert q2.loc["glesbygd_hemtjanst", "method"] == "skattat mot kostnaderna"
     assert q2.loc["glesbygd_forskola", "status"] == im.KOPIERAT
