@@ -19,17 +19,21 @@ NIVA = {"kommun": "kommunen", "region": "regionen", "lan": "länet", "riket": "r
 BREDD = 52  # width of a name column
 
 
-def indata_tal(v, var) -> str:
-    """An input value: kronor whole, shares with four decimals, percent with two, counts as integers."""
+def indata_decimaler(var) -> int | None:
+    """Decimals of an input of the schema (engine/schema.py): kronor whole, shares four, percent two; None (counts
+    as integers, other values four significant digits) otherwise."""
     if var is None:
-        return svenskt_tal(v)
+        return None
     if var.kind == "share":
-        return svenskt_tal(v, 4)
+        return 4
     if var.kind == "percent":
-        return svenskt_tal(v, 2)
-    if var.unit.startswith("kr"):
-        return svenskt_tal(v, 0)
-    return svenskt_tal(v)
+        return 2
+    return 0 if var.unit.startswith("kr") else None
+
+
+def indata_tal(v, var) -> str:
+    """An input value in Swedish print (:func:`indata_decimaler`)."""
+    return svenskt_tal(v, indata_decimaler(var))
 
 
 def parameter_varde(v) -> str:

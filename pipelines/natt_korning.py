@@ -35,6 +35,7 @@ from typing import Any
 
 from engine.errors import InputError, UtjamningError
 from engine.paths import DATA
+from engine.talformat import svenskt_tal
 from pipelines import natt_andringar as na
 from pipelines import rubriker
 from pipelines.natt_konfig import Konfig
@@ -692,7 +693,7 @@ def _kor_last(
                 manifest["andringar"]["tidigare_korning"],
                 run_dir / "andringar" / "over_tolerans.csv",
             )
-        log.info("klar på %.1f s: %s", time.time() - t0, run_dir / "rapport" / "index.html")
+        log.info("klar på %s s: %s", svenskt_tal(time.time() - t0, 1), run_dir / "rapport" / "index.html")
         return EXIT_ANDRINGAR if over else EXIT_OK
 
 
