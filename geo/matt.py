@@ -473,7 +473,7 @@ def resolve_centres(
     sources, methods = [], []
     if points is not None:
         _require(points, ["kommun_kod", "x", "y"], "tabellen med centralorter")
-        u = points.assign(kommun_kod=points["kommun_kod"].astype(str).str.zfill(4), centre_source="user")
+        u = points.assign(kommun_kod=points["kommun_kod"].astype(str).str.zfill(4), centre_source="anvandarens_tabell")
         if "centralort" not in u.columns:
             u["centralort"] = pd.NA
         sources.append(u)
@@ -492,7 +492,7 @@ def resolve_centres(
         cen = population_weighted_centroids(cells).set_index("kommun_kod")
         c.loc[missing, "x"] = cen.loc[missing, "x"].to_numpy()
         c.loc[missing, "y"] = cen.loc[missing, "y"].to_numpy()
-        c.loc[missing, "centre_source"] = "population_weighted_centroid"
+        c.loc[missing, "centre_source"] = "befolkningsviktad_mittpunkt"
         if sources:
             notes.append(
                 f"{len(missing)} kommuner utan centralort i de angivna tabellerna får rutornas befolkningsviktade "

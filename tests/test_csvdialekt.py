@@ -213,3 +213,9 @@ def test_counts_are_written_as_integers(tmp_path):
             sep.join(["222", "7", f"1{dec}0000"]),
         ]
     assert df["befolkning"].dtype == "float64"  # the caller's table is not changed
+
+
+def test_yes_no_columns_are_written_as_one_and_zero(tmp_path):
+    df = pd.DataFrame({"under_troskel": [True, False], "symmetric": [True, None], "x": [0.5, 1.5]})
+    rows = write_csv(df, tmp_path / "b.csv", index=False).read_text(encoding="utf-8").splitlines()
+    assert rows == ["under_troskel,symmetric,x", "1,1,0.5", "0,,1.5"]
