@@ -52,22 +52,22 @@ def uppfyller(a, b, jamforelse: str):
         return a - b >= -_tol(b)
     if jamforelse == ">":
         return a - b > _tol(b)
-    raise ValueError(f"bidrag.efterslapning.jamforelse must be '>=' or '>', got {jamforelse!r}")
+    raise ValueError(f"bidrag.efterslapning.jamforelse ska vara '>=' eller '>', inte {jamforelse!r}")
 
 
 def _per_ar(ctx: Ctx, path: str, ar: int):
     table = {int(k): v for k, v in ctx.p.raw(path).items()}
     if ar not in table:
         raise ParameterError(
-            f"{path}: no value for year {ar} in regelverk {ctx.p.namn} (has {sorted(table)}); "
-            "add it with a reform overlay"
+            f"{path}: regelverk {ctx.p.namn} har inget värde för år {ar} (har {', '.join(map(str, sorted(table)))}); "
+            "ange det i en reform"
         )
     return table[ar]
 
 
 def _niva(niva: str) -> str:
     if niva not in (KOMMUN, REGION):
-        raise ValueError(f"niva must be 'kommun' or 'region', got {niva!r}")
+        raise ValueError(f"nivån ska vara 'kommun' eller 'region', inte {niva!r}")
     return niva
 
 
@@ -118,7 +118,7 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
         lang = uppfyller(p_t2, p_t6 * (1.0 + g4) ** n4, jmf)
         snitt4 = safe_div(p_t2, p_t6, fill=1.0) ** (1.0 / n4) - 1.0
     else:
-        raise ValueError(f"bidrag.efterslapning.genomsnitt must be 'aritmetiskt' or 'geometriskt', got {metod!r}")
+        raise ValueError(f"bidrag.efterslapning.genomsnitt ska vara 'aritmetiskt' eller 'geometriskt', inte {metod!r}")
     ordinarie = lang & uppfyller(d1, g1 * p_t2, jmf)
     ventil = ~ordinarie & np.isfinite(gv) & uppfyller(d1, np.where(np.isfinite(gv), gv, 0.0) * p_t2, jmf)
     berattigad = ordinarie | ventil
@@ -127,7 +127,9 @@ def efterslapning_kriterier(ctx: Ctx, p_t6, p_t2, p_t1) -> dict[str, np.ndarray]
     if avrundning == "heltal":  # "antalet personer som motsvarar …" (L2731); half up, tabell 6.48
         e = np.floor(e + 0.5)
     elif avrundning != "ingen":
-        raise ValueError(f"bidrag.efterslapning.avrundning_personer must be 'heltal' or 'ingen', got {avrundning!r}")
+        raise ValueError(
+            f"bidrag.efterslapning.avrundning_personer ska vara 'heltal' eller 'ingen', inte {avrundning!r}"
+        )
     return {
         "tillvaxt_fyraar_procent_per_ar": np.broadcast_to(100.0 * snitt4, np.shape(e)).copy(),
         "tillvaxt_ettar_procent": np.broadcast_to(100.0 * safe_div(d1, p_t2), np.shape(e)).copy(),
@@ -199,9 +201,7 @@ def efterslapning(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
     namn = f"efterslapning ({niva})"
     if not ctx.p.has("bidrag.efterslapning.belopp"):
         leaf = ctx.p.leaves["bidrag.efterslapning.belopp"]
-        out["efterslapning"] = ctx.ej_tillganglig(
-            namn, f"bidrag.efterslapning.belopp: {leaf.get('reason', '')}", shape_of=p_t2
-        )
+        out["efterslapning"] = ctx.ej_tillganglig(namn, leaf.get("reason", ""), shape_of=p_t2)
         out["efterslapning_kr"] = out["efterslapning"].copy()
         return out
     su_k = np.asarray(ctx.k["skatteunderlag_t1_kr"], dtype="float64")
@@ -252,9 +252,7 @@ def svagt_befolkningsunderlag(ctx: Ctx) -> dict[str, np.ndarray]:
     p = ctx.p
     if not p.has("bidrag.svagt_befolkningsunderlag.grans_regionalt"):
         leaf = p.leaves.get("bidrag.svagt_befolkningsunderlag.modell", {})
-        nan = ctx.ej_tillganglig(
-            "svagt_befolkningsunderlag", f"bidrag.svagt_befolkningsunderlag.modell: {leaf.get('reason', '')}"
-        )
+        nan = ctx.ej_tillganglig("svagt_befolkningsunderlag", leaf.get("reason", ""))
         return {"svagt_befolkningsunderlag": nan, "svagt_befolkningsunderlag_kr": nan.copy()}
     out = svagt_befolkningsunderlag_belopp(
         ctx,
@@ -278,9 +276,7 @@ def strukturbidrag(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
     if not ctx.p.has("bidrag.strukturbidrag.modell"):
         n = len(ctx.kommun_kod) if niva == KOMMUN else len(ctx.region_kod)
         leaf = ctx.p.leaves.get("bidrag.strukturbidrag.modell", {})
-        nan = ctx.ej_tillganglig(
-            f"strukturbidrag ({niva})", f"bidrag.strukturbidrag.modell: {leaf.get('reason', '')}", shape_of=np.zeros(n)
-        )
+        nan = ctx.ej_tillganglig(f"strukturbidrag ({niva})", leaf.get("reason", ""), shape_of=np.zeros(n))
         return {"strukturbidrag": nan, "strukturbidrag_kr": nan.copy()}
     s = _k_or_r(ctx, niva, "strukturbidrag_kr_per_inv")
     befolkning = _folkmangd(ctx, niva, ctx.p.raw("bidrag.regleringspost.befolkning"))
@@ -310,9 +306,9 @@ def los_finansiering(bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max
             return f
         wa = np.sum(np.where(b > 0, w, 0.0), axis=-1, keepdims=True)
         if np.any((wa >= 1.0 - HELA_BEFOLKNINGEN) & (g > 0)):
-            raise RuntimeError("inklusive finansiering: no fixed point (every inhabitant would receive the bidrag)")
+            raise RuntimeError("inklusive finansiering: ingen fixpunkt (varje invånare skulle få bidraget)")
         f = f + np.where(np.abs(g) <= tol * np.maximum(1.0, np.abs(f)), 0.0, g / (1.0 - wa))
-    raise RuntimeError("inklusive finansiering: no fixed point found (the bidrag is not of the form max(0, L + f − c))")
+    raise RuntimeError("inklusive finansiering: ingen fixpunkt (bidraget har inte formen max(0, L + f − c))")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -338,7 +334,7 @@ def fast_inforandebidrag(
         leaf = p.leaves.get("bidrag.fast_inforandebidrag.modell", {})
         nan = ctx.ej_tillganglig(
             f"fast_inforandebidrag ({niva})",
-            f"bidrag.fast_inforandebidrag.modell: {leaf.get('reason', '')}",
+            leaf.get("reason", ""),
             shape_of=np.asarray(bidragsminskning_2025),
         )
         return {
@@ -433,7 +429,7 @@ def inforandebidrag(
     With B = bidragsminskning (+ the financing of the year, "inklusive finansiering") and n = ar_nr:
         13 §      IB13   = max(0, B − 300·n) kommuner, max(0, B − 250·n) regioner (current rules 250·n)
         6 a § LSS IB_LSS = max(0, B_LSS − 250·n)
-        14 §      (samlad_tolkning 'spec') the combined yearly loss is at most 400·n:
+        14 §      (samlad_tolkning 'kommentaren', the commentary's reading) the combined yearly loss ≤ 400·n:
                   allowed(n) = min(min(B, 300n) + min(B_LSS, 250n), 400n); the LSS bidrag stays and the 13 §
                   bidrag rises by max(0, min(B, 300n) + min(B_LSS, 250n) − 400n)  (L29851 "13 § minskas")
                   ('bokstavlig') allowed(n) = min(B + B_LSS, 400n) when B + B_LSS > 400 (14 § "i stället för
@@ -460,14 +456,16 @@ def inforandebidrag(
     ib_lss = np.maximum(bl - steg_lss * n, 0.0)
     tak = p("bidrag.inforandebidrag.samlad_grans") * n
     tolkning = p.raw("bidrag.inforandebidrag.samlad_tolkning")
-    if tolkning == "spec":
+    if tolkning == "kommentaren":
         ib14 = np.maximum(np.minimum(b, steg * n) + np.minimum(bl, steg_lss * n) - tak, 0.0)
     elif tolkning == "bokstavlig":
         galler = uppfyller(b + bl, p("bidrag.inforandebidrag.samlad_grans"), ">")
         ib_total = np.maximum(b + bl - tak, 0.0)
         ib14 = np.where(galler, np.maximum(ib_total - ib_lss, 0.0) - ib13, 0.0)
     else:
-        raise ValueError(f"bidrag.inforandebidrag.samlad_tolkning must be 'spec' or 'bokstavlig', got {tolkning!r}")
+        raise ValueError(
+            f"bidrag.inforandebidrag.samlad_tolkning ska vara 'kommentaren' eller 'bokstavlig', inte {tolkning!r}"
+        )
     ib13, ib14, ib_lss = np.broadcast_arrays(ib13, ib14, ib_lss)
     return {
         "inforandebidrag_13": ib13.copy(),
@@ -538,7 +536,7 @@ def los_inforandebidrag(
             break
         f, fl = f_new, fl_new
     else:  # pragma: no cover
-        raise RuntimeError("införandebidrag: no joint fixed point of the financing")
+        raise RuntimeError("införandebidrag: finansieringen har ingen gemensam fixpunkt")
     out = inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva, f, fl)
     shape = np.shape(out["inforandebidrag"])
     out["finansiering"] = np.broadcast_to(f, shape).copy()

@@ -62,9 +62,9 @@ def kpif_faktor(kpif: dict, ar: int, ar_fran: int | None = None, namn: str = "al
 
         have = ", ".join(f"{y}: {table[y]}" for y in sorted(table))
         raise ParameterError(
-            f"KPIF for year(s) {missing} is not in the rule set (it has {sorted(table)}; SPEC OPEN-2: "
-            f"the bilaga lists KPIF up to 2024). Add it with a reform overlay, e.g. "
-            f"andringar: {{{namn}: {{{have}, {', '.join(f'{y}: …' for y in missing)}}}}}"
+            f"KPIF för år {', '.join(map(str, missing))} finns inte i regelverket (det har "
+            f"{', '.join(map(str, sorted(table)))}; bilagan anger KPIF till och med 2024, SOU 2024:50 s. 79). Ange det "
+            f"i en reform, t.ex. andringar: {{{namn}: {{{have}, {', '.join(f'{y}: …' for y in missing)}}}}}"
         )
     f = 1.0
     for y in years:

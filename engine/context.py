@@ -22,6 +22,7 @@ import numpy as np
 from engine.errors import InputError
 from engine.params import EjTillganglig, Params
 from engine.register import FastaIndex, Skattesatser
+from engine.sammanfattning import etikett
 
 #: The input table each level's variables come from (docs/inputs.md), for messages naming a missing input.
 TABELL = {"kommun": "kommuner", "region": "regioner", "lan": "lan", "riket": "riket"}
@@ -117,12 +118,14 @@ class Ctx:
         return np.asarray(x)[..., self.kommun_lan]
 
     def ej_tillganglig(self, komponent: str, reason: str, shape_of: np.ndarray | None = None) -> np.ndarray:
-        """NaN for a component the rule set does not specify, with a notice in the output (never a guess)."""
+        """NaN for a component the rule set does not specify, with a notice in the output (never a guess):
+        ``reason`` says why, for people (the leaf's ``reason``: the law, the page, what is missing)."""
         return self.notera_ej_tillganglig(komponent, f"ej tillgänglig i regelverk {self.p.namn} — {reason}", shape_of)
 
     def notera_ej_tillganglig(self, komponent: str, text: str, shape_of: np.ndarray | None) -> np.ndarray:
-        """NaN for ``komponent`` with the notice ``text`` (Swedish, beginning "ej tillgänglig")."""
-        note = f"{komponent}: {text}"
+        """NaN for ``komponent`` (the engine's key, kept in :attr:`ej_tillgangliga`) with the notice ``text``
+        (Swedish, beginning "ej tillgänglig") under the component's Swedish name (engine.sammanfattning.etikett)."""
+        note = f"{etikett(komponent)}: {text}"
         if note not in self.notes:
             self.notes.append(note)
         self.ej_tillgangliga.setdefault(komponent, text)
@@ -169,4 +172,4 @@ class Ctx:
         except SaknadIndata as exc:
             return self.indata_saknas(name, exc, fn, *args, shape_of=shape, **kwargs)
         except EjTillganglig as exc:
-            return self.ej_tillganglig(name, f"{exc.path}: {exc.reason}", shape)
+            return self.ej_tillganglig(name, exc.reason, shape)

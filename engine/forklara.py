@@ -17,6 +17,7 @@ import numpy as np
 from engine import kostnad, register, schema
 from engine.context import Indatatabell
 from engine.params import EjTillganglig, Params
+from engine.sammanfattning import POSTER, slag
 
 
 @dataclass
@@ -98,70 +99,16 @@ def attach_tracer(ctx) -> Tracer:
     return tr
 
 
-def _fmt(v) -> str:
-    if isinstance(v, (float, np.floating)):
-        if np.isnan(v):
-            return "ej tillgänglig"
-        return f"{v:,.4f}".replace(",", " ") if abs(v) < 100 else f"{v:,.0f}".replace(",", " ")
-    return str(v)
-
-
-def explain(ctx, res, tracer: Tracer, kod: str) -> str:
-    """Text report for kommun ``kod`` (4 digits) or region ``kod`` (2 digits): :func:`explain_data` as text."""
-    d = explain_data(ctx, res, tracer, kod)
-    out = [
-        f"# {d['namn']} ({kod}) — utjämningsår {d['ar']}, regelverk {d['regelverk']}"
-        + (f", reformer: {', '.join(d['reformer'])}" if d["reformer"] else ""),
-        "",
-    ]
-    for del_ in d["delar"]:
-        out.append(f"## {del_['del']}")
-        for k in del_["komponenter"]:
-            out.append(f"  {k['komponent']:<44} {_fmt(k['varde']):>16}  {k['enhet']}")
-        for k in del_["komponenter"]:
-            las = [*k["indata"], *k["fasta_index"], *k["parametrar"]]
-            if las:
-                out.append(
-                    f"  {k['komponent']}"
-                    + (f" ({k['paragraf']})" if k["paragraf"] else "")
-                    + f" läste: {', '.join(las)}"
-                )
-        if del_["indata"]:
-            out.append("  indata:")
-            for r in del_["indata"]:
-                if r["saknas"]:
-                    out.append(f"    {r['niva']}.{r['variabel']:<40} {'saknas i indata':>14}")
-                    continue
-                extra = f"  [{r['enhet']}, {r['referens']}; {r['kalla']}]" if r["enhet"] is not None else ""
-                total = f"  (riket {_fmt(r['riket'])})" if r["riket"] is not None else ""
-                out.append(f"    {r['niva']}.{r['variabel']:<40} {_fmt(r['varde']):>14}{total}{extra}")
-        if del_["fasta_index"]:
-            out.append("  fasta index:")
-            for r in del_["fasta_index"]:
-                val = "ej tillgänglig" if r["varde"] is None else _fmt(r["varde"])
-                out.append(f"    {r['kolumn']:<42} {val:>14}  [{r['katalog']}]")
-        if del_["parametrar"]:
-            out.append("  parametrar:")
-            for p in del_["parametrar"]:
-                val = p.get("value", p.get("status"))
-                out.append(
-                    f"    {p['sokvag']:<44} = {val!s:<14} {p.get('unit', '')}  — {p.get('source', p.get('reason', ''))}"
-                )
-        out.append("")
-    if d["anmarkningar"]:
-        out.append("## anmärkningar")
-        out += [f"  - {n}" for n in d["anmarkningar"]]
-    return "\n".join(out) + "\n"
-
-
 def _scalar(v):
     """A numpy scalar as the Python number of the same kind (a count stays an integer)."""
     return v.item() if isinstance(v, np.generic) else v
 
 
 def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
-    """The audit trail of kommun ``kod`` (4 digits) or region ``kod`` (2 digits) as data, for reports: per del of the
-    utjämning its components — value, unit, the paragraph and what that component itself read (``indata``,
+    """The audit trail of kommun ``kod`` (4 digits) or region ``kod`` (2 digits) as data, for reports (`forklara`'s
+    text: pipelines/forklara_text.py; the nightly report): the posts of the law (``poster``: kr/inv and kronor, in
+    the law's order, the total and the LSS-utjämning last), then per del of the utjämning its components — value,
+    kind (engine.sammanfattning.slag), the paragraph and what that component itself read (``indata``,
     ``fasta_index`` as ``niva.namn``, ``parametrar`` as paths) — and everything the del read: the inputs (value,
     riket total of counts, unit, reference date, source; ``saknas`` when the input tables lack it), the fasta index
     values and the parameters (``Params.describe``). Values keep their type (NaN where not available); a fasta
@@ -170,7 +117,7 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
     niva = "kommun" if len(kod) == 4 else "region"
     codes = list(ctx.kommun_kod if niva == "kommun" else ctx.region_kod)
     if kod not in codes:
-        raise KeyError(f"{niva} {kod} not in the register")
+        raise KeyError(f"{niva} {kod} finns inte i registret")
     i = codes.index(kod)
     lan_i = ctx.kommun_lan[i] if niva == "kommun" else i
     name = (
@@ -197,7 +144,7 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
                     "kolumn": c,
                     "komponent": k,
                     "varde": float(v[..., i]) if v.ndim else float(v),
-                    "enhet": "kr" if c.endswith("_kr") else "%" if c.endswith("_procent") else "kr/inv",
+                    "slag": slag(c),
                     "paragraf": paragrafer.get(k),
                     "indata": [f"{lvl}.{var}" for lvl, var in sorted(egen["inputs"])],
                     "fasta_index": [f"{lvl}.{col}" for lvl, col in sorted(egen["index"])],
@@ -240,6 +187,16 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
         delar.append(
             {"del": g, "komponenter": komponenter, "indata": indata, "fasta_index": index, "parametrar": parametrar}
         )
+    poster = [
+        {
+            "post": post,
+            "kolumn": c,
+            "kr_per_inv": float(np.asarray(cols[c])[..., i]),
+            "kr": float(np.asarray(cols[f"{c}_kr"])[..., i]) if f"{c}_kr" in cols else None,
+        }
+        for post, c in POSTER
+        if c in cols
+    ]
     return {
         "kod": kod,
         "namn": str(name),
@@ -247,6 +204,7 @@ def explain_data(ctx, res, tracer: Tracer, kod: str) -> dict:
         "ar": int(ctx.ar),
         "regelverk": ctx.p.namn,
         "reformer": list(ctx.p.reformer),
+        "poster": poster,
         "delar": delar,
         "anmarkningar": list(res.notes),
     }

@@ -34,8 +34,8 @@ def lansvisa_skattesatser(ctx: Ctx, kolumn: str | None = None) -> pd.DataFrame:
         if ctx.p.raw("inkomstutjamning.skattesatser_indata"):
             return ctx.skattesatser[Skattesatser.INDATA]
         note = (
-            f"inkomstutjamning: indatatabellen lansvisa_skattesatser används inte — regelverk {ctx.p.namn} har egna "
-            "länsvisa skattesatser (förordning 2004:881 2–3 §§; inkomstutjamning.skattesatser_indata)"
+            f"Inkomstutjämning: indatatabellen lansvisa_skattesatser används inte — regelverk {ctx.p.namn} har egna "
+            "länsvisa skattesatser (förordning 2004:881 2–3 §§ föreslagen lydelse; SOU 2024:50 s. 50–52)"
         )
         if note not in ctx.notes:
             ctx.notes.append(note)

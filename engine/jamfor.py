@@ -24,6 +24,7 @@ from engine import kostnad
 from engine.common import wmean
 from engine.indata import IndataError
 from engine.model import berakna, build_ctx
+from engine.sammanfattning import POST_NAMN
 
 #: Components of Tabell 1/2 (in order) and the result column each comes from.
 KOMPONENTER = (
@@ -256,7 +257,8 @@ def _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, param
     if missing:
         raise IndataError(
             [
-                f"nuvarande regler kan inte beräkna {', '.join(missing)} för varje kommun (se anmärkningarna "
+                f"nuvarande regler kan inte beräkna {', '.join(POST_NAMN[c].lower() for c in missing)} för varje "
+                "kommun (se anmärkningarna "
                 f"nedan) — ange utfallet med --bas-utfall (t.ex. kommitténs utfall: --bas-bilaga4)"
             ]
             + bas_c.notes[:20]
@@ -266,7 +268,7 @@ def _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, param
     for namn, params in layers:
         lag, ctx, res = kor_lager(namn, indata_forslag, params, fasta_index)
         saknas = [
-            f"{niva}: {c}"
+            f"{niva}: {POST_NAMN[c].lower()}"
             for niva, t in (("kommuner", lag.kommun), ("regioner", lag.region))
             for c in ("inkomstutjamning", "kostnadsutjamning", "efterslapning", "svagt_befolkningsunderlag")
             if c in t.columns and t[c].isna().any()
@@ -274,7 +276,8 @@ def _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, param
         if saknas:  # the införande rules compare every post: the inputs must give them all
             raise IndataError(
                 [
-                    f"{namn} ({params.namn}): {', '.join(saknas)} kan inte beräknas med dessa indata; "
+                    f"{ {'forslag': 'förslaget', 'reform': 'reformen'}.get(namn, namn) } ({params.namn}): "
+                    f"{', '.join(saknas)} kan inte beräknas med dessa indata; "
                     "jämförelsen kräver alla poster (lag 2004:773 11 a–14 §§)"
                 ]
                 + [n for n in lag.notes if "ej tillgänglig" in n][:20]

@@ -54,7 +54,7 @@ def _paf_antal(ctx: Ctx) -> np.ndarray:
         return ctx.k["lss_pa_sfb"]
     if las == "exkl_kommun_utforare":
         return ctx.k["lss_pa_sfb"] - ctx.k["lss_pa_sfb_kommun_utforare"]
-    raise ValueError(f"lss.prislista.paf_omfattar must be 'alla_sfb' or 'exkl_kommun_utforare', got {las!r}")
+    raise ValueError(f"lss.prislista.paf_omfattar ska vara 'alla_sfb' eller 'exkl_kommun_utforare', inte {las!r}")
 
 
 def lss_antal_insatser(ctx: Ctx, insatser=INSATSER) -> dict[str, np.ndarray]:
@@ -73,7 +73,7 @@ def lss_antal_insatser(ctx: Ctx, insatser=INSATSER) -> dict[str, np.ndarray]:
         elif i == "pafku":
             out[i] = ctx.k["lss_pa_sfb_kommun_utforare"]
         else:
-            raise KeyError(f"unknown LSS insats {i!r} (known: {INSATSER})")
+            raise KeyError(f"okänd LSS-insats {i!r} (kända: {', '.join(INSATSER)})")
     return out
 
 
@@ -100,7 +100,7 @@ def lss_kostnad_per_insats(ctx: Ctx) -> dict[str, np.ndarray | float]:
     if modell == "fast":
         return {i: ctx.p(f"lss.prislista.fast.{i}") for i in INSATSER if ctx.p.has(f"lss.prislista.fast.{i}")}
     if modell != "rs":
-        raise ValueError(f"lss.prislista.modell must be 'rs' or 'fast', got {modell!r}")
+        raise ValueError(f"lss.prislista.modell ska vara 'rs' eller 'fast', inte {modell!r}")
     q = "lss.prislista."
     rs = {r: ctx.riket[RS.format(r)] for r in ("5131", "5132", "5133", "5135", "5139", "konto_4538")}
     c: dict[str, np.ndarray | float] = {}
@@ -112,7 +112,7 @@ def lss_kostnad_per_insats(ctx: Ctx) -> dict[str, np.ndarray | float]:
         n_bb = _n(ctx, "lss_bss_barn") + ctx.p(q + "familjehem_andel_av_barn") * _n(ctx, "lss_familjehem_barn")
     else:
         raise ValueError(
-            f"lss.prislista.bb_namnare must be 'boende_barn_och_familjehem' or 'viktad', got {bb_namnare!r}"
+            f"lss.prislista.bb_namnare ska vara 'boende_barn_och_familjehem' eller 'viktad', inte {bb_namnare!r}"
         )
     c["bb"] = safe_div(rs["5132"], n_bb)
     c["fh"] = ctx.p(q + "familjehem_andel_av_barn") * c["bb"]
@@ -123,7 +123,7 @@ def lss_kostnad_per_insats(ctx: Ctx) -> dict[str, np.ndarray | float]:
         n_pa = _n(ctx, "lss_pa_lss") - _n(ctx, "lss_pa_lss_och_bss_vuxna")
     else:
         raise ValueError(
-            f"lss.prislista.pak_namnare must be 'alla_beslut_9_2' or 'exkl_bss_vuxna', got {pak_namnare!r}"
+            f"lss.prislista.pak_namnare ska vara 'alla_beslut_9_2' eller 'exkl_bss_vuxna', inte {pak_namnare!r}"
         )
     a_paf, a_pafku = ctx.p(q + "pa_sfb_andel"), ctx.p(q + "pa_sfb_kommun_utforare_andel")
     den_pa = n_pa + a_paf * float(np.sum(_paf_antal(ctx))) + a_pafku * _n(ctx, "lss_pa_sfb_kommun_utforare")
@@ -198,8 +198,8 @@ def lss_personalkostnadsindex(ctx: Ctx, s_kr) -> np.ndarray:
     if "lss_personalkostnad_kr" not in ctx.k:
         raise EjTillganglig(
             "lss_personalkostnad_kr",
-            "per-kommun computed personalkostnad (RS 2022) is not an input: "
-            "its definition is incomplete in the seeds (L23743–L23753)",
+            "kommunens beräknade personalkostnad (räkenskapssammandraget 2022) är inte indata: definitionen "
+            "i förordning 2008:776 6 § nuvarande lydelse trycks inte fullständigt (SOU 2024:50 s. 629)",
         )
     pk = ctx.k["lss_personalkostnad_kr"]
     return safe_div(s_kr + w * (pk - andel * s_kr), s_kr, fill=1.0)
@@ -255,7 +255,7 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
         lon = adm = noll
         placering = "fore_kpif_och_korrigering"
     else:
-        raise ValueError(f"lss.modell must be 'tillagg' or 'personalkostnadsindex', got {modell!r}")
+        raise ValueError(f"lss.modell ska vara 'tillagg' eller 'personalkostnadsindex', inte {modell!r}")
 
     if placering == "fore_kpif_och_korrigering":  # (S/P·PKI + lön + adm) · KPIF · K  (OPEN-28, chosen)
         modellvarde = (s_inv * pki + lon + adm) * f
@@ -269,7 +269,7 @@ def lss_utjamning(ctx: Ctx) -> dict[str, np.ndarray]:
         lon_del, adm_del = lon * f, adm * f
     else:
         raise ValueError(
-            f"lss.tillagg_placering must be 'fore_kpif_och_korrigering' or 'efter_korrigering', got {placering!r}"
+            f"lss.tillagg_placering ska vara 'fore_kpif_och_korrigering' eller 'efter_korrigering', inte {placering!r}"
         )
     if modell == "personalkostnadsindex":  # no lön/administration tillägg in the current rules
         lon_del = adm_del = noll

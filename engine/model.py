@@ -40,6 +40,7 @@ from engine.context import Ctx, Indatatabell, SaknadIndata
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
 from engine.params import EjTillganglig, Params
+from engine.sammanfattning import etikett
 
 FIXPUNKT_TOL = tolerances.FIXPUNKT_KR_PER_INV  # kr/inv
 FIXPUNKT_MAX = 100
@@ -193,6 +194,11 @@ def kostnadsutjamning_region(ctx: Ctx) -> dict[str, np.ndarray]:
     return _utjamning(ctx, lista, _delmodeller(ctx, lista), "region")
 
 
+def _gemen(text: str) -> str:
+    """A name inside a sentence: "Inkomstutjämning" → "inkomstutjämning" (an abbreviation such as LSS stays)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
 def _n(ctx: Ctx, niva: str) -> int:
     return len(ctx.kommun_kod) if niva == "kommun" else len(ctx.region_kod)
 
@@ -206,7 +212,7 @@ def _post(ctx: Ctx, namn: str, nycklar: tuple[str, ...], fn, *args, niva: str = 
         nan = ctx.indata_saknas(namn, exc, fn, ctx, *args, shape_of=np.zeros(_n(ctx, niva)))
         return {k: nan.copy() for k in nycklar}
     except EjTillganglig as exc:
-        nan = ctx.ej_tillganglig(namn, f"{exc.path}: {exc.reason}", np.zeros(_n(ctx, niva)))
+        nan = ctx.ej_tillganglig(namn, exc.reason, np.zeros(_n(ctx, niva)))
         return {k: nan.copy() for k in nycklar}
 
 
@@ -228,9 +234,9 @@ def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
     out: dict[str, dict[str, np.ndarray]] = {"kommun": {}, "region": {}}
     if ctx.p.has("bidrag.fast_inforandebidrag.grans_kommun"):
         ctx.notes.append(
-            "fast_inforandebidrag, inforandebidrag: beräknas inte i en körning med ett regelverk — de jämför "
-            "den gamla och den nya lagen (lag 2004:773 3 §, 11 a–14 §§) och beräknas av `utjamning jamfor`; "
-            "regleringsposten här är före deras finansiering"
+            "Fast införandebidrag och införandebidrag: beräknas inte i en körning med ett regelverk — de jämför "
+            "den gamla och den nya lagen (lag 2004:773 3 §, 11 a–14 §§; SOU 2024:50 s. 38, 41–43) och beräknas "
+            "av utjamning jamfor; regleringsposten här är före deras finansiering"
         )
     for niva in ("kommun", "region"):
         ctx.spara("efterslapning")
@@ -294,7 +300,7 @@ def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[s
     for c in ("svagt_befolkningsunderlag", "strukturbidrag"):
         if f"{c}.{c}_kr" in poster:
             delar[c] = poster[f"{c}.{c}_kr"]
-    saknas = [c for c, v in delar.items() if np.isnan(v).any()]
+    saknas = [_gemen(etikett(c)) for c, v in delar.items() if np.isnan(v).any()]
     anslag = ctx.riket.get(ANSLAG[niva])
     befolkning = (ctx.k if niva == "kommun" else ctx.r).get(ctx.p.raw("bidrag.regleringspost.befolkning"))
     ku = poster["kostnadsutjamning.kostnadsutjamning_kr"]
@@ -303,18 +309,19 @@ def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[s
         if KU_NETTO[niva] in ctx.riket:
             ku_netto = ctx.riket[KU_NETTO[niva]]
             note = (
-                f"{namn}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
+                f"{etikett(namn)}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
                 f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)"
             ).replace(",", " ")
             if note not in ctx.notes:
                 ctx.notes.append(note)
         else:
-            saknas.append(f"kostnadsutjamning (ange nettot i kronor som riket.{KU_NETTO[niva]})")
-    saknas += [f"riket.{ANSLAG[niva]}"] * (anslag is None) + ["befolkning"] * (befolkning is None)
+            saknas.append(f"kostnadsutjämningen (ange nettot i kronor som riket.{KU_NETTO[niva]})")
+    saknas += [f"anslaget (riket.{ANSLAG[niva]})"] * (anslag is None)
+    saknas += [f"folkmängden ({ctx.p.raw('bidrag.regleringspost.befolkning')})"] * (befolkning is None)
     if saknas:
         nan = ctx.notera_ej_tillganglig(
             namn,
-            "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§) är anslaget minus "
+            "ej tillgänglig — regleringsposten (lag 2004:773 15–16 §§; SOU 2024:50 s. 43) är anslaget minus "
             "statens utgift för alla andra poster och kräver " + ", ".join(saknas),
             np.zeros(n),
         )
@@ -412,7 +419,7 @@ def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
             if change <= FIXPUNKT_TOL:
                 break
         else:  # pragma: no cover - the map is a contraction for any real data
-            raise RuntimeError(f"befolkningsminskning: no fixed point after {FIXPUNKT_MAX} iterations")
+            raise RuntimeError(f"befolkningsminskning: ingen fixpunkt efter {FIXPUNKT_MAX} iterationer")
     ku_r = kostnadsutjamning_region(ctx)
     rp_r = regleringspost(ctx, "region", {**iu_r, **bid_r, **ku_r})
     kommun = {**iu_k, **ku, **bid_k, **rp_k}
@@ -430,7 +437,9 @@ def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
 def _utfall_saknas(ctx: Ctx, poster: dict[str, np.ndarray]) -> None:
     """Befolkningsminskning cannot be computed: its intäkt contains the year's whole outcome (bilaga, "det
     sammanlagda utfallet enligt lagen (2004:773)"), and a post of it is not available."""
-    saknas = [c.split(".")[0] for c in POSTER if c + "_kr" in poster and np.isnan(poster[c + "_kr"]).any()]
+    saknas = [
+        _gemen(etikett(c.split(".")[0])) for c in POSTER if c + "_kr" in poster and np.isnan(poster[c + "_kr"]).any()
+    ]
     ctx.notera_ej_tillganglig(
         "befolkningsminskning",
         "ej tillgänglig — intäkten omfattar det sammanlagda utfallet enligt lagen "
@@ -451,7 +460,7 @@ def lss(ctx: Ctx) -> dict[str, np.ndarray]:
     except SaknadIndata as exc:
         out = {"utjamning": ctx.indata_saknas("lss", exc, lss_utjamning, ctx)}
     except EjTillganglig as exc:
-        out = {"utjamning": ctx.ej_tillganglig("lss", f"{exc.path}: {exc.reason}")}
+        out = {"utjamning": ctx.ej_tillganglig("lss", exc.reason)}
     out.setdefault("utjamning_kr", out["utjamning"] * np.nan)
     return {f"lss.{c}": np.asarray(v, dtype="float64") for c, v in out.items()}
 

@@ -2,7 +2,8 @@
 
 A **law** (regelverk) is a directory ``data/regelverk/<namn>/``: ``lag.yaml`` (its name, aliases, the first
 utjämningsår it can be computed for — ``berakningsbar_fran`` —, for a proposal the year it enters into force —
-``ikrafttradande`` — and what it inherits from another law) and one YAML file per area. A file's stem is the first
+``ikrafttradande`` — and what it inherits from another law: ``arver: {fran: <lag>, parametrar: {path: citation or
+{source, note}}}``) and one YAML file per area. A file's stem is the first
 part of every parameter path (``forskola.yaml`` → ``forskola.…``). Two laws ship: ``nuvarande`` (the rules in
 force; alias ``2024``) and ``sou2024`` (the proposal of SOU 2024:50, which inherits the leaves it keeps unchanged).
 
@@ -10,7 +11,9 @@ Every leaf is a mapping with
 
     value       the number (or list / mapping / string) the law gives
     unit        e.g. ``kr/inv (2022)``, ``andel``, ``procent``, ``index``
-    source      the law paragraph and the SOU 2024:50 seed line (``L1234``) or ``002:L…`` (SFS 2023:683)
+    source      for people (the Parametrar sheet, `forklara`, reports): in Swedish, the law paragraph and the printed
+                page, "SOU 2024:50 s. 53" (or "SFS 2023:683, bilaga" for the current förordning)
+    note        optional, internal and never shown: the reasoning behind a reading, seed lines, open points
     valid_from  the first utjämningsår the value applies to
     range       optional [min, max] (both included, ``.inf`` = open) for a number, or for every number inside a
                 list / mapping value; without it the unit's default range applies (``data/regelverk/enheter.yaml``)
@@ -25,9 +28,10 @@ component is "ej tillgänglig" naming it, or the command stops with an input err
 the law's ``berakningsbar_fran`` is an error naming the law. A yearly series (the KPIF) is one leaf whose
 value maps each year to its figure.
 
-A leaf may instead say ``status: ej_tillganglig`` with a ``reason``: the rule set has that element, but the seeds
-do not give it (used for the current rules). Reading such a parameter raises :class:`EjTillganglig`, which the
-engine turns into an explicit "not available in this rule set" result — never a guess.
+A leaf may instead say ``status: ej_tillganglig`` with a ``reason`` (for people, like ``source``): the rule set
+has that element, but the seeds do not give it (used for the current rules). Reading such a parameter raises
+:class:`EjTillganglig`, which the engine turns into an explicit "not available in this rule set" result — never a
+guess.
 
 A **reform** is a YAML overlay ``{namn: …, beskrivning: …, andringar: {path: value | {value:…, source:…} |
 {values: {year: value}}}}`` applied on top of a law: a plain value (or ``{value: …}``) replaces the parameter for
@@ -413,6 +417,8 @@ def _read_tree(d: Path, namn: str) -> tuple[dict, dict[str, dict]]:
                     problems.append(f"{path}: ärvs från regelverk {fran}, som inte har den")
                 else:
                     leaf = copy.deepcopy(parent[path])
+                    if isinstance(citat, Mapping):  # {source, note}: the note is internal, like a leaf's
+                        citat = citat.get("source", "")
                     for _, entry in leaf["values"]:
                         entry["source"] = f"{citat} — oförändrat från regelverk {fran}: {entry['source']}"
                     leaf["meta"]["arvd_fran"] = fran
@@ -641,9 +647,9 @@ class Params:
         except KeyError:
             if path in self.framtida:
                 raise SaknasForAret(path, self.ar, self.framtida[path], self.namn) from None
-            raise KeyError(f"parameter {path!r} is not defined in regelverk {self.namn}") from None
+            raise KeyError(f"parameter {path!r} finns inte i regelverk {self.namn}") from None
         if leaf.get("status") == "ej_tillganglig":
-            raise EjTillganglig(path, leaf.get("reason", "not specified in the seeds"))
+            raise EjTillganglig(path, leaf.get("reason", "anges inte i verktygets källor"))
         return leaf
 
     def value(self, path: str) -> Any:
@@ -673,8 +679,9 @@ class Params:
         return str(leaf.get("source", leaf.get("reason", "")))
 
     def describe(self, path: str) -> dict:
-        """Everything known about ``path`` (value, unit, source, valid_from, note) for audit trails."""
-        leaf = dict(self.leaves[path])
+        """What a person may read about ``path`` (value, unit, source, valid_from, status) for audit trails; the
+        internal ``note`` stays in the data."""
+        leaf = {k: v for k, v in self.leaves[path].items() if k != "note"}
         if path in self.batch:
             leaf["value"] = f"scenario batch ({self.batch[path].size} values)"
         return leaf

@@ -21,7 +21,9 @@ def data_dir() -> Path:
     except ModuleNotFoundError:  # a source checkout that was never installed
         d = Path(__file__).resolve().parent.parent / "data"
     if not (d / "regelverk").is_dir():
-        raise RuntimeError(f"utjamning: the shipped data is not at {d} (a broken installation; reinstall the package)")
+        raise RuntimeError(
+            f"utjamning: de medföljande data saknas i {d} (en trasig installation; installera paketet igen)"
+        )
     return d
 
 

@@ -101,6 +101,35 @@ KOMPONENT_NAMN = {
     "vard_i_glesbygd": "vård i glesbygd",
     "bemanning_i_glesbygd": "bemanning i glesbygd",
     "politisk_verksamhet": "politisk verksamhet",
+    # the posts' and LSS's own components (pipelines/rubriker.py gives each its kind and unit)
+    "skattekraft_kr_per_inv": "skattekraft",
+    "garanterad_skattekraft_kr_per_inv": "garanterad skattekraft",
+    "lansvis_skattesats_procent": "länsvis skattesats",
+    "strukturkostnad": "strukturkostnad",
+    "strukturkostnad_riket": "strukturkostnad, riket",
+    "efterslapning": "eftersläpning",
+    "uppfyller_kriterier": "uppfyller kriterierna",
+    "standardkostnad": "standardkostnad",
+    "aldersersattning": "åldersersättning",
+    "socioekonomi": "socioekonomi",
+    "sfi": "sfi",
+    "programval": "programval",
+    "gymnasiefrekvens": "gymnasiefrekvens",
+    "trafikbelastning": "trafikbelastning",
+    "byggnation": "byggnation",
+    "administration": "övergripande administration",
+    "kraftig_befolkningsforandring": "kraftig befolkningsförändring",
+    "befolkningsminskning": "befolkningsminskning",
+    "grundlaggande_standardkostnad": "grundläggande standardkostnad",
+    "grundlaggande_del": "grundläggande del av standardkostnaden",
+    "personalkostnadsindex_del": "personalkostnadsindexets del av standardkostnaden",
+    "lonekostnader": "tillägg för lönekostnader",
+    "personalkostnadsindex": "personalkostnadsindex",
+    "korrigeringsfaktor": "korrigeringsfaktor",
+    "standardkostnad_riket": "standardkostnad, riket",
+    "nivajustering": "nivåjustering",
+    # parts of a component named in notices
+    "fordelningsmodell": "fördelningsmodellen inom länet",
 }
 POST_NAMN = {
     "inkomstutjamning": "Inkomstutjämning",
@@ -112,18 +141,56 @@ POST_NAMN = {
     "totalt": "Utjämningen totalt",
     "lss": "LSS-utjämning",
 }
+#: The kind of a component that is not an amount per invånare (pipelines/rubriker.SLAG gives unit and format).
+KOMPONENT_SLAG = {
+    "lansvis_skattesats_procent": "procent",
+    "uppfyller_kriterier": "flagga",
+    "personalkostnadsindex": "index",
+    "korrigeringsfaktor": "faktor",
+}
+#: Further parts of the utjämning a notice may name (not summary rows).
+ANDRA_NAMN = {
+    "regleringspost": "Regleringspost",
+    "fast_inforandebidrag": "Fast införandebidrag",
+    "inforandebidrag": "Införandebidrag",
+    "utjamning": "Utjämningen",
+}
+NIVA_NAMN = {"kommun": "kommuner", "region": "regioner"}
 
 
 def benamning(post: str, komponent: str = "") -> str:
     """Swedish name of a summary row: a post, a delmodell (komponent 'standardkostnad') or one of its components."""
     if not komponent:
         return POST_NAMN.get(post, post.replace("_", " ").capitalize())
-    del_ = DELAR.get(post, post.replace("_", " ").capitalize())
+    del_ = DELAR.get(post) or ANDRA_NAMN.get(post) or POST_NAMN.get(post) or post.replace("_", " ").capitalize()
     return (
         del_
         if komponent == "standardkostnad"
         else f"{del_}: {KOMPONENT_NAMN.get(komponent, komponent.replace('_', ' '))}"
     )
+
+
+def slag(kolumn: str) -> str:
+    """The kind of the result column ``<del>.<komponent>`` (kr_per_inv, kr, procent, flagga, index, faktor)."""
+    komp = kolumn.split(".", 1)[-1]
+    if komp.endswith("_kr"):
+        return "kr"
+    return KOMPONENT_SLAG.get(komp, "procent" if komp.endswith("_procent") else "kr_per_inv")
+
+
+def etikett(nyckel: str) -> str:
+    """How a notice names an engine component or post (``ctx.ej_tillganglig``): ``forskola.behov_forskola`` →
+    "Förskola: behov av förskola", ``efterslapning (kommun)`` → "Bidrag för eftersläpning av intäkter (kommuner)",
+    ``kollektivtrafik_region`` → "Kollektivtrafik (regioner)", ``lss.personalkostnadsindex`` → "LSS-utjämning:
+    personalkostnadsindex"."""
+    bas, _, niva = nyckel.partition(" (")
+    niva = niva.removesuffix(")")
+    if bas not in DELAR and bas.endswith("_region"):
+        bas, niva = bas.removesuffix("_region"), "region"
+    post, _, komp = bas.partition(".")
+    del_ = DELAR.get(post) or ANDRA_NAMN.get(post) or POST_NAMN.get(post) or post.replace("_", " ").capitalize()
+    namn = f"{del_}: {KOMPONENT_NAMN.get(komp, komp.replace('_', ' '))}" if komp else del_
+    return f"{namn} ({NIVA_NAMN.get(niva, niva)})" if niva else namn
 
 
 def omfordelning(varden, befolkning, namn) -> dict:

@@ -47,7 +47,7 @@ def _sei(
     namn,
     grupp,
     paragraf,
-    rader,
+    sida,
     regelverk,
     utbildning_nu="",
     inkomst_def="",
@@ -55,7 +55,7 @@ def _sei(
 ):
     """The three shares behind a socioekonomiskt index (bilaga L2363–L2373, L2407–L2421, L2457–L2467): parents with
     at most two-year gymnasieskola [t−2], low disposable income [t−3], short time in Sweden [t−2]."""
-    anv = f"{namn} socioekonomi ({paragraf}, L{{}})"
+    anv = f"{namn} socioekonomi ({paragraf}; bilaga, SOU 2024:50 s. {sida})"
     return (
         _v(
             f"sei_{delmodell}_utbildning",
@@ -65,7 +65,7 @@ def _sei(
             "t−2",
             _SEI,
             f"Andel {grupp} vars föräldrar har högst tvåårig gymnasieutbildning{utbildning_nu}",
-            anv.format(rader[0]),
+            anv,
             regelverk,
         ),
         _v(
@@ -76,7 +76,7 @@ def _sei(
             "t−3",
             _SEI,
             f"Andel {grupp} i hushåll med låg disponibel inkomst{inkomst_def}",
-            anv.format(rader[1]),
+            anv,
             regelverk,
         ),
         _v(
@@ -87,7 +87,7 @@ def _sei(
             "t−2",
             _SEI,
             f"Andel {grupp} med {vistelse}",
-            anv.format(rader[2]),
+            anv,
             regelverk,
         ),
     )
@@ -152,7 +152,8 @@ VARIABLES: tuple[Variable, ...] = (
         "1 nov t−1",
         _BE,
         "Folkmängd 1 november året före utjämningsåret",
-        "inkomstutjämning (SEU, per inv), kronor of every component paid per inhabitant (L593, L595)",
+        "inkomstutjämning (skattekraft per invånare) och varje belopp i kronor som betalas per invånare (lag 2004:773 "
+        "3 §, SOU 2024:50 s. 38)",
     ),
     _v(
         "folkmangd_31dec_t2",
@@ -162,7 +163,7 @@ VARIABLES: tuple[Variable, ...] = (
         "31 dec t−2",
         _BE,
         "Folkmängd 31 december två år före utjämningsåret",
-        "korrigeringsfaktorer, invånarbaserade avdrag, standardkostnad per inv (L1821, L2495, L24435)",
+        "korrigeringsfaktorer, invånarbaserade avdrag, standardkostnad per inv (SOU 2024:50 s. 64, 84, 649)",
     ),
     _v(
         "folkmangd_1nov_t2",
@@ -172,7 +173,7 @@ VARIABLES: tuple[Variable, ...] = (
         "1 nov t−2",
         _BE,
         "Folkmängd 1 november två år före utjämningsåret",
-        "eftersläpning (L2289–L2303)",
+        "eftersläpning (SOU 2024:50 s. 76–77)",
     ),
     _v(
         "folkmangd_1nov_t6",
@@ -182,7 +183,7 @@ VARIABLES: tuple[Variable, ...] = (
         "1 nov t−6",
         _BE,
         "Folkmängd 1 november sex år före utjämningsåret",
-        "eftersläpning, 4-year criterion (L2289)",
+        "eftersläpning, villkoret över fyra år (SOU 2024:50 s. 76)",
     ),
     _v(
         "folkmangd_31dec_t7",
@@ -192,7 +193,7 @@ VARIABLES: tuple[Variable, ...] = (
         "31 dec t−7",
         _BE,
         "Folkmängd 31 december sju år före utjämningsåret",
-        "befolkningsminskning (L2167)",
+        "befolkningsminskning (SOU 2024:50 s. 73)",
     ),
     *[
         _v(
@@ -204,7 +205,7 @@ VARIABLES: tuple[Variable, ...] = (
             _BE,
             f"Folkmängd i åldern {g[4:].replace('_w', '+').replace('_', '–')} år",
             "åldersersättningar (förskola, grundskola, gymnasieskola, äldreomsorg); "
-            "the groups add up to folkmangd_31dec_t2",
+            "grupperna summerar till folkmangd_31dec_t2",
         )
         for g in ALDERSGRUPPER
     ],
@@ -218,7 +219,7 @@ VARIABLES: tuple[Variable, ...] = (
             "SCB, hushållsstatistik (RTB)",
             f"Ensamboende i åldern {e[12:].replace('_w', '+').replace('_', '–')} "
             "år (resten av åldersgruppen är sammanboende)",
-            "äldreomsorg, korrigerad åldersersättning (14 a §, L2507–L2513)",
+            "äldreomsorg, korrigerad åldersersättning (14 a §, SOU 2024:50 s. 85)",
         )
         for e in ENSAMBOENDE
     ],
@@ -229,9 +230,9 @@ VARIABLES: tuple[Variable, ...] = (
         "inv",
         "31 dec t−2",
         _BE,
-        "Folkmängd i åldern 16–20 år (overlaps the age partition)",
-        "gymnasieskola socioekonomi: weights of the national shares of "
-        "the SEI for ungdomar 16–20 år (bilaga L2457–L2467)",
+        "Folkmängd i åldern 16–20 år (överlappar åldersindelningen)",
+        "gymnasieskola socioekonomi: vikterna för rikets andelar i det socioekonomiska indexet för ungdomar "
+        "16–20 år (bilaga, SOU 2024:50 s. 83)",
         {"sou2024"},
     ),
     *[
@@ -243,10 +244,14 @@ VARIABLES: tuple[Variable, ...] = (
             "31 dec t−7",
             _BE,
             f"Folkmängd i åldern {g.replace('_', '–')} år sju år före utjämningsåret",
-            f"befolkningsförändringar, nuvarande regler ({par}: five-year change 31 dec t−7 → t−2)",
+            f"befolkningsförändringar, nuvarande regler ({par}: förändringen över fem år 31 dec t−7 → t−2)",
             {"nuvarande"},
         )
-        for g, par in (("1_5", "6 g §, L1535"), ("6_15", "7 e §, L1647"), ("16_18", "8 e §, L1761"))
+        for g, par in (
+            ("1_5", "6 g §, SOU 2024:50 s. 56"),
+            ("6_15", "7 e §, SOU 2024:50 s. 59"),
+            ("16_18", "8 e §, SOU 2024:50 s. 62"),
+        )
     ],
     # --- tax base -------------------------------------------------------------------------------------------------
     _v(
@@ -257,7 +262,8 @@ VARIABLES: tuple[Variable, ...] = (
         "taxeringsår t−1 (inkomstår t−2), uppräknat",
         "Skatteverket (slutlig skatt, 56 kap. 2 § SFL), uppräknat enligt lag (1965:269)",
         "Uppräknat skatteunderlag (beskattningsbar förvärvsinkomst) för kommunal inkomstskatt",
-        "inkomstutjämning (lag 3 §, L591), befolkningsminskning (L2569); regionernas underlag = summan i länet",
+        "inkomstutjämning (lag 3 §, SOU 2024:50 s. 38), befolkningsminskning (SOU 2024:50 s. 87); regionernas "
+        "underlag = summan i länet",
     ),
     _v(
         "kommunalskatt_2022",
@@ -267,7 +273,7 @@ VARIABLES: tuple[Variable, ...] = (
         "2022",
         "SCB, kommunalskattesatser",
         "Kommunens egen skattesats 2022",
-        "befolkningsminskning, intäkt per invånare (L2569)",
+        "befolkningsminskning, intäkt per invånare (SOU 2024:50 s. 87)",
         {"sou2024"},
     ),
     # --- förskola -------------------------------------------------------------------------------------------------
@@ -276,7 +282,7 @@ VARIABLES: tuple[Variable, ...] = (
         "förskola",
         "barn 1–5 år",
         "6 d §",
-        (2365, 2369, 2371),
+        80,
         BADA,
         utbildning_nu=" (nuvarande: saknar eftergymnasial)",
         inkomst_def=" (< 60 % av medianen per konsumtionsenhet)",
@@ -291,9 +297,9 @@ VARIABLES: tuple[Variable, ...] = (
         "31 dec t−2",
         "SCB (utländsk bakgrund)",
         "Barn 7–15 år med utländsk bakgrund (nuvarande: födda utanför Sverige, Norge, Danmark eller båda föräldrarna)",
-        "grundskola modersmål och svenska som andraspråk (7 b §, L2393–L2395)",
+        "grundskola modersmål och svenska som andraspråk (7 b §, SOU 2024:50 s. 81)",
     ),
-    *_sei("grundskola", "grundskola", "barn 6–15 år", "7 e §", (2409, 2413, 2415), {"sou2024"}),
+    *_sei("grundskola", "grundskola", "barn 6–15 år", "7 e §", 81, {"sou2024"}),
     # --- gymnasieskola --------------------------------------------------------------------------------------------
     _v(
         "gy_elever",
@@ -303,7 +309,7 @@ VARIABLES: tuple[Variable, ...] = (
         "läsår HT t−2/VT t−1",
         "Skolverket (elever per hemkommun och program)",
         "Gymnasieelever folkbokförda i kommunen (hemkommun)",
-        "programvalsfaktor (8 c §, L2429–L2439)",
+        "programvalsfaktor (8 c §, SOU 2024:50 s. 82)",
     ),
     _v(
         "gy_programkostnad_kr",
@@ -315,7 +321,7 @@ VARIABLES: tuple[Variable, ...] = (
         "Σ över program av elever·riksgenomsnittlig kostnad per elev på programmet",
         "programvalsfaktor step 1 (8 c §), socioekonomi (8 e §)",
     ),
-    *_sei("gymnasieskola", "gymnasieskola", "ungdomar 16–20 år", "8 e §", (2457, 2461, 2465), {"sou2024"}),
+    *_sei("gymnasieskola", "gymnasieskola", "ungdomar 16–20 år", "8 e §", 83, {"sou2024"}),
     _v(
         "gymnasiefrekvens",
         KOMMUN,
@@ -324,7 +330,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "Skolverket/SCB",
         "Andel 16–18-åringar som går i gymnasieskola",
-        "gymnasiefrekvens (8 f §, L1769–L1771)",
+        "gymnasiefrekvens (8 f §, SOU 2024:50 s. 62)",
         {"sou2024"},
     ),
     # --- individ- och familjeomsorg ------------------------------------------------------------------------------
@@ -336,7 +342,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (inkomst- och taxeringsregistret)",
         "Andel 0–19 år i hushåll med låg inkomststandard, justerad för ekonomiskt bistånd (och gränspendling, bilaga)",
-        "IFO barn och unga, övrig IFO (9 a–9 b §§, L2475–L2487; OPEN-11)",
+        "IFO barn och unga, övrig IFO (9 a–9 b §§, SOU 2024:50 s. 83–84)",
     ),
     _v(
         "ifo_flerfamiljshus_1965_1975",
@@ -346,7 +352,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (bostadsbeståndet)",
         "Andel invånare i flerbostadshus byggda 1965–1975",
-        "IFO barn och unga (L2483)",
+        "IFO barn och unga (SOU 2024:50 s. 84)",
     ),
     _v(
         "ohalsotal",
@@ -356,7 +362,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "Försäkringskassan",
         "Ohälsotal: nettodagar med sjukpenning, sjuk- och aktivitetsersättning per person 16–64 år",
-        "IFO barn och unga (L2485)",
+        "IFO barn och unga (SOU 2024:50 s. 84)",
     ),
     _v(
         "tatortsbefolkning",
@@ -366,7 +372,7 @@ VARIABLES: tuple[Variable, ...] = (
         "senaste tätortsavgränsning",
         "SCB (tätorter)",
         "Invånare i tätorter (≥ 200 inv.)",
-        "övrig IFO (√T, L2489)",
+        "övrig IFO (√T, SOU 2024:50 s. 84)",
     ),
     _v(
         "ifo_ensamstaende_kvinnor_18_44_med_barn",
@@ -376,7 +382,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (RTB)",
         "Andel ensamboende kvinnor 18–44 år med barn 0–17 år",
-        "övrig IFO (L2491)",
+        "övrig IFO (SOU 2024:50 s. 84)",
         {"sou2024"},
     ),
     _v(
@@ -387,7 +393,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (utbildningsregistret)",
         "Andel lågutbildade 20–40 år födda i Sverige",
-        "IFO, nuvarande modell (tabell 6.21, L12903)",
+        "IFO, nuvarande modell (tabell 6.21, SOU 2024:50 s. 406)",
         {"nuvarande"},
     ),
     _v(
@@ -395,13 +401,14 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "share",
         "andel",
-        "2014 (uppdateras inte, L12991)",
+        "2014 (uppdateras inte, SOU 2024:50 s. 409)",
         "SCB (kostnadsutjämningens beräkningsunderlag)",
         "Variabel för justering av hushållsinkomster som beror på gränspendling "
         "till Norge och Danmark: kombinerar andel 0–19 år "
         "i ekonomiskt utsatta hushåll med andel av befolkningen som pendlar "
         "över nationsgränsen (Malmö 87,6 %, Lidingö 0,6 %)",
-        "IFO, nuvarande modell (9 § nuvarande lydelse L1819; tabell 6.21 L12903; L12985–L12991)",
+        "IFO, nuvarande modell (9 § nuvarande lydelse SOU 2024:50 s. 64; tabell 6.21 SOU 2024:50 s. 406; SOU 2024:50 "
+        "s. 409)",
         {"nuvarande"},
     ),
     # --- vuxenutbildning ------------------------------------------------------------------------------------------
@@ -413,7 +420,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (utbildningsregistret)",
         "Personer 20–56 år utan fullständig grundskoleutbildning",
-        "kommunal vuxenutbildning (L12355–L12393)",
+        "kommunal vuxenutbildning (SOU 2024:50 s. 394–395)",
     ),
     _v(
         "komvux_malgrupp_gymnasial",
@@ -443,7 +450,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (RAMS/BAS)",
         "Förvärvsfrekvens 20–64 år (förslaget: inklusive gränspendlare)",
-        "kommunal vuxenutbildning, förvärvsfrekvens (L1923–L1925)",
+        "kommunal vuxenutbildning, förvärvsfrekvens (SOU 2024:50 s. 68)",
     ),
     # --- äldreomsorg ----------------------------------------------------------------------------------------------
     _v(
@@ -454,7 +461,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−6 … t−2",
         _BE,
         "Faktiskt antal avlidna 65 år och äldre under femårsperioden",
-        "äldreomsorg, dödlighet (14 b §, L2517)",
+        "äldreomsorg, dödlighet (14 b §, SOU 2024:50 s. 85)",
     ),
     _v(
         "dodsfall_forvantade",
@@ -464,7 +471,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−6 … t−2",
         _BE,
         "Förväntat antal avlidna 65+ vid rikets åldersspecifika dödstal",
-        "äldreomsorg, dödlighet (14 b §, L2517)",
+        "äldreomsorg, dödlighet (14 b §, SOU 2024:50 s. 85)",
     ),
     _v(
         "fodda_utanfor_norden_65_w",
@@ -475,7 +482,7 @@ VARIABLES: tuple[Variable, ...] = (
         _BE + " (födelseland)",
         "Personer 65 år och äldre födda utanför Norden (Sverige, Norge, "
         "Danmark, Finland, Island); ≤ bef_65_74 + … + bef_90_w",
-        "äldreomsorg, personer födda utanför Norden (14 c § nuvarande lydelse, L2015–L2023)",
+        "äldreomsorg, personer födda utanför Norden (14 c § nuvarande lydelse, SOU 2024:50 s. 70)",
         {"nuvarande"},
     ),
     # --- politisk verksamhet, kollektivtrafik, svagt befolkningsunderlag ------------------------------------------
@@ -489,7 +496,7 @@ VARIABLES: tuple[Variable, ...] = (
         "2024:50 bilaga 4 tabell 6; övriga: utjamning gleshet, "
         "medeldistans_km)",
         "Medeldistans för att samla 3 000 invånare (kommitténs definition: Manhattanavstånd, egen ruta medräknad)",
-        "politisk verksamhet (20 a §, L2589–L2599)",
+        "politisk verksamhet (20 a §, SOU 2024:50 s. 88)",
         {"sou2024"},
     ),
     _v(
@@ -500,7 +507,7 @@ VARIABLES: tuple[Variable, ...] = (
         "tätortsgrad 2020 (uppdateras vart femte år)",
         "SCB (tätorter)",
         "Invånare i kommunens tätorter med mer än 11 000 invånare",
-        "kollektivtrafik: länets T11 (L2695) och fördelningen i fyra län (L2717)",
+        "kollektivtrafik: länets T11 (SOU 2024:50 s. 90) och fördelningen i fyra län (SOU 2024:50 s. 91)",
     ),
     _v(
         "invanardistans_m",
@@ -510,7 +517,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB / utjamning gleshet",
         "Invånardistans (genomsnittligt avstånd mellan invånarna vid jämn spridning)",
-        "kollektivtrafik, fördelning inom län (L2721)",
+        "kollektivtrafik, fördelning inom län (SOU 2024:50 s. 91)",
     ),
     _v(
         "regionalt_befolkningsunderlag",
@@ -520,7 +527,7 @@ VARIABLES: tuple[Variable, ...] = (
         "2022 (ligger fast)",
         "utjamning gleshet",
         "Invånare inom 112,5 km väg från centralorten",
-        "svagt befolkningsunderlag (lag 11 §, L24899–L24921)",
+        "svagt befolkningsunderlag (lag 11 §, SOU 2024:50 s. 661–662)",
         {"sou2024"},
     ),
     _v(
@@ -542,8 +549,9 @@ VARIABLES: tuple[Variable, ...] = (
         "inv",
         "31 dec 2022 (ligger fast)",
         _BE,
-        "Folkmängd 31 december 2022 (the fixed bidrag för svagt befolkningsunderlag is computed on 2022 data)",
-        "svagt befolkningsunderlag, avdrag (1 + (P − 20 000)/100 000) (lag 11 §, L693–L695; L24907; OPEN-22)",
+        "Folkmängd 31 december 2022 (det fasta bidraget för svagt befolkningsunderlag beräknas på 2022 års uppgifter)",
+        "svagt befolkningsunderlag, avdrag (1 + (P − 20 000)/100 000) (lag 11 §, SOU 2024:50 s. 40; SOU 2024:50 s. "
+        "661)",
         {"sou2024"},
     ),
     _v(
@@ -551,12 +559,11 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "amount",
         "kr",
-        "the inkomstutjämning of t−1 (taxeringsår t−2, uppräknat)",
-        "Skatteverket / SCB (the skatteunderlag used in t−1's utjämning)",
+        "inkomstutjämningen år t−1 (taxeringsår t−2, uppräknat)",
+        "Skatteverket / SCB (skatteunderlaget i utjämningen år t−1)",
         "Uppräknat skatteunderlag som användes vid beräkningen av inkomstutjämningen året före utjämningsåret",
-        "eftersläpning: inkomstutjämning t−1 recomputed at the uppräknad "
-        "folkmängd (bilaga L2737); t−1 medelskattekraft "
-        "= Σ / Σ folkmangd_1nov_t2; regions: the län's sum",
+        "eftersläpning: inkomstutjämningen t−1 omräknad med den uppräknade folkmängden (bilaga, SOU 2024:50 "
+        "s. 92); medelskattekraften t−1 = Σ / Σ folkmangd_1nov_t2; regioner: summan i länet",
         {"sou2024"},
     ),
     *[
@@ -568,19 +575,19 @@ VARIABLES: tuple[Variable, ...] = (
             "utfall år t−1",
             "SCB (utjämningens utfall t−1)",
             f"Kommunens {text} året före utjämningsåret, kr per invånare (bidrag +, avgift −){extra}",
-            "eftersläpning (bilaga L2737–L2739: Σ per-inv items of t−1 × uppräknad folkmängd)",
+            "eftersläpning (bilaga, SOU 2024:50 s. 92: posterna per invånare år t−1 × uppräknad folkmängd)",
             {"sou2024"},
         )
         for d, text, extra in (
             (
                 "kostnadsutjamning",
                 "kostnadsutjämningsbidrag/-avgift",
-                " (current rules: incl. the eftersläpning tillägg)",
+                " (nuvarande regler: inklusive tillägget för eftersläpning)",
             ),
             (
                 "svagt_befolkningsunderlag",
                 "bidrag för svagt befolkningsunderlag",
-                " (t−1 under the current rules: the strukturbidrag; only the sum of the t−1 items matters)",
+                " (t−1 enligt nuvarande regler: strukturbidraget; bara summan av posterna år t−1 spelar roll)",
             ),
             ("fast_inforandebidrag", "fasta införandebidrag", " (0 before 2026)"),
             ("inforandebidrag", "införandebidrag (13–14 §§)", ""),
@@ -591,11 +598,11 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "amount",
         "kr/inv",
-        "utjämningsår t (as decided)",
+        "utjämningsår t (beslutat belopp)",
         "SCB (utjämningens utfall)",
         "Strukturbidrag enligt lag 11 § nuvarande lydelse (2004 svagt befolkningsunderlag + 2013 belopp över 0,22 % av "
-        "skatteunderlaget 2014), as decided; the seeds do not give the 2004/2013/2014 amounts",
-        "strukturbidrag, nuvarande regler (L697–L707)",
+        "skatteunderlaget 2014), beslutat belopp; beloppen för 2004, 2013 och 2014 finns inte i verktygets källor",
+        "strukturbidrag, nuvarande regler (SOU 2024:50 s. 40–41)",
         {"nuvarande"},
     ),
     # --- nuvarande regler: fasta klassindelningar (räddningstjänst, administration) -------------------------------
@@ -604,10 +611,10 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "amount",
         "m",
-        "klassindelningens underlag (2014–2016; uppdateras inte, L19647)",
+        "klassindelningens underlag (2014–2016; uppdateras inte, SOU 2024:50 s. 544)",
         "SCB (kostnadsutjämningens beräkningsunderlag)",
         "Invånardistans som kommunens fasta klass i nuvarande räddningstjänstkomponent bygger på (> 300 m ger tillägg)",
-        "infrastruktur och skydd, räddningstjänst (15 § 3 nuvarande lydelse; tabell 6.74, L19609–L19647)",
+        "infrastruktur och skydd, räddningstjänst (15 § 3 nuvarande lydelse; tabell 6.74, SOU 2024:50 s. 544)",
         {"nuvarande"},
     ),
     _v(
@@ -615,11 +622,11 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "count",
         "inv",
-        "klassindelningens underlag (2014–2016; uppdateras inte, L19647)",
+        "klassindelningens underlag (2014–2016; uppdateras inte, SOU 2024:50 s. 544)",
         "SCB (kostnadsutjämningens beräkningsunderlag)",
         "Lokalt befolkningsunderlag som kommunens fasta klass i nuvarande "
         "räddningstjänstkomponent bygger på (< 8 000 / < 20 000 / ≥ 20 000)",
-        "infrastruktur och skydd, räddningstjänst (tabell 6.74, L19609–L19647)",
+        "infrastruktur och skydd, räddningstjänst (tabell 6.74, SOU 2024:50 s. 544)",
         {"nuvarande"},
     ),
     _v(
@@ -627,10 +634,11 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "amount",
         "m",
-        "klassindelningens underlag (2014–2016; uppdateras inte, L17697–L17703)",
+        "klassindelningens underlag (2014–2016; uppdateras inte, SOU 2024:50 s. 507–508)",
         "SCB (kostnadsutjämningens beräkningsunderlag)",
         "Invånardistans som kommunens fasta klass i nuvarande administrationskomponent bygger på (> 350 m)",
-        "verksamhetsövergripande kostnader, administration (16 § 5 nuvarande lydelse; tabell 6.58, L17613–L17703)",
+        "verksamhetsövergripande kostnader, administration (16 § 5 nuvarande lydelse; tabell 6.58, SOU 2024:50 s. "
+        "507–508)",
         {"nuvarande"},
     ),
     _v(
@@ -638,11 +646,11 @@ VARIABLES: tuple[Variable, ...] = (
         KOMMUN,
         "count",
         "inv",
-        "klassindelningens underlag (2014–2016; uppdateras inte, L17697–L17703)",
+        "klassindelningens underlag (2014–2016; uppdateras inte, SOU 2024:50 s. 507–508)",
         "SCB (kostnadsutjämningens beräkningsunderlag)",
         "Folkmängd som kommunens fasta klass i nuvarande administrationskomponent "
         "bygger på (< 8 000 / < 25 000 / ≥ 25 000)",
-        "verksamhetsövergripande kostnader, administration (tabell 6.58, L17613–L17703)",
+        "verksamhetsövergripande kostnader, administration (tabell 6.58, SOU 2024:50 s. 507–508)",
         {"nuvarande"},
     ),
     # --- LSS-utjämning (lag 2008:342, förordning 2008:776; SPEC §11) ----------------------------------------------
@@ -652,41 +660,46 @@ VARIABLES: tuple[Variable, ...] = (
             KOMMUN,
             "count",
             "personer",
-            "1 okt t−2 (förslaget: medel av minst två mättillfällen, L24353)",
+            "1 okt t−2 (förslaget: medel av minst två mättillfällen, SOU 2024:50 s. 645)",
             "Socialstyrelsen (statistik om insatser enligt LSS)",
             f"Personer med verkställt beslut om {d}",
-            f"LSS-utjämning, grundläggande standardkostnad ({u}; förordning 2008:776 4 §, L4379; bilaga L4533)",
+            f"LSS-utjämning, grundläggande standardkostnad ({u}; förordning 2008:776 4 §, SOU 2024:50 s. 112; bilaga "
+            f"s. 118)",
         )
         for n, d, u in (
-            ("bss_vuxna", "bostad med särskild service för vuxna (LSS 9 § 9)", "BV; bv = RS 5131 / Σ, L4491"),
+            (
+                "bss_vuxna",
+                "bostad med särskild service för vuxna (LSS 9 § 9)",
+                "BV; bv = RS 5131 / Σ, SOU 2024:50 s. 116",
+            ),
             (
                 "bss_barn",
                 "bostad med särskild service för barn och ungdomar (LSS 9 § 8), utom familjehem",
-                "BB; bb = RS 5132 / Σ (BB + FH), L4493",
+                "BB; bb = RS 5132 / Σ (BB + FH), SOU 2024:50 s. 116",
             ),
-            ("familjehem_barn", "boende i familjehem för barn och ungdomar (LSS 9 § 8)", "FH, L4495"),
+            ("familjehem_barn", "boende i familjehem för barn och ungdomar (LSS 9 § 8)", "FH, SOU 2024:50 s. 116"),
             (
                 "pa_lss",
                 "personlig assistans (LSS 9 § 2), samtliga, "
                 "även de som också har bostad med särskild service för vuxna",
-                "PAK = lss_pa_lss − lss_pa_lss_och_bss_vuxna; pak denominator, L4505",
+                "PAK = lss_pa_lss − lss_pa_lss_och_bss_vuxna; nämnaren i pak, SOU 2024:50 s. 117",
             ),
             (
                 "pa_lss_och_bss_vuxna",
                 "både personlig assistans (9 § 2) och bostad med särskild service för vuxna (9 § 9); "
                 "≤ lss_pa_lss och ≤ lss_bss_vuxna",
-                "excluded from PAK: only the BSS counts, L4379, L4535",
+                "räknas inte i PAK: bara bostaden räknas, SOU 2024:50 s. 112, 118",
             ),
-            ("daglig_verksamhet", "daglig verksamhet (LSS 9 § 10)", "DV; dv = RS 5135 / Σ, L4513"),
+            ("daglig_verksamhet", "daglig verksamhet (LSS 9 § 10)", "DV; dv = RS 5135 / Σ, SOU 2024:50 s. 117"),
             (
                 "korttidsvistelse",
                 "korttidsvistelse utanför det egna hemmet (LSS 9 § 6)",
-                "KV; kv = RS 5139 / (…), L4517",
+                "KV; kv = RS 5139 / (…), SOU 2024:50 s. 117",
             ),
-            ("korttidstillsyn", "korttidstillsyn för skolungdom över 12 år (LSS 9 § 7)", "KT, L4519"),
-            ("avlosarservice", "avlösarservice i hemmet (LSS 9 § 5)", "AS, L4521"),
-            ("ledsagarservice", "ledsagarservice (LSS 9 § 3)", "LS, L4527"),
-            ("kontaktperson", "biträde av kontaktperson (LSS 9 § 4)", "KP, L4529"),
+            ("korttidstillsyn", "korttidstillsyn för skolungdom över 12 år (LSS 9 § 7)", "KT, SOU 2024:50 s. 117"),
+            ("avlosarservice", "avlösarservice i hemmet (LSS 9 § 5)", "AS, SOU 2024:50 s. 117"),
+            ("ledsagarservice", "ledsagarservice (LSS 9 § 3)", "LS, SOU 2024:50 s. 118"),
+            ("kontaktperson", "biträde av kontaktperson (LSS 9 § 4)", "KP, SOU 2024:50 s. 118"),
         )
     ],
     _v(
@@ -698,7 +711,7 @@ VARIABLES: tuple[Variable, ...] = (
         "Försäkringskassan (assistansersättning)",
         "Personer i kommunen beviljade personlig assistans (assistansersättning) "
         "enligt 51 kap. socialförsäkringsbalken",
-        "LSS-utjämning PAF (förordning 2008:776 4 §, L4379; bilaga L4505–L4507; OPEN-27)",
+        "LSS-utjämning PAF (förordning 2008:776 4 §, SOU 2024:50 s. 112; bilaga, SOU 2024:50 s. 117)",
     ),
     _v(
         "lss_pa_sfb_kommun_utforare",
@@ -708,7 +721,7 @@ VARIABLES: tuple[Variable, ...] = (
         "1 okt t−2",
         "Försäkringskassan (assistansersättning, anordnare)",
         "Personer med assistansersättning enligt 51 kap. SFB där kommunen är utförare; ≤ lss_pa_sfb",
-        "LSS-utjämning PAFKU (5 §, L4425–L4427; bilaga L4505, L4509; OPEN-27)",
+        "LSS-utjämning PAFKU (5 §, SOU 2024:50 s. 113; bilaga, SOU 2024:50 s. 117)",
         {"sou2024"},
     ),
     _v(
@@ -717,10 +730,11 @@ VARIABLES: tuple[Variable, ...] = (
         "amount",
         "kr",
         "år t−2",
-        "Försäkringskassan (förslaget, L24345–L24347, L24383) / SCB RS konto 4538 (nuvarande, 4 § L4379); OPEN-26",
+        "Försäkringskassan (förslaget, SOU 2024:50 s. 645–646) / SCB RS konto 4538 (nuvarande, 4 § SOU 2024:50 s. 112)",
         "Kommunens ersättning till Försäkringskassan enligt 51 kap. SFB "
         "(assistansersättningens första 20 timmar per vecka)",
-        "LSS-utjämning, FK in the grundläggande standardkostnad (4 §, L4379; bilaga L4533, L4545)",
+        "LSS-utjämning, Försäkringskassans ersättning i den grundläggande standardkostnaden (4 §, SOU 2024:50 s. 112; "
+        "bilaga, SOU 2024:50 s. 118–119)",
     ),
     # --- län ------------------------------------------------------------------------------------------------------
     _v(
@@ -731,7 +745,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (RAMS/BAS)",
         "Andel förvärvsarbetande i länet som pendlar över kommungräns",
-        "kollektivtrafik, länsmodell (L2697; OPEN-19)",
+        "kollektivtrafik, länsmodell (SOU 2024:50 s. 90)",
     ),
     _v(
         "medeldistans_15000_km",
@@ -741,7 +755,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "utjamning gleshet (medeldistans per län)",
         "Medeldistans för att samla 15 000 invånare i länet",
-        "kollektivtrafik, länsmodell (L2699)",
+        "kollektivtrafik, länsmodell (SOU 2024:50 s. 90)",
         {"sou2024"},
     ),
     # --- regioner -------------------------------------------------------------------------------------------------
@@ -754,7 +768,7 @@ VARIABLES: tuple[Variable, ...] = (
             "31 dec t−2",
             "SCB (beställd statistik: ålder, inkomstkvartil, sysselsättning, utbildning)",
             f"Invånare i cellen {c[4:]} av vårdbehovsmatrisen",
-            "hälso- och sjukvård, vårdbehov (bilaga L2603–L2685)",
+            "hälso- och sjukvård, vårdbehov (bilaga, SOU 2024:50 s. 88–90)",
             {"sou2024"},
         )
         for c in HOS_CELLER
@@ -768,12 +782,12 @@ VARIABLES: tuple[Variable, ...] = (
             "utfall år t−1",
             "SCB (utjämningens utfall t−1)",
             f"Regionens {text} året före utjämningsåret, kr per invånare (bidrag +, avgift −)",
-            "eftersläpning, regioner (bilaga L2737–L2739)",
+            "eftersläpning, regioner (bilaga, SOU 2024:50 s. 92)",
             {"sou2024"},
         )
         for d, text in (
-            ("kostnadsutjamning", "kostnadsutjämningsbidrag/-avgift (current rules: incl. eftersläpning)"),
-            ("fast_inforandebidrag", "fasta införandebidrag (t−1 under the current rules: the strukturbidrag)"),
+            ("kostnadsutjamning", "kostnadsutjämningsbidrag/-avgift (nuvarande regler: inklusive eftersläpning)"),
+            ("fast_inforandebidrag", "fasta införandebidrag (t−1 enligt nuvarande regler: strukturbidraget)"),
             ("inforandebidrag", "införandebidrag"),
         )
     ],
@@ -782,12 +796,12 @@ VARIABLES: tuple[Variable, ...] = (
         REGION,
         "amount",
         "kr/inv",
-        "utjämningsår t (as decided)",
+        "utjämningsår t (beslutat belopp)",
         "SCB (utjämningens utfall)",
         "Strukturbidrag enligt lag 12 § nuvarande lydelse (2004 små regioner "
         "+ 2013 belopp över 0,11 % av skatteunderlaget 2014), "
-        "as decided",
-        "strukturbidrag, nuvarande regler (L729–L749)",
+        "beslutat belopp",
+        "strukturbidrag, nuvarande regler (SOU 2024:50 s. 41–42)",
         {"nuvarande"},
     ),
     # --- riket ----------------------------------------------------------------------------------------------------
@@ -799,7 +813,7 @@ VARIABLES: tuple[Variable, ...] = (
         "utjämningsår t",
         "Statsbudgeten, anslag 1:1 UO 25 (kommunernas del)",
         "Anslaget för kommunalekonomisk utjämning, kommunernas del",
-        "regleringspost kommuner (lag 15–16 §§, L789–L807; OPEN-25)",
+        "regleringspost kommuner (lag 15–16 §§, SOU 2024:50 s. 43)",
     ),
     _v(
         "anslag_regioner_kr",
@@ -809,7 +823,7 @@ VARIABLES: tuple[Variable, ...] = (
         "utjämningsår t",
         "Statsbudgeten, anslag 1:1 UO 25 (regionernas del)",
         "Anslaget för kommunalekonomisk utjämning, regionernas del",
-        "regleringspost regioner (lag 15–16 §§, L789–L807; OPEN-25)",
+        "regleringspost regioner (lag 15–16 §§, SOU 2024:50 s. 43)",
     ),
     *[
         _v(
@@ -838,7 +852,7 @@ VARIABLES: tuple[Variable, ...] = (
             "utfall år t−1",
             "SCB (utjämningens utfall t−1)",
             f"Regleringsbidrag (+) / -avgift (−) för {t} året före utjämningsåret, kr per invånare",
-            f"eftersläpning, {t} (bilaga L2737–L2739)",
+            f"eftersläpning, {t} (bilaga, SOU 2024:50 s. 92)",
             {"sou2024"},
         )
         for n, t in (("kommun", "kommuner"), ("region", "regioner"))
@@ -851,7 +865,7 @@ VARIABLES: tuple[Variable, ...] = (
         "t−2",
         "SCB (lönestrukturstatistik)",
         "Genomsnittlig månadslön för grundskollärare i kommunal skola (exkl. lönekostnadspålägg)",
-        "modersmål (7 b §, L2393)",
+        "modersmål (7 b §, SOU 2024:50 s. 81)",
     ),
     _v(
         "modersmal_heltidstjanster",
@@ -861,7 +875,7 @@ VARIABLES: tuple[Variable, ...] = (
         "läsår HT t−2/VT t−1",
         "Skolverket",
         "Heltidstjänster för modersmålsundervisning och svenska som andraspråk i grundskolan",
-        "modersmål (7 b §, L2393)",
+        "modersmål (7 b §, SOU 2024:50 s. 81)",
     ),
     _v(
         "modersmal_deltagande_elever",
@@ -871,7 +885,7 @@ VARIABLES: tuple[Variable, ...] = (
         "läsår HT t−2/VT t−1",
         "Skolverket",
         "Elever i grundskolan som deltog i modersmålsundervisning eller svenska som andraspråk",
-        "modersmål, nuvarande regler: nämnaren i kostnaden per elev (SFS 2023:683 bilaga, 002:L166–L168)",
+        "modersmål, nuvarande regler: nämnaren i kostnaden per elev (SFS 2023:683 bilaga)",
         {"nuvarande"},
     ),
     *[
@@ -883,23 +897,27 @@ VARIABLES: tuple[Variable, ...] = (
             "RS år t−2",
             "SCB, räkenskapssammandraget (RS) för kommunerna",
             f"Kommunernas nettokostnader, {d}",
-            f"LSS-utjämning, genomsnittskostnad per insats ({u}; förordning 2008:776 5 §, L4393–L4431)",
+            f"LSS-utjämning, genomsnittskostnad per insats ({u}; förordning 2008:776 5 §, SOU 2024:50 s. 112–113)",
             {"sou2024"},
         )
         for n, d, u in (
-            ("5131", "RS rad 5131 (bostad med särskild service för vuxna, LSS 9 § 9)", "bv, bilaga L4491"),
-            ("5132", "RS rad 5132 (boende för barn och ungdomar, LSS 9 § 8)", "bb, bilaga L4493"),
+            (
+                "5131",
+                "RS rad 5131 (bostad med särskild service för vuxna, LSS 9 § 9)",
+                "bv, bilaga (SOU 2024:50 s. 116)",
+            ),
+            ("5132", "RS rad 5132 (boende för barn och ungdomar, LSS 9 § 8)", "bb, bilaga (SOU 2024:50 s. 116)"),
             (
                 "5133",
                 "RS rad 5133 (personlig assistans, inklusive ersättning till Försäkringskassan)",
-                "pak, bilaga L4505",
+                "pak, bilaga (SOU 2024:50 s. 117)",
             ),
-            ("5135", "RS rad 5135 (daglig verksamhet, LSS 9 § 10)", "dv, bilaga L4513"),
-            ("5139", "RS rad 5139 (övriga LSS-insatser)", "kv, bilaga L4517"),
+            ("5135", "RS rad 5135 (daglig verksamhet, LSS 9 § 10)", "dv, bilaga (SOU 2024:50 s. 117)"),
+            ("5139", "RS rad 5139 (övriga LSS-insatser)", "kv, bilaga (SOU 2024:50 s. 117)"),
             (
                 "konto_4538",
                 "konto 4538: kommunernas ersättning till Försäkringskassan för personlig assistans enligt 51 kap. SFB",
-                "subtracted from RS 5133 in pak, bilaga L4505",
+                "dras från RS 5133 i pak, bilaga (SOU 2024:50 s. 117)",
             ),
         )
     ],
@@ -912,7 +930,8 @@ VARIABLES: tuple[Variable, ...] = (
         "SCB, räkenskapssammandraget (RS) för kommunerna",
         "Kommunernas sammanlagda nettokostnader för LSS-verksamheten inklusive "
         "ersättning till Försäkringskassan (2022: 61,5 mdkr)",
-        "LSS-utjämning, korrigeringsfaktor and riket mean (bilaga L4549; L23585, L23701, L23783)",
+        "LSS-utjämning, korrigeringsfaktor och rikets medelvärde (bilaga, SOU 2024:50 s. 119; SOU 2024:50 s. 623, "
+        "627, 630)",
     ),
 )
 
@@ -995,7 +1014,7 @@ def markdown() -> str:
     out = [
         "# Indata — the engine's input schema",
         "",
-        "Generated from `engine/schema.py` (`python tools/inputs_md.py > docs/inputs.md`); a test keeps it in sync.",
+        "Generated from `` (`python tools/inputs_md.py > docs/inputs.md`); a test keeps it in sync.",
         "",
         "An input directory holds one table per level, as CSV, Parquet or XLSX (`kommuner.*`, `lan.*`, `regioner.*`,",
         "`riket.*`), or one XLSX workbook `indata.xlsx` with those four sheets. Keys: `kommun_kod` (4 digits, all 290",

@@ -289,7 +289,7 @@ def generate(
         codes = {str(c).zfill(2) for c in lan}
         boundaries = boundaries[boundaries["lan_kod"].isin(codes)].reset_index(drop=True)
         if len(boundaries) == 0:
-            raise ValueError(f"no kommun in län {sorted(codes)}")
+            raise ValueError(f"ingen kommun i län {', '.join(sorted(codes))}")
         towns = towns[towns["kommun_kod"].str[:2].isin(codes)].reset_index(drop=True)
     rng = np.random.default_rng(seed)
 

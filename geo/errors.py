@@ -42,7 +42,7 @@ class GridInputError(InputError):
         self.file = str(file)
         self.problems: list[Problem] = sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
         if not self.problems:
-            raise ValueError("GridInputError needs at least one problem")
+            raise ValueError("GridInputError behöver minst ett problem")
         super().__init__(self.file, self.problems)
 
     @classmethod

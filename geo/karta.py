@@ -23,39 +23,13 @@ import numpy as np
 import pandas as pd
 
 from engine.paths import DATA
+from engine.talformat import svenskt_tal
 
 SKALOR = ("log", "linjar", "divergerande")
 #: Colour maps per scale: sequential for levels, diverging (centred on 0) for changes.
 FARGSKALA = {"log": "viridis", "linjar": "viridis", "divergerande": "RdBu_r"}
 SAKNAS_FARG = "#d0d0d0"
-MINUS = "\u2212"  # typographic minus, as in Swedish print
-TUSENTAL = "\u00a0"  # no-break space between thousands groups (a line never breaks inside a number)
 PROJEKTION = "SWEREF 99 TM (EPSG:3006)"
-
-
-def svenskt_tal(v, decimaler: int | None = None, *, tecken: bool = False) -> str:
-    """A number in Swedish print: space between thousands, decimal comma, typographic minus.
-
-    ``decimaler=None`` prints integers as integers and other values with four significant digits (at most four
-    decimals, trailing zeros dropped); ``tecken=True`` puts ``+`` before positive values (changes). NaN → "–"."""
-    if v is None:
-        return "–"
-    v = float(v)
-    if not math.isfinite(v):
-        return "–"
-    trim = False
-    if decimaler is None:
-        if v == round(v) and abs(v) < 1e15:
-            decimaler = 0
-        else:
-            decimaler, trim = min(4, max(0, 3 - math.floor(math.log10(abs(v))))), True
-    text = f"{abs(v):,.{decimaler}f}"
-    if trim and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    text = text.replace(",", TUSENTAL).replace(".", ",")
-    nonzero = any(c in "123456789" for c in text)
-    sign = MINUS if v < 0 and nonzero else ("+" if tecken and v > 0 and nonzero else "")
-    return sign + text
 
 
 def log_ticks(vmin: float, vmax: float) -> list[float]:

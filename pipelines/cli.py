@@ -28,6 +28,7 @@ import time
 import traceback
 
 from engine.errors import InputError
+from pipelines.svensk_argparse import SvenskArgumentParser, SvenskHjalp
 
 COMMANDS = {
     "gleshet": "pipelines.cmd_gleshet",
@@ -82,21 +83,20 @@ def _add_verbosity(parser: argparse.ArgumentParser, prefix: str = "") -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SvenskArgumentParser(
         prog="utjamning",
         description="Kommunalekonomisk utjämning (nuvarande regler och SOU 2024:50) och gleshetsmått",
         epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"utjamning {_version()}")
     _add_verbosity(parser, "global_")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO", title="kommandon")
     for module in COMMANDS.values():
         importlib.import_module(module).register(sub)
     for p in sub.choices.values():
         _add_verbosity(p)
         p.epilog = (p.epilog + "\n\n" if p.epilog else "") + EXIT_CODES
-        p.formatter_class = argparse.RawDescriptionHelpFormatter
+        p.formatter_class = SvenskHjalp
     return parser
 
 

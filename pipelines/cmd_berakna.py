@@ -29,11 +29,29 @@ from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, requir
 log = logging.getLogger("utjamning")
 
 
+#: `utjamning berakna --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Utjämningen för alla kommuner och regioner ett utjämningsår, enligt ett regelverk och en eventuell reform.
+
+    utjamning berakna --ar 2024 --regelverk sou2024|nuvarande [--reform FIL] --indata KATALOG --ut KATALOG
+                      [--fasta-index KATALOG] [--csv standard|excel-sv]
+
+Skriver i KATALOG, i ett svep: kommuner.csv/.parquet och regioner.csv/.parquet (varje komponent som en kolumn i
+kr/inv; kolumner som slutar på _kr i kronor), sammanfattning.csv (per post bidrag, avgifter och netto i kronor; per
+delmodell och komponent omfördelningen, antalet med tillägg och avdrag och de största), utjamning.xlsx (svenska
+rubriker med enheter; bladen Kommuner, Regioner, Sammanfattning, Anmärkningar, Parametrar), anmarkningar.txt
+(komponenter som inte är tillgängliga och varför) och manifest.json (indatas kontrollsummor, regelverk, reform,
+varje parameter, versioner, tider).
+
+Indata: bara kommuner.* krävs och ingen kolumn är obligatorisk; inkomstutjämningen behöver kommun_kod,
+folkmangd_1nov_t1 och skatteunderlag_kr. Varje variabel med enhet, referensdag och källa: docs/inputs.md."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "berakna",
         help="beräkna utjämningen för alla kommuner och regioner",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--ar", type=argtypes.ar, required=True, help="utjämningsår t")
@@ -96,6 +114,7 @@ def write_outputs(
     write_csv(summ, out / "sammanfattning.csv", csv, float_format="%.6f")
     anm = pd.DataFrame({"anmärkning": notes or ["Alla komponenter beräknade."]})
     par = pd.DataFrame(params.as_records())
+    par["status"] = par["status"].replace({"ej_tillganglig": "ej tillgänglig"})  # the leaf's key, in words
     (out / "anmarkningar.txt").write_text("\n".join(notes) + ("\n" if notes else ""), encoding="utf-8")
     write_workbook(
         out / "utjamning.xlsx",
@@ -148,7 +167,7 @@ def run(args) -> int:
         )
     k = frames["kommun"]
     log.info(
-        "berakna %s %s: %d kommuner, %d regioner%s",
+        "berakna: regelverk %s, utjämningsår %s: %d kommuner, %d regioner%s",
         args.regelverk,
         args.ar,
         len(k),

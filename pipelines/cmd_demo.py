@@ -22,11 +22,22 @@ DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 DEMO_ENTRIES = ("gleshet", "index", "indata", "berakna_sou2024", "berakna_2024", "bas_utfall", "jamfor")
 
 
+#: `utjamning demo --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Hela kedjan på de inbäddade demodata (syntetiska, ingen verklig person finns i dem):
+
+    befolkningsrutor (data/demo) → gleshetsmått → fasta index (kalibrerade mot SOU 2024:50:s tabeller)
+        → utjämningen enligt förslaget (sou2024) och nuvarande regler → jämförelse (bilaga 4:s tabeller)
+
+Allt skrivs under --ut (standard out/demo; --out är ett äldre namn): gleshet/, index/, indata/, berakna_sou2024/,
+berakna_2024/, bas_utfall/ och jamfor/, var och en med sitt manifest."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "demo",
         help="kör hela kedjan på inbäddade demodata",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -163,20 +174,22 @@ def run(args) -> int:
 
 def _summary(out: Path) -> None:
     from engine.indata import read_csv_numbers
+    from engine.talformat import svenskt_tal as tal
 
     k = read_csv_numbers(
         out / "gleshet" / "kommuner.csv", text=("kommun_kod", "kommun", "lan_kod", "lan", "centralort")
     )
     k = k.sort_values("avstand_3000_km")
     log.info("\nDemon är klar: %s", out)
+    lag, hog = k.iloc[0], k.iloc[-1]
     log.info(
-        "  gleshet: %d kommuner, %s invånare; avstand_3000_km från %.2f (%s) till %.1f (%s); kartor: %s, "
-        "karta_15000.png",
-        len(k),
-        f"{int(k['befolkning'].sum()):,}".replace(",", " "),
-        k.iloc[0]["avstand_3000_km"],
-        k.iloc[0]["kommun"],
-        k.iloc[-1]["avstand_3000_km"],
-        k.iloc[-1]["kommun"],
+        "  gleshet: %s kommuner, %s invånare; medeldistans 3 000 invånare från %s km (%s) till %s km (%s); "
+        "kartor: %s, karta_15000.png",
+        tal(len(k)),
+        tal(int(k["befolkning"].sum())),
+        tal(lag["avstand_3000_km"], 2),
+        lag["kommun"],
+        tal(hog["avstand_3000_km"], 1),
+        hog["kommun"],
         out / "gleshet" / "karta_3000.png",
     )

@@ -23,11 +23,21 @@ log = logging.getLogger("utjamning")
 SIGNATURE = "<!-- utjamning forklara -->"
 
 
+#: `utjamning forklara --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Revisionsspåret för en kommun eller region: först posterna (kr/inv och kronor, totalen), sedan varje del med
+komponenterna och deras paragrafer, indata (värde, enhet, referensdag, källa), fasta index och parametrar (värde,
+enhet, lagrum och sida i SOU 2024:50), sist anmärkningarna. Samma beräkning som utjamning berakna.
+
+    utjamning forklara --kommun 2506|Övertorneå [--ar 2024] [--regelverk sou2024] --indata KATALOG
+                       [--reform FIL] [--fasta-index KATALOG] [--ut FIL]"""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "forklara",
         help="förklara en kommuns eller regions utfall (revisionsspår)",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     who = p.add_mutually_exclusive_group(required=True)
@@ -77,10 +87,11 @@ def resolve_code(kommun: str | None, region: str | None) -> str:
 
 
 def run(args) -> int:
-    from engine.forklara import attach_tracer, explain
+    from engine.forklara import attach_tracer, explain_data
     from engine.indata import load_indata
     from engine.model import berakna, build_ctx
     from engine.params import load_params
+    from pipelines.forklara_text import forklaring
     from pipelines.outputs import atomic_output_file, check_output_file, require_inputs, skrev
 
     inputs = {"--indata": args.indata, "--reform": args.reform, "--fasta-index": args.fasta_index}
@@ -96,7 +107,7 @@ def run(args) -> int:
     res.notes[:0] = indata.varningar + list(getattr(ctx.idx, "varningar", ()))  # unusual inputs: noted first
     for w in indata.varningar:
         log.warning("%s", w)
-    text = explain(ctx, res, tracer, kod)
+    text = forklaring(explain_data(ctx, res, tracer, kod))
     if args.ut:
         with atomic_output_file(args.ut, option="--ut", inputs=inputs, signature=SIGNATURE) as tmp:
             tmp.write_text(f"{SIGNATURE}\n{text}", encoding="utf-8")

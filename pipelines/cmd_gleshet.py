@@ -30,28 +30,63 @@ from pathlib import Path
 
 import pandas as pd
 
+from engine.talformat import svenskt_tal as tal
 from engine.tolerances import FRYST_SKILLNAD
 from geo.parametrar import parameter
 from pipelines import argtypes
 from pipelines.csvdialekt import add_csv_option, write_csv
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
 
+#: The steps' names in the closing line of times (the manifest keeps the keys).
+STEG = {
+    "read_grid": "läsning",
+    "kommun_assignment": "kommunindelning",
+    "radii": "radier",
+    "medeldistans": "medeldistans",
+    "measures": "mått",
+    "write": "skrivning",
+    "karta": "kartor",
+}
+
 
 def _thresholds(text: str) -> list[int]:
     try:
         values = [int(v) for v in text.replace(" ", "").split(",") if v]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"thresholds must be comma-separated integers, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"ange heltal åtskilda med kommatecken, inte {text!r}") from None
     if not values or any(v <= 0 for v in values) or len(set(values)) != len(values):
-        raise argparse.ArgumentTypeError(f"thresholds must be distinct positive integers, got {text!r}")
+        raise argparse.ArgumentTypeError(f"ange olika positiva heltal, inte {text!r}")
     return values
+
+
+#: `utjamning gleshet --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Befolkningsrutor → radie per ruta → gleshetsmått per kommun och län (SOU 2024:50 s. 297–308).
+
+    utjamning gleshet --grid FIL [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner FIL]
+                      [--thresholds 3000,15000] [--tatorter FIL] [--oar FIL | --o-tabell FIL] [--areal FIL]
+                      [--referensbefolkning FIL] [--centralorter FIL] [--definition NAMN] --ut KATALOG
+                      [--scheduler SCHEMALÄGGARE] [--csv standard|excel-sv]
+
+Skriver i KATALOG, i ett svep (inget lämnas kvar vid fel):
+  kommuner.csv      per kommun: befolkning, rutor, medeldistans för varje antal invånare (avstand_<N>_km),
+                    kommitténs medeldistans (medeldistans_km, --definition), befolkningsunderlag, ö-faktor,
+                    invånardistans
+  lan.csv           medeldistans per län
+  cells.parquet     en rad per ruta med kommun och radier; cells.geoparquet samma rutor som kvadrater (EPSG:3006)
+                    att öppna som kartlager i QGIS
+  frysta.csv        måtten som lagen fryser vid 2022 mot denna körning (redovisas, skrivs aldrig över)
+  utanfor.csv       rutor utanför Sverige, som inte räknas
+  referensjamforelse.csv  tilldelad befolkning per kommun mot referensbefolkningen (med --referensbefolkning)
+  karta_<N>.png     karta över medeldistansen för varje antal invånare N
+  manifest.json     indatas kontrollsummor, argument, versioner, tider, kommunindelningen"""
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "gleshet",
         help="gleshetsmått per kommun och län från befolkningsrutor",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
@@ -219,7 +254,7 @@ def run_gleshet(
     timer = Timer()
     with timer("read_grid"):
         cells = read_grid(grid, fmt, crs, cell_size=cell_size)
-    _log(quiet, f"{len(cells):,} rutor med {int(cells['pop'].sum()):,} invånare lästa från {grid}".replace(",", " "))
+    _log(quiet, f"{tal(len(cells))} rutor med {tal(int(cells['pop'].sum()))} invånare lästa från {grid}")
     tat = load_tatorter(tatorter)
     undantag = matt.read_centralort_undantag(centralorter)
     reference = read_reference_population(referensbefolkning) if referensbefolkning is not None else None
@@ -229,19 +264,19 @@ def run_gleshet(
         cells, assignment = assign_kommuner(cells, boundaries, tatorter=tat if kommuner is None else None)
     _log(
         quiet,
-        f"kommunindelning: {assignment['cells_tatort']:,} rutor ({assignment['pop_tatort']:,} inv.) "
-        f"enligt tätorternas kommunkod, {assignment['cells_nearest']:,} rutor ({assignment['pop_nearest']:,} "
-        f"inv.) utanför alla gränser till närmaste kommun",
+        f"kommunindelning: {tal(assignment['cells_tatort'])} rutor ({tal(assignment['pop_tatort'])} invånare) "
+        f"enligt tätorternas kommunkod, {tal(assignment['cells_nearest'])} rutor ({tal(assignment['pop_nearest'])} "
+        f"invånare) utanför alla gränser till närmaste kommun",
     )
     excluded = cells[cells["assigned"] == "excluded"]
     if len(excluded):
         varna(
-            f"{len(excluded)} rutor med {int(excluded['pop'].sum())} invånare ligger mer än "
-            f"{assignment['max_distance_m'] / 1000:g} km från varje kommun (utanför Sverige) och räknas inte "
+            f"{tal(len(excluded))} rutor med {tal(int(excluded['pop'].sum()))} invånare ligger mer än "
+            f"{tal(assignment['max_distance_m'] / 1000)} km från varje kommun (utanför Sverige) och räknas inte "
             f"(utanfor.csv)"
         )
         cells = cells[cells["assigned"] != "excluded"].reset_index(drop=True)
-    _log(quiet, f"radier för {', '.join(str(t) for t in thresholds)} invånare ({scheduler})")
+    _log(quiet, f"radier för {' och '.join(tal(t) for t in thresholds)} invånare (schemaläggare {scheduler})")
     with timer("radii"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RuntimeWarning)
         kw = {"chunk_size": chunk_size} if chunk_size else {}
@@ -280,9 +315,10 @@ def run_gleshet(
                 varna(f"kommun {row['kommun_kod']} {namn}: finns bara i {bara}")
             else:
                 varna(
-                    f"kommun {row['kommun_kod']} {namn}: tilldelad befolkning {row['befolkning']:,.0f} avviker "
-                    f"{row['avvikelse_andel']:+.1%} från referensbefolkningen uppräknad till rutnätets total "
-                    f"({row['forvantad']:,.0f}); toleransen är ±{jamforelse.attrs['tolerans']:.0%}".replace(",", " ")
+                    f"kommun {row['kommun_kod']} {namn}: tilldelad befolkning {tal(row['befolkning'], 0)} avviker "
+                    f"{tal(100 * row['avvikelse_andel'], 1, tecken=True)} % från referensbefolkningen uppräknad till "
+                    f"rutnätets total ({tal(row['forvantad'], 0)}); toleransen är "
+                    f"±{tal(100 * jamforelse.attrs['tolerans'])} %"
                 )
     else:
         varna(
@@ -325,7 +361,7 @@ def run_gleshet(
         total = int(cells["pop"].sum())
         assignment = {k: v for k, v in assignment.items() if k != "excluded"}
         if int(kommun_table["befolkning"].sum()) != total:
-            raise AssertionError("kommun populations do not add up to the grid total")
+            raise AssertionError("kommunernas befolkning summerar inte till rutnätets total")
         write_manifest(
             tmp,
             command="gleshet",
@@ -382,7 +418,7 @@ def run_gleshet(
                 "warnings": [str(w.message) for w in caught],
             },
         )
-    _log(quiet, "tider: " + ", ".join(f"{k} {v:.2f} s" for k, v in timer.timings.items()))
+    _log(quiet, "tider: " + ", ".join(f"{STEG.get(k, k)} {tal(v, 2)} s" for k, v in timer.timings.items()))
     skrev("gleshet", out)
     return out
 

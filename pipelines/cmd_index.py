@@ -35,40 +35,52 @@ log = logging.getLogger("utjamning")
 INDEX_DECIMALS = 4  # the published tables print 4 decimals (L2741–L2911)
 
 
+#: `utjamning index --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Gleshetsmått → fasta index: glesbygdsindexen räknas om ur måtten från utjamning gleshet, kalibrerade mot
+förordningens tabeller (standard) eller skattade mot kostnader; övriga index kopieras från referenstabellerna.
+
+    utjamning index --matt KATALOG [--kalibrera-mot KATALOG | --skatta-mot FIL] [--referens KATALOG] --ut KATALOG
+
+Skriver fasta_index_kommuner_del1.csv (fyra glesbygdsindex omräknade, resten kopierat), del 2 och regioner
+(kopierade), kvalitet.csv (anpassning per index), koefficienter.json, politisk_verksamhet.csv,
+kollektivtrafik_md15000.csv, ett diagram per omräknat index och manifest.json."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "index", help="gleshetsmått → fasta index (kalibrera eller skatta)", description=__doc__.split("\n\n")[0]
+        "index", help="gleshetsmått → fasta index (kalibrera eller skatta)", description=BESKRIVNING
     )
     p.add_argument(
-        "--matt", required=True, type=Path, metavar="DIR", help="utdata från `utjamning gleshet` (kommuner.csv)"
+        "--matt", required=True, type=Path, metavar="KATALOG", help="utdata från `utjamning gleshet` (kommuner.csv)"
     )
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--kalibrera-mot",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="KATALOG",
         help="katalog med referenstabeller att kalibrera mot (standard: SOU 2024:50:s)",
     )
     mode.add_argument(
         "--skatta-mot",
         type=Path,
         default=None,
-        metavar="COSTS",
+        metavar="FIL",
         help="kostnadspanel (CSV: kommun_kod, ar, en kolumn per index) att skatta från",
     )
     p.add_argument(
         "--referens",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="KATALOG",
         help="referenstabeller (schema, ordning, kolumner som kopieras)",
     )
     p.add_argument(
         "--ut",
         required=True,
         type=Path,
-        metavar="DIR",
+        metavar="KATALOG",
         help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
     )
     p.add_argument(
@@ -85,6 +97,7 @@ def register(subparsers) -> None:
         action="store_true",
         help="normalisera inte om till befolkningsviktat medelvärde 1 (använd den skattade konstanten)",
     )
+    p.add_argument("--no-karta", action="store_true", help="rita inte kartorna karta_<index>.png")
     add_csv_option(p)
     p.set_defaults(func=run)
 
@@ -176,10 +189,15 @@ def run(args) -> int:
         ref1 = im.read_reference(paths["del1"])
         others = {key: im.read_reference(paths[key]) for key in ("del2", "regioner") if key in paths}
         m = im.align_to_reference(measures, ref1)
-    for col in ("ofaktor", "regionalt_befolkningsunderlag"):
+    for col, namn in (
+        ("ofaktor", "Ö-faktorn"),
+        ("regionalt_befolkningsunderlag", "Det regionala befolkningsunderlaget"),
+    ):
         if col not in m.columns:
             m[col] = 0.0
-            notes.append(f"{col} saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0")
+            notes.append(
+                f"{namn} (kolumnen {col}) saknas i kommuner.csv: behandlas som konstant, dess koefficient sätts till 0"
+            )
     panel = None
     if args.skatta_mot is not None:
         if not Path(args.skatta_mot).is_file():
@@ -189,7 +207,7 @@ def run(args) -> int:
     normalise = not args.ingen_normalisering
 
     out1 = ref1.copy()
-    quality_rows, coefs = [], {}
+    quality_rows, coefs, omraknade = [], {}, {}
     with atomic_output_dir(args.ut, option="--ut", inputs=inputs) as out:
         with timer("model"):
             for name, spec in im.INDEX_SPECS.items():
@@ -197,19 +215,20 @@ def run(args) -> int:
                 if panel is not None:
                     if name not in panel.columns:
                         quality_rows.append(
-                            {"index": name, "status": "copied_from_reference", "method": "no cost column in the panel"}
+                            {"index": name, "status": im.KOPIERAT, "method": "kostnadspanelen saknar indexets kolumn"}
                         )
                         continue
                     coef, _ = im.estimate(panel, m, spec, name, controls=controls)
                 else:
                     coef = im.calibrate(m, y, spec, normalise=normalise, loss=args.loss)
                 pred = im.apply_index(m, coef, normalise=normalise)
+                omraknade[name] = pred
                 out1[name] = _fmt(pred)
                 q = im.quality(name, m, pred, y, spec.distance_col)
                 quality_rows.append(
                     {
                         **q,
-                        "status": "recomputed",
+                        "status": im.OMRAKNAT,
                         "method": coef.method,
                         "symmetric": spec.symmetric,
                         "floor_or_min": float(pred.min()),
@@ -221,9 +240,7 @@ def run(args) -> int:
                 im.scatter_png(out / f"{name}.png", name, m, pred, y, spec.distance_col)
             for col in ref1.columns:
                 if col not in ("kommun_kod", "lan", "kommun") and col not in im.INDEX_SPECS:
-                    quality_rows.append(
-                        {"index": col, "status": "copied_from_reference", "method": "not recomputed by the model"}
-                    )
+                    quality_rows.append({"index": col, "status": im.KOPIERAT, "method": "räknas inte om av modellen"})
         write_csv(out1, out / im.REFERENCE_DEL1, args.csv, index=False, lineterminator=_line_terminator(paths["del1"]))
         for key in ("del2", "regioner"):
             if key in paths:
@@ -237,8 +254,8 @@ def run(args) -> int:
                         quality_rows.append(
                             {
                                 "index": f"{paths[key].stem}:{col}",
-                                "status": "copied_from_reference",
-                                "method": "not recomputed by the model",
+                                "status": im.KOPIERAT,
+                                "method": "räknas inte om av modellen",
                             }
                         )
         qdf = pd.DataFrame(quality_rows)
@@ -276,6 +293,9 @@ def run(args) -> int:
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
         write_csv(pol, out / "politisk_verksamhet.csv", args.csv, index=False)
         write_csv(im.lan_md15000(m), out / "kollektivtrafik_md15000.csv", args.csv, index=False)
+        if omraknade and not args.no_karta:
+            with timer("kartor"):
+                im.index_kartor(pd.DataFrame(omraknade, index=m["kommun_kod"].to_numpy()), out, args.matt)
         (out / "koefficienter.json").write_text(
             json.dumps(coefs, indent=2, ensure_ascii=False, default=float) + "\n", encoding="utf-8"
         )

@@ -48,11 +48,25 @@ SHEETS = {
 }
 
 
+#: `utjamning jamfor --help` (the module docstring is for developers).
+BESKRIVNING = """\
+Nuvarande regler, förslaget och en reform jämförda i en körning, i SOU 2024:50 bilaga 4:s tabeller.
+
+    utjamning jamfor --ar 2024 [--bas 2024] [--forslag sou2024] [--reform FIL] --indata KATALOG
+                     [--bas-utfall KATALOG | --bas-bilaga4] [--fasta-index KATALOG] --ut KATALOG
+
+--bas-utfall ger utfallet enligt nuvarande regler per kommun och region (kr/inv) där det inte kan beräknas ur
+källorna (nuvarande kostnadsutjämning); --bas-bilaga4 tar kommitténs egna utfall 2024 (data/bilaga4).
+Skriver en CSV och en Parquet per tabell (tabell 1–7, systemeffekt, storleksklasser, vinnare och förlorare,
+omfördelning per regelverk), jamforelse.xlsx med ett läsbart blad per tabell, anmarkningar.txt och manifest.json,
+i ett svep."""
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "jamfor",
         help="jämför nuvarande regler, förslaget och en reform (Bilaga 4)",
-        description=__doc__,
+        description=BESKRIVNING,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--ar", type=argtypes.ar, default=2024, help="utjämningsår t (standard 2024)")
@@ -72,7 +86,7 @@ def register(subparsers) -> None:
         "--bas-utfall",
         type=Path,
         default=None,
-        metavar="DIR",
+        metavar="KATALOG",
         help="katalog med utfallet enligt nuvarande regler (kommuner.csv, regioner.csv)",
     )
     src.add_argument(
@@ -112,6 +126,7 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
 
     from engine.register import DATA
     from engine.schema import bilaga4_check
+    from engine.talformat import svenskt_tal
 
     check = bilaga4_check()
     tol, notes = float(check["tolerans_kr_per_inv"]), []
@@ -134,9 +149,9 @@ def bilaga4_avvikelse(tables, ar: int) -> list[str]:
             notes.append(
                 f"--bas-bilaga4: indata är inte kommitténs underlag för 2024: den beräknade inkomstutjämningen "
                 f"enligt förslaget (lag 2004:773 4 § föreslagen lydelse) avviker från SOU 2024:50 bilaga 4 "
-                f"tabell {nr} (s. 857 ff.) med mer än {tol:g} kr/inv för {len(off)} av {len(ref)} {niva} "
+                f"tabell {nr} (s. 857 ff.) med mer än {svenskt_tal(tol)} kr/inv för {len(off)} av {len(ref)} {niva} "
                 f"(störst {ref.index[w]} {ref.iloc[w, 0]}: "
-                f"{f'{diff[w]:,.0f}'.replace(',', ' ')} kr/inv). Basen (kommitténs utfall) och förslaget "
+                f"{svenskt_tal(diff[w], 0)} kr/inv). Basen (kommitténs utfall) och förslaget "
                 f"(dessa indata) bygger då på olika underlag, och förändringarna blandar underlagsskillnader "
                 f"med regeländringar; använd --bas-utfall med utfallet för samma indata."
             )

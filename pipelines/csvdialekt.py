@@ -31,6 +31,30 @@ def add_csv_option(parser) -> None:
 
 #: A number written as text (e.g. an index table keeping its printed decimals): gets the dialect's decimal sign.
 TEXTTAL = r"^-?\d+\.\d+$"
+#: Kinds of the heading catalogue (pipelines/rubriker.py) that count: written as integers ("68", not "68.0000").
+HELTAL = ("antal", "invanare")
+
+
+def _heltal(df: pd.DataFrame) -> pd.DataFrame:
+    """Count columns (by the catalogue) held as floats because a row lacks a value, as nullable integers; yes/no
+    columns as 1/0 (a number Excel and programs read alike, not Python's True/False)."""
+    from pipelines.rubriker import kolumn
+
+    ut = df
+    for c in df.columns:
+        v = df[c]
+        varden = v.dropna()
+        if len(varden) and (pd.api.types.is_bool_dtype(v) or all(isinstance(x, bool) for x in varden)):
+            ut = ut.copy() if ut is df else ut
+            ut[c] = v.map(lambda x: pd.NA if pd.isna(x) else int(x)).astype("Int64")
+            continue
+        if not pd.api.types.is_float_dtype(v) or kolumn(str(c)).slag not in HELTAL:
+            continue
+        finite = v.dropna()
+        if len(finite) and bool((finite == finite.round()).all()) and float(finite.abs().max()) < 2.0**53:
+            ut = ut.copy() if ut is df else ut
+            ut[c] = v.astype("Int64")
+    return ut
 
 
 def write_csv(
@@ -43,9 +67,11 @@ def write_csv(
     lineterminator: str = "\n",
 ) -> Path:
     """Write ``df`` as CSV in ``dialekt``; the index is written when it is named (a key such as kommun_kod), never
-    an unnamed row number, unless ``index`` says otherwise. In ``excel-sv`` numbers held as text (``"0.9972"``) get
-    the decimal comma too. Same table → same bytes."""
+    an unnamed row number, unless ``index`` says otherwise. Counts are written as integers (:data:`HELTAL`), yes/no
+    as 1/0. In
+    ``excel-sv`` numbers held as text (``"0.9972"``) get the decimal comma too. Same table → same bytes."""
     d = DIALEKTER[dialekt]
+    df = _heltal(df)
     if index is None:
         index = any(n is not None for n in df.index.names)
     if d["decimal"] != ".":

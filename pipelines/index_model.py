@@ -38,6 +38,7 @@ from scipy.optimize import least_squares
 from scipy.stats import spearmanr
 
 from engine.paths import DATA
+from engine.talformat import svenskt_tal
 from engine.tolerances import INDEX_GOLV, INDEX_GOLV_BERAKNAD
 from geo.matt import LAN_NAMES, RIKSOMRADE_BY_LAN, MeasureInputError
 
@@ -64,6 +65,9 @@ FORSKOLA_PASS_THROUGH = "forskola.lonekostnadsandel"
 #: "Within tolerance" in the quality report: the tables are printed with 4 decimals; ±0,005 is the acceptance
 #: tolerance of the project (issue 5).
 TOLERANCE = 0.005
+#: How an index of kvalitet.csv came about (status, method): words a person reads in the table.
+OMRAKNAT, KOPIERAT = "omräknat", "kopierat från referensen"
+KALIBRERAT, SKATTAT = "kalibrerat mot referenstabellen", "skattat mot kostnaderna"
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,8 @@ class IndexInputError(MeasureInputError):
 
 @dataclass
 class IndexCoefficients:
-    """Coefficients of one glesbygd index (see module docstring); ``method`` is 'calibrated' or 'estimated'."""
+    """Coefficients of one glesbygd index (see module docstring); ``method`` is :data:`KALIBRERAT` or
+    :data:`SKATTAT`."""
 
     name: str
     symmetric: bool
@@ -284,7 +289,7 @@ def calibrate(
     coef, const = coef_from(res.x)
     e = expected_cost(m, coef)
     coef.constant = float(normalising_constant(e, w) if const is None else const)
-    coef.method = "calibrated"
+    coef.method = KALIBRERAT
     coef.details = {"loss": loss, "normalise": normalise, "nfev": int(res.nfev), "notes": notes}
     return coef
 
@@ -381,7 +386,7 @@ def estimate(
         {c: float(fit.params[c]) * scale for c in spec.extra_cols},
         threshold,
         0.0,
-        "estimated",
+        SKATTAT,
     )
     keep = lambda k: not k.startswith(("ro_", "ar_"))  # noqa: E731
     coef.details = {
@@ -425,38 +430,100 @@ def quality(
         "share_within_tol": float(np.mean(np.abs(e) <= TOLERANCE + INDEX_GOLV_BERAKNAD)),
         "spearman_measure_reference": float(spearmanr(measures[measure_col], y)[0]),
         "spearman_index_reference": float(spearmanr(predicted, y)[0]),
-        "largest_residuals": "; ".join(f"{label[i]} {e[i]:+.4f}" for i in worst),
+        "largest_residuals": "; ".join(f"{label[i]} {svenskt_tal(e[i], 4, tecken=True)}" for i in worst),
     }
 
 
+#: The subtitle of a map of a recomputed index (`utjamning index`, the nightly report).
+KARTA_UNDERTITEL = "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1"
+
+
+def index_kartor(varden: pd.DataFrame, out_dir: str | Path, matt_dir: str | Path) -> list[Path]:
+    """``karta_<index>.png`` for every recomputed index (columns of ``varden``, indexed by kommun_kod) in the house
+    style of geo/karta.py: the default kommun borders, län borders, Swedish legend; source and year from the
+    population grid named in the gleshet run's manifest (``matt_dir``)."""
+    import json
+
+    from geo.karta import kalla_for_grid, kommun_karta, lan_granser
+    from geo.kommuner import load_kommun_boundaries
+    from pipelines.rubriker import INDEX_NAMN
+
+    kalla, ar = "gleshetsmåtten i " + str(matt_dir), None
+    manifest = Path(matt_dir) / "manifest.json"
+    if manifest.is_file():
+        grid = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {}).get("grid", {}).get("path")
+        if grid:
+            kalla, ar = kalla_for_grid(grid)
+    b = load_kommun_boundaries()
+    lan = lan_granser(b)
+    return [
+        kommun_karta(
+            b,
+            varden[name],
+            Path(out_dir) / f"karta_{name}.png",
+            titel=INDEX_NAMN.get(name, name),
+            undertitel=KARTA_UNDERTITEL,
+            enhet="index",
+            storhet=INDEX_NAMN.get(name, name),
+            kalla=kalla,
+            ar=ar,
+            skala="linjar",
+            lan=lan,
+            dpi=110,
+        )
+        for name in varden.columns
+    ]
+
+
 def scatter_png(path, name: str, measures: pd.DataFrame, predicted, reference, measure_col: str) -> None:
-    """Two panels: reference and model index against the measure (log x), and model vs reference."""
+    """Two panels: the reference table's and the model's index against the measure (log scale, readable ticks),
+    and model against reference with the tolerance band; Swedish labels (pipelines/rubriker.py), Swedish numbers,
+    the same bytes for the same values."""
+    import re
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
+    from geo.karta import log_ticks
+    from pipelines.rubriker import INDEX_NAMN
+
+    namn = INDEX_NAMN.get(name, name)
+    m = re.fullmatch(r"avstand_(\d+)_km", measure_col)
+    matt = f"Medeldistans {svenskt_tal(int(m.group(1)))} invånare" if m else "Medeldistans (kommitténs definition)"
+    tal = FuncFormatter(lambda v, _pos: svenskt_tal(v, 4))
     x = measures[measure_col].to_numpy(dtype="float64")
     fig, ax = plt.subplots(1, 2, figsize=(11, 4.5))
-    ax[0].scatter(x, reference, s=10, label="reference", alpha=0.7)
-    ax[0].scatter(x, predicted, s=10, label="model", alpha=0.7)
+    ax[0].scatter(x, reference, s=10, label="referenstabellen (förordningens bilaga)", alpha=0.7)
+    ax[0].scatter(x, predicted, s=10, label="modellen (omräknat index)", alpha=0.7)
     ax[0].set_xscale("log")
-    ax[0].set_xlabel(f"{measure_col}")
-    ax[0].set_ylabel(name)
+    ok = x[np.isfinite(x) & (x > 0)]
+    if ok.size:
+        ax[0].xaxis.set_major_locator(FixedLocator(log_ticks(float(ok.min()), float(ok.max()))))
+        ax[0].xaxis.set_minor_locator(NullLocator())
+        ax[0].xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: svenskt_tal(v)))
+    ax[0].set_xlabel(f"{matt} (km, logaritmisk skala)")
+    ax[0].set_ylabel(f"{namn} (index)")
+    ax[0].yaxis.set_major_formatter(tal)
     ax[0].legend()
     lo, hi = (
         float(np.nanmin([np.min(reference), np.min(predicted)])),
         float(np.nanmax([np.max(reference), np.max(predicted)])),
     )
     ax[1].plot([lo, hi], [lo, hi], "k-", lw=0.8)
-    ax[1].plot([lo, hi], [lo + TOLERANCE, hi + TOLERANCE], "k:", lw=0.6)
+    ax[1].plot([lo, hi], [lo + TOLERANCE, hi + TOLERANCE], "k:", lw=0.6, label=f"±{svenskt_tal(TOLERANCE)}")
     ax[1].plot([lo, hi], [lo - TOLERANCE, hi - TOLERANCE], "k:", lw=0.6)
     ax[1].scatter(reference, predicted, s=10)
-    ax[1].set_xlabel("reference index")
-    ax[1].set_ylabel("model index")
-    fig.suptitle(name)
+    ax[1].set_xlabel(f"{namn}, referenstabellen (index)")
+    ax[1].set_ylabel(f"{namn}, modellen (index)")
+    ax[1].xaxis.set_major_formatter(tal)
+    ax[1].yaxis.set_major_formatter(tal)
+    ax[1].legend(loc="upper left")
+    fig.suptitle(f"{namn}: omräknat ur gleshetsmåtten mot referenstabellen")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=110, metadata={"Software": None})  # no version string: same values → same bytes
     plt.close(fig)
 
 

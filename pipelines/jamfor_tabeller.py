@@ -233,6 +233,6 @@ def bilaga4_tabeller(
         {"bas": (ctx_b, res_b), **{n: (c, r) for n, (_, c, r) in results.items()}}
     )
     tables["_anmarkningar"] = pd.DataFrame(
-        {"anmärkning": [f"bas: {n}" for n in bas_c.notes] + [f"förslag: {n}" for n in lag.notes]}
+        {"anmärkning": [f"Nuvarande regler — {n}" for n in bas_c.notes] + [f"Förslaget — {n}" for n in lag.notes]}
     )
     return tables

@@ -35,7 +35,9 @@ from typing import Any
 
 from engine.errors import InputError, UtjamningError
 from engine.paths import DATA
+from engine.talformat import svenskt_tal
 from pipelines import natt_andringar as na
+from pipelines import rubriker
 from pipelines.natt_konfig import Konfig
 from pipelines.natt_steg import KOD_MAPPAR, ROOT, Resultat, Steg, Steglager, innehall, kodversion, lanka, sha256_json
 from pipelines.outputs import package_versions
@@ -375,7 +377,7 @@ def skriv_forklaring(
             delar.setdefault(
                 del_["del"],
                 {
-                    "komponenter": [[k["kolumn"], k["enhet"]] for k in del_["komponenter"]],
+                    "komponenter": [[k["kolumn"], rubriker.kolumn(k["kolumn"]).enhet] for k in del_["komponenter"]],
                     "indata": [f"{r['niva']}.{r['variabel']}" for r in del_["indata"]],
                     "fasta_index": [f"{r['niva']}.{r['kolumn']}" for r in del_["fasta_index"]],
                     "parametrar": [p["sokvag"] for p in del_["parametrar"]],
@@ -468,7 +470,8 @@ def kor_steg(k: Korning) -> None:
             "index: gleshetsmått → fasta index",
             {"gleshet": gleshet, **ix.sokvagar},
             dict(ix.parametrar),
-            lambda ut: kor_kommando(["index", *ix.argv, "--matt", str(gleshet.katalog), "--ut", str(ut)]),
+            # the report draws the index maps itself (rapport/kartor)
+            lambda ut: kor_kommando(["index", *ix.argv, "--matt", str(gleshet.katalog), "--ut", str(ut), "--no-karta"]),
         )
     indata_in: Resultat | Path | None = c.indata
     if c.demo_indata:
@@ -690,7 +693,7 @@ def _kor_last(
                 manifest["andringar"]["tidigare_korning"],
                 run_dir / "andringar" / "over_tolerans.csv",
             )
-        log.info("klar på %.1f s: %s", time.time() - t0, run_dir / "rapport" / "index.html")
+        log.info("klar på %s s: %s", svenskt_tal(time.time() - t0, 1), run_dir / "rapport" / "index.html")
         return EXIT_ANDRINGAR if over else EXIT_OK
 
 

@@ -27,20 +27,44 @@ import pandas as pd
 
 from geo.karta import svenskt_tal
 from pipelines import natt_andringar as na
+from pipelines import rubriker
+from pipelines.forklara_text import indata_decimaler
+from pipelines.index_model import KARTA_UNDERTITEL, OMRAKNAT
 from pipelines.natt_steg import sha256_json
 
 #: The posts shown first on a kommun page, in the order of lag (2004:773) — those the rule set has — then the
 #: LSS-utjämning of its own law (lag 2008:342).
-POSTER = {
-    "inkomstutjamning.inkomstutjamning": "Inkomstutjämning",
-    "kostnadsutjamning.kostnadsutjamning": "Kostnadsutjämning",
-    "strukturbidrag.strukturbidrag": "Strukturbidrag",
-    "svagt_befolkningsunderlag.svagt_befolkningsunderlag": "Bidrag för svagt befolkningsunderlag",
-    "efterslapning.efterslapning": "Eftersläpningsbidrag",
-    "regleringspost.regleringspost": "Regleringsbidrag (+) / regleringsavgift (−)",
-    "utjamning.totalt": "Utjämning totalt (lag 2004:773)",
-    "lss.utjamning": "LSS-utjämning (lag 2008:342)",
+#: The posts of a kommun page in the law's order, the totals last; their names come from the one catalogue
+#: (pipelines/rubriker.py).
+POSTER = (
+    "inkomstutjamning.inkomstutjamning",
+    "kostnadsutjamning.kostnadsutjamning",
+    "strukturbidrag.strukturbidrag",
+    "svagt_befolkningsunderlag.svagt_befolkningsunderlag",
+    "efterslapning.efterslapning",
+    "regleringspost.regleringspost",
+    "utjamning.totalt",
+    "lss.utjamning",
+)
+#: The tolerance classes (data/natt/standardvarden.toml) as the report names them.
+TOLERANSKLASS = {
+    "km": "km",
+    "m": "m",
+    "invanare": "invånare",
+    "antal": "antal",
+    "index": "index",
+    "andel": "andel",
+    "kr_per_inv": "kr/inv",
+    "ovrigt": "övriga storheter",
 }
+
+
+def _decimaler(v) -> int:
+    """Decimals that show a tolerance exactly (0,00005, not 0,0001)."""
+    text = f"{float(v):.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
 AVSER = {"kommun": "kommunen", "region": "regionen", "lan": "länet", "riket": "riket"}
 MAX_RADER = 400  # rows of the beyond-tolerance table shown inline (the CSV has all)
 
@@ -184,14 +208,14 @@ def _mapped_quantities(run_dir: Path) -> list[dict]:
     q = run_dir / "index" / "kvalitet.csv"
     if q.is_file():
         kv = pd.read_csv(q)
-        for name in kv.loc[kv["status"] == "recomputed", "index"]:
+        for name in kv.loc[kv["status"] == OMRAKNAT, "index"]:
             rub = na.storhet_info(name)[0]
             out.append(
                 {
                     "kalla": "index",
                     "storhet": name,
                     "titel": rub,
-                    "undertitel": "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1",
+                    "undertitel": KARTA_UNDERTITEL,
                     "legend": rub,
                     "enhet": "index",
                     "skala": "linjar",
@@ -433,7 +457,7 @@ def _andringar_html(andringar: na.Andringar | None, tol: dict[str, float]) -> st
                     rows,
                 )
             )
-    tol_rows = [[td(k), td_tal(v)] for k, v in tol.items()]
+    tol_rows = [[td(TOLERANSKLASS.get(k, k)), td_tal(v, _decimaler(v))] for k, v in tol.items()]
     out += (
         "<details><summary>Toleranser</summary><p class='liten'>En ändring räknas som utöver toleransen när "
         "|nytt − tidigare| är större än toleransen för storhetens enhet.</p>"
@@ -514,7 +538,7 @@ def _kommun_tabell(k, lang: pd.DataFrame) -> str:
     ]
     if "index" in k.resultat:
         kv = pd.read_csv(k.katalog / "index" / "kvalitet.csv")
-        cols += [("index", n) for n in kv.loc[kv["status"] == "recomputed", "index"]]
+        cols += [("index", n) for n in kv.loc[kv["status"] == OMRAKNAT, "index"]]
     cols += [(f"berakna_{b.namn}", "utjamning.totalt") for b in k.konfig.berakningar]
     series = {c: _series(lang, *c) for c in cols}
     heads = ["Kod", "Kommun", "Län"]
@@ -723,6 +747,11 @@ def _kommun_sida(k, kod: str, lang: pd.DataFrame, andringar, forklaringar: dict,
     return sida(f"{namn} ({kod})", f"{namn} ({kod})", body, under=f'<div class="liten">{e(lan)}</div>', djup=1)
 
 
+def _komponent_decimaler(kolumn: str) -> int:
+    slag = rubriker.kolumn(kolumn).slag
+    return rubriker.TEXT_DECIMALER.get(slag, 0)
+
+
 def _forklaring_html(namn: str, f: dict, kod: str) -> str:
     """The engine's explanation of one kommun under one rule set: the posts first, then every del in detail."""
     from engine import schema
@@ -733,8 +762,12 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
     delar = f["delar"][u["niva"]]
     v = u["komponenter"]
     rows = [
-        [td(rubrik), td_tal(v.get(c), sortering=False), td_tal(v.get(f"{c}_kr"), sortering=False)]
-        for c, rubrik in POSTER.items()
+        [
+            td(rubriker.kolumn(c).namn),
+            td_tal(v.get(c), 0, sortering=False),
+            td_tal(v.get(f"{c}_kr"), 0, sortering=False),
+        ]
+        for c in POSTER
         if c in v
     ]
     reform = f" med reform {', '.join(f['reformer'])}" if f["reformer"] else ""
@@ -745,8 +778,8 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
         + "<h3>Detaljer per del</h3>"
     )
     for d, spec in delar.items():
-        comp_rows = [
-            [td(na.komponent_rubrik(c)), td_tal(v.get(c), sortering=False), td(enhet)]
+        comp_rows = [  # whole kronor, indices and factors four decimals (pipelines/rubriker.py), flags 1/0
+            [td(na.komponent_rubrik(c)), td_tal(v.get(c), _komponent_decimaler(c), sortering=False), td(enhet)]
             for c, enhet in spec["komponenter"]
         ]
         part = tabell(["Komponent", "Värde", "Enhet"], comp_rows, sorterbar=False)
@@ -762,8 +795,8 @@ def _forklaring_html(namn: str, f: dict, kod: str) -> str:
                     [
                         td(label),
                         td(AVSER.get(niva, niva)),
-                        td_tal(val, sortering=False),
-                        td_tal(u["riket"].get(key), sortering=False),
+                        td_tal(val, indata_decimaler(sch), sortering=False),
+                        td_tal(u["riket"].get(key), indata_decimaler(sch), sortering=False),
                         td(meta.get("enhet", "")),
                         td(meta.get("referens", "")),
                     ]

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.paths import DATA
+from engine.talformat import svenskt_tal
 from pipelines.outputs import atomic_output_dir, clean_stale, sha256_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,7 +161,7 @@ class Steglager:
         t0 = time.perf_counter()
         filer = self.kor_steg(steg, final, key, hashes)
         secs = round(time.perf_counter() - t0, 3)
-        log.info("%s: klart på %.1f s", steg.beskrivning, secs)
+        log.info("%s: klart på %s s", steg.beskrivning, svenskt_tal(secs, 1))
         return Resultat(
             steg.namn,
             key,

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from engine.sammanfattning import DELAR, KOMPONENT_NAMN, POST_NAMN
+from engine.sammanfattning import DELAR, KOMPONENT_NAMN, KOMPONENT_SLAG, POST_NAMN
+from engine.talformat import svenskt_tal
 
 #: kind → (unit in the heading, XLSX number format). Formats use Excel's neutral codes (`,` thousands, `.` decimal);
 #: Excel shows them with the reader's locale (Swedish: space and comma).
@@ -39,6 +40,20 @@ SLAG = {
     "text": ("", "@"),
     "varde": ("", "General"),
 }
+
+#: Decimals of a value in running text (`forklara`, closing lines) by kind, as the XLSX formats show it; None: an
+#: integer as an integer, another value with four significant digits.
+TEXT_DECIMALER = {"kr_per_inv": 0, "kr": 0, "invanare": 0, "antal": 0, "index": 4, "faktor": 4, "procent": 2, "m": 0}
+
+
+def text(v, slag: str) -> str:
+    """``v`` in Swedish print for a value of kind ``slag`` (:data:`SLAG`): whole kronor, indices with four
+    decimals, a flag as ja/nej, a share as percent; NaN → "–"."""
+    if slag == "flagga":
+        return "–" if v is None or v != v else ("ja" if v else "nej")
+    if slag == "andel":
+        return "–" if v is None or v != v else f"{svenskt_tal(100 * float(v), 1)} %"
+    return svenskt_tal(v, TEXT_DECIMALER.get(slag))
 
 
 @dataclass(frozen=True)
@@ -127,6 +142,25 @@ FASTA: dict[str, tuple[str, str]] = {
     "totalt_reform_mot_bas": ("Totalt, reform mot nuvarande regler", "kr_per_inv"),
 }
 
+#: The columns of the fasta index tables (förordning 2004:881 bilaga, "Fasta index"; `utjamning index`), all of
+#: kind index.
+INDEX_NAMN: dict[str, str] = {
+    "loneindex": "Löneindex",
+    "glesbygd_forskola": "Glesbygdsindex förskola",
+    "glesbygd_grundskola": "Glesbygdsindex grundskola",
+    "glesbygd_gymnasieskola": "Glesbygdsindex gymnasieskola",
+    "glesbygd_hemtjanst": "Glesbygdsindex hemtjänst",
+    "behov_forskola": "Behovsindex förskola",
+    "behov_fritidshem": "Behovsindex fritidshem",
+    "uppvarmningsindex": "Uppvärmningsindex",
+    "administration": "Administrationsindex",
+    "raddningstjanst": "Räddningstjänstindex",
+    "trafik": "Trafikindex",
+    "byggnation": "Byggnadsindex",
+    "bemanning_glesbygd": "Bemanning i glesbygd",
+    "vard_glesbygd": "Vård i glesbygd",
+}
+
 #: Keys whose meaning depends on the table (jamfor's tabell 3 holds the LSS-utjämning as 'utfall'/'forandring').
 PER_TABELL: dict[str, dict[str, tuple[str, str]]] = {
     "tabell3_lss_inforande": {
@@ -155,37 +189,6 @@ DEL_NAMN = {
     "utjamning": "Utjämning",
     "lss": "LSS",
     "befolkningsforandringar_region": "Befolkningsförändringar",
-}
-
-#: Components of the posts and of LSS (beyond the delmodell components of KOMPONENT_NAMN), with their kind.
-KOMPONENTER: dict[str, tuple[str, str]] = {
-    "skattekraft_kr_per_inv": ("skattekraft", "kr_per_inv"),
-    "garanterad_skattekraft_kr_per_inv": ("garanterad skattekraft", "kr_per_inv"),
-    "lansvis_skattesats_procent": ("länsvis skattesats", "procent"),
-    "strukturkostnad": ("strukturkostnad", "kr_per_inv"),
-    "strukturkostnad_riket": ("strukturkostnad, riket", "kr_per_inv"),
-    "efterslapning": ("eftersläpning", "kr_per_inv"),
-    "uppfyller_kriterier": ("uppfyller kriterierna", "flagga"),
-    "standardkostnad": ("standardkostnad", "kr_per_inv"),
-    "aldersersattning": ("åldersersättning", "kr_per_inv"),
-    "socioekonomi": ("socioekonomi", "kr_per_inv"),
-    "sfi": ("sfi", "kr_per_inv"),
-    "programval": ("programval", "kr_per_inv"),
-    "gymnasiefrekvens": ("gymnasiefrekvens", "kr_per_inv"),
-    "trafikbelastning": ("trafikbelastning", "kr_per_inv"),
-    "byggnation": ("byggnation", "kr_per_inv"),
-    "administration": ("övergripande administration", "kr_per_inv"),
-    "kraftig_befolkningsforandring": ("kraftig befolkningsförändring", "kr_per_inv"),
-    "befolkningsminskning": ("befolkningsminskning", "kr_per_inv"),
-    # LSS (engine/lss.py lss_utjamning)
-    "grundlaggande_standardkostnad": ("grundläggande standardkostnad", "kr_per_inv"),
-    "grundlaggande_del": ("grundläggande del av standardkostnaden", "kr_per_inv"),
-    "personalkostnadsindex_del": ("personalkostnadsindexets del av standardkostnaden", "kr_per_inv"),
-    "lonekostnader": ("tillägg för lönekostnader", "kr_per_inv"),
-    "personalkostnadsindex": ("personalkostnadsindex", "index"),
-    "korrigeringsfaktor": ("korrigeringsfaktor", "faktor"),
-    "standardkostnad_riket": ("standardkostnad, riket", "kr_per_inv"),
-    "nivajustering": ("nivåjustering", "kr_per_inv"),
 }
 
 #: `jamfor`: the stems of ``<stem>_<qualifier>`` columns beyond the delmodeller, and the qualifiers.
@@ -234,10 +237,8 @@ def _resultat(del_: str, komp: str) -> Kolumn | None:
         return Kolumn(POST_RUBRIK[f"{del_}.{bas}"], "kr" if kronor else "kr_per_inv")
     if del_ == "lss" and bas == "administration":
         namn, slag = "tillägg för administration", "kr_per_inv"
-    elif bas in KOMPONENTER:
-        namn, slag = KOMPONENTER[bas]
     elif bas in KOMPONENT_NAMN:
-        namn, slag = KOMPONENT_NAMN[bas], "kr_per_inv"
+        namn, slag = KOMPONENT_NAMN[bas], KOMPONENT_SLAG.get(bas, "kr_per_inv")
     else:
         return None
     return Kolumn(f"{DEL_NAMN[del_]}: {namn}", "kr" if kronor else slag)

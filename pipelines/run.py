@@ -23,6 +23,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".utjamning-stamp"
+ANVANDNING = """\
+användning:
+    python3 -m pipelines.run demo   # skapar .venv (låsta versioner) och kör demon från början till slut → out/demo
+    python3 -m pipelines.run test   # skapar .venv, granskar koden (ruff) och kör testerna; argument efter test går
+                                    # till pytest
+    python3 -m pipelines.run setup  # bara .venv"""
 
 
 def _venv_python() -> Path:
@@ -39,15 +45,15 @@ def _wanted_stamp() -> str:
 def ensure_env() -> Path:
     """Create the virtualenv and install the pinned tree plus this project (editable)."""
     if sys.version_info < (3, 11):  # noqa: UP036 - run.py is started by whatever python3 the user has
-        sys.exit(f"Python >= 3.11 is required, this is {sys.version.split()[0]}")
+        sys.exit(f"utjamning kräver Python 3.11 eller senare; detta är {sys.version.split()[0]}")
     py = _venv_python()
     want = _wanted_stamp()
     if py.exists() and STAMP.exists() and STAMP.read_text() == want:
         return py
     if not py.exists():
-        print(f"[setup] creating virtualenv {VENV}", flush=True)
+        print(f"[setup] skapar den virtuella miljön {VENV}", flush=True)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    print("[setup] installing pinned dependencies (requirements.lock)", flush=True)
+    print("[setup] installerar de låsta beroendena (requirements.lock)", flush=True)
     pip = [str(py), "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(pip + ["install", "-r", str(ROOT / "requirements.lock")], check=True)
     subprocess.run(pip + ["install", "--no-deps", "-e", str(ROOT)], check=True)
@@ -58,7 +64,7 @@ def ensure_env() -> Path:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in {"demo", "test", "setup"}:
-        print(__doc__)
+        print(ANVANDNING)
         return 2
     what, rest = argv[0], argv[1:]
     py = ensure_env()
@@ -71,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             rc = subprocess.run([str(py), "-m", "ruff", *lint], cwd=ROOT, env=env).returncode
             if rc != 0:
                 print(
-                    f"[test] ruff {lint[0]} failed (exit {rc}): fix the findings above, then run the tests again",
+                    f"[test] ruff {lint[0]} misslyckades (status {rc}): rätta det som anges ovan och kör testerna igen",
                     file=sys.stderr,
                     flush=True,
                 )

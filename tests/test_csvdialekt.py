@@ -191,3 +191,31 @@ def test_read_csv_text_strips_the_bom_from_the_first_heading(tmp_path):
     p.write_bytes(BOM + b"kommun_kod;skatteunderlag_kr\n0114;1 234,5\n")
     t = read_csv_text(p)
     assert list(t.columns) == ["kommun_kod", "skatteunderlag_kr"] and t.iloc[0, 1] == "1 234,5"
+
+
+def test_counts_are_written_as_integers(tmp_path):
+    """A count held as float because a row lacks it (the omfördelning of a component not available) is written
+    "68", not "68.0000"; amounts keep their decimals; the catalogue decides what counts."""
+    df = pd.DataFrame(
+        {
+            "antal med bidrag/tillägg": [68.0, np.nan, 222.0],
+            "befolkning": [109634.0, 5.0, 7.0],
+            "omfördelning (kr)": [560116614.5191, np.nan, 1.0],
+        }
+    )
+    for dialekt, sep in (("standard", ","), ("excel-sv", ";")):
+        p = write_csv(df, tmp_path / f"{dialekt}.csv", dialekt, float_format="%.4f", index=False)
+        rows = p.read_text(encoding="utf-8-sig").splitlines()
+        dec = "," if dialekt == "excel-sv" else "."
+        assert rows[1:] == [
+            sep.join(["68", "109634", f"560116614{dec}5191"]),
+            sep.join(["", "5", ""]),
+            sep.join(["222", "7", f"1{dec}0000"]),
+        ]
+    assert df["befolkning"].dtype == "float64"  # the caller's table is not changed
+
+
+def test_yes_no_columns_are_written_as_one_and_zero(tmp_path):
+    df = pd.DataFrame({"under_troskel": [True, False], "symmetric": [True, None], "x": [0.5, 1.5]})
+    rows = write_csv(df, tmp_path / "b.csv", index=False).read_text(encoding="utf-8").splitlines()
+    assert rows == ["under_troskel,symmetric,x", "1,1,0.5", "0,,1.5"]

@@ -166,7 +166,8 @@ def test_efterslapning_region_and_current_rules_not_available():
     nu = _ctx_pop([125_000], [131_000], [135_000], regelverk="2024")
     out = bidrag.efterslapning(nu)
     assert np.isnan(out["efterslapning"]).all() and out["ersatta_personer"][0] > 0
-    assert any("efterslapning" in n and "ej tillgänglig" in n for n in nu.notes)
+    assert "efterslapning (kommun)" in nu.ej_tillgangliga
+    assert any(n.startswith("Bidrag för eftersläpning av intäkter (kommuner): ej tillgänglig") for n in nu.notes)
 
 
 def test_efterslapning_scenario_batch_broadcasts():

@@ -49,10 +49,10 @@ def test_two_columns_give_the_inkomstutjamning_of_kommuner_and_regioner(full, tm
             assert t[c].isna().all(), c  # never a guess
     notes = (out / "anmarkningar.txt").read_text(encoding="utf-8")
     if regelverk == "sou2024":
-        assert "forskola: ej tillgänglig — indata saknas: kommuner.bef_10_12, kommuner.bef_1_5" in notes
+        assert "Förskola: ej tillgänglig — indata saknas: kommuner.bef_10_12, kommuner.bef_1_5" in notes
         assert "kommuner.sei_forskola_vistelsetid" in notes  # every missing input, not only the first
         assert "regioner.hos_0_q1" in notes and "lan.pendlare_andel_procent" in notes
-    assert "regleringspost (kommun): ej tillgänglig" in notes and "riket.anslag_kommuner_kr" in notes
+    assert "Regleringspost (kommuner): ej tillgänglig" in notes and "riket.anslag_kommuner_kr" in notes
     summ = pd.read_csv(out / "sammanfattning.csv", keep_default_na=False, na_values=[""])
     iu = summ[(summ["nivå"] == "kommun") & (summ["post"] == "inkomstutjamning")].iloc[0]
     assert iu["netto (kr)"] == pytest.approx(ref["kommun"]["inkomstutjamning.inkomstutjamning_kr"].sum(), abs=1.0)
@@ -74,7 +74,7 @@ def test_one_missing_column_touches_only_the_components_reading_it(full, tmp_pat
     res = run["kommun"]
     ref = berakna(build_ctx(load_indata(full, "sou2024", 2024), load_params("sou2024")))["kommun"]
     assert np.isnan(res["politisk_verksamhet.standardkostnad"]).all()
-    assert "politisk_verksamhet: ej tillgänglig — indata saknas: kommuner.medeldistans_3000_km" in run.notes
+    assert "Politisk verksamhet: ej tillgänglig — indata saknas: kommuner.medeldistans_3000_km" in run.notes
     for c in (
         "forskola.standardkostnad",
         "aldreomsorg.standardkostnad",
@@ -129,5 +129,5 @@ def test_jamfor_needs_every_post_and_says_which_are_missing(full, tmp_path, caps
     d = _only(full, tmp_path, MINIMUM, riket=True)
     assert main(["jamfor", "--indata", str(d), "--bas-bilaga4", "--ut", str(tmp_path / "jf")]) == 2
     err = capsys.readouterr().err
-    assert "kommuner: kostnadsutjamning" in err and "jämförelsen kräver alla poster" in err
+    assert "kommuner: kostnadsutjämning" in err and "jämförelsen kräver alla poster" in err
     assert "indata saknas: kommuner.bef_10_12" in err and not (tmp_path / "jf").exists()

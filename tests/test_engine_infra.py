@@ -318,8 +318,8 @@ def test_2024_proposed_delmodeller_not_available():
         assert all(np.isnan(v).all() for v in out.values())
     out = befolkningsminskning(ctx, np.zeros(4))
     assert np.isnan(out["standardkostnad"]).all()
-    assert any(n.startswith("gator_och_vagar: ej tillgänglig i regelverk 2024") for n in ctx.notes)
-    assert any(n.startswith("befolkningsminskning: ej tillgänglig") for n in ctx.notes)
+    assert any(n.startswith("Gator och vägar: ej tillgänglig i regelverk 2024") for n in ctx.notes)
+    assert any(n.startswith("Befolkningsminskning: ej tillgänglig") for n in ctx.notes)
 
 
 def test_2024_infrastruktur_och_skydd():
@@ -332,7 +332,9 @@ def test_2024_infrastruktur_och_skydd():
     np.testing.assert_allclose(out["raddningstjanst"], np.array([700.0, 300.0, 150.0, 0.0]) * F16)
     assert round(700 * F16) == 895  # footnote 191 (L19603)
     assert np.isnan(out["ortstillagg"]).all() and np.isnan(out["standardkostnad"]).all()
-    assert any("infrastruktur_och_skydd.ortstillagg" in n and "OPEN-30" in n for n in ctx.notes)
+    assert "infrastruktur_och_skydd.ortstillagg" in ctx.ej_tillgangliga
+    ortstillagg = [n for n in ctx.notes if n.startswith("Infrastruktur och skydd: ortstillägg: ej tillgänglig")]
+    assert len(ortstillagg) == 1 and "grupp 8" in ortstillagg[0]
 
 
 def test_2024_verksamhetsovergripande():
@@ -344,7 +346,8 @@ def test_2024_verksamhetsovergripande():
     np.testing.assert_allclose(out["administration"], np.array([1900.0, 950.0, 0.0, 150.0]) * F16)
     for part in ("befolkningsminskning", "efterslapning", "byggnation", "standardkostnad"):
         assert np.isnan(out[part]).all(), part
-    assert sum("verksamhetsovergripande." in n for n in ctx.notes) == 3
+    assert sum(k.startswith("verksamhetsovergripande.") for k in ctx.ej_tillgangliga) == 3
+    assert sum(n.startswith("Verksamhetsövergripande kostnader: ") for n in ctx.notes) == 3
     alt = _ctx2024(andringar={"verksamhetsovergripande.administration.prisniva_ar": 2017})
     np.testing.assert_allclose(verksamhetsovergripande(alt)["administration"][0], 1900 * F16 / 1.02)
 

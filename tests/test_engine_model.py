@@ -4,6 +4,7 @@ audit trail."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ import pytest
 from engine.indata import load_indata
 from engine.model import POSTER, berakna, build_ctx
 from engine.params import load_params
+from engine.talformat import svenskt_tal
 from pipelines.demo_indata import write_demo_inputs
 
 
@@ -97,7 +99,8 @@ def test_current_rules_run_and_report_what_is_not_available(indir):
     iu = res["kommun"]["inkomstutjamning.inkomstutjamning"]
     assert np.isfinite(iu).all()
     assert np.isnan(res["kommun"]["kostnadsutjamning.strukturkostnad"]).all()  # never a guess
-    assert any("loneindex" in n and "ej tillgänglig" in n for n in res.notes)
+    assert "ifo.strukturellt_lonelage" in res.ej_tillgangliga  # the current fasta löneindex is not in the sources
+    assert any(n.startswith("Individ- och familjeomsorg: strukturellt löneläge: ej tillgänglig") for n in res.notes)
     assert ctx.notes == [] and ctx.ej_tillgangliga == {}  # the caller's context is unchanged
     assert berakna(ctx).notes == res.notes  # … so a second run says the same
     # the current 115 % guarantee gives less bidrag than the proposal's 116 % for the poorest kommun
@@ -181,10 +184,29 @@ def test_forklara_lists_components_inputs_and_sources(indir, capsys):
 
     assert main(["forklara", "--kommun", "Övertorneå", "--regelverk", "sou2024", "--indata", str(indir)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("# Övertorneå (2518)")
-    assert "## raddningstjanst" in text and "raddningstjanst" in text and "1.7481" in text.replace(",", ".")
-    assert "inkomstutjamning.garantiniva" in text and "L615" in text
-    assert "kommun.skatteunderlag_kr" in text
+    lines = text.splitlines()
+    assert lines[0] == "# Övertorneå (2518) — utjämningsår 2024, regelverk sou2024"
+    # the summary per post comes first: every post in kr/inv and kronor, the total among the first lines
+    assert lines[2] == "## Sammanfattning per post" and lines.index("## Detaljer per del") < 20
+    ctx = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
+    res = berakna(ctx)
+    i = list(ctx.kommun_kod).index("2518")
+    totalt = next(r for r in lines[:20] if r.strip().startswith("Utjämningen totalt"))
+    kr_per_inv, kronor = res["kommun"]["utjamning.totalt"][i], res["kommun"]["utjamning.totalt_kr"][i]
+    assert kronor > 1e7 and abs(kronor - round(kronor)) > 0  # a real amount, printed rounded to whole kronor
+    assert re.split(r" {2,}", totalt.strip()) == [
+        "Utjämningen totalt",
+        svenskt_tal(kr_per_inv, 0),
+        svenskt_tal(kronor, 0),
+    ]
+    assert "\u00a0" in svenskt_tal(kronor, 0) and "," not in svenskt_tal(kronor, 0)
+    assert "### Räddningstjänst" in lines and "    Räddningstjänstindex (raddningstjanst): 1,7481" in text
+    assert "    inkomstutjamning.garantiniva = 1,16 andel av medelskattekraften — Lag 2004:773 4 §" in text
+    assert "SOU 2024:50 s. 39" in text and "kommun.skatteunderlag_kr" in text
+    assert not re.search(r"OPEN-\d|\bL\d{3,5}\b|\bSPEC\b", text)
+    # counts of persons print as integers, amounts in whole kronor, indices with four decimals
+    assert re.search(r"\(kommun\.bef_1_5\): \d[\d\u00a0]* inv;", text)
+    assert not re.search(r"\d,0000 (inv|personer|elever)", text)
     with pytest.raises(SystemExit):
         main(["forklara", "--regelverk", "sou2024", "--indata", str(indir)])
     assert main(["forklara", "--kommun", "Atlantis", "--indata", str(indir)]) == 2
@@ -193,7 +215,8 @@ def test_forklara_lists_components_inputs_and_sources(indir, capsys):
 def test_forklara_traces_each_component(indir):
     """The audit trail per component (issue 12): each tillägg lists what it read itself, with its paragraph; the del
     lists the union, with values and sources; the trace does not touch the caller's context."""
-    from engine.forklara import attach_tracer, explain, explain_data
+    from engine.forklara import attach_tracer, explain_data
+    from pipelines.forklara_text import forklaring
 
     ctx = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
     tracer = attach_tracer(ctx)
@@ -209,9 +232,10 @@ def test_forklara_traces_each_component(indir):
     assert "kommun.glesbygd_forskola" in [f"{r['niva']}.{r['kolumn']}" for r in forskola["fasta_index"]]
     assert set(k["socioekonomi"]["parametrar"]) <= {p["sokvag"] for p in forskola["parametrar"]}
     assert d["anmarkningar"] == res.notes and ctx.notes == []
-    text = explain(ctx, res, tracer, "2518")
-    line = next(r for r in text.splitlines() if r.startswith("  socioekonomi (6 d §) läste: "))
+    text = forklaring(d)
+    line = next(r for r in text.splitlines() if r.startswith("    Socioekonomi (6 d §): "))
     assert "kommun.sei_forskola_inkomst" in line and "forskola.socioekonomi_andel" in line
+    assert [p["post"] for p in d["poster"]][-2:] == ["totalt", "lss"]  # the posts in the law's order, totals last
 
 
 def test_lss_utjamning_balances_after_nivajustering(run_sou):

@@ -181,7 +181,8 @@ def test_ifo_current_rules_nan_for_lon_with_note():
     )
     np.testing.assert_allclose(r["korrigerat_modellvarde"], mv * 4890 * F / wm(mv), rtol=1e-12)
     assert np.isnan(r["strukturellt_lonelage"]).all() and np.isnan(r["standardkostnad"]).all()
-    assert any(n.startswith("ifo.strukturellt_lonelage: ej tillgänglig i regelverk 2024") for n in c.notes)
+    namn = "Individ- och familjeomsorg: strukturellt löneläge"
+    assert any(n.startswith(f"{namn}: ej tillgänglig i regelverk 2024") for n in c.notes)
     # with a löneindex (e.g. a user-supplied current table) the lön is computed: JL = MV·K·0,578 (9 a § nuv. lydelse)
     r2 = ifo(ctx_for("2024"))
     lon = iba(np.maximum(0, np.array(IDX["loneindex"]) - 100) * r2["korrigerat_modellvarde"] * 0.578 / 100)
@@ -325,8 +326,13 @@ def test_aldreomsorg_current_rules():
     np.testing.assert_allclose(r["sprak"], iba(sprak), rtol=1e-12, atol=1e-9)
     for key in ("institutionsboende_glesbygd", "hemtjanst_glesbygd", "strukturellt_lonelage", "standardkostnad"):
         assert np.isnan(r[key]).all(), key
-    for key in ("institutionsboende_glesbygd", "hemtjanst_glesbygd", "strukturellt_lonelage"):
-        assert any(n.startswith(f"aldreomsorg.{key}: ej tillgänglig i regelverk 2024") for n in c.notes), key
+    for key, namn in (
+        ("institutionsboende_glesbygd", "institutionsboende i glesbygd"),
+        ("hemtjanst_glesbygd", "hemtjänst i glesbygd"),
+        ("strukturellt_lonelage", "strukturellt löneläge"),
+    ):
+        assert f"aldreomsorg.{key}" in c.ej_tillgangliga, key
+        assert any(n.startswith(f"Äldreomsorg: {namn}: ej tillgänglig i regelverk 2024") for n in c.notes), key
 
 
 def test_aldreomsorg_empty_age_group_and_no_deaths_expected():

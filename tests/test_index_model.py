@@ -290,12 +290,15 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
     assert (out / im.REFERENCE_DEL1).read_bytes().count(b"\r\n") == len(ref) + 1
     assert (out / im.REFERENCE_DEL2).read_bytes() == (refdir / im.REFERENCE_DEL2).read_bytes()
     q = pd.read_csv(out / "kvalitet.csv").set_index("index")
-    assert (q.loc[list(SPECS), "status"] == "recomputed").all()
-    assert q.loc["loneindex", "status"] == "copied_from_reference"
+    assert (q.loc[list(SPECS), "status"] == im.OMRAKNAT).all()
+    assert q.loc["loneindex", "status"] == "kopierat från referensen"
     for name in SPECS:
         assert (out / f"{name}.png").stat().st_size > 0
+    # one map per recomputed index (the copied ones get none), listed in the manifest
+    assert sorted(p.name for p in out.glob("karta_*.png")) == sorted(f"karta_{n}.png" for n in SPECS)
     man = json.loads((out / "manifest.json").read_text())
     assert man["parameters"]["mode"] == "calibrate" and "kvalitet.csv" in man["outputs"]
+    assert {f"karta_{n}.png" for n in SPECS} <= set(man["outputs"])
     assert set(json.loads((out / "koefficienter.json").read_text())) == set(SPECS)
 
     # estimation: only hemtjänst has a cost column → the other three are copied and flagged
@@ -315,13 +318,15 @@ def test_cli_calibrate_and_estimate_end_to_end(tmp_path):
                 str(refdir),
                 "--ut",
                 str(out2),
+                "--no-karta",
             ]
         )
         == 0
     )
+    assert not list(out2.glob("karta_*.png"))
     q2 = pd.read_csv(out2 / "kvalitet.csv").set_index("index")
-    assert q2.loc["glesbygd_hemtjanst", "method"] == "estimated"
-    assert q2.loc["glesbygd_forskola", "status"] == "copied_from_reference"
+    assert q2.loc["glesbygd_hemtjanst", "method"] == "skattat mot kostnaderna"
+    assert q2.loc["glesbygd_forskola", "status"] == im.KOPIERAT
     got2 = pd.read_csv(out2 / im.REFERENCE_DEL1, dtype=str)
     assert got2["glesbygd_forskola"].tolist() == ref["glesbygd_forskola"].tolist()
     assert np.average(

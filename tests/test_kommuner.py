@@ -131,15 +131,15 @@ def test_bad_boundary_files_report_every_problem(tmp_path):
         load_kommun_boundaries(p)
     msg = str(info.value)
     assert "bad.gpkg" in msg and "4 problem" in msg
-    assert "rad 1" in msg and "'18' is not 4 digits" in msg
-    assert "rad 2" in msg and "'12345' is not 4 digits" in msg
-    assert "rad 5" in msg and "unknown län code '99'" in msg
-    assert "'0180' has several names" in msg
+    assert "rad 1" in msg and "'18' har inte fyra siffror" in msg
+    assert "rad 2" in msg and "'12345' har inte fyra siffror" in msg
+    assert "rad 5" in msg and "okänd länskod '99'" in msg
+    assert "'0180' har flera namn" in msg
     nocode = tmp_path / "nocode.gpkg"
     g.rename(columns={"kod": "x"}).to_file(nocode, driver="GPKG", engine="pyogrio")
-    with pytest.raises(GridInputError, match=r"missing kommun code column.*'x'"):
+    with pytest.raises(GridInputError, match=r"kolumnen med kommunkod saknas.*'x'"):
         load_kommun_boundaries(nocode)
-    with pytest.raises(GridInputError, match="not found"):
+    with pytest.raises(GridInputError, match="finns inte"):
         load_kommun_boundaries(tmp_path / "absent.gpkg")
 
 

@@ -168,7 +168,7 @@ def test_befolkningsunderlag_straight_line_counts_across_borders_and_falls_back(
     # 30 km exactly is inside, 30,001 km is not; 90 km exactly (0103) inside the regional radius
     assert t.loc["0101", "lokalt_befolkningsunderlag"] == 1000 + 200
     assert t.loc["0101", "regionalt_befolkningsunderlag"] == 1000 + 200 + 7 + 50 + 3
-    assert t.loc["0104", "centre_source"] == "population_weighted_centroid"
+    assert t.loc["0104", "centre_source"] == "befolkningsviktad_mittpunkt"
     assert t.loc["0104", "regionalt_befolkningsunderlag"] == 11
     assert any("0104" in n for n in r.notes)
 
@@ -184,7 +184,7 @@ def test_befolkningsunderlag_user_points_and_road_hook():
     assert r.method == "road_112.5_37.5_km"
     assert r.table.loc["0101", "regionalt_befolkningsunderlag"] == 111
     assert r.table.loc["0101", "lokalt_befolkningsunderlag"] == 100
-    assert (r.table["centre_source"] == "user").all()
+    assert (r.table["centre_source"] == "anvandarens_tabell").all()
 
 
 @pytest.mark.shared
@@ -272,10 +272,10 @@ def test_centres_user_points_then_tatort_then_centroid():
     r = matt.resolve_centres(cells, tatorter=tat, points=pts)
     t = r.table.set_index("kommun_kod")
     assert r.method == "user_points+largest_tatort"
-    assert (t.loc["0101", "x"], t.loc["0101", "centre_source"]) == (1.0, "user")
+    assert (t.loc["0101", "x"], t.loc["0101", "centre_source"]) == (1.0, "anvandarens_tabell")
     assert (t.loc["0102", "x"], t.loc["0102", "centralort"]) == (5100.0, "Tva")
     assert (
-        t.loc["0103", "x"] == pytest.approx(9500.0) and t.loc["0103", "centre_source"] == "population_weighted_centroid"
+        t.loc["0103", "x"] == pytest.approx(9500.0) and t.loc["0103", "centre_source"] == "befolkningsviktad_mittpunkt"
     )
     assert "0103" in r.notes[0]
 

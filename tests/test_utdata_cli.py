@@ -177,3 +177,38 @@ def test_api_is_the_command(base, tmp_path):
     with pytest.raises(Exception) as e:
         utjamning.berakna(base / "indata", regelverk="sou2024", reform={"namn": "x", "andringar": {"finns.inte": 1}})
     assert getattr(e.value, "is_input_error", False)
+
+
+def test_help_and_argparse_errors_are_swedish(capsys):
+    """Every command's --help: Swedish description, argparse's own words in Swedish, Swedish placeholders; argparse's
+    error messages translated (exit 2, as before)."""
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
+    top = capsys.readouterr().out
+    assert top.startswith("användning: utjamning") and "\nflaggor:\n" in top and "visa denna hjälp och avsluta" in top
+    for name in _subparsers():
+        with pytest.raises(SystemExit) as e:
+            main([name, "--help"])
+        assert e.value.code == 0
+        text = capsys.readouterr().out
+        assert text.startswith(f"användning: utjamning {name}"), name
+        assert "\nflaggor:\n" in text and "felkoder:" in text, name
+        for english in ("usage:", "options:", "show this help", "Writes ", " the ", "DIR", "PATH", "THRESHOLDS"):
+            assert english not in text, (name, english)
+    cases = (
+        (["gleshet"], "utjamning gleshet: fel: följande argument krävs: --grid, --ut/--out"),
+        (["bogus"], "utjamning: fel: argument KOMMANDO: ogiltigt val 'bogus' (välj bland 'gleshet',"),
+        (
+            ["berakna", "--ar", "2024", "--regelverk", "2024", "--ut", "u", "--indata", "i", "--extra"],
+            "okända argument",
+        ),
+        (["forklara", "--kommun", "1", "--region", "2", "--indata", "i"], "kan inte anges tillsammans med --kommun"),
+        (["index", "--matt"], "utjamning index: fel: argument --matt: ett värde krävs"),
+    )
+    for argv, message in cases:
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+        err = capsys.readouterr().err
+        assert err.startswith("användning: utjamning") and message in err, (argv, err)

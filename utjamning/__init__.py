@@ -197,15 +197,16 @@ def forklara(
     fasta_index: str | Path | None = None,
 ) -> str:
     """The audit trail of one kommun or region (code or name), as ``utjamning forklara`` prints it."""
-    from engine.forklara import attach_tracer, explain
+    from engine.forklara import attach_tracer, explain_data
     from engine.model import berakna as kor
     from engine.model import build_ctx
     from pipelines.cmd_forklara import resolve_code
+    from pipelines.forklara_text import forklaring
 
     kod = resolve_code(kommun, region)
     ctx = build_ctx(_indata(indata, regelverk, ar), _params(regelverk, reform), fasta_index)
     tracer = attach_tracer(ctx)
-    return explain(ctx, kor(ctx), tracer, kod)
+    return forklaring(explain_data(ctx, kor(ctx), tracer, kod))
 
 
 def rubrik(key: str) -> str:

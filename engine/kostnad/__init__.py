@@ -139,7 +139,7 @@ def berakna_delmodell(ctx: Ctx, dm: Delmodell | str, utfall=None, niva: str = "k
         varfor = (
             str(ctx.p.raw(f"{dm.namn}.ingar_inte"))
             if ctx.p.has(f"{dm.namn}.ingar_inte")
-            else f"delmodellen ingår inte i regelverket ({dm.markor} saknas)"
+            else f"delmodellen ingår inte i regelverket för utjämningsår {ctx.ar} (lag 2004:773 8 §)"
         )
         return {"standardkostnad": ctx.ej_tillganglig(dm.etikett, varfor, np.zeros(n))}
     try:
@@ -147,7 +147,7 @@ def berakna_delmodell(ctx: Ctx, dm: Delmodell | str, utfall=None, niva: str = "k
     except SaknadIndata as exc:
         return {"standardkostnad": ctx.indata_saknas(dm.etikett, exc, _berakna, ctx, dm, utfall, shape_of=np.zeros(n))}
     except EjTillganglig as exc:
-        return {"standardkostnad": ctx.ej_tillganglig(dm.etikett, f"{exc.path}: {exc.reason}", np.zeros(n))}
+        return {"standardkostnad": ctx.ej_tillganglig(dm.etikett, exc.reason, np.zeros(n))}
     return {c: np.asarray(v, dtype="float64") for c, v in out.items()}
 
 

@@ -84,7 +84,9 @@ def dodlighet(ctx: Ctx, ae) -> np.ndarray:
     elif modell == "antal_avlidna":
         g = (fakt - forv) * ctx.p("aldreomsorg.dodlighet.periodfaktor") * safe_div(ae, _n65(ctx))
     else:
-        raise ValueError(f"aldreomsorg.dodlighet.modell = {modell!r}: expected procentuell_avvikelse or antal_avlidna")
+        raise ValueError(
+            f"aldreomsorg.dodlighet.modell = {modell!r}: ska vara procentuell_avvikelse eller antal_avlidna"
+        )
     return _halvera_negativa(ctx, g)
 
 
@@ -115,13 +117,13 @@ def sprak(ctx: Ctx, ae) -> np.ndarray:
 def institutionsboende_glesbygd(ctx: Ctx, d) -> np.ndarray:
     """Tillägg för institutionsboende i glesbygd (current 14 § 4, 14 d §; repealed, L949). Not in the seeds."""
     ctx.p("aldreomsorg.institutionsboende_glesbygd")  # raises EjTillganglig in the current rule set
-    raise NotImplementedError("aldreomsorg.institutionsboende_glesbygd: the current 14 d § rule is not implemented")
+    raise NotImplementedError("aldreomsorg.institutionsboende_glesbygd: nuvarande 14 d § är inte implementerad")
 
 
 def hemtjanst_glesbygd(ctx: Ctx, d) -> np.ndarray:
     """Tillägg för hemtjänst i glesbygd (current 14 § 5, 14 e §; repealed, L949). Not in the seeds."""
     ctx.p("aldreomsorg.hemtjanst_glesbygd")  # raises EjTillganglig in the current rule set
-    raise NotImplementedError("aldreomsorg.hemtjanst_glesbygd: the current 14 e § index is not implemented")
+    raise NotImplementedError("aldreomsorg.hemtjanst_glesbygd: nuvarande index enligt 14 e § är inte implementerat")
 
 
 def aldersersattning(ctx: Ctx, d) -> np.ndarray:

@@ -41,7 +41,7 @@ def vinterzon_belopp(ctx: Ctx):
 def _normalisering(ctx: Ctx) -> str:
     modell = ctx.p.raw("gator_och_vagar.normalisering")
     if modell not in ("korrigeringsfaktor", "ingen"):
-        raise ValueError(f"gator_och_vagar.normalisering must be 'korrigeringsfaktor' or 'ingen', got {modell!r}")
+        raise ValueError(f"gator_och_vagar.normalisering ska vara 'korrigeringsfaktor' eller 'ingen', inte {modell!r}")
     return modell
 
 

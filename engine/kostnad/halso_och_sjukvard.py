@@ -46,9 +46,9 @@ def vardbehov(ctx: Ctx) -> np.ndarray:
     if not priser or utanfor:
         raise EjTillganglig(
             f"{OMR}.matris",
-            f"cellerna {utanfor[:4]}{'…' if len(utanfor) > 4 else ''} saknas: den "
-            "nuvarande matrisens 22 celler (hos2024_*) finns inte i indataschemat eftersom resten av den "
-            "nuvarande delmodellen inte finns i källorna",
+            f"indata har inte cellerna {', '.join(utanfor[:4])}{' …' if len(utanfor) > 4 else ''}: den nuvarande "
+            "matrisens 22 celler (tabell 7.2–7.4, SOU 2024:50 s. 560–561) finns inte i indataschemat, eftersom "
+            "resten av den nuvarande delmodellen inte finns i verktygets källor",
         )
     kostnad = sum(
         np.asarray(ctx.r[c], dtype="float64") * pris for c, pris in priser.items()
@@ -64,7 +64,7 @@ def _normalisera(ctx: Ctx, g) -> np.ndarray:
         return np.asarray(g, dtype="float64")
     if val == "invanarbaserat_avdrag":
         return invanarbaserat_avdrag(g, ctx.P_region)
-    raise ParameterError(f"{OMR}.index_normalisering: {val!r} is not 'ingen' or 'invanarbaserat_avdrag'")
+    raise ParameterError(f"{OMR}.index_normalisering: {val!r} är varken 'ingen' eller 'invanarbaserat_avdrag'")
 
 
 def glesbygdstillagg(ctx: Ctx, index: str, vb) -> np.ndarray:
@@ -92,7 +92,7 @@ def strukturellt_lonelage_region(ctx: Ctx, komponenter: dict) -> np.ndarray:
         return invanarbaserat_avdrag(np.maximum(0.0, li - bas) / 100.0 * jl, ctx.P_region)
     if modell == "symmetrisk":
         return (li - bas) / 100.0 * jl
-    raise ParameterError(f"{OMR}.lon_modell: {modell!r} is not 'asymmetrisk' or 'symmetrisk'")
+    raise ParameterError(f"{OMR}.lon_modell: {modell!r} är varken 'asymmetrisk' eller 'symmetrisk'")
 
 
 def vardbehov_komponent(ctx: Ctx, d) -> np.ndarray:

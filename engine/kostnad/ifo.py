@@ -46,7 +46,7 @@ def modellvarde(ctx: Ctx, delmodell: str) -> np.ndarray:
     ``ifo.<delmodell>.koefficienter`` (bilaga L2471–L2491; current: table 6.21 L12901–L12903)."""
     koef = ctx.p.subtree(f"ifo.{delmodell}.koefficienter")
     if not koef:
-        raise KeyError(f"ifo.{delmodell}.koefficienter: no coefficients in regelverk {ctx.p.namn}")
+        raise KeyError(f"ifo.{delmodell}.koefficienter: regelverk {ctx.p.namn} har inga koefficienter")
     mv = 0.0
     for term, c in koef.items():
         mv = mv + c * np.asarray(TERMER[term](ctx.k), dtype="float64")

@@ -54,6 +54,14 @@ def lansvis_standardkostnad(ctx: Ctx) -> dict[str, np.ndarray]:
     }
 
 
+def _lan_namn(kod: str) -> str:
+    """ "Södermanlands län" for "04" (data/regioner.csv)."""
+    from engine.register import regioner
+
+    r = regioner().set_index("region_kod")
+    return str(r.loc[kod, "lan"]) if kod in r.index else f"län {kod}"
+
+
 def _lan_koder(v) -> list[str]:
     return [str(x).zfill(2) for x in (v or [])]
 
@@ -89,22 +97,24 @@ def kommunandelar(ctx: Ctx) -> np.ndarray:
         except SaknadIndata:
             raise  # the delmodell lists every missing input
         except EjTillganglig as exc:
-            ctx.ej_tillganglig(f"{OMR}.fordelningsmodell", f"{exc.path}: {exc.reason}")
+            ctx.ej_tillganglig(f"{OMR}.fordelningsmodell", exc.reason)
             vikt = np.where(modell, np.nan, vikt)
     for lan, andelar in beslutade.items():
         i = lan_kod == lan
         koder = [str(k).zfill(4) for k in np.asarray(ctx.kommun_kod)[i]]
         if sorted(koder) != sorted(andelar) or abs(sum(andelar.values()) - 1.0) > ANDELAR_SUMMA:
             raise ParameterError(
-                f"{OMR}.beslutade_andelar[{lan}]: needs one share per kommun of the län "
-                f"{sorted(koder)} adding up to 1, got {andelar}"
+                f"{OMR}.beslutade_andelar[{lan}]: ange en andel per kommun i länet ({', '.join(sorted(koder))}) "
+                f"med summan 1 (förordning 2004:881 26 a §), fick {andelar}"
             )
         vikt = np.where(i, np.array([andelar.get(k, 0.0) for k in (str(c).zfill(4) for c in ctx.kommun_kod)]), vikt)
     for lan in _lan_koder(ctx.p.raw(f"{OMR}.sarskild_ordning_lan")):
         if lan not in beslutade and (lan_kod == lan).any():
             note = (
-                f"{OMR}: län {lan}: the government-decided kommun shares are not in regelverk {ctx.p.namn} "
-                "(seeds give none, L22947) — same kr/inv in every kommun of the län"
+                f"Kollektivtrafik, {_lan_namn(lan)}: kommunandelarna som regeringen beslutar i särskild ordning "
+                f"(förordning 2004:881 26 a §; SOU 2024:50 s. 613) finns inte i regelverk {ctx.p.namn} — samma "
+                "kronor per invånare i alla kommuner i länet; ange andelarna i en reform (kollektivtrafik."
+                "beslutade_andelar)"
             )
             if note not in ctx.notes:
                 ctx.notes.append(note)
@@ -120,7 +130,7 @@ def kommunernas_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     except SaknadIndata:
         raise  # the registry lists every missing input of the delmodell
     except EjTillganglig as exc:
-        return ctx.ej_tillganglig(OMR, f"{exc.path}: {exc.reason}")
+        return ctx.ej_tillganglig(OMR, exc.reason)
     kronor_lan = (1.0 - lan["region_andel"]) * lan["standardkostnad"] * lan["befolkning"]
     kronor = kommunandelar(ctx) * ctx.kommun_from_lan(kronor_lan)
     return safe_div(kronor, ctx.P)
@@ -134,7 +144,7 @@ def regionens_standardkostnad(ctx: Ctx, d=None) -> np.ndarray:
     except SaknadIndata:
         raise
     except EjTillganglig as exc:
-        return ctx.ej_tillganglig(f"{OMR}_region", f"{exc.path}: {exc.reason}", shape_of=ctx.region_kod)
+        return ctx.ej_tillganglig(f"{OMR}_region", exc.reason, shape_of=ctx.region_kod)
     return lan["region_andel"] * lan["standardkostnad"]
 
 

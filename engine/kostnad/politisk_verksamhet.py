@@ -32,7 +32,7 @@ def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     elif lasning == "kapitel":
         under = mv < ctx.p(q + "troskel_modellvarde")
     else:
-        raise ValueError(f"politisk_verksamhet.troskel_lasning must be 'bilaga' or 'kapitel', got {lasning!r}")
+        raise ValueError(f"politisk_verksamhet.troskel_lasning ska vara 'bilaga' eller 'kapitel', inte {lasning!r}")
     mi = np.where(under, 1.0, mv / np.mean(mv, axis=-1, keepdims=True))
     return mv, mi
 

@@ -9,6 +9,7 @@ import numpy as np
 
 from engine.common import invanarbaserat_avdrag, kpif_faktor
 from engine.context import Ctx
+from engine.sammanfattning import KOMPONENT_NAMN
 
 
 def kpif(ctx: Ctx):
@@ -73,8 +74,10 @@ def strukturellt_lonelage_komponent(ctx: Ctx, d) -> np.ndarray:
     underlag = list(ctx.p.raw(f"{namn}.lonelage_underlag"))
     saknas = [c for c in underlag if np.isnan(bas[c]).all()]
     if saknas:  # the justerad lönekostnad needs components the rule set does not give
+        delar = [KOMPONENT_NAMN.get(c, c.replace("_", " ")) for c in saknas]
         return ctx.ej_tillganglig(
-            f"{namn}.strukturellt_lonelage", f"the justerad lönekostnad needs {', '.join(saknas)}, not available"
+            f"{namn}.strukturellt_lonelage",
+            f"den justerade lönekostnaden summerar {', '.join(delar)}, som inte är tillgängliga (se ovan)",
         )
     jl = sum(bas[c] for c in underlag) * ctx.p(f"{namn}.lonekostnadsandel")
     return strukturellt_lonelage(ctx, jl)
