@@ -102,12 +102,11 @@ class SaknasForAret(EjTillganglig, InputError):
 
     def __init__(self, path: str, ar: int, forsta: int, namn: str):
         self.ar, self.forsta, self.namn = ar, forsta, namn
-        super().__init__(
-            path, f"inget värde för utjämningsår {ar} i regelverk {namn} — det första gäller från {forsta}"
-        )
+        # the path is what a user writes in a reform to supply the value, so the notice names it
+        super().__init__(path, f"värdet för {path} gäller först från utjämningsår {forsta}, inte {ar}")
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"regelverk {self.namn}: {self.reason}"
 
 
 class UniqueKeyLoader(yaml.SafeLoader):

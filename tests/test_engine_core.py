@@ -66,7 +66,7 @@ def test_kpif_factor_reproduces_the_bilaga_examples():
     assert f == pytest.approx(1.06 * 1.027)
     # 687 → 748 (L18003–L18023); riket 831 → "904" is 904,64 printed without decimals (L20079: 1 539 − 904,64 = 635)
     assert round(687 * f) == 748 and 831 * f == pytest.approx(904.64, abs=0.005)
-    with pytest.raises(ParameterError, match="OPEN-2"):
+    with pytest.raises(ParameterError, match=r"KPIF för år 2025, 2026 finns inte i regelverket .* SOU 2024:50 s\. 79"):
         kpif_faktor(kpif, 2026)
 
 

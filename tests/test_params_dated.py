@@ -62,14 +62,20 @@ def test_a_leaf_whose_first_value_comes_later_is_not_part_of_the_law_that_year(t
     d = _law(tmp_path)
     p25 = Params.load("prov", d, ar=2025)
     assert not p25.finns("inkomstutjamning.ny") and not p25.has("inkomstutjamning.ny")
-    with pytest.raises(SaknasForAret, match=r"inkomstutjamning\.ny: inget värde för utjämningsår 2025 .* från 2026"):
+    with pytest.raises(
+        SaknasForAret,
+        match=r"regelverk prov: värdet för inkomstutjamning\.ny gäller först från utjämningsår 2026, inte 2025",
+    ):
         p25("inkomstutjamning.ny")
     assert p25.for_ar(2026)("inkomstutjamning.ny") == 3.0 and p25.for_ar(2026).finns("inkomstutjamning.ny")
     # a component reading it is "ej tillgänglig" naming it (SaknasForAret is an EjTillganglig) …
     ctx = make_ctx({"folkmangd_31dec_t2": [1.0, 2.0]})
     ctx.p = p25
     out = ctx.komponent("prov.ny", lambda: ctx.p("inkomstutjamning.ny"))
-    assert np.isnan(out).all() and "inkomstutjamning.ny: inget värde för utjämningsår 2025" in ctx.notes[0]
+    assert np.isnan(out).all() and ctx.notes == [
+        "Prov: ny: ej tillgänglig i regelverk prov — värdet för inkomstutjamning.ny gäller först från "
+        "utjämningsår 2026, inte 2025"
+    ]
     # … and where nothing catches it, an input error (exit 2)
     assert issubclass(SaknasForAret, P.InputError)
 

@@ -152,7 +152,7 @@ def test_a_delmodell_the_law_does_not_have_says_why_when_called():
     out = kostnad.berakna_delmodell(ctx, "gator_och_vagar")
     assert list(out) == ["standardkostnad"] and np.isnan(out["standardkostnad"]).all()
     assert ctx.notes == [
-        "gator_och_vagar: ej tillgänglig i regelverk 2024 — ny delmodell i SOU 2024:50; ingår inte i "
+        "Gator och vägar: ej tillgänglig i regelverk 2024 — ny delmodell i SOU 2024:50; ingår inte i "
         "nuvarande regler (lag 2004:773 8 § nuvarande lydelse) — kostnaderna ingår i infrastruktur och "
         "skydd och verksamhetsövergripande kostnader"
     ]
