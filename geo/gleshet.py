@@ -21,6 +21,16 @@ the pipeline picks the default, the kernel keeps euclidean with the own cell cou
 
 Algorithm (exact, no approximation anywhere)
 --------------------------------------------
+Two exact paths give identical keys; ``method`` (allowed values in :data:`METHODS`) chooses:
+
+* ``"sat"``, the summed-area table, O(1) per count, for the square metrics (manhattan, chebyshev) on a
+  lattice (section "Square metrics" below);
+* ``"rad"``, the row scan, O(rows within the radius) per count, for every metric;
+* ``"auto"`` (default): the table when the metric is square and its table fits the memory budget
+  ``karna.sat_max_minne_mib`` (data/gleshet/parametrar.yaml), the row scan otherwise — always for euclidean,
+  and for coordinates so irregular that their lattice would need a table above the budget. Forcing ``"sat"``
+  where it does not apply is an input error.
+
 Coordinates are quantised to integers (1 cm by default; SCB grid centres are whole metres, so nothing is lost)
 and every distance is handled as an exact int64 *key* D that is monotone in the distance — Δx² + Δy² for
 euclidean, |Δx| + |Δy| for manhattan, max(|Δx|, |Δy|) for chebyshev — so ties and "≤ d" are decided in integer
@@ -28,9 +38,10 @@ arithmetic. A metric is two small functions: its key (``_key``) and its row half
 largest |Δx| with key(Δx, Δy) ≤ D in a row at Δy; ⌊√(D − Δy²)⌋, D − |Δy| and D). Adding a metric means adding
 a branch to these two and to the radius ↔ key conversions (``_radius``, ``_key_of_radius``), nothing else.
 
-Cells are sorted into rows of equal y and by x within a row, with a running population sum. The population
-within key D of a point is then a sum over the rows within reach of one prefix-sum difference per row, each
-x-range found by binary search (``_count``): O(rows · log) independent of how many cells lie inside.
+Row scan (the ``"rad"`` path). Cells are sorted into rows of equal y and by x within a row, with a running
+population sum. The population within key D of a point is then a sum over the rows within reach of one
+prefix-sum difference per row, each x-range found by binary search (``_count``): O(rows · log) independent of
+how many cells lie inside.
 
 With the own cell counted, r is Lipschitz in every metric: |r_i − r_j| ≤ d(c_i, c_j). Cells are processed in
 sorted order, so the radii of already computed neighbours (the previous cell of the row, the nearest cells of
@@ -42,9 +53,23 @@ the bracket; a bracket that fails its check (floating point is not trusted, and 
 per-cell thresholds N + p_i make the bracket a mere guess) falls back to a fresh exponential search, so the
 result never depends on the order, the chunking or the bracket.
 
+Square metrics (the ``"sat"`` path). With u = x + y, v = x − y, |Δx| + |Δy| = max(|Δu|, |Δv|): the
+manhattan ball of radius d is the axis-aligned square |Δu| ≤ d, |Δv| ≤ d in (u, v); the chebyshev ball is
+that square in (u, v) = (x, y). Every cell lies on the lattice u = u_min + a·g_u, v = v_min + b·g_v, with
+g_u, g_v the gcds of the quantised offsets u − u_min, v − v_min (SCB's 1 km centres, at 500 mod 1 000 m, give
+g = 1 000 m in (u, v); 250 m centres at 125 mod 250 m, also mixed with 1 km ones, 250 m). A summed-area
+table over the lattice ((n_v + 1) × (n_u + 1) entries, int32 while the grid's population is below 2³¹, else
+int64) gives the population of any square in four reads, independent of the radius and the resolution. The
+distances max(|Δu|, |Δv|) are multiples of g = gcd(g_u, g_v) and count(d) changes only at realised
+distances, so the smallest k with count(k·g) ≥ N (N + p_i without the own cell) is exactly the key: the
+radius in quanta. Per cell, k is searched from the previous cell's k — one step out and back, as r moves by
+at most the neighbour distance (Lipschitz) — else by galloping outwards and bisection: typically two
+counts a cell. The square is clipped to the table's box.
+
 Parallelism: the sorted cells are split into chunks; each chunk is one dask task running the numba kernel
 (``nogil``), on local threads by default or on a dask.distributed cluster (``scheduler="tcp://…"``) with
-identical results.
+identical results. The index (row scan) or the summed-area table is built once per call and shared by every
+task: by reference on local threads, scattered once to every worker of a cluster.
 """
 
 from __future__ import annotations
@@ -65,8 +90,10 @@ from engine.errors import InputError
 METRICS = ("euclidean", "manhattan", "chebyshev")
 #: Coordinates are quantised to this many units per metre before any distance is computed.
 QUANTA_PER_M = 100
-#: Cells per dask task.
+#: Cells per dask task of the row scan.
 DEFAULT_CHUNK_SIZE = 4096
+#: Cells per dask task of the summed-area table (≈ 0,1 µs a cell: a smaller task costs more in dask than it does).
+SAT_CHUNK_SIZE = 65536
 #: Allowed values of ``scheduler`` (the CLI's --scheduler): dask's local threads, no parallelism, or the address
 #: of a running dask.distributed scheduler.
 SCHEDULERS = ("threads", "sync", "tcp://host:port")
@@ -76,6 +103,11 @@ SCHEDULER_CONNECT_TIMEOUT_S = 5.0
 NARROW_WIDTH_M = 500.0
 #: Half-width (metres, plus a quarter of the neighbour distance) of the first, guessed annulus.
 GUESS_WIDTH_M = 300.0
+#: Allowed values of ``method``: choose automatically, the row scan (every metric), the summed-area table
+#: (manhattan and chebyshev on a lattice whose table fits the memory budget); module docstring, "Algorithm".
+METHODS = ("auto", "rad", "sat")
+#: The memory budget of the summed-area table (MiB): ``karna.sat_max_minne_mib`` in data/gleshet/parametrar.yaml.
+SAT_BUDGET_PARAMETER = "karna.sat_max_minne_mib"
 
 
 class KernelInputError(InputError):
@@ -545,6 +577,178 @@ def _radii_chunk(
     return out
 
 
+# --------------------------------------------------------------------------------------------- square metrics: SAT
+
+
+@dataclass(frozen=True)
+class SquareLattice:
+    """Where the cells sit in the square metrics' frame (module docstring, "Square metrics").
+
+    (u, v) = (x + y, x − y) for manhattan, (x, y) for chebyshev, in quanta; the distance of two cells is then
+    max(|Δu|, |Δv|). Every cell lies on the lattice u = u0 + a·gu, v = v0 + b·gv (gu, gv the gcds of the
+    offsets), a ∈ [0, nu), b ∈ [0, nv); distances are multiples of g = gcd(gu, gv) and at most k_max·g.
+    """
+
+    a: np.ndarray  # lattice column (along u) of every cell, index order
+    b: np.ndarray  # lattice row (along v) of every cell, index order
+    gu: int
+    gv: int
+    g: int
+    nu: int
+    nv: int
+    k_max: int
+    dtype: type  # of the SAT: int32 when the grid's total population fits, else int64
+
+    @property
+    def sat_bytes(self) -> int:
+        """Bytes of the summed-area table this lattice needs ((nv + 1) × (nu + 1) entries)."""
+        return (self.nu + 1) * (self.nv + 1) * np.dtype(self.dtype).itemsize
+
+
+def square_lattice(index: GridIndex, metric: str) -> SquareLattice | None:
+    """The lattice of the square metrics (None for euclidean, whose ball is not a square)."""
+    code = _check_metric(metric)
+    if code == _EUCLIDEAN or index.n == 0:
+        return None
+    if code == _MANHATTAN:  # |Δx| + |Δy| = max(|Δx + Δy|, |Δx − Δy|): the diamond turned into a square
+        u, v = index.xq + index.yq, index.xq - index.yq
+    else:
+        u, v = index.xq, index.yq
+    du, dv = u - u.min(), v - v.min()
+    gu, gv = int(np.gcd.reduce(du)), int(np.gcd.reduce(dv))
+    # An axis with one value only (a single row of the square): any spacing does; take the other one's.
+    gu, gv = (gu or gv or 1), (gv or gu or 1)
+    nu, nv = int(du.max()) // gu + 1, int(dv.max()) // gv + 1
+    g = math.gcd(gu, gv)
+    return SquareLattice(
+        a=du // gu,
+        b=dv // gv,
+        gu=gu,
+        gv=gv,
+        g=g,
+        nu=nu,
+        nv=nv,
+        k_max=max((nu - 1) * gu, (nv - 1) * gv) // g,
+        dtype=np.int32 if index.total < 2**31 else np.int64,
+    )
+
+
+@dataclass(frozen=True)
+class SquareTable:
+    """A lattice with its summed-area table: sat[b, a] = population of the cells with row < b and column < a."""
+
+    lattice: SquareLattice
+    sat: np.ndarray
+    cum: np.ndarray  # the index's running population sum (a cell's own population, the total)
+
+
+@nb.njit(cache=True, nogil=True)
+def _fill_sat(sat, a, b, cum):
+    """Population at each lattice point, then the running sums in one pass, in place (no temporary):
+    sat[r, c] = sat[r − 1, c] + (row r's population left of column c)."""
+    for i in range(a.size):
+        sat[b[i] + 1, a[i] + 1] += cum[i + 1] - cum[i]
+    for r in range(1, sat.shape[0]):
+        row = sat[r, 0]  # 0, in the table's dtype
+        for c in range(1, sat.shape[1]):
+            row += sat[r, c]
+            sat[r, c] = sat[r - 1, c] + row
+
+
+def build_sat(index: GridIndex, lattice: SquareLattice) -> SquareTable:
+    """The summed-area table of `lattice` (``lattice.sat_bytes`` bytes)."""
+    sat = np.zeros((lattice.nv + 1, lattice.nu + 1), dtype=lattice.dtype)
+    _fill_sat(sat, lattice.a, lattice.b, index.cum)
+    return SquareTable(lattice, sat, index.cum)
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _square_count(sat, a, b, ra, rb):
+    """Population of the lattice points with |column − a| ≤ ra and |row − b| ≤ rb: four reads."""
+    a0 = max(a - ra, 0)
+    a1 = min(a + ra + 1, sat.shape[1] - 1)
+    b0 = max(b - rb, 0)
+    b1 = min(b + rb + 1, sat.shape[0] - 1)
+    return np.int64(sat[b1, a1]) - np.int64(sat[b0, a1]) - np.int64(sat[b1, a0]) + np.int64(sat[b0, a0])
+
+
+@nb.njit(cache=True, nogil=True, inline="always")
+def _reaches(sat, a, b, k, g, gu, gv, N):
+    """count(k·g) >= N: the square of half-side k·g (quanta) around (a, b) holds N inhabitants."""
+    d = k * g
+    return _square_count(sat, a, b, d // gu, d // gv) >= N
+
+
+@nb.njit(cache=True, nogil=True)
+def _sat_chunk(sat, a, b, cum, gu, gv, g, k_max, own_cell, start, stop, N0):
+    """Exact radius key (quanta) of the cells [start, stop) in index order; -1 where unreachable.
+
+    Per cell the smallest k with count(k·g) >= N (N0 + p_i without the own cell), searched from the previous
+    cell's k: one step out and back (r moves by at most one lattice step between neighbours with the own cell
+    counted), else galloping outwards, then bisection. count is exact, so the guess only decides the cost."""
+    out = np.empty(stop - start, dtype=np.int64)
+    total = cum[cum.size - 1]
+    k = np.int64(0)
+    for i in range(start, stop):
+        N = N0 if own_cell else N0 + (cum[i + 1] - cum[i])
+        if total < N:
+            out[i - start] = -1
+            continue
+        ai = a[i]
+        bi = b[i]
+        k0 = min(k, k_max)
+        if _reaches(sat, ai, bi, k0, g, gu, gv, N):
+            hi = k0  # smallest known k that reaches N
+            lo = np.int64(-1)  # largest known k that does not (-1: none)
+            step = np.int64(1)
+            while hi > 0:
+                c = max(hi - step, np.int64(0))
+                if _reaches(sat, ai, bi, c, g, gu, gv, N):
+                    hi = c
+                    step <<= 1
+                else:
+                    lo = c
+                    break
+        else:
+            lo = k0
+            hi = k_max  # the whole lattice: reaches N since total >= N
+            step = np.int64(1)
+            while lo + step < k_max:
+                c = lo + step
+                if _reaches(sat, ai, bi, c, g, gu, gv, N):
+                    hi = c
+                    break
+                lo = c
+                step <<= 1
+        while hi - lo > 1:
+            mid = (lo + hi) >> 1
+            if _reaches(sat, ai, bi, mid, g, gu, gv, N):
+                hi = mid
+            else:
+                lo = mid
+        out[i - start] = hi * g
+        k = hi
+    return out
+
+
+def _sat_task(table: SquareTable, start: int, stop: int, N: int, own_cell: bool = True) -> np.ndarray:
+    lat = table.lattice
+    return _sat_chunk(
+        table.sat,
+        lat.a,
+        lat.b,
+        table.cum,
+        np.int64(lat.gu),
+        np.int64(lat.gv),
+        np.int64(lat.g),
+        np.int64(lat.k_max),
+        own_cell,
+        start,
+        stop,
+        np.int64(N),
+    )
+
+
 # --------------------------------------------------------------------------------------------- public API
 
 
@@ -624,7 +828,10 @@ def _connect(address: str):
     return Client(address, timeout=SCHEDULER_CONNECT_TIMEOUT_S, set_as_default=False)
 
 
-def _check_chunk_size(chunk_size) -> int:
+def _check_chunk_size(chunk_size) -> int | None:
+    """A positive int, or None (the method's own default: DEFAULT_CHUNK_SIZE, SAT_CHUNK_SIZE)."""
+    if chunk_size is None:
+        return None
     if isinstance(chunk_size, (bool, np.bool_)) or not isinstance(chunk_size, (int, np.integer)) or chunk_size <= 0:
         raise KernelInputError(
             f"--chunk-size (rutor per dask-uppgift) måste vara ett positivt heltal, inte {chunk_size!r}"
@@ -664,6 +871,50 @@ def _chunk_task(
     )
 
 
+def _check_method(method) -> str:
+    if method not in METHODS:
+        raise KernelInputError(f"okänd metod {method!r} för radierna; tillåtna värden: {', '.join(METHODS)}")
+    return method
+
+
+def sat_budget_bytes() -> int:
+    """The summed-area table's memory budget in bytes (:data:`SAT_BUDGET_PARAMETER`)."""
+    from geo.parametrar import parameter
+
+    return int(parameter(SAT_BUDGET_PARAMETER)) * 2**20
+
+
+def choose_method(index: GridIndex, metric: str, method: str = "auto") -> tuple[str, SquareLattice | None]:
+    """The path that will run ("rad" or "sat") and, for "sat", its lattice.
+
+    "auto" takes the summed-area table when the metric is square (manhattan, chebyshev) and the table of the
+    cells' lattice fits :func:`sat_budget_bytes` (coordinates off a coarse lattice give a huge table), the row
+    scan otherwise; "sat" where the table does not apply is an input error naming the reason."""
+    _check_method(method)
+    code = _check_metric(metric)
+    if method == "rad" or (method == "auto" and code == _EUCLIDEAN):
+        return "rad", None
+    if code == _EUCLIDEAN:
+        raise KernelInputError(
+            "metoden 'sat' (summerad areatabell) gäller bara kvadratiska avståndsmått (manhattan, chebyshev), "
+            "inte euclidean; använd metoden 'auto' eller 'rad'"
+        )
+    lattice = square_lattice(index, metric)
+    if lattice is None:  # no cells: nothing to compute either way
+        return "rad", None
+    budget = sat_budget_bytes()
+    if lattice.sat_bytes <= budget:
+        return "sat", lattice
+    if method == "sat":
+        raise KernelInputError(
+            f"metoden 'sat': rutornas mittpunkter ligger på ett gitter med {lattice.nu} × {lattice.nv} punkter, "
+            f"vars summerade areatabell skulle ta {lattice.sat_bytes / 2**20:.0f} MiB, mer än gränsen "
+            f"{budget / 2**20:.0f} MiB ({SAT_BUDGET_PARAMETER} i data/gleshet/parametrar.yaml); "
+            f"använd metoden 'auto' eller 'rad'"
+        )
+    return "rad", None
+
+
 def _chunks(n: int, chunk_size: int) -> list[tuple[int, int]]:
     return [(s, min(s + chunk_size, n)) for s in range(0, n, chunk_size)]
 
@@ -674,19 +925,21 @@ def radii_sorted(
     *,
     metric: str = "euclidean",
     own_cell: bool = True,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     scheduler: str | None = "threads",
     narrow_width_m: float = NARROW_WIDTH_M,
     guess_width_m: float = GUESS_WIDTH_M,
     progress: bool = False,
+    method: str = "auto",
 ) -> np.ndarray:
     """Radius keys (int64, quantised units, -1 = unreachable) in the index's sorted order, shape (n, T): the
     squared radius for euclidean, the radius itself for manhattan and chebyshev (see :func:`key_to_metres`).
 
     `metric` ∈ :data:`METRICS` and `own_cell` as in the module docstring. `scheduler` ∈ :data:`SCHEDULERS`:
     "threads" (dask local threads), "sync" (no parallelism), or a dask.distributed address ("tcp://host:port")
-    to run the same tasks on an existing cluster; `chunk_size` cells per task (> 0). The result does not depend
-    on the scheduler or the chunking.
+    to run the same tasks on an existing cluster; `chunk_size` cells per task (> 0; None: the method's default,
+    :data:`DEFAULT_CHUNK_SIZE` for the row scan, :data:`SAT_CHUNK_SIZE` for the table). `method` ∈ :data:`METHODS`
+    (:func:`choose_method`). The result does not depend on the method, the scheduler or the chunking.
     """
     import dask
 
@@ -694,6 +947,7 @@ def radii_sorted(
     own = _check_own_cell(own_cell)
     scheduler = check_scheduler(scheduler)
     chunk_size = _check_chunk_size(chunk_size)
+    path, lattice = choose_method(index, metric, method)
     thresholds = [int(t) for t in thresholds]
     if any(t <= 0 for t in thresholds):
         raise ValueError("thresholds must be positive integers")
@@ -701,17 +955,18 @@ def radii_sorted(
     out = np.empty((n, len(thresholds)), dtype=np.int64)
     if n == 0:
         return out
-    narrow_q = narrow_width_m * index.quanta_per_m
-    guess_q = guess_width_m * index.quanta_per_m
-    spans = _chunks(n, chunk_size)
+    if path == "sat":  # one table for every threshold and task
+        data, task, extra = build_sat(index, lattice), _sat_task, (own,)
+    else:
+        narrow_q = narrow_width_m * index.quanta_per_m
+        guess_q = guess_width_m * index.quanta_per_m
+        data, task, extra = index, _chunk_task, (narrow_q, guess_q, code, own)
+    spans = _chunks(n, chunk_size or (SAT_CHUNK_SIZE if path == "sat" else DEFAULT_CHUNK_SIZE))
     jobs = [(t, s, e) for t in range(len(thresholds)) for (s, e) in spans]
 
     if scheduler in ("threads", "sync"):
-        idx = dask.delayed(index, pure=True)
-        tasks = [
-            dask.delayed(_chunk_task, pure=True)(idx, s, e, thresholds[t], narrow_q, guess_q, code, own)
-            for t, s, e in jobs
-        ]
+        shared = dask.delayed(data, pure=False)  # not hashed: the table can be hundreds of MB
+        tasks = [dask.delayed(task, pure=True)(shared, s, e, thresholds[t], *extra) for t, s, e in jobs]
         if progress:
             from dask.diagnostics import ProgressBar
 
@@ -721,11 +976,8 @@ def radii_sorted(
             results = dask.compute(*tasks, scheduler=scheduler)
     else:
         with _connect(scheduler) as client:
-            fut_index = client.scatter(index, broadcast=True)
-            futures = [
-                client.submit(_chunk_task, fut_index, s, e, thresholds[t], narrow_q, guess_q, code, own, pure=False)
-                for t, s, e in jobs
-            ]
+            fut_data = client.scatter(data, broadcast=True)
+            futures = [client.submit(task, fut_data, s, e, thresholds[t], *extra, pure=False) for t, s, e in jobs]
             if progress:
                 from distributed import progress as dprogress
 
@@ -759,19 +1011,21 @@ def radii(
     *,
     metric: str = "euclidean",
     own_cell: bool = True,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     scheduler: str | None = "threads",
     quanta_per_m: int = QUANTA_PER_M,
     narrow_width_m: float = NARROW_WIDTH_M,
     guess_width_m: float = GUESS_WIDTH_M,
     progress: bool = False,
+    method: str = "auto",
 ) -> np.ndarray:
     """r_i(N) in metres for every cell (input order) and threshold: float64 array of shape (n, len(thresholds)).
 
     `metric` ∈ :data:`METRICS` (default "euclidean") and `own_cell` (default True: the cell's own population
     counts at distance 0) as defined in the module docstring. NaN, with a warning, where a cell cannot gather
     N inhabitants in the whole grid. `thresholds` defaults to the law's 3 000 and 15 000 inhabitants
-    (``matt.medeldistans_invanare`` in data/gleshet/parametrar.yaml).
+    (``matt.medeldistans_invanare`` in data/gleshet/parametrar.yaml). `method` ∈ :data:`METHODS` picks the
+    algorithm (:func:`choose_method`; "auto" by default); every method gives the same radii.
     """
     if thresholds is None:
         from geo.parametrar import parameter
@@ -781,6 +1035,7 @@ def radii(
     _check_own_cell(own_cell)
     check_scheduler(scheduler)
     _check_chunk_size(chunk_size)
+    _check_method(method)
     index = build_index(x, y, pop, quanta_per_m)
     for t in thresholds:
         if int(t) > index.total:
@@ -799,6 +1054,7 @@ def radii(
         narrow_width_m=narrow_width_m,
         guess_width_m=guess_width_m,
         progress=progress,
+        method=method,
     )
     r = key_to_metres(keys, metric, quanta_per_m)
     if not own_cell:

@@ -237,7 +237,8 @@ def test_threads_equal_sync_and_chunking():
 
 
 def test_distributed_scheduler_identical():
-    """The same tasks on a real dask.distributed LocalCluster (2 workers, loopback TCP) give the threaded radii."""
+    """The same tasks on a real dask.distributed LocalCluster (2 workers, loopback TCP) give the threaded radii,
+    for the row scan (scattered index) and the summed-area table (scattered table)."""
     distributed = pytest.importorskip("distributed")
     rng = np.random.default_rng(3)
     x = rng.integers(0, 200, 3000) * 1000.0
@@ -247,9 +248,17 @@ def test_distributed_scheduler_identical():
         n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1", dashboard_address=None
     ) as cluster:
         assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
-        for metric, own_cell in (("euclidean", True), ("manhattan", False)):
-            local = radii(
-                x, y, pop, [3000, 15000], metric=metric, own_cell=own_cell, scheduler="threads", chunk_size=500
+        for metric, own_cell, method in (("euclidean", True, "rad"), ("manhattan", False, "sat")):
+            local = radii(  # the row scan on local threads against either method on the cluster
+                x,
+                y,
+                pop,
+                [3000, 15000],
+                metric=metric,
+                own_cell=own_cell,
+                scheduler="threads",
+                chunk_size=500,
+                method="rad",
             )
             remote = radii(
                 x,
@@ -260,6 +269,7 @@ def test_distributed_scheduler_identical():
                 own_cell=own_cell,
                 scheduler=cluster.scheduler_address,
                 chunk_size=333,
+                method=method,
             )
             np.testing.assert_array_equal(local, remote)
 
