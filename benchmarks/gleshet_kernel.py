@@ -1,8 +1,8 @@
 """Benchmark: the project's radius kernel against the baseline a competent user would write.
 
     python benchmarks/gleshet_kernel.py [--grid PATH …] [--split 1km,mixed,full] [--thresholds 3000,15000]
-        [--repeat 3] [--metric euclidean] [--no-own-cell] [--scheduler threads|sync|cluster|tcp://…]
-        [--baseline-max-cells N] [--chunk-profile]
+        [--repeat 3] [--metric euclidean] [--no-own-cell] [--method auto|rad|sat]
+        [--scheduler threads|sync|cluster|tcp://…] [--baseline-max-cells N] [--chunk-profile]
 
 Grids: files given with --grid (any format ``geo.readers`` reads), and with --split the real SCB 1 km grid 2024
 ("1km") and the synthetic 250 m grids made from it by ``benchmarks/split_grid.py`` ("mixed": tätort cells split,
@@ -17,16 +17,20 @@ same). It is skipped on grids above --baseline-max-cells (the line says so). Bot
 same grid; the radii must be identical.
 
 Prints one JSON line per grid:
-  {"grid", "cells", "population", "thresholds", "metric", "own_cell", "scheduler", "project_s",
+  {"grid", "cells", "population", "thresholds", "metric", "own_cell", "method", "path", "scheduler", "project_s",
    "project_runs_s", "project_median_s", "project_first_call_s", "baseline_s", "speedup", "speedup_median",
    "identical", "max_abs_diff_m", "loadavg_1m", "cores", …}
 `project_s` is the best of --repeat warm runs (numba compiled; the first call, including compilation or
 loading numba's cache, is reported separately); `speedup` = baseline_s / project_s and `speedup_median` uses the
-median warm run. `loadavg_1m` is the 1-minute load average before and after: the machine may be shared, and
+median warm run. `method` is what was asked (geo.gleshet.METHODS), `path` what ran ("rad": the row scan, "sat":
+the summed-area table of the square metrics); for "sat" the line gives the table's lattice (`sat_lattice`:
+n_u × n_v points, spacing g in metres), its size (`sat_bytes`) and the best of three builds (`sat_build_s`, part
+of `project_s`). `loadavg_1m` is the 1-minute load average before and after: the machine may be shared, and
 both sides slow down when it is busy. With --chunk-profile the line also gives the single-threaded time of
-every chunk of DEFAULT_CHUNK_SIZE cells (min / median / max and the sum), the basis of the scale-out estimate
-in RESULTS.md. ``--scheduler cluster`` starts a ``distributed.LocalCluster`` of 2 worker processes on loopback
-(1 thread each) and runs the kernel on it; its start-up is not timed, its first call is.
+every chunk (DEFAULT_CHUNK_SIZE cells for the row scan, SAT_CHUNK_SIZE for the table): min / median / max and
+the sum, the basis of the scale-out estimate in RESULTS.md. ``--scheduler cluster`` starts a
+``distributed.LocalCluster`` of 2 worker processes on loopback (1 thread each) and runs the kernel on it; its
+start-up is not timed, its first call is.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ from scipy.spatial import cKDTree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.append(str(ROOT / "benchmarks"))  # after ROOT: benchmarks/engine.py must not shadow the engine package
 
 from geo import gleshet  # noqa: E402
 from geo.readers import read_grid  # noqa: E402
@@ -112,29 +116,35 @@ def load_grids(paths: list[Path], splits: list[str]):
     return grids
 
 
-def chunk_profile(x, y, pop, thresholds, metric, own_cell) -> dict:
+def chunk_profile(x, y, pop, thresholds, metric, own_cell, method) -> dict:
     """Single-threaded seconds of every kernel task (chunk × threshold) in sorted order."""
     index = gleshet.build_index(x, y, pop)
-    code = gleshet.METRICS.index(metric)
+    path, lattice = gleshet.choose_method(index, metric, method)
+    if path == "sat":
+        table = gleshet.build_sat(index, lattice)
+        chunk_size = gleshet.SAT_CHUNK_SIZE
+
+        def task(s, e, N):
+            gleshet._sat_task(table, s, e, N, own_cell)
+    else:
+        code = gleshet.METRICS.index(metric)
+        chunk_size = gleshet.DEFAULT_CHUNK_SIZE
+        narrow_q = gleshet.NARROW_WIDTH_M * index.quanta_per_m
+        guess_q = gleshet.GUESS_WIDTH_M * index.quanta_per_m
+
+        def task(s, e, N):
+            gleshet._chunk_task(index, s, e, N, narrow_q, guess_q, code, own_cell)
+
     times = []
     for N in thresholds:
-        for s, e in gleshet._chunks(index.n, gleshet.DEFAULT_CHUNK_SIZE):
+        for s, e in gleshet._chunks(index.n, chunk_size):
             t0 = time.perf_counter()
-            gleshet._chunk_task(
-                index,
-                s,
-                e,
-                N,
-                gleshet.NARROW_WIDTH_M * index.quanta_per_m,
-                gleshet.GUESS_WIDTH_M * index.quanta_per_m,
-                code,
-                own_cell,
-            )
+            task(s, e, N)
             times.append(time.perf_counter() - t0)
     t = np.array(times)
     index_mb = sum(a.nbytes for a in (index.xq, index.yq, index.cum, index.row_y, index.row_start, index.order)) / 1e6
     return {
-        "chunk_size": gleshet.DEFAULT_CHUNK_SIZE,
+        "chunk_size": chunk_size,
         "tasks": int(t.size),
         "task_s_min": round(float(t.min()), 4),
         "task_s_median": round(float(np.median(t)), 4),
@@ -144,9 +154,28 @@ def chunk_profile(x, y, pop, thresholds, metric, own_cell) -> dict:
     }
 
 
+def sat_info(x, y, pop, metric, method) -> dict:
+    """Which path the kernel takes, and for the table its lattice, bytes and build time (best of three)."""
+    index = gleshet.build_index(x, y, pop)
+    path, lattice = gleshet.choose_method(index, metric, method)
+    if path != "sat":
+        return {"path": path}
+    builds = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        gleshet.build_sat(index, lattice)
+        builds.append(time.perf_counter() - t0)
+    return {
+        "path": path,
+        "sat_lattice": [lattice.nu, lattice.nv, lattice.g / index.quanta_per_m],
+        "sat_bytes": lattice.sat_bytes,
+        "sat_build_s": round(min(builds), 4),
+    }
+
+
 def run_grid(name, cells, args, thresholds, scheduler) -> dict:
     x, y, pop = cells["x"].to_numpy(), cells["y"].to_numpy(), cells["pop"].to_numpy()
-    kw = dict(metric=args.metric, own_cell=not args.no_own_cell, scheduler=scheduler)
+    kw = dict(metric=args.metric, own_cell=not args.no_own_cell, scheduler=scheduler, method=args.method)
     load_before = os.getloadavg()[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -169,6 +198,8 @@ def run_grid(name, cells, args, thresholds, scheduler) -> dict:
         "thresholds": thresholds,
         "metric": args.metric,
         "own_cell": not args.no_own_cell,
+        "method": args.method,
+        **sat_info(x, y, pop, args.metric, args.method),
         "scheduler": args.scheduler,
         "project_s": round(project_s, 4),
         "project_runs_s": [round(v, 4) for v in runs],
@@ -176,7 +207,7 @@ def run_grid(name, cells, args, thresholds, scheduler) -> dict:
         "project_first_call_s": round(first, 4),
     }
     if args.chunk_profile:
-        result["chunks"] = chunk_profile(x, y, pop, thresholds, args.metric, not args.no_own_cell)
+        result["chunks"] = chunk_profile(x, y, pop, thresholds, args.metric, not args.no_own_cell, args.method)
     if len(pop) > args.baseline_max_cells:
         why = f"{len(pop)} cells > --baseline-max-cells {args.baseline_max_cells}"
         result.update({"baseline_s": None, "baseline_skipped": why, "speedup": None, "identical": None})
@@ -216,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--metric", default="euclidean", choices=gleshet.METRICS)
     ap.add_argument("--no-own-cell", action="store_true")
+    ap.add_argument("--method", default="auto", choices=gleshet.METHODS, help="the kernel's path (auto: its choice)")
     ap.add_argument(
         "--scheduler",
         default="threads",
