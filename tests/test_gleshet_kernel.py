@@ -272,6 +272,7 @@ def test_distributed_scheduler_identical():
                 method=method,
             )
             np.testing.assert_array_equal(local, remote)
+        assert gleshet._WORKER_TABLES == {}  # the workers (threads of this process) dropped the call's table
 
 
 def _closed_port() -> str:
