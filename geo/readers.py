@@ -19,6 +19,10 @@ columns, unparsable or wrong-length ids, duplicate ids, missing/negative/non-int
 above the band of data/rimlighet.yaml (per cell, and the grid's total: an all-zero grid is an error), cell corners
 off their lattice, overlapping cells of mixed grids, centres outside Sweden (see :data:`SWEDEN_BOX_3006`), empty
 grids and unreadable files. Messages are in Swedish and name the file, row (or pixel) and column.
+
+Several files (SCB's national 1 km grid and its 250 m grid of tätorter) become one table with :func:`read_grids` /
+:func:`compose_grids`: ``forfina`` subtracts the finer cells from the coarser cell holding them, ``disjunkt``
+unions grids that must not overlap (:data:`GRID_SAMMANFOGNING`; docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from engine.errors import InputError
 from engine.paths import DATA
 from engine.tolerances import PIXEL_HELTAL_M, PIXEL_REL
 from geo.errors import GridInputError, Problem
@@ -175,6 +180,54 @@ def compose_grids(grids: Sequence[pd.DataFrame], mode: str = "forfina") -> pd.Da
         "filer": rapport,
     }
     return out
+
+
+class GridFilesError(InputError):
+    """Problems in several grid files (:func:`read_grids`): each file's :class:`GridInputError`, listed in turn."""
+
+    def __init__(self, errors: Sequence[GridInputError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def read_grids(
+    paths: Sequence[str | Path],
+    fmt: str | None = None,
+    crs: str | None = None,
+    *,
+    cell_size: int | Sequence[int | None] | None = None,
+    mode: str = "forfina",
+) -> pd.DataFrame:
+    """Read one or several grid files (:func:`read_grid`, each to EPSG:3006) and compose them
+    (:func:`compose_grids`). ``fmt`` and ``crs`` apply to every file; ``cell_size`` is one value for every file
+    or one per file (None where the file gives its own). One file gives exactly what :func:`read_grid` gives.
+    The problems of every file are reported together (:class:`GridFilesError`); the composition's own problems
+    only once every file reads."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise GridInputError.single("--grid", "inget rutnät angivet")
+    sizes = list(cell_size) if isinstance(cell_size, (list, tuple)) else [cell_size] * len(paths)
+    if len(sizes) == 1 and len(paths) > 1:
+        sizes = sizes * len(paths)
+    if len(sizes) != len(paths):
+        raise GridInputError.single(
+            " + ".join(map(str, paths)),
+            f"{len(sizes)} rutstorlekar (--cell-size) för {len(paths)} rutnät: ange en för alla eller en per --grid",
+        )
+    grids, errors = [], []
+    for path, size in zip(paths, sizes):
+        try:
+            grids.append(read_grid(path, fmt, crs, cell_size=size))
+        except GridInputError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise GridFilesError(errors)
+    return compose_grids(grids, mode)
 
 
 def _containing(cx, cy, csize, px, py, sizes) -> np.ndarray:
