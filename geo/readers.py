@@ -121,7 +121,7 @@ def compose_grids(grids: Sequence[pd.DataFrame], mode: str = "forfina") -> pd.Da
     """One cell table from several read grids (each from :func:`read_grid`, so already in EPSG:3006), in order.
 
     ``forfina`` (refine; SCB delivers 1 km rutor for the whole country and 250 m rutor in tätorter, the committee's
-    grid is 250 m in tätorter and 1 km elsewhere, SOU 2024:50 s. 299): the first grid is the base. Every cell of a
+    grid is 250 m in tätorter and 1 km elsewhere, SOU 2024:50 s. 297): the first grid is the base. Every cell of a
     later grid lies in one cell of an earlier grid (the smallest one holding its centre) whose side is a whole
     multiple (≥ 2) of its own; the finer cells' people are part of that coarser cell's count, so they are
     subtracted from it. A remainder of 0 drops the coarser cell, one > 0 keeps it with the remainder (people

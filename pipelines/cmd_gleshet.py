@@ -89,7 +89,7 @@ Skriver i KATALOG, i ett svep (inget lämnas kvar vid fel):
 
 Flera --grid blir ett rutnät (--grid-sammanfogning): forfina (standard) tar den första filen som grund och drar
 varje finare ruta i en senare fil (SCB:s 250 m-rutor i tätorter) från den grövre ruta den ligger i, så att
-rutnätet blir 250 m i tätorter och 1 km annars som kommitténs (SOU 2024:50 s. 299); disjunkt lägger ihop filer
+rutnätet blir 250 m i tätorter och 1 km annars som kommitténs (SOU 2024:50 s. 297); disjunkt lägger ihop filer
 som inte får överlappa."""
 
 
