@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -58,19 +59,36 @@ def lan_granser(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return g[["lan_kod", "geometry"]].dissolve(by="lan_kod", as_index=False)
 
 
-def kalla_for_grid(path: str | Path) -> tuple[str, int | None]:
-    """Source text and data year for a map of a population grid file: the embedded synthetic demo grid says so,
-    another file is named by its file name and its year is the 4-digit year in the name (SCB names its files so)."""
-    path = Path(path)
+#: A map's source names at most this many grid files; more are counted ("befolkningsrutor i 4 filer: …").
+KALLA_MAX_FILER = 3
+
+
+def kalla_for_grid(path: str | Path | Sequence[str | Path]) -> tuple[str, int | None]:
+    """Source text and data year for a map of a population grid file (or of several composed, ``utjamning gleshet
+    --grid A --grid B``): the embedded synthetic demo grid says so, another file is named by its file name and its
+    year is the 4-digit year in the name (SCB names its files so). Several files are named together (or counted when
+    there are more than :data:`KALLA_MAX_FILER`); their year is given only when they agree."""
+    paths = [Path(path)] if isinstance(path, (str, Path)) else [Path(p) for p in path]
     demo = DATA / "demo"
-    try:
-        is_demo = path.resolve().parent == demo
-    except OSError:
-        is_demo = False
-    if is_demo:
-        return "syntetiska demodata (data/demo), inte SCB-statistik", None
-    years = re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", path.name)
-    return f"befolkningsrutor {path.name}", int(years[-1]) if years else None
+    texts, years = [], set()
+    for p in paths:
+        try:
+            is_demo = p.resolve().parent == demo
+        except OSError:
+            is_demo = False
+        if is_demo:
+            texts.append("syntetiska demodata (data/demo), inte SCB-statistik")
+            continue
+        found = re.findall(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)", p.name)
+        years.add(int(found[-1]) if found else None)
+        texts.append(p.name)
+    ar = years.pop() if len(years) == 1 else None
+    if len(paths) == 1:
+        return (texts[0] if texts[0].startswith("syntetiska") else f"befolkningsrutor {texts[0]}"), ar
+    unique = list(dict.fromkeys(texts))
+    if len(unique) > KALLA_MAX_FILER:
+        return f"befolkningsrutor i {len(paths)} filer ({unique[0]} …)", ar
+    return "befolkningsrutor " + " + ".join(unique), ar
 
 
 def kommun_karta(
@@ -179,7 +197,7 @@ def gleshet_kartor(
     thresholds,
     out_dir: str | Path,
     *,
-    grid: str | Path | None = None,
+    grid: str | Path | Sequence[str | Path] | None = None,
     kalla: str | None = None,
     ar: int | None = None,
     dpi: int = 150,

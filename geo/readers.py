@@ -19,18 +19,24 @@ columns, unparsable or wrong-length ids, duplicate ids, missing/negative/non-int
 above the band of data/rimlighet.yaml (per cell, and the grid's total: an all-zero grid is an error), cell corners
 off their lattice, overlapping cells of mixed grids, centres outside Sweden (see :data:`SWEDEN_BOX_3006`), empty
 grids and unreadable files. Messages are in Swedish and name the file, row (or pixel) and column.
+
+Several files (SCB's national 1 km grid and its 250 m grid of tätorter) become one table with :func:`read_grids` /
+:func:`compose_grids`: ``forfina`` subtracts the finer cells from the coarser cell holding them, ``disjunkt``
+unions grids that must not overlap (:data:`GRID_SAMMANFOGNING`; docs/decisions.md).
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from engine.errors import InputError
 from engine.paths import DATA
 from engine.tolerances import PIXEL_HELTAL_M, PIXEL_REL
 from geo.errors import GridInputError, Problem
@@ -105,6 +111,280 @@ def _check_total(df: pd.DataFrame, file: str) -> None:
                 ",", " "
             ),
         )
+
+
+#: How several grid files become one cell table (:func:`compose_grids`, ``utjamning gleshet --grid-sammanfogning``).
+GRID_SAMMANFOGNING = ("forfina", "disjunkt")
+
+
+def compose_grids(grids: Sequence[pd.DataFrame], mode: str = "forfina") -> pd.DataFrame:
+    """One cell table from several read grids (each from :func:`read_grid`, so already in EPSG:3006), in order.
+
+    ``forfina`` (refine; SCB delivers 1 km rutor for the whole country and 250 m rutor in tätorter, the committee's
+    grid is 250 m in tätorter and 1 km elsewhere, SOU 2024:50 s. 297): the first grid is the base. Every cell of a
+    later grid lies in one cell of an earlier grid (the smallest one holding its centre) whose side is a whole
+    multiple (≥ 2) of its own; the finer cells' people are part of that coarser cell's count, so they are
+    subtracted from it. A remainder of 0 drops the coarser cell, one > 0 keeps it with the remainder (people
+    outside the finer cells, at its centre), one < 0 is an error naming both files, both cells and the numbers.
+    A finer cell in no earlier cell would add people the base does not have: an error.
+
+    ``disjunkt``: the grids are unioned; a cell whose centre lies in another file's cell, or the same SCB/GEOSTAT
+    id in two files, is an error. Both modes list every problem of every file in one :class:`GridInputError`
+    and check the composed grid's total population like :func:`read_grid` does.
+
+    ``attrs``: ``crs``, ``source`` (the files, joined by " + "), ``format``, ``sammanfogning`` and ``filer`` (per
+    file: source, format, cells and people read, cells and people kept, coarser cells reduced and dropped).
+    """
+    if mode not in GRID_SAMMANFOGNING:
+        raise ValueError(f"okänd sammanfogning {mode!r}; tillåtna: {', '.join(GRID_SAMMANFOGNING)}")
+    grids = list(grids)
+    if len(grids) == 1:
+        return grids[0]
+    files = [str(g.attrs.get("source", f"rutnät {i + 1}")) for i, g in enumerate(grids)]
+    label = " + ".join(files)
+    pops = [g["pop"].to_numpy(dtype="int64").copy() for g in grids]
+    reduced = [np.zeros(len(g), dtype=bool) for g in grids]
+    problems: list[Problem] = []
+    if mode == "forfina":
+        _refine(grids, files, pops, reduced, problems)
+    else:
+        _disjoint(grids, files, problems)
+    if problems:
+        raise GridInputError(f"rutnäten {label} (--grid-sammanfogning {mode})", problems)
+    keep = [~(r & (p == 0)) for r, p in zip(reduced, pops)]
+    parts = []
+    rapport = []
+    for g, f, p, r, k in zip(grids, files, pops, reduced, keep):
+        part = g.loc[k].copy()
+        part["pop"] = p[k]
+        parts.append(part)
+        rapport.append(
+            {
+                "fil": f,
+                "format": g.attrs.get("format"),
+                "celler_lasta": int(len(g)),
+                "befolkning_last": int(g["pop"].sum()),
+                "celler": int(k.sum()),
+                "befolkning": int(p[k].sum()),
+                "minskade": int((r & k).sum()),
+                "borttagna": int((~k).sum()),
+            }
+        )
+    out = pd.concat(parts, ignore_index=True)[COLUMNS]
+    _check_total(out, label)
+    out.attrs = {
+        "crs": CRS_OUT,
+        "source": label,
+        "format": "+".join(str(g.attrs.get("format")) for g in grids),
+        "sammanfogning": mode,
+        "filer": rapport,
+    }
+    return out
+
+
+class GridFilesError(InputError):
+    """Problems in several grid files (:func:`read_grids`): each file's :class:`GridInputError`, listed in turn."""
+
+    def __init__(self, errors: Sequence[GridInputError]):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def read_grids(
+    paths: Sequence[str | Path],
+    fmt: str | None = None,
+    crs: str | None = None,
+    *,
+    cell_size: int | Sequence[int | None] | None = None,
+    mode: str = "forfina",
+) -> pd.DataFrame:
+    """Read one or several grid files (:func:`read_grid`, each to EPSG:3006) and compose them
+    (:func:`compose_grids`). ``fmt`` and ``crs`` apply to every file; ``cell_size`` is one value for every file
+    or one per file (None where the file gives its own). One file gives exactly what :func:`read_grid` gives.
+    The problems of every file are reported together (:class:`GridFilesError`); the composition's own problems
+    only once every file reads."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise GridInputError.single("--grid", "inget rutnät angivet")
+    sizes = list(cell_size) if isinstance(cell_size, (list, tuple)) else [cell_size] * len(paths)
+    if len(sizes) == 1 and len(paths) > 1:
+        sizes = sizes * len(paths)
+    if len(sizes) != len(paths):
+        raise GridInputError.single(
+            " + ".join(map(str, paths)),
+            f"{len(sizes)} rutstorlekar (--cell-size) för {len(paths)} rutnät: ange en för alla eller en per --grid",
+        )
+    grids, errors = [], []
+    for path, size in zip(paths, sizes):
+        try:
+            grids.append(read_grid(path, fmt, crs, cell_size=size))
+        except GridInputError as exc:
+            errors.append(exc)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise GridFilesError(errors)
+    return compose_grids(grids, mode)
+
+
+def _containing(cx, cy, csize, px, py, sizes) -> np.ndarray:
+    """For each point, the index of the cell of each side in ``sizes`` (ascending) whose square holds it, -1 if
+    none: an (n_points, len(sizes)) array. Squares are half-open, [c − S/2, c + S/2),
+    so a point on a shared edge belongs to one cell. Cells of one side do not overlap, so one of the 4 nearest
+    centres holds the point if any does."""
+    from scipy.spatial import cKDTree
+
+    hit = np.full((len(px), len(sizes)), -1, dtype="int64")
+    pts = np.column_stack([px, py])
+    for j, s in enumerate(sizes):
+        idx = np.flatnonzero(csize == s)
+        k = min(4, len(idx))
+        _, nb = cKDTree(np.column_stack([cx[idx], cy[idx]])).query(pts, k=k)
+        nb = nb.reshape(len(px), k)
+        for col in range(k - 1, -1, -1):  # the nearest last, so it wins
+            c = idx[nb[:, col]]
+            dx, dy = px - cx[c], py - cy[c]
+            inside = (dx >= -s / 2) & (dx < s / 2) & (dy >= -s / 2) & (dy < s / 2)
+            hit[inside, j] = c[inside]
+    return hit
+
+
+def _refine(grids, files, pops, reduced, problems: list[Problem]) -> None:
+    """Subtract every later grid's cells from the earlier cell holding them (compose_grids, ``forfina``)."""
+    offsets = np.cumsum([0] + [len(g) for g in grids])
+    for k in range(1, len(grids)):
+        fine = grids[k]
+        fs = fine["size_m"].to_numpy()
+        for i in np.flatnonzero(fs <= 0):
+            problems.append(
+                Problem(
+                    files[k],
+                    int(i) + 1,
+                    None,
+                    f"rutan {fine['cell_id'].iloc[i]!r} i {files[k]} har ingen känd rutstorlek (punkter eller ett "
+                    "raster utan meterrutor) och kan inte förfina ett grövre rutnät",
+                )
+            )
+        earlier = pd.concat([g[["cell_id", "x", "y", "size_m"]] for g in grids[:k]], ignore_index=True)
+        ex, ey, es = earlier["x"].to_numpy(), earlier["y"].to_numpy(), earlier["size_m"].to_numpy()
+        sizes = np.unique(es[es > 0])
+        ok = fs > 0
+        hit = _containing(ex, ey, es, fine["x"].to_numpy()[ok], fine["y"].to_numpy()[ok], sizes)
+        fine_idx = np.flatnonzero(ok)
+        rows = np.arange(len(fine_idx))
+        any_hit = hit >= 0
+        first = np.full(len(rows), -1)
+        if len(sizes):
+            first = np.where(any_hit.any(axis=1), any_hit.argmax(axis=1), -1)  # the smallest earlier cell holding it
+        parent = np.where(first >= 0, hit[rows, np.maximum(first, 0)] if len(sizes) else -1, -1)
+        big = sizes[np.maximum(first, 0)] if len(sizes) else np.zeros(len(rows), dtype="int64")
+        small = fs[fine_idx]
+        bad = (parent >= 0) & ~((big > small) & (big % small == 0))
+        for j in np.flatnonzero((parent < 0) | bad):
+            i = fine_idx[j]
+            if parent[j] < 0:
+                why = (
+                    f"ligger inte i någon ruta i {' eller '.join(files[:k])}: den skulle lägga till invånare som "
+                    "grundrutnätet inte har"
+                )
+            else:
+                why = (
+                    f"ligger i {_cell(earlier, offsets, files, parent[j])}; en finare ruta ska ligga i en ruta vars "
+                    "sida är en multipel (minst 2) av dess egen"
+                )
+            problems.append(
+                Problem(
+                    files[k],
+                    int(i) + 1,
+                    None,
+                    f"{fs[i]} m-rutan {fine['cell_id'].iloc[i]!r} i {files[k]} (mittpunkt E={fine['x'].iloc[i]:.1f}, "
+                    f"N={fine['y'].iloc[i]:.1f}) {why}",
+                )
+            )
+        parent[bad] = -1
+        has = parent >= 0
+        par = parent[has]
+        fpop = fine["pop"].to_numpy()[fine_idx[has]]
+        parents, which = np.unique(par, return_inverse=True)
+        totals = np.zeros(len(parents), dtype="int64")
+        np.add.at(totals, which, fpop)
+        for g in range(k):
+            mine = (parents >= offsets[g]) & (parents < offsets[g + 1])
+            pops[g][parents[mine] - offsets[g]] -= totals[mine]
+            reduced[g][parents[mine] - offsets[g]] = True
+        for u in np.flatnonzero(totals > 0):
+            p = int(parents[u])
+            g = int(np.searchsorted(offsets, p, side="right") - 1)
+            rest = int(pops[g][p - offsets[g]])
+            if rest >= 0:
+                continue
+            inside = fine_idx[has][which == u]
+            listed = ", ".join(f"{fine['cell_id'].iloc[i]!r} {_num(fine['pop'].iloc[i])}" for i in inside)
+            problems.append(
+                Problem(
+                    files[k],
+                    None,
+                    None,
+                    f"{_cell(earlier, offsets, files, p)} har {_num(rest + totals[u])} invånare, men de "
+                    f"{len(inside)} finare rutorna i den i {files[k]} har {_num(totals[u])} ({listed}): resten blir "
+                    f"{_num(rest)}; de finare rutornas invånare ska vara en del av den grövre rutans",
+                )
+            )
+
+
+def _cell(earlier: pd.DataFrame, offsets, files, p: int) -> str:
+    """Row ``p`` of the earlier grids stacked, as "1000 m-rutan '…' (rad r i FIL)"."""
+    g = int(np.searchsorted(offsets, p, side="right") - 1)
+    return f"{earlier['size_m'].iloc[p]} m-rutan {earlier['cell_id'].iloc[p]!r} (rad {p - offsets[g] + 1} i {files[g]})"
+
+
+def _disjoint(grids, files, problems: list[Problem]) -> None:
+    """Every overlap between two files (compose_grids, ``disjunkt``)."""
+    for a in range(len(grids)):
+        for b in range(len(grids)):
+            if a == b:
+                continue
+            big, small = grids[a], grids[b]
+            bs = big["size_m"].to_numpy()
+            sizes = np.unique(bs[bs > 0])
+            same = np.full(len(small), -1)
+            if {big.attrs.get("format"), small.attrs.get("format")} <= {"scb", "geostat"}:
+                same = pd.Index(big["cell_id"]).get_indexer(small["cell_id"])
+            for i in np.flatnonzero(same >= 0) if b > a else ():
+                problems.append(
+                    Problem(
+                        files[b],
+                        int(i) + 1,
+                        None,
+                        f"rut-id {small['cell_id'].iloc[i]!r} finns i både {files[a]} (rad {same[i] + 1}) och "
+                        f"{files[b]} (rad {i + 1})",
+                    )
+                )
+            if not len(sizes):
+                continue
+            hit = _containing(
+                big["x"].to_numpy(), big["y"].to_numpy(), bs, small["x"].to_numpy(), small["y"].to_numpy(), sizes
+            )
+            ss = small["size_m"].to_numpy()
+            # a cell holds another's centre; equal cells are reported once (from the later file)
+            for i, j in zip(*np.nonzero(hit >= 0)):
+                c = int(hit[i, j])
+                if same[i] >= 0 or sizes[j] < ss[i] or (sizes[j] == ss[i] and b < a):
+                    continue
+                problems.append(
+                    Problem(
+                        files[b],
+                        int(i) + 1,
+                        None,
+                        f"{ss[i]} m-rutan {small['cell_id'].iloc[i]!r} (rad {i + 1} i {files[b]}) överlappar "
+                        f"{sizes[j]} m-rutan {big['cell_id'].iloc[c]!r} (rad {c + 1} i {files[a]}); med "
+                        "--grid-sammanfogning disjunkt får rutnäten inte överlappa (forfina drar de finare rutorna "
+                        "från de grövre)",
+                    )
+                )
 
 
 def detect_format(path) -> str:

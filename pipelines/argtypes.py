@@ -41,3 +41,15 @@ def ar(text: str) -> int:
     if not 1990 <= value <= 2100:
         raise argparse.ArgumentTypeError(f"{value}: utjämningsåret ska vara ett årtal (1990–2100)")
     return value
+
+
+#: The help of an output directory option (every command that writes a directory says the same).
+UT_KATALOG_HJALP = "utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)"
+
+
+def add_ut_option(p: argparse.ArgumentParser, *, help: str = UT_KATALOG_HJALP, **kwargs) -> None:
+    """The output option every command shares: ``--ut``, with ``--out`` accepted as the older name of the same
+    flag (gleshet and demo had it), so a script written for either command works with every other."""
+    p.add_argument(
+        "--ut", "--out", dest="ut", type=Path, help=f"{help}; --out är ett äldre namn för samma flagga", **kwargs
+    )

@@ -69,12 +69,7 @@ def register(subparsers) -> None:
         default=None,
         help="katalog med fasta index (standard: SOU 2024:50:s tabeller i data/)",
     )
-    p.add_argument(
-        "--ut",
-        type=Path,
-        required=True,
-        help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
-    )
+    argtypes.add_ut_option(p, required=True, metavar="KATALOG")
     add_csv_option(p)
     p.set_defaults(func=run)
 

@@ -53,10 +53,10 @@ def register(subparsers) -> None:
     p.add_argument("--reform", type=Path, default=None, help="YAML-fil med ändrade parametervärden (reform)")
     p.add_argument("--indata", type=Path, required=True, help="indatakatalog (docs/inputs.md)")
     p.add_argument("--fasta-index", type=Path, default=None, help="katalog med fasta index")
-    p.add_argument(
-        "--ut",
-        type=Path,
+    argtypes.add_ut_option(
+        p,
         default=None,
+        metavar="FIL",
         help="skriv rapporten till denna fil i stället för till standard ut (en befintlig fil ersätts "
         "bara om utjamning skrev den)",
     )

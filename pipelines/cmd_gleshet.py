@@ -1,6 +1,7 @@
 """`utjamning gleshet`: population grid → radius per cell → gleshet measures per kommun and län.
 
-    utjamning gleshet --grid PATH [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner PATH]
+    utjamning gleshet --grid PATH [--grid PATH …] [--grid-sammanfogning forfina|disjunkt]
+                      [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner PATH]
                       [--thresholds 3000,15000] [--tatorter PATH] [--oar PATH | --o-tabell PATH]
                       [--areal PATH] [--referensbefolkning TABELL] [--centralorter TABELL]
                       [--definition NAMN] --ut DIR [--scheduler ADDR] [--csv standard|excel-sv]
@@ -17,7 +18,10 @@ Writes into DIR atomically (nothing is left behind on error):
                   never overwritten
   lan.csv         lan_kod, lan, befolkning, celler, avstand_<N>_km (medeldistans per län)
   karta_<N>.png   map of avstand_<N>_km per kommun for every threshold N (geo/karta.py)
-  manifest.json   input hashes, arguments, versions, timings, kommun assignment report
+  manifest.json   input hashes (every grid file: grid, grid_2, …), arguments, versions, timings, kommun
+                  assignment report, the grid files' composition (grid.sammanfogning, grid.filer)
+
+Several --grid files are composed by geo.readers.read_grids (--grid-sammanfogning; docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import pandas as pd
 from engine.talformat import svenskt_tal as tal
 from engine.tolerances import FRYST_SKILLNAD
 from geo.parametrar import parameter
+from geo.readers import GRID_SAMMANFOGNING
 from pipelines import argtypes
 from pipelines.csvdialekt import add_csv_option, write_csv
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
@@ -63,7 +68,8 @@ def _thresholds(text: str) -> list[int]:
 BESKRIVNING = """\
 Befolkningsrutor → radie per ruta → gleshetsmått per kommun och län (SOU 2024:50 s. 297–308).
 
-    utjamning gleshet --grid FIL [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner FIL]
+    utjamning gleshet --grid FIL [--grid FIL …] [--grid-sammanfogning forfina|disjunkt]
+                      [--format scb|geostat|raster|points] [--crs EPSG:…] [--kommuner FIL]
                       [--thresholds 3000,15000] [--tatorter FIL] [--oar FIL | --o-tabell FIL] [--areal FIL]
                       [--referensbefolkning FIL] [--centralorter FIL] [--definition NAMN] --ut KATALOG
                       [--scheduler SCHEMALÄGGARE] [--csv standard|excel-sv]
@@ -79,7 +85,12 @@ Skriver i KATALOG, i ett svep (inget lämnas kvar vid fel):
   utanfor.csv       rutor utanför Sverige, som inte räknas
   referensjamforelse.csv  tilldelad befolkning per kommun mot referensbefolkningen (med --referensbefolkning)
   karta_<N>.png     karta över medeldistansen för varje antal invånare N
-  manifest.json     indatas kontrollsummor, argument, versioner, tider, kommunindelningen"""
+  manifest.json     indatas kontrollsummor, argument, versioner, tider, kommunindelningen
+
+Flera --grid blir ett rutnät (--grid-sammanfogning): forfina (standard) tar den första filen som grund och drar
+varje finare ruta i en senare fil (SCB:s 250 m-rutor i tätorter) från den grövre ruta den ligger i, så att
+rutnätet blir 250 m i tätorter och 1 km annars som kommitténs (SOU 2024:50 s. 297); disjunkt lägger ihop filer
+som inte får överlappa."""
 
 
 def register(subparsers) -> None:
@@ -90,7 +101,19 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument(
-        "--grid", required=True, type=Path, help="befolkningsrutor (SCB:s CSV/GPKG, GEOSTAT, GeoTIFF eller punkter)"
+        "--grid",
+        required=True,
+        type=Path,
+        action="append",
+        help="befolkningsrutor (SCB:s CSV/GPKG, GEOSTAT, GeoTIFF eller punkter); upprepa för flera filer, "
+        "t.ex. 1 km-rutor för hela landet och 250 m-rutor i tätorter (--grid-sammanfogning)",
+    )
+    p.add_argument(
+        "--grid-sammanfogning",
+        choices=GRID_SAMMANFOGNING,
+        default=GRID_SAMMANFOGNING[0],
+        help="hur flera --grid blir ett rutnät: forfina (standard: den första filen är grunden; en senare fils "
+        "rutor dras från den grövre ruta de ligger i) eller disjunkt (filerna får inte överlappa)",
     )
     p.add_argument(
         "--format",
@@ -105,8 +128,9 @@ def register(subparsers) -> None:
     p.add_argument(
         "--cell-size",
         type=argtypes.positive_int,
+        action="append",
         default=None,
-        help="rutans sida i meter när filen inte anger den (≥ 1)",
+        help="rutans sida i meter när filen inte anger den (≥ 1); en gång för alla --grid eller en gång per --grid",
     )
     p.add_argument(
         "--kommuner",
@@ -197,12 +221,13 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 
 def run_gleshet(
-    grid: Path,
+    grid: Path | Sequence[Path],
     out: Path,
     *,
     fmt: str | None = None,
     crs: str | None = None,
-    cell_size: int | None = None,
+    cell_size: int | Sequence[int] | None = None,
+    grid_sammanfogning: str = GRID_SAMMANFOGNING[0],
     kommuner: Path | None = None,
     thresholds: Sequence[int] | None = None,
     tatorter: Path | None = None,
@@ -218,7 +243,8 @@ def run_gleshet(
     definition: str | None = None,
     csv: str = "standard",
 ) -> Path:
-    """The whole gleshet pipeline; returns the output directory."""
+    """The whole gleshet pipeline; returns the output directory. ``grid`` is one file or several, composed by
+    geo.readers.read_grids (``grid_sammanfogning``; ``cell_size`` one for all or one per file)."""
     from geo import gleshet, matt
     from geo.celler import write_geoparquet
     from geo.definition import default_definition, definitions, radius_per_cell
@@ -229,7 +255,7 @@ def run_gleshet(
         load_tatorter,
         read_reference_population,
     )
-    from geo.readers import read_grid
+    from geo.readers import read_grids
 
     definition = definition or default_definition()
     varningar: list[str] = []
@@ -239,8 +265,12 @@ def run_gleshet(
         print(f"[gleshet] varning: {msg}", file=sys.stderr, flush=True)
 
     thresholds = [int(t) for t in (parameter("matt.medeldistans_invanare") if thresholds is None else thresholds)]
+    grids = [Path(grid)] if isinstance(grid, (str, Path)) else [Path(g) for g in grid]
+    if isinstance(cell_size, Sequence) and len(cell_size) == 1:
+        cell_size = cell_size[0]
+    grid_inputs = _grid_inputs(grids)
     inputs = {
-        "--grid": grid,
+        **{f"--{k.replace('_', ' nr ')}": p for k, p in grid_inputs.items()},
         "--kommuner": kommuner,
         "--tatorter": tatorter,
         "--oar": oar,
@@ -253,8 +283,11 @@ def run_gleshet(
     check_output_dir(out, option="--ut", inputs=inputs)
     timer = Timer()
     with timer("read_grid"):
-        cells = read_grid(grid, fmt, crs, cell_size=cell_size)
-    _log(quiet, f"{tal(len(cells))} rutor med {tal(int(cells['pop'].sum()))} invånare lästa från {grid}")
+        cells = read_grids(grids, fmt, crs, cell_size=cell_size, mode=grid_sammanfogning)
+    if len(grids) == 1:
+        _log(quiet, f"{tal(len(cells))} rutor med {tal(int(cells['pop'].sum()))} invånare lästa från {grids[0]}")
+    else:
+        _log(quiet, _sammanfogning_text(cells))
     tat = load_tatorter(tatorter)
     undantag = matt.read_centralort_undantag(centralorter)
     reference = read_reference_population(referensbefolkning) if referensbefolkning is not None else None
@@ -357,7 +390,7 @@ def run_gleshet(
             from geo.karta import gleshet_kartor
 
             with timer("karta"):
-                gleshet_kartor(boundaries, kommun_table, thresholds, tmp, grid=grid)
+                gleshet_kartor(boundaries, kommun_table, thresholds, tmp, grid=grids)
         total = int(cells["pop"].sum())
         assignment = {k: v for k, v in assignment.items() if k != "excluded"}
         if int(kommun_table["befolkning"].sum()) != total:
@@ -366,7 +399,8 @@ def run_gleshet(
             tmp,
             command="gleshet",
             arguments={
-                "grid": str(grid),
+                "grid": str(grids[0]) if len(grids) == 1 else [str(g) for g in grids],
+                "grid_sammanfogning": grid_sammanfogning,
                 "format": fmt or cells.attrs.get("format"),
                 "crs": crs,
                 "cell_size": cell_size,
@@ -382,7 +416,7 @@ def run_gleshet(
                 "definition": definition,
             },
             inputs={
-                "grid": grid,
+                **grid_inputs,
                 "kommuner": kommuner,
                 "tatorter": tatorter,
                 "oar": oar,
@@ -401,7 +435,11 @@ def run_gleshet(
             },
             timings=timer.timings,
             extra={
-                "grid": {"cells": int(len(cells)), "population": total},
+                "grid": {
+                    "cells": int(len(cells)),
+                    "population": total,
+                    **({} if len(grids) == 1 else {"sammanfogning": grid_sammanfogning, "filer": cells.attrs["filer"]}),
+                },
                 "kommun_assignment": assignment,
                 "measures": {"method": measure_method, "notes": measure_notes},
                 "referensjamforelse": None
@@ -421,6 +459,26 @@ def run_gleshet(
     _log(quiet, "tider: " + ", ".join(f"{STEG.get(k, k)} {tal(v, 2)} s" for k, v in timer.timings.items()))
     skrev("gleshet", out)
     return out
+
+
+def _grid_inputs(grids: list[Path]) -> dict[str, Path]:
+    """The grid files as manifest inputs, in order: ``grid`` (the only or the first, the base), ``grid_2``, …"""
+    return {("grid" if i == 1 else f"grid_{i}"): g for i, g in enumerate(grids, start=1)}
+
+
+def _sammanfogning_text(cells: pd.DataFrame) -> str:
+    """The progress line of a composed grid: cells and people from each file, coarser cells reduced and dropped."""
+    a = cells.attrs
+    delar = [
+        f"{tal(f['celler'])} rutor ({tal(f['befolkning'])} invånare) från {f['fil']}"
+        + (f", varav {tal(f['minskade'])} minskade" if f["minskade"] else "")
+        + (f", {tal(f['borttagna'])} borttagna (helt täckta av finare rutor)" if f["borttagna"] else "")
+        for f in a["filer"]
+    ]
+    return (
+        f"{tal(len(cells))} rutor med {tal(int(cells['pop'].sum()))} invånare efter sammanfogningen "
+        f"{a['sammanfogning']}: " + "; ".join(delar)
+    )
 
 
 def _measures(cells: pd.DataFrame, boundaries, thresholds: list[int], *, tatorter, undantag, oar, o_tabell, areal):
@@ -459,6 +517,7 @@ def run(args) -> int:
         fmt=args.fmt,
         crs=args.crs,
         cell_size=args.cell_size,
+        grid_sammanfogning=args.grid_sammanfogning,
         kommuner=args.kommuner,
         thresholds=args.thresholds,
         tatorter=args.tatorter,

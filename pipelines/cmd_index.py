@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from engine.tolerances import FRYST_MEDELDISTANS_KM, INDEX_GOLV_BERAKNAD
+from pipelines import argtypes
 from pipelines import index_model as im
 from pipelines.csvdialekt import add_csv_option
 from pipelines.outputs import Timer, atomic_output_dir, check_output_dir, require_inputs, skrev, write_manifest
@@ -76,13 +77,7 @@ def register(subparsers) -> None:
         metavar="KATALOG",
         help="referenstabeller (schema, ordning, kolumner som kopieras)",
     )
-    p.add_argument(
-        "--ut",
-        required=True,
-        type=Path,
-        metavar="KATALOG",
-        help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
-    )
+    argtypes.add_ut_option(p, required=True, metavar="KATALOG")
     p.add_argument(
         "--politisk-troskel",
         choices=im.POLITISK_THRESHOLD_READINGS,

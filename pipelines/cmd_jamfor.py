@@ -93,12 +93,7 @@ def register(subparsers) -> None:
         "--bas-bilaga4", action="store_true", help="kommitténs eget utfall 2024 (SOU 2024:50 bilaga 4) som bas"
     )
     p.add_argument("--fasta-index", type=Path, default=None, help="omräknade fasta index för förslaget")
-    p.add_argument(
-        "--ut",
-        type=Path,
-        required=True,
-        help="utdatakatalog: ny, tom eller en tidigare utdata från utjamning (ersätts i ett svep)",
-    )
+    argtypes.add_ut_option(p, required=True, metavar="KATALOG")
     add_csv_option(p)
     p.set_defaults(func=run)
 

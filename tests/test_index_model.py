@@ -351,3 +351,14 @@ def test_published_tables_floors(shared_spec):
     # förskola − 1 is proportional to hemtjänst − 1 (same 3 000-distance relation, different scale)
     r = np.corrcoef(ref["glesbygd_forskola"] - 1, ref["glesbygd_hemtjanst"] - 1)[0, 1]
     assert r > 0.999
+
+
+def test_the_maps_name_every_grid_file_of_a_composed_grid():
+    from pipelines.index_model import grid_filer
+
+    inputs = {"grid": {"path": "/d/rutor_1km_2024.csv"}, "grid_2": {"path": "/d/rutor_250m_2024.csv"}, "x": {}}
+    assert grid_filer(inputs) == ["/d/rutor_1km_2024.csv", "/d/rutor_250m_2024.csv"]
+    assert grid_filer({"grid": {"path": "a.csv"}}) == ["a.csv"] and grid_filer({}) == []
+    from geo.karta import kalla_for_grid
+
+    assert kalla_for_grid(grid_filer(inputs)) == ("befolkningsrutor rutor_1km_2024.csv + rutor_250m_2024.csv", 2024)
