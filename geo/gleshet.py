@@ -689,8 +689,9 @@ def _sat_chunk(sat, a, b, cum, gu, gv, g, k_max, own_cell, start, stop, N0):
     """Exact radius key (quanta) of the cells [start, stop) in index order; -1 where unreachable.
 
     Per cell the smallest k with count(k·g) >= N (N0 + p_i without the own cell), searched from the previous
-    cell's k: one step out and back (r moves by at most one lattice step between neighbours with the own cell
-    counted), else galloping outwards, then bisection. count is exact, so the guess only decides the cost."""
+    cell's k: one count there and one a step further (with the own cell counted r moves by at most the
+    neighbours' distance, one step between adjacent cells of a regular grid), galloping outwards while the
+    answer lies further, then bisection. count is exact, so the guess only decides the cost."""
     out = np.empty(stop - start, dtype=np.int64)
     total = cum[cum.size - 1]
     k = np.int64(0)

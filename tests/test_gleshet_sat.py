@@ -161,13 +161,17 @@ def test_mixed_250m_1km_grid(metric, own_cell):
     assert choose_method(build_index(x, y, pop), metric)[0] == "sat"
 
 
+def random_grid(seed: int, n: int, side_m: float, mean_pop: float):
+    """n cells at SCB-style centres (side/2 mod side) of a 40 × 40 block, Poisson populations (ties, repeats)."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 40, n) * side_m + side_m / 2
+    y = rng.integers(0, 40, n) * side_m + side_m / 2
+    return x, y, rng.poisson(mean_pop, n)
+
+
 @pytest.mark.parametrize("metric", ["manhattan", "chebyshev"])
 def test_chunking_and_schedulers_give_the_same_keys(metric):
-    rng = np.random.default_rng(5)
-    x = rng.integers(0, 40, 500) * 250.0 + 125
-    y = rng.integers(0, 40, 500) * 250.0 + 125
-    pop = rng.poisson(3, 500)
-    index = build_index(x, y, pop)
+    index = build_index(*random_grid(5, 500, 250.0, 3))
     keys = {
         (chunk, scheduler, own): gleshet.radii_sorted(
             index, [40, 1000], metric=metric, own_cell=own, method="sat", chunk_size=chunk, scheduler=scheduler
@@ -182,16 +186,14 @@ def test_chunking_and_schedulers_give_the_same_keys(metric):
 
 
 def test_auto_chooses_the_table_only_where_it_applies(monkeypatch):
-    rng = np.random.default_rng(9)
-    x = rng.integers(0, 40, 800) * 1000.0 + 500
-    y = rng.integers(0, 40, 800) * 1000.0 + 500
-    pop = rng.poisson(5, 800)
+    x, y, pop = random_grid(9, 800, 1000.0, 5)
     index = build_index(x, y, pop)
     assert choose_method(index, "euclidean")[0] == "rad"
     assert choose_method(index, "manhattan")[0] == "sat" and choose_method(index, "chebyshev")[0] == "sat"
     assert choose_method(index, "manhattan", "rad") == ("rad", None)
     # Off a coarse lattice (real-valued coordinates: the lattice is 1 cm over ~40 km): its table would be
     # ~4·10⁶ × 4·10⁶ entries, far above the budget, so the row scan runs, with the same radii as the oracle.
+    rng = np.random.default_rng(9)
     xo, yo = x + rng.random(800) * 999, y + rng.random(800) * 999
     off = build_index(xo, yo, pop)
     assert square_lattice(off, "manhattan").sat_bytes > gleshet.sat_budget_bytes()
