@@ -679,9 +679,12 @@ def _square_count(sat, a, b, ra, rb):
 
 @nb.njit(cache=True, nogil=True, inline="always")
 def _reaches(sat, a, b, k, g, gu, gv, N):
-    """count(k·g) >= N: the square of half-side k·g (quanta) around (a, b) holds N inhabitants."""
-    d = k * g
-    return _square_count(sat, a, b, d // gu, d // gv) >= N
+    """count(k·g) >= N: the square of half-side k·g (quanta) around (a, b) holds N inhabitants, i.e. ⌊k·g / gu⌋
+    lattice steps along u and ⌊k·g / gv⌋ along v (no division where a step is g, the usual case: divisions
+    would cost more than the four reads)."""
+    ra = k if gu == g else (k * g) // gu
+    rb = k if gv == g else (k * g) // gv
+    return _square_count(sat, a, b, ra, rb) >= N
 
 
 @nb.njit(cache=True, nogil=True)

@@ -109,6 +109,24 @@ def test_lattice_of_scb_grids():
     assert square_lattice(mixed, "euclidean") is None
 
 
+@pytest.mark.parametrize("metric,own_cell", SQUARE)
+def test_unequal_lattice_steps(metric, own_cell):
+    """Cells 250 m apart in x but 1 000 m in y: for chebyshev the lattice steps differ (gu = 250 m, gv = 1 000 m),
+    so a square of half-side k·g spans k rows along u but only ⌊k / 4⌋ along v; manhattan's (u, v) lattice is
+    250 m both ways. Keys equal the row scan's and the brute force's."""
+    rng = np.random.default_rng(21)
+    x = rng.integers(0, 80, 700) * 250.0
+    y = rng.integers(0, 20, 700) * 1000.0
+    pop = rng.poisson(4, 700)
+    lat = square_lattice(build_index(x, y, pop), metric)
+    steps_m = (250, 1000) if metric == "chebyshev" else (250, 250)
+    assert (lat.gu, lat.gv, lat.g) == (steps_m[0] * QUANTA_PER_M, steps_m[1] * QUANTA_PER_M, 250 * QUANTA_PER_M)
+    ns = [5, 300, 2000]
+    sat, rad = both(x, y, pop, ns, metric, own_cell, chunk_size=101)
+    np.testing.assert_array_equal(sat, rad)
+    np.testing.assert_array_equal(sat, oracle(x, y, pop, ns, metric, own_cell))
+
+
 def test_int64_table_when_the_population_passes_2_31():
     x = np.array([0.0, 1000.0, 2000.0, 0.0])
     y = np.array([0.0, 0.0, 0.0, 1000.0])
