@@ -62,9 +62,9 @@ table over the lattice ((n_v + 1) × (n_u + 1) entries, int32 while the grid's p
 int64) gives the population of any square in four reads, independent of the radius and the resolution. The
 distances max(|Δu|, |Δv|) are multiples of g = gcd(g_u, g_v) and count(d) changes only at realised
 distances, so the smallest k with count(k·g) ≥ N (N + p_i without the own cell) is exactly the key: the
-radius in quanta. Per cell, k is searched from the previous cell's k — one step out and back, as r moves by
-at most the neighbour distance (Lipschitz) — else by galloping outwards and bisection: typically two
-counts a cell. The square is clipped to the table's box.
+radius in quanta. Per cell, k is searched outwards from the previous cell's k (r varies slowly: with the own
+cell counted by at most the two cells' distance), galloping, then bisection: about three counts a cell on
+SCB's grids (benchmarks/RESULTS.md). The square is clipped to the table's box.
 
 Parallelism: the sorted cells are split into chunks; each chunk is one dask task running the numba kernel
 (``nogil``), on local threads by default or on a dask.distributed cluster (``scheduler="tcp://…"``) with
@@ -78,6 +78,7 @@ measured in benchmarks/RESULTS.md).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import re
 import threading
@@ -1019,9 +1020,13 @@ def radii_sorted(
 
                     dprogress(futures)
                 results = client.gather(futures)
-            finally:
-                if path == "sat":
-                    client.run(_drop_worker_table, token)
+            except BaseException:
+                if path == "sat":  # best effort: the call's own error is the one to report
+                    with contextlib.suppress(Exception):
+                        client.run(_drop_worker_table, token)
+                raise
+            if path == "sat":
+                client.run(_drop_worker_table, token)
     for (t, s, e), res in zip(jobs, results):
         out[s:e, t] = res
     return out
