@@ -386,6 +386,9 @@ def run_gleshet(
             for name, table in tables.items():
                 if table is not None:
                     write_csv(table, tmp / f"{name}.csv", csv, float_format="%.6f", index=False)
+            from pipelines.matt_xlsx import skriv_gleshet_xlsx
+
+            skriv_gleshet_xlsx(tmp / "gleshet.xlsx", kommun_table, lan_table, frysta, jamforelse, tables["utanfor"])
         if karta:
             from geo.karta import gleshet_kartor
 

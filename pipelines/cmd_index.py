@@ -287,7 +287,22 @@ def run(args) -> int:
         pol.insert(0, "kommun", m["kommun"].to_numpy())
         pol.insert(0, "kommun_kod", m["kommun_kod"].to_numpy())
         write_csv(pol, out / "politisk_verksamhet.csv", args.csv, index=False)
-        write_csv(im.lan_md15000(m), out / "kollektivtrafik_md15000.csv", args.csv, index=False)
+        md15000 = im.lan_md15000(m)
+        write_csv(md15000, out / "kollektivtrafik_md15000.csv", args.csv, index=False)
+        from pipelines.matt_xlsx import skriv_index_xlsx
+
+        skriv_index_xlsx(
+            out / "fasta_index.xlsx",
+            {
+                "Kommuner del 1": out1,
+                "Kommuner del 2": others.get("del2"),
+                "Regioner": others.get("regioner"),
+                "Politisk verksamhet": pol,
+                "Kollektivtrafik": md15000,
+                "Modellens kvalitet": qdf,
+            },
+            m.set_index(m["kommun_kod"].astype(str))["kommun"],
+        )
         if omraknade and not args.no_karta:
             with timer("kartor"):
                 im.index_kartor(pd.DataFrame(omraknade, index=m["kommun_kod"].to_numpy()), out, args.matt)

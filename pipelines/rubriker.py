@@ -36,6 +36,7 @@ SLAG = {
     "km": ("km", "#,##0.00"),
     "m": ("m", "#,##0"),
     "tal": ("", "0.0000"),
+    "tal2": ("", "#,##0.00"),  # a column whose unit varies by row (stated in the row): two decimals
     "ar": ("", "0"),
     "text": ("", "@"),
     "varde": ("", "General"),
@@ -161,6 +162,79 @@ INDEX_NAMN: dict[str, str] = {
     "vard_glesbygd": "Vård i glesbygd",
 }
 
+#: The tables of `utjamning gleshet` and `utjamning index` (the measures, the frozen measures, the reference
+#: comparison, the politisk verksamhet and kollektivtrafik tables, the model's quality): key → heading and kind.
+#: ``avstand_<N>_km`` (one per threshold) is named by :func:`_matt`.
+MATT: dict[str, tuple[str, str]] = {
+    "befolkning": ("Folkmängd i rutnätet", "invanare"),
+    "celler": ("Befolkade rutor", "antal"),
+    "medeldistans_km": ("Medeldistans (kommitténs definition)", "km"),
+    "centralort": ("Centralort", "text"),
+    "centre_source": ("Centralorten bestämd genom", "text"),
+    "tatort_kod": ("Tätortskod", "text"),
+    "regionalt_befolkningsunderlag": ("Regionalt befolkningsunderlag", "invanare"),
+    "lokalt_befolkningsunderlag": ("Lokalt befolkningsunderlag", "invanare"),
+    "invanardistans_m": ("Invånardistans", "m"),
+    "o_befolkning": ("Folkmängd på öar", "invanare"),
+    "ofaktor": ("Ö-faktor", "andel"),
+    **{k: (namn, "index") for k, namn in INDEX_NAMN.items()},
+    # politisk verksamhet (förordningens bilaga; SOU 2024:50 s. 515–517) and kollektivtrafik (s. 613)
+    "modellvarde": ("Politisk verksamhet: modellvärde", "kr_per_inv"),
+    "medeldistans_3000_km": ("Politisk verksamhet: medeldistans 2022 (fryst)", "km"),
+    "medeldistans_beraknad_km": ("Politisk verksamhet: medeldistans enligt detta rutnät", "km"),
+    "merkostnadsindex": ("Politisk verksamhet: merkostnadsindex", "index"),
+    "under_troskel": ("Under tröskeln (index 1)", "flagga"),
+    "merkostnadsindex_bilaga": ("Merkostnadsindex, bilagans läsning av tröskeln", "index"),
+    "merkostnadsindex_kapitel": ("Merkostnadsindex, kapitlets läsning av tröskeln", "index"),
+    "md15000_km": ("Medeldistans 15 000 i länet (kollektivtrafik)", "km"),
+    "bidrag_modellvarde_kr": ("Kollektivtrafik: medeldistansens bidrag till modellvärdet", "kr_per_inv"),
+    # the measures the law freezes at 2022 (frysta.csv): one row per kommun and measure, units by row
+    "matt": ("Mått", "text"),
+    "fryst": ("Fryst värde 2022", "tal2"),
+    "beraknad": ("Värde enligt detta rutnät", "tal2"),
+    "skillnad": ("Skillnad", "tal2"),
+    "skillnad_andel": ("Skillnad", "andel"),
+    # the assignment against the reference register (referensjamforelse.csv)
+    "folkmangd_referens": ("Folkmängd enligt referensen", "invanare"),
+    "forvantad": ("Förväntad folkmängd (referensen uppräknad till rutnätets total)", "invanare"),
+    "avvikelse": ("Avvikelse", "invanare"),
+    "avvikelse_andel": ("Avvikelse", "andel"),
+    "utanfor_tolerans": ("Utanför toleransen", "flagga"),
+    # cells outside every kommun (utanfor.csv)
+    "cell_id": ("Rut-id", "text"),
+    "x": ("Östlig koordinat, SWEREF 99 TM", "m"),
+    "y": ("Nordlig koordinat, SWEREF 99 TM", "m"),
+    "pop": ("Invånare i rutan", "invanare"),
+    # the index model's quality (kvalitet.csv)
+    "index": ("Index", "text"),
+    "n": ("Antal kommuner", "antal"),
+    "r2": ("Förklaringsgrad R²", "tal"),
+    "rmse": ("Kvadratiskt medelfel mot referensen", "tal"),
+    "max_abs_error": ("Största absoluta fel mot referensen", "tal"),
+    "share_within_tol": ("Andel inom toleransen", "andel"),
+    "spearman_measure_reference": ("Rangkorrelation mått–referensindex", "tal"),
+    "spearman_index_reference": ("Rangkorrelation index–referensindex", "tal"),
+    "largest_residuals": ("Största avvikelser", "text"),
+    "method": ("Metod", "text"),
+    "symmetric": ("Symmetriskt kring 1", "flagga"),
+    "floor_or_min": ("Lägsta värde", "index"),
+    "n_at_floor": ("Antal kommuner på lägsta värdet", "antal"),
+    "weighted_mean": ("Befolkningsvägt medelvärde", "index"),
+}
+
+#: Cell values of the gleshet and index tables that are codes: their Swedish words in a workbook.
+MATT_VARDEN: dict[str, str] = {
+    "storsta_tatort": "största tätorten",
+    "undantag_tatort": "undantagstabellen (tätort)",
+    "undantag_punkt": "undantagstabellen (punkt)",
+    "anvandarens_tabell": "användarens tabell",
+    "befolkningsviktad_mittpunkt": "befolkningsviktad mittpunkt",
+    "medeldistans_3000_km": "Medeldistans 2022 (politisk verksamhet), km",
+    "regionalt_befolkningsunderlag": "Regionalt befolkningsunderlag 2022, invånare",
+    "lokalt_befolkningsunderlag": "Lokalt befolkningsunderlag 2022, invånare",
+    **INDEX_NAMN,
+}
+
 #: Keys whose meaning depends on the table (jamfor's tabell 3 holds the LSS-utjämning as 'utfall'/'forandring').
 PER_TABELL: dict[str, dict[str, tuple[str, str]]] = {
     "tabell3_lss_inforande": {
@@ -254,12 +328,27 @@ def _jamfor(key: str) -> Kolumn | None:
     return None
 
 
+def _matt(key: str) -> Kolumn | None:
+    """A column of the gleshet and index tables (:data:`MATT`); None for the keys every table shares."""
+    m = re.fullmatch(r"avstand_(\d+)_km", key)
+    if m:
+        return Kolumn(f"Medeldistans {svenskt_tal(int(m.group(1)))} invånare", "km")
+    if key in MATT:
+        return Kolumn(*MATT[key])
+    return None
+
+
 def kolumn(key: str, tabell: str | None = None) -> Kolumn:
-    """The heading and kind of column ``key`` (in table ``tabell``, where a key's meaning depends on it). An unknown
-    key gets its own text with a capital and no unit (``kand=False``)."""
+    """The heading and kind of column ``key`` (in table ``tabell``, where a key's meaning depends on it; ``"matt"``
+    for the tables of `utjamning gleshet` and `utjamning index`). An unknown key gets its own text with a capital
+    and no unit (``kand=False``)."""
     key = str(key)
     if tabell in PER_TABELL and key in PER_TABELL[tabell]:
         return Kolumn(*PER_TABELL[tabell][key])
+    if tabell == "matt":
+        hit = _matt(key)
+        if hit is not None:
+            return hit
     if key in FASTA:
         return Kolumn(*FASTA[key])
     if "." in key:

@@ -63,7 +63,7 @@ def _bredd(values: pd.Series, k: Kolumn) -> int:
         return 3
     if k.slag == "andel":
         return len(f"{big * 100:.1f}") + 2 + neg
-    decimals = {"index": 4, "faktor": 4, "tal": 4, "procent": 2, "km": 2}.get(k.slag, 0)
+    decimals = {"index": 4, "faktor": 4, "tal": 4, "procent": 2, "km": 2, "tal2": 2}.get(k.slag, 0)
     return len(f"{big:,.{decimals}f}") + neg
 
 
@@ -96,7 +96,7 @@ def _skriv_blad(wb, b: Blad, header_fmt, formats: dict) -> None:
         )
         for i, v in enumerate(values.tolist(), start=1):
             if numeric:
-                x = float(v) if v is not None else math.nan
+                x = math.nan if v is None or v is pd.NA else float(v)  # nullable integers hold pd.NA
                 if math.isfinite(x):
                     ws.write_number(i, j, x, fmt)
                 else:

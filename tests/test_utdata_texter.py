@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from engine.params import Params, available_rule_sets
@@ -122,7 +123,13 @@ def test_a_demo_run_reads_swedish_everywhere(demo):
     for rad in stderr.splitlines():  # "0,34 km", never "0.34": Swedish decimals in every progress line
         assert not re.search(r"\d\.\d", _utan_sokvagar(rad)), rad
     bocker = sorted(out.rglob("*.xlsx"))
-    assert len(bocker) == 3
+    assert [str(b.relative_to(out)) for b in bocker] == [
+        "berakna_2024/utjamning.xlsx",
+        "berakna_sou2024/utjamning.xlsx",
+        "gleshet/gleshet.xlsx",
+        "index/fasta_index.xlsx",
+        "jamfor/jamforelse.xlsx",
+    ]
     celler = 0
     for bok in bocker:
         for ws in openpyxl.load_workbook(bok, read_only=True):
@@ -134,6 +141,8 @@ def test_a_demo_run_reads_swedish_everywhere(demo):
                     if isinstance(c, str):
                         celler += 1
                         assert not INTERNT.search(c), (bok.name, ws.title, c)
+                        if bok.name in ("gleshet.xlsx", "fasta_index.xlsx"):  # codes in words
+                            assert not SNAKE.search(c), (bok.name, ws.title, c)
                         if ws.title in ("Anmärkningar", "Sammanfattning", "Omfördelning"):
                             assert not ENGELSKA.search(c), (bok.name, ws.title, c)
                             assert c != "ej_tillganglig"
@@ -147,3 +156,44 @@ def test_a_demo_run_reads_swedish_everywhere(demo):
             assert not INTERNT.search(str(c)), (csv.name, c)
             bad = t[c].dropna().str.contains(INTERNT)
             assert not bad.any(), (csv.name, c, t[c][bad].iloc[0])
+
+
+def test_the_measures_and_the_index_open_in_excel_with_the_csv_values(demo):
+    """gleshet.xlsx and fasta_index.xlsx hold the CSV tables' values as numbers (the index tables' printed decimals
+    too), each kommun with its name, in code order, under the catalogue's headings."""
+    import openpyxl
+    import pandas as pd
+
+    out = demo[0]
+
+    def blad(bok, namn):
+        ws = openpyxl.load_workbook(out / bok, read_only=True)[namn]
+        rows = list(ws.iter_rows(values_only=True))
+        return pd.DataFrame(rows[1:], columns=rows[0])
+
+    k = pd.read_csv(out / "gleshet" / "kommuner.csv", dtype={"kommun_kod": str, "lan_kod": str})
+    x = blad("gleshet/gleshet.xlsx", "Kommuner")
+    assert list(x.columns[:4]) == ["Kommunkod", "Kommun", "Länskod", "Län"]
+    assert list(x["Kommunkod"]) == sorted(k["kommun_kod"]) and len(x) == 290
+    k = k.set_index("kommun_kod").loc[x["Kommunkod"]]
+    # the CSV prints six decimals, the workbook keeps the full value
+    np.testing.assert_allclose(x["Medeldistans 3\u00a0000 invånare (km)"], k["avstand_3000_km"], rtol=0, atol=5e-7)
+    assert (x["Folkmängd i rutnätet (invånare)"].to_numpy() == k["befolkning"].to_numpy()).all()
+    assert set(x["Centralorten bestämd genom"]) <= {
+        "största tätorten",
+        "undantagstabellen (punkt)",
+        "undantagstabellen (tätort)",
+        "befolkningsviktad mittpunkt",
+    }
+    f = blad("gleshet/gleshet.xlsx", "Frysta mått 2022")
+    assert f["Kommun"].notna().all() and not f["Mått"].str.contains("_").any()
+
+    d1 = pd.read_csv(out / "index" / "fasta_index_kommuner_del1.csv", dtype=str)
+    x = blad("index/fasta_index.xlsx", "Kommuner del 1")
+    assert list(x.columns[:3]) == ["Kommunkod", "Kommun", "Län"]
+    d1 = d1.set_index("kommun_kod").loc[x["Kommunkod"]]
+    for key, heading in (("glesbygd_forskola", "Glesbygdsindex förskola (index)"), ("loneindex", "Löneindex (index)")):
+        assert (x[heading].to_numpy() == d1[key].astype(float).to_numpy()).all(), key
+    q = blad("index/fasta_index.xlsx", "Modellens kvalitet")
+    assert "Glesbygdsindex förskola" in set(q["Index"])
+    assert any(str(v).startswith("Administrationsindex (fasta index kommuner del2)") for v in q["Index"])
