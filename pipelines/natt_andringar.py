@@ -28,24 +28,45 @@ import pandas as pd
 from geo.karta import svenskt_tal
 from pipelines import rubriker
 
-#: Swedish headings and units of the gleshet and index columns (a column not listed gets a heading from its name).
+#: The unit as the change report writes it, by kind (pipelines/rubriker.SLAG).
+ENHET_TEXT = {
+    "invanare": "invånare",
+    "antal": "antal",
+    "km": "km",
+    "m": "m",
+    "andel": "andel",
+    "index": "index",
+    "kr_per_inv": "kr/inv",
+}
+
+
+def _rubrik(key: str) -> tuple[str, str, str]:
+    k = rubriker.kolumn(key, "matt")
+    return k.namn, ENHET_TEXT[k.slag], k.slag
+
+
+#: Swedish headings, units and kinds of the gleshet and index columns, from the one catalogue (pipelines/rubriker:
+#: the measures' table, the fasta index, the populations); a column not listed gets a heading from its name.
 RUBRIKER = {
-    "befolkning": ("Folkmängd i rutnätet", "invånare", "invanare"),
-    "celler": ("Befolkade rutor", "antal", "antal"),
-    "medeldistans_km": ("Medeldistans (kommitténs definition)", "km", "km"),
-    "regionalt_befolkningsunderlag": ("Regionalt befolkningsunderlag", "invånare", "invanare"),
-    "lokalt_befolkningsunderlag": ("Lokalt befolkningsunderlag", "invånare", "invanare"),
-    "invanardistans_m": ("Invånardistans", "m", "m"),
-    "ofaktor": ("Ö-faktor", "andel", "andel"),
-    **{kolumn: (namn, "index", "index") for kolumn, namn in rubriker.INDEX_NAMN.items()},
-    "modellvarde": ("Politisk verksamhet: modellvärde", "kr/inv", "kr_per_inv"),
-    "medeldistans_3000_km": ("Politisk verksamhet: medeldistans 2022 (fryst)", "km", "km"),
-    "medeldistans_beraknad_km": ("Politisk verksamhet: medeldistans enligt detta rutnät", "km", "km"),
-    "merkostnadsindex": ("Politisk verksamhet: merkostnadsindex", "index", "index"),
-    "md15000_km": ("Medeldistans 15 000 i länet (kollektivtrafik)", "km", "km"),
-    "bidrag_modellvarde_kr": ("Kollektivtrafik: medeldistansens bidrag till modellvärdet", "kr/inv", "kr_per_inv"),
-    "folkmangd_1nov_t1": ("Folkmängd 1 nov t−1", "invånare", "invanare"),
-    "folkmangd_31dec_t2": ("Folkmängd 31 dec t−2", "invånare", "invanare"),
+    key: _rubrik(key)
+    for key in (
+        "befolkning",
+        "celler",
+        "medeldistans_km",
+        "regionalt_befolkningsunderlag",
+        "lokalt_befolkningsunderlag",
+        "invanardistans_m",
+        "ofaktor",
+        *rubriker.INDEX_NAMN,
+        "modellvarde",
+        "medeldistans_3000_km",
+        "medeldistans_beraknad_km",
+        "merkostnadsindex",
+        "md15000_km",
+        "bidrag_modellvarde_kr",
+        "folkmangd_1nov_t1",
+        "folkmangd_31dec_t2",
+    )
 }
 #: Kind of a result column (pipelines/rubriker.SLAG) → its tolerance class (data/natt/standardvarden.toml).
 SLAG_KLASS = {
