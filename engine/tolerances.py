@@ -43,12 +43,12 @@ AVSTAND_M = 1e-6
 PIXEL_REL = 1e-9
 #: A pixel side is a whole number of metres within this (geo/readers.py).
 PIXEL_HELTAL_M = 1e-6
-#: A frozen 2022 measure differs from the run's own when they differ by more than this (cmd_gleshet: the same
-#: number, written to CSV and read back, differs only by float noise).
-FRYST_SKILLNAD = 1e-9
 #: The frozen medeldistans is stored to 3 decimals (km): a kommun's own medeldistans differs from it when they
-#: differ by more than half the last digit (utjamning index).
+#: differ by more than half the last digit (utjamning gleshet, utjamning index).
 FRYST_MEDELDISTANS_KM = 5e-4
+#: The frozen befolkningsunderlag are stored as whole inhabitants: the run's own differs when they differ by more
+#: than half an inhabitant (utjamning gleshet).
+FRYST_BEFOLKNINGSUNDERLAG = 0.5
 #: An index value at the table's minimum (the floor of an asymmetric index): printed to 4 decimals, so equal within
 #: float noise of the stored value (the index model).
 INDEX_GOLV = 1e-6

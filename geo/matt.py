@@ -732,8 +732,11 @@ def fryst_medeldistans(kommun_kod, strict: bool = True) -> np.ndarray:
 
 def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = None) -> pd.DataFrame:
     """Recomputed measures against the frozen ones: one row per kommun and measure with ``fryst`` (the value the
-    law fixes; engine inputs take it), ``beraknad`` (this run), ``skillnad`` and ``skillnad_andel``. A run
-    reports this but never overwrites the frozen values. Measures missing from the run are left out."""
+    law fixes; engine inputs take it), ``beraknad`` (this run), ``skillnad``, ``skillnad_andel`` and ``andras``
+    (the run's value differs beyond the frozen value's stored precision: 3 decimals of a km, whole inhabitants).
+    A run reports this but never overwrites the frozen values. Measures missing from the run are left out."""
+    from engine.tolerances import FRYST_BEFOLKNINGSUNDERLAG, FRYST_MEDELDISTANS_KM
+
     f = (frysta if frysta is not None else frysta_matt()).set_index("kommun_kod")
     k = kommun_table.assign(kommun_kod=kommun_table["kommun_kod"].astype(str)).set_index("kommun_kod")
     rows = []
@@ -743,6 +746,7 @@ def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = 
         codes = sorted(set(k.index) | set(f.index))
         fr = f[frozen_col].reindex(codes).astype("float64")
         be = k[run_col].reindex(codes).astype("float64")
+        tolerans = FRYST_MEDELDISTANS_KM if frozen_col == "medeldistans_3000_km" else FRYST_BEFOLKNINGSUNDERLAG
         rows.append(
             pd.DataFrame(
                 {
@@ -752,11 +756,13 @@ def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = 
                     "beraknad": be.to_numpy(),
                     "skillnad": (be - fr).to_numpy(),
                     "skillnad_andel": ((be - fr) / fr).to_numpy(),
+                    # a kommun in only one of the two differs too (NaN is never within the precision)
+                    "andras": ~((be - fr).abs() <= tolerans).to_numpy(),
                 }
             )
         )
     return (
         pd.concat(rows, ignore_index=True)
         if rows
-        else pd.DataFrame(columns=["kommun_kod", "matt", "fryst", "beraknad", "skillnad", "skillnad_andel"])
+        else pd.DataFrame(columns=["kommun_kod", "matt", "fryst", "beraknad", "skillnad", "skillnad_andel", "andras"])
     )

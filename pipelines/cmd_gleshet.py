@@ -35,7 +35,6 @@ from pathlib import Path
 import pandas as pd
 
 from engine.talformat import svenskt_tal as tal
-from engine.tolerances import FRYST_SKILLNAD
 from geo.parametrar import parameter
 from geo.readers import GRID_SAMMANFOGNING
 from pipelines import argtypes
@@ -359,12 +358,22 @@ def run_gleshet(
             "folkbokföringen"
         )
     frysta = matt.frysta_jamforelse(kommun_table)
-    moved = frysta[frysta["skillnad"].abs() > FRYST_SKILLNAD]
+    moved = frysta[frysta["andras"]]
     if len(moved):
+        per_matt = moved.groupby("matt")["kommun_kod"].nunique()
+        delar = [
+            f"{text} i {tal(int(per_matt[m]))}"
+            for m, text in (
+                ("medeldistans_3000_km", "medeldistansen"),
+                ("regionalt_befolkningsunderlag", "det regionala befolkningsunderlaget"),
+                ("lokalt_befolkningsunderlag", "det lokala"),
+            )
+            if m in per_matt.index
+        ]
         varna(
-            f"{moved['kommun_kod'].nunique()} kommuner har frysta mått (medeldistans och befolkningsunderlag "
-            f"år 2022, lag 11 § och förordningens bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra; de "
-            f"frysta värdena gäller och skrivs inte över (frysta.csv)"
+            f"{tal(moved['kommun_kod'].nunique())} kommuner har frysta mått år 2022 (lag 11 § och förordningens "
+            f"bilaga; SOU 2024:50 s. 63) som detta rutnät skulle ändra ({', '.join(delar)}); de frysta värdena "
+            f"gäller och skrivs inte över (frysta.csv)"
         )
 
     with atomic_output_dir(out, option="--ut", inputs=inputs) as tmp:

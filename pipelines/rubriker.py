@@ -194,6 +194,7 @@ MATT: dict[str, tuple[str, str]] = {
     "beraknad": ("Värde enligt detta rutnät", "tal2"),
     "skillnad": ("Skillnad", "tal2"),
     "skillnad_andel": ("Skillnad", "andel"),
+    "andras": ("Ändras av detta rutnät (utöver det frysta värdets precision)", "flagga"),
     # the assignment against the reference register (referensjamforelse.csv)
     "folkmangd_referens": ("Folkmängd enligt referensen", "invanare"),
     "forvantad": ("Förväntad folkmängd (referensen uppräknad till rutnätets total)", "invanare"),

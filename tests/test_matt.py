@@ -431,12 +431,19 @@ def test_frozen_measures_are_reported_not_overwritten():
     run = pd.DataFrame(
         {
             "kommun_kod": ["0101", "0102"],
-            "medeldistans_km": [11.0, 2.0],
-            "regionalt_befolkningsunderlag": [1000.0, 4000.0],
+            "medeldistans_km": [11.0, 2.0004],
+            "regionalt_befolkningsunderlag": [1000.4, 4000.0],
         }
     )
     j = matt.frysta_jamforelse(run, frysta).set_index(["matt", "kommun_kod"])
     assert j.loc[("medeldistans_3000_km", "0101"), "skillnad"] == pytest.approx(1.0)
+    # a change beyond the stored precision (3 decimals of a km, whole inhabitants), not within it
+    assert j["andras"].to_dict() == {
+        ("medeldistans_3000_km", "0101"): True,
+        ("medeldistans_3000_km", "0102"): False,
+        ("regionalt_befolkningsunderlag", "0101"): False,
+        ("regionalt_befolkningsunderlag", "0102"): True,
+    }
     assert j.loc[("medeldistans_3000_km", "0101"), "skillnad_andel"] == pytest.approx(0.1)
     assert j.loc[("regionalt_befolkningsunderlag", "0102"), "fryst"] == 5000.0
     assert "lokalt_befolkningsunderlag" not in j.index.get_level_values(0)
