@@ -34,6 +34,7 @@ from scipy.spatial import cKDTree
 
 from engine.errors import InputError
 from engine.paths import DATA
+from engine.talformat import svenskt_tal
 from engine.tolerances import AVSTAND_M, AVSTAND_REL
 from geo.parametrar import parameter
 
@@ -63,11 +64,6 @@ CENTRALORT_KALLA = {
     "largest_tatort": "kommunens största tätort",
     "population_weighted_centroid": "rutornas befolkningsviktade mittpunkt",
 }
-
-
-def _km(x: float) -> str:
-    """A distance as written in Swedish text (112,5)."""
-    return f"{x:g}".replace(".", ",")
 
 
 #: Invånardistans: inhabitants spread evenly over the area A on a hexagonal (triangular) lattice; the
@@ -553,9 +549,10 @@ def befolkningsunderlag(
         lok = population_within(cells, cxy, LOCAL_STRAIGHT_KM * 1000.0, tree)
         method = f"straight_line_{REGIONAL_STRAIGHT_KM:g}_{LOCAL_STRAIGHT_KM:g}_km"
         notes = [
-            f"befolkningsunderlag: inget vägnät angivet, så radierna {_km(REGIONAL_STRAIGHT_KM)} / "
-            f"{_km(LOCAL_STRAIGHT_KM)} km fågelvägen används (= {_km(REGIONAL_ROAD_KM)} / {_km(LOCAL_ROAD_KM)} km "
-            f"vägavstånd ÷ {_km(ROAD_TO_STRAIGHT_FACTOR)}; lag 2004:773 11 §, SOU 2024:50 s. 661–662)"
+            f"befolkningsunderlag: inget vägnät angivet, så radierna {svenskt_tal(REGIONAL_STRAIGHT_KM)} / "
+            f"{svenskt_tal(LOCAL_STRAIGHT_KM)} km fågelvägen används (= {svenskt_tal(REGIONAL_ROAD_KM)} / "
+            f"{svenskt_tal(LOCAL_ROAD_KM)} km "
+            f"vägavstånd ÷ {svenskt_tal(ROAD_TO_STRAIGHT_FACTOR)}; lag 2004:773 11 §, SOU 2024:50 s. 661–662)"
         ]
     else:
         xy = cells[["x", "y"]].to_numpy(dtype="float64")

@@ -107,9 +107,8 @@ def _check_total(df: pd.DataFrame, file: str) -> None:
     if not b["fel"][0] <= total <= b["fel"][1]:
         raise GridInputError.single(
             file,
-            f"rutnätets befolkning summerar till {_num(total)} invånare ({len(df):,} rutor); {b['skal']}".replace(
-                ",", " "
-            ),
+            f"rutnätets befolkning summerar till {_num(total)} invånare ({_num(len(df))} "
+            f"{'ruta' if len(df) == 1 else 'rutor'}); {b['skal']}",
         )
 
 
@@ -549,6 +548,8 @@ def grid_bands() -> dict:
 
 
 def _num(x: float) -> str:
+    """A whole number in a message, thousands separated by a space (messages are matched by tests and scripts, so
+    an ordinary space, not the no-break space of svenskt_tal)."""
     return f"{x:,.0f}".replace(",", " ")
 
 
