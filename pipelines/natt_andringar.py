@@ -27,6 +27,7 @@ import pandas as pd
 
 from geo.karta import svenskt_tal
 from pipelines import rubriker
+from pipelines.csvdialekt import STANDARD, write_csv
 
 #: The unit as the change report writes it, by kind (pipelines/rubriker.SLAG).
 ENHET_TEXT = {
@@ -408,26 +409,24 @@ UTDATA_RUBRIKER = {
 }
 
 
-def skriv(andringar: Andringar, ut: Path) -> list[Path]:
+def skriv(andringar: Andringar, ut: Path, dialekt: str = STANDARD) -> list[Path]:
     """``andringar.csv`` (every change), ``over_tolerans.csv``, ``sammanfattning.csv`` and, when the gleshet step
-    compared them, ``frysta_matt.csv``; Swedish headings, UTF-8 with BOM so that Excel reads å/ä/ö."""
+    compared them, ``frysta_matt.csv``; Swedish headings, in the run's CSV dialect (``csv`` of the configuration,
+    pipelines/csvdialekt.py) and at full precision, so that a change of one inhabitant in 2 724 346 shows two
+    different numbers."""
     ut.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, df in (
+    tabeller = [
         ("andringar", andringar.alla),
         ("over_tolerans", andringar.over),
         ("sammanfattning", andringar.sammanfattning),
-    ):
-        out = df.assign(kalla=df["kalla"].map(kalla_rubrik), niva=df["niva"].map(NIVAER)) if len(df) else df
-        p = ut / f"{name}.csv"
-        out.rename(columns=UTDATA_RUBRIKER).to_csv(
-            p, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.6g"
-        )
-        paths.append(p)
+    ]
+    tabeller = [
+        (name, df.assign(kalla=df["kalla"].map(kalla_rubrik), niva=df["niva"].map(NIVAER)) if len(df) else df)
+        for name, df in tabeller
+    ]
     if andringar.frysta is not None:
-        p = ut / "frysta_matt.csv"
-        andringar.frysta.rename(columns=UTDATA_RUBRIKER).to_csv(
-            p, index=False, encoding="utf-8-sig", lineterminator="\n", float_format="%.6g"
-        )
-        paths.append(p)
+        tabeller.append(("frysta_matt", andringar.frysta))
+    paths = []
+    for name, df in tabeller:
+        paths.append(write_csv(df.rename(columns=UTDATA_RUBRIKER), ut / f"{name}.csv", dialekt, index=False))
     return paths

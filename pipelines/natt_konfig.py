@@ -1,7 +1,8 @@
 """The configuration of `utjamning natt`: a TOML file (read with the standard library's ``tomllib``).
 
 Top level: ``utdata`` (output root), ``ar`` (utjämningsår), ``schemalaggare`` (``threads``, ``sync`` or
-``tcp://värd:port``), ``behall_korningar``. Tables:
+``tcp://värd:port``), ``behall_korningar``, ``csv`` (the dialect of the change report's tables, one of
+pipelines.csvdialekt.DIALEKTER; default ``standard``). Tables:
 
 * ``[gleshet]`` (required) — every option of ``utjamning gleshet`` by its name with ``_`` for ``-`` (``grid``,
   ``kommuner``, ``tatorter``, ``thresholds``, ``oar``, ``o_tabell``, ``areal`` … and whatever options that command
@@ -37,6 +38,7 @@ from typing import Any
 
 from engine.errors import InputError
 from engine.paths import DATA
+from pipelines.csvdialekt import DIALEKTER, STANDARD
 
 ROOT = Path(__file__).resolve().parents[1]
 STANDARDVARDEN = DATA / "natt" / "standardvarden.toml"
@@ -58,6 +60,7 @@ TOPPNYCKLAR = {
     "ar",
     "schemalaggare",
     "behall_korningar",
+    "csv",
     "gleshet",
     "index",
     "indata",
@@ -144,6 +147,7 @@ class Konfig:
     kalla: str | None
     dataar: int | None
     text: dict[str, Any]  # the parsed file (for the manifest)
+    csv: str = STANDARD  # dialect of the change report's tables (pipelines/csvdialekt.py)
 
     def indatafiler(self) -> dict[str, Path]:
         """Every input file or folder named by the configuration (for the run's hash and the manifest)."""
@@ -398,6 +402,9 @@ def parse_config(data: dict, path: Path) -> Konfig:
     behall = data.get("behall_korningar", std["behall_korningar"])
     if not isinstance(behall, int) or isinstance(behall, bool) or behall < 1:
         problem.add(f"behall_korningar: ska vara ett heltal ≥ 1, inte {behall!r}")
+    csv = data.get("csv", STANDARD)
+    if not isinstance(csv, str) or csv not in DIALEKTER:
+        problem.add(f"csv: {csv!r} är inte ett av de tillåtna värdena {', '.join(DIALEKTER)}")
 
     g = _table(data, "gleshet", problem, required=True)
     gleshet = _anrop("gleshet", "gleshet", g, bas, problem) if g is not None else Anrop("gleshet")
@@ -521,6 +528,7 @@ def parse_config(data: dict, path: Path) -> Konfig:
         kalla=kalla,
         dataar=dataar,
         text=data,
+        csv=csv,
     )
 
 
@@ -547,6 +555,8 @@ utdata = "natt-ut"              # utdataroten: korningar/, senaste, steglagret s
 ar = 2024                       # utjämningsåret
 schemalaggare = "threads"       # "threads", "sync" eller en dask.distributed-schemaläggare "tcp://värd:port"
 behall_korningar = {behall}           # så många körningar sparas; den som "senaste" pekar på sparas alltid
+csv = "standard"                # ändringsrapportens CSV-filer: "standard" (',' och decimalpunkt) eller "excel-sv"
+                                # (';', decimalkomma och UTF-8 med BOM, för Excel med svenska inställningar)
 
 [gleshet]
 # Nycklarna är flaggorna till `utjamning gleshet` med _ i stället för - (se utjamning gleshet --help).

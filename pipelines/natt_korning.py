@@ -705,7 +705,7 @@ def _andringar(k: Korning, tidigare: Path | None) -> na.Andringar | None:
         log.info("ingen tidigare lyckad körning: ingen ändringsrapport")
         if frysta is not None:
             a = na.Andringar.tom(frysta)
-            na.skriv(a, ut)
+            na.skriv(a, ut, k.konfig.csv)
             return a
         return None
     a = na.jamfor_korningar(
@@ -717,7 +717,7 @@ def _andringar(k: Korning, tidigare: Path | None) -> na.Andringar | None:
             "Gleshetssteget redovisar inte de mått som lagen fryser (medeldistans 2022 för "
             "politisk verksamhet, befolkningsunderlag 2022); de jämförs därför inte här."
         )
-    na.skriv(a, ut)
+    na.skriv(a, ut, k.konfig.csv)
     log.info("ändringar sedan %s: %d värden ändrade, %d utöver toleransen", tidigare.name, len(a.alla), a.antal_over)
     return a
 

@@ -72,6 +72,7 @@ def test_example_is_printed_by_the_command(capsys):
         ),
         ("kr_per_inv = 1.0", "[toleranser] kr_per_inv: ska vara ett tal ≥ 0"),
         ("behall_korningar = 30", "behall_korningar: ska vara ett heltal ≥ 1, inte 0"),
+        ('csv = "standard"', "csv: 'excel' är inte ett av de tillåtna värdena standard, excel-sv"),
     ],
 )
 def test_a_bad_value_is_an_error_naming_its_key(tmp_path, change, fragment):
@@ -86,6 +87,7 @@ def test_a_bad_value_is_an_error_naming_its_key(tmp_path, change, fragment):
         'bas_utfall = "demo"': 'bas_utfall = "bilaga5"',
         "kr_per_inv = 1.0": "kr_per_inv = -1",
         "behall_korningar = 30": "behall_korningar = 0",
+        'csv = "standard"': 'csv = "excel"',
     }[change]
     text = exempel()
     assert change in text
@@ -416,6 +418,29 @@ def test_changes_beyond_tolerance_per_unit_class():
     assert s.loc[("berakna_x", "utjamning.totalt"), "storsta_andring"] == pytest.approx(-1.5)
     assert s.loc[("berakna_x", "utjamning.totalt"), "storst_hos"] == "K0115"
     assert na.jamfor_korningar(after, after, tol, "förra").alla.empty
+
+
+@pytest.mark.parametrize("dialekt, sep", [("standard", ","), ("excel-sv", ";")])
+def test_change_report_writes_full_precision_in_the_runs_dialect(tmp_path, dialekt, sep):
+    """One inhabitant more in a population of 2 724 346 (Stockholms län) is beyond tolerance: the report must show
+    two different numbers, not 2.72435e+06 twice."""
+    tol = {"invanare": 0.5, "km": 0.01, "kr_per_inv": 1.0, "index": 5e-5, "antal": 0.5, "m": 1, "andel": 1e-4}
+    a = na.jamfor_korningar(
+        _long({("gleshet", "0180", "befolkning"): 2724346.0}),
+        _long({("gleshet", "0180", "befolkning"): 2724347.0}),
+        tol | {"ovrigt": 1e-6},
+        "förra",
+    )
+    assert a.antal_over == 1
+    paths = na.skriv(a, tmp_path, dialekt)
+    over = (tmp_path / "over_tolerans.csv").read_text(encoding="utf-8-sig").splitlines()
+    head, row = over[0].split(sep), over[1].split(sep)
+    values = {h: v.replace(",", ".") for h, v in zip(head, row, strict=True)}
+    assert float(values["Förra körningen"]) == 2724346 and float(values["Denna körning"]) == 2724347
+    assert float(values["Förändring"]) == 1
+    assert "e+" not in "".join(over)
+    assert (tmp_path / "over_tolerans.csv").read_bytes().startswith(b"\xef\xbb\xbf") == (dialekt == "excel-sv")
+    assert {p.name for p in paths} == {"andringar.csv", "over_tolerans.csv", "sammanfattning.csv"}
 
 
 def test_column_headings_and_units():
