@@ -35,11 +35,21 @@ TEXTTAL = r"^-?\d+\.\d+$"
 HELTAL = ("antal", "invanare")
 
 
-def _heltal(df: pd.DataFrame) -> pd.DataFrame:
-    """Count columns (by the catalogue) held as floats because a row lacks a value, as nullable integers; yes/no
-    columns as 1/0 (a number Excel and programs read alike, not Python's True/False)."""
+def _slag(kolumn_namn: str, tabell: str | None) -> str:
+    """Kind of a column by the heading catalogue: in ``tabell`` when given; otherwise the plain lookup, falling back
+    to the measures' table ``"matt"`` (gleshet and index columns such as regionalt_befolkningsunderlag are only
+    catalogued there) when the plain lookup does not know the key."""
     from pipelines.rubriker import kolumn
 
+    k = kolumn(kolumn_namn, tabell)
+    if tabell is None and not k.kand:
+        k = kolumn(kolumn_namn, "matt")
+    return k.slag
+
+
+def _heltal(df: pd.DataFrame, tabell: str | None = None) -> pd.DataFrame:
+    """Count columns (by the catalogue, :func:`_slag`) held as floats because a row lacks a value, as nullable
+    integers; yes/no columns as 1/0 (a number Excel and programs read alike, not Python's True/False)."""
     ut = df
     for c in df.columns:
         v = df[c]
@@ -48,7 +58,7 @@ def _heltal(df: pd.DataFrame) -> pd.DataFrame:
             ut = ut.copy() if ut is df else ut
             ut[c] = v.map(lambda x: pd.NA if pd.isna(x) else int(x)).astype("Int64")
             continue
-        if not pd.api.types.is_float_dtype(v) or kolumn(str(c)).slag not in HELTAL:
+        if not pd.api.types.is_float_dtype(v) or _slag(str(c), tabell) not in HELTAL:
             continue
         finite = v.dropna()
         if len(finite) and bool((finite == finite.round()).all()) and float(finite.abs().max()) < 2.0**53:
@@ -65,13 +75,15 @@ def write_csv(
     float_format: str | None = None,
     index: bool | None = None,
     lineterminator: str = "\n",
+    tabell: str | None = None,
 ) -> Path:
     """Write ``df`` as CSV in ``dialekt``; the index is written when it is named (a key such as kommun_kod), never
-    an unnamed row number, unless ``index`` says otherwise. Counts are written as integers (:data:`HELTAL`), yes/no
-    as 1/0. In
+    an unnamed row number, unless ``index`` says otherwise. Counts are written as integers (:data:`HELTAL`; the
+    columns looked up in the heading catalogue's ``tabell``, e.g. ``"matt"``), yes/no as 1/0, whatever
+    ``float_format`` says. In
     ``excel-sv`` numbers held as text (``"0.9972"``) get the decimal comma too. Same table → same bytes."""
     d = DIALEKTER[dialekt]
-    df = _heltal(df)
+    df = _heltal(df, tabell)
     if index is None:
         index = any(n is not None for n in df.index.names)
     if d["decimal"] != ".":

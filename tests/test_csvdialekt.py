@@ -63,6 +63,38 @@ def test_write_csv_dialects():
     assert pd.read_csv(io.BytesIO(sv), sep=";", decimal=",", encoding="utf-8-sig")["v"].tolist() == [1234.5, -0.25]
 
 
+def test_gleshet_counts_are_written_as_integers_despite_float_format(tmp_path):
+    """The gleshet and index columns are catalogued in the measures' table ("matt"): without a table the lookup falls
+    back to it, so populations held as floats (a kommun without a value) are written 3408875, not 3408875.000000,
+    also with the float_format the gleshet command passes; a km column keeps its decimals."""
+    df = pd.DataFrame(
+        {
+            "kommun_kod": ["0180", "2584", "0114"],
+            "regionalt_befolkningsunderlag": [3408875.0, 22193.0, np.nan],
+            "lokalt_befolkningsunderlag": [984748.0, 17003.0, 41287.0],
+            "pop": [984748.0, 22193.0, 48000.0],
+            "o_befolkning": [0.0, 0.0, np.nan],
+            "n_at_floor": [2.0, 0.0, 1.0],
+            "folkmangd_referens": [984748.0, 22193.0, 48000.0],
+            "avvikelse": [0.0, -1.0, 3.0],
+            "medeldistans_km": [1.25, 20.0, 3.5],
+        }
+    )
+    want = (
+        "kommun_kod,regionalt_befolkningsunderlag,lokalt_befolkningsunderlag,pop,o_befolkning,n_at_floor,"
+        "folkmangd_referens,avvikelse,medeldistans_km\n"
+        "0180,3408875,984748,984748,0,2,984748,0,1.250000\n"
+        "2584,22193,17003,22193,0,0,22193,-1,20.000000\n"
+        "0114,,41287,48000,,1,48000,3,3.500000\n"
+    )
+    for tabell in (None, "matt"):
+        p = write_csv(df, tmp_path / f"{tabell}.csv", float_format="%.6f", index=False, tabell=tabell)
+        assert p.read_text(encoding="utf-8") == want, tabell
+    # an explicit table is the only lookup: the engine's own catalogue does not count these columns
+    p = write_csv(df[["kommun_kod", "pop"]], tmp_path / "x.csv", float_format="%.1f", index=False, tabell="x")
+    assert p.read_text(encoding="utf-8").splitlines()[1] == "0180,984748.0"
+
+
 def test_every_command_writing_csv_takes_the_option():
     sub = build_parser()._subparsers._group_actions[0].choices
     for name in ("gleshet", "index", "berakna", "jamfor", "demo"):
