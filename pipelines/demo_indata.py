@@ -407,11 +407,14 @@ BILAGA4_DELMODELLER = {
 }
 
 
-def write_demo_bas_utfall(indata_dir: str | Path, directory: str | Path, fasta_index: str | Path | None = None) -> Path:
+def write_demo_bas_utfall(
+    indata_dir: str | Path, directory: str | Path, fasta_index: str | Path | None = None, *, ar: int = 2024
+) -> Path:
     """DEMO current-rule outcomes for `utjamning jamfor`, where the current rules cannot be computed (the
-    kostnadsutjämning, LSS): the demo proposal's outcome minus the change the committee published for the same
-    kommun (SOU 2024:50 Bilaga 4 tables 1, 2, 3 and 6). So the demo's changes have the committee's structure; the
-    levels are synthetic. Inkomstutjämning, strukturbidrag and regleringspost stay computed from the demo inputs."""
+    kostnadsutjämning, LSS): the demo proposal's outcome for utjämningsår ``ar`` (the year the demo inputs were
+    written for) minus the change the committee published for the same kommun (SOU 2024:50 Bilaga 4 tables 1, 2, 3
+    and 6). So the demo's changes have the committee's structure; the levels are synthetic. Inkomstutjämning,
+    strukturbidrag and regleringspost stay computed from the demo inputs."""
     from engine.indata import load_indata
     from engine.jamfor import delmodell_bidrag
     from engine.model import berakna, build_ctx
@@ -420,7 +423,7 @@ def write_demo_bas_utfall(indata_dir: str | Path, directory: str | Path, fasta_i
     b4 = register.DATA / "bilaga4"
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    ctx = build_ctx(load_indata(indata_dir, "sou2024", 2024), load_params("sou2024"), fasta_index)
+    ctx = build_ctx(load_indata(indata_dir, "sou2024", ar), load_params("sou2024", ar=ar), fasta_index)
     res = berakna(ctx)
     t1 = pd.read_csv(b4 / "tabell1_kommuner.csv", dtype={"kommun_kod": str}).set_index("kommun_kod")
     t2 = pd.read_csv(b4 / "tabell2_regioner.csv", dtype={"region_kod": str}).set_index("region_kod")

@@ -356,7 +356,7 @@ def skriv_forklaring(
     from engine.model import berakna, build_ctx
     from engine.params import load_params
 
-    ctx = build_ctx(load_indata(indata, regelverk, ar), load_params(regelverk, reform), fasta_index)
+    ctx = build_ctx(load_indata(indata, regelverk, ar), load_params(regelverk, reform, ar), fasta_index)
     tracer = attach_tracer(ctx)
     res = berakna(ctx)
     out: dict[str, Any] = {
@@ -522,8 +522,8 @@ def kor_steg(k: Korning) -> None:
                 "bas_utfall",
                 "bas-utfall: DEMO (förslaget minus kommitténs förändring, bilaga 4)",
                 {"indata": indata_in, **fi_in},
-                {},
-                lambda ut: write_demo_bas_utfall(indata_dir, ut, fasta_index=fi_dir),
+                {"ar": c.ar},
+                lambda ut: write_demo_bas_utfall(indata_dir, ut, fasta_index=fi_dir, ar=c.ar),
             )
             bas_in, bas_argv = {"bas_utfall": bas}, ["--bas-utfall", str(bas.katalog)]
         elif j.bas_utfall == "bilaga4":

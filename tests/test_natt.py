@@ -458,6 +458,35 @@ def test_column_headings_and_units():
     assert na.storhet_info("efterslapning.uppfyller_kriterier")[1] == "1 = ja"
 
 
+KPIF_2025 = (
+    "namn: kpif2025\nandringar:\n  allmant.kpif: {2017: 2.0, 2018: 2.1, 2019: 1.7, 2020: 0.5, 2021: 2.4, 2022: 7.7, "
+    "2023: 6.0, 2024: 2.7, 2025: 2.0}\n"
+)
+
+
+def test_explanation_and_demo_bas_take_the_law_of_the_configured_year(tmp_path, monkeypatch):
+    """natt's ``ar`` reaches the law: the explanation step resolves the rule set for that year (not the latest year
+    its values start, 2024), and the DEMO bas step computes the proposal for it — for 2025 the proposal needs KPIF
+    2025, which the bilaga does not give (SOU 2024:50 s. 79), so without a reform that is an error naming it."""
+    import engine.model as em
+    from engine.params import ParameterError
+    from pipelines.demo_indata import write_demo_bas_utfall, write_demo_inputs
+
+    write_demo_inputs(tmp_path / "in", 2025)
+    reform = tmp_path / "kpif.yaml"
+    reform.write_text(KPIF_2025, encoding="utf-8")
+    seen = []
+    build_ctx = em.build_ctx
+    monkeypatch.setattr(em, "build_ctx", lambda ind, p, fi: seen.append(p.ar) or build_ctx(ind, p, fi))
+    nk.skriv_forklaring(
+        tmp_path / "f", ar=2025, regelverk="sou2024", indata=tmp_path / "in", fasta_index=None, reform=reform
+    )
+    assert seen == [2025]
+    assert json.loads((tmp_path / "f" / "forklaring.json").read_text(encoding="utf-8"))["ar"] == 2025
+    with pytest.raises(ParameterError, match="KPIF för år 2025"):
+        write_demo_bas_utfall(tmp_path / "in", tmp_path / "bas", ar=2025)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # number format and maps
 
