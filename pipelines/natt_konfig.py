@@ -38,7 +38,9 @@ from typing import Any
 
 from engine.errors import InputError
 from engine.paths import DATA
+from pipelines import argtypes
 from pipelines.csvdialekt import DIALEKTER, STANDARD
+from pipelines.svensk_argparse import oversatt
 
 ROOT = Path(__file__).resolve().parents[1]
 STANDARDVARDEN = DATA / "natt" / "standardvarden.toml"
@@ -315,13 +317,17 @@ def _check_parse(anrop: Anrop, tabell: str, extra: list[str], problem: _Problem)
     try:
         parser.parse_args(anrop.argv + extra)
     except argparse.ArgumentError as exc:
-        msg = (
-            str(exc)
-            .replace("the following arguments are required:", "saknar nyckeln")
-            .replace("not allowed with argument", "kan inte kombineras med")
-            .replace("argument ", "")
-        )
-        problem.add(f"[{tabell}]: {msg} (nycklar skrivs med _ i stället för -)")
+        msg = _nycklar(oversatt(str(exc)), kommando_flaggor(anrop.kommando))
+        m = re.fullmatch(r"argument (\S+): (.*)", msg, flags=re.DOTALL)  # about one key: named like the others
+        problem.add(f"[{tabell}] {m[1]}: {m[2]}" if m else f"[{tabell}]: {msg}")
+
+
+def _nycklar(message: str, flaggor: dict[str, Flagga]) -> str:
+    """A parser message with each option (``--skatta-mot``) written as the configuration key (``skatta_mot``)."""
+    flags = sorted(((o, f.nyckel) for f in flaggor.values() for o in f.action.option_strings), key=lambda x: -len(x[0]))
+    for flag, key in flags:
+        message = re.sub(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", key, message)
+    return message
 
 
 def _rule_set(value, key: str, problem: _Problem) -> str | None:
@@ -394,8 +400,13 @@ def parse_config(data: dict, path: Path) -> Konfig:
     else:
         utdata = _path(data["utdata"], "utdata", bas, problem, maste_finnas=False)
     ar = data.get("ar", 2024)
-    if not isinstance(ar, int) or isinstance(ar, bool) or not 2000 <= ar <= 2100:
-        problem.add(f"ar: ska vara ett utjämningsår (heltal 2000–2100), inte {ar!r}")
+    if not isinstance(ar, int) or isinstance(ar, bool):
+        problem.add(f"ar: ska vara ett utjämningsår (ett heltal), inte {ar!r}")
+    else:
+        try:
+            argtypes.ar(str(ar))  # as --ar of the commands checks it
+        except argparse.ArgumentTypeError as exc:
+            problem.add(f"ar: {exc}")
     sched = data.get("schemalaggare", "threads")
     if not isinstance(sched, str) or not SCHEMALAGGARE.match(sched):
         problem.add(f"schemalaggare: {sched!r} ska vara 'threads', 'sync' eller en adress tcp://värd:port")

@@ -129,7 +129,17 @@ def test_options_natt_sets_itself_and_exclusive_options_are_refused(tmp_path):
         load_config(_write(tmp_path, text))
     msg = str(err.value)
     assert "[gleshet] out: sätts av natt" in msg
-    assert "[index]: --skatta-mot: kan inte kombineras med --kalibrera-mot" in msg
+    assert "[index] skatta_mot: kan inte anges tillsammans med kalibrera_mot" in msg  # svensk_argparse.oversatt
+
+
+def test_parser_messages_name_keys_and_ar_is_checked_as_the_commands_check_it(tmp_path):
+    text = exempel().replace("ar = 2024", "ar = 1980").replace('\ngrid = "', '\ntatorter = "')
+    with pytest.raises(KonfigFel) as err:
+        load_config(_write(tmp_path, text))
+    msg = str(err.value)
+    assert "  - ar: 1980: utjämningsåret ska vara ett årtal (1990–2100)" in msg  # argtypes.ar, as --ar
+    assert "  - [gleshet]: följande argument krävs: grid\n" in msg + "\n"
+    assert load_config(_write(tmp_path, exempel().replace("ar = 2024", "ar = 1995"))).ar == 1995
 
 
 def test_json_log_in_a_missing_folder_is_a_usage_error(tmp_path, capsys):
