@@ -8,7 +8,8 @@ the previous result is reused. Each run writes korningar/<UTC-tid>-<hash>/ under
 manifest, log, change report (andringar/) and HTML report (rapport/index.html); the pointer `senaste` moves to it
 only when every step succeeded. See pipelines/natt_korning.py for the layout and pipelines/natt_konfig.py for the
 configuration. Exit codes: 0 ok; 1 ok, but changes beyond tolerance since the previous good run; 2 configuration
-or input error; 3 internal error (the traceback in the run's natt.log); 4 another run holds the lock.
+or input error; 3 internal error (the traceback in the run's natt.log); 4 another run holds the lock; 130
+interrupted (Ctrl-C or SIGTERM).
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ Layout of the output root (``utdata`` of the configuration)::
 
 ``senaste`` moves only after every step, the change report and the HTML report succeeded. A failed run keeps its
 folder (log, manifest, failure summary) and leaves ``senaste`` where it was. Exit codes: 0 ok, 1 ok but changes
-beyond tolerance, 2 configuration or input error, 3 internal error, 4 another run holds the lock.
+beyond tolerance, 2 configuration or input error, 3 internal error, 4 another run holds the lock, 130 interrupted
+(Ctrl-C or SIGTERM, as every command of the CLI).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from pipelines.natt_steg import KOD_MAPPAR, ROOT, Resultat, Steg, Steglager, inn
 from pipelines.outputs import package_versions
 
 EXIT_OK, EXIT_ANDRINGAR, EXIT_INDATA, EXIT_INTERNT, EXIT_LAST = 0, 1, 2, 3, 4
+EXIT_AVBRUTEN = 130  # Ctrl-C or SIGTERM: not a bug; the shell's 128 + SIGINT, as pipelines/cli.main returns
 MARKOR = ".utjamning-natt"
 LASFIL = "natt.lock"
 KORNINGAR = "korningar"
@@ -572,7 +574,7 @@ def _korningskatalog(rot: Path, kort: str) -> Path:
 
 
 def kor(konfig: Konfig, *, tyst: bool = False, utforlig: bool = False, logg_json: Path | None = None) -> int:
-    """One nightly run; returns the exit code (0, 1, 2, 3 or 4)."""
+    """One nightly run; returns the exit code (0, 1, 2, 3, 4 or 130)."""
     info = {"konfig": str(konfig.fil)}  # every JSON log line names the configuration and, once known, the run
     with loggning(tyst=tyst, utforlig=utforlig, logg_json=logg_json, korning=info):
         rot = konfig.utdata
@@ -729,15 +731,16 @@ def _skriv_manifest(run_dir: Path, manifest: dict) -> None:
 
 
 def _misslyckad(k: Korning, exc: BaseException, manifest: dict, tidigare: Path | None, t0: float) -> int:
-    """Failure summary (MISSLYCKAD.txt, Swedish), manifest and log; the exit code: 2 for input errors, 3 for bugs."""
+    """Failure summary (MISSLYCKAD.txt, Swedish), manifest and log; the exit code: 2 for input errors, 130 for an
+    interruption (Ctrl-C, SIGTERM), 3 for bugs."""
     input_error = isinstance(exc, InputError)
     code = EXIT_INDATA if input_error else EXIT_INTERNT
     log.debug("%s", "".join(traceback.format_exception(exc)).rstrip())  # natt.log always, stderr with -v
     done = [f"{n} ({r.status})" for n, r in k.resultat.items()]
     failed_step = next((s for s in _planerade_steg(k.konfig) if s not in k.resultat), "rapporten")
     if isinstance(exc, KeyboardInterrupt):
-        kind = "avbruten (Ctrl-C eller signal)"
-        code = EXIT_INTERNT
+        kind = "avbruten (Ctrl-C eller signal, felkod 130)"
+        code = EXIT_AVBRUTEN
     elif input_error:
         kind = "fel i indata eller konfiguration (felkod 2)"
     else:

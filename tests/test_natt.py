@@ -229,9 +229,10 @@ def test_sigterm_ends_the_run_with_a_summary_and_releases_the_lock(tmp_path, mon
     p = _write(tmp_path, exempel())
     monkeypatch.setattr(nk, "kor_steg", lambda k: os.kill(os.getpid(), signal.SIGTERM))
     before = signal.getsignal(signal.SIGTERM)
-    assert main(["natt", "--konfig", str(p), "-q"]) == 3
+    assert main(["natt", "--konfig", str(p), "-q"]) == 130  # interrupted, not a bug (3)
     (run,) = (tmp_path / "natt-ut" / nk.KORNINGAR).iterdir()
-    assert "avbruten" in (run / "MISSLYCKAD.txt").read_text()
+    assert "avbruten (Ctrl-C eller signal, felkod 130)" in (run / "MISSLYCKAD.txt").read_text()
+    assert json.loads((run / "manifest.json").read_text())["fel"]["felkod"] == 130
     assert not (tmp_path / "natt-ut" / nk.LASFIL).exists()
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is restored
 
