@@ -280,6 +280,8 @@ def run_gleshet(
     }
     require_inputs(inputs)
     check_output_dir(out, option="--ut", inputs=inputs)
+    # a mistyped or unreachable scheduler is an input error before the grid is read, not after minutes of work
+    gleshet.check_scheduler(scheduler)
     timer = Timer()
     with timer("read_grid"):
         cells = read_grids(grids, fmt, crs, cell_size=cell_size, mode=grid_sammanfogning)
