@@ -415,18 +415,17 @@ def skriv(andringar: Andringar, ut: Path, dialekt: str = STANDARD) -> list[Path]
     pipelines/csvdialekt.py) and at full precision, so that a change of one inhabitant in 2 724 346 shows two
     different numbers."""
     ut.mkdir(parents=True, exist_ok=True)
-    tabeller = [
-        ("andringar", andringar.alla),
-        ("over_tolerans", andringar.over),
-        ("sammanfattning", andringar.sammanfattning),
-    ]
-    tabeller = [
-        (name, df.assign(kalla=df["kalla"].map(kalla_rubrik), niva=df["niva"].map(NIVAER)) if len(df) else df)
-        for name, df in tabeller
-    ]
+    tabeller = {
+        name: df.assign(kalla=df["kalla"].map(kalla_rubrik), niva=df["niva"].map(NIVAER)) if len(df) else df
+        for name, df in (
+            ("andringar", andringar.alla),
+            ("over_tolerans", andringar.over),
+            ("sammanfattning", andringar.sammanfattning),
+        )
+    }
     if andringar.frysta is not None:
-        tabeller.append(("frysta_matt", andringar.frysta))
-    paths = []
-    for name, df in tabeller:
-        paths.append(write_csv(df.rename(columns=UTDATA_RUBRIKER), ut / f"{name}.csv", dialekt, index=False))
-    return paths
+        tabeller["frysta_matt"] = andringar.frysta
+    return [
+        write_csv(df.rename(columns=UTDATA_RUBRIKER), ut / f"{name}.csv", dialekt, index=False)
+        for name, df in tabeller.items()
+    ]
