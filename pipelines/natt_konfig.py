@@ -47,11 +47,13 @@ STANDARDVARDEN = DATA / "natt" / "standardvarden.toml"
 DEMO_GRID = DATA / "demo" / "befolkning_demo.csv.gz"
 
 #: Options of each command that `natt` sets itself (outputs, chained inputs, the scheduler, verbosity).
+#: The steps' CSV dialect (``csv``) too: natt reads the steps' tables back, so they stay in the standard dialect;
+#: the top-level ``csv`` chooses the dialect of the change report a person opens.
 STYRDA = {
-    "gleshet": {"out", "scheduler", "quiet", "verbose", "no_karta"},
-    "index": {"matt", "ut"},
-    "berakna": {"ar", "indata", "ut", "fasta_index"},
-    "jamfor": {"ar", "indata", "ut", "fasta_index", "bas_utfall", "bas_bilaga4"},
+    "gleshet": {"out", "scheduler", "quiet", "verbose", "no_karta", "csv"},
+    "index": {"matt", "ut", "csv"},
+    "berakna": {"ar", "indata", "ut", "fasta_index", "csv"},
+    "jamfor": {"ar", "indata", "ut", "fasta_index", "bas_utfall", "bas_bilaga4", "csv"},
 }
 #: Keys `natt` adds to a command's table.
 EGNA = {"berakna": {"namn"}, "jamfor": {"fasta_index", "bas_utfall"}}

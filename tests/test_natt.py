@@ -122,13 +122,15 @@ def test_unknown_keys_and_missing_files_are_all_listed_and_exit_2(tmp_path, caps
 def test_options_natt_sets_itself_and_exclusive_options_are_refused(tmp_path):
     text = (
         exempel()
-        .replace("\n[gleshet]\n", '\n[gleshet]\nout = "x"\n')
+        .replace("\n[gleshet]\n", '\n[gleshet]\nout = "x"\ncsv = "excel-sv"\n')
         .replace("\n[index]\n", '\n[index]\nkalibrera_mot = "."\nskatta_mot = "natt.toml"\n')
     )
     with pytest.raises(KonfigFel) as err:
         load_config(_write(tmp_path, text))
     msg = str(err.value)
     assert "[gleshet] out: sätts av natt" in msg
+    # the steps' tables are read back by natt, so their dialect is natt's (the top-level csv is the report's)
+    assert "[gleshet] csv: sätts av natt" in msg
     assert "[index] skatta_mot: kan inte anges tillsammans med kalibrera_mot" in msg  # svensk_argparse.oversatt
 
 
