@@ -18,14 +18,12 @@ marks the kommuner a new grid would move beyond tolerance.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geo.karta import svenskt_tal
 from pipelines import rubriker
 from pipelines.csvdialekt import STANDARD, write_csv
 
@@ -41,34 +39,6 @@ ENHET_TEXT = {
 }
 
 
-def _rubrik(key: str) -> tuple[str, str, str]:
-    k = rubriker.kolumn(key, "matt")
-    return k.namn, ENHET_TEXT[k.slag], k.slag
-
-
-#: Swedish headings, units and kinds of the gleshet and index columns, from the one catalogue (pipelines/rubriker:
-#: the measures' table, the fasta index, the populations); a column not listed gets a heading from its name.
-RUBRIKER = {
-    key: _rubrik(key)
-    for key in (
-        "befolkning",
-        "celler",
-        "medeldistans_km",
-        "regionalt_befolkningsunderlag",
-        "lokalt_befolkningsunderlag",
-        "invanardistans_m",
-        "ofaktor",
-        *rubriker.INDEX_NAMN,
-        "modellvarde",
-        "medeldistans_3000_km",
-        "medeldistans_beraknad_km",
-        "merkostnadsindex",
-        "md15000_km",
-        "bidrag_modellvarde_kr",
-        "folkmangd_1nov_t1",
-        "folkmangd_31dec_t2",
-    )
-}
 #: Kind of a result column (pipelines/rubriker.SLAG) → its tolerance class (data/natt/standardvarden.toml).
 SLAG_KLASS = {
     "kr_per_inv": "kr_per_inv",
@@ -108,16 +78,13 @@ def komponent_rubrik(kolumn: str) -> str:
 
 
 def storhet_info(kolumn: str) -> tuple[str, str, str]:
-    """(heading, unit shown, tolerance class) of a result column."""
-    if kolumn in RUBRIKER:
-        return RUBRIKER[kolumn]
-    m = re.fullmatch(r"avstand_(\d+)_km", kolumn)
-    if m:
-        return f"Medeldistans {svenskt_tal(int(m.group(1)))}", "km", "km"
-    m = re.fullmatch(r"merkostnadsindex_(\w+)", kolumn)
-    if m:
-        return f"Politisk verksamhet: merkostnadsindex ({m.group(1)}ns läsning)", "index", "index"
-    if "." in kolumn:
+    """(heading, unit shown, tolerance class) of a result column, from the one catalogue (pipelines/rubriker.py:
+    the measures' and the fasta index tables, the engine's results)."""
+    if "." not in kolumn:
+        k = rubriker.kolumn(kolumn, "matt")
+        if k.kand:
+            return k.namn, ENHET_TEXT.get(k.slag, k.enhet), SLAG_KLASS.get(k.slag, "ovrigt")
+    else:
         # engine results: the one heading catalogue of every table a person reads (pipelines/rubriker.py)
         k = rubriker.kolumn(kolumn)
         enhet = "1 = ja" if k.slag == "flagga" else k.enhet  # the report shows flags as the numbers 0/1

@@ -457,7 +457,14 @@ def test_change_report_writes_full_precision_in_the_runs_dialect(tmp_path, diale
 
 
 def test_column_headings_and_units():
-    assert na.storhet_info("avstand_15000_km") == (f"Medeldistans 15{NBSP}000", "km", "km")
+    # the measures' headings are the catalogue's, the same as in gleshet.xlsx
+    assert na.storhet_info("avstand_15000_km") == (f"Medeldistans 15{NBSP}000 invånare", "km", "km")
+    assert na.storhet_info("merkostnadsindex_bilaga") == (
+        "Merkostnadsindex, bilagans läsning av tröskeln",
+        "index",
+        "index",
+    )
+    assert na.storhet_info("regionalt_befolkningsunderlag") == ("Regionalt befolkningsunderlag", "invånare", "invanare")
     assert na.storhet_info("glesbygd_hemtjanst") == ("Glesbygdsindex hemtjänst", "index", "index")
     # engine results take the one heading catalogue (pipelines/rubriker.py), the same as the XLSX sheets
     assert na.storhet_info("inkomstutjamning.inkomstutjamning") == (
