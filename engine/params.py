@@ -65,6 +65,7 @@ import numpy as np
 import yaml
 
 from engine.errors import InputError, UtjamningError
+from engine.indata import problem_list
 from engine.paths import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -430,7 +431,7 @@ def _read_tree(d: Path, namn: str) -> tuple[dict, dict[str, dict]]:
                 for q in check_value(path, {**probe, **entry}, entry["value"])
             ]
     if problems:
-        raise ParameterError(f"regelverk {namn!r} ({d}): " + "; ".join(problems[:20]))
+        raise ParameterError(problem_list(f"regelverk {namn!r} ({d})", problems, limit=20))
     return meta, tree
 
 
@@ -453,6 +454,16 @@ def _latest_year(meta: Mapping, tree: Mapping[str, dict]) -> int:
     the law the data describe), at least its ``berakningsbar_fran``."""
     years = [y for d in tree.values() for y, _ in d["values"] if y]
     return max([_first_computable(meta, tree), *years])
+
+
+def _okand_parameter(path: str, paths: Iterable[str], namn: str) -> str:
+    """The problem "no such parameter" of a path a reform or a scenario batch names, with the paths it may mean (a
+    near spelling, else the same last part)."""
+    paths = list(paths)
+    close = difflib.get_close_matches(path, paths, n=3, cutoff=0.8) or [
+        p for p in paths if p.split(".")[-1] == path.split(".")[-1]
+    ][:3]
+    return f"{path}: ingen sådan parameter i regelverk {namn}" + (f" (menade du {', '.join(close)}?)" if close else "")
 
 
 @dataclass
@@ -551,14 +562,7 @@ class Params:
         for path, new in changes.items():
             path = str(path)
             if path not in tree:
-                close = (
-                    difflib.get_close_matches(path, list(tree), n=3, cutoff=0.8)
-                    or [p for p in tree if p.split(".")[-1] == path.split(".")[-1]][:3]
-                )
-                problems.append(
-                    f"{path}: ingen sådan parameter i regelverk {self.namn}"
-                    + (f" (menade du {', '.join(close)}?)" if close else "")
-                )
+                problems.append(_okand_parameter(path, tree, self.namn))
                 continue
             dated = tree[path]
             meta = dated["meta"]
@@ -620,19 +624,41 @@ class Params:
         )
 
     def with_batch(self, batch: Mapping[str, Iterable[float]]) -> Params:
-        """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S)."""
-        arrays = {p: np.asarray(v, dtype="float64").reshape(-1) for p, v in batch.items()}
-        sizes = {a.size for a in arrays.values()}
+        """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S). Every value is
+        checked as written, like a reform value (:func:`check_value`: a number, not ``True`` or the text ``"0,1"``,
+        finite, in the parameter's range), before it becomes a float array; every problem is listed in one error."""
+        problems: list[str] = []
+        values: dict[str, list] = {}
+        for p, v in batch.items():
+            p = str(p)
+            if p not in self.datert:
+                problems.append(_okand_parameter(p, self.datert, self.namn))
+                continue
+            if p not in self.leaves:
+                problems.append(f"{p}: har inget värde för utjämningsår {self.ar} (gäller från {self.framtida[p]})")
+                continue
+            leaf = self.leaves[p]
+            if leaf.get("status") == "ej_tillganglig":
+                problems.append(f"{p}: ej tillgänglig i regelverket ({leaf.get('reason', '')})")
+                continue
+            if isinstance(v, np.ndarray):
+                v = v.reshape(-1).tolist()
+            elif isinstance(v, (str, bytes, Mapping)) or not isinstance(v, Iterable):
+                v = [v]  # one value: reported as what it is, not split into characters
+            values[p] = list(v)
+            if not values[p]:
+                problems.append(f"{p}: inga värden")
+            for s, x in enumerate(values[p]):
+                problems += check_value(f"{p} (scenario {s})", leaf, x, expect=leaf["value"])
+        sizes = sorted({len(v) for v in values.values()})
         if len(sizes) > 1:
-            raise ParameterError(f"scenariobatch: varje sökväg behöver lika många värden, fick {sorted(sizes)}")
-        problems = []
-        for p, a in arrays.items():
-            leaf = self.leaf(p)  # exists and is available
-            problems += check_value(
-                p, leaf, a.tolist(), expect=[leaf["value"]] if _is_number(leaf["value"]) else leaf["value"]
+            problems.append(
+                "varje sökväg behöver lika många värden, fick "
+                + ", ".join(f"{p}: {len(v)}" for p, v in values.items())
             )
         if problems:
-            raise ParameterError("scenariobatch: " + "; ".join(problems[:20]))
+            raise ParameterError(problem_list("scenariobatch", problems, limit=20))
+        arrays = {p: np.asarray(v, dtype="float64") for p, v in values.items()}
         return dataclasses.replace(self, batch={**self.batch, **arrays})
 
     # -- access -----------------------------------------------------------------------------------------------
