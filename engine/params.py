@@ -460,9 +460,10 @@ def _okand_parameter(path: str, paths: Iterable[str], namn: str) -> str:
     """The problem "no such parameter" of a path a reform or a scenario batch names, with the paths it may mean (a
     near spelling, else the same last part)."""
     paths = list(paths)
-    close = difflib.get_close_matches(path, paths, n=3, cutoff=0.8) or [
-        p for p in paths if p.split(".")[-1] == path.split(".")[-1]
-    ][:3]
+    close = (
+        difflib.get_close_matches(path, paths, n=3, cutoff=0.8)
+        or [p for p in paths if p.split(".")[-1] == path.split(".")[-1]][:3]
+    )
     return f"{path}: ingen sådan parameter i regelverk {namn}" + (f" (menade du {', '.join(close)}?)" if close else "")
 
 
@@ -653,8 +654,7 @@ class Params:
         sizes = sorted({len(v) for v in values.values()})
         if len(sizes) > 1:
             problems.append(
-                "varje sökväg behöver lika många värden, fick "
-                + ", ".join(f"{p}: {len(v)}" for p, v in values.items())
+                "varje sökväg behöver lika många värden, fick " + ", ".join(f"{p}: {len(v)}" for p, v in values.items())
             )
         if problems:
             raise ParameterError(problem_list("scenariobatch", problems, limit=20))
