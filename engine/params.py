@@ -82,6 +82,8 @@ UNIT_RANGES_FILE = REGELVERK_DIR / "enheter.yaml"
 REFORM_KEYS = {"namn", "beskrivning", "andringar"}
 OVERRIDE_KEYS = {"value", "source", "note"}
 DATED_OVERRIDE_KEYS = {"values"}
+#: Why an element is "ej tillgänglig" when its leaf gives no ``reason``.
+EJ_I_KALLORNA = "anges inte i verktygets källor"
 
 
 class ParameterError(InputError):
@@ -674,7 +676,7 @@ class Params:
                 raise SaknasForAret(path, self.ar, self.framtida[path], self.namn) from None
             raise KeyError(f"parameter {path!r} finns inte i regelverk {self.namn}") from None
         if leaf.get("status") == "ej_tillganglig":
-            raise EjTillganglig(path, leaf.get("reason", "anges inte i verktygets källor"))
+            raise EjTillganglig(path, leaf.get("reason", EJ_I_KALLORNA))
         return leaf
 
     def value(self, path: str) -> Any:
