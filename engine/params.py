@@ -244,13 +244,26 @@ _MISSING = object()
 
 
 @lru_cache(maxsize=1)
-def unit_ranges() -> list[tuple[re.Pattern, tuple[float, float], bool]]:
-    """(unit pattern, (min, max), whole numbers only) from ``data/regelverk/enheter.yaml``, in order."""
+def unit_ranges() -> list[tuple[re.Pattern, tuple[float, float], bool, str]]:
+    """(unit pattern, (min, max), whole numbers only, the unit's scale for people — ``skal``) from
+    ``data/regelverk/enheter.yaml``, in order."""
     doc = load_yaml(UNIT_RANGES_FILE)
     return [
-        (re.compile(r["enhet"]), _bounds(r["range"], UNIT_RANGES_FILE), bool(r.get("heltal", False)))
+        (
+            re.compile(r["enhet"]),
+            _bounds(r["range"], UNIT_RANGES_FILE),
+            bool(r.get("heltal", False)),
+            str(r.get("skal", "")),
+        )
         for r in doc["enheter"]
     ]
+
+
+def unit_skal(leaf: Mapping) -> str:
+    """How a number of the leaf's unit is written ("en andel: 13,8 % anges som 0.138"), from
+    ``data/regelverk/enheter.yaml``; empty when no unit pattern matches or the pattern gives none."""
+    unit = str(leaf.get("unit", ""))
+    return next((skal for pattern, _, _, skal in unit_ranges() if pattern.search(unit)), "")
 
 
 def _bounds(rng, where) -> tuple[float, float]:
@@ -297,7 +310,7 @@ def leaf_range(leaf: Mapping) -> tuple[tuple[float, float] | None, bool]:
     """The declared ``range`` of a leaf, else its unit's default (``data/regelverk/enheter.yaml``), and whether the
     unit counts whole numbers only."""
     unit = str(leaf.get("unit", ""))
-    for pattern, rng, whole in unit_ranges():
+    for pattern, rng, whole, _ in unit_ranges():
         if pattern.search(unit):
             return (_bounds(leaf["range"], "range") if "range" in leaf else rng), whole
     return (_bounds(leaf["range"], "range") if "range" in leaf else None), False
@@ -323,6 +336,7 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
     allowed = leaf.get("allowed")
     allowed = list(allowed) if isinstance(allowed, (list, tuple)) else None
     rng, whole = leaf_range(leaf)
+    skal = f" — {unit_skal(leaf)}" if unit_skal(leaf) else ""
     problems = []
     for x in _scalars(value):
         if _is_number(x):
@@ -334,10 +348,10 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
             elif rng is not None and not rng[0] <= x <= rng[1]:
                 problems.append(
                     f"{path}: {x:g} ligger utanför det tillåtna intervallet [{rng[0]:g}, {rng[1]:g}] "
-                    f"({leaf.get('unit', '')})"
+                    f"({leaf.get('unit', '')}){skal}"
                 )
             elif whole and x != math.floor(x):
-                problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')})")
+                problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')}){skal}")
         elif (
             isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed) and x not in allowed
         ):

@@ -4,6 +4,7 @@ choices against their allowed values, duplicate YAML keys — every problem name
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import yaml
@@ -116,6 +117,26 @@ def test_a_rule_set_value_outside_its_range_is_an_error(tmp_path):
     (d / "allmant.yaml").write_text("andel: {value: 1.5, unit: andel, source: s, valid_from: 2024}\n")
     with pytest.raises(ParameterError, match=r"allmant.andel: 1.5 ligger utanför"):
         Params.load("egen", d)
+
+
+def test_a_value_out_of_range_names_how_the_unit_is_written():
+    """enheter.yaml's `skal` follows the range problem: 13,8 % given as 13.8 for an andel says 0.138."""
+    with pytest.raises(ParameterError) as e:
+        reform(SOU, {"tillagg.administration_andel": 13.8})
+    assert (
+        "tillagg.administration_andel: 13.8 ligger utanför det tillåtna intervallet [0, 1] (andel) — en andel: "
+        "13,8 % anges som 0.138" in str(e.value)
+    )
+    with pytest.raises(ParameterError, match=r"116 % anges som 1\.16"):
+        reform(SOU, {"inkomstutjamning.garantiniva": 116})
+
+
+def test_every_unit_scale_is_written_in_swedish():
+    from engine.params import unit_ranges
+
+    for pattern, _, _, skal in unit_ranges():
+        assert skal, pattern.pattern
+        assert not re.search(r"\b(a|an|the|share|amount|may|be)\b", skal), skal
 
 
 def test_a_rule_set_with_many_bad_values_counts_the_ones_not_shown(tmp_path):
