@@ -41,9 +41,10 @@ every year, ``values`` adds or replaces dated values from those years on. Every 
 its allowed values. A YAML key given twice (in a rule set or a reform) is an error, never "the last one wins".
 Every problem is listed at once.
 
-A **scenario batch** maps parameter paths to 1-d arrays of S values; :meth:`Params.value` then returns an
-array of shape (S, 1) that broadcasts against per-kommun arrays of shape (K,), so one engine run computes all
-S scenarios at once (results of shape (S, K)).
+A **scenario batch** maps parameter paths of numbers to 1-d arrays of S values (each value checked as a reform
+value is, every problem listed at once); :meth:`Params.value` then returns an array of shape (S, 1) that
+broadcasts against per-kommun arrays of shape (K,), so one engine run computes all S scenarios at once (results of
+shape (S, K)).
 """
 
 from __future__ import annotations
@@ -336,7 +337,8 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
     allowed = leaf.get("allowed")
     allowed = list(allowed) if isinstance(allowed, (list, tuple)) else None
     rng, whole = leaf_range(leaf)
-    skal = f" — {unit_skal(leaf)}" if unit_skal(leaf) else ""
+    skal = unit_skal(leaf)
+    skal = f" — {skal}" if skal else ""
     problems = []
     for x in _scalars(value):
         if _is_number(x):
@@ -656,7 +658,10 @@ class Params:
                 continue
             leaf = self.leaves[p]
             if leaf.get("status") == "ej_tillganglig":
-                problems.append(f"{p}: ej tillgänglig i regelverket ({leaf.get('reason', '')})")
+                problems.append(f"{p}: ej tillgänglig i regelverket ({leaf.get('reason', EJ_I_KALLORNA)})")
+                continue
+            if not _is_number(leaf["value"]):
+                problems.append(f"{p}: en scenariobatch varierar tal, parametern är {_kind(leaf['value'])}")
                 continue
             if isinstance(v, np.ndarray):
                 v = v.reshape(-1).tolist()

@@ -187,6 +187,10 @@ def test_scenario_batch_values_are_checked_as_written_before_conversion():
         SOU.with_batch({"forskola.lonekostnadsandel": [0.5, 0.6], "ifo.lonekostnadsandel": [0.5]})
     with pytest.raises(ParameterError, match=r"forskola\.lonekostnadsandel: inga värden"):
         SOU.with_batch({"forskola.lonekostnadsandel": []})
+    with pytest.raises(
+        ParameterError, match=r"aldreomsorg\.aldersgrupper: en scenariobatch varierar tal, parametern är en"
+    ):
+        SOU.with_batch({"aldreomsorg.aldersgrupper": [1.0]})
 
 
 def test_scenario_batch_problems_beyond_twenty_are_counted():
