@@ -127,7 +127,7 @@ def chunk_profile(x, y, pop, thresholds, metric, own_cell, method) -> dict:
         def task(s, e, N):
             gleshet._sat_task(table, s, e, N, own_cell)
     else:
-        code = gleshet.METRICS.index(metric)
+        code = gleshet._check_metric(metric)
         chunk_size = gleshet.DEFAULT_CHUNK_SIZE
         narrow_q = gleshet.NARROW_WIDTH_M * index.quanta_per_m
         guess_q = gleshet.GUESS_WIDTH_M * index.quanta_per_m

@@ -10,9 +10,10 @@ mean over cells equals the mean over sub-cells.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
-import yaml
 
 from engine.errors import InputError
 from engine.paths import DATA
@@ -24,8 +25,12 @@ class DefinitionError(InputError):
     """An unknown definition name or a malformed definitions file (exit 2 in the CLI)."""
 
 
+@lru_cache(maxsize=1)
 def _load() -> dict:
-    return yaml.safe_load(DEFINITIONS_FILE.read_text(encoding="utf-8"))
+    """The shipped definitions, read once (duplicate keys and invalid YAML are errors naming the file)."""
+    from engine.params import load_yaml
+
+    return load_yaml(DEFINITIONS_FILE)
 
 
 def definitions() -> dict:
@@ -49,7 +54,7 @@ def radius_per_cell(
     if name not in defs:
         raise DefinitionError(f"okänd definition av medeldistansen {name!r}; tillåtna: {', '.join(sorted(defs))}")
     d = defs[name]
-    opts = {"metric": d["metric"], "own_cell": bool(d["own_cell"]), **kernel}
+    opts = {"metric": d["metric"], "own_cell": d["own_cell"], **kernel}  # the kernel checks both
     one_km = "size_m" not in cells.columns or (cells["size_m"].to_numpy() == 1000).all()
     if d["split_250"] and one_km and tatorter is not None:
         s = split(cells, tatorter)

@@ -102,7 +102,7 @@ def harled_index(forandring, belopp) -> pd.DataFrame:
     c = np.asarray(forandring, dtype="float64")
     a = np.asarray(belopp, dtype="float64")
     x = c - s + a  # = B·(MI − 1)
-    ett = np.abs(x) <= 2 * h + 0.5  # index 1 within the roundings of c, s and a
+    ett = np.abs(x) <= 3 * h  # index 1 within the roundings of c, s and a (each ± h)
     if (~ett & (x < 0)).any():
         bad = np.flatnonzero(~ett & (x < 0)).tolist()
         raise ValueError(f"tabell 6: förändringen passar varken index 1 eller index > 1 för rad(er) {bad}")

@@ -731,7 +731,8 @@ def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = 
     """Recomputed measures against the frozen ones: one row per kommun and measure with ``fryst`` (the value the
     law fixes; engine inputs take it), ``beraknad`` (this run), ``skillnad``, ``skillnad_andel`` and ``andras``
     (the run's value differs beyond the frozen value's stored precision: 3 decimals of a km, whole inhabitants).
-    A run reports this but never overwrites the frozen values. Measures missing from the run are left out."""
+    A run reports this but never overwrites the frozen values. Measures and kommuner missing from the run are left
+    out (a grid of one län compares its own kommuner)."""
     from engine.tolerances import FRYST_BEFOLKNINGSUNDERLAG, FRYST_MEDELDISTANS_KM
 
     f = (frysta if frysta is not None else frysta_matt()).set_index("kommun_kod")
@@ -740,7 +741,7 @@ def frysta_jamforelse(kommun_table: pd.DataFrame, frysta: pd.DataFrame | None = 
     for run_col, frozen_col in FRYSTA_KOLUMNER.items():
         if run_col not in k.columns:
             continue
-        codes = sorted(set(k.index) | set(f.index))
+        codes = sorted(k.index)  # the kommuner this run has: a regional grid is not compared with the whole country
         fr = f[frozen_col].reindex(codes).astype("float64")
         be = k[run_col].reindex(codes).astype("float64")
         tolerans = FRYST_MEDELDISTANS_KM if frozen_col == "medeldistans_3000_km" else FRYST_BEFOLKNINGSUNDERLAG

@@ -280,6 +280,8 @@ def run_gleshet(
     }
     require_inputs(inputs)
     check_output_dir(out, option="--ut", inputs=inputs)
+    # a mistyped or unreachable scheduler is an input error before the grid is read, not after minutes of work
+    gleshet.check_scheduler(scheduler)
     timer = Timer()
     with timer("read_grid"):
         cells = read_grids(grids, fmt, crs, cell_size=cell_size, mode=grid_sammanfogning)
@@ -438,8 +440,9 @@ def run_gleshet(
                 "centralorter": centralorter,
             },
             parameters={
-                "definition": "r_i(N) = min d: sum of p_j with |c_j - c_i| <= d >= N, own cell included, "
-                "straight line, all cells (GLESHET.md §2, SOU 2024:50 L9207)",
+                "definition": "r_i(N) = min d: summan av p_j med |c_j − c_i| ≤ d är minst N; den egna rutan räknas, "
+                "rak linje (euklidiskt avstånd), alla rutor i rutnätet (SOU 2024:50 s. 297); gäller r_<N>_m och "
+                "avstand_<N>_km",
                 "medeldistans_km": f"definition {definition} (data/gleshet/definitioner.yaml): "
                 f"{definitions()[definition]}",
                 "quanta_per_m": gleshet.QUANTA_PER_M,

@@ -97,13 +97,15 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-#: Numeric columns of the measure table (`utjamning gleshet`'s kommuner.csv) the model reads: (lowest allowed, why).
+#: Numeric columns of the measure table (`utjamning gleshet`'s kommuner.csv) the model reads: (lowest allowed,
+#: whether the lowest itself is allowed, why).
 MEASURE_COLUMNS = {
-    "befolkning": (1.0, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
-    "avstand_3000_km": (0.0, "ett avstånd är positivt"),
-    "avstand_15000_km": (0.0, "ett avstånd är positivt"),
-    "ofaktor": (0.0, "ö-faktorn är en andel ≥ 0"),
-    "regionalt_befolkningsunderlag": (0.0, "ett befolkningsunderlag är ≥ 0"),
+    "befolkning": (1.0, True, "en kommuns befolkning (vikten i normaliseringen) måste vara positiv"),
+    "avstand_3000_km": (0.0, False, "ett avstånd är positivt"),
+    "avstand_15000_km": (0.0, False, "ett avstånd är positivt"),
+    "medeldistans_km": (0.0, False, "en medeldistans är positiv"),
+    "ofaktor": (0.0, True, "ö-faktorn är en andel ≥ 0"),
+    "regionalt_befolkningsunderlag": (0.0, True, "ett befolkningsunderlag är ≥ 0"),
 }
 
 
@@ -132,7 +134,7 @@ def _read_measures(matt_dir: Path) -> pd.DataFrame:
                     f"{key} {value!r} förekommer på raderna {[int(r) + 2 for r in rows]}"
                     + (" (samma värden)" if same else " med olika värden — vilken rad gäller?")
                 )
-    for col, (low, why) in MEASURE_COLUMNS.items():
+    for col, (low, low_allowed, why) in MEASURE_COLUMNS.items():
         if col not in m.columns:
             continue
         v = parse_numbers(m[col]).to_numpy()
@@ -140,7 +142,7 @@ def _read_measures(matt_dir: Path) -> pd.DataFrame:
             problems.append(
                 f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: inte ett ändligt tal: {m[col].iloc[i]!r}"
             )
-        for i in np.flatnonzero(np.isfinite(v) & ((v < low) | ((v <= 0) if col.startswith("avstand") else False))):
+        for i in np.flatnonzero(np.isfinite(v) & ((v < low) if low_allowed else (v <= low))):
             problems.append(f"rad {i + 2} ({m['kommun'].iloc[i]}), kolumn {col!r}: {v[i]:g} — {why}")
         m[col] = v
     if problems:

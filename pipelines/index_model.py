@@ -27,6 +27,7 @@ normalisation (calibrated: 0,9748 / 0,9510 on the 2024 1 km grid; docs/decisions
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
@@ -440,29 +441,39 @@ KARTA_UNDERTITEL = "Omräknat från gleshetsmåtten (utjamning index), befolknin
 
 def grid_filer(manifest_inputs: dict) -> list[str]:
     """The population grid files of a gleshet run in the order given, from its manifest's ``inputs``: ``grid``, then
-    ``grid_2``, ``grid_3``, … for a grid composed of several files (``utjamning gleshet --grid A --grid B``)."""
+    ``grid_2``, ``grid_3``, … for a grid composed of several files (``utjamning gleshet --grid A --grid B``). An
+    entry without a path (a manifest edited or written by another tool) is left out: the maps then name the
+    measure directory instead."""
     keys = ["grid"]
     while f"grid_{len(keys) + 1}" in manifest_inputs:
         keys.append(f"grid_{len(keys) + 1}")
-    return [manifest_inputs[k]["path"] for k in keys if k in manifest_inputs]
+    entries = [manifest_inputs.get(k) for k in keys]
+    return [e["path"] for e in entries if isinstance(e, dict) and isinstance(e.get("path"), str)]
+
+
+def _manifest_inputs(matt_dir: str | Path) -> dict:
+    """The ``inputs`` of the gleshet run's manifest.json in ``matt_dir``; empty when there is none or it cannot be
+    read (it only supplies the maps' source line, so a damaged one must not stop the index)."""
+    try:
+        data = json.loads((Path(matt_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    inputs = data.get("inputs") if isinstance(data, dict) else None
+    return inputs if isinstance(inputs, dict) else {}
 
 
 def index_kartor(varden: pd.DataFrame, out_dir: str | Path, matt_dir: str | Path) -> list[Path]:
     """``karta_<index>.png`` for every recomputed index (columns of ``varden``, indexed by kommun_kod) in the house
     style of geo/karta.py: the default kommun borders, län borders, Swedish legend; source and year from the
     population grid named in the gleshet run's manifest (``matt_dir``)."""
-    import json
-
     from geo.karta import kalla_for_grid, kommun_karta, lan_granser
     from geo.kommuner import load_kommun_boundaries
     from pipelines.rubriker import INDEX_NAMN
 
     kalla, ar = "gleshetsmåtten i " + str(matt_dir), None
-    manifest = Path(matt_dir) / "manifest.json"
-    if manifest.is_file():
-        grids = grid_filer(json.loads(manifest.read_text(encoding="utf-8")).get("inputs", {}))
-        if grids:
-            kalla, ar = kalla_for_grid(grids)
+    grids = grid_filer(_manifest_inputs(matt_dir))
+    if grids:
+        kalla, ar = kalla_for_grid(grids)
     b = load_kommun_boundaries()
     lan = lan_granser(b)
     return [

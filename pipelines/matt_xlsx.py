@@ -34,14 +34,14 @@ def las_bar(df: pd.DataFrame, namn: pd.Series | None = None) -> pd.DataFrame:
     """``df`` as a person reads it: codes in words, numbers held as text (``"0.9972"``) as numbers, the kommun's
     name after its code (from ``namn``, kommun_kod → name) where the table lacks it, kommun before län, rows in
     kommun (or län, region) code order."""
+    from engine.indata import as_numbers
+
     out = df.copy()
-    for c in out.columns:
-        if c in KODKOLUMNER:
+    for c in KODKOLUMNER:
+        if c in out.columns:
             out[c] = out[c].map(_ord)
-        elif (pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])) and c not in KODER:
-            num = pd.to_numeric(out[c], errors="coerce")
-            if num.notna().sum() == out[c].notna().sum() and out[c].notna().any():
-                out[c] = num
+    text = {c for c in out.columns if pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])}
+    out = as_numbers(out, skip=[c for c in out.columns if c not in text or c in KODER or c in KODKOLUMNER])
     if namn is not None and "kommun_kod" in out.columns and "kommun" not in out.columns:
         out.insert(out.columns.get_loc("kommun_kod") + 1, "kommun", out["kommun_kod"].map(namn))
     if "kommun" in out.columns and "kommun_kod" in out.columns:

@@ -349,6 +349,11 @@ def test_cli_bad_scheduler_exits_2_and_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--scheduler 'tcp://host:notaport'" in err and "Traceback" not in err
     assert not out.exists()
+    # checked before the grid is read: an unreadable grid is not reached (a large grid would take minutes)
+    grid.write_text("inte ett rutnät\n", encoding="utf-8")
+    assert main(["gleshet", "--grid", str(grid), "--ut", str(out), "--scheduler", "bogus", "--no-karta", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "--scheduler 'bogus'" in err and "rutnät" not in err.split("--scheduler")[0] and not out.exists()
 
 
 def _benchmark_baseline():

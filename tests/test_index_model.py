@@ -359,6 +359,19 @@ def test_the_maps_name_every_grid_file_of_a_composed_grid():
     inputs = {"grid": {"path": "/d/rutor_1km_2024.csv"}, "grid_2": {"path": "/d/rutor_250m_2024.csv"}, "x": {}}
     assert grid_filer(inputs) == ["/d/rutor_1km_2024.csv", "/d/rutor_250m_2024.csv"]
     assert grid_filer({"grid": {"path": "a.csv"}}) == ["a.csv"] and grid_filer({}) == []
+    assert grid_filer({"grid": {"sha256": "…"}, "grid_2": "b.csv"}) == []  # no usable path: the generic source
     from geo.karta import kalla_for_grid
 
     assert kalla_for_grid(grid_filer(inputs)) == ("befolkningsrutor rutor_1km_2024.csv + rutor_250m_2024.csv", 2024)
+
+
+def test_a_damaged_gleshet_manifest_does_not_stop_the_maps(tmp_path):
+    from pipelines.index_model import _manifest_inputs
+
+    (tmp_path / "manifest.json").write_text("{inte json", encoding="utf-8")
+    assert _manifest_inputs(tmp_path) == {}
+    (tmp_path / "manifest.json").write_text('["en lista"]', encoding="utf-8")
+    assert _manifest_inputs(tmp_path) == {}
+    (tmp_path / "manifest.json").write_text('{"inputs": {"grid": {"path": "g_2024.csv"}}}', encoding="utf-8")
+    assert _manifest_inputs(tmp_path) == {"grid": {"path": "g_2024.csv"}}
+    assert _manifest_inputs(tmp_path / "saknas") == {}

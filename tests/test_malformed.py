@@ -50,6 +50,7 @@ def base(tmp_path_factory) -> Path:
             "befolkning": pop.loc[k["kommun_kod"], "folkmangd_31dec_t2"].astype(int).to_numpy(),
             "avstand_3000_km": np.round(d3, 6),
             "avstand_15000_km": np.round(2.5 * d3, 6),
+            "medeldistans_km": np.round(1.2 * d3, 6),
         }
     ).to_csv(d / "matt" / "kommuner.csv", index=False)
     return d

@@ -447,6 +447,9 @@ def test_frozen_measures_are_reported_not_overwritten():
     assert j.loc[("medeldistans_3000_km", "0101"), "skillnad_andel"] == pytest.approx(0.1)
     assert j.loc[("regionalt_befolkningsunderlag", "0102"), "fryst"] == 5000.0
     assert "lokalt_befolkningsunderlag" not in j.index.get_level_values(0)
+    # a grid of part of the country compares only its own kommuner (0102 is not "changed" by a grid without it)
+    one = matt.frysta_jamforelse(run.iloc[:1], frysta)
+    assert set(one["kommun_kod"]) == {"0101"} and one["andras"].tolist() == [True, False]
     shipped = matt.frysta_matt()
     assert len(shipped) == 290 and shipped["kommun_kod"].is_unique
     s = shipped.set_index("kommun_kod")
