@@ -28,6 +28,7 @@ import numpy as np
 
 from engine.common import safe_div
 from engine.context import Ctx
+from engine.errors import InputError
 from engine.inkomst import inkomstutjamning_belopp, lansvisa_skattesatser
 from engine.params import ParameterError
 from engine.tolerances import FINANSIERING_GEMENSAM_KR_PER_INV, FINANSIERING_REL, GRANS_REL, HELA_BEFOLKNINGEN
@@ -286,7 +287,23 @@ def strukturbidrag(ctx: Ctx, niva: str = KOMMUN) -> dict[str, np.ndarray]:
 # ----------------------------------------------------------------------------------------------------------------
 # Financing "inklusive finansiering" (OPEN-23)
 # ----------------------------------------------------------------------------------------------------------------
-def los_finansiering(bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max_iter: int = 1_000):
+#: What the financing solved by :func:`los_finansiering` belongs to, as its error message names it.
+INFORANDEBIDRAG = "införandebidraget (lag 2004:773 13–14 §§; SOU 2024:50 s. 42, 676)"
+INFORANDEBIDRAG_LSS = "införandebidraget i LSS-utjämningen (lag 2008:342 6 a §; SOU 2024:50 s. 47, 676)"
+FAST_INFORANDEBIDRAG = "det fasta införandebidraget (lag 2004:773 11 a och 12 §§; SOU 2024:50 s. 41, 673)"
+
+
+class IngenLosning(InputError):
+    """The införande rules (lag 11 a–14 §§, LSS 6 a §) have no solution for these inputs: the bidrag "inklusive
+    finansiering" has no fixed point (every inhabitant would receive it), or it is still paid after the years asked
+    for. Only inputs far from any real year get here (e.g. a bas and a proposal describing different kommuner), so
+    it is an input error (exit 2); :func:`engine.jamfor.berakna_lager` adds what the comparison's inputs likely
+    mean."""
+
+
+def los_finansiering(
+    bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max_iter: int = 1_000, lagrum: str = INFORANDEBIDRAG
+):
     """Smallest fixed point f = Σ b(f)·P / Σ P of a financing f (kr/inv, shape (1,) or (S, 1)).
 
     ``bidrag_av_f(f)`` returns the per-unit bidrag (kr/inv) when every unit's loss is raised by the financing f;
@@ -294,7 +311,8 @@ def los_finansiering(bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max
     13 + 14 § formula). g(f) = Σ w·b(f) − f is then convex with g(0) ≥ 0, and Newton's step on the active set A,
     f ← f + g(f) / (1 − Σ_A w), climbs monotonically to the smallest root and stops exactly (finitely many active
     sets). The result is verified: |Σ w·b(f) − f| ≤ 1e-9 kr/inv, else an error. No fixed point exists when the
-    units receiving a bidrag would hold the whole population (Σ_A w = 1).
+    units receiving a bidrag would hold the whole population (Σ_A w = 1): :class:`IngenLosning`, naming ``lagrum``
+    (the bidrag being financed).
     """
     w = np.asarray(befolkning, dtype="float64")
     w = w / np.sum(w, axis=-1, keepdims=True)
@@ -306,9 +324,12 @@ def los_finansiering(bidrag_av_f, befolkning, tol: float = FINANSIERING_REL, max
             return f
         wa = np.sum(np.where(b > 0, w, 0.0), axis=-1, keepdims=True)
         if np.any((wa >= 1.0 - HELA_BEFOLKNINGEN) & (g > 0)):
-            raise RuntimeError("inklusive finansiering: ingen fixpunkt (varje invånare skulle få bidraget)")
+            raise IngenLosning(
+                f"{lagrum} inklusive finansiering har ingen lösning: varje invånare skulle få bidraget, "
+                "så ingen finns kvar att finansiera det"
+            )
         f = f + np.where(np.abs(g) <= tol * np.maximum(1.0, np.abs(f)), 0.0, g / (1.0 - wa))
-    raise RuntimeError("inklusive finansiering: ingen fixpunkt (bidraget har inte formen max(0, L + f − c))")
+    raise IngenLosning(f"{lagrum} inklusive finansiering har ingen lösning efter {max_iter} steg")
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -392,7 +413,7 @@ def los_fast_inforandebidrag(
     )
     forlust = np.asarray(netto_gammal_kr_per_inv, dtype="float64") - (ny + r0)
     if p.raw("bidrag.fast_inforandebidrag.inklusive_finansiering"):
-        f = los_finansiering(lambda f: np.maximum(forlust + f - grans, 0.0), P)
+        f = los_finansiering(lambda f: np.maximum(forlust + f - grans, 0.0), P, lagrum=FAST_INFORANDEBIDRAG)
     else:
         f = np.sum(np.maximum(forlust - grans, 0.0) * P, axis=-1, keepdims=True) / np.sum(P, axis=-1, keepdims=True)
     b_prim = forlust + (f if p.raw("bidrag.fast_inforandebidrag.inklusive_finansiering") else 0.0)
@@ -520,6 +541,7 @@ def los_inforandebidrag(
                     "inforandebidrag_lss"
                 ],
                 PL,
+                lagrum=INFORANDEBIDRAG_LSS,
             )
         else:
             fl_new = 0.0
@@ -536,7 +558,7 @@ def los_inforandebidrag(
             break
         f, fl = f_new, fl_new
     else:  # pragma: no cover
-        raise RuntimeError("införandebidrag: finansieringen har ingen gemensam fixpunkt")
+        raise IngenLosning(f"{INFORANDEBIDRAG} och {INFORANDEBIDRAG_LSS}: finansieringarna har ingen gemensam lösning")
     out = inforandebidrag(ctx, bidragsminskning, bidragsminskning_lss, ar_nr, niva, f, fl)
     shape = np.shape(out["inforandebidrag"])
     out["finansiering"] = np.broadcast_to(f, shape).copy()
@@ -569,7 +591,10 @@ def inforandebidrag_schema(
         if not (np.any(out["inforandebidrag"] > 0) or np.any(out["inforandebidrag_lss"] > 0)):
             break
     else:
-        raise RuntimeError(f"införandebidrag still paid after {max_ar} years")
+        raise IngenLosning(
+            f"{INFORANDEBIDRAG}: bidraget betalas fortfarande ut efter {max_ar} år, fast det ska minska med ett "
+            "steg varje år tills det upphör"
+        )
     keys = (
         "inforandebidrag_13",
         "inforandebidrag_14",

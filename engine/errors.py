@@ -3,7 +3,8 @@
     UtjamningError
     ├── InputError            bad input, usage, rule set, reform or output path — the user can fix it: the command
     │   │                     prints the message (Swedish, naming file, row, kommun, column or option) and exits 2
-    │   ├── engine: ParameterError, IndataError, RegisterError, SaknadIndata
+    │   ├── engine: ParameterError, IndataError, RegisterError, SaknadIndata, IngenLosning (bidrag: the
+    │   │           införande rules have no solution for these inputs)
     │   ├── geo: GridInputError, MeasureInputError (IndexInputError), KernelInputError, DefinitionError
     │   └── pipelines: OutputPathError, InputPathError, ForklaraError
     └── EjTillganglig          a rule set lacks an element (the seeds do not give it): the component is reported "ej

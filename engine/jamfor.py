@@ -235,13 +235,11 @@ def berakna_lager(
         return _berakna_lager(
             indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index
         )
-    except RuntimeError as exc:
-        if "inklusive finansiering" not in str(exc) and "införandebidrag" not in str(exc):
-            raise
+    except b.IngenLosning as exc:
         # every unit would need the bidrag: the bas and the proposal cannot describe the same kommuner and year
         raise IndataError(
             [
-                f"införandereglerna (lag 2004:773 11 a–14 §§) har ingen lösning för denna jämförelse ({exc}). "
+                f"införandereglerna har ingen lösning för denna jämförelse: {exc}. "
                 "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
                 "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
                 "2024)."

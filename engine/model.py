@@ -39,8 +39,9 @@ from engine.common import safe_div, wmean
 from engine.context import Ctx, Indatatabell, SaknadIndata
 from engine.indata import Indata
 from engine.inkomst import inkomstutjamning, inkomstutjamning_region
-from engine.params import EjTillganglig, Params
+from engine.params import EJ_I_KALLORNA, EjTillganglig, Params
 from engine.sammanfattning import etikett
+from engine.talformat import svenskt_tal
 
 FIXPUNKT_TOL = tolerances.FIXPUNKT_KR_PER_INV  # kr/inv
 FIXPUNKT_MAX = 100
@@ -70,7 +71,7 @@ def build_ctx(indata: Indata, params: Params, fasta_index: str | Path | None = N
         if c in k:
             r[c] = k[c] @ onehot
     if fasta_index is None and not params.has("allmant.fasta_index"):
-        idx = register.UnavailableIndex(params.leaves["allmant.fasta_index"].get("reason", "not in the seeds"))
+        idx = register.UnavailableIndex(params.leaves["allmant.fasta_index"].get("reason", EJ_I_KALLORNA))
     else:
         idx = register.load_fasta_index(fasta_index)
     lan = {c: indata.lan[c].to_numpy(dtype="float64") for c in indata.lan.columns}
@@ -225,7 +226,7 @@ def inkomst(ctx: Ctx, niva: str) -> dict[str, np.ndarray]:
     return {f"inkomstutjamning.{c}": v for c, v in out.items()}
 
 
-def bidrag(ctx: Ctx, iu_k: dict, iu_r: dict) -> tuple[dict, dict]:
+def bidrag(ctx: Ctx) -> tuple[dict, dict]:
     """Bidrag outside the kostnadsutjämning, per kommun and region (lag 10 a, 11 §§; SPEC §6, §7; engine/bidrag.py);
     the regleringspost follows in :func:`regleringspost`, once the kostnadsutjämning's net is known.
     Fasta införandebidrag and införandebidrag need the comparison with the old law: `utjamning jamfor`."""
@@ -310,8 +311,8 @@ def regleringspost(ctx: Ctx, niva: str, poster: dict[str, np.ndarray]) -> dict[s
             ku_netto = ctx.riket[KU_NETTO[niva]]
             note = (
                 f"{etikett(namn)}: kostnadsutjämningens nettoutfall i kronor kan inte beräknas och är indata "
-                f"(riket.{KU_NETTO[niva]} = {ku_netto:,.0f} kr)"
-            ).replace(",", " ")
+                f"(riket.{KU_NETTO[niva]} = {svenskt_tal(ku_netto, 0)} kr)"
+            )
             if note not in ctx.notes:
                 ctx.notes.append(note)
         else:
@@ -381,7 +382,7 @@ def berakna(ctx: Ctx) -> Resultat:
 
 def _berakna(ctx: Ctx) -> tuple[dict, dict, int]:
     iu_k, iu_r = inkomst(ctx, "kommun"), inkomst(ctx, "region")
-    bid_k, bid_r = bidrag(ctx, iu_k, iu_r)
+    bid_k, bid_r = bidrag(ctx)
 
     ctx.spara("kostnadsutjamning")
     vikt_k = ctx.k.get(ctx.p.raw("allmant.kostnadsutjamning.befolkning_kronor"), np.full(len(ctx.kommun_kod), np.nan))

@@ -41,9 +41,10 @@ every year, ``values`` adds or replaces dated values from those years on. Every 
 its allowed values. A YAML key given twice (in a rule set or a reform) is an error, never "the last one wins".
 Every problem is listed at once.
 
-A **scenario batch** maps parameter paths to 1-d arrays of S values; :meth:`Params.value` then returns an
-array of shape (S, 1) that broadcasts against per-kommun arrays of shape (K,), so one engine run computes all
-S scenarios at once (results of shape (S, K)).
+A **scenario batch** maps parameter paths of numbers to 1-d arrays of S values (each value checked as a reform
+value is, every problem listed at once); :meth:`Params.value` then returns an array of shape (S, 1) that
+broadcasts against per-kommun arrays of shape (K,), so one engine run computes all S scenarios at once (results of
+shape (S, K)).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ import numpy as np
 import yaml
 
 from engine.errors import InputError, UtjamningError
+from engine.indata import problem_list
 from engine.paths import DATA
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +83,8 @@ UNIT_RANGES_FILE = REGELVERK_DIR / "enheter.yaml"
 REFORM_KEYS = {"namn", "beskrivning", "andringar"}
 OVERRIDE_KEYS = {"value", "source", "note"}
 DATED_OVERRIDE_KEYS = {"values"}
+#: Why an element is "ej tillgänglig" when its leaf gives no ``reason``.
+EJ_I_KALLORNA = "anges inte i verktygets källor"
 
 
 class ParameterError(InputError):
@@ -241,13 +245,26 @@ _MISSING = object()
 
 
 @lru_cache(maxsize=1)
-def unit_ranges() -> list[tuple[re.Pattern, tuple[float, float], bool]]:
-    """(unit pattern, (min, max), whole numbers only) from ``data/regelverk/enheter.yaml``, in order."""
+def unit_ranges() -> list[tuple[re.Pattern, tuple[float, float], bool, str]]:
+    """(unit pattern, (min, max), whole numbers only, the unit's scale for people — ``skal``) from
+    ``data/regelverk/enheter.yaml``, in order."""
     doc = load_yaml(UNIT_RANGES_FILE)
     return [
-        (re.compile(r["enhet"]), _bounds(r["range"], UNIT_RANGES_FILE), bool(r.get("heltal", False)))
+        (
+            re.compile(r["enhet"]),
+            _bounds(r["range"], UNIT_RANGES_FILE),
+            bool(r.get("heltal", False)),
+            str(r.get("skal", "")),
+        )
         for r in doc["enheter"]
     ]
+
+
+def unit_skal(leaf: Mapping) -> str:
+    """How a number of the leaf's unit is written ("en andel: 13,8 % anges som 0.138"), from
+    ``data/regelverk/enheter.yaml``; empty when no unit pattern matches or the pattern gives none."""
+    unit = str(leaf.get("unit", ""))
+    return next((skal for pattern, _, _, skal in unit_ranges() if pattern.search(unit)), "")
 
 
 def _bounds(rng, where) -> tuple[float, float]:
@@ -294,7 +311,7 @@ def leaf_range(leaf: Mapping) -> tuple[tuple[float, float] | None, bool]:
     """The declared ``range`` of a leaf, else its unit's default (``data/regelverk/enheter.yaml``), and whether the
     unit counts whole numbers only."""
     unit = str(leaf.get("unit", ""))
-    for pattern, rng, whole in unit_ranges():
+    for pattern, rng, whole, _ in unit_ranges():
         if pattern.search(unit):
             return (_bounds(leaf["range"], "range") if "range" in leaf else rng), whole
     return (_bounds(leaf["range"], "range") if "range" in leaf else None), False
@@ -320,6 +337,8 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
     allowed = leaf.get("allowed")
     allowed = list(allowed) if isinstance(allowed, (list, tuple)) else None
     rng, whole = leaf_range(leaf)
+    skal = unit_skal(leaf)
+    skal = f" — {skal}" if skal else ""
     problems = []
     for x in _scalars(value):
         if _is_number(x):
@@ -331,10 +350,10 @@ def check_value(path: str, leaf: Mapping, value: Any, expect: Any = _MISSING) ->
             elif rng is not None and not rng[0] <= x <= rng[1]:
                 problems.append(
                     f"{path}: {x:g} ligger utanför det tillåtna intervallet [{rng[0]:g}, {rng[1]:g}] "
-                    f"({leaf.get('unit', '')})"
+                    f"({leaf.get('unit', '')}){skal}"
                 )
             elif whole and x != math.floor(x):
-                problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')})")
+                problems.append(f"{path}: {x:g} är inte ett heltal ({leaf.get('unit', '')}){skal}")
         elif (
             isinstance(x, str) and allowed is not None and any(isinstance(a, str) for a in allowed) and x not in allowed
         ):
@@ -430,7 +449,7 @@ def _read_tree(d: Path, namn: str) -> tuple[dict, dict[str, dict]]:
                 for q in check_value(path, {**probe, **entry}, entry["value"])
             ]
     if problems:
-        raise ParameterError(f"regelverk {namn!r} ({d}): " + "; ".join(problems[:20]))
+        raise ParameterError(problem_list(f"regelverk {namn!r} ({d})", problems, limit=20))
     return meta, tree
 
 
@@ -453,6 +472,17 @@ def _latest_year(meta: Mapping, tree: Mapping[str, dict]) -> int:
     the law the data describe), at least its ``berakningsbar_fran``."""
     years = [y for d in tree.values() for y, _ in d["values"] if y]
     return max([_first_computable(meta, tree), *years])
+
+
+def _okand_parameter(path: str, paths: Iterable[str], namn: str) -> str:
+    """The problem "no such parameter" of a path a reform or a scenario batch names, with the paths it may mean (a
+    near spelling, else the same last part)."""
+    paths = list(paths)
+    close = (
+        difflib.get_close_matches(path, paths, n=3, cutoff=0.8)
+        or [p for p in paths if p.split(".")[-1] == path.split(".")[-1]][:3]
+    )
+    return f"{path}: ingen sådan parameter i regelverk {namn}" + (f" (menade du {', '.join(close)}?)" if close else "")
 
 
 @dataclass
@@ -551,14 +581,7 @@ class Params:
         for path, new in changes.items():
             path = str(path)
             if path not in tree:
-                close = (
-                    difflib.get_close_matches(path, list(tree), n=3, cutoff=0.8)
-                    or [p for p in tree if p.split(".")[-1] == path.split(".")[-1]][:3]
-                )
-                problems.append(
-                    f"{path}: ingen sådan parameter i regelverk {self.namn}"
-                    + (f" (menade du {', '.join(close)}?)" if close else "")
-                )
+                problems.append(_okand_parameter(path, tree, self.namn))
                 continue
             dated = tree[path]
             meta = dated["meta"]
@@ -620,19 +643,43 @@ class Params:
         )
 
     def with_batch(self, batch: Mapping[str, Iterable[float]]) -> Params:
-        """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S)."""
-        arrays = {p: np.asarray(v, dtype="float64").reshape(-1) for p, v in batch.items()}
-        sizes = {a.size for a in arrays.values()}
+        """A copy evaluating S scenarios at once: ``{path: S values}`` (all of the same length S). Every value is
+        checked as written, like a reform value (:func:`check_value`: a number, not ``True`` or the text ``"0,1"``,
+        finite, in the parameter's range), before it becomes a float array; every problem is listed in one error."""
+        problems: list[str] = []
+        values: dict[str, list] = {}
+        for p, v in batch.items():
+            p = str(p)
+            if p not in self.datert:
+                problems.append(_okand_parameter(p, self.datert, self.namn))
+                continue
+            if p not in self.leaves:
+                problems.append(f"{p}: har inget värde för utjämningsår {self.ar} (gäller från {self.framtida[p]})")
+                continue
+            leaf = self.leaves[p]
+            if leaf.get("status") == "ej_tillganglig":
+                problems.append(f"{p}: ej tillgänglig i regelverket ({leaf.get('reason', EJ_I_KALLORNA)})")
+                continue
+            if not _is_number(leaf["value"]):
+                problems.append(f"{p}: en scenariobatch varierar tal, parametern är {_kind(leaf['value'])}")
+                continue
+            if isinstance(v, np.ndarray):
+                v = v.reshape(-1).tolist()
+            elif isinstance(v, (str, bytes, Mapping)) or not isinstance(v, Iterable):
+                v = [v]  # one value: reported as what it is, not split into characters
+            values[p] = list(v)
+            if not values[p]:
+                problems.append(f"{p}: inga värden")
+            for s, x in enumerate(values[p]):
+                problems += check_value(f"{p} (scenario {s})", leaf, x, expect=leaf["value"])
+        sizes = sorted({len(v) for v in values.values()})
         if len(sizes) > 1:
-            raise ParameterError(f"scenariobatch: varje sökväg behöver lika många värden, fick {sorted(sizes)}")
-        problems = []
-        for p, a in arrays.items():
-            leaf = self.leaf(p)  # exists and is available
-            problems += check_value(
-                p, leaf, a.tolist(), expect=[leaf["value"]] if _is_number(leaf["value"]) else leaf["value"]
+            problems.append(
+                "varje sökväg behöver lika många värden, fick " + ", ".join(f"{p}: {len(v)}" for p, v in values.items())
             )
         if problems:
-            raise ParameterError("scenariobatch: " + "; ".join(problems[:20]))
+            raise ParameterError(problem_list("scenariobatch", problems, limit=20))
+        arrays = {p: np.asarray(v, dtype="float64") for p, v in values.items()}
         return dataclasses.replace(self, batch={**self.batch, **arrays})
 
     # -- access -----------------------------------------------------------------------------------------------
@@ -648,7 +695,7 @@ class Params:
                 raise SaknasForAret(path, self.ar, self.framtida[path], self.namn) from None
             raise KeyError(f"parameter {path!r} finns inte i regelverk {self.namn}") from None
         if leaf.get("status") == "ej_tillganglig":
-            raise EjTillganglig(path, leaf.get("reason", "anges inte i verktygets källor"))
+            raise EjTillganglig(path, leaf.get("reason", EJ_I_KALLORNA))
         return leaf
 
     def value(self, path: str) -> Any:

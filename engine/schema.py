@@ -1014,7 +1014,7 @@ def markdown() -> str:
     out = [
         "# Indata — the engine's input schema",
         "",
-        "Generated from `` (`python tools/inputs_md.py > docs/inputs.md`); a test keeps it in sync.",
+        "Generated from `engine/schema.py` (`python tools/inputs_md.py > docs/inputs.md`); a test keeps it in sync.",
         "",
         "An input directory holds one table per level, as CSV, Parquet or XLSX (`kommuner.*`, `lan.*`, `regioner.*`,",
         "`riket.*`), or one XLSX workbook `indata.xlsx` with those four sheets. Keys: `kommun_kod` (4 digits, all 290",

@@ -420,3 +420,25 @@ def test_every_bidrag_parameter_has_source_and_rule_sets_load():
         for path, leaf in p.leaves.items():
             if path.startswith("bidrag.") and "value" in leaf:
                 assert leaf.get("source") and leaf.get("valid_from") in (2019, 2024), path  # 2019: docs/decisions.md
+
+
+def test_financing_without_a_fixed_point_is_a_typed_input_error_naming_the_law():
+    """Every inhabitant would receive the bidrag (no one left to finance it): IngenLosning, an input error whose
+    Swedish text names the paragraph and the SOU page — not a bare RuntimeError."""
+    with pytest.raises(bidrag.IngenLosning) as e:
+        bidrag.los_finansiering(lambda f: np.maximum(100.0 + f, 0.0) * np.ones(3), np.ones(3))
+    assert e.value.is_input_error
+    assert str(e.value).startswith("införandebidraget (lag 2004:773 13–14 §§; SOU 2024:50 s. 42, 676) inklusive")
+    assert "varje invånare skulle få bidraget" in str(e.value)
+    with pytest.raises(bidrag.IngenLosning, match=r"fasta införandebidraget \(lag 2004:773 11 a och 12 §§"):
+        bidrag.los_finansiering(
+            lambda f: np.maximum(100.0 + f, 0.0) * np.ones(3), np.ones(3), lagrum=bidrag.FAST_INFORANDEBIDRAG
+        )
+
+
+def test_inforandebidrag_schema_still_paid_after_max_ar_is_a_typed_error():
+    ctx, _, B, BL = _schema_ctx()
+    with pytest.raises(
+        bidrag.IngenLosning, match=r"13–14 §§; SOU 2024:50 s\. 42, 676\): bidraget betalas .* efter 1 år"
+    ):
+        bidrag.inforandebidrag_schema(ctx, B, BL, max_ar=1)

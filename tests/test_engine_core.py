@@ -187,6 +187,12 @@ def test_register_has_290_kommuner_and_21_regioner():
     assert lansvisa_skattesatser("proposed")["kommun_bidrag"].sum() == pytest.approx(415.93)  # SPEC §16.1
 
 
+def test_docs_inputs_md_names_the_catalogue_it_is_generated_from():
+    head = schema.markdown().splitlines()[2]
+    assert head.startswith("Generated from `engine/schema.py` (`python tools/inputs_md.py > docs/inputs.md`)")
+    assert "``" not in schema.markdown()  # no empty code span
+
+
 def test_docs_inputs_md_is_generated_from_the_schema():
     assert (ROOT / "docs" / "inputs.md").read_text(encoding="utf-8") == schema.markdown(), (
         "regenerate with: python tools/inputs_md.py > docs/inputs.md"

@@ -20,6 +20,7 @@ from engine.kostnad.gator_och_vagar import gator_och_vagar, korrigeringsfaktorer
 from engine.kostnad.infrastruktur_och_skydd import infrastruktur_och_skydd
 from engine.kostnad.politisk_verksamhet import korrigeringsfaktor_politisk, merkostnadsindex, politisk_verksamhet
 from engine.kostnad.raddningstjanst import korrigeringsfaktor_raddningstjanst, raddningstjanst
+from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 from engine.kostnad.verksamhetsovergripande import verksamhetsovergripande
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,9 +264,30 @@ def test_raddningstjanst_korrigeringsfaktor_with_fasta_index():
     panel = pd.read_csv(PANEL)
     pop = dict(zip(panel["municip_code"].astype(int).map(lambda c: f"{c:04d}"), panel["pop"]))
     p = reg["kommun_kod"].map(pop).to_numpy(dtype=float)
-    ctx = make_ctx({"folkmangd_31dec_t2": p}, idx={"raddningstjanst": idx["raddningstjanst"].to_numpy()})
-    raddningstjanst(ctx)
-    assert korrigeringsfaktor_raddningstjanst(ctx).item() == pytest.approx(0.9736, abs=0.0005)
+    ri = idx["raddningstjanst"].to_numpy()
+    ctx = make_ctx({"folkmangd_31dec_t2": p}, idx={"raddningstjanst": ri})
+    out = raddningstjanst(ctx)
+    # the factor the component used: its output over RI × SC, the same for every kommun
+    k = out["raddningstjanst"] / (ri * genomsnittlig_standardkostnad(ctx, "raddningstjanst"))
+    assert np.ptp(k) < 1e-12 and k[0] == pytest.approx(0.9736, abs=0.0005)
+    # … which is what K is for: the standardkostnader weighted with P 31 dec t−2 average SC (L2127–L2129)
+    assert wmean(out["standardkostnad"], p).item() == pytest.approx(831 * F24, rel=1e-12)
+
+
+def test_components_use_their_korrigeringsfaktor_helpers(monkeypatch):
+    """One definition of each K: the räddningstjänst and politisk verksamhet components multiply by
+    korrigeringsfaktor_raddningstjanst / korrigeringsfaktor_politisk, not by a second inline computation."""
+    from engine.kostnad import politisk_verksamhet as pv
+    from engine.kostnad import raddningstjanst as rt
+
+    ctx = make_ctx({"folkmangd_31dec_t2": [1_000.0, 3_000.0]}, idx={"raddningstjanst": [1.5, 1.0]})
+    monkeypatch.setattr(rt, "korrigeringsfaktor_raddningstjanst", lambda ctx: 0.5)
+    assert raddningstjanst(ctx)["raddningstjanst"].tolist() == pytest.approx([1.5 * 831 * F24 * 0.5, 831 * F24 * 0.5])
+    ctx, _ = _politisk_ctx("bilaga")
+    mi = merkostnadsindex(ctx)[1]
+    monkeypatch.setattr(pv, "korrigeringsfaktor_politisk", lambda ctx, mi=None: 0.5)
+    sc = genomsnittlig_standardkostnad(ctx, "politisk_verksamhet")
+    np.testing.assert_allclose(politisk_verksamhet(ctx)["politisk_verksamhet"], mi * sc * 0.5, rtol=1e-12)
 
 
 # --- scenario batches -----------------------------------------------------------------------------------------------

@@ -216,3 +216,27 @@ def test_omfordelning_per_rule_set(tables, dirs):
     b = o[o["regelverk"] == "nuvarande regler: 2024"].set_index(["nivå", "post", "komponent"])
     assert b.loc[("kommun", "forskola", "behov_forskola"), "status"].startswith("ej tillgänglig i regelverk 2024")
     assert b.loc[("kommun", "forskola", "aldersersattning"), "status"] == "beräknad"
+
+
+def test_an_unsolvable_phase_in_is_caught_by_type(monkeypatch):
+    """berakna_lager turns bidrag.IngenLosning (by type, not by searching the message) into one input error; any
+    other RuntimeError — even one that mentions the införandebidrag — is a bug and passes through."""
+    from engine import bidrag, jamfor
+
+    def ingen(*a, **k):
+        raise bidrag.IngenLosning(f"{bidrag.INFORANDEBIDRAG} inklusive finansiering har ingen lösning")
+
+    monkeypatch.setattr(jamfor, "_berakna_lager", ingen)
+    with pytest.raises(IndataError) as e:
+        jamfor.berakna_lager(None, None, None, None)
+    assert e.value.problems[0].startswith(
+        "införandereglerna har ingen lösning för denna jämförelse: införandebidraget (lag 2004:773 13–14 §§; "
+        "SOU 2024:50 s. 42, 676) inklusive finansiering har ingen lösning. Basens utfall"
+    )
+
+    def bug(*a, **k):
+        raise RuntimeError("införandebidrag: inklusive finansiering")
+
+    monkeypatch.setattr(jamfor, "_berakna_lager", bug)
+    with pytest.raises(RuntimeError, match="införandebidrag: inklusive finansiering"):
+        jamfor.berakna_lager(None, None, None, None)

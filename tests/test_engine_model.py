@@ -3,6 +3,7 @@ audit trail."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -12,7 +13,7 @@ import pytest
 
 from engine.indata import load_indata
 from engine.model import POSTER, berakna, build_ctx
-from engine.params import load_params
+from engine.params import EjTillganglig, load_params
 from engine.talformat import svenskt_tal
 from pipelines.demo_indata import write_demo_inputs
 
@@ -107,6 +108,17 @@ def test_current_rules_run_and_report_what_is_not_available(indir):
     sou = build_ctx(load_indata(indir, "sou2024", 2024), load_params("sou2024"))
     i = np.argmin(ctx.k["skatteunderlag_kr"] / ctx.k["folkmangd_1nov_t1"])
     assert berakna(sou)["kommun"]["inkomstutjamning.inkomstutjamning"][i] > iu[i]
+
+
+def test_unavailable_fasta_index_without_a_reason_gets_the_swedish_one(indir):
+    """A rule set whose fasta index is "ej tillgänglig" without a reason: the notice says what Params.leaf says
+    (engine.params.EJ_I_KALLORNA), not an English fallback."""
+    p = copy.deepcopy(load_params("2024"))
+    del p.leaves["allmant.fasta_index"]["reason"]
+    ctx = build_ctx(load_indata(indir, "2024", 2024), p)
+    assert ctx.idx.reason == "anges inte i verktygets källor"
+    with pytest.raises(EjTillganglig, match=r"fasta index behov: ej tillgänglig i regelverket \(anges inte i"):
+        ctx.idx.k("behov")
 
 
 def test_scenario_batch_equals_separate_runs(indir):

@@ -4,6 +4,7 @@ choices against their allowed values, duplicate YAML keys — every problem name
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 import yaml
@@ -118,12 +119,87 @@ def test_a_rule_set_value_outside_its_range_is_an_error(tmp_path):
         Params.load("egen", d)
 
 
+def test_a_value_out_of_range_names_how_the_unit_is_written():
+    """enheter.yaml's `skal` follows the range problem: 13,8 % given as 13.8 for an andel says 0.138."""
+    with pytest.raises(ParameterError) as e:
+        reform(SOU, {"tillagg.administration_andel": 13.8})
+    assert (
+        "tillagg.administration_andel: 13.8 ligger utanför det tillåtna intervallet [0, 1] (andel) — en andel: "
+        "13,8 % anges som 0.138" in str(e.value)
+    )
+    with pytest.raises(ParameterError, match=r"116 % anges som 1\.16"):
+        reform(SOU, {"inkomstutjamning.garantiniva": 116})
+
+
+def test_every_unit_scale_is_written_in_swedish():
+    from engine.params import unit_ranges
+
+    for pattern, _, _, skal in unit_ranges():
+        assert skal, pattern.pattern
+        assert not re.search(r"\b(a|an|the|share|amount|may|be)\b", skal), skal
+
+
+def test_a_rule_set_with_many_bad_values_counts_the_ones_not_shown(tmp_path):
+    d = tmp_path / "egen"
+    d.mkdir()
+    (d / "allmant.yaml").write_text(
+        "".join(f"a{i:02d}: {{value: 1.5, unit: andel, source: s, valid_from: 2024}}\n" for i in range(23))
+    )
+    with pytest.raises(ParameterError) as e:
+        Params.load("egen", d)
+    msg = str(e.value)
+    assert msg.startswith(f"regelverk 'egen' ({d}): 23 problem\n  - allmant.a00: 1.5 ligger utanför")
+    assert "allmant.a19: 1.5" in msg and "allmant.a20" not in msg
+    assert msg.endswith("… och 3 till")
+
+
 def test_scenario_batches_are_checked():
     with pytest.raises(ParameterError, match="inte ett ändligt tal"):
         SOU.with_batch({"inkomstutjamning.garantiniva": [1.1, float("nan")]})
     with pytest.raises(ParameterError, match="utanför"):
         SOU.with_batch({"forskola.lonekostnadsandel": [0.5, 1.5]})
     assert SOU.with_batch({"inkomstutjamning.garantiniva": [1.1, 1.2]}).n_scenarios == 2
+
+
+def test_scenario_batch_values_are_checked_as_written_before_conversion():
+    """Like a reform value: the text '0,1' and true/false are no numbers (np.asarray made them 0.1 / 1.0 / 0.0 or
+    raised numpy's English ValueError), an unknown path gets the reform's "menade du …?" — all in one error."""
+    with pytest.raises(ParameterError) as e:
+        SOU.with_batch(
+            {
+                "forskola.lonekostnadsandl": [0.5, 0.6],
+                "grundskola.lonekostnadsandel": ["0,1", 0.2],
+                "ifo.lonekostnadsandel": [True, False],
+            }
+        )
+    msg = str(e.value)
+    assert msg.startswith("scenariobatch: 4 problem\n")
+    assert (
+        "forskola.lonekostnadsandl: ingen sådan parameter i regelverk sou2024 (menade du forskola.lonekostnadsandel"
+        in msg
+    )
+    assert "grundskola.lonekostnadsandel (scenario 0): ska vara ett tal, fick texten '0,1'" in msg
+    assert "ifo.lonekostnadsandel (scenario 0): ska vara ett tal, fick true" in msg
+    assert "ifo.lonekostnadsandel (scenario 1): ska vara ett tal, fick false" in msg
+    with pytest.raises(ParameterError, match="fick texten '0,1'"):
+        SOU.with_batch({"forskola.lonekostnadsandel": "0,1"})  # one text: not split into characters
+    with pytest.raises(ParameterError, match=r"lika många värden, fick forskola.lonekostnadsandel: 2, ifo"):
+        SOU.with_batch({"forskola.lonekostnadsandel": [0.5, 0.6], "ifo.lonekostnadsandel": [0.5]})
+    with pytest.raises(ParameterError, match=r"forskola\.lonekostnadsandel: inga värden"):
+        SOU.with_batch({"forskola.lonekostnadsandel": []})
+    with pytest.raises(
+        ParameterError, match=r"aldreomsorg\.aldersgrupper: en scenariobatch varierar tal, parametern är en"
+    ):
+        SOU.with_batch({"aldreomsorg.aldersgrupper": [1.0]})
+
+
+def test_scenario_batch_problems_beyond_twenty_are_counted():
+    with pytest.raises(ParameterError) as e:
+        SOU.with_batch({"forskola.lonekostnadsandel": [1.5] * 25})
+    msg = str(e.value)
+    assert msg.startswith("scenariobatch: 25 problem\n")
+    assert "(scenario 19): 1.5 ligger utanför" in msg and "(scenario 20)" not in msg
+    assert msg.endswith("… och 5 till")
 
 
 NUMERIC = [

@@ -37,16 +37,17 @@ def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
     return mv, mi
 
 
-def korrigeringsfaktor_politisk(ctx: Ctx) -> np.ndarray:
-    """K = 1 / wmean(MI), weighted with P 31 dec t−2 (L2255–L2259; tabell 6.60: 0,98797)."""
-    return korrigeringsfaktor(merkostnadsindex(ctx)[1], 1.0, ctx.P)
+def korrigeringsfaktor_politisk(ctx: Ctx, mi: np.ndarray | None = None) -> np.ndarray:
+    """K = 1 / wmean(MI), weighted with P 31 dec t−2 (L2255–L2259; tabell 6.60: 0,98797); ``mi``: the
+    merkostnadsindex when the caller has it (:func:`merkostnadsindex`)."""
+    return korrigeringsfaktor(merkostnadsindex(ctx)[1] if mi is None else mi, 1.0, ctx.P)
 
 
 def politisk_verksamhet_komponent(ctx: Ctx, d) -> np.ndarray:
     """Standardkostnad för politisk verksamhet (20 a §): MI × SC × K, kr/inv (:func:`politisk_verksamhet`)."""
     _, mi = merkostnadsindex(ctx)
     sc = genomsnittlig_standardkostnad(ctx, "politisk_verksamhet")
-    return mi * sc * korrigeringsfaktor(mi, 1.0, ctx.P)
+    return mi * sc * korrigeringsfaktor_politisk(ctx, mi)
 
 
 def politisk_verksamhet(ctx: Ctx) -> dict[str, np.ndarray]:

@@ -18,9 +18,8 @@ def korrigeringsfaktor_raddningstjanst(ctx: Ctx) -> np.ndarray:
 
 def raddningstjanst_komponent(ctx: Ctx, d) -> np.ndarray:
     """Standardkostnad för räddningstjänst (15 a §): RI × SC × K, kr/inv (:func:`raddningstjanst`)."""
-    ri = ctx.idx.k("raddningstjanst")
     sc = genomsnittlig_standardkostnad(ctx, "raddningstjanst")
-    return ri * sc * korrigeringsfaktor(ri * sc, sc, ctx.P)
+    return ctx.idx.k("raddningstjanst") * sc * korrigeringsfaktor_raddningstjanst(ctx)
 
 
 def raddningstjanst(ctx: Ctx) -> dict[str, np.ndarray]:
