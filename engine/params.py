@@ -726,10 +726,18 @@ class Params:
 
     def describe(self, path: str) -> dict:
         """What a person may read about ``path`` (value, unit, source, valid_from, status) for audit trails; the
-        internal ``note`` stays in the data."""
+        internal ``note`` stays in the data. A path the law does not have this year (a component tried to read it and
+        was "ej tillgänglig") is described as such, with the year its first value applies from."""
+        if path not in self.leaves:
+            reason = (
+                SaknasForAret(path, self.ar, self.framtida[path], self.namn).reason
+                if path in self.framtida
+                else f"finns inte i regelverk {self.namn} för utjämningsår {self.ar}"
+            )
+            return {"status": "ej_tillganglig", "reason": reason}
         leaf = {k: v for k, v in self.leaves[path].items() if k != "note"}
         if path in self.batch:
-            leaf["value"] = f"scenario batch ({self.batch[path].size} values)"
+            leaf["value"] = f"scenariobatch ({self.batch[path].size} värden)"
         return leaf
 
     def subtree(self, prefix: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from engine.context import Ctx
 from engine.model import tabeller
-from engine.params import Params
+from engine.params import EJ_I_KALLORNA, Params
 from engine.register import FastaIndex, Skattesatser, UnavailableIndex, shipped_lansvisa_skattesatser
 
 NEUTRAL = {"loneindex": 100.0, "byggnation": 100.0}
@@ -70,7 +70,7 @@ def make_ctx(
     index = FastaIndex(kidx, ridx_df, "test")
     if idx is None and ridx is None and not p.has("allmant.fasta_index"):
         # as engine.model.build_ctx: a rule set whose fasta index tables the seeds do not give (the current rules)
-        index = UnavailableIndex(p.leaves["allmant.fasta_index"].get("reason", "not in the seeds"))
+        index = UnavailableIndex(p.leaves["allmant.fasta_index"].get("reason", EJ_I_KALLORNA))
     rr = {name: np.asarray(v, dtype="float64") for name, v in (r or {}).items()}
     onehot = np.zeros((n, len(codes)))
     onehot[np.arange(n), kommun_lan] = 1.0

@@ -213,3 +213,14 @@ def test_inheritance_follows_a_new_dated_value_of_the_law_in_force(tmp_path, mon
             Params.load("forslag")
     finally:
         P._lag_index.cache_clear(), P._law_tree.cache_clear()
+
+
+def test_describe_names_a_value_the_law_does_not_have_that_year(tmp_path):
+    """`forklara` describes every parameter a component read; one whose first value comes later was an internal error
+    (KeyError) — now it is described as ej tillgänglig with the year it applies from."""
+    p25 = Params.load("prov", _law(tmp_path), ar=2025)
+    assert p25.describe("inkomstutjamning.ny") == {
+        "status": "ej_tillganglig",
+        "reason": "värdet för inkomstutjamning.ny gäller först från utjämningsår 2026, inte 2025",
+    }
+    assert p25.describe("finns.inte")["reason"] == "finns inte i regelverk prov för utjämningsår 2025"
