@@ -667,24 +667,14 @@ def politisk_verksamhet_index(befolkning, medeldistans_3000_km, reading: str | N
     typkommun's 1 018 (L17979). Default: the rule set's ``politisk_verksamhet.troskel_lasning`` (``kapitel``,
     which reproduces Bilaga 4 tabell 6). GLESHET.md §6.5 OPEN-17.
     """
+    from engine.kostnad.politisk_verksamhet import modellvarde_och_index
+
     if reading is None:
         reading = _regelverk().raw("politisk_verksamhet.troskel_lasning")
     if reading not in POLITISK_THRESHOLD_READINGS:
         raise IndexInputError(f"politisk verksamhet: läsningen ska vara en av {POLITISK_THRESHOLD_READINGS}")
-    r = _regelverk()
-    p = np.asarray(befolkning, dtype="float64")
-    md = np.asarray(medeldistans_3000_km, dtype="float64")
-    mv = (
-        r("politisk_verksamhet.modell.konstant")
-        + r("politisk_verksamhet.modell.koef_ln_befolkning") * np.log(p)
-        + r("politisk_verksamhet.modell.koef_medeldistans") * md
-    )
-    below = (
-        md < r("politisk_verksamhet.troskel_medeldistans_km")
-        if reading == "bilaga"
-        else mv < r("politisk_verksamhet.troskel_modellvarde")
-    )
-    mi = np.where(below, 1.0, mv / mv.mean())
+    r = _regelverk().with_reform({"namn": "läsning", "andringar": {"politisk_verksamhet.troskel_lasning": reading}})
+    mv, mi, below = modellvarde_och_index(r, befolkning, medeldistans_3000_km)
     return pd.DataFrame({"modellvarde": mv, "merkostnadsindex": mi, "under_troskel": below})
 
 

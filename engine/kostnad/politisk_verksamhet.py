@@ -10,30 +10,38 @@ from engine.context import Ctx
 from engine.kostnad.tillagg import genomsnittlig_standardkostnad
 
 
-def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
-    """(MV, MI): modellberäknat värde and merkostnadsindex (bilaga L2591–L2599).
+def modellvarde_och_index(p, befolkning, medeldistans_3000_km) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(MV, MI, under tröskeln) of the bilaga to förordning 2004:881 20 a § föreslagen lydelse (L2591–L2599;
+    SOU 2024:50 s. 515) for the rule set ``p``, a population P and the frozen medeldistans MD3000 (km).
 
-    MV = 2 355,5331 − 153,2238·ln(P) + 11,59168·MD3000 (MD = input ``medeldistans_3000_km``, 2022, not updated;
-    P = ``politisk_verksamhet.befolkning``, default 31 dec t−2). MI = 1 below the threshold
-    (``troskel_lasning``: ``bilaga`` MD3000 < 6,72 km, L2597; ``kapitel`` MV < 1 018, tabell 6.60), otherwise
-    MV / the arithmetic mean of every kommun's MV (L2597). Same rule as pipelines/index_model.py
-    ``politisk_verksamhet_index``."""
+    MV = 2 355,5331 − 153,2238·ln(P) + 11,59168·MD3000. MI = 1 below the threshold (``troskel_lasning``:
+    ``bilaga`` MD3000 < 6,72 km, L2597; ``kapitel`` MV < the typkommun's 1 018, tabell 6.60), otherwise MV / the
+    arithmetic mean of every kommun's MV (L2597); the last axis is the kommuner (scenario batches). The engine
+    (:func:`merkostnadsindex`) and `utjamning index` (pipelines/index_model.py) both compute it here."""
     q = "politisk_verksamhet."
-    p = ctx.k[ctx.p.raw(q + "befolkning")]
-    md = ctx.k["medeldistans_3000_km"]
+    p_ = np.asarray(befolkning, dtype="float64")
+    md = np.asarray(medeldistans_3000_km, dtype="float64")
     mv = (
-        ctx.p(q + "modell.konstant")
-        + ctx.p(q + "modell.koef_ln_befolkning") * np.log(p)
-        + ctx.p(q + "modell.koef_medeldistans") * md
+        p(q + "modell.konstant")
+        + p(q + "modell.koef_ln_befolkning") * np.log(p_)
+        + p(q + "modell.koef_medeldistans") * md
     )
-    lasning = ctx.p.raw(q + "troskel_lasning")
+    lasning = p.raw(q + "troskel_lasning")
     if lasning == "bilaga":
-        under = md < ctx.p(q + "troskel_medeldistans_km")
+        under = md < p(q + "troskel_medeldistans_km")
     elif lasning == "kapitel":
-        under = mv < ctx.p(q + "troskel_modellvarde")
+        under = mv < p(q + "troskel_modellvarde")
     else:
         raise ValueError(f"politisk_verksamhet.troskel_lasning ska vara 'bilaga' eller 'kapitel', inte {lasning!r}")
     mi = np.where(under, 1.0, mv / np.mean(mv, axis=-1, keepdims=True))
+    return mv, mi, under
+
+
+def merkostnadsindex(ctx: Ctx) -> tuple[np.ndarray, np.ndarray]:
+    """(MV, MI) of the kommuner (:func:`modellvarde_och_index`): P = ``politisk_verksamhet.befolkning`` (default
+    31 dec t−2), MD = the input ``medeldistans_3000_km`` (2022, not updated)."""
+    p = ctx.p
+    mv, mi, _ = modellvarde_och_index(p, ctx.k[p.raw("politisk_verksamhet.befolkning")], ctx.k["medeldistans_3000_km"])
     return mv, mi
 
 
