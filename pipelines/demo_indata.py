@@ -18,6 +18,7 @@ import pandas as pd
 
 from engine import register, schema
 from engine.errors import InputError
+from engine.paths import DATA
 
 SEED = 20240101
 RIKET_BEFOLKNING = 10_550_000
@@ -53,45 +54,47 @@ Tabellernas kolumner: docs/inputs.md.
 """
 
 
-#: National LSS counts of table 9.1 (L23623–L23705) and the 2022 price list, for plausible demo RS rows.
-LSS_RIKET = {
-    "bss_vuxna": 29_338,
-    "bss_barn": 814,
-    "familjehem_barn": 41,
-    "pa_lss": 4_811,
-    "daglig_verksamhet": 41_181,
-    "korttidsvistelse": 8_702,
-    "korttidstillsyn": 4_784,
-    "avlosarservice": 4_008,
-    "ledsagarservice": 6_427,
-    "kontaktperson": 17_100,
-    "pa_sfb": 13_431,
-}
+#: Tabell 9.1 of SOU 2024:50 (s. 627): national LSS counts and cost per insats 2022 (data/demo/lss_tabell_9_1.yaml).
+LSS_TABELL_9_1 = DATA / "demo" / "lss_tabell_9_1.yaml"
+
+
+def _tabell_9_1() -> dict[str, dict[str, int]]:
+    from engine.params import load_yaml
+
+    return load_yaml(LSS_TABELL_9_1)["insatser"]
 
 
 def _riket_lss(k: pd.DataFrame) -> dict[str, float]:
-    """RS rows consistent with the demo counts at the 2022 price list (so the per-insats costs come out near it)."""
-    s = {c: float(k[f"lss_{c}"].sum()) for c in LSS_RIKET}
+    """RS rows consistent with the demo counts at the 2022 cost per insats of tabell 9.1, with the bilaga's
+    denominators (förordning 2008:776 5 § föreslagen lydelse, SOU 2024:50 s. 113, 116–118: the shares of
+    ``lss.prislista``), so the engine's average costs per insats come out near the table's."""
+    from engine.params import Params
+
+    t = _tabell_9_1()
+    a = Params.load("sou2024").subtree("lss.prislista")
+    s = {c: float(k[f"lss_{c}"].sum()) for c in t}
     fk = float(k["lss_ersattning_fk_kr"].sum())
     pak_den = (
         s["pa_lss"]
         - float(k["lss_pa_lss_och_bss_vuxna"].sum())
-        + 0.10 * s["pa_sfb"]
-        + 0.50 * float(k["lss_pa_sfb_kommun_utforare"].sum())
+        + a["pa_sfb_andel"] * s["pa_sfb"]
+        + a["pa_sfb_kommun_utforare_andel"] * float(k["lss_pa_sfb_kommun_utforare"].sum())
     )
     kv_den = (
         s["korttidsvistelse"]
-        + 0.55 * s["korttidstillsyn"]
-        + 0.25 * (s["avlosarservice"] + s["ledsagarservice"])
-        + 0.10 * s["kontaktperson"]
+        + a["korttidstillsyn_andel"] * s["korttidstillsyn"]
+        + a["avlosarservice_andel"] * s["avlosarservice"]
+        + a["ledsagarservice_andel"] * s["ledsagarservice"]
+        + a["kontaktperson_andel"] * s["kontaktperson"]
     )
+    pris = {c: v["kostnad_per_insats"] for c, v in t.items()}
     rows = {
-        "lss_rs_5131_kr": 1_143_000 * s["bss_vuxna"],
-        "lss_rs_5132_kr": 1_429_000 * (s["bss_barn"] + 0.45 * s["familjehem_barn"]),
-        "lss_rs_5133_kr": 682_000 * pak_den + fk,
+        "lss_rs_5131_kr": pris["bss_vuxna"] * s["bss_vuxna"],
+        "lss_rs_5132_kr": pris["bss_barn"] * (s["bss_barn"] + a["familjehem_andel_av_barn"] * s["familjehem_barn"]),
+        "lss_rs_5133_kr": pris["pa_lss"] * pak_den + fk,
         "lss_rs_konto_4538_kr": fk,
-        "lss_rs_5135_kr": 229_000 * s["daglig_verksamhet"],
-        "lss_rs_5139_kr": 328_000 * kv_den,
+        "lss_rs_5135_kr": pris["daglig_verksamhet"] * s["daglig_verksamhet"],
+        "lss_rs_5139_kr": pris["korttidsvistelse"] * kv_den,
     }
     rows["lss_nettokostnad_kr"] = sum(v for c, v in rows.items() if c != "lss_rs_konto_4538_kr")
     return {c: round(v) for c, v in rows.items()}
@@ -286,9 +289,9 @@ def demo_tables(
     k["raddningstjanst_klass_lokalt_befolkningsunderlag"] = k["lokalt_befolkningsunderlag"]
     k["administration_klass_invanardistans_m"] = k["invanardistans_m"]
     k["administration_klass_folkmangd"] = pop
-    # LSS: national counts of table 9.1 (L23623–L23705) spread by population with noise
-    for name, total in LSS_RIKET.items():
-        k[f"lss_{name}"] = np.round(total * pop / pop.sum() * np.exp(0.25 * rng.standard_normal(n)))
+    # LSS: national counts of tabell 9.1 (SOU 2024:50 s. 627) spread by population with noise
+    for name, v in _tabell_9_1().items():
+        k[f"lss_{name}"] = np.round(v["antal"] * pop / pop.sum() * np.exp(0.25 * rng.standard_normal(n)))
     k["lss_pa_lss_och_bss_vuxna"] = np.round(0.04 * np.minimum(k["lss_pa_lss"], k["lss_bss_vuxna"]))
     k["lss_pa_sfb_kommun_utforare"] = np.round(k["lss_pa_sfb"] * np.clip(0.25 + 0.1 * rng.standard_normal(n), 0, 1))
     k["lss_ersattning_fk_kr"] = np.round(k["lss_pa_sfb"] * 340_000 * np.exp(0.1 * rng.standard_normal(n)))
