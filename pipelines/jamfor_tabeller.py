@@ -9,6 +9,8 @@ the omfördelning of the kostnadsutjämning per rule set.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -17,7 +19,20 @@ from engine.jamfor import KOMPONENTER, Lager, bas_totalt, berakna_lager
 
 #: The layers as a reader calls them (the omfördelning table's 'regelverk' column).
 LAGER_NAMN = {"bas": "nuvarande regler", "forslag": "förslaget", "reform": "reform"}
+#: Kommun size bands of the effect summary (folkmängd 1 nov t−1): lower bounds, each band up to the next.
 STORLEKSKLASSER = (0, 5_000, 10_000, 25_000, 50_000, 100_000, np.inf)
+
+
+def _tal(v: float) -> str:
+    return f"{v:,.0f}".replace(",", " ")
+
+
+def storleksklass_namn(granser=STORLEKSKLASSER) -> list[str]:
+    """The bands' names from their bounds: "< 5 000", "5 000–9 999", …, "≥ 100 000"."""
+    return [
+        f"< {_tal(hi)}" if lo == 0 else (f"≥ {_tal(lo)}" if hi == np.inf else f"{_tal(lo)}–{_tal(hi - 1)}")
+        for lo, hi in itertools.pairwise(granser)
+    ]
 
 
 def tabell_effekter(forslag: Lager, bas: Lager, niva: str) -> pd.DataFrame:
@@ -99,7 +114,7 @@ def storleksklasser(forandring: pd.Series, forsta_aret: pd.Series, befolkning: p
         befolkning,
         STORLEKSKLASSER,
         right=False,
-        labels=["< 5 000", "5 000–9 999", "10 000–24 999", "25 000–49 999", "50 000–99 999", "≥ 100 000"],
+        labels=storleksklass_namn(),
     )
     rows = []
     for lab, idx in forandring.groupby(band, observed=False).groups.items():

@@ -240,3 +240,18 @@ def test_an_unsolvable_phase_in_is_caught_by_type(monkeypatch):
     monkeypatch.setattr(jamfor, "_berakna_lager", bug)
     with pytest.raises(RuntimeError, match="införandebidrag: inklusive finansiering"):
         jamfor.berakna_lager(None, None, None, None)
+
+
+def test_size_band_names_follow_their_bounds():
+    from pipelines.jamfor_tabeller import STORLEKSKLASSER, storleksklass_namn
+
+    assert storleksklass_namn() == [
+        "< 5 000",
+        "5 000–9 999",
+        "10 000–24 999",
+        "25 000–49 999",
+        "50 000–99 999",
+        "≥ 100 000",
+    ]
+    assert len(storleksklass_namn()) == len(STORLEKSKLASSER) - 1
+    assert storleksklass_namn((0, 20_000, np.inf)) == ["< 20 000", "≥ 20 000"]
