@@ -104,8 +104,9 @@ def code_mismatch(codes: pd.Series, expected) -> tuple[list[str], list[str], lis
 def _by_code(t: pd.DataFrame, path: Path, key: str, register_codes: pd.Series) -> pd.DataFrame:
     """The rows of a per-kommun (per-region) table in register order, matched on the code column ``key`` (4 / 2
     digits; names are for display only). Every register code exactly once and no other, else one error."""
-    width = 4 if key == "kommun_kod" else 2
-    codes = t[key].astype(str).str.strip().str.zfill(width)
+    from engine.indata import _codes  # one cleaning of codes for every table ("114.0" from Excel → "0114")
+
+    codes = _codes(t[key].rename(key))
     problems = []
     dup, unknown, missing = code_mismatch(codes, register_codes)
     if dup:

@@ -153,6 +153,17 @@ def test_a_bad_fasta_index_value_is_an_error(tmp_path, col, value, fragment):
     assert f"rad 6 ({t.loc[5, 'kommun']}), kolumn '{col}'" in str(e.value) and fragment in str(e.value)
 
 
+def test_fasta_index_codes_are_cleaned_like_the_input_tables(tmp_path):
+    """A kommun code Excel wrote as a number ("114", "114.0") is the kommun 0114 here as in the input tables."""
+    d = tmp_path / "fi"
+    shutil.copytree(FASTA_INDEX_DIR, d)
+    t = pd.read_csv(d / "fasta_index_kommuner_del1.csv", dtype=str, keep_default_na=False)
+    row = t.index[t["kommun_kod"] == "0114"][0]
+    t.loc[row, "kommun_kod"] = "114.0"
+    t.to_csv(d / "fasta_index_kommuner_del1.csv", index=False)
+    assert read_fasta_index(d).kommun.equals(read_fasta_index().kommun)
+
+
 def test_the_published_fasta_index_tables_are_plausible_without_notes():
     assert read_fasta_index().varningar == ()
 
