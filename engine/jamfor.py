@@ -225,6 +225,19 @@ class Jamforelse:
     lager: dict[str, tuple] = field(default_factory=dict)
 
 
+def olika_underlag(exc: Exception) -> IndataError:
+    """The införande rules without a solution in a comparison (every unit would need the bidrag): the bas and the
+    proposal cannot describe the same kommuner and year — said to the user with the likely cause."""
+    return IndataError(
+        [
+            f"införandereglerna har ingen lösning för denna jämförelse: {exc}. "
+            "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
+            "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
+            "2024)."
+        ]
+    )
+
+
 def berakna_lager(
     indata_bas, indata_forslag, params_bas, params_forslag, params_reform=None, bas_utfall=None, fasta_index=None
 ) -> Jamforelse:
@@ -236,15 +249,7 @@ def berakna_lager(
             indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index
         )
     except b.IngenLosning as exc:
-        # every unit would need the bidrag: the bas and the proposal cannot describe the same kommuner and year
-        raise IndataError(
-            [
-                f"införandereglerna har ingen lösning för denna jämförelse: {exc}. "
-                "Basens utfall och förslagets indata beskriver troligen olika underlag — t.ex. syntetiska "
-                "demoindata mot kommitténs verkliga utfall 2024 (--bas-bilaga4 kräver de verkliga indata för "
-                "2024)."
-            ]
-        ) from None
+        raise olika_underlag(exc) from None
 
 
 def _berakna_lager(indata_bas, indata_forslag, params_bas, params_forslag, params_reform, bas_utfall, fasta_index):

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from engine import bidrag as b
-from engine.jamfor import KOMPONENTER, Lager, bas_totalt, berakna_lager
+from engine.jamfor import KOMPONENTER, Lager, bas_totalt, berakna_lager, olika_underlag
 
 #: The layers as a reader calls them (the omfördelning table's 'regelverk' column).
 LAGER_NAMN = {"bas": "nuvarande regler", "forslag": "förslaget", "reform": "reform"}
@@ -68,7 +68,10 @@ def tabell_inforande(
     pop = (ctx.k if niva == "kommun" else ctx.r)[ctx.p.raw("bidrag.regleringspost.befolkning")]
     B = -np.nan_to_num(forandring.to_numpy(dtype="float64"))
     B_lss = None if lss_forandring is None else -np.nan_to_num(lss_forandring.to_numpy(dtype="float64"))
-    s = b.inforandebidrag_schema(ctx, B, B_lss, niva, befolkning=pop, befolkning_lss=pop)
+    try:
+        s = b.inforandebidrag_schema(ctx, B, B_lss, niva, befolkning=pop, befolkning_lss=pop)
+    except b.IngenLosning as exc:
+        raise olika_underlag(exc) from None
     t = pd.DataFrame(index=forandring.index)
     t["total_forandring"] = forandring
     if fast is not None:

@@ -3,6 +3,8 @@ the anslag with the fast införandebidrag financed, the committee's own bas from
 
 from __future__ import annotations
 
+import types
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -240,6 +242,14 @@ def test_an_unsolvable_phase_in_is_caught_by_type(monkeypatch):
     monkeypatch.setattr(jamfor, "_berakna_lager", bug)
     with pytest.raises(RuntimeError, match="införandebidrag: inklusive finansiering"):
         jamfor.berakna_lager(None, None, None, None)
+
+    # the införande tables (every year until the bidrag ends) say the same, not a bare IngenLosning
+    from pipelines import jamfor_tabeller
+
+    monkeypatch.setattr(bidrag, "inforandebidrag_schema", ingen)
+    ctx = types.SimpleNamespace(k={"p": np.ones(2)}, p=types.SimpleNamespace(raw=lambda path: "p"))
+    with pytest.raises(IndataError, match="Basens utfall och förslagets indata beskriver troligen olika underlag"):
+        jamfor_tabeller.tabell_inforande(ctx, pd.Series([-100.0, 50.0]), "kommun")
 
 
 def test_size_band_names_follow_their_bounds():
