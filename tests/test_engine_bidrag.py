@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from engine_helpers import make_ctx
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from engine import bidrag
@@ -265,6 +265,8 @@ def _fixed_point_check(out, old, ny, P, anslag, S, grans):
 
 @settings(max_examples=60, deadline=None)
 @given(st.integers(min_value=3, max_value=40), st.integers(min_value=0, max_value=2**31 - 1))
+@example(n=3, seed=421900052)
+@example(n=5, seed=4260)
 def test_los_fast_inforandebidrag_is_a_true_fixed_point(n, seed):
     rng = np.random.default_rng(seed)
     P = rng.integers(500, 900_000, n).astype(float)
@@ -274,6 +276,9 @@ def test_los_fast_inforandebidrag_is_a_true_fixed_point(n, seed):
     # receive it hold less than the whole population and a fixed point exists (a gain of 2 000 kr was not enough:
     # hypothesis found n=5, seed=4260 where the financing grew past it)
     ny[-1] = old[-1] + 100_000.0
+    # … and holds a real share of the population: with 1 − Σ_A w tiny the financing f ≈ Σ_A w·loss / (1 − Σ_A w)
+    # outgrows any gain (hypothesis found n=3, seed=421900052: the gainer held 500 of 1,8 million inhabitants)
+    P[-1] = max(P[-1], 0.2 * P[:-1].sum())
     S = np.where(rng.random(n) < 0.2, rng.uniform(0, 2_000, n), 0.0)
     anslag = float(np.sum(ny * P) + rng.normal(0, 100) * P.sum())
     ctx = make_ctx({"folkmangd_31dec_t2": P})
